@@ -1,0 +1,21 @@
+// Entry point for fabric-chaincode-node (`module.exports.contracts`) and for in-process use by the
+// embedded ledger. The first contract is Fabric's default; clients always name the contract.
+import { AccessContract } from './access.contract';
+import { AuditContract } from './audit.contract';
+import { ConsortiumContract } from './consortium.contract';
+import { DatasetContract } from './dataset.contract';
+
+export { AccessContract } from './access.contract';
+export { AuditContract } from './audit.contract';
+export { ConsortiumContract } from './consortium.contract';
+export { DatasetContract } from './dataset.contract';
+export { ChaincodeError, ChaincodeErrorCode, parseChaincodeError, type ChaincodeErrorBody } from './errors';
+export { ChaincodeEvent } from './events';
+export { ObjectType } from './keys';
+export { marshal, unmarshal } from './marshal';
+export { ContractName } from './names';
+export * from './records';
+export { ID_PATTERN, Limits, parseIsoTime } from './validation';
+
+/** The contracts fabric-contract-api serves from this package. */
+export const contracts = [ConsortiumContract, DatasetContract, AccessContract, AuditContract];

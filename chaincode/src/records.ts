@@ -1,0 +1,235 @@
+// The records the chaincode keeps in world state and returns to clients. They hold hashes, pseudonymous
+// ids and organisation-level data only, never personal data. All timestamps are ISO-8601 strings taken
+// from the transaction timestamp; all `txId`s are the id of the transaction that wrote the record.
+
+/** The statistics a grant can cover (the vocabulary of the aggregation service). */
+export const STATISTICS = ['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd', 'quantiles', 'histogram'] as const;
+
+/** One statistic of {@link STATISTICS}. */
+export type Statistic = (typeof STATISTICS)[number];
+
+/** Membership status of a consortium member. */
+export const MemberStatus = {
+  /** Admitted by the governor; may publish datasets and decide access requests. */
+  Active: 'active',
+  /** The application was rejected; the MSP has no member rights. */
+  Rejected: 'rejected',
+} as const;
+/** One of {@link MemberStatus}. */
+export type MemberStatus = (typeof MemberStatus)[keyof typeof MemberStatus];
+
+/** Lifecycle status of a dataset record. */
+export const DatasetStatus = {
+  /** Current and usable. */
+  Active: 'active',
+  /** Deleted by its owner; kept for history and provenance. */
+  Deleted: 'deleted',
+  /** A tamper finding is open; refused until the owner records a new version. */
+  Tampered: 'tampered',
+} as const;
+/** One of {@link DatasetStatus}. */
+export type DatasetStatus = (typeof DatasetStatus)[keyof typeof DatasetStatus];
+
+/** Lifecycle status of an access request. */
+export const RequestStatus = {
+  /** Submitted, awaiting the owner's decision. */
+  Pending: 'pending',
+  /** Granted by the owner (may have expired: compare `grant.expiresAt` with the time of use). */
+  Granted: 'granted',
+  /** Denied by the owner. */
+  Denied: 'denied',
+  /** Granted, then revoked by the owner. */
+  Revoked: 'revoked',
+} as const;
+/** One of {@link RequestStatus}. */
+export type RequestStatus = (typeof RequestStatus)[keyof typeof RequestStatus];
+
+/** The operations recorded in a dataset's provenance. */
+export const ProvenanceOperation = {
+  Add: 'add',
+  Update: 'update',
+  Delete: 'delete',
+  Request: 'request',
+  Grant: 'grant',
+  Deny: 'deny',
+  Revoke: 'revoke',
+  Analysis: 'analysis',
+  Tamper: 'tamper',
+} as const;
+/** One of {@link ProvenanceOperation}. */
+export type ProvenanceOperation = (typeof ProvenanceOperation)[keyof typeof ProvenanceOperation];
+
+/** The consortium itself: its name and the MSP that governs membership and records analyses. */
+export interface ConsortiumRecord {
+  consortiumName: string;
+  governorMspId: string;
+  initializedAt: string;
+  txId: string;
+}
+
+/** A member institution (or a rejected application). */
+export interface MemberRecord {
+  memberId: string;
+  name: string;
+  mspId: string;
+  status: MemberStatus;
+  /** Storage node of an active member. */
+  nodeId?: string;
+  /** SPKI PEM public key the node signs its results with. */
+  nodePublicKey?: string;
+  endpoint?: string;
+  /** Reason of a rejection. */
+  reason?: string;
+  /** When the governor admitted or rejected the member. */
+  decidedAt: string;
+  updatedAt: string;
+  txId: string;
+}
+
+/** One version of a dataset (the latest is the current state). */
+export interface DatasetRecord {
+  datasetId: string;
+  version: number;
+  fileName: string;
+  /** SHA-256 of the file, 64 lowercase hex digits. */
+  sha256: string;
+  rowCount: number;
+  columnCount: number;
+  /** SHA-256 of the inferred schema, 64 lowercase hex digits. */
+  schemaDigest: string;
+  /** Pseudonymous id of the staff member who made the change. */
+  operator: string;
+  description: string;
+  name?: string;
+  /** Column names, when published; access requests must then stay within them. */
+  columns?: string[];
+  ownerMemberId: string;
+  ownerMspId: string;
+  status: DatasetStatus;
+  /** The open tamper finding, while `status` is `tampered`. */
+  tamperFindingId?: string;
+  /** When the dataset was first added. */
+  createdAt: string;
+  /** When this record was written. */
+  updatedAt: string;
+  txId: string;
+}
+
+/** One entry of a dataset's history: the record as written by one transaction. */
+export interface DatasetHistoryEntry {
+  txId: string;
+  timestamp: string;
+  record: DatasetRecord;
+}
+
+/** One operation on a dataset, as returned by `dataset:getProvenance`. */
+export interface ProvenanceEntry {
+  operation: ProvenanceOperation;
+  datasetId: string;
+  /** Dataset version and hash the operation applied to. */
+  datasetVersion: number;
+  sha256: string;
+  description: string;
+  /** Pseudonymous id of who acted (staff member, requester or reviewer). */
+  operator: string;
+  /** MSP that submitted the transaction. */
+  organisation: string;
+  /** Member bound to that MSP, if any (the governor may not be a member). */
+  memberId?: string;
+  /** Id of the request, analysis or finding the operation belongs to. */
+  referenceId?: string;
+  timestamp: string;
+  txId: string;
+}
+
+/** The scope a grant covers. */
+export interface GrantScope {
+  columns: string[];
+  statistics: Statistic[];
+  expiresAt: string;
+}
+
+/** The owner's grant of an access request. */
+export interface Grant extends GrantScope {
+  operator: string;
+  reason?: string;
+  grantedAt: string;
+  txId: string;
+}
+
+/** The owner's denial or revocation of an access request. */
+export interface Decision {
+  operator: string;
+  reason: string;
+  decidedAt: string;
+  txId: string;
+}
+
+/** An access request and its decisions. */
+export interface AccessRequestRecord {
+  requestId: string;
+  datasetId: string;
+  /** Dataset version and hash when the request was made. */
+  datasetVersion: number;
+  datasetSha256: string;
+  ownerMemberId: string;
+  ownerMspId: string;
+  /** Pseudonymous id of the researcher. */
+  requester: string;
+  requesterOrg?: string;
+  purpose: string;
+  columns: string[];
+  statistics: Statistic[];
+  requestedExpiry: string;
+  /** MSP that submitted the request on the researcher's behalf. */
+  submittedByMspId: string;
+  requestedAt: string;
+  requestTxId: string;
+  status: RequestStatus;
+  grant?: Grant;
+  denial?: Decision;
+  revocation?: Decision;
+  updatedAt: string;
+  txId: string;
+}
+
+/** The answer of `access:checkAccess`. */
+export type AccessCheck =
+  | { inForce: true; grant: AccessRequestRecord }
+  | { inForce: false; code: string; reason: string };
+
+/** One dataset an analysis used, with the grant and the hash checked on-chain. */
+export interface AnalysisGrant {
+  requestId: string;
+  datasetId: string;
+  sha256: string;
+  datasetVersion: number;
+}
+
+/** A recorded analysis. */
+export interface AnalysisRecord {
+  analysisId: string;
+  requester: string;
+  grants: AnalysisGrant[];
+  statistics: Statistic[];
+  columns: string[];
+  /** SHA-256 of the released result. */
+  resultHash: string;
+  recordedByMspId: string;
+  recordedAt: string;
+  txId: string;
+}
+
+/** A storage node's report that a file no longer matches its on-chain hash. */
+export interface TamperFindingRecord {
+  findingId: string;
+  datasetId: string;
+  datasetVersion: number;
+  expectedSha256: string;
+  foundSha256: string;
+  nodeId: string;
+  ownerMemberId: string;
+  mspId: string;
+  detectedAt: string;
+  txId: string;
+}

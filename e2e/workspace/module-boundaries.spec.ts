@@ -1,0 +1,100 @@
+// Proves the lint rules that guard the architecture actually fire: each case writes a real source
+// file into a real project, lints it with the workspace's ESLint configuration, and removes it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+
+interface Case {
+  name: string;
+  file: string;
+  source: string;
+  rule: string;
+  expectError: boolean;
+}
+
+const cases: Case[] = [
+  {
+    name: 'an app importing another app',
+    file: 'apps/accounts/src/__lint_fixture__app_import.ts',
+    source: "import { AppModule } from '../../ledger/src/app.module';\nexport const leaked = AppModule;\n",
+    rule: '@nx/enforce-module-boundaries',
+    expectError: true,
+  },
+  {
+    name: 'a service other than ledger importing the Fabric client',
+    file: 'apps/authorization/src/__lint_fixture__fabric.ts',
+    source: "import { connect } from '@hyperledger/fabric-gateway';\nexport const leaked = connect;\n",
+    rule: '@nx/enforce-module-boundaries',
+    expectError: true,
+  },
+  {
+    name: 'a shared library importing the Fabric client',
+    file: 'libs/messaging/src/__lint_fixture__fabric.ts',
+    source: "import { connect } from '@hyperledger/fabric-gateway';\nexport const leaked = connect;\n",
+    rule: '@nx/enforce-module-boundaries',
+    expectError: true,
+  },
+  {
+    name: 'the ledger service importing the Fabric client (allowed)',
+    file: 'apps/ledger/src/__lint_fixture__fabric.ts',
+    source: "import { connect } from '@hyperledger/fabric-gateway';\nexport const allowed = connect;\n",
+    rule: '@nx/enforce-module-boundaries',
+    expectError: false,
+  },
+  {
+    name: 'a library importing an app',
+    file: 'libs/persistence/src/__lint_fixture__app.ts',
+    source: "import { AppModule } from '../../../apps/ledger/src/app.module';\nexport const leaked = AppModule;\n",
+    rule: '@nx/enforce-module-boundaries',
+    expectError: true,
+  },
+  {
+    name: 'domain code importing transport code',
+    file: 'apps/accounts/src/__lint_fixture__/domain/thing.ts',
+    source: "import { MessageBus } from '@phdmf/messaging';\nexport const leaked = MessageBus;\n",
+    rule: '@typescript-eslint/no-restricted-imports',
+    expectError: true,
+  },
+  {
+    name: 'a subject string outside the contracts library',
+    file: 'apps/accounts/src/__lint_fixture__subject.ts',
+    source: "export const subject = 'phdmf.accounts.cmd.inline.v1';\n",
+    rule: 'no-restricted-syntax',
+    expectError: true,
+  },
+];
+
+interface LintMessage {
+  ruleId: string | null;
+  message: string;
+}
+
+/** Runs the real ESLint CLI (as `nx lint` does) on one file and returns its messages. */
+function lint(file: string): LintMessage[] {
+  const run = spawnSync(path.join(root, 'node_modules/.bin/eslint'), ['--format', 'json', file], { cwd: root, encoding: 'utf8' });
+  if (run.status !== 0 && run.status !== 1) throw new Error(`eslint failed: ${run.stderr}`);
+  const [result] = JSON.parse(run.stdout) as { messages: LintMessage[] }[];
+  return result?.messages ?? [];
+}
+
+describe('architecture lint rules', () => {
+  beforeAll(() => {
+    // The module-boundary rule reads Nx's project graph; make sure it is computed.
+    execFileSync(path.join(root, 'node_modules/.bin/nx'), ['show', 'projects'], { cwd: root, env: { ...process.env, NX_DAEMON: 'false' }, stdio: 'ignore' });
+  });
+
+  it.each(cases)('$name', ({ file, source, rule, expectError }) => {
+    const full = path.join(root, file);
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, source);
+    try {
+      const hits = lint(full).filter((m) => m.ruleId === rule);
+      if (expectError) expect(hits.map((m) => m.message).join('\n')).not.toBe('');
+      else expect(hits).toEqual([]);
+    } finally {
+      rmSync(full.includes('__lint_fixture__/') ? path.join(root, file.split('__lint_fixture__/')[0]!, '__lint_fixture__') : full, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,112 @@
+// Lint rules for the whole workspace. Module boundaries are explicit: every project carries a
+// scope tag (which service it belongs to) and a type tag (what layer it is), and the table below
+// says which may depend on which. There is deliberately no `* -> *` rule.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import nx from '@nx/eslint-plugin';
+
+const SERVICES = ['api-gateway', 'accounts', 'node-registry', 'data-storage', 'authorization', 'ledger', 'aggregation'];
+
+// Only the ledger service may talk to Hyperledger Fabric.
+const FABRIC_CLIENT = ['@hyperledger/fabric-gateway', '@grpc/grpc-js', '@hyperledger/fabric-protos'];
+
+const scopeConstraints = SERVICES.map((service) => ({
+  sourceTag: `scope:${service}`,
+  // The ledger service alone runs the chaincode in-process (embedded ledger).
+  onlyDependOnLibsWithTags: service === 'ledger' ? ['scope:ledger', 'scope:shared', 'scope:chaincode'] : [`scope:${service}`, 'scope:shared'],
+  ...(service === 'ledger' ? {} : { bannedExternalImports: FABRIC_CLIENT }),
+}));
+
+const depConstraints = [
+  ...scopeConstraints,
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'], bannedExternalImports: FABRIC_CLIENT },
+  { sourceTag: 'scope:chaincode', onlyDependOnLibsWithTags: ['scope:chaincode'], bannedExternalImports: FABRIC_CLIENT },
+  // Apps never import each other: no tag allows type:app as a dependency.
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:contracts', 'type:util', 'type:chaincode'] },
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:contracts', 'type:util'] },
+  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:contracts', 'type:util', 'type:chaincode'] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
+  { sourceTag: 'type:chaincode', onlyDependOnLibsWithTags: ['type:chaincode'] },
+];
+
+// Domain code (entities, value objects, errors) knows nothing of transport, HTTP or the ORM.
+const TRANSPORT_MODULES = [
+  '@nestjs/microservices',
+  '@nestjs/platform-express',
+  '@phdmf/messaging',
+  '@phdmf/persistence',
+  'nats',
+  'express',
+  '@mikro-orm/*',
+  ...FABRIC_CLIENT,
+];
+
+export default tseslint.config(
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', 'tmp/**', '.data/**', '.nx/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    plugins: { '@nx': nx },
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints,
+        },
+      ],
+      // NestJS modules and CQRS handlers are classes with decorators and no members by design.
+      '@typescript-eslint/no-extraneous-class': 'off',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Payload classes are validation schemas; their wire form is a plain object of the same shape.
+      '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
+      // `namespace` is how contracts are grouped (Message.SUBJECT, Message.Payload); see libs/contracts.
+      '@typescript-eslint/no-namespace': 'off',
+    },
+  },
+  {
+    // Subjects are written once, in libs/contracts; everywhere else refers to them by name.
+    files: ['**/*.ts'],
+    ignores: ['libs/contracts/**', '**/test-support/**', 'bench/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Literal[value=/^phdmf\\.(evt|[a-z-]+\\.(cmd|qry))\\./]', message: 'Subjects live in libs/contracts; import the contract instead.' },
+        { selector: 'TemplateLiteral > TemplateElement[value.raw=/^phdmf\\./]', message: 'Subjects live in libs/contracts; never build one from parts.' },
+      ],
+    },
+  },
+  {
+    files: ['**/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: TRANSPORT_MODULES, message: 'Domain code must not import transport, HTTP or ORM code.' }],
+          paths: [{ name: '@nestjs/common', importNames: ['HttpException', 'HttpStatus'], message: 'Domain code never throws HTTP errors; throw a coded PhdmfError.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.e2e.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);

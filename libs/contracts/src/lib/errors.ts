@@ -1,0 +1,46 @@
+/**
+ * Errors that may cross a process boundary. Every one carries a stable, machine-readable code;
+ * the messaging layer moves `{ code, message, details }` and the REST edge maps codes to HTTP
+ * statuses in one table. Domain code throws these, never HTTP exceptions.
+ */
+export class PhdmfError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+    this.name = 'PhdmfError';
+  }
+
+  toWire(): WireError {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** The shape of an error on the wire. */
+export interface WireError {
+  code: string;
+  message: string;
+  details?: Readonly<Record<string, unknown>>;
+}
+
+/** Codes shared by every service; each service adds its own next to its messages. */
+export const CommonErrorCode = {
+  /** The payload failed class-validator checks at the receiving edge. */
+  VALIDATION_FAILED: 'VALIDATION.FAILED',
+  /** The payload was not valid JSON. */
+  MALFORMED_MESSAGE: 'MESSAGING.MALFORMED',
+  /** No reply arrived before the caller's deadline. */
+  TIMEOUT: 'MESSAGING.TIMEOUT',
+  /** Nobody subscribes to the subject (the service is down or not deployed). */
+  NO_RESPONDERS: 'MESSAGING.NO_RESPONDERS',
+  /** The NATS connection is closed or draining. */
+  UNAVAILABLE: 'MESSAGING.UNAVAILABLE',
+  /** The handler failed with an error that has no code of its own. */
+  INTERNAL: 'INTERNAL.UNEXPECTED',
+  /** A required configuration value is missing or malformed. */
+  CONFIG_INVALID: 'CONFIG.INVALID',
+} as const;

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { headers as natsHeaders, type MsgHdrs } from 'nats';
+import { Correlation, type CorrelationScope } from '@phdmf/logging';
+
+/** Header names used on every PHDMF message; JetStream's own de-duplication header is Nats-Msg-Id. */
+export const Header = {
+  CorrelationId: 'Phdmf-Correlation-Id',
+  CausationId: 'Phdmf-Causation-Id',
+  Actor: 'Phdmf-Actor',
+  EventId: 'Phdmf-Event-Id',
+  OccurredAt: 'Phdmf-Occurred-At',
+} as const;
+
+export type ActorHeader = NonNullable<CorrelationScope['actor']>;
+
+/** Builds outgoing headers from the caller's correlation scope (or a fresh one). */
+export function outgoingHeaders(actor?: ActorHeader): MsgHdrs {
+  const scope = Correlation.current();
+  const h = natsHeaders();
+  h.set(Header.CorrelationId, scope?.correlationId ?? randomUUID());
+  const who = actor ?? scope?.actor;
+  if (who) h.set(Header.Actor, JSON.stringify(who));
+  if (scope?.causationId) h.set(Header.CausationId, scope.causationId);
+  return h;
+}
+
+/** Reads the correlation scope a message carries; a message without one starts a new conversation. */
+export function scopeFromHeaders(h: MsgHdrs | undefined, causationId?: string): CorrelationScope {
+  const correlationId = h?.get(Header.CorrelationId) || randomUUID();
+  const actor = parseActor(h?.get(Header.Actor));
+  return {
+    correlationId,
+    ...(actor ? { actor } : {}),
+    ...(causationId ? { causationId } : {}),
+  };
+}
+
+function parseActor(raw: string | undefined): ActorHeader | undefined {
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as Partial<ActorHeader>;
+    if (typeof value.userId !== 'string' || !Array.isArray(value.roles)) return undefined;
+    return {
+      userId: value.userId,
+      roles: value.roles.filter((r): r is string => typeof r === 'string'),
+      ...(typeof value.organisationId === 'string' ? { organisationId: value.organisationId } : {}),
+    };
+  } catch {
+    // A malformed actor header is treated as absent: the receiver then refuses actor-bound work.
+    return undefined;
+  }
+}

@@ -1,0 +1,201 @@
+import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CommonErrorCode, GetHealth, type PhdmfError } from '@phdmf/contracts';
+import { Correlation } from '@phdmf/logging';
+import { TestNatsServer, eventually, memoryLogger, tempDir } from '@phdmf/testing';
+import { connect, headers } from 'nats';
+import { countEffects, CreateThing, Echo, knobs, Refuse, startFixture, ThingHappened, type FixtureOptions } from '../test-support/fixture';
+import { EventPublisher } from './events/event-publisher';
+import { EVENT_STREAM } from './events/event-stream';
+import { MessageBus } from './rpc/message-bus';
+import { RemoteError } from './lib/remote-error';
+
+describe('messaging over a real nats-server', () => {
+  let nats: TestNatsServer;
+  let data: ReturnType<typeof tempDir>;
+  let app: INestApplication | undefined;
+  const log = memoryLogger('accounts');
+
+  const options = (over: Partial<FixtureOptions> = {}): FixtureOptions => ({ natsUrl: nats.url, dataDir: data.dir, logger: log.logger, ...over });
+
+  beforeEach(async () => {
+    nats = await TestNatsServer.start();
+    data = tempDir();
+    knobs.attempts = 0;
+    knobs.failuresBeforeSuccess = 0;
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await nats.dispose();
+    data.remove();
+  });
+
+  async function publishEvent(thingId: string, eventId = randomUUID()): Promise<{ duplicate: boolean }> {
+    const publisher = app!.get(EventPublisher);
+    return publisher.publish(ThingHappened, { thingId, value: 1 }, { eventId });
+  }
+
+  describe('request/reply', () => {
+    beforeEach(async () => {
+      app = await startFixture(options());
+    });
+
+    it('answers a request and carries correlation id and actor in headers', async () => {
+      const bus = app!.get(MessageBus);
+      const result = await Correlation.run({ correlationId: 'corr-123' }, () =>
+        bus.request(Echo, { text: 'hello' }, { actor: { userId: 'u-1', roles: ['researcher'] } }),
+      );
+      expect(result).toEqual({ text: 'hello', correlationId: 'corr-123', actorUserId: 'u-1' });
+    });
+
+    it('re-throws a coded error on the caller with its code and details', async () => {
+      const bus = app!.get(MessageBus);
+      const error = await bus.request(Refuse, { kind: 'coded' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RemoteError);
+      expect(error).toMatchObject({ code: 'TEST.REFUSED', message: 'refused on purpose', details: { reason: 'test' } });
+    });
+
+    it('keeps the message of a plain Error instead of "Internal server error"', async () => {
+      const error = await app!.get(MessageBus).request(Refuse, { kind: 'plain' }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: CommonErrorCode.INTERNAL, message: 'kaput' });
+    });
+
+    it('refuses an invalid payload at the receiving edge with VALIDATION.FAILED naming the field', async () => {
+      const bus = app!.get(MessageBus);
+      const missing = await bus.request(Echo, {} as never).catch((e: unknown) => e);
+      expect(missing).toMatchObject({ code: CommonErrorCode.VALIDATION_FAILED });
+      expect((missing as PhdmfError).message).toContain('text');
+      const unknownField = await bus.request(Echo, { text: 'x', admin: true } as never).catch((e: unknown) => e);
+      expect(unknownField).toMatchObject({ code: CommonErrorCode.VALIDATION_FAILED });
+      expect((unknownField as PhdmfError).message).toContain('admin');
+      const wrongType = await bus.request(Echo, { text: 42 } as never).catch((e: unknown) => e);
+      expect(wrongType).toMatchObject({ code: CommonErrorCode.VALIDATION_FAILED });
+    });
+
+    it('answers a body that is not JSON with MESSAGING.MALFORMED', async () => {
+      const nc = await connect({ servers: nats.url });
+      const reply = await nc.request(Echo.subject, new TextEncoder().encode('{not json'), { timeout: 2_000 });
+      expect(JSON.parse(new TextDecoder().decode(reply.data))).toMatchObject({ ok: false, error: { code: CommonErrorCode.MALFORMED_MESSAGE } });
+      await nc.close();
+    });
+
+    it('gives every call a deadline: a slow handler times out with MESSAGING.TIMEOUT', async () => {
+      const error = await app!.get(MessageBus).request(Echo, { text: 'slow', delayMs: 1_000 }, { timeoutMs: 100 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: CommonErrorCode.TIMEOUT });
+    });
+
+    it('reports a subject nobody serves as MESSAGING.NO_RESPONDERS', async () => {
+      // Another service's subject that no process serves in this test.
+      const error = await app!.get(MessageBus).request(GetHealth.contractFor('ledger'), {}).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: CommonErrorCode.NO_RESPONDERS });
+    });
+  });
+
+  describe('durable events', () => {
+    it('delivers an event to a consumer that was down when it was published', async () => {
+      app = await startFixture(options()); // creates the durable consumer
+      await app.close();
+      app = await startFixture(options({ consume: false }));
+      await publishEvent('thing-down');
+      await app.close();
+      app = await startFixture(options());
+      await eventually(async () => (await countEffects(app!, 'thing-down', 'event')) === 1, 'event delivered after restart');
+    });
+
+    it('has one effect for a duplicate publish with the same message id', async () => {
+      app = await startFixture(options());
+      const eventId = randomUUID();
+      const first = await publishEvent('thing-dup', eventId);
+      const second = await publishEvent('thing-dup', eventId);
+      expect(first.duplicate).toBe(false);
+      expect(second.duplicate).toBe(true);
+      await eventually(async () => (await countEffects(app!, 'thing-dup', 'event')) === 1, 'first delivery');
+      // A publish outside JetStream's de-duplication window (same event id, new message id) is
+      // stopped by the consumer's idempotency record.
+      const nc = await connect({ servers: nats.url });
+      const h = headers();
+      h.set('Phdmf-Event-Id', eventId);
+      await nc.jetstream().publish(ThingHappened.subject, new TextEncoder().encode(JSON.stringify({ thingId: 'thing-dup', value: 1 })), { msgID: randomUUID(), headers: h });
+      await publishEvent('thing-dup-marker');
+      await eventually(async () => (await countEffects(app!, 'thing-dup-marker', 'event')) === 1, 'marker delivered');
+      expect(await countEffects(app, 'thing-dup', 'event')).toBe(1);
+      await nc.close();
+    });
+
+    it('redelivers after a handler failure, rolls back the failed attempts, and logs with the correlation id', async () => {
+      knobs.failuresBeforeSuccess = 2;
+      app = await startFixture(options());
+      await Correlation.run({ correlationId: 'corr-fail' }, () => publishEvent('thing-fail'));
+      await eventually(async () => (await countEffects(app!, 'thing-fail', 'event')) === 1, 'success after redelivery');
+      expect(knobs.attempts).toBe(3);
+      const failures = log.lines().filter((l) => l.msg === 'event handler failed; will be redelivered');
+      expect(failures.length).toBeGreaterThanOrEqual(2);
+      expect(failures[0]).toMatchObject({ correlationId: 'corr-fail', subject: ThingHappened.subject, level: 'error' });
+    });
+
+    it('survives kill -9 of nats-server between publish and consume: delivered exactly once in effect', async () => {
+      app = await startFixture(options());
+      await app.close();
+      app = await startFixture(options({ consume: false }));
+      const ack = await publishEvent('thing-kill9');
+      expect(ack.duplicate).toBe(false);
+      await app.close();
+      app = undefined;
+      await nats.kill9();
+      await nats.launch();
+      app = await startFixture(options());
+      await eventually(async () => (await countEffects(app!, 'thing-kill9', 'event')) === 1, 'delivered after nats restart');
+      // The running consumer also rides through a second crash of the server.
+      await nats.kill9();
+      await nats.launch();
+      await eventually(async () => {
+        try {
+          await publishEvent('thing-after-crash');
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'publish after reconnect', 20_000);
+      await eventually(async () => (await countEffects(app!, 'thing-after-crash', 'event')) >= 1, 'consumer resumed', 30_000);
+      expect(await countEffects(app, 'thing-kill9', 'event')).toBe(1);
+      expect(await countEffects(app, 'thing-after-crash', 'event')).toBe(1);
+    });
+  });
+
+  describe('transactional outbox', () => {
+    it('publishes the event of a committed change, and the consumer applies it once', async () => {
+      app = await startFixture(options());
+      const { eventId } = await app.get(MessageBus).request(CreateThing, { thingId: 'thing-outbox', value: 7 });
+      await eventually(async () => (await countEffects(app!, 'thing-outbox', 'event')) === 1, 'outbox event consumed');
+      const nc = await connect({ servers: nats.url });
+      const msg = await (await nc.jetstreamManager()).streams.getMessage(EVENT_STREAM.name, { last_by_subj: ThingHappened.subject });
+      expect(msg.header.get('Nats-Msg-Id')).toBe(eventId);
+      await nc.close();
+    });
+
+    it('publishes a row whose process died before relaying it, after restart', async () => {
+      const { spawn } = await import('node:child_process');
+      const path = await import('node:path');
+      app = await startFixture(options()); // durable consumer exists
+      await app.close();
+      app = undefined;
+      const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, '../test-support/outbox-crash.child.ts')], {
+        env: { ...process.env, NATS_URL: nats.url, DATA_DIR: data.dir, SWC_NODE_PROJECT: path.join(__dirname, '../../../tsconfig.json') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const signal = await new Promise<string | null>((resolve) => child.on('exit', (_c, s) => {
+        resolve(s);
+      }));
+      expect(output).toContain('committed thing-crash');
+      expect(signal).toBe('SIGKILL'); // it killed itself right after the commit, before any relay
+      app = await startFixture(options());
+      await eventually(async () => (await countEffects(app!, 'thing-crash', 'event')) === 1, 'orphaned outbox row relayed after restart');
+      expect(await countEffects(app, 'thing-crash', 'command')).toBe(1);
+    });
+  });
+});

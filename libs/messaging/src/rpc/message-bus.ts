@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ErrorCode as NatsErrorCode, NatsError, type NatsConnection } from 'nats';
+import { CommonErrorCode, PhdmfError, type PayloadOf, type RequestContract, type ResultOf } from '@phdmf/contracts';
+import { decodeJson, encodeJson } from '../lib/codec';
+import { outgoingHeaders, type ActorHeader } from '../lib/headers';
+import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from '../lib/options';
+import { RemoteError, isWireError } from '../lib/remote-error';
+import type { RpcReply } from './nats-rpc.server';
+
+export interface RequestOptions {
+  /** Deadline of this call; defaults to the service's NATS_REQUEST_TIMEOUT_MS. */
+  timeoutMs?: number;
+  /** Acting user, when it is not the one of the current correlation scope. */
+  actor?: ActorHeader;
+}
+
+/**
+ * Sends commands and queries. Every call has a deadline; a failure comes back as a PhdmfError
+ * whose code says what happened (the remote handler's own code, or a MESSAGING.* code).
+ */
+@Injectable()
+export class MessageBus {
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  async request<C extends RequestContract<object, unknown>>(contract: C, payload: PayloadOf<C>, opts: RequestOptions = {}): Promise<ResultOf<C>> {
+    const timeout = opts.timeoutMs ?? this.options.requestTimeoutMs;
+    let reply;
+    try {
+      reply = await this.nc.request(contract.subject, encodeJson(payload), { timeout, headers: outgoingHeaders(opts.actor) });
+    } catch (error) {
+      throw transportError(error, contract.subject, timeout);
+    }
+    const body = decodeJson(reply.data) as RpcReply<ResultOf<C>>;
+    if (body.ok) return body.data;
+    if (isWireError(body.error)) throw new RemoteError(body.error, contract.subject);
+    throw new PhdmfError(CommonErrorCode.MALFORMED_MESSAGE, `Malformed reply on ${contract.subject}`);
+  }
+}
+
+// The nats client's error codes as plain strings (NatsError.code is typed as string).
+const NO_RESPONDERS: string = NatsErrorCode.NoResponders;
+const TIMED_OUT: string = NatsErrorCode.Timeout;
+const CLOSED: string = NatsErrorCode.ConnectionClosed;
+const DRAINING: string = NatsErrorCode.ConnectionDraining;
+
+function transportError(error: unknown, subject: string, timeout: number): PhdmfError {
+  if (error instanceof NatsError) {
+    const code: string = error.code;
+    if (code === NO_RESPONDERS) {
+      return new PhdmfError(CommonErrorCode.NO_RESPONDERS, `No service answers ${subject}`, { subject });
+    }
+    if (code === TIMED_OUT) {
+      return new PhdmfError(CommonErrorCode.TIMEOUT, `No reply on ${subject} within ${timeout} ms`, { subject, timeoutMs: timeout });
+    }
+    if (code === CLOSED || code === DRAINING) {
+      return new PhdmfError(CommonErrorCode.UNAVAILABLE, `NATS connection is closed (${subject})`, { subject });
+    }
+  }
+  return new PhdmfError(CommonErrorCode.UNAVAILABLE, `Request on ${subject} failed: ${error instanceof Error ? error.message : String(error)}`, { subject });
+}

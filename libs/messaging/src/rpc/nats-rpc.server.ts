@@ -1,0 +1,88 @@
+import { type CustomTransportStrategy, NatsContext, Server, type MessageHandler } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import type { Msg, NatsConnection, Subscription } from 'nats';
+import type { AnyRequestContract } from '@phdmf/contracts';
+import { Correlation, type Logger } from '@phdmf/logging';
+import { decodeJson, encodeJson } from '../lib/codec';
+import { scopeFromHeaders } from '../lib/headers';
+import { toWireError } from '../lib/remote-error';
+import { validatePayload } from '../lib/validation';
+import { CONTRACT_EXTRA } from './handle-request.decorator';
+
+/** A reply on the wire: the result, or a coded error. */
+export type RpcReply<R> = { ok: true; data: R } | { ok: false; error: { code: string; message: string; details?: unknown } };
+
+/**
+ * A thin NestJS transport over the `nats` client: request/reply in a queue group per service.
+ * Each message is decoded, validated against its contract, run inside its correlation scope and
+ * answered with `{ ok, data }` or `{ ok: false, error: { code, message } }`. Errors keep their
+ * codes: nothing collapses into a generic "Internal server error".
+ */
+export class NatsRpcServer extends Server implements CustomTransportStrategy {
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly queueGroup: string,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  listen(callback: (...optionalParams: unknown[]) => void): void {
+    for (const [subject, handler] of this.messageHandlers) {
+      const contract = handler.extras?.[CONTRACT_EXTRA] as AnyRequestContract | undefined;
+      if (!contract) {
+        throw new Error(`Handler for "${subject}" must be declared with @HandleRequest(contract)`);
+      }
+      const sub = this.nc.subscribe(subject, {
+        queue: this.queueGroup,
+        callback: (err, msg) => {
+          if (err) {
+            this.log.error({ err, subject }, 'subscription error');
+            return;
+          }
+          void this.dispatch(contract, handler, msg);
+        },
+      });
+      this.subscriptions.push(sub);
+    }
+    callback();
+  }
+
+  private async dispatch(contract: AnyRequestContract, handler: MessageHandler, msg: Msg): Promise<void> {
+    const scope = scopeFromHeaders(msg.headers);
+    await Correlation.run(scope, async () => {
+      let reply: RpcReply<unknown>;
+      try {
+        const payload = await validatePayload(contract.payload, decodeJson(msg.data));
+        const result$ = this.transformToObservable(await handler(payload, new NatsContext([msg.subject, msg.headers])));
+        reply = { ok: true, data: (await lastValueFrom(result$, { defaultValue: null })) ?? null };
+      } catch (error) {
+        const wire = toWireError(error);
+        // Expected, coded failures are answered quietly; anything unexpected is logged with its stack.
+        if (wire.code === 'INTERNAL.UNEXPECTED') this.log.error({ err: error, subject: msg.subject }, 'handler failed');
+        else this.log.debug({ code: wire.code, subject: msg.subject }, 'request refused');
+        reply = { ok: false, error: wire };
+      }
+      if (msg.reply) msg.respond(encodeJson(reply));
+    });
+  }
+
+  async close(): Promise<void> {
+    // Drain, so requests already received are answered before the connection goes away.
+    await Promise.all(this.subscriptions.map((s) => s.drain()));
+    this.subscriptions.length = 0;
+  }
+
+  on(): never {
+    throw new Error('NatsRpcServer does not emit transport events; watch the NATS connection status instead');
+  }
+
+  // The signature is Nest's (Server.unwrap<T>); callers name the type they expect.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+  unwrap<T = NatsConnection>(): T {
+    return this.nc as unknown as T;
+  }
+}
+

@@ -1,0 +1,4 @@
+export * from './orm-options';
+export * from './migrate';
+export * from './schema-migration';
+export * from './database-health';

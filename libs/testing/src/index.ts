@@ -1,0 +1,4 @@
+export * from './nats-server';
+export * from './temp-dir';
+export * from './silent-logger';
+export * from './postgres';

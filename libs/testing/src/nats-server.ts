@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { connect } from 'nats';
+
+/** Where tests look for nats-server: NATS_SERVER_BIN, then PATH, then Debian's location. */
+export function natsServerBinary(): string {
+  const candidates = [process.env.NATS_SERVER_BIN, ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'nats-server')), '/usr/sbin/nats-server', '/usr/bin/nats-server'];
+  const found = candidates.find((c): c is string => !!c && existsSync(c));
+  if (!found) throw new Error('nats-server not found: install it (apt-get install nats-server) or set NATS_SERVER_BIN');
+  return found;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}
+
+/**
+ * A nats-server with JetStream that a test starts on a free loopback port, with its own store
+ * directory, and can stop, kill -9 and restart on the same port and store.
+ */
+export class TestNatsServer {
+  private proc?: ChildProcess;
+
+  private constructor(
+    readonly port: number,
+    readonly storeDir: string,
+  ) {}
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<TestNatsServer> {
+    const server = new TestNatsServer(await freePort(), mkdtempSync(path.join(os.tmpdir(), 'phdmf-nats-')));
+    await server.launch();
+    return server;
+  }
+
+  async launch(): Promise<void> {
+    const proc = spawn(natsServerBinary(), ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], { stdio: 'ignore' });
+    this.proc = proc;
+    await this.waitUntilReady();
+  }
+
+  /** SIGKILL: no shutdown, no flush; what JetStream acknowledged must survive it. */
+  async kill9(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM');
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.launch();
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.storeDir, { recursive: true, force: true });
+  }
+
+  private async signal(sig: NodeJS.Signals): Promise<void> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => {
+      proc.once('exit', () => {
+        resolve();
+      });
+    });
+    proc.kill(sig);
+    await exited;
+    this.proc = undefined;
+  }
+
+  private async waitUntilReady(): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        const nc = await connect({ servers: this.url, reconnect: false, timeout: 500 });
+        // JetStream becomes available a little after the client port opens.
+        const jsm = await nc.jetstreamManager();
+        await jsm.getAccountInfo();
+        await nc.close();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`nats-server on port ${this.port} did not become ready: ${String(error)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+}
