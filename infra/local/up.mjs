@@ -68,8 +68,9 @@ function ensureDependencies() {
   const marker = path.join(root, 'node_modules', '.package-lock.json');
   const lock = path.join(root, 'package-lock.json');
   if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
-    step('installing npm dependencies (npm ci)');
-    run('npm', ['ci', '--no-audit', '--no-fund']);
+    // `npm install`, not `npm ci`: see .ci/run (the lock cannot list other platforms' binaries).
+    step('installing npm dependencies (npm install)');
+    run('npm', ['install', '--no-audit', '--no-fund']);
   }
   step('building (tsc)');
   run('npm', ['run', '--silent', 'build']);
