@@ -1,0 +1,4 @@
+export * from './claims';
+export * from './jwks-source';
+export * from './token-verifier';
+export * from './token-issuer';
