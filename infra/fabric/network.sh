@@ -1,0 +1,705 @@
+#!/usr/bin/env bash
+# PHDMF local Hyperledger Fabric network, run natively from installed Fabric binaries.
+#
+#   infra/fabric/network.sh up [--fresh]   start the network (first time: create it and deploy the chaincode)
+#   infra/fabric/network.sh down [--purge] stop the processes this script started (--purge: delete the state)
+#   infra/fabric/network.sh status         what runs, what answers, chain height, committed chaincode
+#   infra/fabric/network.sh env ORG [ROLE] print `export` lines for the peer CLI as org1|org2, admin|user
+#
+# Topology: one Raft orderer (OrdererMSP) joined to the channel through the channel participation API
+# (no system channel), Org1MSP and Org2MSP with one peer each, channel `phdmf`, the PHDMF chaincode run as
+# a service (fabric-chaincode-node server) behind our external builder (builders/ccaas), endorsement policy
+# requiring both organisations. Everything listens on 127.0.0.1. See infra/fabric/README.md.
+#
+# Binaries: peer, orderer, osnadmin, configtxgen, cryptogen (discover optional) from $FABRIC_BIN or PATH,
+# Fabric >= 2.4. State, logs, PID files and connection.json live under $FABRIC_DATA_DIR
+# (default <repo>/.data/fabric).
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+
+# ---------------------------------------------------------------------------------------------------
+# Settings (environment overridable). `up` records them in $DATA_DIR/network.env; later commands on the
+# same data dir read them back from there, so `status`/`down` never disagree with what `up` started.
+# ---------------------------------------------------------------------------------------------------
+DATA_DIR="${FABRIC_DATA_DIR:-$REPO_ROOT/.data/fabric}"
+DATA_DIR="$(realpath -m "$DATA_DIR")"
+SETTINGS_FILE="$DATA_DIR/network.env"
+
+load_settings() {
+  if [[ -f "$SETTINGS_FILE" ]]; then
+    # shellcheck disable=SC1090
+    source "$SETTINGS_FILE"
+  fi
+  : "${FABRIC_DOMAIN:=phdmf.local}"
+  : "${FABRIC_CHANNEL:=phdmf}"
+  : "${FABRIC_CHAINCODE_NAME:=phdmf}"
+  : "${FABRIC_CHAINCODE_VERSION:=1.0}"
+  : "${FABRIC_CHAINCODE_SEQUENCE:=1}"
+  : "${FABRIC_CHAINCODE_TLS:=true}"
+  : "${FABRIC_ENDORSEMENT_POLICY:=AND('Org1MSP.peer','Org2MSP.peer')}"
+  : "${FABRIC_BATCH_TIMEOUT:=250ms}"
+  : "${FABRIC_ORDERER_PORT:=7050}"
+  : "${FABRIC_ORDERER_ADMIN_PORT:=7053}"
+  : "${FABRIC_ORDERER_OPS_PORT:=9443}"
+  : "${FABRIC_ORG1_PEER_PORT:=7051}"
+  : "${FABRIC_ORG1_CHAINCODE_LISTEN_PORT:=7052}"
+  : "${FABRIC_ORG1_OPS_PORT:=9444}"
+  : "${FABRIC_ORG2_PEER_PORT:=9051}"
+  : "${FABRIC_ORG2_CHAINCODE_LISTEN_PORT:=9052}"
+  : "${FABRIC_ORG2_OPS_PORT:=9445}"
+  : "${FABRIC_CHAINCODE_PORT:=9999}"
+  : "${FABRIC_READY_TIMEOUT:=120}"
+  : "${FABRIC_LOGGING_SPEC:=info}"
+}
+
+SETTING_NAMES=(FABRIC_DOMAIN FABRIC_CHANNEL FABRIC_CHAINCODE_NAME FABRIC_CHAINCODE_VERSION
+  FABRIC_CHAINCODE_SEQUENCE FABRIC_CHAINCODE_TLS FABRIC_ENDORSEMENT_POLICY FABRIC_BATCH_TIMEOUT
+  FABRIC_ORDERER_PORT FABRIC_ORDERER_ADMIN_PORT FABRIC_ORDERER_OPS_PORT
+  FABRIC_ORG1_PEER_PORT FABRIC_ORG1_CHAINCODE_LISTEN_PORT FABRIC_ORG1_OPS_PORT
+  FABRIC_ORG2_PEER_PORT FABRIC_ORG2_CHAINCODE_LISTEN_PORT FABRIC_ORG2_OPS_PORT
+  FABRIC_CHAINCODE_PORT)
+
+save_settings() {
+  local name
+  {
+    echo "# written by infra/fabric/network.sh up; read back by status/down/up on this data dir"
+    for name in "${SETTING_NAMES[@]}"; do
+      printf '%s=%q\n' "$name" "${!name}"
+    done
+  } >"$SETTINGS_FILE"
+}
+
+derive_paths() {
+  CRYPTO="$DATA_DIR/crypto"
+  CONFIG_DIR="$DATA_DIR/config"
+  LOG_DIR="$DATA_DIR/logs"
+  PID_DIR="$DATA_DIR/pids"
+  ARTIFACTS="$DATA_DIR/artifacts"
+  DEPLOYED_MARK="$DATA_DIR/deployed"
+  ORDERER_ORG_DIR="$CRYPTO/ordererOrganizations/$FABRIC_DOMAIN"
+  ORDERER_HOST="orderer.$FABRIC_DOMAIN"
+  ORDERER_DIR="$ORDERER_ORG_DIR/orderers/$ORDERER_HOST"
+  ORDERER_ADMIN_DIR="$ORDERER_ORG_DIR/users/Admin@$FABRIC_DOMAIN"
+  ORDERER_TLS_CA="$ORDERER_DIR/tls/ca.crt"
+  CC_TLS_ORG_DIR="$CRYPTO/peerOrganizations/chaincode.$FABRIC_DOMAIN"
+  CHAINCODE_DIR="$REPO_ROOT/chaincode"
+  # what the peer CLI needs for the transactions it sends to the ordering service
+  ORDERER_FLAGS=(-o "127.0.0.1:$FABRIC_ORDERER_PORT" --ordererTLSHostnameOverride "$ORDERER_HOST"
+    --tls --cafile "$ORDERER_TLS_CA")
+}
+
+# Per-organisation values: org_var 1 PEER_PORT -> $FABRIC_ORG1_PEER_PORT, and the crypto paths.
+org_domain() { echo "org$1.$FABRIC_DOMAIN"; }
+org_msp() { echo "Org$1MSP"; }
+org_peer_host() { echo "peer0.$(org_domain "$1")"; }
+org_port() { local v="FABRIC_ORG$1_$2"; echo "${!v}"; }
+org_dir() { echo "$CRYPTO/peerOrganizations/$(org_domain "$1")"; }
+org_peer_dir() { echo "$(org_dir "$1")/peers/$(org_peer_host "$1")"; }
+org_peer_tls_ca() { echo "$(org_peer_dir "$1")/tls/ca.crt"; }
+org_user_name() { if [[ "$2" == admin ]]; then echo "Admin@$(org_domain "$1")"; else echo "User1@$(org_domain "$1")"; fi; }
+org_user_msp() { echo "$(org_dir "$1")/users/$(org_user_name "$1" "$2")/msp"; }
+
+log() { printf '[fabric %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf '[fabric] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------------
+# Preflight: binaries, versions, Node chaincode runtime, free ports.
+# ---------------------------------------------------------------------------------------------------
+REQUIRED_BINARIES=(peer orderer osnadmin configtxgen cryptogen)
+MIN_MAJOR=2
+MIN_MINOR=4
+
+find_binaries() {
+  local missing=() b
+  BIN_DIR=""
+  if [[ -n "${FABRIC_BIN:-}" ]]; then
+    [[ -d "$FABRIC_BIN" ]] || die "FABRIC_BIN=$FABRIC_BIN is not a directory"
+    BIN_DIR="$(cd "$FABRIC_BIN" && pwd)"
+  fi
+  for b in "${REQUIRED_BINARIES[@]}" discover; do
+    local path=""
+    if [[ -n "$BIN_DIR" && -x "$BIN_DIR/$b" ]]; then
+      path="$BIN_DIR/$b"
+    elif path="$(command -v "$b" 2>/dev/null)"; then
+      :
+    else
+      path=""
+    fi
+    if [[ -z "$path" ]]; then
+      [[ "$b" == discover ]] || missing+=("$b")
+      continue
+    fi
+    printf -v "BIN_${b^^}" '%s' "$path"
+  done
+  if ((${#missing[@]})); then
+    {
+      echo "[fabric] Missing Hyperledger Fabric binaries: ${missing[*]}"
+      echo "[fabric] Looked in: ${FABRIC_BIN:+FABRIC_BIN=$FABRIC_BIN, }PATH"
+      echo "[fabric] Needed: ${REQUIRED_BINARIES[*]} (Fabric >= $MIN_MAJOR.$MIN_MINOR; discover optional)."
+      echo "[fabric] Put them on PATH or set FABRIC_BIN to the directory holding them."
+    } >&2
+    exit 2
+  fi
+  BIN_DISCOVER="${BIN_DISCOVER:-}"
+}
+
+check_versions() {
+  local b out ver
+  for b in peer orderer; do
+    local var="BIN_${b^^}"
+    out="$("${!var}" version 2>&1)" || die "'${!var} version' failed: $out"
+    ver="$(sed -n 's/^ *Version: *v\{0,1\}\([0-9][0-9.]*\).*/\1/p' <<<"$out" | head -1)"
+    [[ -n "$ver" ]] || die "cannot read the version of ${!var}: $out"
+    local major="${ver%%.*}" rest="${ver#*.}"
+    local minor="${rest%%.*}"
+    if ((major < MIN_MAJOR || (major == MIN_MAJOR && minor < MIN_MINOR))); then
+      {
+        echo "[fabric] ${!var} is Fabric $ver; Fabric >= $MIN_MAJOR.$MIN_MINOR is required"
+        echo "[fabric] (the gateway service the ledger service's client uses arrived in 2.4)."
+      } >&2
+      exit 2
+    fi
+    printf -v "VERSION_${b^^}" '%s' "$ver"
+  done
+}
+
+check_node_runtime() {
+  command -v node >/dev/null 2>&1 || die "node is not on PATH (the chaincode server is a Node.js process)"
+  SHIM_CLI="$(cd "$CHAINCODE_DIR" && node -p "require.resolve('fabric-shim/cli.js')" 2>/dev/null)" ||
+    die "fabric-shim is not installed for $CHAINCODE_DIR: run 'npm ci' at the repository root"
+}
+
+# Rebuilds chaincode/dist when it is missing or older than chaincode/src.
+build_chaincode_if_stale() {
+  local dist="$CHAINCODE_DIR/dist/index.js"
+  if [[ -f "$dist" ]] && [[ -z "$(find "$CHAINCODE_DIR/src" -newer "$dist" -type f -print -quit)" ]]; then
+    return 0
+  fi
+  log "building the chaincode (npm run build -w @phdmf/chaincode)"
+  (cd "$REPO_ROOT" && npm run build -w @phdmf/chaincode >"$LOG_DIR/chaincode-build.log" 2>&1) ||
+    die "chaincode build failed, see $LOG_DIR/chaincode-build.log"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+check_ports_free() {
+  local busy=() name
+  for name in FABRIC_ORDERER_PORT FABRIC_ORDERER_ADMIN_PORT FABRIC_ORDERER_OPS_PORT \
+    FABRIC_ORG1_PEER_PORT FABRIC_ORG1_CHAINCODE_LISTEN_PORT FABRIC_ORG1_OPS_PORT \
+    FABRIC_ORG2_PEER_PORT FABRIC_ORG2_CHAINCODE_LISTEN_PORT FABRIC_ORG2_OPS_PORT FABRIC_CHAINCODE_PORT; do
+    if port_in_use "${!name}"; then busy+=("$name=${!name}"); fi
+  done
+  if ((${#busy[@]})); then
+    die "ports already in use on 127.0.0.1: ${busy[*]} (override them with these variables)"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Processes: started detached (own session), with a clean environment, PID files under $PID_DIR.
+# ---------------------------------------------------------------------------------------------------
+# pid_alive NAME -> 0 when the PID file's process still runs the command recorded beside it.
+pid_alive() {
+  local pidfile="$PID_DIR/$1.pid" pid expect
+  [[ -f "$pidfile" ]] || return 1
+  pid="$(head -1 "$pidfile")"
+  expect="$(sed -n 2p "$pidfile")"
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$expect"
+}
+
+# start_process NAME MARKER CMD... ; MARKER is a string of the command line used to recognise the PID
+# later (guards against a recycled PID). The environment is only what CMD is given explicitly.
+start_process() {
+  local name="$1" marker="$2"
+  shift 2
+  if pid_alive "$name"; then die "$name is already running (pid $(head -1 "$PID_DIR/$name.pid"))"; fi
+  setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  local pid=$!
+  printf '%s\n%s\n' "$pid" "$marker" >"$PID_DIR/$name.pid"
+  log "started $name (pid $pid, log $LOG_DIR/$name.log)"
+}
+
+stop_process() {
+  local name="$1" pidfile="$PID_DIR/$1.pid" pid i
+  [[ -f "$pidfile" ]] || return 0
+  pid="$(head -1 "$pidfile")"
+  if pid_alive "$name"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+      pid_alive "$name" || break
+      sleep 0.1
+    done
+    if pid_alive "$name"; then
+      log "$name (pid $pid) ignored SIGTERM for 10 s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    log "stopped $name (pid $pid)"
+  fi
+  rm -f "$pidfile"
+}
+
+PROCESS_NAMES=(chaincode peer0.org2 peer0.org1 orderer)
+
+# wait_for DESCRIPTION PROCESS-NAME-OR-"" CMD... : polls CMD (every 0.5 s) until it succeeds, the watched
+# process dies, or FABRIC_READY_TIMEOUT passes.
+wait_for() {
+  local what="$1" proc="$2"
+  shift 2
+  local start=$SECONDS
+  until "$@" >/dev/null 2>&1; do
+    if [[ -n "$proc" ]] && ! pid_alive "$proc"; then
+      tail -n 30 "$LOG_DIR/$proc.log" >&2 || true
+      die "$proc exited while waiting for: $what"
+    fi
+    if ((SECONDS - start >= FABRIC_READY_TIMEOUT)); then
+      [[ -n "$proc" ]] && tail -n 30 "$LOG_DIR/$proc.log" >&2
+      die "timed out after ${FABRIC_READY_TIMEOUT}s waiting for: $what"
+    fi
+    sleep 0.5
+  done
+  log "ready: $what ($((SECONDS - start))s)"
+}
+
+# retry DESCRIPTION CMD... : for operations that may be refused while the ordering service elects its
+# Raft leader or a peer catches up; retries until success or timeout, then shows the last error.
+retry() {
+  local what="$1"
+  shift
+  local start=$SECONDS out
+  while ! out="$("$@" 2>&1)"; do
+    if ((SECONDS - start >= FABRIC_READY_TIMEOUT)); then
+      printf '%s\n' "$out" >&2
+      die "gave up after ${FABRIC_READY_TIMEOUT}s: $what"
+    fi
+    sleep 1
+  done
+  log "done: $what ($((SECONDS - start))s)"
+}
+
+http_ok() { curl -fsS --max-time 2 "$1" >/dev/null 2>&1; }
+
+# ---------------------------------------------------------------------------------------------------
+# Fabric CLI environments
+# ---------------------------------------------------------------------------------------------------
+# peer_env ORG ROLE: the environment the peer CLI needs to act as ROLE (admin|user) of ORG (1|2) against
+# that organisation's peer. Printed by `network.sh env`, used by as_org below.
+peer_env() {
+  local org="$1" role="$2"
+  cat <<EOF
+FABRIC_CFG_PATH=$CONFIG_DIR/peer0.org$org
+CORE_PEER_LOCALMSPID=$(org_msp "$org")
+CORE_PEER_MSPCONFIGPATH=$(org_user_msp "$org" "$role")
+CORE_PEER_ADDRESS=127.0.0.1:$(org_port "$org" PEER_PORT)
+CORE_PEER_TLS_ENABLED=true
+CORE_PEER_TLS_ROOTCERT_FILE=$(org_peer_tls_ca "$org")
+EOF
+}
+
+# as_org ORG ROLE CMD...: runs CMD (peer CLI) with only that environment plus PATH/HOME.
+as_org() {
+  local org="$1" role="$2"
+  shift 2
+  local -a vars
+  mapfile -t vars < <(peer_env "$org" "$role")
+  env -i PATH="$PATH" HOME="${HOME:-/tmp}" FABRIC_LOGGING_SPEC=warning "${vars[@]}" "$@"
+}
+
+osnadmin_cmd() {
+  "$BIN_OSNADMIN" "$@" -o "127.0.0.1:$FABRIC_ORDERER_ADMIN_PORT" --ca-file "$ORDERER_TLS_CA" \
+    --client-cert "$ORDERER_ADMIN_DIR/tls/client.crt" --client-key "$ORDERER_ADMIN_DIR/tls/client.key"
+}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Creating the network (first `up`, or `up --fresh`)
+# ---------------------------------------------------------------------------------------------------
+render() { # render TEMPLATE OUTPUT KEY=VALUE...
+  local template="$1" output="$2"
+  shift 2
+  local content kv
+  content="$(<"$template")"
+  for kv in "$@"; do
+    content="${content//\{\{${kv%%=*}\}\}/${kv#*=}}"
+  done
+  if grep -q '{{[A-Z_0-9]*}}' <<<"$content"; then
+    die "unrendered placeholder in $output: $(grep -o '{{[A-Z_0-9]*}}' <<<"$content" | sort -u | tr '\n' ' ')"
+  fi
+  printf '%s\n' "$content" >"$output"
+}
+
+generate_crypto_and_config() {
+  mkdir -p "$CONFIG_DIR" "$ARTIFACTS"
+  render "$SCRIPT_DIR/config/crypto-config.yaml.tmpl" "$CONFIG_DIR/crypto-config.yaml" DOMAIN="$FABRIC_DOMAIN"
+  "$BIN_CRYPTOGEN" generate --config "$CONFIG_DIR/crypto-config.yaml" --output "$CRYPTO" >"$LOG_DIR/cryptogen.log" 2>&1 ||
+    die "cryptogen failed: $(cat "$LOG_DIR/cryptogen.log")"
+  log "crypto material generated in $CRYPTO"
+
+  render "$SCRIPT_DIR/config/configtx.yaml.tmpl" "$CONFIG_DIR/configtx.yaml" \
+    DOMAIN="$FABRIC_DOMAIN" CRYPTO="$CRYPTO" ORDERER_PORT="$FABRIC_ORDERER_PORT" \
+    ORG1_PEER_PORT="$FABRIC_ORG1_PEER_PORT" ORG2_PEER_PORT="$FABRIC_ORG2_PEER_PORT" \
+    BATCH_TIMEOUT="$FABRIC_BATCH_TIMEOUT"
+  env -i PATH="$PATH" HOME="${HOME:-/tmp}" FABRIC_CFG_PATH="$CONFIG_DIR" \
+    "$BIN_CONFIGTXGEN" -profile PhdmfChannel -channelID "$FABRIC_CHANNEL" \
+    -outputBlock "$ARTIFACTS/$FABRIC_CHANNEL.block" >"$LOG_DIR/configtxgen.log" 2>&1 ||
+    die "configtxgen failed: $(tail -5 "$LOG_DIR/configtxgen.log")"
+  log "channel genesis block: $ARTIFACTS/$FABRIC_CHANNEL.block"
+}
+
+render_node_configs() {
+  mkdir -p "$CONFIG_DIR/orderer" "$DATA_DIR/orderer"
+  render "$SCRIPT_DIR/config/orderer.yaml.tmpl" "$CONFIG_DIR/orderer/orderer.yaml" \
+    ORDERER_DIR="$ORDERER_DIR" STATE_DIR="$DATA_DIR/orderer" ORDERER_PORT="$FABRIC_ORDERER_PORT" \
+    ORDERER_ADMIN_PORT="$FABRIC_ORDERER_ADMIN_PORT" ORDERER_OPS_PORT="$FABRIC_ORDERER_OPS_PORT"
+  local org
+  for org in 1 2; do
+    mkdir -p "$CONFIG_DIR/peer0.org$org" "$DATA_DIR/peer0.org$org"
+    render "$SCRIPT_DIR/config/core.yaml.tmpl" "$CONFIG_DIR/peer0.org$org/core.yaml" \
+      PEER_HOST="$(org_peer_host $org)" MSP_ID="$(org_msp $org)" PEER_DIR="$(org_peer_dir $org)" \
+      STATE_DIR="$DATA_DIR/peer0.org$org" PEER_PORT="$(org_port $org PEER_PORT)" \
+      PEER_CC_PORT="$(org_port $org CHAINCODE_LISTEN_PORT)" PEER_OPS_PORT="$(org_port $org OPS_PORT)" \
+      BUILDER_DIR="$SCRIPT_DIR/builders/ccaas"
+  done
+}
+
+# The chaincode-as-a-service package: metadata.json (type ccaas) + code.tar.gz holding connection.json.
+# Built reproducibly (sorted, fixed mtime/owner, gzip -n), so the same settings give the same package id.
+package_chaincode() {
+  local work="$ARTIFACTS/ccpkg" label="${FABRIC_CHAINCODE_NAME}_${FABRIC_CHAINCODE_VERSION}"
+  rm -rf "$work"
+  mkdir -p "$work/src"
+  if [[ "$FABRIC_CHAINCODE_TLS" == true ]]; then
+    local server="$CC_TLS_ORG_DIR/peers/phdmf.chaincode.$FABRIC_DOMAIN/tls"
+    local client="$CC_TLS_ORG_DIR/users/User1@chaincode.$FABRIC_DOMAIN/tls"
+    jq -n --arg address "127.0.0.1:$FABRIC_CHAINCODE_PORT" \
+      --rawfile root "$server/ca.crt" --rawfile cert "$client/client.crt" --rawfile key "$client/client.key" \
+      '{address: $address, dial_timeout: "10s", tls_required: true, client_auth_required: true,
+        client_cert: $cert, client_key: $key, root_cert: $root}' >"$work/src/connection.json"
+  else
+    jq -n --arg address "127.0.0.1:$FABRIC_CHAINCODE_PORT" \
+      '{address: $address, dial_timeout: "10s", tls_required: false}' >"$work/src/connection.json"
+  fi
+  jq -n --arg lbl "$label" '{type: "ccaas", label: $lbl}' >"$work/metadata.json"
+  local tarflags=(--sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner)
+  tar "${tarflags[@]}" -C "$work/src" -cf - connection.json | gzip -n >"$work/code.tar.gz"
+  tar "${tarflags[@]}" -C "$work" -cf - metadata.json code.tar.gz | gzip -n >"$ARTIFACTS/$label.tar.gz"
+  CC_PACKAGE="$ARTIFACTS/$label.tar.gz"
+  CC_PACKAGE_ID="$(as_org 1 admin "$BIN_PEER" lifecycle chaincode calculatepackageid "$CC_PACKAGE")"
+  echo "$CC_PACKAGE_ID" >"$ARTIFACTS/package-id"
+  log "chaincode package $CC_PACKAGE (id $CC_PACKAGE_ID)"
+}
+
+channel_active_on_orderer() {
+  osnadmin_cmd channel list --channelID "$FABRIC_CHANNEL" 2>/dev/null |
+    grep -q '"status": *"active"'
+}
+
+# The single Raft node must have elected itself leader before it accepts transactions (after a restart
+# that takes a few election ticks); the orderer's Prometheus metrics on the operations endpoint say so.
+raft_leader_elected() {
+  curl -fsS --max-time 2 "http://127.0.0.1:$FABRIC_ORDERER_OPS_PORT/metrics" |
+    grep -q "^consensus_etcdraft_is_leader{channel=\"$FABRIC_CHANNEL\"} 1"
+}
+
+peer_joined() { as_org "$1" admin "$BIN_PEER" channel getinfo -c "$FABRIC_CHANNEL"; }
+
+approved_by_both() {
+  local out
+  out="$(as_org 1 admin "$BIN_PEER" lifecycle chaincode checkcommitreadiness -C "$FABRIC_CHANNEL" \
+    -n "$FABRIC_CHAINCODE_NAME" -v "$FABRIC_CHAINCODE_VERSION" --sequence "$FABRIC_CHAINCODE_SEQUENCE" \
+    --signature-policy "$FABRIC_ENDORSEMENT_POLICY" --output json)" || return 1
+  jq -e '.approvals.Org1MSP == true and .approvals.Org2MSP == true' <<<"$out" >/dev/null
+}
+
+committed_on() {
+  as_org "$1" admin "$BIN_PEER" lifecycle chaincode querycommitted -C "$FABRIC_CHANNEL" \
+    -n "$FABRIC_CHAINCODE_NAME" --output json |
+    jq -e --arg v "$FABRIC_CHAINCODE_VERSION" --argjson s "$FABRIC_CHAINCODE_SEQUENCE" \
+      '.version == $v and .sequence == $s' >/dev/null
+}
+
+# The contract runtime's own metadata transaction: answers once the peer reaches the chaincode server.
+chaincode_answers_on() {
+  as_org "$1" user "$BIN_PEER" chaincode query -C "$FABRIC_CHANNEL" -n "$FABRIC_CHAINCODE_NAME" \
+    -c '{"Args":["org.hyperledger.fabric:GetMetadata"]}'
+}
+
+# Service discovery is what the gateway uses to pick endorsers: until gossip has connected the two
+# organisations' peers, it cannot offer a layout satisfying AND(Org1, Org2) and a gateway submit fails.
+# Ready when discovery's endorsement plan for the chaincode names peers of both organisations.
+discovery_plans_both() {
+  local org="$1" out
+  if [[ -n "$BIN_DISCOVER" ]]; then
+    local user
+    user="$(org_user_msp "$org" user)"
+    out="$("$BIN_DISCOVER" --peerTLSCA "$(org_peer_tls_ca "$org")" --userKey "$user/keystore/priv_sk" \
+      --userCert "$user/signcerts/$(org_user_name "$org" user)-cert.pem" --MSP "$(org_msp "$org")" \
+      endorsers --chaincode "$FABRIC_CHAINCODE_NAME" --channel "$FABRIC_CHANNEL" \
+      --server "127.0.0.1:$(org_port "$org" PEER_PORT)")" || return 1
+    jq -e '([.[0].EndorsersByGroups[][] | .MSPID] | index("Org1MSP") != null and index("Org2MSP") != null)
+      and (.[0].Layouts | length > 0)' <<<"$out" >/dev/null
+  else
+    # Without the discover CLI: the peer logs the other organisation's peer joining its channel view.
+    local other=$((3 - org))
+    grep -q "went online.*127.0.0.1:$(org_port "$other" PEER_PORT)" "$LOG_DIR/peer0.org$org.log"
+  fi
+}
+
+deploy_chaincode() {
+  package_chaincode
+  local org
+  for org in 1 2; do
+    retry "install chaincode package on peer0.org$org" \
+      as_org "$org" admin "$BIN_PEER" lifecycle chaincode install "$CC_PACKAGE"
+  done
+  start_chaincode
+  for org in 1 2; do
+    retry "approve chaincode definition for $(org_msp $org)" \
+      as_org "$org" admin "$BIN_PEER" lifecycle chaincode approveformyorg "${ORDERER_FLAGS[@]}" \
+      -C "$FABRIC_CHANNEL" -n "$FABRIC_CHAINCODE_NAME" -v "$FABRIC_CHAINCODE_VERSION" \
+      --sequence "$FABRIC_CHAINCODE_SEQUENCE" --package-id "$CC_PACKAGE_ID" \
+      --signature-policy "$FABRIC_ENDORSEMENT_POLICY" --waitForEvent
+  done
+  wait_for "both organisations approved the chaincode definition" "" approved_by_both
+  retry "commit chaincode definition ($FABRIC_ENDORSEMENT_POLICY)" \
+    as_org 1 admin "$BIN_PEER" lifecycle chaincode commit "${ORDERER_FLAGS[@]}" \
+    -C "$FABRIC_CHANNEL" -n "$FABRIC_CHAINCODE_NAME" -v "$FABRIC_CHAINCODE_VERSION" \
+    --sequence "$FABRIC_CHAINCODE_SEQUENCE" --signature-policy "$FABRIC_ENDORSEMENT_POLICY" \
+    --peerAddresses "127.0.0.1:$FABRIC_ORG1_PEER_PORT" --tlsRootCertFiles "$(org_peer_tls_ca 1)" \
+    --peerAddresses "127.0.0.1:$FABRIC_ORG2_PEER_PORT" --tlsRootCertFiles "$(org_peer_tls_ca 2)" \
+    --waitForEvent
+  for org in 1 2; do
+    wait_for "chaincode definition committed on peer0.org$org" "peer0.org$org" committed_on "$org"
+  done
+}
+
+create_network() {
+  log "creating a new network in $DATA_DIR"
+  generate_crypto_and_config
+  render_node_configs
+  start_orderer
+  retry "orderer joins channel $FABRIC_CHANNEL (osnadmin channel join)" \
+    osnadmin_cmd channel join --channelID "$FABRIC_CHANNEL" --config-block "$ARTIFACTS/$FABRIC_CHANNEL.block"
+  wait_for "channel $FABRIC_CHANNEL active on the orderer" orderer channel_active_on_orderer
+  wait_for "Raft leader elected for $FABRIC_CHANNEL" orderer raft_leader_elected
+  start_peers
+  local org
+  for org in 1 2; do
+    retry "peer0.org$org joins channel $FABRIC_CHANNEL" \
+      as_org "$org" admin "$BIN_PEER" channel join -b "$ARTIFACTS/$FABRIC_CHANNEL.block"
+    wait_for "peer0.org$org has channel $FABRIC_CHANNEL" "peer0.org$org" peer_joined "$org"
+  done
+  deploy_chaincode
+  touch "$DEPLOYED_MARK"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Starting the processes (create and resume)
+# ---------------------------------------------------------------------------------------------------
+start_orderer() {
+  start_process orderer "$BIN_ORDERER" env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
+    FABRIC_CFG_PATH="$CONFIG_DIR/orderer" FABRIC_LOGGING_SPEC="$FABRIC_LOGGING_SPEC" "$BIN_ORDERER"
+  wait_for "orderer /healthz (127.0.0.1:$FABRIC_ORDERER_OPS_PORT)" orderer \
+    http_ok "http://127.0.0.1:$FABRIC_ORDERER_OPS_PORT/healthz"
+}
+
+start_peers() {
+  local org
+  for org in 1 2; do
+    start_process "peer0.org$org" "$BIN_PEER node start" env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
+      FABRIC_CFG_PATH="$CONFIG_DIR/peer0.org$org" FABRIC_LOGGING_SPEC="$FABRIC_LOGGING_SPEC" \
+      "$BIN_PEER" node start
+  done
+  for org in 1 2; do
+    wait_for "peer0.org$org /healthz (127.0.0.1:$(org_port $org OPS_PORT))" "peer0.org$org" \
+      http_ok "http://127.0.0.1:$(org_port $org OPS_PORT)/healthz"
+  done
+}
+
+# The chaincode server: fabric-chaincode-node in server mode. Its environment holds NO CORE_* variable:
+# the shim would take them as its own options (CORE_CHAINCODE_ID_NAME, CORE_PEER_ADDRESS, ...).
+start_chaincode() {
+  CC_PACKAGE_ID="$(cat "$ARTIFACTS/package-id")"
+  local -a tls=()
+  if [[ "$FABRIC_CHAINCODE_TLS" == true ]]; then
+    local server="$CC_TLS_ORG_DIR/peers/phdmf.chaincode.$FABRIC_DOMAIN/tls"
+    tls=(--chaincode-tls-cert-file "$server/server.crt" --chaincode-tls-key-file "$server/server.key"
+      --chaincode-tls-client-cacert-file "$server/ca.crt")
+  fi
+  start_process chaincode "--chaincode-id $CC_PACKAGE_ID" env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
+    NODE_ENV=production node "$SHIM_CLI" server --chaincode-address "127.0.0.1:$FABRIC_CHAINCODE_PORT" \
+    --chaincode-id "$CC_PACKAGE_ID" --module-path "$CHAINCODE_DIR" "${tls[@]}"
+  wait_for "chaincode server listening (127.0.0.1:$FABRIC_CHAINCODE_PORT)" chaincode \
+    port_in_use "$FABRIC_CHAINCODE_PORT"
+}
+
+wait_network_ready() {
+  local org
+  for org in 1 2; do
+    wait_for "peer0.org$org reaches the chaincode" "peer0.org$org" chaincode_answers_on "$org"
+  done
+  for org in 1 2; do
+    wait_for "discovery on peer0.org$org plans endorsement by Org1MSP and Org2MSP" "peer0.org$org" \
+      discovery_plans_both "$org"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------
+# connection.json: what the ledger service's Fabric adapter reads (schema in README.md)
+# ---------------------------------------------------------------------------------------------------
+write_connection_json() {
+  local orgs=() org
+  for org in 1 2; do
+    local user admin
+    user="$(org_user_msp $org user)"
+    admin="$(org_user_msp $org admin)"
+    orgs+=("$(jq -n --arg mspId "$(org_msp $org)" \
+      --arg endpoint "127.0.0.1:$(org_port $org PEER_PORT)" --arg host "$(org_peer_host $org)" \
+      --arg ca "$(org_peer_tls_ca $org)" \
+      --arg ucert "$user/signcerts/$(org_user_name $org user)-cert.pem" --arg ukey "$user/keystore/priv_sk" \
+      --arg acert "$admin/signcerts/$(org_user_name $org admin)-cert.pem" --arg akey "$admin/keystore/priv_sk" \
+      --arg uname "$(org_user_name $org user)" --arg aname "$(org_user_name $org admin)" \
+      '{mspId: $mspId,
+        peer: {endpoint: $endpoint, hostOverride: $host, tlsCACertPath: $ca},
+        user: {name: $uname, certPath: $ucert, keyPath: $ukey},
+        admin: {name: $aname, certPath: $acert, keyPath: $akey}}')")
+  done
+  printf '%s\n' "${orgs[@]}" | jq -s \
+    --arg channel "$FABRIC_CHANNEL" --arg chaincode "$FABRIC_CHAINCODE_NAME" \
+    --arg packageId "$(cat "$ARTIFACTS/package-id")" --arg policy "$FABRIC_ENDORSEMENT_POLICY" \
+    --arg oendpoint "127.0.0.1:$FABRIC_ORDERER_PORT" --arg ohost "$ORDERER_HOST" --arg oca "$ORDERER_TLS_CA" \
+    --arg peerVersion "$VERSION_PEER" --arg dataDir "$DATA_DIR" \
+    '{schemaVersion: 1, fabricVersion: $peerVersion, dataDir: $dataDir,
+      channel: $channel, chaincode: $chaincode, chaincodePackageId: $packageId, endorsementPolicy: $policy,
+      orderer: {endpoint: $oendpoint, hostOverride: $ohost, tlsCACertPath: $oca},
+      organizations: .}' >"$DATA_DIR/connection.json.tmp"
+  mv "$DATA_DIR/connection.json.tmp" "$DATA_DIR/connection.json"
+  log "connection details: $DATA_DIR/connection.json"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------------------
+any_running() {
+  local name
+  for name in "${PROCESS_NAMES[@]}"; do pid_alive "$name" && return 0; done
+  return 1
+}
+
+cmd_up() {
+  local fresh=false
+  [[ "${1:-}" == --fresh ]] && fresh=true
+  command -v jq >/dev/null 2>&1 || die "jq is required (apt-get install jq)"
+  command -v curl >/dev/null 2>&1 || die "curl is required (apt-get install curl)"
+  PID_DIR="$DATA_DIR/pids"
+  any_running && die "the network in $DATA_DIR is already running ('network.sh status'; 'network.sh down' first)"
+  if [[ "$fresh" == true || ! -f "$DATA_DIR/deployed" ]]; then
+    # a new network: the settings come from the environment, not from an earlier run
+    rm -f "$SETTINGS_FILE"
+  fi
+  load_settings
+  derive_paths
+  find_binaries
+  check_versions
+  check_node_runtime
+  check_ports_free
+  if [[ "$fresh" == true || ! -f "$DEPLOYED_MARK" ]]; then
+    # only what this script creates is removed; the data dir itself may be user-chosen
+    rm -rf "$CRYPTO" "$CONFIG_DIR" "$ARTIFACTS" "$DATA_DIR/orderer" "$DATA_DIR/peer0.org1" \
+      "$DATA_DIR/peer0.org2" "$LOG_DIR" "$PID_DIR" "$DATA_DIR/connection.json" "$DEPLOYED_MARK"
+  fi
+  mkdir -p "$LOG_DIR" "$PID_DIR"
+  save_settings
+  log "Fabric $VERSION_PEER binaries: $(dirname "$BIN_PEER")"
+  build_chaincode_if_stale
+  local start=$SECONDS
+  # any failure from here on (a command failing under set -e, a die, a timeout) stops what was started
+  trap 'rc=$?; if ((rc != 0)); then log "up failed; stopping what was started (logs in $LOG_DIR)"; stop_all; fi' EXIT
+  if [[ -f "$DEPLOYED_MARK" ]]; then
+    log "resuming the existing network in $DATA_DIR"
+    start_orderer
+    wait_for "channel $FABRIC_CHANNEL active on the orderer" orderer channel_active_on_orderer
+    wait_for "Raft leader elected for $FABRIC_CHANNEL" orderer raft_leader_elected
+    start_peers
+    start_chaincode
+  else
+    create_network
+  fi
+  wait_network_ready
+  write_connection_json
+  trap - EXIT
+  log "network up in $((SECONDS - start))s: channel $FABRIC_CHANNEL, chaincode $FABRIC_CHAINCODE_NAME" \
+    "($FABRIC_ENDORSEMENT_POLICY)"
+}
+
+stop_all() {
+  local name
+  for name in "${PROCESS_NAMES[@]}"; do stop_process "$name"; done
+}
+
+cmd_down() {
+  load_settings
+  derive_paths
+  stop_all
+  if [[ "${1:-}" == --purge ]]; then
+    rm -rf "$CRYPTO" "$CONFIG_DIR" "$ARTIFACTS" "$DATA_DIR/orderer" "$DATA_DIR/peer0.org1" \
+      "$DATA_DIR/peer0.org2" "$LOG_DIR" "$PID_DIR" "$DATA_DIR/connection.json" "$DEPLOYED_MARK" "$SETTINGS_FILE"
+    rmdir "$DATA_DIR" 2>/dev/null || true
+    log "network state removed"
+  fi
+  log "network down"
+}
+
+cmd_status() {
+  load_settings
+  derive_paths
+  local name rc=0
+  for name in orderer peer0.org1 peer0.org2 chaincode; do
+    if pid_alive "$name"; then
+      printf '%-11s running (pid %s)\n' "$name" "$(head -1 "$PID_DIR/$name.pid")"
+    else
+      printf '%-11s stopped\n' "$name"
+      rc=3
+    fi
+  done
+  echo "health: orderer $(http_ok "http://127.0.0.1:$FABRIC_ORDERER_OPS_PORT/healthz" && echo ok || echo down)," \
+    "peer0.org1 $(http_ok "http://127.0.0.1:$FABRIC_ORG1_OPS_PORT/healthz" && echo ok || echo down)," \
+    "peer0.org2 $(http_ok "http://127.0.0.1:$FABRIC_ORG2_OPS_PORT/healthz" && echo ok || echo down)"
+  if ((rc == 0)); then
+    find_binaries
+    local org
+    for org in 1 2; do
+      echo "peer0.org$org: $(as_org $org user "$BIN_PEER" channel getinfo -c "$FABRIC_CHANNEL" 2>&1 | tail -1)"
+    done
+    echo "committed: $(as_org 1 admin "$BIN_PEER" lifecycle chaincode querycommitted -C "$FABRIC_CHANNEL" 2>&1 | tail -1)"
+    echo "connection details: $DATA_DIR/connection.json"
+  fi
+  return $rc
+}
+
+cmd_env() {
+  local org="${1:-}" role="${2:-admin}"
+  org="${org#org}"
+  [[ "$org" == 1 || "$org" == 2 ]] || die "usage: network.sh env org1|org2 [admin|user]"
+  [[ "$role" == admin || "$role" == user ]] || die "usage: network.sh env org1|org2 [admin|user]"
+  load_settings
+  derive_paths
+  find_binaries
+  echo "export PATH=$(dirname "$BIN_PEER"):\$PATH"
+  peer_env "$org" "$role" | sed 's/^/export /'
+  echo "# orderer flags for submits: ${ORDERER_FLAGS[*]}"
+}
+
+usage() {
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+case "${1:-}" in
+up) shift; cmd_up "$@" ;;
+down) shift; cmd_down "$@" ;;
+status) shift; cmd_status "$@" ;;
+env) shift; cmd_env "$@" ;;
+-h | --help | help) usage ;;
+*) usage >&2; exit 64 ;;
+esac
