@@ -24,9 +24,10 @@ describe('npm start (infra/local/up.mjs)', () => {
     const data = tempDir('phdmf-up-');
     const natsPort = await freePort();
     const httpPort = await freePort();
+    const storagePort = await freePort();
     const up = spawn(process.execPath, [path.join(root, 'infra/local/up.mjs'), '--no-install'], {
       cwd: root,
-      env: { ...process.env, PHDMF_DATA_DIR: data.dir, PHDMF_NATS_PORT: String(natsPort), HTTP_PORT: String(httpPort), LOG_LEVEL: 'warn' },
+      env: { ...process.env, PHDMF_DATA_DIR: data.dir, PHDMF_NATS_PORT: String(natsPort), HTTP_PORT: String(httpPort), STORAGE_HTTP_PORT: String(storagePort), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

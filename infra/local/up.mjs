@@ -9,6 +9,7 @@
 //
 // Plain Node.js with no dependencies: it must run before `npm ci` has.
 import { spawn, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import * as path from 'node:path';
@@ -20,6 +21,7 @@ const env = process.env;
 const dataDir = path.resolve(env.PHDMF_DATA_DIR ?? path.join(root, '.data'));
 const natsPort = Number(env.PHDMF_NATS_PORT ?? 4322);
 const httpPort = Number(env.HTTP_PORT ?? 3000);
+const storageHttpPort = Number(env.STORAGE_HTTP_PORT ?? 8480);
 const logLevel = env.LOG_LEVEL ?? 'info';
 const SERVICES = ['ledger', 'accounts', 'node-registry', 'data-storage', 'authorization', 'aggregation', 'api-gateway'];
 const WITHOUT_DATABASE = new Set(['api-gateway']);
@@ -108,6 +110,40 @@ function startChild(name, cmd, argv, childEnv) {
   return child;
 }
 
+/** The demo site's node key: generated once, kept with the site's data (0600). */
+function ensureNodeKey(nodeId) {
+  const file = path.join(dataDir, 'keys', `${nodeId}.pem`);
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  }
+  return file;
+}
+
+/** Per-service settings on top of the shared ones. */
+function envFor(service, shared) {
+  switch (service) {
+    case 'api-gateway':
+      return { ...shared, HTTP_PORT: String(httpPort) };
+    case 'ledger':
+      // A larger young generation halves GC time at high transaction rates (see bench/ledger).
+      return { ...shared, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim() };
+    case 'data-storage':
+      return {
+        ...shared,
+        NODE_ID: env.NODE_ID ?? 'demo-site',
+        ORGANISATION_ID: env.ORGANISATION_ID ?? 'demo-institution',
+        NODE_PRIVATE_KEY_FILE: env.NODE_PRIVATE_KEY_FILE ?? ensureNodeKey(env.NODE_ID ?? 'demo-site'),
+        JWT_ISSUER: env.AUTH_ISSUER ?? 'phdmf-accounts',
+        JWT_AUDIENCE: env.AUTH_AUDIENCE ?? 'phdmf-api',
+        HTTP_PORT: String(storageHttpPort),
+      };
+    default:
+      return shared;
+  }
+}
+
 function writePids() {
   const pids = Object.fromEntries([...children].map(([name, c]) => [name, c.pid]));
   writeFileSync(path.join(dataDir, 'pids.json'), JSON.stringify({ supervisor: process.pid, children: pids }, null, 2));
@@ -154,20 +190,22 @@ async function main() {
 
   if (await portOpen(natsPort)) throw new Error(`port ${natsPort} is in use; set PHDMF_NATS_PORT to a free port`);
   if (await portOpen(httpPort)) throw new Error(`port ${httpPort} is in use; set HTTP_PORT to a free port`);
+  if (await portOpen(storageHttpPort)) throw new Error(`port ${storageHttpPort} is in use; set STORAGE_HTTP_PORT to a free port`);
 
   step(`starting nats-server with JetStream on 127.0.0.1:${natsPort}`);
   startChild('nats', natsBin, ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', path.join(dataDir, 'nats')], env);
   await waitFor(() => portOpen(natsPort), 'nats-server');
 
-  const serviceEnv = { ...env, NATS_URL: `nats://127.0.0.1:${natsPort}`, PHDMF_DATA_DIR: dataDir, LOG_LEVEL: logLevel, HTTP_PORT: String(httpPort) };
+  const serviceEnv = { ...env, NATS_URL: `nats://127.0.0.1:${natsPort}`, PHDMF_DATA_DIR: dataDir, LOG_LEVEL: logLevel };
+  delete serviceEnv.HTTP_PORT;
   for (const service of SERVICES.filter((s) => !WITHOUT_DATABASE.has(s))) {
     step(`migrating ${service}`);
-    run(process.execPath, [path.join('dist/apps', service, 'src/migrate.js')], { env: { ...serviceEnv, LOG_LEVEL: 'warn' } });
+    run(process.execPath, [path.join('dist/apps', service, 'src/migrate.js')], { env: { ...envFor(service, serviceEnv), LOG_LEVEL: 'warn' } });
   }
 
   for (const service of SERVICES) {
     step(`starting ${service}`);
-    startChild(service, process.execPath, [path.join('dist/apps', service, 'src/main.js')], serviceEnv);
+    startChild(service, process.execPath, [path.join('dist/apps', service, 'src/main.js')], envFor(service, serviceEnv));
   }
   writePids();
 
@@ -196,6 +234,7 @@ async function main() {
   process.stdout.write('\nPHDMF is up on this machine (embedded defaults)\n');
   for (const service of SERVICES) process.stdout.write(`  ${service.padEnd(14)} ${health[service]}   pid ${children.get(service)?.pid}\n`);
   process.stdout.write(`\n  REST edge        http://127.0.0.1:${httpPort}   (GET /health, GET /ready)\n`);
+  process.stdout.write(`  storage site     http://127.0.0.1:${storageHttpPort}   (demo-site's local API for its institution's users)\n`);
   process.stdout.write(`  NATS             nats://127.0.0.1:${natsPort}\n`);
   process.stdout.write(`  data and logs    ${dataDir}\n\nPress Ctrl-C to stop.\n`);
   process.stdout.write('PHDMF_READY\n');

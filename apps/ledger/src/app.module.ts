@@ -1,14 +1,36 @@
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, Provider } from '@nestjs/common';
 import type { Logger } from '@phdmf/logging';
 import { coreModules } from '@phdmf/messaging';
-import type { LedgerConfig } from './config';
+import { ChaincodeClient } from './chaincode/chaincode-client';
+import { LedgerConfig } from './config';
+import { ChainEventRelay } from './events/chain-event-relay';
+import { EventCheckpointStore } from './events/event-checkpoint.store';
+import { SigningIdentityResolver } from './identity/signing-identity.resolver';
+import { LedgerPortCloser, ledgerPortProvider } from './ledger-port/ledger-port.provider';
+import { LEDGER_LOGGER } from './ledger.tokens';
 import { LEDGER_PERSISTENCE } from './persistence';
+import { LedgerQueriesController } from './queries/ledger-queries.controller';
+import { ProvenanceReader } from './queries/provenance';
+import { LedgerCommandsController } from './transactions/ledger-commands.controller';
+
+const ledgerProviders: Provider[] = [ledgerPortProvider, LedgerPortCloser, SigningIdentityResolver, ChaincodeClient];
+const queryProviders: Provider[] = [ProvenanceReader];
+const eventProviders: Provider[] = [EventCheckpointStore, ChainEventRelay];
 
 export class AppModule {
   static forRoot(config: LedgerConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: coreModules({ service: 'ledger', config, logger, persistence: LEDGER_PERSISTENCE }),
+      // The ledger publishes events (straight from the chain, see ChainEventRelay) but consumes none.
+      imports: coreModules({ service: 'ledger', config, logger, persistence: LEDGER_PERSISTENCE, events: { consume: false } }),
+      controllers: [LedgerCommandsController, LedgerQueriesController],
+      providers: [
+        { provide: LedgerConfig, useValue: config },
+        { provide: LEDGER_LOGGER, useValue: logger },
+        ...ledgerProviders,
+        ...queryProviders,
+        ...eventProviders,
+      ],
     };
   }
 }

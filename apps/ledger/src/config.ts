@@ -1,7 +1,75 @@
+import * as path from 'node:path';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { loadConfig, ServiceConfig } from '@phdmf/config';
+import { LEDGER_ID_PATTERN } from '@phdmf/contracts';
+
+/** The ledger adapters. `fabric` is the seam for a real Fabric network (not in this build yet). */
+export const LEDGER_ADAPTERS = ['embedded', 'fabric'] as const;
+export type LedgerAdapterName = (typeof LEDGER_ADAPTERS)[number];
 
 /** Configuration of the ledger service, read from the environment and validated at start. */
-export class LedgerConfig extends ServiceConfig {}
+export class LedgerConfig extends ServiceConfig {
+  /** Which ledger the service talks to: the in-process embedded ledger (one machine) or Fabric. */
+  @IsIn(LEDGER_ADAPTERS)
+  LEDGER_ADAPTER: LedgerAdapterName = 'embedded';
+
+  /** The MSP that governs the consortium; consortium admins and internal services sign with it. */
+  @Matches(LEDGER_ID_PATTERN, { message: 'must be an MSP id (letters, digits and . _ : @ + = / -)' })
+  LEDGER_GOVERNOR_MSP = 'ConsortiumMSP';
+
+  /** Name recorded by `consortium:initialize` when the service finds the chain uninitialized. */
+  @IsString()
+  @Length(1, 200)
+  LEDGER_CONSORTIUM_NAME = 'PHDMF consortium';
+
+  /** Embedded ledger: its directory (ledger.sqlite3, signing key); default `<PHDMF_DATA_DIR>/ledger`. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 4096)
+  LEDGER_DATA_DIR?: string;
+
+  /** Embedded ledger: channel name recorded in the genesis block. */
+  @Matches(/^[a-z][a-z0-9.-]{0,248}$/, { message: 'must be a Fabric channel name (lower case letters, digits, . and -)' })
+  LEDGER_CHANNEL = 'phdmf';
+
+  /** Embedded ledger: a block is cut at this many transactions… */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  LEDGER_MAX_TX_PER_BLOCK = 500;
+
+  /** …or this long after its first transaction, whichever comes first. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  LEDGER_BATCH_TIMEOUT_MS = 5;
+
+  /** Attempts per submit when the transaction fails MVCC validation (1 = no retry). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  LEDGER_SUBMIT_MAX_ATTEMPTS = 5;
+
+  /** Chain events published to JetStream concurrently before the checkpoint advances. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(4_096)
+  LEDGER_EVENT_PUBLISH_BATCH = 256;
+
+  /** Re-verify the whole chain in the background at start and log the outcome. */
+  @IsIn(['true', 'false'])
+  LEDGER_VERIFY_ON_START: 'true' | 'false' = 'true';
+
+  /** The embedded ledger's directory, defaulted from PHDMF_DATA_DIR. */
+  get ledgerDataDir(): string {
+    return this.LEDGER_DATA_DIR ?? path.join(this.PHDMF_DATA_DIR, 'ledger');
+  }
+}
 
 export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   return loadConfig(LedgerConfig, env);

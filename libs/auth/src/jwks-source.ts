@@ -26,6 +26,7 @@ export class StaticJwksSource implements JwksSource {
 export class CachingJwksSource implements JwksSource {
   private cached?: { jwks: JSONWebKeySet; at: number };
   private lastRefresh = 0;
+  private inFlight?: Promise<JSONWebKeySet>;
 
   constructor(
     private readonly fetchKeySet: () => Promise<JSONWebKeySet>,
@@ -39,7 +40,14 @@ export class CachingJwksSource implements JwksSource {
     const mayRefresh = refresh && now - this.lastRefresh > this.minRefreshIntervalMs;
     if (stale || mayRefresh) {
       if (refresh) this.lastRefresh = now;
-      this.cached = { jwks: await this.fetchKeySet(), at: now };
+      try {
+        // Concurrent callers share one fetch: a burst of requests at start costs one key-set request.
+        this.inFlight ??= this.fetchKeySet().finally(() => (this.inFlight = undefined));
+        this.cached = { jwks: await this.inFlight, at: Date.now() };
+      } catch (error) {
+        // Keys rotate rarely: a stale set verifies better than none while accounts is unreachable.
+        if (!this.cached) throw error;
+      }
     }
     return this.cached?.jwks ?? { keys: [] };
   }

@@ -76,3 +76,19 @@ describe('TokenVerifier (RFC 8725 checks)', () => {
 
   it('refuses unknown roles', async () => refused(await issueAccessToken(key, { ...base, roles: ['root' as never] })));
 });
+
+describe('TokenVerifier cache', () => {
+  it('remembers a verified token until it expires, and never caches a refusal', async () => {
+    const key = await generateSigningKey('k2');
+    const verifier = new TokenVerifier(new StaticJwksSource({ keys: [key.publicJwk] }), { issuer: ISSUER, audience: AUDIENCE, clockToleranceSec: 0, cacheSize: 2 });
+    const token = await issueAccessToken(key, { issuer: ISSUER, audience: AUDIENCE, userId: 'u', roles: ['member'], ttlSeconds: 1 });
+    const first = await verifier.verify(token);
+    expect(await verifier.verify(token)).toBe(first);
+    await new Promise((r) => setTimeout(r, 1_100));
+    await expect(verifier.verify(token)).rejects.toMatchObject({ code: AuthErrorCode.TOKEN_EXPIRED });
+    const [h, , s] = token.split('.');
+    const forged = base64url.encode(JSON.stringify({ sub: 'u', roles: ['consortium-admin'], iss: ISSUER, aud: AUDIENCE, iat: 1, exp: 9_999_999_999, jti: 'x' }));
+    await expect(verifier.verify(`${h!}.${forged}.${s!}`)).rejects.toMatchObject({ code: AuthErrorCode.TOKEN_INVALID });
+    await expect(verifier.verify(`${h!}.${forged}.${s!}`)).rejects.toMatchObject({ code: AuthErrorCode.TOKEN_INVALID });
+  });
+});

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { PhdmfError } from '@phdmf/contracts';
 import { ACCEPTED_ALGORITHMS, ACCESS_TOKEN_TYPE, isRole, type AccessTokenClaims } from './claims';
 import type { JwksSource } from './jwks-source';
@@ -16,6 +16,12 @@ export interface TokenVerifierOptions {
   audience: string;
   /** Seconds of clock skew tolerated on exp/nbf/iat. */
   clockToleranceSec?: number;
+  /**
+   * How many verified tokens to remember (0 turns the cache off). A token is an immutable string:
+   * once its signature and claims checked out, only its expiry can change the verdict, and that is
+   * checked on every hit. A busy edge then verifies each token once, not once per request.
+   */
+  cacheSize?: number;
 }
 
 /**
@@ -24,6 +30,11 @@ export interface TokenVerifierOptions {
  * from the accounts service's JWKS; a token naming an unknown key id triggers one refresh.
  */
 export class TokenVerifier {
+  // The key set object a source returns changes only when it was fetched again; reusing jose's
+  // local set keeps the imported keys, so each verification does not import them anew.
+  private local?: { jwks: JSONWebKeySet; keys: ReturnType<typeof createLocalJWKSet> };
+  private readonly verified = new Map<string, AccessTokenClaims>();
+
   constructor(
     private readonly source: JwksSource,
     private readonly options: TokenVerifierOptions,
@@ -31,16 +42,38 @@ export class TokenVerifier {
 
   async verify(token: string | undefined): Promise<AccessTokenClaims> {
     if (!token) throw new PhdmfError(AuthErrorCode.TOKEN_INVALID, 'Missing bearer token');
-    try {
-      return toClaims(await this.verifyWith(token, false));
-    } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey) return toClaims(await this.verifyWith(token, true).catch(rethrow));
-      return rethrow(error);
+    const cached = this.verified.get(token);
+    if (cached) {
+      // The same tolerance jose applies, so a cached and a fresh verification agree.
+      if (cached.expiresAt.getTime() + (this.options.clockToleranceSec ?? 5) * 1000 > Date.now()) return cached;
+      this.verified.delete(token);
     }
+    let claims: AccessTokenClaims;
+    try {
+      claims = toClaims(await this.verifyWith(token, false));
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey)) return rethrow(error);
+      claims = toClaims(await this.verifyWith(token, true).catch(rethrow));
+    }
+    this.remember(token, claims);
+    return claims;
+  }
+
+  private remember(token: string, claims: AccessTokenClaims): void {
+    const size = this.options.cacheSize ?? 10_000;
+    if (size <= 0) return;
+    // Map keeps insertion order: dropping the first entry drops the oldest (FIFO is enough here).
+    if (this.verified.size >= size) {
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, claims);
   }
 
   private async verifyWith(token: string, refresh: boolean): Promise<JWTPayload> {
-    const keys = createLocalJWKSet(await this.source.keySet(refresh));
+    const jwks = await this.source.keySet(refresh);
+    if (this.local?.jwks !== jwks) this.local = { jwks, keys: createLocalJWKSet(jwks) };
+    const keys = this.local.keys;
     const { payload } = await jwtVerify(token, keys, {
       algorithms: [...ACCEPTED_ALGORITHMS],
       typ: ACCESS_TOKEN_TYPE,

@@ -1,3 +1,5 @@
+// class-transformer's @Type needs the metadata API before any payload class is defined.
+import 'reflect-metadata';
 // The one place where wire contracts live: every subject string and every payload class.
 // Messages are re-exported as namespaces: `GetHealth.SUBJECTS`, `GetHealth.Payload`.
 export * from './lib/contract';
@@ -5,3 +7,7 @@ export * from './lib/errors';
 export * from './lib/services';
 export * from './lib/actor';
 export * as GetHealth from './health/get-health';
+export * from './ledger';
+export * from './accounts';
+export * from './node-registry';
+export * from './storage';

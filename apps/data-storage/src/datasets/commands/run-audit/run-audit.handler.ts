@@ -1,0 +1,99 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { PhdmfError, type StorageRunAudit } from '@phdmf/contracts';
+import type { Logger } from '@phdmf/logging';
+import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
+import type { FileStore } from '../../infrastructure/files/file-store';
+import { LedgerGateway } from '../../infrastructure/ledger/ledger-gateway';
+import { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
+import { FILE_STORE, STORAGE_LOGGER } from '../../storage.tokens';
+import { RunAuditCommand } from './run-audit.command';
+
+/**
+ * The integrity audit. A released version whose file no longer has its on-chain hash is marked
+ * tampered here at once (summaries refuse it from that moment) and reported on-chain as a tamper
+ * finding, which refuses it to every analysis consortium-wide until the owner uploads a good
+ * version. If the ledger cannot take the finding now, the local mark stays and the next audit retries.
+ */
+@CommandHandler(RunAuditCommand)
+export class RunAuditHandler implements ICommandHandler<RunAuditCommand, StorageRunAudit.Result> {
+  private running: Promise<StorageRunAudit.Result> | undefined;
+
+  constructor(
+    private readonly datasets: DatasetRepository,
+    private readonly ledger: LedgerGateway,
+    @Inject(FILE_STORE) private readonly files: FileStore,
+    @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,
+    @Inject(STORAGE_LOGGER) private readonly log: Logger,
+  ) {}
+
+  execute(command: RunAuditCommand): Promise<StorageRunAudit.Result> {
+    // One audit at a time: a second request joins the one running instead of doubling the I/O.
+    this.running ??= this.audit(command.trigger).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async audit(trigger: RunAuditCommand['trigger']): Promise<StorageRunAudit.Result> {
+    const startedAt = new Date();
+    const result: StorageRunAudit.Result = {
+      nodeId: this.settings.nodeId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: '',
+      filesChecked: 0,
+      bytesHashed: 0,
+      mismatches: [],
+      unreadable: [],
+    };
+    for (const version of await this.datasets.storedVersions()) {
+      let found: { sha256: string; bytes: number };
+      try {
+        found = await this.files.hashObject(version.sha256);
+      } catch (error) {
+        result.unreadable.push({ datasetId: version.datasetId, version: version.version, problem: (error as NodeJS.ErrnoException).code ?? String(error) });
+        continue;
+      }
+      result.filesChecked += 1;
+      result.bytesHashed += found.bytes;
+      if (found.sha256 === version.sha256) continue;
+      const mismatch: StorageRunAudit.Mismatch = { datasetId: version.datasetId, version: version.version, expectedSha256: version.sha256, foundSha256: found.sha256 };
+      result.mismatches.push(mismatch);
+      const dataset = await this.datasets.find(version.datasetId);
+      if (!dataset || dataset.state === 'deleted' || dataset.releasedVersion !== version.version) {
+        // Not the released version: nothing on-chain to dispute, but the file is no good either.
+        this.log.error({ datasetId: version.datasetId, version: version.version }, 'stored file of an unreleased or superseded version changed');
+        continue;
+      }
+      await this.datasets.update(dataset.id, (d) => {
+        d.tampered = true;
+      });
+      if (dataset.tamperFindingId !== null) {
+        mismatch.findingId = dataset.tamperFindingId;
+        continue;
+      }
+      const findingId = `tf-${randomUUID()}`;
+      try {
+        await this.ledger.recordTamperFinding({
+          findingId,
+          datasetId: dataset.id,
+          expectedSha256: version.sha256,
+          foundSha256: found.sha256,
+          nodeId: this.settings.nodeId,
+        });
+        mismatch.findingId = findingId;
+        await this.datasets.update(dataset.id, (d) => {
+          d.tamperFindingId = findingId;
+        });
+        this.log.error({ datasetId: dataset.id, version: version.version, findingId }, 'tamper finding recorded on the ledger');
+      } catch (error) {
+        mismatch.findingError = error instanceof PhdmfError ? `${error.code}: ${error.message}` : String(error);
+        this.log.error({ datasetId: dataset.id, err: error }, 'tamper finding could not be recorded; retried at the next audit');
+      }
+    }
+    result.finishedAt = new Date().toISOString();
+    this.log.info({ trigger, files: result.filesChecked, bytes: result.bytesHashed, mismatches: result.mismatches.length }, 'integrity audit finished');
+    return result;
+  }
+}

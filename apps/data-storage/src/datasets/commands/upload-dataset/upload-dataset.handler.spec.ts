@@ -1,0 +1,91 @@
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { createLogger } from '@phdmf/logging';
+import { tempDir } from '@phdmf/testing';
+import type { StorageSettings } from '../../../storage.settings';
+import { KeyedLock } from '../../application/keyed-lock';
+import type { LedgerReleaseService } from '../../application/ledger-release.service';
+import { DEFAULT_DISCLOSURE_POLICY } from '../../domain/disclosure-policy';
+import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
+import { FileStore } from '../../infrastructure/files/file-store';
+import type { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
+import { UploadDatasetCommand } from './upload-dataset.command';
+import { UploadDatasetHandler } from './upload-dataset.handler';
+
+/** Every file under a directory. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [e.name]));
+}
+
+describe('UploadDatasetHandler', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let files: FileStore;
+  const settings: StorageSettings = {
+    nodeId: 'node-a',
+    organisationId: 'hospital-a',
+    storageDir: '',
+    uploadMaxBytes: 1_000_000,
+    ledgerCommandTimeoutMs: 1_000,
+    auditIntervalMinutes: 0,
+    disclosure: DEFAULT_DISCLOSURE_POLICY,
+    duckdb: { threads: 1, memoryLimit: '64MB' },
+    summaryConcurrency: 1,
+  };
+  const user = { userId: 'alice-1', organisationId: 'hospital-a', roles: ['member' as const] };
+  const release = { release: jest.fn() } as unknown as LedgerReleaseService;
+
+  beforeEach(async () => {
+    tmp = tempDir('phdmf-upload-handler-');
+    files = new FileStore(tmp.dir);
+    await files.open();
+  });
+
+  afterEach(() => {
+    tmp.remove();
+  });
+
+  function handler(datasets: Partial<DatasetRepository>): UploadDatasetHandler {
+    return new UploadDatasetHandler(datasets as DatasetRepository, release, files, new KeyedLock(), {} as SummaryEngine, settings, createLogger({ service: 'test', level: 'silent' }));
+  }
+
+  it('leaves no file when the database refuses the record', async () => {
+    const datasets: Partial<DatasetRepository> = {
+      fork: () => ({ transactional: () => Promise.reject(new Error('disk I/O error')) }) as never,
+      hashInUse: () => Promise.resolve(false),
+      versions: () => Promise.resolve([]),
+    };
+    await expect(handler(datasets).execute(new UploadDatasetCommand(user, Readable.from([Buffer.from('a,b\n1,2\n')]), { description: '', fileName: 'x.csv' }))).rejects.toThrow('disk I/O error');
+    expect(filesUnder(files.objectsDir)).toEqual([]);
+    expect(filesUnder(files.tmpDir)).toEqual([]);
+  });
+
+  it('keeps a file another dataset shares when the record fails', async () => {
+    const datasets: Partial<DatasetRepository> = {
+      fork: () => ({ transactional: () => Promise.reject(new Error('disk I/O error')) }) as never,
+      hashInUse: () => Promise.resolve(true),
+    };
+    await expect(handler(datasets).execute(new UploadDatasetCommand(user, Readable.from([Buffer.from('a,b\n1,2\n')]), { description: '', fileName: 'x.csv' }))).rejects.toThrow();
+    expect(filesUnder(files.objectsDir)).toHaveLength(1);
+  });
+
+  it('refuses an invalid CSV before touching the database, leaving no file', async () => {
+    const fork = jest.fn();
+    await expect(handler({ fork }).execute(new UploadDatasetCommand(user, Readable.from([Buffer.from('a,b\n1\n')]), { description: '', fileName: 'x.csv' }))).rejects.toMatchObject({
+      code: 'STORAGE.CSV_INVALID',
+      message: 'line 2: expected 2 fields (as in the header), found 1',
+    });
+    expect(fork).not.toHaveBeenCalled();
+    expect(filesUnder(files.objectsDir)).toEqual([]);
+    expect(filesUnder(files.tmpDir)).toEqual([]);
+  });
+
+  it('refuses an upload whose declared length is over the limit before reading it', async () => {
+    const body = new Readable({
+      read() {
+        throw new Error('must not be read');
+      },
+    });
+    await expect(handler({}).execute(new UploadDatasetCommand(user, body, { description: '', fileName: 'x.csv', declaredLength: 2_000_000 }))).rejects.toMatchObject({ code: 'STORAGE.TOO_LARGE' });
+  });
+});

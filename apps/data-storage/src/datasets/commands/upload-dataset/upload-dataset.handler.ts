@@ -1,0 +1,164 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { LEDGER_ID_PATTERN, PhdmfError, StorageErrorCode } from '@phdmf/contracts';
+import type { Logger } from '@phdmf/logging';
+import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
+import { LedgerReleaseService, schemaDigest } from '../../application/ledger-release.service';
+import { actorOf } from '../../application/local-access';
+import { CsvInspector, type CsvSchema } from '../../domain/csv-inspector';
+import type { DatasetView } from '../../domain/dataset-view';
+import { datasetNotFound, UploadTooLargeError } from '../../domain/storage-errors';
+import { FileStore, ioFailure, type StagedFile } from '../../infrastructure/files/file-store';
+import { DatasetRow, DatasetVersionRow } from '../../infrastructure/persistence/dataset.entity';
+import { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
+import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
+import type { KeyedLock } from '../../application/keyed-lock';
+import { FILE_STORE, OBJECT_LOCKS, STORAGE_LOGGER, SUMMARY_ENGINE } from '../../storage.tokens';
+import { UploadDatasetCommand } from './upload-dataset.command';
+
+@CommandHandler(UploadDatasetCommand)
+export class UploadDatasetHandler implements ICommandHandler<UploadDatasetCommand, DatasetView> {
+  constructor(
+    private readonly datasets: DatasetRepository,
+    private readonly release: LedgerReleaseService,
+    @Inject(FILE_STORE) private readonly files: FileStore,
+    @Inject(OBJECT_LOCKS) private readonly locks: KeyedLock,
+    @Inject(SUMMARY_ENGINE) private readonly engine: SummaryEngine,
+    @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,
+    @Inject(STORAGE_LOGGER) private readonly log: Logger,
+  ) {}
+
+  async execute({ user, body, meta }: UploadDatasetCommand): Promise<DatasetView> {
+    if (!LEDGER_ID_PATTERN.test(user.userId)) {
+      throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, 'the user id cannot be recorded on the ledger as an operator');
+    }
+    // Refuse early when the client says how much it will send; the streaming check below still holds.
+    if (meta.declaredLength !== undefined && meta.declaredLength > this.settings.uploadMaxBytes) {
+      throw new UploadTooLargeError(this.settings.uploadMaxBytes);
+    }
+    const existing = meta.datasetId === undefined ? undefined : await this.datasets.find(meta.datasetId);
+    if (meta.datasetId !== undefined && (!existing || existing.state === 'deleted')) throw datasetNotFound(meta.datasetId);
+
+    const format = meta.format ?? 'csv';
+    // CSV is checked byte by byte as it streams in; Parquet keeps its schema in a footer, so only its
+    // magic bytes can be checked on the way and DuckDB reads the rest once the file is complete.
+    const inspector = format === 'csv' ? new CsvInspector() : undefined;
+    let first = true;
+    const inspect = (chunk: Buffer) => {
+      if (inspector) inspector.push(chunk);
+      else if (first) {
+        first = false;
+        if (chunk.length < 4 || chunk.toString('latin1', 0, 4) !== 'PAR1') {
+          throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, 'the file does not start with the Parquet magic bytes PAR1');
+        }
+      }
+    };
+    let staged: StagedFile;
+    try {
+      staged = await this.files.stage(body, { limitBytes: this.settings.uploadMaxBytes, inspect });
+    } catch (error) {
+      throw ioFailure(error);
+    }
+    let schema: CsvSchema;
+    try {
+      if (inspector) schema = inspector.finish();
+      else {
+        if (staged.sizeBytes === 0) throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, 'the file is empty');
+        schema = await this.engine.inspectParquet(staged.tempPath);
+      }
+    } catch (error) {
+      await this.files.discard(staged);
+      throw error;
+    }
+    const datasetId = existing?.id ?? `ds-${randomUUID()}`;
+    // From "file under its hash" to "row that points at it", no deletion of the same hash may run.
+    const { dataset, version } = await this.locks.run(staged.sha256, () => this.record(staged, schema, format, datasetId, existing !== undefined, user, meta));
+    this.log.info({ datasetId, version: version.version, sha256: version.sha256, bytes: version.sizeBytes, rows: version.rowCount }, 'dataset version stored');
+    const released = await this.release.release(dataset, version, actorOf(user));
+    return this.datasets.view(released, true);
+  }
+
+  private async record(
+    staged: StagedFile,
+    schema: CsvSchema,
+    format: 'csv' | 'parquet',
+    datasetId: string,
+    isUpdate: boolean,
+    user: UploadDatasetCommand['user'],
+    meta: UploadDatasetCommand['meta'],
+  ): Promise<{ dataset: DatasetRow; version: DatasetVersionRow }> {
+    try {
+      await this.files.commit(staged);
+    } catch (error) {
+      await this.files.discard(staged);
+      throw ioFailure(error);
+    }
+
+    const now = new Date();
+    try {
+      return await this.datasets.fork().transactional(async (em) => {
+        let d = isUpdate ? await em.findOneOrFail(DatasetRow, { id: datasetId }) : undefined;
+        if (!d) {
+          d = em.create(DatasetRow, {
+            id: datasetId,
+            name: meta.name ?? meta.fileName,
+            ownerOrganisationId: this.settings.organisationId,
+            createdBy: user.userId,
+            createdAt: now,
+            updatedAt: now,
+            state: 'unreleased',
+            releasedVersion: null,
+            latestVersion: 0,
+            tamperFindingId: null,
+            tampered: false,
+            lastErrorCode: null,
+            lastError: null,
+            deletedAt: null,
+            deleteTxId: null,
+          });
+        }
+        if (meta.name !== undefined) d.name = meta.name;
+        d.latestVersion += 1;
+        d.updatedAt = now;
+        const v = em.create(DatasetVersionRow, {
+          datasetId,
+          version: d.latestVersion,
+          sha256: staged.sha256,
+          sizeBytes: staged.sizeBytes,
+          format,
+          fileName: meta.fileName,
+          rowCount: schema.rowCount,
+          columnCount: schema.columns.length,
+          schemaJson: JSON.stringify(schema.columns),
+          schemaDigest: schemaDigest(schema.columns),
+          operator: user.userId,
+          description: meta.description,
+          createdAt: now,
+          releaseState: 'pending',
+          releaseErrorCode: null,
+          releaseError: null,
+          txId: null,
+          blockNumber: null,
+          committedAt: null,
+          purged: false,
+        });
+        em.persist([d, v]);
+        await Promise.resolve();
+        return { dataset: d, version: v };
+      });
+    } catch (error) {
+      // No record, so no file — unless another version already holds the same bytes. If even that
+      // cannot be read, the file stays: an orphan costs disk space, deleting a shared file loses data.
+      const inUse = await this.hashUsed(datasetId, staged.sha256).catch(() => true);
+      if (!inUse) await this.files.remove(staged.sha256);
+      else this.log.warn({ datasetId, sha256: staged.sha256 }, 'upload not recorded; its file is kept because it may be shared');
+      throw error;
+    }
+  }
+
+  private async hashUsed(datasetId: string, sha256: string): Promise<boolean> {
+    if (await this.datasets.hashInUse(sha256, datasetId)) return true;
+    return (await this.datasets.versions(datasetId)).some((v) => v.sha256 === sha256 && !v.purged);
+  }
+}

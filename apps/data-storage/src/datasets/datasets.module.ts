@@ -1,0 +1,96 @@
+import { Inject, Injectable, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
+import { BusJwksSource, TokenVerifier, type JwksSource, type TokenVerifierOptions } from '@phdmf/auth';
+import { MessageBus } from '@phdmf/messaging';
+import type { Logger } from '@phdmf/logging';
+import { STORAGE_SETTINGS, type StorageSettings } from '../storage.settings';
+import { LedgerReleaseService } from './application/ledger-release.service';
+import { DeleteDatasetHandler } from './commands/delete-dataset/delete-dataset.handler';
+import { ReleaseDatasetHandler } from './commands/release-dataset/release-dataset.handler';
+import { RunAuditHandler } from './commands/run-audit/run-audit.handler';
+import { UploadDatasetHandler } from './commands/upload-dataset/upload-dataset.handler';
+import { AuditScheduler } from './infrastructure/audit-scheduler';
+import { NodeStartup } from './infrastructure/node-startup';
+import { SummaryEngine } from './infrastructure/engine/summary-engine';
+import { FileStore } from './infrastructure/files/file-store';
+import { HttpErrorFilter } from './infrastructure/http/http-error.filter';
+import { LocalApiController, LocalAuditController } from './infrastructure/http/local-api.controller';
+import { LocalUserGuard } from './infrastructure/http/local-user.guard';
+import { LedgerGateway } from './infrastructure/ledger/ledger-gateway';
+import { storageNodeControllerFor } from './infrastructure/messaging/storage-node.controller';
+import { DatasetRepository } from './infrastructure/persistence/dataset.repository';
+import { NodeSigner } from './infrastructure/signing/node-signer';
+import { DownloadDatasetHandler } from './queries/download-dataset/download-dataset.handler';
+import { GetDatasetHandler } from './queries/get-dataset/get-dataset.handler';
+import { ListDatasetsHandler } from './queries/list-datasets/list-datasets.handler';
+import { SummarizeDatasetHandler } from './queries/summarize-dataset/summarize-dataset.handler';
+import { KeyedLock } from './application/keyed-lock';
+import { FILE_STORE, NODE_SIGNER, OBJECT_LOCKS, RANDOM_SOURCE, STORAGE_LOGGER, SUMMARY_ENGINE, TOKEN_VERIFIER } from './storage.tokens';
+
+const commandHandlers: Provider[] = [UploadDatasetHandler, ReleaseDatasetHandler, DeleteDatasetHandler, RunAuditHandler];
+const queryHandlers: Provider[] = [ListDatasetsHandler, GetDatasetHandler, DownloadDatasetHandler, SummarizeDatasetHandler];
+
+export interface DatasetsModuleOptions {
+  settings: StorageSettings;
+  logger: Logger;
+  signer: NodeSigner;
+  /** Where the accounts service's public keys come from; absent: fetched from accounts over NATS and cached. */
+  jwks?: JwksSource;
+  token: TokenVerifierOptions;
+}
+
+/** Closes DuckDB after the transports stopped. */
+@Injectable()
+class EngineCloser implements OnApplicationShutdown {
+  constructor(@Inject(SUMMARY_ENGINE) private readonly engine: SummaryEngine) {}
+  onApplicationShutdown(): void {
+    this.engine.close();
+  }
+}
+
+/** Random numbers in [0, 1) from the OS CSPRNG: perturbation noise must not be predictable. */
+function cryptoRandom(): number {
+  return randomInt(0, 2 ** 48 - 1) / 2 ** 48;
+}
+
+/** Datasets at one site: local API, storage, release on the ledger, audit, summaries. */
+export class DatasetsModule {
+  static forRoot(o: DatasetsModuleOptions): DynamicModule {
+    return {
+      module: DatasetsModule,
+      controllers: [LocalApiController, LocalAuditController, storageNodeControllerFor(o.settings.nodeId)],
+      providers: [
+        { provide: STORAGE_SETTINGS, useValue: o.settings },
+        { provide: STORAGE_LOGGER, useValue: o.logger },
+        { provide: NODE_SIGNER, useValue: o.signer },
+        {
+          provide: TOKEN_VERIFIER,
+          useFactory: (bus: MessageBus) => new TokenVerifier(o.jwks ?? new BusJwksSource(bus), o.token),
+          inject: [MessageBus],
+        },
+        { provide: RANDOM_SOURCE, useValue: cryptoRandom },
+        { provide: OBJECT_LOCKS, useValue: new KeyedLock() },
+        {
+          provide: FILE_STORE,
+          useFactory: async () => {
+            const store = new FileStore(o.settings.storageDir);
+            const swept = await store.open();
+            if (swept.length > 0) o.logger.warn({ files: swept.length }, 'removed partial uploads left by an earlier process');
+            return store;
+          },
+        },
+        { provide: SUMMARY_ENGINE, useFactory: () => SummaryEngine.open(o.settings.duckdb) },
+        EngineCloser,
+        DatasetRepository,
+        LedgerGateway,
+        LedgerReleaseService,
+        LocalUserGuard,
+        HttpErrorFilter,
+        AuditScheduler,
+        NodeStartup,
+        ...commandHandlers,
+        ...queryHandlers,
+      ],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { applyDisclosure, DEFAULT_DISCLOSURE_POLICY, DisclosureCode, type RawColumnStats } from './disclosure-policy';
+
+const raw: RawColumnStats = {
+  name: 'age',
+  type: 'numeric',
+  count: 10,
+  missing: 2,
+  sum: 400,
+  mean: 40,
+  variance: 25,
+  min: 20,
+  max: 60,
+  quantiles: [
+    { p: 0.01, value: 20.5 },
+    { p: 0.5, value: 41 },
+  ],
+  histogram: { edges: [0, 30, 50, 100], counts: [2, 5, 3], below: 0, above: 0 },
+};
+const half = () => 0.5;
+
+describe('applyDisclosure (DataSHIELD defaults)', () => {
+  it('suppresses a whole column with fewer records than the threshold, missing count included', () => {
+    const out = applyDisclosure(DEFAULT_DISCLOSURE_POLICY, { ...raw, count: 2 }, ['count', 'missing', 'mean'], half);
+    expect(out).toEqual({ name: 'age', type: 'numeric', suppressed: { code: DisclosureCode.BELOW_THRESHOLD, reason: expect.any(String) } });
+  });
+
+  it('releases only what was asked, with m2 for exact pooling', () => {
+    const out = applyDisclosure(DEFAULT_DISCLOSURE_POLICY, raw, ['count', 'mean', 'variance'], half);
+    expect(out).toEqual({ name: 'age', type: 'numeric', count: 10, mean: 40, variance: 25, m2: 225 });
+  });
+
+  it('perturbs min and max outwards unless the policy allows exact values', () => {
+    const out = applyDisclosure(DEFAULT_DISCLOSURE_POLICY, raw, ['min', 'max'], half);
+    expect(out.min).toBeLessThan(20);
+    expect(out.max).toBeGreaterThan(60);
+    expect(out.minMaxExact).toBe(false);
+    const exact = applyDisclosure({ ...DEFAULT_DISCLOSURE_POLICY, exactMinMax: true }, raw, ['min', 'max'], half);
+    expect([exact.min, exact.max, exact.minMaxExact]).toEqual([20, 60, true]);
+  });
+
+  it('releases quantiles only inside 5%–95% and blanks small histogram cells', () => {
+    const out = applyDisclosure(DEFAULT_DISCLOSURE_POLICY, raw, ['quantiles', 'histogram'], half);
+    expect(out.quantiles).toEqual([{ p: 0.5, value: 41 }]);
+    expect(out.withheld?.quantiles?.code).toBe(DisclosureCode.QUANTILE_OUTSIDE_BAND);
+    expect(out.histogram).toEqual({ edges: [0, 30, 50, 100], counts: [null, 5, 3], below: 0, above: 0 });
+  });
+
+  it('gives a categorical column counts only', () => {
+    const out = applyDisclosure(DEFAULT_DISCLOSURE_POLICY, { name: 'sex', type: 'categorical', count: 9, missing: 0 }, ['count', 'mean'], half);
+    expect(out.count).toBe(9);
+    expect(out.mean).toBeUndefined();
+    expect(out.withheld?.mean?.code).toBe(DisclosureCode.NOT_NUMERIC);
+  });
+});

@@ -1,0 +1,24 @@
+import { PhdmfError, StorageErrorCode } from '@phdmf/contracts';
+
+/** A CSV refused at upload; the message names the line and the problem. */
+export class CsvInvalidError extends PhdmfError {
+  constructor(
+    readonly line: number,
+    readonly problem: string,
+  ) {
+    super(StorageErrorCode.CSV_INVALID, line > 0 ? `line ${line}: ${problem}` : problem, { line, problem });
+    this.name = 'CsvInvalidError';
+  }
+}
+
+/** An upload over the node's size limit. */
+export class UploadTooLargeError extends PhdmfError {
+  constructor(limitBytes: number) {
+    super(StorageErrorCode.TOO_LARGE, `the upload is larger than this node's limit of ${limitBytes} bytes`, { limitBytes });
+    this.name = 'UploadTooLargeError';
+  }
+}
+
+export function datasetNotFound(datasetId: string): PhdmfError {
+  return new PhdmfError(StorageErrorCode.DATASET_NOT_FOUND, `no dataset "${datasetId}" at this node`, { datasetId });
+}

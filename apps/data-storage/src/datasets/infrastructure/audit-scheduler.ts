@@ -1,0 +1,33 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Logger } from '@phdmf/logging';
+import { STORAGE_SETTINGS, type StorageSettings } from '../../storage.settings';
+import { RunAuditCommand } from '../commands/run-audit/run-audit.command';
+import { STORAGE_LOGGER } from '../storage.tokens';
+
+/** Runs the integrity audit every AUDIT_INTERVAL_MINUTES (never two at once; 0 = on demand only). */
+@Injectable()
+export class AuditScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,
+    @Inject(STORAGE_LOGGER) private readonly log: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const minutes = this.settings.auditIntervalMinutes;
+    if (minutes <= 0) return;
+    this.timer = setInterval(() => {
+      this.commands.execute(new RunAuditCommand('schedule')).catch((error: unknown) => {
+        this.log.error({ err: error }, 'scheduled integrity audit failed');
+      });
+    }, minutes * 60_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { tempDir } from '@phdmf/testing';
+import { FileStore, hashFile, IO_CHUNK_BYTES } from './file-store';
+
+describe('FileStore', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let store: FileStore;
+
+  beforeEach(async () => {
+    tmp = tempDir('phdmf-file-store-');
+    store = new FileStore(tmp.dir);
+    await store.open();
+  });
+
+  afterEach(() => {
+    tmp.remove();
+  });
+
+  function source(total: number, piece = 65_536): Readable {
+    let sent = 0;
+    return new Readable({
+      read() {
+        if (sent >= total) {
+          this.push(null);
+          return;
+        }
+        const n = Math.min(piece, total - sent);
+        this.push(Buffer.alloc(n, sent % 251));
+        sent += n;
+      },
+    });
+  }
+
+  it('hashes while streaming, hands ≥ 1 MiB blocks to the inspector, and stores under the hash, read-only', async () => {
+    const sizes: number[] = [];
+    const expected = createHash('sha256');
+    const total = 2 * IO_CHUNK_BYTES + 12_345;
+    const staged = await store.stage(source(total), {
+      limitBytes: total,
+      inspect: (chunk) => {
+        sizes.push(chunk.length);
+        expected.update(chunk);
+      },
+    });
+    expect(sizes.slice(0, -1).every((n) => n === IO_CHUNK_BYTES)).toBe(true);
+    expect(staged.sha256).toBe(expected.digest('hex'));
+    const target = await store.commit(staged);
+    expect(target).toBe(store.pathOf(staged.sha256));
+    expect(statSync(target).size).toBe(total);
+    expect(statSync(target).mode & 0o777).toBe(0o400);
+    expect(await hashFile(target)).toEqual({ sha256: staged.sha256, bytes: total });
+    expect(readdirSync(store.tmpDir)).toEqual([]);
+  });
+
+  it('leaves no temporary file when the upload is too large or refused by the inspector', async () => {
+    await expect(store.stage(source(1000), { limitBytes: 999 })).rejects.toMatchObject({ code: 'STORAGE.TOO_LARGE' });
+    await expect(
+      store.stage(source(10), {
+        limitBytes: 100,
+        inspect: () => {
+          throw new Error('refused');
+        },
+      }),
+    ).rejects.toThrow('refused');
+    expect(readdirSync(store.tmpDir)).toEqual([]);
+    expect(readdirSync(store.objectsDir)).toEqual([]);
+  });
+
+  it('sweeps partial uploads left by a killed process, and heals a tampered object on re-upload', async () => {
+    writeFileSync(path.join(store.tmpDir, 'dead.part'), 'partial');
+    expect(await new FileStore(tmp.dir).open()).toEqual(['dead.part']);
+    const staged = await store.stage(Readable.from([Buffer.from('a,b\n1,2\n')]), { limitBytes: 100 });
+    const target = await store.commit(staged);
+    // Someone rewrites the object; a new upload of the genuine bytes replaces it.
+    chmodSync(target, 0o600);
+    writeFileSync(target, 'a,b\n6,6\n');
+    const again = await store.stage(Readable.from([Buffer.from('a,b\n1,2\n')]), { limitBytes: 100 });
+    await store.commit(again);
+    expect(readFileSync(target, 'utf8')).toBe('a,b\n1,2\n');
+    await store.remove(staged.sha256);
+    expect(existsSync(target)).toBe(false);
+  });
+});

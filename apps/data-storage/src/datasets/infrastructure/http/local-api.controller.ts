@@ -1,0 +1,147 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import { LedgerLimits, PhdmfError, StorageErrorCode, type StorageRunAudit } from '@phdmf/contracts';
+import { DeleteDatasetCommand } from '../../commands/delete-dataset/delete-dataset.command';
+import { ReleaseDatasetCommand } from '../../commands/release-dataset/release-dataset.command';
+import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
+import { UploadDatasetCommand, type UploadFormat } from '../../commands/upload-dataset/upload-dataset.command';
+import type { DatasetView } from '../../domain/dataset-view';
+import type { LocalUser } from '../../domain/local-user';
+import type { Download } from '../../queries/download-dataset/download-dataset.handler';
+import { DownloadDatasetQuery } from '../../queries/download-dataset/download-dataset.query';
+import { GetDatasetQuery } from '../../queries/get-dataset/get-dataset.query';
+import { ListDatasetsQuery } from '../../queries/list-datasets/list-datasets.query';
+import { HttpErrorFilter } from './http-error.filter';
+import { LocalUserGuard, requireAdmin, type RequestWithUser } from './local-user.guard';
+
+const DATASET_ID = /^ds-[0-9a-f-]{36}$/;
+
+/**
+ * The node's local HTTP API, for its own institution's staff only. It is the one way raw data
+ * enters or leaves the node. Uploads are the request body itself (Content-Type: text/csv),
+ * streamed to disk: `curl --data-binary @file.csv -H 'Content-Type: text/csv' …/datasets?name=…`.
+ */
+@Controller('datasets')
+@UseGuards(LocalUserGuard)
+@UseFilters(HttpErrorFilter)
+export class LocalApiController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get()
+  list(@Query('includeDeleted') includeDeleted?: string): Promise<DatasetView[]> {
+    return this.queries.execute(new ListDatasetsQuery(includeDeleted === 'true'));
+  }
+
+  @Post()
+  async upload(@Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response, @Query() q: Record<string, unknown>): Promise<DatasetView> {
+    const view = await this.commands.execute<UploadDatasetCommand, DatasetView>(new UploadDatasetCommand(user(req), req, { ...uploadMeta(req, q), format: uploadFormat(req) }));
+    res.status(statusOf(view));
+    return view;
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string): Promise<DatasetView> {
+    return this.queries.execute(new GetDatasetQuery(datasetId(id)));
+  }
+
+  @Post(':id/versions')
+  async uploadVersion(@Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response, @Param('id') id: string, @Query() q: Record<string, unknown>): Promise<DatasetView> {
+    const view = await this.commands.execute<UploadDatasetCommand, DatasetView>(
+      new UploadDatasetCommand(user(req), req, { ...uploadMeta(req, q), format: uploadFormat(req), datasetId: datasetId(id) }),
+    );
+    res.status(statusOf(view));
+    return view;
+  }
+
+  @Post(':id/release')
+  @HttpCode(200)
+  release(@Req() req: RequestWithUser, @Param('id') id: string): Promise<DatasetView> {
+    return this.commands.execute(new ReleaseDatasetCommand(user(req), datasetId(id)));
+  }
+
+  @Delete(':id')
+  remove(@Req() req: RequestWithUser, @Param('id') id: string, @Query('description') description?: string): Promise<DatasetView> {
+    const u = user(req);
+    requireAdmin(u);
+    return this.commands.execute(new DeleteDatasetCommand(u, datasetId(id), text('description', description ?? 'deleted by the owner', LedgerLimits.description, true)));
+  }
+
+  @Get(':id/download')
+  async download(@Param('id') id: string, @Query('version') version: string | undefined, @Res() res: Response): Promise<void> {
+    const v = version === undefined ? undefined : Number(version);
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, 'version must be a positive integer');
+    const file = await this.queries.execute<DownloadDatasetQuery, Download>(new DownloadDatasetQuery(datasetId(id), v));
+    res.status(200);
+    res.setHeader('Content-Type', file.format === 'parquet' ? PARQUET_TYPE : 'text/csv; charset=utf-8');
+    res.setHeader('Content-Length', String(file.sizeBytes));
+    res.setHeader('Content-Disposition', `attachment; filename="${file.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
+    res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:`);
+    res.setHeader('X-Dataset-Version', String(file.version));
+    res.setHeader('Cache-Control', 'no-store');
+    file.stream.on('error', () => res.destroy());
+    file.stream.pipe(res);
+  }
+}
+
+/** The node's on-demand audit for its own admins. */
+@Controller('audit')
+@UseGuards(LocalUserGuard)
+@UseFilters(HttpErrorFilter)
+export class LocalAuditController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(200)
+  run(@Req() req: RequestWithUser): Promise<StorageRunAudit.Result> {
+    requireAdmin(user(req));
+    return this.commands.execute(new RunAuditCommand('local-api'));
+  }
+}
+
+function user(req: RequestWithUser): LocalUser {
+  if (!req.localUser) throw new PhdmfError('AUTH.TOKEN_INVALID', 'not authenticated');
+  return req.localUser;
+}
+
+function statusOf(view: DatasetView): number {
+  // 201: stored and committed on the ledger; 202: stored, but not (yet) released — see lastError.
+  return view.versions?.find((v) => v.version === view.latestVersion)?.release.state === 'committed' ? 201 : 202;
+}
+
+/** The IANA media type of Parquet (2024); `application/x-parquet` is accepted too. */
+const PARQUET_TYPE = 'application/vnd.apache.parquet';
+
+function uploadFormat(req: RequestWithUser): UploadFormat {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type === 'text/csv') return 'csv';
+  if (type === PARQUET_TYPE || type === 'application/x-parquet') return 'parquet';
+  throw new PhdmfError(StorageErrorCode.UNSUPPORTED_MEDIA_TYPE, `upload the file as the request body with Content-Type text/csv or ${PARQUET_TYPE}`);
+}
+
+function uploadMeta(req: RequestWithUser, q: Record<string, unknown>): { name?: string; description: string; fileName: string; declaredLength?: number } {
+  const fileName = text('fileName', q.fileName ?? 'dataset.csv', LedgerLimits.fileName, false);
+  const length = req.headers['content-length'];
+  return {
+    ...(q.name !== undefined ? { name: text('name', q.name, LedgerLimits.name, false) } : {}),
+    description: text('description', q.description ?? '', LedgerLimits.description, true),
+    fileName,
+    ...(length !== undefined && /^\d+$/.test(length) ? { declaredLength: Number(length) } : {}),
+  };
+}
+
+function text(field: string, value: unknown, max: number, allowEmpty: boolean): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+  if (typeof value !== 'string' || value.length > max || (!allowEmpty && value.length === 0) || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) {
+    throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, `${field} must be text of at most ${max} characters without control characters`);
+  }
+  return value;
+}
+
+function datasetId(id: string): string {
+  if (!DATASET_ID.test(id)) throw new PhdmfError(StorageErrorCode.DATASET_NOT_FOUND, `no dataset "${id.slice(0, 80)}" at this node`);
+  return id;
+}

@@ -1,0 +1,33 @@
+import { Controller, type Type } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { StorageRunAudit, StorageSummarize } from '@phdmf/contracts';
+import { Correlation } from '@phdmf/logging';
+import { HandleRequest } from '@phdmf/messaging';
+import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
+import { SummarizeDatasetQuery } from '../../queries/summarize-dataset/summarize-dataset.query';
+
+/**
+ * The node's NATS handlers. Built per node because the subjects carry the node id
+ * (`phdmf.storage.<nodeId>.…`) and @HandleRequest needs the subject when the class is defined —
+ * the same pattern as healthControllerFor in @phdmf/messaging. Nothing here ever returns a row.
+ */
+export function storageNodeControllerFor(nodeId: string): Type {
+  @Controller()
+  class StorageNodeController {
+    constructor(
+      private readonly queries: QueryBus,
+      private readonly commands: CommandBus,
+    ) {}
+
+    @HandleRequest(StorageSummarize.contractFor(nodeId))
+    summarize(p: StorageSummarize.Payload): Promise<StorageSummarize.Result> {
+      return this.queries.execute(new SummarizeDatasetQuery(p, Correlation.current()?.actor));
+    }
+
+    @HandleRequest(StorageRunAudit.contractFor(nodeId))
+    audit(_p: StorageRunAudit.Payload): Promise<StorageRunAudit.Result> {
+      return this.commands.execute(new RunAuditCommand('nats'));
+    }
+  }
+  return StorageNodeController;
+}

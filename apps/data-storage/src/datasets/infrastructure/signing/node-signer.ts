@@ -1,0 +1,41 @@
+import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { canonicalJson, CommonErrorCode, nodeKeyId, PhdmfError, type NodeSignature } from '@phdmf/contracts';
+
+/**
+ * The node's Ed25519 key. Summaries are signed with it so that the aggregation service (and anyone
+ * auditing an analysis) can check, with the public key registered on the ledger for this node, that
+ * the numbers came from this node unchanged.
+ */
+export class NodeSigner {
+  readonly publicKeyPem: string;
+  readonly keyId: string;
+
+  constructor(private readonly privateKey: KeyObject) {
+    if (privateKey.asymmetricKeyType !== 'ed25519') {
+      throw new PhdmfError(CommonErrorCode.CONFIG_INVALID, `the node key must be an Ed25519 key, not ${privateKey.asymmetricKeyType ?? 'unknown'}`);
+    }
+    this.publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
+    this.keyId = nodeKeyId(this.publicKeyPem);
+  }
+
+  static fromFile(file: string): NodeSigner {
+    let pem: string;
+    try {
+      pem = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new PhdmfError(CommonErrorCode.CONFIG_INVALID, `NODE_PRIVATE_KEY_FILE ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    try {
+      return new NodeSigner(createPrivateKey(pem));
+    } catch (error) {
+      if (error instanceof PhdmfError) throw error;
+      throw new PhdmfError(CommonErrorCode.CONFIG_INVALID, `NODE_PRIVATE_KEY_FILE ${file} does not hold a PKCS#8 PEM private key`);
+    }
+  }
+
+  sign(body: unknown): NodeSignature {
+    const value = sign(null, Buffer.from(canonicalJson(body), 'utf8'), this.privateKey).toString('base64');
+    return { algorithm: 'Ed25519', keyId: this.keyId, value };
+  }
+}

@@ -1,0 +1,4 @@
+/** One dataset with every version. */
+export class GetDatasetQuery {
+  constructor(readonly datasetId: string) {}
+}

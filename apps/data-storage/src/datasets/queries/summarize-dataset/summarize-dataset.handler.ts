@@ -1,0 +1,155 @@
+import { Inject } from '@nestjs/common';
+import { CommandBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { PhdmfError, StorageErrorCode, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
+import type { Logger } from '@phdmf/logging';
+import { edgesProblem } from '@phdmf/statistics';
+import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
+import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
+import { Semaphore } from '../../application/semaphore';
+import { applyDisclosure } from '../../domain/disclosure-policy';
+import { datasetNotFound } from '../../domain/storage-errors';
+import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
+import type { FileStore } from '../../infrastructure/files/file-store';
+import { LedgerGateway } from '../../infrastructure/ledger/ledger-gateway';
+import { DatasetRepository, schemaOf } from '../../infrastructure/persistence/dataset.repository';
+import type { NodeSigner } from '../../infrastructure/signing/node-signer';
+import { FILE_STORE, NODE_SIGNER, RANDOM_SOURCE, STORAGE_LOGGER, SUMMARY_ENGINE } from '../../storage.tokens';
+import { SummarizeDatasetQuery } from './summarize-dataset.query';
+
+const MOMENTS: readonly LedgerStatistic[] = ['sum', 'mean', 'variance', 'sd'];
+
+/**
+ * Answers a summary request — the node's own gate, whoever sent it. In order: the request is
+ * consistent; the dataset is here, released and not marked tampered; the ledger says a grant of
+ * this requester covering these columns and statistics is in force, and gives the on-chain hash;
+ * the file is re-hashed against that hash (while DuckDB computes, so the check costs no extra
+ * wall time; the numbers are thrown away if the hash differs); disclosure control; signature.
+ */
+@QueryHandler(SummarizeDatasetQuery)
+export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQuery, StorageSummarize.Result> {
+  private readonly gate: Semaphore;
+
+  constructor(
+    private readonly datasets: DatasetRepository,
+    private readonly ledger: LedgerGateway,
+    private readonly commands: CommandBus,
+    @Inject(FILE_STORE) private readonly files: FileStore,
+    @Inject(SUMMARY_ENGINE) private readonly engine: SummaryEngine,
+    @Inject(NODE_SIGNER) private readonly signer: NodeSigner,
+    @Inject(RANDOM_SOURCE) private readonly random: () => number,
+    @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,
+    @Inject(STORAGE_LOGGER) private readonly log: Logger,
+  ) {
+    // Only the file work waits for a slot; the ledger checks before it are cheap and run at once.
+    this.gate = new Semaphore(settings.summaryConcurrency);
+  }
+
+  async execute({ request, actor }: SummarizeDatasetQuery): Promise<StorageSummarize.Result> {
+    checkRequest(request, actor);
+    const dataset = await this.datasets.find(request.datasetId);
+    if (!dataset || dataset.state === 'deleted') throw datasetNotFound(request.datasetId);
+    if (dataset.releasedVersion === null) {
+      throw new PhdmfError(StorageErrorCode.DATASET_NOT_RELEASED, `dataset "${dataset.id}" is not released on the ledger`);
+    }
+    if (dataset.tampered) throw tampered(dataset.id);
+    const version = await this.datasets.version(dataset.id, dataset.releasedVersion);
+    if (!version || version.purged) throw datasetNotFound(dataset.id);
+    const schema = schemaOf(version);
+    const indexOf = new Map(schema.map((c, i) => [c.name, i]));
+    const unknown = request.columns.filter((c) => !indexOf.has(c));
+    if (unknown.length > 0) {
+      throw new PhdmfError(StorageErrorCode.COLUMN_UNKNOWN, `dataset "${dataset.id}" has no column ${unknown.map((c) => `"${c}"`).join(', ')}`);
+    }
+
+    const [access, onChain] = await Promise.all([
+      this.ledger.checkAccess({ datasetId: dataset.id, requester: request.requester, columns: request.columns, statistics: request.statistics }),
+      this.ledger.getDataset(dataset.id),
+    ]);
+    if (!access.inForce) throw new PhdmfError(access.code, access.reason, { datasetId: dataset.id, requester: request.requester });
+    if (onChain.status === 'tampered') throw tampered(dataset.id);
+    if (onChain.status === 'deleted') throw datasetNotFound(dataset.id);
+    if (onChain.version !== version.version || onChain.sha256 !== version.sha256) {
+      throw new PhdmfError(
+        StorageErrorCode.DATASET_VERSION_MISMATCH,
+        `the ledger holds version ${onChain.version} of dataset "${dataset.id}", this node released version ${version.version}`,
+      );
+    }
+
+    const columnIndexes = request.columns.map((c) => indexOf.get(c) ?? -1);
+    const asked = request.statistics;
+    const [hash, computed] = await this.gate.run(() =>
+      Promise.allSettled([
+        this.files.hashObject(version.sha256),
+        this.engine.summarize({
+          file: this.files.pathOf(version.sha256),
+          format: version.format,
+          schema,
+          columns: columnIndexes,
+          moments: asked.some((s) => MOMENTS.includes(s)),
+          minMax: asked.includes('min') || asked.includes('max'),
+          probabilities: asked.includes('quantiles') ? (request.probabilities ?? []) : [],
+          histograms: new Map(
+            asked.includes('histogram') ? (request.histograms ?? []).map((h) => [indexOf.get(h.column) ?? -1, h.edges] as const) : [],
+          ),
+        }),
+      ]),
+    );
+    // The hash decides first: numbers from a changed file are never released, whatever DuckDB said.
+    if (hash.status === 'rejected' || hash.value.sha256 !== onChain.sha256) {
+      await this.datasets.update(dataset.id, (d) => {
+        d.tampered = true;
+      });
+      this.log.error({ datasetId: dataset.id, version: version.version }, 'stored file differs from its on-chain hash; summary refused, audit started');
+      void this.commands.execute(new RunAuditCommand('nats')).catch((error: unknown) => {
+        this.log.error({ err: error }, 'audit after a hash mismatch failed');
+      });
+      throw tampered(dataset.id);
+    }
+    if (computed.status === 'rejected') throw computed.reason;
+
+    const policy = this.settings.disclosure;
+    const body: StorageSummarize.SummaryBody = {
+      nodeId: this.settings.nodeId,
+      organisationId: this.settings.organisationId,
+      analysisId: request.analysisId,
+      datasetId: dataset.id,
+      datasetVersion: version.version,
+      sha256: version.sha256,
+      requester: request.requester,
+      grantRequestId: access.grant.requestId,
+      rowCount: computed.value.rowCount,
+      computedAt: new Date().toISOString(),
+      policy: { minCount: policy.minCount, exactMinMax: policy.exactMinMax, quantileBand: [policy.quantileLow, policy.quantileHigh], maxHistogramBins: policy.maxHistogramBins },
+      columns: computed.value.columns.map((raw) => applyDisclosure(policy, raw, asked, this.random)),
+    };
+    this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length }, 'summary released');
+    return { body, signature: this.signer.sign(body) };
+  }
+}
+
+function tampered(datasetId: string): PhdmfError {
+  return new PhdmfError(StorageErrorCode.DATASET_TAMPERED, `dataset "${datasetId}" does not match its on-chain hash and is refused until a good version is uploaded`, { datasetId });
+}
+
+function invalid(message: string): PhdmfError {
+  return new PhdmfError(StorageErrorCode.REQUEST_INVALID, message);
+}
+
+function checkRequest(request: StorageSummarize.Payload, actor: SummarizeDatasetQuery['actor']): void {
+  // A researcher's own request must be for themself; services (aggregation) act for the requester they name.
+  if (actor !== undefined && !actor.roles.includes('service') && actor.userId !== request.requester) {
+    throw new PhdmfError(StorageErrorCode.REQUESTER_MISMATCH, 'the requester named in the request is not the acting user');
+  }
+  const asked = request.statistics;
+  if (request.probabilities !== undefined && !asked.includes('quantiles')) throw invalid('probabilities were given without the quantiles statistic');
+  if (asked.includes('quantiles') && (request.probabilities ?? []).length === 0) throw invalid('the quantiles statistic needs probabilities');
+  if (request.histograms !== undefined && !asked.includes('histogram')) throw invalid('histogram edges were given without the histogram statistic');
+  const seen = new Set<string>();
+  for (const h of request.histograms ?? []) {
+    if (!request.columns.includes(h.column)) throw invalid(`histogram column "${h.column}" is not among the requested columns`);
+    if (seen.has(h.column)) throw invalid(`histogram column "${h.column}" is given twice`);
+    seen.add(h.column);
+    const problem = edgesProblem(h.edges);
+    if (problem !== undefined) throw invalid(`histogram of "${h.column}": ${problem}`);
+  }
+}

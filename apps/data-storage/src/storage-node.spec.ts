@@ -1,0 +1,601 @@
+// Acceptance tests of the storage node (issue 5): real files, real NATS, the real ledger service
+// over the embedded ledger, the node's real local HTTP API and its real NATS subjects.
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { eventually } from '@phdmf/testing';
+import { DuckDBInstance } from '@duckdb/node-api';
+import {
+  LedgerGetDataset,
+  LedgerGetDatasetHistory,
+  LedgerGetMember,
+  LedgerGetProvenance,
+  StorageRunAudit,
+  StorageSummarize,
+  verifyNodeSignature,
+  type PhdmfError,
+} from '@phdmf/contracts';
+import { poolMoments, sampleVariance } from '@phdmf/statistics';
+import { ADMIN, AUTHZ, LocalApi, World, type Member, type Site } from '../test-support/world';
+import type { DatasetView } from './datasets/domain/dataset-view';
+import { SummaryEngine } from './datasets/infrastructure/engine/summary-engine';
+import { NodeStartup } from './datasets/infrastructure/node-startup';
+import { DatasetRepository } from './datasets/infrastructure/persistence/dataset.repository';
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** Every file under a directory (recursively). */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+function patientsCsv(rows: number, seed = 1): string {
+  const lines = ['id,age,sex,visit,bmi,rare'];
+  for (let i = 0; i < rows; i++) {
+    const age = 20 + ((i * 37 + seed * 11) % 60);
+    const bmi = (18 + ((i * 7919 + seed) % 170) / 10).toFixed(1);
+    // `rare` has only two values: below the threshold of 3, it must be suppressed.
+    lines.push(`${i + 1},${i % 10 === 9 ? '' : age},${i % 2 ? 'F' : 'M'},2024-0${1 + (i % 9)}-1${i % 10},${bmi},${i < 2 ? i + 100 : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('storage node', () => {
+  let world: World;
+  let orgA: Member;
+  let orgB: Member;
+  let site: Site;
+  let siteB: Site;
+  let staff: LocalApi;
+  let admin: LocalApi;
+
+  beforeAll(async () => {
+    world = await World.start();
+    orgA = await world.admit('hospital-a', 'node-a');
+    orgB = await world.admit('hospital-b', 'node-b');
+    site = await world.startSite(orgA);
+    // Hospital B's node has a small upload limit, for the size test.
+    siteB = await world.startSite(orgB, { UPLOAD_MAX_BYTES: '4096' });
+    staff = new LocalApi(site, await world.token({ userId: 'alice-7f3', organisationId: 'hospital-a', roles: ['member'] }));
+    admin = new LocalApi(site, await world.token({ userId: 'carol-a01', organisationId: 'hospital-a', roles: ['institution-admin'] }));
+  }, 120_000);
+
+  afterAll(async () => {
+    await world.dispose();
+  });
+
+  const objectsDir = () => path.join(site.config.storageDir, 'objects');
+  const tmpDir = () => path.join(site.config.storageDir, 'tmp');
+
+  async function release(csv: string, api = staff): Promise<DatasetView> {
+    const res = await api.upload(csv);
+    expect(res.status).toBe(201);
+    return res.json as DatasetView;
+  }
+
+  describe('release on the ledger', () => {
+    it('upload → committed on the ledger → released, content-addressed by its SHA-256', async () => {
+      const csv = patientsCsv(50);
+      const view = await release(csv);
+      expect(view.state).toBe('released');
+      expect(view.releasedVersion).toBe(1);
+      const v1 = view.versions?.[0];
+      expect(v1?.release.state).toBe('committed');
+      expect(v1?.release.txId).toEqual(expect.any(String));
+      expect(v1?.sha256).toBe(sha256(csv));
+      expect(v1?.rowCount).toBe(50);
+      expect(v1?.columns).toEqual([
+        { name: 'id', type: 'numeric', integer: true },
+        { name: 'age', type: 'numeric', integer: true },
+        { name: 'sex', type: 'categorical' },
+        { name: 'visit', type: 'date' },
+        { name: 'bmi', type: 'numeric' },
+        { name: 'rare', type: 'numeric', integer: true },
+      ]);
+      const onChain = await world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: view.datasetId });
+      expect(onChain).toMatchObject({ sha256: sha256(csv), version: 1, rowCount: 50, columnCount: 6, ownerMemberId: 'hospital-a', status: 'active', operator: 'alice-7f3' });
+      const stored = path.join(objectsDir(), sha256(csv).slice(0, 2), sha256(csv));
+      expect(readFileSync(stored, 'utf8')).toBe(csv);
+      expect(filesUnder(tmpDir())).toEqual([]);
+      // The list shows it with its state.
+      const list = (await staff.call('GET', '/datasets')).json as DatasetView[];
+      expect(list.find((d) => d.datasetId === view.datasetId)?.state).toBe('released');
+    });
+
+    it('an update is a new committed version and keeps the history (on-chain and downloadable)', async () => {
+      const v1 = patientsCsv(20, 1);
+      const v2 = patientsCsv(30, 2);
+      const first = await release(v1);
+      const res = await staff.call('POST', `/datasets/${first.datasetId}/versions?fileName=v2.csv&description=more%20patients`, v2);
+      expect(res.status).toBe(201);
+      const second = res.json as DatasetView;
+      expect(second.releasedVersion).toBe(2);
+      expect(second.versions?.map((v) => [v.version, v.release.state, v.sha256])).toEqual([
+        [1, 'committed', sha256(v1)],
+        [2, 'committed', sha256(v2)],
+      ]);
+      const history = await world.bus.request(LedgerGetDatasetHistory.CONTRACT, { datasetId: first.datasetId });
+      expect(history.entries.map((e) => [e.record.version, e.record.sha256])).toEqual([
+        [1, sha256(v1)],
+        [2, sha256(v2)],
+      ]);
+      expect((await staff.call('GET', `/datasets/${first.datasetId}/download?version=1`)).text).toBe(v1);
+      const latest = await staff.call('GET', `/datasets/${first.datasetId}/download`);
+      expect(latest.text).toBe(v2);
+      expect(latest.headers.get('repr-digest')).toBe(`sha-256=:${Buffer.from(sha256(v2), 'hex').toString('base64')}:`);
+    });
+
+    it('delete is recorded on the ledger and removes the files; only an institution admin may delete', async () => {
+      const csv = patientsCsv(12, 9);
+      const view = await release(csv);
+      expect((await staff.call('DELETE', `/datasets/${view.datasetId}`)).status).toBe(403);
+      const res = await admin.call('DELETE', `/datasets/${view.datasetId}?description=withdrawn`);
+      expect(res.status).toBe(200);
+      expect((res.json as DatasetView).state).toBe('deleted');
+      expect(existsSync(path.join(objectsDir(), sha256(csv).slice(0, 2), sha256(csv)))).toBe(false);
+      expect((await world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: view.datasetId })).status).toBe('deleted');
+      const provenance = await world.bus.request(LedgerGetProvenance.CONTRACT, { datasetId: view.datasetId });
+      expect(provenance.entries.map((e) => e.operation)).toEqual(['add', 'delete']);
+      expect(provenance.entries[1]?.operator).toBe('carol-a01');
+      expect((await staff.call('GET', `/datasets/${view.datasetId}/download`)).status).toBe(404);
+    });
+
+    it('two datasets with the same bytes share one file; deleting one keeps it for the other', async () => {
+      const csv = patientsCsv(15, 61);
+      const first = await release(csv);
+      const second = await release(csv);
+      const file = path.join(objectsDir(), sha256(csv).slice(0, 2), sha256(csv));
+      expect((await admin.call('DELETE', `/datasets/${first.datasetId}`)).status).toBe(200);
+      expect(existsSync(file)).toBe(true);
+      expect((await staff.call('GET', `/datasets/${second.datasetId}/download`)).text).toBe(csv);
+      expect((await admin.call('DELETE', `/datasets/${second.datasetId}`)).status).toBe(200);
+      expect(existsSync(file)).toBe(false);
+    });
+
+    it('a failed commit leaves the dataset stored but unreleased, with the reason shown; a retry releases it', async () => {
+      const lateMember: Member = { ...(await memberKeyOnly(world, 'clinic-c', 'node-c')) };
+      const siteC = await world.startSite(lateMember);
+      const apiC = new LocalApi(siteC, await world.token({ userId: 'dave-c01', organisationId: 'clinic-c', roles: ['institution-admin'] }));
+      const res = await apiC.upload(patientsCsv(10));
+      expect(res.status).toBe(202);
+      const view = res.json as DatasetView;
+      expect(view.state).toBe('unreleased');
+      expect(view.lastError?.code).toBe('LEDGER.ORGANISATION_NOT_MEMBER');
+      expect(view.versions?.[0]?.release).toMatchObject({ state: 'failed', errorCode: 'LEDGER.ORGANISATION_NOT_MEMBER' });
+      const listed = ((await apiC.call('GET', '/datasets')).json as DatasetView[])[0];
+      expect(listed?.lastError?.message).toMatch(/not released/);
+      await expect(world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: view.datasetId })).rejects.toMatchObject({ code: 'DATASET.NOT_FOUND' });
+
+      await world.admit('clinic-c', 'node-c');
+      const retried = await apiC.call('POST', `/datasets/${view.datasetId}/release`);
+      expect(retried.status).toBe(200);
+      expect((retried.json as DatasetView).state).toBe('released');
+      expect((retried.json as DatasetView).lastError).toBeUndefined();
+    });
+    it('after a restart, a release left pending is settled with the ledger: committed if the ledger holds it, else failed with the reason', async () => {
+      const committed = await release(patientsCsv(8, 21));
+      const repo = site.app.get(DatasetRepository);
+      // As if the node had stopped after sending the transaction and before storing the answer.
+      await repo.update(committed.datasetId, (_d, versions) => {
+        const v = versions[0];
+        if (v) {
+          v.releaseState = 'pending';
+          v.txId = null;
+        }
+      });
+      const unknown = await release(patientsCsv(8, 22));
+      await repo.update(unknown.datasetId, (d, versions) => {
+        // A version the ledger never saw.
+        const v = versions[0];
+        if (v) {
+          v.releaseState = 'pending';
+          v.sha256 = 'f'.repeat(64);
+        }
+        d.releasedVersion = null;
+      });
+      await site.app.get(NodeStartup).run();
+      const settled = (await staff.call('GET', `/datasets/${committed.datasetId}`)).json as DatasetView;
+      expect(settled.versions?.[0]?.release).toMatchObject({ state: 'committed', txId: committed.versions?.[0]?.release.txId });
+      const interrupted = (await staff.call('GET', `/datasets/${unknown.datasetId}`)).json as DatasetView;
+      expect(interrupted.versions?.[0]?.release).toMatchObject({ state: 'failed', errorCode: 'STORAGE.RELEASE_INTERRUPTED' });
+      expect(interrupted.lastError?.code).toBe('STORAGE.RELEASE_INTERRUPTED');
+    });
+  });
+
+  describe('the local API is for this organisation only', () => {
+    it('refuses a user of another organisation, a researcher, and a missing or forged token', async () => {
+      const view = await release(patientsCsv(10, 3));
+      const other = new LocalApi(site, await world.token({ userId: 'bob-b01', organisationId: 'hospital-b', roles: ['institution-admin'] }));
+      const download = await other.call('GET', `/datasets/${view.datasetId}/download`);
+      expect(download.status).toBe(403);
+      expect(download.json).toMatchObject({ code: 'ACCESS.FORBIDDEN' });
+      expect(download.text).not.toContain('2024-0');
+      expect((await other.call('GET', '/datasets')).status).toBe(403);
+      const researcher = new LocalApi(site, await world.token({ userId: 'res-1', roles: ['researcher'] }));
+      expect((await researcher.call('GET', `/datasets/${view.datasetId}/download`)).status).toBe(403);
+      expect((await new LocalApi(site, '').call('GET', '/datasets')).status).toBe(401);
+      const forged = (await world.token({ userId: 'alice-7f3', organisationId: 'hospital-a', roles: ['member'] })).replace(/.$/, 'A');
+      expect((await new LocalApi(site, `${forged}x`).call('GET', '/datasets')).status).toBe(401);
+    });
+  });
+
+  describe('malformed uploads are refused and leave nothing behind', () => {
+    const cases: [string, string | Buffer, RegExp][] = [
+      ['ragged rows', 'a,b\n1,2\n3,4,5\n', /^line 3: expected 2 fields/],
+      ['no header', '1,2\n3,4\n', /^line 1: no header/],
+      ['binary garbage', Buffer.concat([Buffer.from('a,b\n1,2\n'), Buffer.from([0x00, 0xff, 0x13, 0x37, 0x89])]), /^line 3: .*binary/],
+      ['an empty file', '', /the file is empty/],
+      ['invalid UTF-8', Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0xc3, 0x28, 0x2c, 0x31, 0x0a]), /^line 2: the file is not UTF-8/],
+    ];
+
+    it.each(cases)('%s', async (_name, body, message) => {
+      const before = (await admin.call('GET', '/datasets?includeDeleted=true')).json as DatasetView[];
+      const objectsBefore = filesUnder(objectsDir()).length;
+      const res = await staff.upload(body);
+      expect(res.status).toBe(422);
+      expect(res.json).toMatchObject({ code: 'STORAGE.CSV_INVALID', message: expect.stringMatching(message) });
+      expect(filesUnder(tmpDir())).toEqual([]);
+      expect(filesUnder(objectsDir()).length).toBe(objectsBefore);
+      expect(((await admin.call('GET', '/datasets?includeDeleted=true')).json as DatasetView[]).length).toBe(before.length);
+    });
+
+    it('over the size limit, whether declared or streamed without a length', async () => {
+      const api = new LocalApi(siteB, await world.token({ userId: 'bob-b01', organisationId: 'hospital-b', roles: ['member'] }));
+      const countBefore = ((await api.call('GET', '/datasets')).json as DatasetView[]).length;
+      const objectsBeforeB = filesUnder(path.join(siteB.config.storageDir, 'objects')).length;
+      const big = patientsCsv(400);
+      expect(Buffer.byteLength(big)).toBeGreaterThan(4096);
+      const declared = await api.upload(big);
+      expect(declared.status).toBe(413);
+      expect(declared.json).toMatchObject({ code: 'STORAGE.TOO_LARGE' });
+      // Chunked: no Content-Length, so only the streaming count can stop it.
+      const bytes = Buffer.from(big);
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 1000) controller.enqueue(bytes.subarray(i, i + 1000));
+          controller.close();
+        },
+      });
+      const streamed = await fetch(`${siteB.baseUrl}/datasets?name=big`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${api.token}`, 'content-type': 'text/csv' },
+        body: stream,
+        duplex: 'half',
+      });
+      expect(streamed.status).toBe(413);
+      expect(filesUnder(path.join(siteB.config.storageDir, 'tmp'))).toEqual([]);
+      expect(filesUnder(path.join(siteB.config.storageDir, 'objects')).length).toBe(objectsBeforeB);
+      expect(((await api.call('GET', '/datasets')).json as DatasetView[]).length).toBe(countBefore);
+    });
+
+    it('a client that goes away mid-upload leaves nothing behind', async () => {
+      const before = ((await admin.call('GET', '/datasets?includeDeleted=true')).json as DatasetView[]).length;
+      const objectsBefore = filesUnder(objectsDir()).length;
+      const req = http.request(`${site.baseUrl}/datasets?name=cut`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${staff.token}`, 'content-type': 'text/csv', 'content-length': String(50 * 1024 * 1024) },
+      });
+      req.on('error', () => undefined);
+      req.write(`id,value\n${'1,2\n'.repeat(1_500_000)}`);
+      await eventually(() => filesUnder(tmpDir()).length === 1, 'the upload is being written');
+      req.destroy();
+      await eventually(() => filesUnder(tmpDir()).length === 0, 'the partial file is removed');
+      expect(filesUnder(objectsDir()).length).toBe(objectsBefore);
+      expect(((await admin.call('GET', '/datasets?includeDeleted=true')).json as DatasetView[]).length).toBe(before);
+    });
+
+    it('refuses a body that is not declared as CSV', async () => {
+      const res = await staff.call('POST', '/datasets?name=x', 'a,b\n1,2\n', 'application/octet-stream');
+      expect(res.status).toBe(415);
+    });
+  });
+
+  describe('summaries on the node subject', () => {
+    const requester = 'researcher-51';
+    const summarize = (p: Partial<StorageSummarize.Payload> & { datasetId: string }) =>
+      world.bus.request(
+        StorageSummarize.contractFor('node-a'),
+        { analysisId: `an-${Date.now()}`, requester, columns: ['age'], statistics: ['count', 'mean'], ...p },
+        { actor: AUTHZ },
+      );
+
+    it('computes per-column summaries that match DuckDB on the same file, suppresses small columns, and signs them', async () => {
+      const csv = patientsCsv(200, 5);
+      const view = await release(csv);
+      const statistics = ['count', 'missing', 'sum', 'mean', 'variance', 'sd', 'min', 'max', 'quantiles', 'histogram'] as const;
+      await world.grant({ datasetId: view.datasetId, owner: 'hospital-a', requester, columns: ['age', 'bmi', 'sex', 'rare'], statistics: [...statistics] });
+      const result = await summarize({
+        datasetId: view.datasetId,
+        columns: ['age', 'bmi', 'sex', 'rare'],
+        statistics: [...statistics],
+        probabilities: [0.01, 0.25, 0.5, 0.75],
+        histograms: [{ column: 'bmi', edges: [18, 20, 25, 30, 35] }],
+      });
+      const [age, bmi, sex, rare] = result.body.columns;
+
+      const file = path.join(site.config.storageDir, 'objects', sha256(csv).slice(0, 2), sha256(csv));
+      const duck = await DuckDBInstance.create(':memory:');
+      const conn = await duck.connect();
+      const direct = (await conn.runAndReadAll(
+        `SELECT count(age)::DOUBLE, sum(age), avg(age), var_samp(age), quantile_cont(age, [0.25, 0.5, 0.75]), min(age), max(age),
+                count(bmi)::DOUBLE, avg(bmi), var_samp(bmi), count(*) FILTER (WHERE bmi >= 20 AND bmi < 25)::DOUBLE, count(sex)::DOUBLE
+         FROM read_csv('${file}', header = true)`,
+      )).getRowsJson()[0] as unknown[];
+      conn.closeSync();
+      duck.closeSync();
+      const close = (a: number | undefined, b: unknown) => {
+        expect(Math.abs((a ?? NaN) - Number(b))).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(Number(b))));
+      };
+
+      expect(age).toMatchObject({ name: 'age', type: 'numeric', count: Number(direct[0]), missing: 20 });
+      close(age?.sum, direct[1]);
+      close(age?.mean, direct[2]);
+      close(age?.variance, direct[3]);
+      close(age?.m2, Number(direct[3]) * (Number(direct[0]) - 1));
+      close(age?.sd, Math.sqrt(Number(direct[3])));
+      expect(age?.quantiles?.map((q) => q.p)).toEqual([0.25, 0.5, 0.75]);
+      (direct[4] as number[]).forEach((v, i) => {
+        close(age?.quantiles?.[i]?.value, v);
+      });
+      expect(age?.withheld?.quantiles?.code).toBe('DISCLOSURE.QUANTILE_OUTSIDE_BAND');
+      // min and max are perturbed outwards by default: bounds, never the exact extreme values.
+      expect(age?.minMaxExact).toBe(false);
+      expect(age?.min).toBeLessThan(Number(direct[5]));
+      expect(age?.max).toBeGreaterThan(Number(direct[6]));
+      expect(bmi?.count).toBe(Number(direct[7]));
+      close(bmi?.mean, direct[8]);
+      close(bmi?.variance, direct[9]);
+      expect(bmi?.histogram?.counts[1]).toBe(Number(direct[10]));
+      expect(sex).toMatchObject({ type: 'categorical', count: Number(direct[11]), missing: 0 });
+      expect(sex?.mean).toBeUndefined();
+      // Two values only: below the threshold of 3, nothing of the column is released.
+      expect(rare).toEqual({ name: 'rare', type: 'numeric', suppressed: { code: 'DISCLOSURE.BELOW_THRESHOLD', reason: expect.any(String) } });
+
+      // Signed with the node key registered on-chain.
+      const member = await world.bus.request(LedgerGetMember.CONTRACT, { memberId: 'hospital-a' });
+      expect(verifyNodeSignature(result.body, result.signature, member.nodePublicKey ?? '')).toBe(true);
+      expect(verifyNodeSignature({ ...result.body, rowCount: 1 }, result.signature, member.nodePublicKey ?? '')).toBe(false);
+      expect(result.body).toMatchObject({ nodeId: 'node-a', datasetId: view.datasetId, sha256: sha256(csv), datasetVersion: 1, requester, rowCount: 200 });
+    });
+
+    it('summaries of two sites pool exactly (count, mean, m2) to one computation over the concatenated files', async () => {
+      const csvA = patientsCsv(90, 51);
+      const csvB = patientsCsv(70, 52);
+      const a = await release(csvA);
+      const apiB = new LocalApi(siteB, await world.token({ userId: 'bob-b01', organisationId: 'hospital-b', roles: ['member'] }));
+      const resB = await apiB.upload(csvB);
+      expect(resB.status).toBe(201);
+      const b = resB.json as DatasetView;
+      const stats: ('count' | 'mean' | 'variance')[] = ['count', 'mean', 'variance'];
+      await world.grant({ datasetId: a.datasetId, owner: 'hospital-a', requester, columns: ['bmi'], statistics: stats });
+      await world.grant({ datasetId: b.datasetId, owner: 'hospital-b', requester, columns: ['bmi'], statistics: stats });
+      const ask = (node: string, datasetId: string) =>
+        world.bus.request(StorageSummarize.contractFor(node), { analysisId: 'an-pool', datasetId, requester, columns: ['bmi'], statistics: stats }, { actor: AUTHZ });
+      const parts = [(await ask('node-a', a.datasetId)).body.columns[0], (await ask('node-b', b.datasetId)).body.columns[0]];
+      const pooled = poolMoments(parts.map((c) => ({ count: c?.count ?? 0, mean: c?.mean ?? 0, m2: c?.m2 ?? 0, sum: (c?.count ?? 0) * (c?.mean ?? 0) })));
+
+      const dir = path.join(world.root, `pool-${Date.now()}`);
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, 'a.csv'), csvA);
+      writeFileSync(path.join(dir, 'b.csv'), csvB);
+      const duck = await DuckDBInstance.create(':memory:');
+      const conn = await duck.connect();
+      const [row] = (await conn.runAndReadAll(`SELECT count(bmi)::DOUBLE, avg(bmi), var_samp(bmi) FROM read_csv(['${dir}/a.csv', '${dir}/b.csv'], header = true)`)).getRowsJson() as unknown[][];
+      conn.closeSync();
+      duck.closeSync();
+      expect(pooled.count).toBe(Number(row?.[0]));
+      expect(Math.abs(pooled.mean - Number(row?.[1])) / Number(row?.[1])).toBeLessThan(1e-9);
+      expect(Math.abs(sampleVariance(pooled)! - Number(row?.[2])) / Number(row?.[2])).toBeLessThan(1e-9);
+    });
+
+    it('the summary engine reads with the fixed schema exactly what DuckDB reads by itself', async () => {
+      const csv = patientsCsv(100, 8);
+      const view = await release(csv);
+      const engine = await SummaryEngine.open({ threads: 1, memoryLimit: '256MB' });
+      try {
+        const file = path.join(site.config.storageDir, 'objects', sha256(csv).slice(0, 2), sha256(csv));
+        const mine = await engine.summarize({ file, format: 'csv', schema: view.versions?.[0]?.columns ?? [], columns: [1, 4], moments: true, minMax: true, probabilities: [0.5], histograms: new Map() });
+        const [direct] = await engine.query(`SELECT count(*)::DOUBLE, sum(age), var_samp(bmi), min(bmi), median(age) FROM read_csv('${file}')`);
+        expect(mine.rowCount).toBe(Number(direct?.[0]));
+        expect(mine.columns[0]?.sum).toBe(Number(direct?.[1]));
+        expect(mine.columns[1]?.variance).toBeCloseTo(Number(direct?.[2]), 12);
+        expect(mine.columns[1]?.min).toBe(Number(direct?.[3]));
+        expect(mine.columns[0]?.quantiles?.[0]?.value).toBe(Number(direct?.[4]));
+      } finally {
+        engine.close();
+      }
+    });
+
+    it('is refused by the node itself without a grant, with a revoked or expired grant, or outside its columns or statistics', async () => {
+      const view = await release(patientsCsv(40, 6));
+      const datasetId = view.datasetId;
+      const refusal = async (p: Partial<StorageSummarize.Payload>) => summarize({ datasetId, ...p }).then(() => 'answered', (e: unknown) => (e as PhdmfError).code);
+
+      expect(await refusal({})).toBe('ACCESS.NOT_GRANTED');
+      const requestId = await world.grant({ datasetId, owner: 'hospital-a', requester, columns: ['age'], statistics: ['count', 'mean'] });
+      expect(await refusal({})).toBe('answered');
+      expect(await refusal({ columns: ['age', 'bmi'] })).toBe('ACCESS.OUT_OF_SCOPE');
+      expect(await refusal({ statistics: ['count', 'variance'] })).toBe('ACCESS.OUT_OF_SCOPE');
+      expect(await refusal({ requester: 'someone-else' })).toBe('ACCESS.NOT_GRANTED');
+      await world.revoke(requestId, 'hospital-a');
+      expect(await refusal({})).toBe('ACCESS.REVOKED');
+
+      const other = 'researcher-77';
+      await world.grant({ datasetId, owner: 'hospital-a', requester: other, columns: ['age'], statistics: ['count'], expiresInMs: 2_500 });
+      expect(await refusal({ requester: other, statistics: ['count'] })).toBe('answered');
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(await refusal({ requester: other, statistics: ['count'] })).toBe('ACCESS.EXPIRED');
+    });
+
+    it('refuses inconsistent or malformed requests at the node edge, with a code', async () => {
+      const view = await release(patientsCsv(20, 31));
+      await world.grant({ datasetId: view.datasetId, owner: 'hospital-a', requester, columns: ['age'], statistics: ['count', 'quantiles', 'histogram'] });
+      const code = async (p: Record<string, unknown>, actor = AUTHZ) =>
+        world.bus
+          .request(StorageSummarize.contractFor('node-a'), { analysisId: 'an-v', datasetId: view.datasetId, requester, columns: ['age'], statistics: ['count'], ...p }, { actor })
+          .then(() => 'answered', (e: unknown) => (e as PhdmfError).code);
+      expect(await code({})).toBe('answered');
+      expect(await code({ columns: ['weight'] })).toBe('STORAGE.COLUMN_UNKNOWN');
+      expect(await code({ statistics: ['quantiles'] })).toBe('STORAGE.REQUEST_INVALID');
+      expect(await code({ probabilities: [0.5] })).toBe('STORAGE.REQUEST_INVALID');
+      expect(await code({ statistics: ['histogram'], histograms: [{ column: 'age', edges: [3, 1] }] })).toBe('STORAGE.REQUEST_INVALID');
+      expect(await code({ rows: true })).toBe('VALIDATION.FAILED');
+      expect(await code({ statistics: ['everything'] })).toBe('VALIDATION.FAILED');
+      expect(await code({ datasetId: 'ds-00000000-0000-0000-0000-000000000000' })).toBe('DATASET.NOT_FOUND');
+      // A researcher calling the node directly can only ask for themself.
+      expect(await code({}, { userId: 'someone-else', roles: ['researcher'] })).toBe('ACCESS.REQUESTER_MISMATCH');
+    });
+
+    it('never puts a row on NATS: no cell value appears in any message while summaries run', async () => {
+      const marker = 'ZQX-UNIQUE-CELL';
+      const csv = `id,note,score\n${Array.from({ length: 30 }, (_, i) => `${i},${marker}-${i},${i * 1.5}`).join('\n')}\n`;
+      const view = await release(csv);
+      await world.grant({ datasetId: view.datasetId, owner: 'hospital-a', requester, columns: ['note', 'score'], statistics: ['count', 'missing', 'mean', 'min', 'max'] });
+      const seen: string[] = [];
+      const sub = world.nc.subscribe('>', { callback: (_e, m) => seen.push(new TextDecoder().decode(m.data)) });
+      await summarize({ datasetId: view.datasetId, columns: ['note', 'score'], statistics: ['count', 'missing', 'mean', 'min', 'max'] });
+      await world.nc.flush();
+      sub.unsubscribe();
+      expect(seen.length).toBeGreaterThan(2);
+      expect(seen.join('\n')).not.toContain(marker);
+    });
+  });
+
+  describe('Parquet', () => {
+    const PARQUET = 'application/vnd.apache.parquet';
+
+    async function toParquet(csv: string): Promise<Buffer> {
+      const dir = path.join(world.root, `pq-${Date.now()}`);
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, 'in.csv'), csv);
+      const duck = await DuckDBInstance.create(':memory:');
+      const conn = await duck.connect();
+      await conn.run(`COPY (SELECT * FROM read_csv('${dir}/in.csv', header = true)) TO '${dir}/out.parquet' (FORMAT parquet)`);
+      conn.closeSync();
+      duck.closeSync();
+      return readFileSync(path.join(dir, 'out.parquet'));
+    }
+
+    it('is stored, typed from its own schema, released, and summarized like the same data as CSV', async () => {
+      const csv = patientsCsv(120, 41);
+      const parquet = await toParquet(csv);
+      const res = await staff.call('POST', '/datasets?name=pq&fileName=patients.parquet', parquet, PARQUET);
+      expect(res.status).toBe(201);
+      const view = res.json as DatasetView;
+      expect(view.versions?.[0]).toMatchObject({ format: 'parquet', rowCount: 120, sha256: sha256(parquet) });
+      expect(view.versions?.[0]?.columns.map((c) => [c.name, c.type])).toEqual([
+        ['id', 'numeric'],
+        ['age', 'numeric'],
+        ['sex', 'categorical'],
+        ['visit', 'date'],
+        ['bmi', 'numeric'],
+        ['rare', 'numeric'],
+      ]);
+      const fromCsv = await release(csv);
+      const requester = 'researcher-pq';
+      const ask = async (datasetId: string) => {
+        await world.grant({ datasetId, owner: 'hospital-a', requester, columns: ['age', 'bmi', 'sex'], statistics: ['count', 'missing', 'mean', 'variance', 'quantiles'] });
+        return world.bus.request(
+          StorageSummarize.contractFor('node-a'),
+          { analysisId: 'an-pq', datasetId, requester, columns: ['age', 'bmi', 'sex'], statistics: ['count', 'missing', 'mean', 'variance', 'quantiles'], probabilities: [0.5] },
+          { actor: AUTHZ },
+        );
+      };
+      const a = (await ask(view.datasetId)).body.columns;
+      const b = (await ask(fromCsv.datasetId)).body.columns;
+      expect(a.map((c) => [c.count, c.missing, c.quantiles])).toEqual(b.map((c) => [c.count, c.missing, c.quantiles]));
+      a.forEach((c, i) => {
+        expect(c.mean ?? 0).toBeCloseTo(b[i]?.mean ?? 0, 10);
+        expect(c.variance ?? 0).toBeCloseTo(b[i]?.variance ?? 0, 10);
+      });
+      const download = await staff.call('GET', `/datasets/${view.datasetId}/download`);
+      expect(download.headers.get('content-type')).toBe(PARQUET);
+    });
+
+    it('refuses a file that is not Parquet, leaving nothing behind', async () => {
+      const objectsBefore = filesUnder(objectsDir()).length;
+      const notParquet = await staff.call('POST', '/datasets?name=pq', 'a,b\n1,2\n', PARQUET);
+      expect(notParquet.status).toBe(422);
+      expect(notParquet.json).toMatchObject({ code: 'STORAGE.PARQUET_INVALID', message: expect.stringMatching(/magic bytes/) });
+      const broken = await staff.call('POST', '/datasets?name=pq', Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(100, 7), Buffer.from('PAR1')]), PARQUET);
+      expect(broken.status).toBe(422);
+      expect(broken.json).toMatchObject({ code: 'STORAGE.PARQUET_INVALID' });
+      expect(filesUnder(tmpDir())).toEqual([]);
+      expect(filesUnder(objectsDir()).length).toBe(objectsBefore);
+    });
+  });
+
+  describe('integrity audit', () => {
+    it('finds one flipped byte, records the finding on-chain, refuses summaries until a good version is uploaded', async () => {
+      const requester = 'researcher-88';
+      const csv = patientsCsv(60, 4);
+      const view = await release(csv);
+      await world.grant({ datasetId: view.datasetId, owner: 'hospital-a', requester, columns: ['age'], statistics: ['count', 'mean'] });
+      const ask = () =>
+        world.bus.request(
+          StorageSummarize.contractFor('node-a'),
+          { analysisId: 'an-audit', datasetId: view.datasetId, requester, columns: ['age'], statistics: ['count', 'mean'] },
+          { actor: AUTHZ },
+        );
+      await expect(ask()).resolves.toMatchObject({ body: { datasetId: view.datasetId } });
+
+      // Flip one byte of the stored file (the file is read-only to the service: an attacker's doing).
+      const file = path.join(objectsDir(), sha256(csv).slice(0, 2), sha256(csv));
+      chmodSync(file, 0o600);
+      const bytes = readFileSync(file);
+      bytes[100] = (bytes[100] ?? 0) ^ 0x01;
+      writeFileSync(file, bytes);
+
+      const audit = await admin.call('POST', '/audit');
+      expect(audit.status).toBe(200);
+      const report = audit.json as { mismatches: { datasetId: string; findingId?: string; foundSha256: string }[] };
+      const mismatch = report.mismatches.find((m) => m.datasetId === view.datasetId);
+      expect(mismatch?.foundSha256).toBe(sha256(bytes));
+      expect(mismatch?.findingId).toEqual(expect.any(String));
+      const onChain = await world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: view.datasetId });
+      expect(onChain).toMatchObject({ status: 'tampered', tamperFindingId: mismatch?.findingId });
+      const provenance = await world.bus.request(LedgerGetProvenance.CONTRACT, { datasetId: view.datasetId });
+      expect(provenance.entries.map((e) => e.operation)).toContain('tamper');
+      await expect(ask()).rejects.toMatchObject({ code: 'DATASET.TAMPERED' });
+      expect(((await staff.call('GET', `/datasets/${view.datasetId}`)).json as DatasetView).tampered).toBe(true);
+
+      // The owner uploads a good version: released again, summaries answered again.
+      const fixed = await staff.call('POST', `/datasets/${view.datasetId}/versions?fileName=fixed.csv`, csv.replace('\n1,', '\n1,'));
+      expect(fixed.status).toBe(201);
+      expect((fixed.json as DatasetView).tampered).toBe(false);
+      expect((await world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: view.datasetId })).status).toBe('active');
+      await expect(ask()).resolves.toMatchObject({ body: { datasetVersion: 2 } });
+    });
+
+    it('runs on demand over NATS too, and answers with its report', async () => {
+      await release(patientsCsv(10, 71));
+      const report = await world.bus.request(StorageRunAudit.contractFor('node-a'), { note: 'consortium check' }, { actor: ADMIN });
+      expect(report).toMatchObject({ nodeId: 'node-a', mismatches: expect.any(Array) });
+      expect(report.filesChecked).toBeGreaterThan(0);
+    });
+
+    it('a changed file is refused by the summary itself, even before an audit ran', async () => {
+      const requester = 'researcher-99';
+      const csv = patientsCsv(30, 12);
+      const view = await release(csv);
+      await world.grant({ datasetId: view.datasetId, owner: 'hospital-a', requester, columns: ['age'], statistics: ['count'] });
+      const file = path.join(objectsDir(), sha256(csv).slice(0, 2), sha256(csv));
+      chmodSync(file, 0o600);
+      writeFileSync(file, csv.replace('id,', 'iD,'));
+      await expect(
+        world.bus.request(StorageSummarize.contractFor('node-a'), { analysisId: 'an-x', datasetId: view.datasetId, requester, columns: ['age'], statistics: ['count'] }, { actor: AUTHZ }),
+      ).rejects.toMatchObject({ code: 'DATASET.TAMPERED' });
+    });
+  });
+});
+
+/** A key for an organisation that is not (yet) a consortium member. */
+async function memberKeyOnly(world: World, organisationId: string, nodeId: string): Promise<Member> {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const keyFile = path.join(world.root, `${nodeId}-pending-key.pem`);
+  writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  return { organisationId, mspId: `${organisationId}MSP`, nodeId, keyFile, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}

@@ -1,0 +1,16 @@
+import type { DisclosurePolicy } from './datasets/domain/disclosure-policy';
+
+/** What the storage use cases need of the configuration (so they do not depend on env parsing). */
+export interface StorageSettings {
+  nodeId: string;
+  organisationId: string;
+  storageDir: string;
+  uploadMaxBytes: number;
+  ledgerCommandTimeoutMs: number;
+  auditIntervalMinutes: number;
+  disclosure: DisclosurePolicy;
+  duckdb: { threads: number; memoryLimit: string };
+  summaryConcurrency: number;
+}
+
+export const STORAGE_SETTINGS = Symbol('STORAGE_SETTINGS');

@@ -1,0 +1,237 @@
+// Test support: a small consortium for the storage node's tests, all real — nats-server with
+// JetStream, the real ledger service (apps/ledger/src/main.ts in a child process, embedded ledger),
+// and storage nodes started like main.ts does, with their own SQLite, data directory and HTTP port.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { connect, type NatsConnection } from 'nats';
+import { generateSigningKey, issueAccessToken, StaticJwksSource, type SigningKey } from '@phdmf/auth';
+import {
+  LedgerAdmitMember,
+  LedgerGrantAccess,
+  LedgerListMembers,
+  LedgerRequestAccess,
+  LedgerRevokeAccess,
+  type LedgerStatistic,
+  type Role,
+} from '@phdmf/contracts';
+import { createLogger, type Logger } from '@phdmf/logging';
+import { MessageBus, persistenceSettingsOf, startService, type ActorHeader } from '@phdmf/messaging';
+import { migrate } from '@phdmf/persistence';
+import { freePort, TestNatsServer, tempDir } from '@phdmf/testing';
+import { AppModule } from '../src/app.module';
+import { loadDataStorageConfig, type DataStorageConfig } from '../src/config';
+import { DATA_STORAGE_PERSISTENCE } from '../src/persistence';
+
+export const ROOT = path.join(__dirname, '../../..');
+export const ISSUER = 'https://accounts.phdmf.test';
+export const AUDIENCE = 'phdmf';
+const GOVERNOR_MSP = 'ConsortiumMSP';
+
+export const ADMIN: ActorHeader = { userId: 'consortium-admin-1', roles: ['consortium-admin'] };
+/** The authorization service submits access requests for researchers (it signs as the governor). */
+export const AUTHZ: ActorHeader = { userId: 'authorization', roles: ['service'] };
+
+/** Runs a TypeScript entry point of the workspace in a child process (SWC on the fly). */
+export function spawnTs(entry: string, env: Record<string, string>, args: string[] = []): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, entry), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => {
+      resolve(code);
+    });
+  });
+  return { child, output: () => output, exited };
+}
+
+export interface Site {
+  app: INestApplication;
+  config: DataStorageConfig;
+  env: Record<string, string>;
+  nodeId: string;
+  organisationId: string;
+  publicKeyPem: string;
+  baseUrl: string;
+  close: () => Promise<void>;
+}
+
+export interface Member {
+  organisationId: string;
+  mspId: string;
+  nodeId: string;
+  keyFile: string;
+  publicKeyPem: string;
+}
+
+export class World {
+  private readonly dirs: (() => void)[] = [];
+  private readonly sites: Site[] = [];
+
+  private constructor(
+    readonly nats: TestNatsServer,
+    private readonly ledger: { child: ChildProcess; output: () => string; exited: Promise<number | null> },
+    readonly nc: NatsConnection,
+    readonly bus: MessageBus,
+    readonly tokenKey: SigningKey,
+    readonly root: string,
+    readonly logger: Logger,
+  ) {}
+
+  static async start(): Promise<World> {
+    const nats = await TestNatsServer.start();
+    const dir = tempDir('phdmf-storage-world-');
+    const env = { NATS_URL: nats.url, PHDMF_DATA_DIR: path.join(dir.dir, 'ledger'), LOG_LEVEL: 'warn', LEDGER_GOVERNOR_MSP: GOVERNOR_MSP, LEDGER_VERIFY_ON_START: 'false' };
+    const migrated = spawnTs('apps/ledger/src/migrate.ts', env);
+    if ((await migrated.exited) !== 0) throw new Error(`ledger migration failed:\n${migrated.output()}`);
+    const ledger = spawnTs('apps/ledger/src/main.ts', env);
+    const nc = await connect({ servers: nats.url });
+    const logger = createLogger({ service: 'test', level: 'silent' });
+    const bus = new MessageBus(nc, { service: 'api-gateway', servers: [nats.url], requestTimeoutMs: 15_000, logger });
+    const world = new World(nats, ledger, nc, bus, await generateSigningKey(), dir.dir, logger);
+    world.dirs.push(dir.remove);
+    // The ledger service is up once it answers a query.
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      try {
+        await bus.request(LedgerListMembers.CONTRACT, {}, { actor: ADMIN, timeoutMs: 1_000 });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`the ledger service did not start: ${String(error)}\n${ledger.output()}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    return world;
+  }
+
+  /** Admits an organisation with a fresh Ed25519 node key (the key file is what its node is configured with). */
+  async admit(organisationId: string, nodeId: string): Promise<Member> {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const keyFile = path.join(this.root, `${nodeId}-key.pem`);
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const mspId = `${organisationId.replace(/[^A-Za-z0-9]/g, '')}MSP`;
+    await this.bus.request(
+      LedgerAdmitMember.CONTRACT,
+      { memberId: organisationId, name: organisationId, mspId, nodeId, nodePublicKey: publicKeyPem, endpoint: `https://${nodeId}.example.org` },
+      { actor: ADMIN },
+    );
+    return { organisationId, mspId, nodeId, keyFile, publicKeyPem };
+  }
+
+  siteEnv(member: Member, overrides: Record<string, string> = {}): Record<string, string> {
+    const dataDir = path.join(this.root, `site-${member.nodeId}-${randomUUID().slice(0, 8)}`);
+    return {
+      NATS_URL: this.nats.url,
+      PHDMF_DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      NODE_ID: member.nodeId,
+      ORGANISATION_ID: member.organisationId,
+      NODE_PRIVATE_KEY_FILE: member.keyFile,
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+      HTTP_HOST: '127.0.0.1',
+      AUDIT_INTERVAL_MINUTES: '0',
+      ...overrides,
+    };
+  }
+
+  /** Writes the token key's JWKS to a file, for a node started as a child process. */
+  jwksFile(): string {
+    const file = path.join(this.root, 'jwks.json');
+    writeFileSync(file, JSON.stringify({ keys: [this.tokenKey.publicJwk] }));
+    return file;
+  }
+
+  /** Starts a storage node in this process, as main.ts does, after its explicit migration. */
+  async startSite(member: Member, overrides: Record<string, string> = {}): Promise<Site> {
+    const env = this.siteEnv(member, { HTTP_PORT: String(await freePort()), ...overrides });
+    const config = loadDataStorageConfig(env);
+    await migrate(persistenceSettingsOf('data-storage', config, DATA_STORAGE_PERSISTENCE));
+    const app = await startService(AppModule.forRoot(config, this.logger, { jwks: new StaticJwksSource({ keys: [this.tokenKey.publicJwk] }) }), {
+      logger: this.logger,
+      http: { port: config.HTTP_PORT, host: config.HTTP_HOST },
+    });
+    const site: Site = {
+      app,
+      config,
+      env,
+      nodeId: member.nodeId,
+      organisationId: member.organisationId,
+      publicKeyPem: member.publicKeyPem,
+      baseUrl: `http://127.0.0.1:${config.HTTP_PORT}`,
+      close: () => app.close(),
+    };
+    this.sites.push(site);
+    return site;
+  }
+
+  token(user: { userId: string; organisationId?: string; roles: Role[] }, ttlSeconds = 600): Promise<string> {
+    return issueAccessToken(this.tokenKey, { issuer: ISSUER, audience: AUDIENCE, ttlSeconds, ...user });
+  }
+
+  /** A researcher's access request, submitted by the authorization service, granted by the owner's staff. */
+  async grant(o: { datasetId: string; owner: string; requester: string; columns: string[]; statistics: LedgerStatistic[]; expiresInMs?: number }): Promise<string> {
+    const requestId = `rq-${randomUUID()}`;
+    const expiry = new Date(Date.now() + (o.expiresInMs ?? 3_600_000)).toISOString();
+    await this.bus.request(
+      LedgerRequestAccess.CONTRACT,
+      { requestId, datasetId: o.datasetId, requester: o.requester, purpose: 'test analysis', columns: o.columns, statistics: o.statistics, requestedExpiry: expiry },
+      { actor: AUTHZ },
+    );
+    await this.bus.request(LedgerGrantAccess.CONTRACT, { requestId, operator: `staff-of-${o.owner}` }, { actor: staffActor(o.owner) });
+    return requestId;
+  }
+
+  async revoke(requestId: string, owner: string): Promise<void> {
+    await this.bus.request(LedgerRevokeAccess.CONTRACT, { requestId, operator: `staff-of-${owner}`, reason: 'study ended' }, { actor: staffActor(owner) });
+  }
+
+  async dispose(): Promise<void> {
+    for (const site of this.sites) await site.close().catch(() => undefined);
+    await this.nc.drain().catch(() => undefined);
+    this.ledger.child.kill('SIGTERM');
+    await this.ledger.exited;
+    await this.nats.dispose();
+    for (const remove of this.dirs) remove();
+  }
+}
+
+export function staffActor(organisationId: string): ActorHeader {
+  return { userId: `staff-of-${organisationId}`, organisationId, roles: ['institution-admin'] };
+}
+
+/** The local API, as an institution's staff would call it. */
+export class LocalApi {
+  constructor(
+    readonly site: Site,
+    readonly token: string,
+  ) {}
+
+  async call(method: string, pathAndQuery: string, body?: string | Buffer, contentType = 'text/csv'): Promise<{ status: number; json: unknown; text: string; headers: Headers }> {
+    const res = await fetch(`${this.site.baseUrl}${pathAndQuery}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
+      ...(body !== undefined ? { body } : {}),
+    });
+    const text = await res.text();
+    let json: unknown = undefined;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, json, text, headers: res.headers };
+  }
+
+  upload(csv: string | Buffer, query = 'name=test&fileName=test.csv'): Promise<{ status: number; json: unknown; text: string; headers: Headers }> {
+    return this.call('POST', `/datasets?${query}`, csv);
+  }
+}

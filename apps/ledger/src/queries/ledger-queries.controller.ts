@@ -1,0 +1,91 @@
+// Reads over the chain: records the chaincode keeps (members, datasets, requests, access checks),
+// provenance with block numbers, and the chain itself (blocks, transactions, height, verification).
+import { Controller, Inject } from '@nestjs/common';
+import { type AccessCheck, type AccessRequestRecord, type DatasetRecord, type MemberRecord } from '../chaincode/phdmf-chaincode';
+import {
+  LedgerCheckAccess,
+  LedgerGetAccessRequest,
+  LedgerGetBlock,
+  LedgerGetChainInfo,
+  LedgerGetDataset,
+  LedgerGetDatasetHistory,
+  LedgerGetMember,
+  LedgerGetProvenance,
+  LedgerGetTransaction,
+  LedgerListDatasets,
+  LedgerListMembers,
+  LedgerVerifyChain,
+} from '@phdmf/contracts';
+import { HandleRequest } from '@phdmf/messaging';
+import { ChaincodeClient } from '../chaincode/chaincode-client';
+import { LEDGER_PORT, type LedgerPort } from '../ledger-port/ledger-port';
+import { ProvenanceReader } from './provenance';
+
+@Controller()
+export class LedgerQueriesController {
+  constructor(
+    private readonly chaincode: ChaincodeClient,
+    private readonly provenanceReader: ProvenanceReader,
+    @Inject(LEDGER_PORT) private readonly ledger: LedgerPort,
+  ) {}
+
+  @HandleRequest(LedgerGetMember.CONTRACT)
+  getMember(p: LedgerGetMember.Payload): Promise<LedgerGetMember.Result> {
+    return this.chaincode.consortium.evaluate<MemberRecord>('getMember', p);
+  }
+
+  @HandleRequest(LedgerListMembers.CONTRACT)
+  async listMembers(): Promise<LedgerListMembers.Result> {
+    return { members: await this.chaincode.consortium.evaluate<MemberRecord[]>('listMembers') };
+  }
+
+  @HandleRequest(LedgerGetDataset.CONTRACT)
+  getDataset(p: LedgerGetDataset.Payload): Promise<LedgerGetDataset.Result> {
+    return this.chaincode.dataset.evaluate<DatasetRecord>('getDataset', p);
+  }
+
+  @HandleRequest(LedgerListDatasets.CONTRACT)
+  async listDatasets(p: LedgerListDatasets.Payload): Promise<LedgerListDatasets.Result> {
+    return { datasets: await this.chaincode.dataset.evaluate<DatasetRecord[]>('listDatasets', p) };
+  }
+
+  @HandleRequest(LedgerGetDatasetHistory.CONTRACT)
+  getDatasetHistory(p: LedgerGetDatasetHistory.Payload): Promise<LedgerGetDatasetHistory.Result> {
+    return this.provenanceReader.history(p.datasetId);
+  }
+
+  @HandleRequest(LedgerGetProvenance.CONTRACT)
+  getProvenance(p: LedgerGetProvenance.Payload): Promise<LedgerGetProvenance.Result> {
+    return this.provenanceReader.provenance(p.datasetId);
+  }
+
+  @HandleRequest(LedgerCheckAccess.CONTRACT)
+  checkAccess(p: LedgerCheckAccess.Payload): Promise<LedgerCheckAccess.Result> {
+    return this.chaincode.access.evaluate<AccessCheck>('checkAccess', p);
+  }
+
+  @HandleRequest(LedgerGetAccessRequest.CONTRACT)
+  getAccessRequest(p: LedgerGetAccessRequest.Payload): Promise<LedgerGetAccessRequest.Result> {
+    return this.chaincode.access.evaluate<AccessRequestRecord>('getRequest', p);
+  }
+
+  @HandleRequest(LedgerGetBlock.CONTRACT)
+  getBlock(p: LedgerGetBlock.Payload): Promise<LedgerGetBlock.Result> {
+    return this.ledger.getBlock(p.blockNumber);
+  }
+
+  @HandleRequest(LedgerGetTransaction.CONTRACT)
+  getTransaction(p: LedgerGetTransaction.Payload): Promise<LedgerGetTransaction.Result> {
+    return this.ledger.getTransaction(p.txId);
+  }
+
+  @HandleRequest(LedgerGetChainInfo.CONTRACT)
+  getChainInfo(): Promise<LedgerGetChainInfo.Result> {
+    return this.ledger.chainInfo();
+  }
+
+  @HandleRequest(LedgerVerifyChain.CONTRACT)
+  verifyChain(): Promise<LedgerVerifyChain.Result> {
+    return this.ledger.verifyChain();
+  }
+}

@@ -1,0 +1,236 @@
+// Ledger service throughput and latency through NATS, end to end:
+//
+//   npm run build && node dist/bench/ledger/run.js
+//
+// Starts its own nats-server (JetStream, free port, temp store) and the built ledger service in a
+// child process (dist/apps/ledger/src/main.js, embedded ledger, SQLite in a temp directory), then
+// sends `ledger add-dataset` commands through NATS with 1, 16 and 256 in flight. A command is
+// answered only after its transaction is committed, so answered commands per second is committed
+// transactions per second. Prints tx/s and p50/p95 latency per level; the last line is
+// `ledger_tps_256=<value>`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LedgerAddDataset, LedgerAdmitMember, LedgerGetChainInfo, type RequestContract } from '@phdmf/contracts';
+import { EVENT_STREAM, Header } from '@phdmf/messaging';
+import { TestNatsServer, tempDir } from '@phdmf/testing';
+import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+
+const LEVELS = [
+  { inFlight: 1, seconds: 2 },
+  { inFlight: 16, seconds: 3 },
+  { inFlight: 256, seconds: 4 },
+] as const;
+const WARM_UP_SECONDS = 1;
+/**
+ * The service's recommended runtime setting (apps/ledger/README.md, "Runtime"): a young generation
+ * large enough for hundreds of transactions in flight. With V8's default (16 MB semi-spaces) the
+ * service spends about a fifth of its time in scavenges at 256 in flight.
+ */
+const SERVICE_NODE_OPTIONS = '--max-semi-space-size=64';
+const OVERALL_DEADLINE_MS = 180_000;
+const HOSPITAL = { memberId: 'bench-hospital', mspId: 'BenchHospitalMSP' };
+const ADMIN_ACTOR = { userId: 'bench-admin', roles: ['consortium-admin'] };
+const STAFF_ACTOR = { userId: 'bench-staff', organisationId: HOSPITAL.memberId, roles: ['institution-admin'] };
+const PEM = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n';
+const SHA = 'ab'.repeat(32);
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+interface Reply {
+  ok: boolean;
+  data?: { txId: string; blockNumber: number; height?: number };
+  error?: { code: string; message: string };
+}
+
+async function request<P extends object>(nc: NatsConnection, contract: RequestContract<P, unknown>, payload: P, actor: object, timeout = 10_000): Promise<Reply> {
+  const h = natsHeaders();
+  h.set(Header.CorrelationId, randomUUID());
+  h.set(Header.Actor, JSON.stringify(actor));
+  const msg = await nc.request(contract.subject, encoder.encode(JSON.stringify(payload)), { timeout, headers: h });
+  return JSON.parse(decoder.decode(msg.data)) as Reply;
+}
+
+let sequence = 0;
+function addDataset(): LedgerAddDataset.Payload {
+  const datasetId = `bench-${process.pid}-${++sequence}`;
+  return {
+    datasetId,
+    version: 1,
+    fileName: `${datasetId}.csv`,
+    sha256: SHA,
+    rowCount: 1000,
+    columnCount: 3,
+    schemaDigest: SHA,
+    operator: 'bench-staff',
+    description: 'benchmark release',
+    name: 'Benchmark cohort',
+    columns: ['age', 'bmi', 'sbp'],
+  };
+}
+
+interface LevelResult {
+  inFlight: number;
+  committed: number;
+  failed: number;
+  seconds: number;
+  tps: number;
+  p50: number;
+  p95: number;
+  firstError?: string;
+}
+
+async function drive(nc: NatsConnection, inFlight: number, seconds: number): Promise<LevelResult> {
+  const latencies: number[] = [];
+  let failed = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const t0 = performance.now();
+      try {
+        const reply = await request(nc, LedgerAddDataset.CONTRACT, addDataset(), STAFF_ACTOR);
+        if (reply.ok) latencies.push(performance.now() - t0);
+        else {
+          failed += 1;
+          firstError ??= `${reply.error?.code ?? '?'}: ${reply.error?.message ?? ''}`;
+        }
+      } catch (error) {
+        failed += 1;
+        firstError ??= String(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, () => worker()));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((x, y) => x - y);
+  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? Number.NaN;
+  return { inFlight, committed: latencies.length, failed, seconds: elapsed, tps: latencies.length / elapsed, p50: pct(0.5), p95: pct(0.95), ...(firstError !== undefined ? { firstError } : {}) };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function runNode(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+async function waitUntilAnswering(nc: NatsConnection, service: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (service.exitCode !== null) throw new Error(`the ledger service exited (${service.exitCode}):\n${output()}`);
+    try {
+      const reply = await request(nc, LedgerGetChainInfo.CONTRACT, {}, ADMIN_ACTOR, 500);
+      if (reply.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`the ledger service did not answer within 60 s:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function main(): Promise<void> {
+  const guard = setTimeout(() => {
+    process.stderr.write(`ledger bench: no result within ${OVERALL_DEADLINE_MS / 1000} s, giving up\n`);
+    process.exit(1);
+  }, OVERALL_DEADLINE_MS);
+  guard.unref();
+
+  const nats = await TestNatsServer.start();
+  const data = tempDir('phdmf-ledger-bench-');
+  const distRoot = path.join(__dirname, '../..');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NATS_URL: nats.url,
+    PHDMF_DATA_DIR: data.dir,
+    LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
+    LEDGER_VERIFY_ON_START: 'false',
+    NODE_OPTIONS: [process.env['NODE_OPTIONS'], SERVICE_NODE_OPTIONS].filter((o) => o !== undefined && o !== '').join(' '),
+  };
+  let service: ChildProcess | undefined;
+  let output = '';
+  let nc: NatsConnection | undefined;
+  try {
+    const migration = runNode(path.join(distRoot, 'apps/ledger/src/migrate.js'), env);
+    const migrated = await new Promise<number | null>((resolve) => migration.on('exit', resolve));
+    if (migrated !== 0) throw new Error(`migrating the ledger service's database failed (${String(migrated)})`);
+
+    // Extra node options for the service only, e.g. BENCH_LEDGER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const nodeArgs = (process.env['BENCH_LEDGER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+    service = runNode(path.join(distRoot, 'apps/ledger/src/main.js'), env, nodeArgs);
+    service.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    service.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    nc = await connect({ servers: nats.url });
+    await waitUntilAnswering(nc, service, () => output);
+
+    const admitted = await request(
+      nc,
+      LedgerAdmitMember.CONTRACT,
+      { ...HOSPITAL, name: 'Bench hospital', nodeId: 'bench-node', nodePublicKey: PEM, endpoint: 'https://bench.example.org' },
+      ADMIN_ACTOR,
+    );
+    if (!admitted.ok) throw new Error(`admitting the bench member failed: ${JSON.stringify(admitted.error)}`);
+
+    const streamBefore = (await (await nc.jetstreamManager()).streams.info(EVENT_STREAM.name)).state.messages;
+    process.stdout.write(
+      `ledger bench: ledger service (embedded ledger) in a child process [NODE_OPTIONS=${env['NODE_OPTIONS'] ?? ''}${nodeArgs.length > 0 ? `, node ${nodeArgs.join(' ')}` : ''}], nats-server ${nats.url}, node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(2) ?? '?'}\n`,
+    );
+    process.stdout.write('command: phdmf.ledger.cmd.add-dataset.v1 (answered after commit)\n');
+    await drive(nc, 16, WARM_UP_SECONDS);
+
+    const height = async (): Promise<number> => (await request(nc!, LedgerGetChainInfo.CONTRACT, {}, ADMIN_ACTOR)).data?.height ?? Number.NaN;
+    const results: LevelResult[] = [];
+    for (const level of LEVELS) {
+      const heightBefore = await height();
+      const cpuBefore = cpuSeconds(service.pid);
+      const r = await drive(nc, level.inFlight, level.seconds);
+      const cpuPerTx = ((cpuSeconds(service.pid) - cpuBefore) / r.committed) * 1e6;
+      const blocks = (await height()) - heightBefore;
+      results.push(r);
+      process.stdout.write(
+        `in flight ${String(r.inFlight).padStart(3)}: ${r.tps.toFixed(0).padStart(6)} committed tx/s   p50 ${r.p50.toFixed(2)} ms   p95 ${r.p95.toFixed(2)} ms   (${r.committed} committed in ${blocks} blocks, ${r.failed} failed, ${r.seconds.toFixed(1)} s; service CPU ${cpuPerTx.toFixed(0)} µs/tx)\n`,
+      );
+      if (r.firstError !== undefined) process.stdout.write(`  first failure: ${r.firstError}\n`);
+    }
+
+    // The relay republishes every committed transaction's event; report how far behind it is.
+    const committed = results.reduce((sum, r) => sum + r.committed, 0);
+    const waitStarted = performance.now();
+    let published = 0;
+    while (performance.now() - waitStarted < 10_000) {
+      published = (await (await nc.jetstreamManager()).streams.info(EVENT_STREAM.name)).state.messages - streamBefore;
+      if (published >= committed) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    process.stdout.write(`events on the bus: ${published} for ${committed}+ committed transactions, caught up ${(performance.now() - waitStarted).toFixed(0)} ms after the last answer\n`);
+
+    const top = results[results.length - 1];
+    process.stdout.write(`ledger_tps_256=${top === undefined ? 0 : Math.round(top.tps)}\n`);
+  } finally {
+    await nc?.close();
+    if (service !== undefined && service.exitCode === null) {
+      const exited = new Promise((resolve) => service?.once('exit', resolve));
+      service.kill('SIGTERM');
+      await exited;
+    }
+    await nats.dispose();
+    data.remove();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`ledger bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,281 @@
+// bench/storage: the storage node under a large CSV, against the tools it is built on, in the same run.
+//
+//   1. generates CSVs of BENCH_STORAGE_MB (default 200) and half that size in a temp dir;
+//   2. starts nats-server, the ledger service and a storage node (each its own process, from dist/);
+//   3. uploads both files through the node's local API, sampling the node's RSS every 20 ms
+//      (peak memory must stay flat as the file doubles: nothing is buffered whole);
+//   4. hash throughput: the node's integrity audit (re-hash of every stored file) against
+//      `openssl dgst -sha256` over the same files, page cache warm for both;
+//   5. summary throughput (rows/s): an authorized summary request on NATS (grant check on the ledger,
+//      re-hash, DuckDB, disclosure control, signature) against the same aggregates computed by DuckDB
+//      directly on the same file with the same number of threads.
+// Last line: storage_hash_vs_openssl=<ratio> (goal ≥ 0.9).
+import 'reflect-metadata';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { connect } from 'nats';
+import { generateSigningKey, issueAccessToken } from '@phdmf/auth';
+import { LedgerAdmitMember, LedgerGrantAccess, LedgerListMembers, LedgerRequestAccess, StorageSummarize } from '@phdmf/contracts';
+import { createLogger } from '@phdmf/logging';
+import { MessageBus } from '@phdmf/messaging';
+import { freePort, TestNatsServer } from '@phdmf/testing';
+
+const MB = 1024 * 1024;
+const SIZE_MB = Number(process.env.BENCH_STORAGE_MB ?? 200);
+const THREADS = Number(process.env.BENCH_DUCKDB_THREADS ?? 2);
+const ROOT = path.resolve(__dirname, '../../..');
+const DIST = path.join(ROOT, 'dist');
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Writes a synthetic patients CSV of at least `bytes` bytes; returns its row count. */
+async function generate(file: string, bytes: number): Promise<number> {
+  const ws = createWriteStream(file, { highWaterMark: 4 * MB });
+  ws.write('id,age,sex,visit,bmi,sbp,site\n');
+  let written = 0;
+  let rows = 0;
+  let s = 12345;
+  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  while (written < bytes) {
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      rows++;
+      const age = rnd() < 0.02 ? '' : String(18 + Math.floor(rnd() * 70));
+      lines.push(`${rows},${age},${rnd() < 0.5 ? 'F' : 'M'},2024-${String(1 + Math.floor(rnd() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')},${(16 + rnd() * 20).toFixed(2)},${Math.floor(90 + rnd() * 80)},S${Math.floor(rnd() * 40)}`);
+    }
+    const chunk = `${lines.join('\n')}\n`;
+    written += chunk.length;
+    if (!ws.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        ws.once('drain', () => {
+          resolve();
+        });
+      });
+    }
+  }
+  await new Promise<void>((resolve, reject) => {
+    ws.on('error', reject);
+    ws.end(() => {
+      resolve();
+    });
+  });
+  return rows;
+}
+
+function start(entry: string, env: Record<string, string>): { child: ChildProcess; log: () => string } {
+  const child = spawn(process.execPath, [path.join(DIST, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  return { child, log: () => log };
+}
+
+function runToEnd(entry: string, env: Record<string, string>): void {
+  execFileSync(process.execPath, [path.join(DIST, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+}
+
+/** Samples a process's resident set size; `peak()` is the highest seen since the last `reset()`. */
+function rssSampler(pid: number): { reset: () => void; peak: () => number; stop: () => void } {
+  let peak = 0;
+  const read = () => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m?.[1]) peak = Math.max(peak, Number(m[1]) * 1024);
+    } catch {
+      // The process is gone.
+    }
+  };
+  const timer = setInterval(read, 20);
+  read();
+  return {
+    reset: () => {
+      peak = 0;
+      read();
+    },
+    peak: () => peak,
+    stop: () => {
+      clearInterval(timer);
+    },
+  };
+}
+
+function upload(url: string, token: string, file: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': String(statSync(file).size) } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on('error', reject);
+    createReadStream(file, { highWaterMark: 4 * MB }).pipe(req);
+  });
+}
+
+async function post(url: string, token: string): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
+  const t0 = process.hrtime.bigint();
+  const value = await work();
+  return [value, Number(process.hrtime.bigint() - t0) / 1e9];
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'phdmf-bench-storage-'));
+  const nats = await TestNatsServer.start();
+  const procs: ChildProcess[] = [];
+  try {
+    const small = path.join(dir, 'half.csv');
+    const large = path.join(dir, 'full.csv');
+    const smallRows = await generate(small, (SIZE_MB / 2) * MB);
+    const largeRows = await generate(large, SIZE_MB * MB);
+    out(`files: ${(statSync(small).size / MB).toFixed(1)} MiB (${smallRows} rows), ${(statSync(large).size / MB).toFixed(1)} MiB (${largeRows} rows)`);
+
+    // The consortium: ledger service, one admitted member with its node key, its storage node.
+    const ledgerEnv = { NATS_URL: nats.url, PHDMF_DATA_DIR: path.join(dir, 'ledger'), LOG_LEVEL: 'warn', LEDGER_VERIFY_ON_START: 'false' };
+    runToEnd('apps/ledger/src/migrate.js', ledgerEnv);
+    const ledger = start('apps/ledger/src/main.js', ledgerEnv);
+    procs.push(ledger.child);
+    const nc = await connect({ servers: nats.url });
+    const bus = new MessageBus(nc, { service: 'api-gateway', servers: [nats.url], requestTimeoutMs: 120_000, logger: createLogger({ service: 'bench', level: 'silent' }) });
+    const admin = { userId: 'bench-admin', roles: ['consortium-admin'] };
+    for (let i = 0; ; i++) {
+      try {
+        await bus.request(LedgerListMembers.CONTRACT, {}, { actor: admin, timeoutMs: 1_000 });
+        break;
+      } catch (error) {
+        if (i > 200) throw new Error(`ledger did not start: ${String(error)}\n${ledger.log()}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const keyFile = path.join(dir, 'node-key.pem');
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    await bus.request(
+      LedgerAdmitMember.CONTRACT,
+      { memberId: 'bench-hospital', name: 'Bench hospital', mspId: 'BenchMSP', nodeId: 'bench-node', nodePublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), endpoint: 'https://bench.example.org' },
+      { actor: admin },
+    );
+    const tokenKey = await generateSigningKey();
+    const jwksFile = path.join(dir, 'jwks.json');
+    writeFileSync(jwksFile, JSON.stringify({ keys: [tokenKey.publicJwk] }));
+    const port = await freePort();
+    const storageEnv = {
+      NATS_URL: nats.url,
+      PHDMF_DATA_DIR: path.join(dir, 'site'),
+      LOG_LEVEL: 'warn',
+      NODE_ID: 'bench-node',
+      ORGANISATION_ID: 'bench-hospital',
+      NODE_PRIVATE_KEY_FILE: keyFile,
+      JWT_ISSUER: 'bench',
+      JWT_AUDIENCE: 'phdmf',
+      ACCOUNTS_JWKS_FILE: jwksFile,
+      HTTP_PORT: String(port),
+      AUDIT_INTERVAL_MINUTES: '0',
+      DUCKDB_THREADS: String(THREADS),
+      UPLOAD_MAX_BYTES: String(4 * SIZE_MB * MB),
+      NATS_REQUEST_TIMEOUT_MS: '120000',
+    };
+    runToEnd('apps/data-storage/src/migrate.js', storageEnv);
+    const node = start('apps/data-storage/src/main.js', storageEnv);
+    procs.push(node.child);
+    const base = `http://127.0.0.1:${port}`;
+    const token = await issueAccessToken(tokenKey, { issuer: 'bench', audience: 'phdmf', userId: 'bench-admin-1', organisationId: 'bench-hospital', roles: ['institution-admin'], ttlSeconds: 3600 });
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${base}/datasets`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (i > 300) throw new Error(`storage node did not start\n${node.log()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const rss = rssSampler(node.child.pid ?? 0);
+    const idleRss = rss.peak();
+
+    // Uploads: memory must not grow with the file.
+    rss.reset();
+    const [smallUp, smallSecs] = await timed(() => upload(`${base}/datasets?name=half&fileName=half.csv`, token, small));
+    const smallPeak = rss.peak();
+    rss.reset();
+    const [largeUp, largeSecs] = await timed(() => upload(`${base}/datasets?name=full&fileName=full.csv`, token, large));
+    const largePeak = rss.peak();
+    if (smallUp.status !== 201 || largeUp.status !== 201) throw new Error(`upload failed: ${smallUp.status} ${smallUp.body.slice(0, 300)} / ${largeUp.status} ${largeUp.body.slice(0, 300)}`);
+    const largeId = (JSON.parse(largeUp.body) as { datasetId: string }).datasetId;
+    out(`upload (stream, hash, validate, infer types, fsync, ledger commit): ${(statSync(small).size / MB / smallSecs).toFixed(0)} MiB/s half, ${(statSync(large).size / MB / largeSecs).toFixed(0)} MiB/s full`);
+
+    // Hashing: the node's audit re-hashes both files; openssl hashes the same two files.
+    const files = [small, large];
+    const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+    const opensslRun = () =>
+      timed(() => {
+        for (const f of files) execFileSync('openssl', ['dgst', '-sha256', f], { stdio: 'ignore' });
+      });
+    await opensslRun();
+    let bestOpenssl = Infinity;
+    let bestAudit = Infinity;
+    rss.reset();
+    for (let i = 0; i < 3; i++) {
+      bestOpenssl = Math.min(bestOpenssl, (await opensslRun())[1]);
+      const [report, secs] = await timed(() => post(`${base}/audit`, token) as Promise<{ bytesHashed: number; mismatches: unknown[] }>);
+      if (report.bytesHashed !== bytes || report.mismatches.length > 0) throw new Error(`audit hashed ${report.bytesHashed} of ${bytes} bytes, mismatches ${report.mismatches.length}`);
+      bestAudit = Math.min(bestAudit, secs);
+    }
+    const auditPeak = rss.peak();
+    const hashRatio = bestOpenssl / bestAudit;
+    out(`hash: node audit ${(bytes / MB / bestAudit).toFixed(0)} MiB/s, openssl dgst -sha256 ${(bytes / MB / bestOpenssl).toFixed(0)} MiB/s`);
+
+    // Summaries: authorized request on NATS vs DuckDB directly, same aggregates, same threads.
+    const requester = 'bench-researcher';
+    const requestId = `rq-${randomUUID()}`;
+    const columns = ['age', 'bmi', 'sbp'];
+    const statistics = ['count', 'missing', 'sum', 'mean', 'variance', 'min', 'max'] as const;
+    await bus.request(
+      LedgerRequestAccess.CONTRACT,
+      { requestId, datasetId: largeId, requester, purpose: 'bench', columns, statistics: [...statistics], requestedExpiry: new Date(Date.now() + 3_600_000).toISOString() },
+      { actor: { userId: 'authorization', roles: ['service'] } },
+    );
+    await bus.request(LedgerGrantAccess.CONTRACT, { requestId, operator: 'bench-admin-1' }, { actor: { userId: 'bench-admin-1', organisationId: 'bench-hospital', roles: ['institution-admin'] } });
+    const summarize = () =>
+      bus.request(StorageSummarize.contractFor('bench-node'), { analysisId: `an-${randomUUID()}`, datasetId: largeId, requester, columns, statistics: [...statistics] }, { actor: { userId: 'aggregation', roles: ['service'] } });
+    const duck = await DuckDBInstance.create(':memory:', { threads: String(THREADS) });
+    const conn = await duck.connect();
+    const directSql = `SELECT count(*), ${columns.map((c) => `count(${c}), sum(${c}), avg(${c}), var_samp(${c}), min(${c}), max(${c})`).join(', ')} FROM read_csv('${large}', header = true)`;
+    await summarize();
+    await conn.runAndReadAll(directSql);
+    let bestNode = Infinity;
+    let bestDirect = Infinity;
+    rss.reset();
+    // Best of 7, alternating, so that load from anything else on the machine hits both alike.
+    for (let i = 0; i < 7; i++) {
+      bestNode = Math.min(bestNode, (await timed(summarize))[1]);
+      bestDirect = Math.min(bestDirect, (await timed(() => conn.runAndReadAll(directSql)))[1]);
+    }
+    const summaryPeak = rss.peak();
+    conn.closeSync();
+    duck.closeSync();
+    const summaryRatio = bestDirect / bestNode;
+    out(`summary of ${columns.length} columns x ${statistics.length} statistics: node ${(largeRows / bestNode / 1e6).toFixed(2)} M rows/s (grant check + re-hash + DuckDB + disclosure + signature), DuckDB direct ${(largeRows / bestDirect / 1e6).toFixed(2)} M rows/s`);
+    out(`node RSS: idle ${(idleRss / MB).toFixed(0)} MiB; peak during upload ${(smallPeak / MB).toFixed(0)} MiB (${(statSync(small).size / MB).toFixed(0)} MiB file) vs ${(largePeak / MB).toFixed(0)} MiB (${(statSync(large).size / MB).toFixed(0)} MiB file); audit ${(auditPeak / MB).toFixed(0)} MiB; summary ${(summaryPeak / MB).toFixed(0)} MiB`);
+    out(`storage_peak_rss_growth_full_vs_half=${(largePeak / smallPeak).toFixed(3)}`);
+    out(`storage_summary_vs_duckdb=${summaryRatio.toFixed(3)}`);
+    rss.stop();
+    await nc.drain();
+    out(`storage_hash_vs_openssl=${hashRatio.toFixed(3)}`);
+  } finally {
+    for (const p of procs) p.kill('SIGTERM');
+    await nats.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+export * from './change-password.command';

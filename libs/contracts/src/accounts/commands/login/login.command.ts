@@ -1,0 +1,22 @@
+import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { defineCommand } from '../../../lib/contract';
+import { ClientInfo } from '../../lib/client-info';
+import type { TokenPair } from '../../lib/views';
+
+export const SUBJECT = 'phdmf.accounts.cmd.login.v1';
+
+/** Password login. Fails with AUTH.INVALID_CREDENTIALS or AUTH.LOGIN_THROTTLED; every attempt is recorded. */
+export class Payload extends ClientInfo {
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  // Not the password policy: an old account's password may predate it. Bounded for hashing cost.
+  @IsString()
+  @Length(1, 128)
+  password!: string;
+}
+
+export type Result = TokenPair;
+
+export const CONTRACT = defineCommand<Payload, Result>(SUBJECT, Payload);

@@ -1,0 +1,23 @@
+import { IsEmail, MaxLength } from 'class-validator';
+import { defineCommand } from '../../../lib/contract';
+import type { UserView } from '../../lib/views';
+import { IsDisplayName, IsPassword } from '../../lib/validation';
+
+export const SUBJECT = 'phdmf.accounts.cmd.register-researcher.v1';
+
+/** A third-party researcher registers themself (the only self-service registration). */
+export class Payload {
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @IsPassword()
+  password!: string;
+
+  @IsDisplayName()
+  displayName!: string;
+}
+
+export type Result = UserView;
+
+export const CONTRACT = defineCommand<Payload, Result>(SUBJECT, Payload);

@@ -1,0 +1,1 @@
+export * from './admit-member.command';

@@ -1,0 +1,1 @@
+export * from './record-tamper-finding.command';

@@ -1,0 +1,1 @@
+export * from './reject-member.command';

@@ -1,0 +1,1 @@
+export * from './access-revoked.event';

@@ -1,0 +1,1 @@
+export * from './consortium-initialized.event';

@@ -1,0 +1,1 @@
+export * from './tamper-detected.event';

@@ -1,0 +1,63 @@
+/**
+ * Codes of the ledger service's own errors. Coded chaincode errors (e.g. `ACCESS.NOT_OWNER`) are
+ * passed through unchanged and listed in {@link LedgerChaincodeErrorCode}; the chaincode's
+ * `INPUT.INVALID` arrives as `LEDGER.INVALID_INPUT`.
+ */
+export const LedgerErrorCode = {
+  /** The request was refused as malformed (by the chaincode's boundary checks or the ledger). */
+  INVALID_INPUT: 'LEDGER.INVALID_INPUT',
+  /** The transaction kept conflicting with concurrent ones (MVCC) after every retry. */
+  MVCC_CONFLICT: 'LEDGER.MVCC_CONFLICT',
+  /** The ledger cannot be reached or is closed; retry later. */
+  UNAVAILABLE: 'LEDGER.UNAVAILABLE',
+  /** The block or transaction asked for does not exist. */
+  NOT_FOUND: 'LEDGER.NOT_FOUND',
+  /** The chaincode failed without a machine-readable code (a chaincode bug or a platform error). */
+  CHAINCODE_FAILED: 'LEDGER.CHAINCODE_FAILED',
+  /** A ledger command arrived without an acting user, so no organisation can sign it. */
+  ACTOR_REQUIRED: 'LEDGER.ACTOR_REQUIRED',
+  /** The acting user belongs to no organisation and is neither a service nor a consortium admin. */
+  ORGANISATION_REQUIRED: 'LEDGER.ORGANISATION_REQUIRED',
+  /** The acting user's organisation is not an active consortium member, so it has no signing identity. */
+  ORGANISATION_NOT_MEMBER: 'LEDGER.ORGANISATION_NOT_MEMBER',
+} as const;
+
+/** One of {@link LedgerErrorCode}. */
+export type LedgerErrorCode = (typeof LedgerErrorCode)[keyof typeof LedgerErrorCode];
+
+/**
+ * The chaincode's own codes, which ledger commands and queries answer with unchanged. Mirrors
+ * `ChaincodeErrorCode` of `@phdmf/chaincode` (without `INPUT.INVALID`, answered as
+ * `LEDGER.INVALID_INPUT`); a test in apps/ledger fails if the two drift apart.
+ */
+export const LedgerChaincodeErrorCode = {
+  ConsortiumNotInitialized: 'CONSORTIUM.NOT_INITIALIZED',
+  ConsortiumAlreadyInitialized: 'CONSORTIUM.ALREADY_INITIALIZED',
+  ConsortiumNotGovernor: 'CONSORTIUM.NOT_GOVERNOR',
+  MemberNotFound: 'MEMBER.NOT_FOUND',
+  MemberAlreadyExists: 'MEMBER.ALREADY_EXISTS',
+  MemberNotActive: 'MEMBER.NOT_ACTIVE',
+  MemberMspMismatch: 'MEMBER.MSP_MISMATCH',
+  DatasetNotFound: 'DATASET.NOT_FOUND',
+  DatasetAlreadyExists: 'DATASET.ALREADY_EXISTS',
+  DatasetNotOwner: 'DATASET.NOT_OWNER',
+  DatasetDeleted: 'DATASET.DELETED',
+  DatasetVersionConflict: 'DATASET.VERSION_CONFLICT',
+  DatasetTampered: 'DATASET.TAMPERED',
+  DatasetHashMismatch: 'DATASET.HASH_MISMATCH',
+  AccessRequestNotFound: 'ACCESS.REQUEST_NOT_FOUND',
+  AccessRequestAlreadyExists: 'ACCESS.REQUEST_ALREADY_EXISTS',
+  AccessNotOwner: 'ACCESS.NOT_OWNER',
+  AccessInvalidState: 'ACCESS.INVALID_STATE',
+  AccessNotGranted: 'ACCESS.NOT_GRANTED',
+  AccessRevoked: 'ACCESS.REVOKED',
+  AccessExpired: 'ACCESS.EXPIRED',
+  AccessOutOfScope: 'ACCESS.OUT_OF_SCOPE',
+  AccessScopeWidened: 'ACCESS.SCOPE_WIDENED',
+  AuditAnalysisNotFound: 'AUDIT.ANALYSIS_NOT_FOUND',
+  AuditAnalysisAlreadyExists: 'AUDIT.ANALYSIS_ALREADY_EXISTS',
+  AuditFindingAlreadyExists: 'AUDIT.FINDING_ALREADY_EXISTS',
+} as const;
+
+/** One of {@link LedgerChaincodeErrorCode}. */
+export type LedgerChaincodeErrorCode = (typeof LedgerChaincodeErrorCode)[keyof typeof LedgerChaincodeErrorCode];

@@ -1,0 +1,154 @@
+// The records the ledger's chaincode keeps and returns, as other services receive them. They mirror
+// the chaincode's own types (chaincode/src/records.ts); a type-level test in apps/ledger fails if the
+// two drift apart. They hold hashes, pseudonymous ids and organisation-level data only.
+
+/** The statistics a grant can cover (the aggregation service's vocabulary). */
+export const LEDGER_STATISTICS = ['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd', 'quantiles', 'histogram'] as const;
+
+/** One statistic of {@link LEDGER_STATISTICS}. */
+export type LedgerStatistic = (typeof LEDGER_STATISTICS)[number];
+
+/** Membership status of a consortium member. */
+export type LedgerMemberStatus = 'active' | 'rejected';
+
+/** Lifecycle status of a dataset record. */
+export type LedgerDatasetStatus = 'active' | 'deleted' | 'tampered';
+
+/** Lifecycle status of an access request. */
+export type LedgerRequestStatus = 'pending' | 'granted' | 'denied' | 'revoked';
+
+/** The operations recorded in a dataset's provenance. */
+export type LedgerProvenanceOperation = 'add' | 'update' | 'delete' | 'request' | 'grant' | 'deny' | 'revoke' | 'analysis' | 'tamper';
+
+/** The consortium: its name and the MSP that governs membership and records analyses. */
+export interface LedgerConsortiumRecord {
+  consortiumName: string;
+  governorMspId: string;
+  initializedAt: string;
+  txId: string;
+}
+
+/** A member institution (or a rejected application). */
+export interface LedgerMemberRecord {
+  memberId: string;
+  name: string;
+  mspId: string;
+  status: LedgerMemberStatus;
+  nodeId?: string;
+  /** SPKI PEM public key the member's storage node signs its results with. */
+  nodePublicKey?: string;
+  endpoint?: string;
+  reason?: string;
+  decidedAt: string;
+  updatedAt: string;
+  txId: string;
+}
+
+/** One version of a dataset as recorded on-chain (the latest is the current state). */
+export interface LedgerDatasetRecord {
+  datasetId: string;
+  version: number;
+  fileName: string;
+  /** SHA-256 of the file, 64 lowercase hex digits. */
+  sha256: string;
+  rowCount: number;
+  columnCount: number;
+  schemaDigest: string;
+  operator: string;
+  description: string;
+  name?: string;
+  columns?: string[];
+  ownerMemberId: string;
+  ownerMspId: string;
+  status: LedgerDatasetStatus;
+  tamperFindingId?: string;
+  createdAt: string;
+  updatedAt: string;
+  txId: string;
+}
+
+/** The scope a grant covers. */
+export interface LedgerGrantScope {
+  columns: string[];
+  statistics: LedgerStatistic[];
+  expiresAt: string;
+}
+
+/** The owner's grant of an access request. */
+export interface LedgerGrant extends LedgerGrantScope {
+  operator: string;
+  reason?: string;
+  grantedAt: string;
+  txId: string;
+}
+
+/** The owner's denial or revocation of an access request. */
+export interface LedgerDecision {
+  operator: string;
+  reason: string;
+  decidedAt: string;
+  txId: string;
+}
+
+/** An access request and the decisions taken on it. */
+export interface LedgerAccessRequestRecord {
+  requestId: string;
+  datasetId: string;
+  datasetVersion: number;
+  datasetSha256: string;
+  ownerMemberId: string;
+  ownerMspId: string;
+  requester: string;
+  requesterOrg?: string;
+  purpose: string;
+  columns: string[];
+  statistics: LedgerStatistic[];
+  requestedExpiry: string;
+  submittedByMspId: string;
+  requestedAt: string;
+  requestTxId: string;
+  status: LedgerRequestStatus;
+  grant?: LedgerGrant;
+  denial?: LedgerDecision;
+  revocation?: LedgerDecision;
+  updatedAt: string;
+  txId: string;
+}
+
+/** Whether a grant is in force: the covering request, or the code and reason why there is none. */
+export type LedgerAccessCheck = { inForce: true; grant: LedgerAccessRequestRecord } | { inForce: false; code: string; reason: string };
+
+/** One dataset an analysis used, with the grant and the hash checked on-chain. */
+export interface LedgerAnalysisGrant {
+  requestId: string;
+  datasetId: string;
+  sha256: string;
+  datasetVersion: number;
+}
+
+/** A recorded analysis. */
+export interface LedgerAnalysisRecord {
+  analysisId: string;
+  requester: string;
+  grants: LedgerAnalysisGrant[];
+  statistics: LedgerStatistic[];
+  columns: string[];
+  resultHash: string;
+  recordedByMspId: string;
+  recordedAt: string;
+  txId: string;
+}
+
+/** A storage node's report that a file no longer matches its on-chain hash. */
+export interface LedgerTamperFindingRecord {
+  findingId: string;
+  datasetId: string;
+  datasetVersion: number;
+  expectedSha256: string;
+  foundSha256: string;
+  nodeId: string;
+  ownerMemberId: string;
+  mspId: string;
+  detectedAt: string;
+  txId: string;
+}

@@ -1,0 +1,125 @@
+// class-validator decorators for ledger payloads. They mirror the chaincode's boundary checks
+// (chaincode/src/validation.ts) so that a malformed request is refused at the ledger service's
+// edge with VALIDATION.FAILED naming the field, before it costs a simulation. The chaincode still
+// checks everything itself: it is the authority, these are the early warning.
+import { ValidateBy } from 'class-validator';
+import { LEDGER_STATISTICS } from './records';
+
+/** Identifiers (member, MSP, dataset, request, operator, …), as the chaincode accepts them. */
+export const LEDGER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+=/-]{0,127}$/;
+const SHA256_PATTERN = /^[0-9a-fA-F]{64}$/;
+const ISO_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+const PEM_PATTERN = /^-----BEGIN PUBLIC KEY-----\r?\n(?:[A-Za-z0-9+/=]{1,76}\r?\n)+-----END PUBLIC KEY-----(?:\r?\n)?$/;
+const URL_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#]+(?:[/?#]\S*)?$/;
+
+/** Size limits of ledger fields (the chaincode's). */
+export const LedgerLimits = {
+  name: 200,
+  fileName: 255,
+  description: 2000,
+  purpose: 2000,
+  reason: 2000,
+  columnName: 256,
+  columns: 1000,
+  grants: 100,
+  pem: 8192,
+  url: 2048,
+} as const;
+
+type Decorator = (target: object, propertyKey: string) => void;
+
+// Each decorator is one validator doing every check of its field: payloads are validated on every
+// ledger command, on the service's hot path, and class-validator's cost grows with the number of
+// validators per class.
+function check(name: string, valid: (value: unknown) => boolean, message: string): Decorator {
+  return ValidateBy({ name, validator: { validate: valid, defaultMessage: () => `$property ${message}` } });
+}
+
+function hasControlCharacter(value: string, allowLineBreaks: boolean): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const lineBreak = c === 0x09 || c === 0x0a || c === 0x0d;
+    if ((c < 0x20 && !(allowLineBreaks && lineBreak)) || c === 0x7f) return true;
+  }
+  return false;
+}
+
+function isText(value: unknown, min: number, max: number, multiline: boolean): value is string {
+  return typeof value === 'string' && value.length >= min && value.length <= max && !hasControlCharacter(value, multiline);
+}
+
+function isDistinctList(value: unknown, min: number, max: number, item: (v: unknown) => boolean): boolean {
+  return Array.isArray(value) && value.length >= min && value.length <= max && value.every(item) && new Set(value).size === value.length;
+}
+
+/** A ledger identifier (see {@link LEDGER_ID_PATTERN}). */
+export function IsLedgerId(): Decorator {
+  return check(
+    'isLedgerId',
+    (v) => typeof v === 'string' && LEDGER_ID_PATTERN.test(v),
+    'must be 1-128 characters: letters, digits and . _ : @ + = / - (starting with a letter or digit)',
+  );
+}
+
+/** Text of bounded length without control characters (tab and line breaks allowed when multiline). */
+export function IsLedgerText(max: number, options: { min?: number; multiline?: boolean } = {}): Decorator {
+  const min = options.min ?? 1;
+  const multiline = options.multiline === true;
+  return check(
+    'isLedgerText',
+    (v) => isText(v, min, max, multiline),
+    `must be a string of ${min}-${max} characters without control characters${multiline ? ' (other than tab and line breaks)' : ''}`,
+  );
+}
+
+/** A SHA-256 digest, 64 hexadecimal digits. */
+export function IsSha256(): Decorator {
+  return check('isSha256', (v) => typeof v === 'string' && SHA256_PATTERN.test(v), 'must be a SHA-256 digest (64 hexadecimal digits)');
+}
+
+/** An ISO-8601 date-time with an explicit offset, e.g. 2030-01-31T00:00:00Z. */
+export function IsIsoTime(): Decorator {
+  return check('isIsoTime', (v) => typeof v === 'string' && ISO_TIME_PATTERN.test(v), 'must be an ISO-8601 date-time with offset, e.g. 2030-01-31T00:00:00Z');
+}
+
+/** An SPKI public key in PEM form. */
+export function IsPublicKeyPem(): Decorator {
+  return check(
+    'isPublicKeyPem',
+    (v) => typeof v === 'string' && v.length <= LedgerLimits.pem && PEM_PATTERN.test(v),
+    'must be a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)',
+  );
+}
+
+/** An absolute URL with a scheme and a host. */
+export function IsEndpointUrl(): Decorator {
+  return check(
+    'isEndpointUrl',
+    (v) => typeof v === 'string' && v.length <= LedgerLimits.url && URL_PATTERN.test(v),
+    'must be an absolute URL such as https://node.example.org:8443',
+  );
+}
+
+/** An integer no smaller than `min`. */
+export function IsIntAtLeast(min: number): Decorator {
+  return check('isIntAtLeast', (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min, `must be an integer of at least ${min}`);
+}
+
+/** A list of distinct column names. */
+export function IsColumnList(min = 1): Decorator {
+  return check(
+    'isColumnList',
+    (v) => isDistinctList(v, min, LedgerLimits.columns, (c) => isText(c, 1, LedgerLimits.columnName, false)),
+    `must be a list of ${min}-${LedgerLimits.columns} distinct column names (1-${LedgerLimits.columnName} characters, no control characters)`,
+  );
+}
+
+/** A list of distinct statistics from {@link LEDGER_STATISTICS}. */
+export function IsStatisticList(min = 1): Decorator {
+  const known: readonly unknown[] = LEDGER_STATISTICS;
+  return check(
+    'isStatisticList',
+    (v) => isDistinctList(v, min, LEDGER_STATISTICS.length, (x) => known.includes(x)),
+    `must be a list of ${min}-${LEDGER_STATISTICS.length} distinct statistics among ${LEDGER_STATISTICS.join(', ')}`,
+  );
+}

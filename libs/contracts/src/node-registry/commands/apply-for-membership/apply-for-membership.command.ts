@@ -1,0 +1,24 @@
+import { IsEmail, MaxLength } from 'class-validator';
+import { defineCommand } from '../../../lib/contract';
+import { IsLedgerText, LedgerLimits } from '../../../ledger/lib/validation';
+import { NodeFields } from '../../lib/node-fields';
+import type { ApplicationView } from '../../lib/views';
+
+export const SUBJECT = 'phdmf.node-registry.cmd.apply-for-membership.v1';
+
+/** An institution applies to join. The acting user (who belongs to no institution yet) becomes its admin when admitted. */
+export class Payload extends NodeFields {
+  @IsLedgerText(LedgerLimits.name)
+  name!: string;
+
+  @IsLedgerText(200)
+  contactName!: string;
+
+  @IsEmail()
+  @MaxLength(254)
+  contactEmail!: string;
+}
+
+export type Result = ApplicationView;
+
+export const CONTRACT = defineCommand<Payload, Result>(SUBJECT, Payload);

@@ -1,0 +1,76 @@
+import type { LedgerMemberRecord } from '../../ledger/lib/records';
+
+export type ApplicationStatus = 'pending' | 'admitted' | 'rejected';
+
+/** Where an on-chain decision was committed. */
+export interface OnChainReference {
+  txId: string;
+  blockNumber: number;
+}
+
+/** A membership application. */
+export interface ApplicationView {
+  applicationId: string;
+  /** The member (organisation) id it has on-chain once admitted; assigned when applying. */
+  memberId: string;
+  name: string;
+  contactName: string;
+  contactEmail: string;
+  applicantUserId: string;
+  nodeId: string;
+  endpoint: string;
+  nodePublicKey: string;
+  status: ApplicationStatus;
+  reason?: string;
+  submittedAt: string;
+  decidedAt?: string;
+  decidedBy?: string;
+  /** The committed admission or rejection. */
+  decision?: OnChainReference;
+}
+
+/** The outcome of one connection test against a member's storage node. */
+export interface ConnectionTestResult {
+  memberId: string;
+  nodeId: string;
+  reachable: boolean;
+  /**
+   * How the node was reached: `node` — a request addressed to this node's own subject; `service-health`
+   * — the data-storage health query, which any storage service on the bus may answer (used until the
+   * storage contracts offer a per-node query; with several sites it cannot tell which one answered).
+   */
+  probe: 'node' | 'service-health';
+  testedAt: string;
+  /** Round trip of the test request, in milliseconds (also when it failed). */
+  roundTripMs: number;
+  /** Software version the node reports. */
+  softwareVersion?: string;
+  /** Chain height as the node sees it; absent when the node does not report it. */
+  ledgerHeight?: number;
+  /** The node's own health checks (nats, database, ledger…). */
+  checks?: Record<string, string>;
+  /** Why the node is unreachable or unhealthy (stable code and a sentence). */
+  failure?: { code: string; reason: string };
+}
+
+/** A consortium member and its storage node, as node information lists it. */
+export interface InstitutionView {
+  memberId: string;
+  name: string;
+  status: 'active';
+  nodeId: string;
+  endpoint: string;
+  nodePublicKey: string;
+  admittedAt: string;
+  /** Last time the node answered a connection test or probe. */
+  lastHeartbeatAt?: string;
+  lastConnectionTest?: ConnectionTestResult;
+  /** The member as recorded on-chain now (read from the ledger; absent if the ledger did not answer). */
+  onChain?: LedgerMemberRecord;
+  /** Set when the on-chain record could not be read (the ledger is down, say). */
+  onChainError?: string;
+  /** The committed admission. */
+  admission: OnChainReference;
+  /** The last committed node change, if any. */
+  lastNodeUpdate?: OnChainReference;
+}

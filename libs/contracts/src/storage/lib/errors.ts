@@ -1,0 +1,36 @@
+/** Codes of the data-storage service's own errors (the ledger's and access codes pass through unchanged). */
+export const StorageErrorCode = {
+  /** No dataset with that id at this node (or it was deleted). */
+  DATASET_NOT_FOUND: 'DATASET.NOT_FOUND',
+  /** The dataset exists here but its release is not committed on the ledger. */
+  DATASET_NOT_RELEASED: 'DATASET.NOT_RELEASED',
+  /** The stored file no longer matches its on-chain hash; refused until a good version is uploaded. */
+  DATASET_TAMPERED: 'DATASET.TAMPERED',
+  /** The node's current version and the on-chain version differ (a release is still in flight). */
+  DATASET_VERSION_MISMATCH: 'DATASET.VERSION_MISMATCH',
+  /** The uploaded file is not an acceptable CSV; the message names the line and the problem. */
+  CSV_INVALID: 'STORAGE.CSV_INVALID',
+  /** The uploaded Parquet file cannot be read, or has a column type summaries cannot use. */
+  PARQUET_INVALID: 'STORAGE.PARQUET_INVALID',
+  /** The upload is larger than the node's configured limit. */
+  TOO_LARGE: 'STORAGE.TOO_LARGE',
+  /** The upload's content type is not one the node reads. */
+  UNSUPPORTED_MEDIA_TYPE: 'STORAGE.UNSUPPORTED_MEDIA_TYPE',
+  /** The upload was cut off before its end. */
+  UPLOAD_ABORTED: 'STORAGE.UPLOAD_ABORTED',
+  /** A summary asked for a column the dataset does not have. */
+  COLUMN_UNKNOWN: 'STORAGE.COLUMN_UNKNOWN',
+  /** A summary request is inconsistent (e.g. quantile probabilities without the quantiles statistic). */
+  REQUEST_INVALID: 'STORAGE.REQUEST_INVALID',
+  /** The acting user may not use this node's local API (other organisation, or role). */
+  FORBIDDEN: 'ACCESS.FORBIDDEN',
+  /** The requester named in a summary request is not the acting user. */
+  REQUESTER_MISMATCH: 'ACCESS.REQUESTER_MISMATCH',
+  /** The node stopped between sending a release to the ledger and storing its answer, and the ledger does not hold it. */
+  RELEASE_INTERRUPTED: 'STORAGE.RELEASE_INTERRUPTED',
+  /** Storage I/O failed (disk full, permissions). */
+  IO_FAILED: 'STORAGE.IO_FAILED',
+} as const;
+
+/** One of {@link StorageErrorCode}. */
+export type StorageErrorCode = (typeof StorageErrorCode)[keyof typeof StorageErrorCode];

@@ -1,0 +1,152 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import type { LedgerStatistic } from '../../../ledger/lib/records';
+import { IsColumnList, IsLedgerId, IsStatisticList } from '../../../ledger/lib/validation';
+import type { NodeSignature } from '../../lib/canonical-json';
+import { perNodeContract, perNodeContracts } from '../../lib/node-subject';
+
+/** Most quantile probabilities and histogram bins one request may ask for. */
+export const SummaryLimits = { probabilities: 99, histogramEdges: 101 } as const;
+
+/** Bin edges of one column's histogram: bins are [e0,e1), [e1,e2), …, [e(n-1),en]. */
+export class HistogramRequest {
+  @IsString()
+  @Length(1, 256)
+  column!: string;
+
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(SummaryLimits.histogramEdges)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
+  edges!: number[];
+}
+
+/**
+ * Per-column summaries of one dataset, for one analysis, on behalf of one requester. The node
+ * answers only if the ledger holds a committed, unrevoked, unexpired grant of `requester` covering
+ * the columns and statistics, and only after re-hashing the file against the on-chain hash. No row
+ * ever travels: only aggregates that passed the node's disclosure policy, signed by the node.
+ */
+export class Payload {
+  /** The analysis this summary is for; echoed in the signed body so a summary cannot be replayed for another. */
+  @IsLedgerId()
+  analysisId!: string;
+
+  @IsLedgerId()
+  datasetId!: string;
+
+  /** Pseudonymous id of the researcher whose grant is checked. */
+  @IsLedgerId()
+  requester!: string;
+
+  @IsColumnList(1)
+  columns!: string[];
+
+  @IsStatisticList(1)
+  statistics!: LedgerStatistic[];
+
+  /** Quantile probabilities (with the `quantiles` statistic); the policy allows only those inside its band. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(SummaryLimits.probabilities)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
+  @Min(0, { each: true })
+  @Max(1, { each: true })
+  probabilities?: number[];
+
+  /** Bin edges per column (with the `histogram` statistic). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => HistogramRequest)
+  histograms?: HistogramRequest[];
+}
+
+/** How a column's values were typed at upload. */
+export type ColumnType = 'numeric' | 'categorical' | 'date';
+
+/** Why a number was not released. */
+export interface Withheld {
+  /** `DISCLOSURE.BELOW_THRESHOLD`, `DISCLOSURE.QUANTILE_OUTSIDE_BAND`, `DISCLOSURE.NOT_NUMERIC`, … */
+  code: string;
+  reason: string;
+}
+
+/** One quantile: probability and value. */
+export interface QuantileValue {
+  p: number;
+  value: number;
+}
+
+/** A histogram over the requested edges; a bin whose count is below the threshold is `null`. */
+export interface Histogram {
+  edges: number[];
+  counts: (number | null)[];
+  /** Values below the first edge / above the last one (null when below the threshold). */
+  below: number | null;
+  above: number | null;
+}
+
+/**
+ * The summary of one column. Pooling across sites is exact with `count`, `mean` and `m2` (sum of
+ * squared deviations from the mean: the parallel-variance formula); `variance` is the sample
+ * variance (n-1). Only the statistics asked for (and allowed) are present.
+ */
+export interface ColumnSummary {
+  name: string;
+  type: ColumnType;
+  /** Present when the whole column was suppressed; no number of it is released then. */
+  suppressed?: Withheld;
+  count?: number;
+  missing?: number;
+  sum?: number;
+  mean?: number;
+  variance?: number;
+  sd?: number;
+  m2?: number;
+  min?: number;
+  max?: number;
+  /** False when min and max were perturbed outwards (the policy's default): they are bounds, not values. */
+  minMaxExact?: boolean;
+  quantiles?: QuantileValue[];
+  histogram?: Histogram;
+  /** Statistics asked for but not released for this column, with the reason. */
+  withheld?: Record<string, Withheld>;
+}
+
+/** The disclosure policy a node applied, as it applied it. */
+export interface DisclosurePolicyView {
+  minCount: number;
+  exactMinMax: boolean;
+  quantileBand: [number, number];
+  maxHistogramBins: number;
+}
+
+/** What the node signs. */
+export interface SummaryBody {
+  nodeId: string;
+  organisationId: string;
+  analysisId: string;
+  datasetId: string;
+  datasetVersion: number;
+  /** The hash the file was re-checked against (equal to the on-chain hash). */
+  sha256: string;
+  requester: string;
+  /** The access request whose grant the ledger found in force. */
+  grantRequestId: string;
+  rowCount: number;
+  computedAt: string;
+  policy: DisclosurePolicyView;
+  columns: ColumnSummary[];
+}
+
+/** A signed summary: verify with `verifyNodeSignature(body, signature, member.nodePublicKey)`. */
+export interface Result {
+  body: SummaryBody;
+  signature: NodeSignature;
+}
+
+/** The summary query of one storage node: `phdmf.storage.<nodeId>.qry.summarize.v1`. */
+export const contractFor = perNodeContracts<Payload, Result>((nodeId) => perNodeContract<Payload, Result>('query', nodeId, 'summarize', 1, Payload));
