@@ -9,8 +9,8 @@
 //
 // Plain Node.js with no dependencies: it must run before `npm ci` has.
 import { spawn, spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,11 +121,30 @@ function ensureNodeKey(nodeId) {
   return file;
 }
 
+/**
+ * The consortium admin is bootstrapped from configuration on first start. Unless one is given,
+ * the demo gets a random password, generated once and kept (0600) with the local data.
+ */
+const adminEmail = env.BOOTSTRAP_ADMIN_EMAIL ?? 'admin@phdmf.local';
+function ensureAdminPasswordFile() {
+  if (env.BOOTSTRAP_ADMIN_PASSWORD_FILE) return env.BOOTSTRAP_ADMIN_PASSWORD_FILE;
+  const file = path.join(dataDir, 'keys', 'bootstrap-admin.password');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  }
+  return file;
+}
+
 /** Per-service settings on top of the shared ones. */
 function envFor(service, shared) {
   switch (service) {
     case 'api-gateway':
       return { ...shared, HTTP_PORT: String(httpPort) };
+    case 'accounts':
+      return env.BOOTSTRAP_ADMIN_PASSWORD
+        ? { ...shared, BOOTSTRAP_ADMIN_EMAIL: adminEmail }
+        : { ...shared, BOOTSTRAP_ADMIN_EMAIL: adminEmail, BOOTSTRAP_ADMIN_PASSWORD_FILE: ensureAdminPasswordFile() };
     case 'ledger':
       // A larger young generation halves GC time at high transaction rates (see bench/ledger).
       return { ...shared, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim() };
@@ -236,7 +255,12 @@ async function main() {
   process.stdout.write(`\n  REST edge        http://127.0.0.1:${httpPort}   (GET /health, GET /ready)\n`);
   process.stdout.write(`  storage site     http://127.0.0.1:${storageHttpPort}   (demo-site's local API for its institution's users)\n`);
   process.stdout.write(`  NATS             nats://127.0.0.1:${natsPort}\n`);
-  process.stdout.write(`  data and logs    ${dataDir}\n\nPress Ctrl-C to stop.\n`);
+  process.stdout.write(`  data and logs    ${dataDir}\n`);
+  if (!env.BOOTSTRAP_ADMIN_PASSWORD) {
+    const password = readFileSync(env.BOOTSTRAP_ADMIN_PASSWORD_FILE ?? path.join(dataDir, 'keys', 'bootstrap-admin.password'), 'utf8').trim();
+    process.stdout.write(`  consortium admin ${adminEmail} / ${password}   (POST /api/v1/auth/login)\n`);
+  }
+  process.stdout.write('\nPress Ctrl-C to stop.\n');
   process.stdout.write('PHDMF_READY\n');
 }
 

@@ -1,8 +1,86 @@
-import { loadConfig, ServiceConfig } from '@phdmf/config';
+import { Type } from 'class-transformer';
+import { IsEmail, IsInt, IsOptional, IsString, Length, Max, Min, MinLength } from 'class-validator';
+import { ConfigError, loadConfig, ServiceConfig } from '@phdmf/config';
 
 /** Configuration of the accounts service, read from the environment and validated at start. */
-export class AccountsConfig extends ServiceConfig {}
+export class AccountsConfig extends ServiceConfig {
+  /**
+   * The consortium admin created on first start (when no consortium admin exists yet). There is no
+   * default password: without BOOTSTRAP_ADMIN_PASSWORD or BOOTSTRAP_ADMIN_PASSWORD_FILE no admin is
+   * created and the service says so in its log.
+   */
+  @IsOptional()
+  @IsEmail()
+  BOOTSTRAP_ADMIN_EMAIL?: string;
+
+  /** The bootstrap admin's password (at least 12 characters). Prefer the _FILE variant in production. */
+  @IsOptional()
+  @IsString()
+  @Length(12, 128)
+  BOOTSTRAP_ADMIN_PASSWORD?: string;
+
+  /** A file holding the bootstrap admin's password (a Kubernetes secret mount, say); trailing newline ignored. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  BOOTSTRAP_ADMIN_PASSWORD_FILE?: string;
+
+  /** `iss` of the access tokens; every verifier must be configured with the same value. */
+  @IsString()
+  @Length(1, 200)
+  AUTH_ISSUER = 'phdmf-accounts';
+
+  /** `aud` of the access tokens. */
+  @IsString()
+  @Length(1, 200)
+  AUTH_AUDIENCE = 'phdmf-api';
+
+  /** Access tokens are short-lived: revocation of a session takes effect within this time. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(30)
+  @Max(3_600)
+  ACCESS_TOKEN_TTL_SECONDS = 300;
+
+  /** A refresh token family (a session) ends this long after login, however often it rotates. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(300)
+  @Max(90 * 86_400)
+  REFRESH_TOKEN_TTL_SECONDS = 7 * 86_400;
+
+  /** Failed logins for one account within the window before further attempts are refused. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
+
+  /** Failed logins from one address within the window before further attempts are refused. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  LOGIN_MAX_FAILURES_PER_ADDRESS = 20;
+
+  /** The sliding window of the two limits above, and how long a throttled login waits at most. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_THROTTLE_WINDOW_SECONDS = 900;
+}
 
 export function loadAccountsConfig(env: NodeJS.ProcessEnv = process.env): AccountsConfig {
-  return loadConfig(AccountsConfig, env);
+  const config = loadConfig(AccountsConfig, env);
+  const problems: string[] = [];
+  // A half-configured bootstrap fails at start rather than silently creating no admin.
+  if ((config.BOOTSTRAP_ADMIN_PASSWORD ?? config.BOOTSTRAP_ADMIN_PASSWORD_FILE) !== undefined && config.BOOTSTRAP_ADMIN_EMAIL === undefined) {
+    problems.push('BOOTSTRAP_ADMIN_EMAIL: required when BOOTSTRAP_ADMIN_PASSWORD or BOOTSTRAP_ADMIN_PASSWORD_FILE is set');
+  }
+  if (config.BOOTSTRAP_ADMIN_PASSWORD !== undefined && config.BOOTSTRAP_ADMIN_PASSWORD_FILE !== undefined) {
+    problems.push('BOOTSTRAP_ADMIN_PASSWORD_FILE: set either it or BOOTSTRAP_ADMIN_PASSWORD, not both');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }

@@ -1,16 +1,46 @@
-import type { DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { BusJwksSource, TokenVerifier } from '@phdmf/auth';
 import type { Logger } from '@phdmf/logging';
-import { coreModules } from '@phdmf/messaging';
-import type { ApiGatewayConfig } from './config';
+import { coreModules, MessageBus } from '@phdmf/messaging';
+import { AuthenticationController } from './auth/authentication.controller';
+import { EdgeBus } from './auth/edge-bus';
+import { JwtAuthGuard, RolesGuard } from './auth/guards';
+import { UsersController } from './auth/users.controller';
+import { ApiGatewayConfig } from './config';
+import { throttlerOptions } from './edge/throttling';
 import { HealthController } from './health/health.controller';
+import { ApplicationsController } from './membership/applications.controller';
+import { InstitutionsController } from './membership/institutions.controller';
+
+@Global()
+@Module({})
+class EdgeConfigModule {
+  static of(config: ApiGatewayConfig): DynamicModule {
+    return { module: EdgeConfigModule, providers: [{ provide: ApiGatewayConfig, useValue: config }], exports: [ApiGatewayConfig] };
+  }
+}
 
 /** The REST edge owns no data: it authenticates, validates and turns HTTP calls into NATS messages. */
 export class AppModule {
   static forRoot(config: ApiGatewayConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: coreModules({ service: 'api-gateway', config, logger }),
-      controllers: [HealthController],
+      imports: [EdgeConfigModule.of(config), ...(coreModules({ service: 'api-gateway', config, logger }) ?? []), ThrottlerModule.forRoot(throttlerOptions(config))],
+      controllers: [HealthController, AuthenticationController, UsersController, ApplicationsController, InstitutionsController],
+      providers: [
+        EdgeBus,
+        JwtAuthGuard,
+        RolesGuard,
+        ThrottlerGuard,
+        {
+          provide: TokenVerifier,
+          // Keys come from accounts over NATS and are cached: no call to accounts per request.
+          useFactory: (bus: MessageBus) =>
+            new TokenVerifier(new BusJwksSource(bus, { ttlMs: config.JWKS_CACHE_TTL_MS }), { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+          inject: [MessageBus],
+        },
+      ],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsIP, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsIP, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { loadConfig, ServiceConfig } from '@phdmf/config';
 
 /** Configuration of the REST edge, read from the environment and validated at start. */
@@ -13,6 +13,73 @@ export class ApiGatewayConfig extends ServiceConfig {
   @Min(1)
   @Max(65_535)
   HTTP_PORT = 3000;
+
+  /** Must equal the accounts service's AUTH_ISSUER: tokens from any other issuer are refused. */
+  @IsString()
+  @Length(1, 200)
+  AUTH_ISSUER = 'phdmf-accounts';
+
+  /** Must equal the accounts service's AUTH_AUDIENCE. */
+  @IsString()
+  @Length(1, 200)
+  AUTH_AUDIENCE = 'phdmf-api';
+
+  /**
+   * Origins allowed to call the API from a browser, comma-separated (e.g. https://console.example.org).
+   * Empty (the default) allows no cross-origin calls at all; `*` is refused on purpose.
+   */
+  @Matches(/^$|^https?:\/\/[^\s,*]+(,https?:\/\/[^\s,*]+)*$/, { message: 'must be empty or a comma-separated list of http(s) origins (no wildcard)' })
+  CORS_ORIGINS = '';
+
+  /** Largest request body accepted, in bytes (a node public key PEM is the largest legitimate field). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_024)
+  @Max(10_485_760)
+  HTTP_BODY_LIMIT_BYTES = 32_768;
+
+  /** Requests per client address per minute, for every endpoint. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Requests per client address per minute to the credential endpoints (register, login, refresh). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  AUTH_RATE_LIMIT_PER_MINUTE = 30;
+
+  /**
+   * Express's `trust proxy`: how the client address is found behind a reverse proxy. `false` (the
+   * default) uses the socket's address; a hop count (`1`) or a subnet list trusts X-Forwarded-For that far.
+   */
+  @IsString()
+  @Length(1, 500)
+  HTTP_TRUST_PROXY = 'false';
+
+  /** How long the edge keeps the accounts service's public keys before asking again. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
+  JWKS_CACHE_TTL_MS = 600_000;
+
+  /** Serve the OpenAPI document and the browsable docs page. */
+  @IsIn(['true', 'false'])
+  OPENAPI_ENABLED: 'true' | 'false' = 'true';
+
+  get corsOrigins(): string[] {
+    return this.CORS_ORIGINS.split(',').filter((o) => o.length > 0);
+  }
+
+  get trustProxy(): boolean | number | string {
+    if (this.HTTP_TRUST_PROXY === 'false') return false;
+    if (this.HTTP_TRUST_PROXY === 'true') return true;
+    return /^\d+$/.test(this.HTTP_TRUST_PROXY) ? Number(this.HTTP_TRUST_PROXY) : this.HTTP_TRUST_PROXY;
+  }
 }
 
 export function loadApiGatewayConfig(env: NodeJS.ProcessEnv = process.env): ApiGatewayConfig {

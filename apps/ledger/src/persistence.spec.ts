@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/core';
-import { createOrmOptions, migrate, pendingSchemaDiff, type PersistenceSettings } from '@phdmf/persistence';
+import { createIsolatedDatabase, createOrmOptions, migrate, pendingSchemaDiff, type PersistenceSettings } from '@phdmf/persistence';
 import { postgresUrl, tempDir } from '@phdmf/testing';
 import { EventCheckpointStore } from './events/event-checkpoint.store';
 import { LEDGER_PERSISTENCE } from './persistence';
@@ -11,7 +11,9 @@ describe('ledger persistence', () => {
 
   it.each(databases)('its migrations create exactly the tables its entities describe, and the checkpoint round-trips ($name)', async ({ url }) => {
     const dir = tempDir('phdmf-ledger-schema-');
-    const settings: PersistenceSettings = { service: 'ledger', dataDir: dir.dir, databaseUrl: url, ...LEDGER_PERSISTENCE };
+    // A database of its own per run, so other runs on the same server cannot mask a missing migration.
+    const db = url ? await createIsolatedDatabase(url) : undefined;
+    const settings: PersistenceSettings = { service: 'ledger', dataDir: dir.dir, databaseUrl: db?.url, ...LEDGER_PERSISTENCE };
     try {
       const report = await migrate(settings);
       expect(report.applied).toContain('Migration20261124000000LedgerEventCheckpoints');
@@ -29,6 +31,7 @@ describe('ledger persistence', () => {
         await orm.close(true);
       }
     } finally {
+      await db?.drop();
       dir.remove();
     }
   });

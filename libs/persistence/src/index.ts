@@ -2,3 +2,4 @@ export * from './orm-options';
 export * from './migrate';
 export * from './schema-migration';
 export * from './database-health';
+export * from './isolated-database';

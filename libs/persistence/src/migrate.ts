@@ -13,7 +13,7 @@ export interface MigrationReport {
  */
 export async function migrate(settings: PersistenceSettings): Promise<MigrationReport> {
   const options = createOrmOptions(settings);
-  if (dialectOf(settings) === 'postgresql') await ensurePostgresSchema(options, schemaNameOf(settings.service));
+  if (dialectOf(settings) === 'postgresql') await ensurePostgresSchema(options, schemaNameOf(settings));
   const orm = await MikroORM.init(options);
   try {
     const applied = await orm.migrator.up();
@@ -23,11 +23,16 @@ export async function migrate(settings: PersistenceSettings): Promise<MigrationR
   }
 }
 
-/** Lists the SQL that would bring the database in line with the entities: empty when in sync. */
+/**
+ * Lists the SQL that would bring the service's own tables in line with its entities: empty when
+ * in sync. On PostgreSQL only the service's schema is compared (other services' schemas on the
+ * same server are theirs, not drift).
+ */
 export async function pendingSchemaDiff(settings: PersistenceSettings): Promise<string> {
   const orm = await MikroORM.init(createOrmOptions(settings));
   try {
-    return await orm.schema.getUpdateSchemaSQL({ wrap: false });
+    const schema = dialectOf(settings) === 'postgresql' ? schemaNameOf(settings) : undefined;
+    return await orm.schema.getUpdateSchemaSQL({ wrap: false, ...(schema ? { schema } : {}) });
   } finally {
     await orm.close(true);
   }

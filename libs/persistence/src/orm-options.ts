@@ -12,6 +12,8 @@ export interface PersistenceSettings {
   dataDir: string;
   /** A postgres:// URL selects PostgreSQL; otherwise the service gets its own SQLite file. */
   databaseUrl?: string | undefined;
+  /** PostgreSQL schema; defaults to `phdmf_<service>` (tests give each run its own). */
+  schema?: string;
   entities: (EntityClass<object> | EntitySchema)[];
   /** Explicit migrations, oldest first; they run only when asked to (the `migrate` target). */
   migrations: MigrationObject[];
@@ -27,8 +29,11 @@ export function dialectOf(settings: Pick<PersistenceSettings, 'databaseUrl'>): D
 }
 
 /** PostgreSQL schema of a service: each service owns its tables, even when sharing a server. */
-export function schemaNameOf(service: string): string {
-  return `phdmf_${service.replace(/[^a-z0-9]/g, '_')}`;
+export function schemaNameOf(settings: Pick<PersistenceSettings, 'service' | 'schema'>): string {
+  const schema = settings.schema ?? `phdmf_${settings.service.replace(/[^a-z0-9]/g, '_')}`;
+  // It is spliced into the search path and DDL, so it must be a plain identifier.
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name "${schema}"`);
+  return schema;
 }
 
 export function sqliteFileOf(settings: Pick<PersistenceSettings, 'service' | 'dataDir'>): string {
@@ -60,7 +65,7 @@ export function createOrmOptions(settings: PersistenceSettings): Options {
   } satisfies Options;
 
   if (settings.databaseUrl) {
-    const schema = schemaNameOf(settings.service);
+    const schema = schemaNameOf(settings);
     return {
       ...common,
       driver: PostgreSqlDriver,

@@ -5,6 +5,7 @@ import { MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, OutboxMessage } from '@phdmf/
 import { postgresUrl, tempDir } from '@phdmf/testing';
 import { createOrmOptions, dialectOf, schemaNameOf, sqliteFileOf, type PersistenceSettings } from './orm-options';
 import { migrate, pendingSchemaDiff } from './migrate';
+import { createIsolatedDatabase, type IsolatedDatabase } from './isolated-database';
 
 const pg = postgresUrl();
 const dialects: { name: string; url: string | undefined }[] = [{ name: 'sqlite', url: undefined }, ...(pg ? [{ name: 'postgresql', url: pg }] : [])];
@@ -16,24 +17,22 @@ if (!pg) {
 describe.each(dialects)('persistence on $name', ({ url }) => {
   let dir: ReturnType<typeof tempDir>;
   let settings: PersistenceSettings;
+  let db: IsolatedDatabase | undefined;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir();
+    db = url ? await createIsolatedDatabase(url) : undefined;
     settings = {
       service: `test-${randomUUID().slice(0, 8)}`,
       dataDir: dir.dir,
-      databaseUrl: url,
+      databaseUrl: db?.url,
       entities: [...MESSAGING_ENTITIES],
       migrations: [...MESSAGING_MIGRATIONS],
     };
   });
 
   afterEach(async () => {
-    if (url) {
-      const orm = await MikroORM.init({ ...createOrmOptions(settings), driverOptions: {}, schema: 'public' });
-      await orm.em.getConnection().execute(`drop schema if exists "${schemaNameOf(settings.service)}" cascade`);
-      await orm.close(true);
-    }
+    await db?.drop();
     dir.remove();
   });
 
@@ -78,7 +77,7 @@ describe.each(dialects)('persistence on $name', ({ url }) => {
     if (url) {
       const orm = await MikroORM.init({ ...createOrmOptions(settings), driverOptions: {}, schema: 'public' });
       const rows: { table_name: string }[] = await orm.em.getConnection().execute(
-        `select table_name from information_schema.tables where table_schema = '${schemaNameOf(settings.service)}' order by table_name`,
+        `select table_name from information_schema.tables where table_schema = '${schemaNameOf(settings)}' order by table_name`,
       );
       await orm.close(true);
       expect(rows.map((r) => r.table_name)).toEqual(['messaging_outbox', 'messaging_processed_events', 'mikro_orm_migrations']);

@@ -1,0 +1,177 @@
+// The accounts service as it runs: real NATS, real SQLite, its own NestJS application, driven
+// through its contracts with the MessageBus's wire format.
+import type { INestApplication } from '@nestjs/common';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from 'nats';
+import { BusJwksSource, TokenVerifier } from '@phdmf/auth';
+import {
+  AccountsAppointInstitutionAdmin,
+  AccountsChangePassword,
+  AccountsCreateMember,
+  AccountsErrorCode,
+  AccountsGetCurrentUser,
+  AccountsGetJwks,
+  AccountsGetLoginHistory,
+  AccountsLogin,
+  AccountsLogout,
+  AccountsRefreshToken,
+  AccountsRegisterResearcher,
+  type RequestContract,
+} from '@phdmf/contracts';
+import { memoryLogger, TestNatsServer, tempDir } from '@phdmf/testing';
+import { migrate } from '@phdmf/persistence';
+import { persistenceSettingsOf, startService } from '@phdmf/messaging';
+import { AppModule } from './app.module';
+import { loadAccountsConfig } from './config';
+import { ACCOUNTS_PERSISTENCE } from './persistence';
+
+type Actor = { userId: string; organisationId?: string; roles: string[] };
+
+describe('accounts service', () => {
+  let nats: TestNatsServer;
+  let data: ReturnType<typeof tempDir>;
+  let app: INestApplication;
+  let nc: NatsConnection;
+
+  async function call<P extends object, R>(contract: RequestContract<P, R>, payload: P, actor?: Actor): Promise<R> {
+    const { headers } = await import('nats');
+    const h = headers();
+    if (actor) h.set('Phdmf-Actor', JSON.stringify(actor));
+    const reply = await nc.request(contract.subject, new TextEncoder().encode(JSON.stringify(payload)), { timeout: 10_000, headers: h });
+    const body = JSON.parse(new TextDecoder().decode(reply.data)) as { ok: true; data: R } | { ok: false; error: { code: string; message: string; details?: unknown } };
+    if (!body.ok) throw Object.assign(new Error(body.error.message), { code: body.error.code, details: body.error.details });
+    return body.data;
+  }
+
+  beforeAll(async () => {
+    nats = await TestNatsServer.start();
+    data = tempDir('phdmf-accounts-');
+    const config = loadAccountsConfig({
+      NATS_URL: nats.url,
+      PHDMF_DATA_DIR: data.dir,
+      LOG_LEVEL: 'warn',
+      BOOTSTRAP_ADMIN_EMAIL: 'Admin@Consortium.test',
+      BOOTSTRAP_ADMIN_PASSWORD: 'correct horse battery staple',
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+    });
+    await migrate(persistenceSettingsOf('accounts', config, ACCOUNTS_PERSISTENCE));
+    const { logger } = memoryLogger('accounts');
+    app = await startService(AppModule.forRoot(config, logger), { logger });
+    nc = await connect({ servers: nats.url });
+  });
+
+  afterAll(async () => {
+    await nc.close();
+    await app.close();
+    await nats.dispose();
+    data.remove();
+  });
+
+  it('bootstraps the consortium admin from configuration, who can log in', async () => {
+    const tokens = await call(AccountsLogin.CONTRACT, { email: 'admin@consortium.test', password: 'correct horse battery staple' });
+    expect(tokens).toMatchObject({ tokenType: 'Bearer', expiresIn: 300 });
+    const verifier = new TokenVerifier(new BusJwksSource({ request: (c, p) => call(c, p) }), { issuer: 'phdmf-accounts', audience: 'phdmf-api' });
+    const claims = await verifier.verify(tokens.accessToken);
+    expect(claims.roles).toEqual(['consortium-admin']);
+  });
+
+  it('registers a researcher, refuses a duplicate email, and stores no password in the clear', async () => {
+    const user = await call(AccountsRegisterResearcher.CONTRACT, { email: 'r1@uni.test', password: 'a long enough password', displayName: 'R One' });
+    expect(user).toMatchObject({ email: 'r1@uni.test', roles: ['researcher'], status: 'active' });
+    expect(user).not.toHaveProperty('organisationId');
+    expect(await call(AccountsGetCurrentUser.CONTRACT, {}, { userId: user.userId, roles: ['researcher'] })).toEqual(user);
+    await expect(call(AccountsRegisterResearcher.CONTRACT, { email: 'R1@uni.test', password: 'a long enough password', displayName: 'x' })).rejects.toMatchObject({
+      code: AccountsErrorCode.EMAIL_TAKEN,
+    });
+    await expect(call(AccountsRegisterResearcher.CONTRACT, { email: 'r2@uni.test', password: 'short', displayName: 'x' })).rejects.toMatchObject({ code: 'VALIDATION.FAILED' });
+  });
+
+  it('rotates refresh tokens and revokes the family when an old one is reused', async () => {
+    await call(AccountsRegisterResearcher.CONTRACT, { email: 'rot@uni.test', password: 'a long enough password', displayName: 'Rot' });
+    const first = await call(AccountsLogin.CONTRACT, { email: 'rot@uni.test', password: 'a long enough password' });
+    const second = await call(AccountsRefreshToken.CONTRACT, { refreshToken: first.refreshToken });
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    await expect(call(AccountsRefreshToken.CONTRACT, { refreshToken: first.refreshToken })).rejects.toMatchObject({ code: AccountsErrorCode.REFRESH_REUSED });
+    // The thief's reuse also ended the legitimate holder's session.
+    await expect(call(AccountsRefreshToken.CONTRACT, { refreshToken: second.refreshToken })).rejects.toMatchObject({ code: AccountsErrorCode.REFRESH_INVALID });
+    await expect(call(AccountsRefreshToken.CONTRACT, { refreshToken: 'garbage-garbage-garbage' })).rejects.toMatchObject({ code: AccountsErrorCode.REFRESH_INVALID });
+  });
+
+  it('logout ends the session', async () => {
+    const t = await call(AccountsLogin.CONTRACT, { email: 'rot@uni.test', password: 'a long enough password' });
+    expect(await call(AccountsLogout.CONTRACT, { refreshToken: t.refreshToken })).toEqual({ revoked: true });
+    await expect(call(AccountsRefreshToken.CONTRACT, { refreshToken: t.refreshToken })).rejects.toMatchObject({ code: AccountsErrorCode.REFRESH_INVALID });
+  });
+
+  it('throttles repeated failures per account, records every attempt, and shows the history to the user', async () => {
+    const me = await call(AccountsRegisterResearcher.CONTRACT, { email: 'thr@uni.test', password: 'a long enough password', displayName: 'Thr' });
+    for (let i = 0; i < 3; i++) {
+      await expect(call(AccountsLogin.CONTRACT, { email: 'thr@uni.test', password: 'wrong password!!', address: '10.0.0.9', userAgent: 'jest' })).rejects.toMatchObject({
+        code: AccountsErrorCode.INVALID_CREDENTIALS,
+      });
+    }
+    // Even the right password is refused while throttled: no more guesses get through.
+    await expect(call(AccountsLogin.CONTRACT, { email: 'thr@uni.test', password: 'a long enough password', address: '10.0.0.9' })).rejects.toMatchObject({
+      code: AccountsErrorCode.LOGIN_THROTTLED,
+      details: { scope: 'account' },
+    });
+    const actor = { userId: me.userId, roles: ['researcher'] };
+    const history = await call(AccountsGetLoginHistory.CONTRACT, {}, actor);
+    expect(history.entries).toHaveLength(4);
+    expect(history.entries[0]).toMatchObject({ success: false, failureCode: AccountsErrorCode.LOGIN_THROTTLED, address: '10.0.0.9' });
+    expect(history.entries[3]).toMatchObject({ success: false, failureCode: AccountsErrorCode.INVALID_CREDENTIALS, userAgent: 'jest' });
+  });
+
+  it('appoints an applicant as institution admin, who creates members of their own institution only', async () => {
+    const applicant = await call(AccountsRegisterResearcher.CONTRACT, { email: 'head@hospital-a.test', password: 'a long enough password', displayName: 'Head A' });
+    const consortiumAdmin = { userId: 'c', roles: ['consortium-admin'] };
+    await expect(call(AccountsAppointInstitutionAdmin.CONTRACT, { userId: applicant.userId, organisationId: 'org-a' }, { userId: 'x', roles: ['researcher'] })).rejects.toMatchObject({
+      code: AccountsErrorCode.FORBIDDEN,
+    });
+    const appointed = await call(AccountsAppointInstitutionAdmin.CONTRACT, { userId: applicant.userId, organisationId: 'org-a' }, consortiumAdmin);
+    expect(appointed).toMatchObject({ roles: ['institution-admin'], organisationId: 'org-a' });
+    const adminA = { userId: applicant.userId, organisationId: 'org-a', roles: ['institution-admin'] };
+    const member = await call(AccountsCreateMember.CONTRACT, { organisationId: 'org-a', email: 'nurse@hospital-a.test', password: 'initial password 1', displayName: 'Nurse' }, adminA);
+    expect(member).toMatchObject({ roles: ['member'], organisationId: 'org-a' });
+    await expect(
+      call(AccountsCreateMember.CONTRACT, { organisationId: 'org-b', email: 'spy@hospital-b.test', password: 'initial password 1', displayName: 'Spy' }, adminA),
+    ).rejects.toMatchObject({ code: AccountsErrorCode.FORBIDDEN });
+    // Admin A reads their member's history, not another institution's.
+    expect(await call(AccountsGetLoginHistory.CONTRACT, { userId: member.userId }, adminA)).toMatchObject({ userId: member.userId });
+    await expect(call(AccountsGetLoginHistory.CONTRACT, { userId: member.userId }, { userId: 'b', organisationId: 'org-b', roles: ['institution-admin'] })).rejects.toMatchObject({
+      code: AccountsErrorCode.FORBIDDEN,
+    });
+  });
+
+  it('changes a password only with the current one, and ends every session', async () => {
+    const u = await call(AccountsRegisterResearcher.CONTRACT, { email: 'pw@uni.test', password: 'a long enough password', displayName: 'Pw' });
+    const t = await call(AccountsLogin.CONTRACT, { email: 'pw@uni.test', password: 'a long enough password' });
+    const actor = { userId: u.userId, roles: ['researcher'] };
+    await expect(call(AccountsChangePassword.CONTRACT, { currentPassword: 'not it at all', newPassword: 'another long password' }, actor)).rejects.toMatchObject({
+      code: AccountsErrorCode.WRONG_PASSWORD,
+    });
+    expect(await call(AccountsChangePassword.CONTRACT, { currentPassword: 'a long enough password', newPassword: 'another long password' }, actor)).toEqual({
+      changed: true,
+      revokedSessions: 1,
+    });
+    await expect(call(AccountsRefreshToken.CONTRACT, { refreshToken: t.refreshToken })).rejects.toMatchObject({ code: AccountsErrorCode.REFRESH_INVALID });
+    await call(AccountsLogin.CONTRACT, { email: 'pw@uni.test', password: 'another long password' });
+    await expect(call(AccountsGetCurrentUser.CONTRACT, {})).rejects.toMatchObject({ code: AccountsErrorCode.UNAUTHENTICATED });
+  });
+
+  it('keeps its signing key and its admin across a restart; a later start does not reset the admin password', async () => {
+    const before = await call(AccountsLogin.CONTRACT, { email: 'admin@consortium.test', password: 'correct horse battery staple' });
+    const jwksBefore = await call(AccountsGetJwks.CONTRACT, {});
+    await app.close();
+    const file = join(data.dir, 'admin-password');
+    writeFileSync(file, 'a different configured password\n');
+    const config = loadAccountsConfig({ NATS_URL: nats.url, PHDMF_DATA_DIR: data.dir, LOG_LEVEL: 'warn', BOOTSTRAP_ADMIN_EMAIL: 'admin@consortium.test', BOOTSTRAP_ADMIN_PASSWORD_FILE: file });
+    const { logger } = memoryLogger('accounts');
+    app = await startService(AppModule.forRoot(config, logger), { logger });
+    expect(await call(AccountsGetJwks.CONTRACT, {})).toEqual(jwksBefore);
+    const verifier = new TokenVerifier(new BusJwksSource({ request: (c, p) => call(c, p) }), { issuer: 'phdmf-accounts', audience: 'phdmf-api' });
+    await expect(verifier.verify(before.accessToken)).resolves.toMatchObject({ roles: ['consortium-admin'] });
+    await call(AccountsLogin.CONTRACT, { email: 'admin@consortium.test', password: 'correct horse battery staple' });
+  });
+});

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { AccountsErrorCode, PhdmfError, type AccountsAppointInstitutionAdmin } from '@phdmf/contracts';
+import { AccessPolicy } from '../../domain/access-policy';
+import { forbidden, requireActor, type ActingUser } from '../../domain/actor';
+import { User } from '../../domain/user';
+
+/**
+ * Makes the applicant of an admitted institution its admin. The account exists already (the
+ * applicant registered and applied with it), so no password travels between services.
+ */
+@Injectable()
+export class AppointInstitutionAdminHandler {
+  constructor(private readonly orm: MikroORM) {}
+
+  async execute(p: AccountsAppointInstitutionAdmin.Payload, actor: ActingUser | undefined): Promise<AccountsAppointInstitutionAdmin.Result> {
+    if (!AccessPolicy.mayAppointInstitutionAdmin(requireActor(actor))) throw forbidden('Only the consortium admin appoints institution admins');
+    const em = this.orm.em.fork();
+    const user = await em.findOne(User, { id: p.userId });
+    if (!user) throw new PhdmfError(AccountsErrorCode.USER_NOT_FOUND, 'No such user', { userId: p.userId });
+    if (user.organisationId === p.organisationId && user.listRoles().includes('institution-admin')) return user.toView();
+    if (user.organisationId !== null || !user.listRoles().includes('researcher')) {
+      throw forbidden('Only a user who belongs to no institution (a researcher account) can become an institution admin');
+    }
+    user.assignRoles(['institution-admin']);
+    user.organisationId = p.organisationId;
+    user.updatedAt = new Date();
+    await em.flush();
+    return user.toView();
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { AccountsErrorCode, PhdmfError, type AccountsChangePassword } from '@phdmf/contracts';
+import type { ActingUser } from '../../domain/actor';
+import { RefreshToken } from '../../domain/refresh-token';
+import { loadActingUser } from '../../infrastructure/current-user';
+import { PasswordHasher } from '../../infrastructure/password-hasher';
+
+/**
+ * Needs the current password (a stolen access token alone cannot take the account over) and ends
+ * every session: all refresh tokens are revoked; access tokens lapse within their short TTL.
+ */
+@Injectable()
+export class ChangePasswordHandler {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async execute(p: AccountsChangePassword.Payload, actor: ActingUser | undefined): Promise<AccountsChangePassword.Result> {
+    const em = this.orm.em.fork();
+    const user = await loadActingUser(em, actor);
+    if (!(await this.hasher.verify(user.passwordHash, p.currentPassword))) {
+      throw new PhdmfError(AccountsErrorCode.WRONG_PASSWORD, 'The current password is wrong');
+    }
+    if (p.newPassword === p.currentPassword) throw new PhdmfError(AccountsErrorCode.WEAK_PASSWORD, 'The new password must differ from the current one');
+    const now = new Date();
+    user.passwordHash = await this.hasher.hash(p.newPassword);
+    user.passwordChangedAt = now;
+    user.updatedAt = now;
+    return em.transactional(async (tx) => {
+      tx.persist(user);
+      const revokedSessions = await tx.nativeUpdate(RefreshToken, { userId: user.id, revokedAt: null }, { revokedAt: now, revokeReason: 'password-change' });
+      return { changed: true as const, revokedSessions };
+    });
+  }
+}

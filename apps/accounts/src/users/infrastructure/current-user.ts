@@ -1,0 +1,12 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { AccountsErrorCode, PhdmfError } from '@phdmf/contracts';
+import { requireActor, type ActingUser } from '../domain/actor';
+import { User } from '../domain/user';
+
+/** The acting user's own, active account; AUTH.UNAUTHENTICATED when there is none. */
+export async function loadActingUser(em: EntityManager, actor: ActingUser | undefined): Promise<User> {
+  const who = requireActor(actor);
+  const user = await em.findOne(User, { id: who.userId });
+  if (!user?.isActive()) throw new PhdmfError(AccountsErrorCode.UNAUTHENTICATED, 'The account no longer exists or is disabled');
+  return user;
+}

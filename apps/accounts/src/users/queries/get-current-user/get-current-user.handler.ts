@@ -1,0 +1,13 @@
+import { Injectable } from '@nestjs/common';
+import type { AccountsGetCurrentUser } from '@phdmf/contracts';
+import { requireActor, type ActingUser } from '../../domain/actor';
+import { UserReader } from '../../infrastructure/user-reader';
+
+@Injectable()
+export class GetCurrentUserHandler {
+  constructor(private readonly users: UserReader) {}
+
+  async execute(actor: ActingUser | undefined): Promise<AccountsGetCurrentUser.Result> {
+    return this.users.activeUserView(requireActor(actor).userId);
+  }
+}

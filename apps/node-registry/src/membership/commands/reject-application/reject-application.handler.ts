@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { LedgerRejectMember, NodeRegistryErrorCode, PhdmfError, type NodeRegistryRejectApplication } from '@phdmf/contracts';
+import { MessageBus } from '@phdmf/messaging';
+import { NodeRegistryConfig } from '../../../config';
+import { forbidden, RegistryPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { MembershipApplication } from '../../domain/application';
+
+/** A rejection is recorded on-chain too, so the decision is as auditable as an admission. */
+@Injectable()
+export class RejectApplicationHandler {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly bus: MessageBus,
+    private readonly config: NodeRegistryConfig,
+  ) {}
+
+  async execute(p: NodeRegistryRejectApplication.Payload, actor: ActingUser | undefined): Promise<NodeRegistryRejectApplication.Result> {
+    const who = requireActor(actor);
+    if (!RegistryPolicy.mayDecide(who)) throw forbidden('Only the consortium admin rejects applications');
+    const em = this.orm.em.fork();
+    const application = await em.findOne(MembershipApplication, { id: p.applicationId });
+    if (!application) throw new PhdmfError(NodeRegistryErrorCode.APPLICATION_NOT_FOUND, 'No such application', { applicationId: p.applicationId });
+    application.assertPending();
+    const committed = await this.bus.request(
+      LedgerRejectMember.CONTRACT,
+      { memberId: application.memberId, name: application.name, mspId: application.mspId, reason: p.reason },
+      { timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS },
+    );
+    application.recordDecision('rejected', { txId: committed.txId, blockNumber: committed.blockNumber, at: new Date(committed.record.decidedAt), by: who.userId, reason: p.reason });
+    await em.flush();
+    return application.toView();
+  }
+}

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { NodeRegistryErrorCode, PhdmfError, type NodeRegistryTestNodeConnection } from '@phdmf/contracts';
+import { forbidden, RegistryPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { Institution } from '../../domain/institution';
+import { StorageNodeProbe } from '../../infrastructure/storage-node-probe';
+
+/** Probes the node now, records the outcome (and the heartbeat when it answered), and returns it. */
+@Injectable()
+export class TestNodeConnectionHandler {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly probe: StorageNodeProbe,
+  ) {}
+
+  async execute(p: NodeRegistryTestNodeConnection.Payload, actor: ActingUser | undefined): Promise<NodeRegistryTestNodeConnection.Result> {
+    const who = requireActor(actor);
+    if (!RegistryPolicy.mayTestNode(who, p.memberId)) throw forbidden('Only the institution\'s admin or the consortium admin may test its node');
+    const em = this.orm.em.fork();
+    const institution = await em.findOne(Institution, { memberId: p.memberId });
+    if (!institution) throw new PhdmfError(NodeRegistryErrorCode.INSTITUTION_NOT_FOUND, 'No such institution', { memberId: p.memberId });
+    const result = await this.probe.probe(institution);
+    institution.recordTest(result);
+    await em.flush();
+    return result;
+  }
+}

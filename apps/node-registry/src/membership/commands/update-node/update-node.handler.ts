@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { LedgerUpdateNode, NodeRegistryErrorCode, PhdmfError, type NodeRegistryUpdateNode } from '@phdmf/contracts';
+import { MessageBus } from '@phdmf/messaging';
+import { NodeRegistryConfig } from '../../../config';
+import { forbidden, RegistryPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { Institution } from '../../domain/institution';
+
+/**
+ * The institution's admin changes its node. The ledger signs the update with the admin's own
+ * organisation (from the actor header), so the chaincode itself refuses a change to another
+ * member's node; the registry applies the change only after commit.
+ */
+@Injectable()
+export class UpdateNodeHandler {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly bus: MessageBus,
+    private readonly config: NodeRegistryConfig,
+  ) {}
+
+  async execute(p: NodeRegistryUpdateNode.Payload, actor: ActingUser | undefined): Promise<NodeRegistryUpdateNode.Result> {
+    const who = requireActor(actor);
+    if (!RegistryPolicy.mayConfigureNode(who, p.memberId)) throw forbidden('Only the institution\'s own admin may change its node');
+    const em = this.orm.em.fork();
+    const institution = await em.findOne(Institution, { memberId: p.memberId });
+    if (!institution) throw new PhdmfError(NodeRegistryErrorCode.INSTITUTION_NOT_FOUND, 'No such institution', { memberId: p.memberId });
+    if (p.nodeId !== institution.nodeId && (await em.count(Institution, { nodeId: p.nodeId })) > 0) {
+      throw new PhdmfError(NodeRegistryErrorCode.NODE_ID_TAKEN, `Node id ${p.nodeId} is already in use`, { nodeId: p.nodeId });
+    }
+    const committed = await this.bus.request(
+      LedgerUpdateNode.CONTRACT,
+      { memberId: p.memberId, nodeId: p.nodeId, nodePublicKey: p.nodePublicKey, endpoint: p.endpoint },
+      { timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS },
+    );
+    institution.applyNodeUpdate(committed.record, committed.txId, committed.blockNumber);
+    await em.flush();
+    return institution.toView({ record: committed.record });
+  }
+}

@@ -1,0 +1,44 @@
+import { NodeRegistryErrorCode, PhdmfError } from '@phdmf/contracts';
+
+/** The acting user from the message's actor header (authenticated at the REST edge). */
+export interface ActingUser {
+  userId: string;
+  organisationId?: string;
+  roles: readonly string[];
+}
+
+export function requireActor(actor: ActingUser | undefined): ActingUser {
+  if (!actor) throw new PhdmfError(NodeRegistryErrorCode.UNAUTHENTICATED, 'This request needs an authenticated user');
+  return actor;
+}
+
+export function forbidden(message: string): PhdmfError {
+  return new PhdmfError(NodeRegistryErrorCode.FORBIDDEN, message);
+}
+
+/**
+ * Who may do what with applications and nodes. The REST edge checks roles as well; these rules
+ * hold for any message that reaches the service, whoever sent it.
+ */
+export const RegistryPolicy = {
+  isConsortiumAdmin(a: ActingUser): boolean {
+    return a.roles.includes('consortium-admin');
+  },
+  /** Applicants are researchers: users who belong to no institution yet. */
+  mayApply(a: ActingUser): boolean {
+    return a.roles.includes('researcher') && a.organisationId === undefined;
+  },
+  mayDecide(a: ActingUser): boolean {
+    return a.roles.includes('consortium-admin');
+  },
+  mayReadApplication(a: ActingUser, applicantUserId: string): boolean {
+    return a.roles.includes('consortium-admin') || a.userId === applicantUserId;
+  },
+  /** Only the institution's own admin configures its node. */
+  mayConfigureNode(a: ActingUser, memberId: string): boolean {
+    return a.roles.includes('institution-admin') && a.organisationId === memberId;
+  },
+  mayTestNode(a: ActingUser, memberId: string): boolean {
+    return a.roles.includes('consortium-admin') || (a.roles.includes('institution-admin') && a.organisationId === memberId);
+  },
+};

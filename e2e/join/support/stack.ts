@@ -1,0 +1,209 @@
+// The PHDMF services this issue needs, all real: nats-server with JetStream, the ledger service
+// (apps/ledger/src/main.ts in a child process, embedded ledger), accounts, node-registry and the
+// REST edge started as their main.ts starts them (own SQLite, own module), and — on demand — a
+// storage node (the data-storage service) for an admitted institution.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { connect, type NatsConnection } from 'nats';
+import { StaticJwksSource } from '@phdmf/auth';
+import { AccountsGetJwks, GetHealth, type RequestContract } from '@phdmf/contracts';
+import { createLogger, type Logger } from '@phdmf/logging';
+import { persistenceSettingsOf, startService } from '@phdmf/messaging';
+import { migrate } from '@phdmf/persistence';
+import { freePort, TestNatsServer, tempDir } from '@phdmf/testing';
+import { AppModule as AccountsModule } from '../../../apps/accounts/src/app.module';
+import { loadAccountsConfig } from '../../../apps/accounts/src/config';
+import { ACCOUNTS_PERSISTENCE } from '../../../apps/accounts/src/persistence';
+import { AppModule as GatewayModule } from '../../../apps/api-gateway/src/app.module';
+import { loadApiGatewayConfig } from '../../../apps/api-gateway/src/config';
+import { configureHttp } from '../../../apps/api-gateway/src/edge/configure-http';
+import { AppModule as StorageModule } from '../../../apps/data-storage/src/app.module';
+import { loadDataStorageConfig } from '../../../apps/data-storage/src/config';
+import { DATA_STORAGE_PERSISTENCE } from '../../../apps/data-storage/src/persistence';
+import { AppModule as RegistryModule } from '../../../apps/node-registry/src/app.module';
+import { loadNodeRegistryConfig } from '../../../apps/node-registry/src/config';
+import { NODE_REGISTRY_PERSISTENCE } from '../../../apps/node-registry/src/persistence';
+
+const ROOT = path.join(__dirname, '../../..');
+export const ADMIN_EMAIL = 'admin@consortium.test';
+export const ADMIN_PASSWORD = 'bootstrap password for the e2e tests';
+const ISSUER = 'phdmf-accounts';
+const AUDIENCE = 'phdmf-api';
+
+export interface StackOptions {
+  /** Extra environment for the gateway (rate limits, say). */
+  gatewayEnv?: Record<string, string>;
+  accountsEnv?: Record<string, string>;
+}
+
+export interface StorageNode {
+  nodeId: string;
+  stop: () => Promise<void>;
+}
+
+/** A node key pair as an institution generates it: Ed25519, SPKI PEM public half. */
+export function nodeKeyPair(): { publicKeyPem: string; privateKeyPem: string } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return { publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+}
+
+export class Stack {
+  private readonly apps: INestApplication[] = [];
+  private readonly cleanups: (() => void)[] = [];
+  private ledger?: { child: ChildProcess; output: () => string; exited: Promise<number | null> };
+  nc!: NatsConnection;
+  baseUrl = '';
+  /** The accounts service, for tests that need its signing key (to forge tokens that differ in one claim). */
+  accounts!: INestApplication;
+
+  private constructor(
+    readonly nats: TestNatsServer,
+    readonly dataDir: string,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(options: StackOptions = {}): Promise<Stack> {
+    const nats = await TestNatsServer.start();
+    const data = tempDir('phdmf-e2e-join-');
+    const stack = new Stack(nats, data.dir, createLogger({ service: 'e2e', level: (process.env.E2E_LOG_LEVEL as 'warn' | undefined) ?? 'silent' }));
+    stack.cleanups.push(data.remove);
+    try {
+      await stack.boot(options);
+    } catch (error) {
+      await stack.stop();
+      throw new Error(`stack did not start: ${error instanceof Error ? error.message : String(error)}\n${stack.ledger?.output() ?? ''}`);
+    }
+    return stack;
+  }
+
+  private common(extra: Record<string, string> = {}): Record<string, string> {
+    return { NATS_URL: this.nats.url, PHDMF_DATA_DIR: this.dataDir, LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent', ...extra };
+  }
+
+  private async boot(options: StackOptions): Promise<void> {
+    this.nc = await connect({ servers: this.nats.url });
+    const ledgerEnv = this.common({ LEDGER_GOVERNOR_MSP: 'ConsortiumMSP' });
+    // The explicit migration step first, as in production; then the service.
+    const migration = spawnTs('apps/ledger/src/migrate.ts', ledgerEnv);
+    if ((await migration.exited) !== 0) throw new Error(`ledger migration failed:\n${migration.output()}`);
+    this.ledger = spawnTs('apps/ledger/src/main.ts', ledgerEnv);
+    const accountsConfig = loadAccountsConfig(this.common({ BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.accountsEnv }));
+    await migrate(persistenceSettingsOf('accounts', accountsConfig, ACCOUNTS_PERSISTENCE));
+    this.accounts = await startService(AccountsModule.forRoot(accountsConfig, this.logger), { logger: this.logger });
+    this.apps.push(this.accounts);
+
+    const registryConfig = loadNodeRegistryConfig(this.common({ HEARTBEAT_INTERVAL_MS: '0', CONNECTION_TEST_TIMEOUT_MS: '5000' }));
+    await migrate(persistenceSettingsOf('node-registry', registryConfig, NODE_REGISTRY_PERSISTENCE));
+    this.apps.push(await startService(RegistryModule.forRoot(registryConfig, this.logger), { logger: this.logger }));
+
+    const port = await freePort();
+    const gatewayConfig = loadApiGatewayConfig(this.common({ HTTP_PORT: String(port), ...options.gatewayEnv }));
+    this.apps.push(
+      await startService(GatewayModule.forRoot(gatewayConfig, this.logger), {
+        logger: this.logger,
+        http: { host: '127.0.0.1', port },
+        configure: (app) => {
+          configureHttp(app, gatewayConfig, this.logger);
+        },
+      }),
+    );
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    await this.waitForLedger();
+  }
+
+  private async waitForLedger(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const reply = await this.nc.request(GetHealth.SUBJECTS.ledger, new TextEncoder().encode('{}'), { timeout: 2_000 });
+        const body = JSON.parse(new TextDecoder().decode(reply.data)) as { ok: boolean; data?: { status: string } };
+        if (body.ok && body.data?.status === 'up') return;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline || this.ledger?.child.exitCode !== null) throw new Error(`ledger service did not come up:\n${this.ledger?.output() ?? ''}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Sends a bus request as another service would (for checks the REST edge does not expose). */
+  async busRequest<P extends object, R>(contract: RequestContract<P, R>, payload: P, actor?: { userId: string; roles: string[]; organisationId?: string }): Promise<R> {
+    const { headers } = await import('nats');
+    const h = headers();
+    if (actor) h.set('Phdmf-Actor', JSON.stringify(actor));
+    const reply = await this.nc.request(contract.subject, new TextEncoder().encode(JSON.stringify(payload)), { timeout: 15_000, headers: h });
+    const body = JSON.parse(new TextDecoder().decode(reply.data)) as { ok: true; data: R } | { ok: false; error: { code: string; message: string } };
+    if (!body.ok) throw Object.assign(new Error(body.error.message), { code: body.error.code });
+    return body.data;
+  }
+
+  /** Starts the data-storage service of an admitted institution, as its site would. */
+  async startStorageNode(nodeId: string, organisationId: string, privateKeyPem: string): Promise<StorageNode> {
+    const dir = tempDir('phdmf-e2e-site-');
+    this.cleanups.push(dir.remove);
+    const keyFile = path.join(dir.dir, 'node-key.pem');
+    writeFileSync(keyFile, privateKeyPem, { mode: 0o600 });
+    const config = loadDataStorageConfig({
+      NATS_URL: this.nats.url,
+      PHDMF_DATA_DIR: dir.dir,
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
+      NODE_ID: nodeId,
+      ORGANISATION_ID: organisationId,
+      NODE_PRIVATE_KEY_FILE: keyFile,
+      HTTP_PORT: String(await freePort()),
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+      AUDIT_INTERVAL_MINUTES: '0',
+    });
+    await migrate(persistenceSettingsOf('data-storage', config, DATA_STORAGE_PERSISTENCE));
+    const jwks = await this.busRequest(AccountsGetJwks.CONTRACT, {});
+    const app = await startService(StorageModule.forRoot(config, this.logger, { jwks: new StaticJwksSource({ keys: jwks.keys }) }), {
+      logger: this.logger,
+      http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
+    });
+    let stopped = false;
+    return {
+      nodeId,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await app.close();
+      },
+    };
+  }
+
+  ledgerOutput(): string {
+    return this.ledger?.output() ?? '';
+  }
+
+  async stop(): Promise<void> {
+    for (const app of this.apps.reverse()) await app.close().catch(() => undefined);
+    const ledger = this.ledger;
+    if (ledger && ledger.child.exitCode === null) {
+      ledger.child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const exitedInTime = await Promise.race([ledger.exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => { r(false); }, 10_000)))]);
+      clearTimeout(timer);
+      if (!exitedInTime) ledger.child.kill('SIGKILL');
+    }
+    if ((this.nc as NatsConnection | undefined) !== undefined) await this.nc.close().catch(() => undefined);
+    await this.nats.dispose();
+    for (const c of this.cleanups) c();
+  }
+}
+
+function spawnTs(entry: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, entry)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
+  return { child, output: () => output, exited };
+}
