@@ -1,8 +1,8 @@
 // Acceptance: the whole join flow over HTTP, with real NATS, the real services and the embedded
 // ledger — apply, admit (committed on-chain), the on-chain record visible through the ledger's own
 // queries, the institution listed, its connection test green; and a stopped storage node reported
-// unreachable with a clear reason.
-import { LedgerGetMember, LedgerGetTransaction, LedgerListMembers } from '@phdmf/contracts';
+// unreachable with a clear reason, even while another institution's storage node is up on the same NATS.
+import { LedgerGetMember, LedgerGetTransaction, LedgerListMembers, nodeKeyId, StorageGetNodeInfo } from '@phdmf/contracts';
 import { Api, type ErrorBody } from './support/http';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, nodeKeyPair, Stack, type StorageNode } from './support/stack';
 
@@ -20,6 +20,7 @@ describe('joining the consortium (e2e over HTTP)', () => {
   let api: Api;
   let admin: string;
   let storage: StorageNode | undefined;
+  let otherStorage: StorageNode | undefined;
 
   beforeAll(async () => {
     stack = await Stack.start();
@@ -29,6 +30,7 @@ describe('joining the consortium (e2e over HTTP)', () => {
 
   afterAll(async () => {
     await storage?.stop();
+    await otherStorage?.stop();
     await stack.stop();
   });
 
@@ -77,28 +79,38 @@ describe('joining the consortium (e2e over HTTP)', () => {
     const instAdmin = refreshed.body.accessToken;
     expect((await api.get('/api/v1/auth/me', instAdmin)).body).toMatchObject({ roles: ['institution-admin'], organisationId: memberId });
 
-    // 6. Its storage node comes up; the connection test is green.
+    // 6. Its storage node comes up — and so does another site's, with another node id, on the same
+    // NATS. The connection test is green, answered by hospital-a-node itself.
     storage = await stack.startStorageNode('hospital-a-node', memberId, keys.privateKeyPem);
-    const green = await api.post<{ reachable: boolean; roundTripMs: number; softwareVersion?: string; ledgerHeight?: number }>(
+    otherStorage = await stack.startStorageNode('elsewhere-node', 'm-elsewhere', nodeKeyPair().privateKeyPem);
+    const green = await api.post<{ nodeId: string; probe: string; reachable: boolean; roundTripMs: number; softwareVersion?: string; ledgerHeight?: number; checks?: Record<string, string> }>(
       `/api/v1/institutions/${memberId}/node/connection-test`,
       {},
       instAdmin,
     );
     expect(green.status).toBe(200);
-    expect(green.body).toMatchObject({ memberId, nodeId: 'hospital-a-node', reachable: true });
+    expect(green.body).toMatchObject({ memberId, nodeId: 'hospital-a-node', probe: 'node', reachable: true });
     expect(green.body).not.toHaveProperty('failure');
     expect(green.body.roundTripMs).toBeGreaterThan(0);
     expect(green.body.softwareVersion).toMatch(/\d+\.\d+\.\d+/);
     expect(green.body.ledgerHeight).toBeGreaterThanOrEqual(decision.blockNumber + 1);
+    expect(green.body.checks).toMatchObject({ nats: 'up', database: 'up', ledger: 'up' });
+    // The node's own answer on its subject names it, its organisation and its registered key; the other node answers only for itself.
+    const info = await stack.busRequest(StorageGetNodeInfo.contractFor('hospital-a-node'), {});
+    expect(info).toMatchObject({ nodeId: 'hospital-a-node', organisationId: memberId, publicKeyFingerprint: nodeKeyId(keys.publicKeyPem) });
+    expect(info.ledgerHeight).toBeGreaterThanOrEqual(decision.blockNumber + 1);
+    expect(await stack.busRequest(StorageGetNodeInfo.contractFor('elsewhere-node'), {})).toMatchObject({ nodeId: 'elsewhere-node', organisationId: 'm-elsewhere' });
     const withHeartbeat = await api.get<{ lastHeartbeatAt?: string }>(`/api/v1/institutions/${memberId}`, admin);
     expect(withHeartbeat.body.lastHeartbeatAt).toBeDefined();
 
-    // 7. The node stops: the test says unreachable, and why.
+    // 7. The node stops: the test says unreachable, and why — the other site, still up on the same
+    // NATS, does not answer for it.
     await storage.stop();
     const red = await api.post<{ reachable: boolean; failure?: { code: string; reason: string } }>(`/api/v1/institutions/${memberId}/node/connection-test`, {}, admin);
     expect(red.status).toBe(200);
     expect(red.body.reachable).toBe(false);
     expect(red.body.failure).toEqual({ code: 'MESSAGING.NO_RESPONDERS', reason: expect.stringContaining('hospital-a-node') });
+    await expect(stack.busRequest(StorageGetNodeInfo.contractFor('elsewhere-node'), {})).resolves.toMatchObject({ nodeId: 'elsewhere-node' });
   });
 
   it('changes the node configuration through the institution admin, on-chain first', async () => {

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { connect } from 'nats';
 import { GetHealth, SERVICE_NAMES } from '@phdmf/contracts';
-import { freePort, tempDir } from '@phdmf/testing';
+import { freePort, tempDir, childEnv } from '@phdmf/testing';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -27,7 +27,7 @@ describe('npm start (infra/local/up.mjs)', () => {
     const storagePort = await freePort();
     const up = spawn(process.execPath, [path.join(root, 'infra/local/up.mjs'), '--no-install'], {
       cwd: root,
-      env: { ...process.env, PHDMF_DATA_DIR: data.dir, PHDMF_NATS_PORT: String(natsPort), HTTP_PORT: String(httpPort), STORAGE_HTTP_PORT: String(storagePort), LOG_LEVEL: 'warn' },
+      env: childEnv({ PHDMF_DATA_DIR: data.dir, PHDMF_NATS_PORT: String(natsPort), HTTP_PORT: String(httpPort), STORAGE_HTTP_PORT: String(storagePort), LOG_LEVEL: 'warn' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

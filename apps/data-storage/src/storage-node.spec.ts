@@ -10,7 +10,10 @@ import {
   LedgerGetDataset,
   LedgerGetDatasetHistory,
   LedgerGetMember,
+  LedgerGetChainInfo,
   LedgerGetProvenance,
+  nodeKeyId,
+  StorageGetNodeInfo,
   StorageRunAudit,
   StorageSummarize,
   verifyNodeSignature,
@@ -587,6 +590,37 @@ describe('storage node', () => {
       await expect(
         world.bus.request(StorageSummarize.contractFor('node-a'), { analysisId: 'an-x', datasetId: view.datasetId, requester, columns: ['age'], statistics: ['count'] }, { actor: AUTHZ }),
       ).rejects.toMatchObject({ code: 'DATASET.TAMPERED' });
+    });
+  });
+
+  describe('node info on the node subject', () => {
+    it('is answered by the node addressed, with its own identity, version, checks and the ledger height it reads', async () => {
+      const before = await world.bus.request(LedgerGetChainInfo.CONTRACT, {});
+      const a = await world.bus.request(StorageGetNodeInfo.contractFor('node-a'), {});
+      expect(a).toEqual({
+        nodeId: 'node-a',
+        organisationId: 'hospital-a',
+        softwareVersion: expect.stringMatching(/^\d+\.\d+\.\d+/) as string,
+        ledgerHeight: expect.any(Number) as number,
+        checks: { nats: 'up', database: 'up', ledger: 'up' },
+        publicKeyFingerprint: nodeKeyId(orgA.publicKeyPem),
+      });
+      expect(a.ledgerHeight).toBeGreaterThanOrEqual(before.height);
+      // Node B, on the same NATS, answers its own subject with its own identity — never node A's.
+      const b = await world.bus.request(StorageGetNodeInfo.contractFor('node-b'), {});
+      expect(b).toMatchObject({ nodeId: 'node-b', organisationId: 'hospital-b', publicKeyFingerprint: nodeKeyId(orgB.publicKeyPem) });
+    });
+
+    it('no other node answers for a node that is not running, and a stopped node is unreachable', async () => {
+      // Sites node-a and node-b are up on this NATS: neither answers for a node id that has no running site.
+      await expect(world.bus.request(StorageGetNodeInfo.contractFor('node-absent'), {}, { timeoutMs: 2_000 })).rejects.toMatchObject({ code: 'MESSAGING.NO_RESPONDERS' });
+      const member = await world.admit('clinic-e', 'node-e');
+      const siteE = await world.startSite(member);
+      await expect(world.bus.request(StorageGetNodeInfo.contractFor('node-e'), {})).resolves.toMatchObject({ nodeId: 'node-e', organisationId: 'clinic-e' });
+      await siteE.close();
+      await expect(world.bus.request(StorageGetNodeInfo.contractFor('node-e'), {}, { timeoutMs: 2_000 })).rejects.toMatchObject({ code: 'MESSAGING.NO_RESPONDERS' });
+      // The other nodes still answer for themselves only.
+      await expect(world.bus.request(StorageGetNodeInfo.contractFor('node-a'), {})).resolves.toMatchObject({ nodeId: 'node-a' });
     });
   });
 });

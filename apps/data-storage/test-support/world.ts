@@ -20,7 +20,7 @@ import {
 import { createLogger, type Logger } from '@phdmf/logging';
 import { MessageBus, persistenceSettingsOf, startService, type ActorHeader } from '@phdmf/messaging';
 import { migrate } from '@phdmf/persistence';
-import { freePort, TestNatsServer, tempDir } from '@phdmf/testing';
+import { freePort, TestNatsServer, tempDir, childEnv } from '@phdmf/testing';
 import { AppModule } from '../src/app.module';
 import { loadDataStorageConfig, type DataStorageConfig } from '../src/config';
 import { DATA_STORAGE_PERSISTENCE } from '../src/persistence';
@@ -38,7 +38,7 @@ export const AUTHZ: ActorHeader = { userId: 'authorization', roles: ['service'] 
 export function spawnTs(entry: string, env: Record<string, string>, args: string[] = []): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, entry), ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env, SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
+    env: childEnv({ ...env, SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'cl
 import { loadConfig, ServiceConfig } from '@phdmf/config';
 import { LEDGER_ID_PATTERN } from '@phdmf/contracts';
 
-/** The ledger adapters. `fabric` is the seam for a real Fabric network (not in this build yet). */
+/** The ledger adapters: the in-process embedded ledger, or a Hyperledger Fabric network (connection.json). */
 export const LEDGER_ADAPTERS = ['embedded', 'fabric'] as const;
 export type LedgerAdapterName = (typeof LEDGER_ADAPTERS)[number];
 
@@ -60,6 +60,40 @@ export class LedgerConfig extends ServiceConfig {
   @Min(1)
   @Max(4_096)
   LEDGER_EVENT_PUBLISH_BATCH = 256;
+
+  /** Fabric: path of connection.json (infra/fabric/network.sh writes it); required with LEDGER_ADAPTER=fabric. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 4096)
+  FABRIC_CONNECTION_FILE?: string;
+
+  /** Fabric: deadline of an evaluate (query) call. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  FABRIC_EVALUATE_TIMEOUT_MS = 5_000;
+
+  /** Fabric: deadline of an endorse call (the gateway collects every organisation's endorsement). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  FABRIC_ENDORSE_TIMEOUT_MS = 15_000;
+
+  /** Fabric: deadline of handing an endorsed transaction to the orderer. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  FABRIC_SUBMIT_TIMEOUT_MS = 5_000;
+
+  /** Fabric: deadline of waiting for a submitted transaction's commit status. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  FABRIC_COMMIT_STATUS_TIMEOUT_MS = 60_000;
 
   /** Re-verify the whole chain in the background at start and log the outcome. */
   @IsIn(['true', 'false'])

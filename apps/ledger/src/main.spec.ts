@@ -2,14 +2,14 @@
 // chaincode it loads (fabric-contract-api) installs handlers that log such errors and carry on.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { TestNatsServer, tempDir } from '@phdmf/testing';
+import { TestNatsServer, tempDir, childEnv } from '@phdmf/testing';
 
 const root = path.join(__dirname, '../../..');
 
 function runChild(failure: 'exception' | 'rejection', entry: 'main' | 'module-only', env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, '../test-support/planned-error.child.ts'), failure, entry], {
     cwd: root,
-    env: { ...process.env, ...env, SWC_NODE_PROJECT: path.join(root, 'tsconfig.json') },
+    env: childEnv({ ...env, SWC_NODE_PROJECT: path.join(root, 'tsconfig.json') }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

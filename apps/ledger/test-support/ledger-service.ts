@@ -14,6 +14,7 @@ import { loadLedgerConfig, type LedgerConfig } from '../src/config';
 import { datasetVersion } from '../src/ledger-port/conformance/builders';
 import { EmbeddedLedgerAdapter } from '../src/ledger-port/embedded/embedded-ledger.adapter';
 import { LEDGER_PERSISTENCE } from '../src/persistence';
+import { childEnv } from '@phdmf/testing';
 
 export const GOVERNOR_MSP = 'ConsortiumMSP';
 
@@ -54,7 +55,7 @@ export function spawnLedgerService(env: Record<string, string>): { child: ChildP
   const root = path.join(__dirname, '../../..');
   const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, '../src/main.ts')], {
     cwd: root,
-    env: { ...process.env, ...env, SWC_NODE_PROJECT: path.join(root, 'tsconfig.json') },
+    env: childEnv({ ...env, SWC_NODE_PROJECT: path.join(root, 'tsconfig.json') }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

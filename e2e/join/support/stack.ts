@@ -13,7 +13,7 @@ import { AccountsGetJwks, GetHealth, type RequestContract } from '@phdmf/contrac
 import { createLogger, type Logger } from '@phdmf/logging';
 import { persistenceSettingsOf, startService } from '@phdmf/messaging';
 import { migrate } from '@phdmf/persistence';
-import { freePort, TestNatsServer, tempDir } from '@phdmf/testing';
+import { freePort, TestNatsServer, tempDir, childEnv } from '@phdmf/testing';
 import { AppModule as AccountsModule } from '../../../apps/accounts/src/app.module';
 import { loadAccountsConfig } from '../../../apps/accounts/src/config';
 import { ACCOUNTS_PERSISTENCE } from '../../../apps/accounts/src/persistence';
@@ -198,7 +198,7 @@ export class Stack {
 function spawnTs(entry: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, entry)], {
     cwd: ROOT,
-    env: { ...process.env, ...env, SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
+    env: childEnv({ ...env, SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

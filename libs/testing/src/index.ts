@@ -2,3 +2,4 @@ export * from './nats-server';
 export * from './temp-dir';
 export * from './silent-logger';
 export * from './postgres';
+export * from './child-env';

@@ -91,7 +91,7 @@ export class ConnectionTestResponse {
   @ApiProperty() memberId!: string;
   @ApiProperty() nodeId!: string;
   @ApiProperty() reachable!: boolean;
-  @ApiProperty({ enum: ['node', 'service-health'], description: 'node: addressed to this node; service-health: the storage health query (any site may answer)' }) probe!: string;
+  @ApiProperty({ enum: ['node', 'service-health'], description: 'node: the node-info query addressed to this node (only it answers); service-health: only on tests recorded by earlier versions' }) probe!: string;
   @ApiProperty({ format: 'date-time' }) testedAt!: string;
   @ApiProperty() roundTripMs!: number;
   @ApiPropertyOptional() softwareVersion?: string;

@@ -22,13 +22,14 @@ import { DatasetRepository } from './infrastructure/persistence/dataset.reposito
 import { NodeSigner } from './infrastructure/signing/node-signer';
 import { DownloadDatasetHandler } from './queries/download-dataset/download-dataset.handler';
 import { GetDatasetHandler } from './queries/get-dataset/get-dataset.handler';
+import { GetNodeInfoHandler } from './queries/get-node-info/get-node-info.handler';
 import { ListDatasetsHandler } from './queries/list-datasets/list-datasets.handler';
 import { SummarizeDatasetHandler } from './queries/summarize-dataset/summarize-dataset.handler';
 import { KeyedLock } from './application/keyed-lock';
 import { FILE_STORE, NODE_SIGNER, OBJECT_LOCKS, RANDOM_SOURCE, STORAGE_LOGGER, SUMMARY_ENGINE, TOKEN_VERIFIER } from './storage.tokens';
 
 const commandHandlers: Provider[] = [UploadDatasetHandler, ReleaseDatasetHandler, DeleteDatasetHandler, RunAuditHandler];
-const queryHandlers: Provider[] = [ListDatasetsHandler, GetDatasetHandler, DownloadDatasetHandler, SummarizeDatasetHandler];
+const queryHandlers: Provider[] = [ListDatasetsHandler, GetDatasetHandler, DownloadDatasetHandler, SummarizeDatasetHandler, GetNodeInfoHandler];
 
 export interface DatasetsModuleOptions {
   settings: StorageSettings;

@@ -4,4 +4,5 @@ export * from './lib/errors';
 export * from './lib/node-subject';
 export * from './lib/canonical-json';
 export * as StorageSummarize from './queries/summarize';
+export * as StorageGetNodeInfo from './queries/get-node-info';
 export * as StorageRunAudit from './commands/run-audit';

@@ -1,14 +1,16 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { canonicalJson, isStorageNodeId, nodeKeyId, StorageRunAudit, StorageSummarize, verifyNodeSignature } from '../index';
+import { canonicalJson, isStorageNodeId, nodeKeyId, StorageGetNodeInfo, StorageRunAudit, StorageSummarize, verifyNodeSignature } from '../index';
 
 describe('storage contracts', () => {
   it('builds one versioned subject per node, from a validated node id only', () => {
     expect(StorageSummarize.contractFor('node-a').subject).toBe('phdmf.storage.node-a.qry.summarize.v1');
     expect(StorageRunAudit.contractFor('node-a').subject).toBe('phdmf.storage.node-a.cmd.run-audit.v1');
+    expect(StorageGetNodeInfo.contractFor('node-a').subject).toBe('phdmf.storage.node-a.qry.node-info.v1');
     expect(StorageSummarize.contractFor('node-a')).toBe(StorageSummarize.contractFor('node-a'));
     for (const bad of ['node.a', 'node-*', '>', 'Node', '-a', 'a-', '', 'x'.repeat(65)]) {
       expect(isStorageNodeId(bad)).toBe(false);
       expect(() => StorageSummarize.contractFor(bad)).toThrow(/not a storage node id/);
+      expect(() => StorageGetNodeInfo.contractFor(bad)).toThrow(/not a storage node id/);
     }
   });
 

@@ -20,9 +20,9 @@ describe('Institution', () => {
 
   it('records a heartbeat only when the node answered', () => {
     const i = institution();
-    i.recordTest({ memberId: 'm-1', nodeId: 'node-a', reachable: false, probe: 'service-health', testedAt: '2026-01-01T00:00:00.000Z', roundTripMs: 3 });
+    i.recordTest({ memberId: 'm-1', nodeId: 'node-a', reachable: false, probe: 'node', testedAt: '2026-01-01T00:00:00.000Z', roundTripMs: 3 });
     expect(i.lastHeartbeatAt).toBeNull();
-    i.recordTest({ memberId: 'm-1', nodeId: 'node-a', reachable: true, probe: 'service-health', testedAt: '2026-01-01T00:00:01.000Z', roundTripMs: 3 });
+    i.recordTest({ memberId: 'm-1', nodeId: 'node-a', reachable: true, probe: 'node', testedAt: '2026-01-01T00:00:01.000Z', roundTripMs: 3 });
     expect(i.toView()).toMatchObject({ lastHeartbeatAt: '2026-01-01T00:00:01.000Z', lastConnectionTest: { reachable: true } });
   });
 });

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { CommonErrorCode, GetHealth, LedgerGetChainInfo, PhdmfError, type ConnectionTestResult } from '@phdmf/contracts';
+import { CommonErrorCode, PhdmfError, StorageGetNodeInfo, type ConnectionTestResult } from '@phdmf/contracts';
 import { MessageBus } from '@phdmf/messaging';
 import { NodeRegistryConfig } from '../../config';
 import type { Institution } from '../domain/institution';
 
 /**
- * Reaches a member's storage node over NATS. Today it asks the data-storage health query: the
- * storage contracts have no per-node ping yet (see README), so in a deployment with several sites
- * any site's storage service may answer. The result shape already carries what a per-node answer
- * will add (the node's own ledger height).
+ * Reaches a member's storage node over NATS with the node's own query,
+ * `StorageGetNodeInfo.contractFor(nodeId)` (`phdmf.storage.<nodeId>.qry.node-info.v1`): only the
+ * storage service configured with that node id subscribes to it, so no other site can answer for
+ * it. The node reports its software version, its checks and the ledger height it sees itself.
  */
 @Injectable()
 export class StorageNodeProbe {
@@ -19,37 +19,29 @@ export class StorageNodeProbe {
   ) {}
 
   async probe(institution: Pick<Institution, 'memberId' | 'nodeId'>): Promise<ConnectionTestResult> {
+    const { memberId, nodeId } = institution;
     const testedAt = new Date().toISOString();
     const started = performance.now();
-    const base = { memberId: institution.memberId, nodeId: institution.nodeId, probe: 'service-health' as const, testedAt };
+    const base = { memberId, nodeId, probe: 'node' as const, testedAt };
     try {
-      const health = await this.bus.request(GetHealth.contractFor('data-storage'), {}, { timeoutMs: this.config.CONNECTION_TEST_TIMEOUT_MS });
+      const info = await this.bus.request(StorageGetNodeInfo.contractFor(nodeId), {}, { timeoutMs: this.config.CONNECTION_TEST_TIMEOUT_MS });
       const roundTripMs = round(performance.now() - started);
-      const down = Object.entries(health.checks).filter(([, s]) => s !== 'up').map(([name]) => name);
-      const ledgerHeight = await this.ledgerHeight();
+      if (info.nodeId !== nodeId) {
+        // Cannot happen with a correctly built node (the subject carries its id); refuse to vouch for it if it does.
+        return { ...base, reachable: false, roundTripMs, failure: { code: 'NODE.IDENTITY_MISMATCH', reason: `the answer on node ${nodeId}'s subject came from a node calling itself ${info.nodeId}` } };
+      }
+      const down = Object.entries(info.checks).filter(([, s]) => s !== 'up').map(([name]) => name);
       return {
         ...base,
         reachable: true,
         roundTripMs,
-        softwareVersion: health.version,
-        ...(ledgerHeight !== undefined ? { ledgerHeight } : {}),
-        checks: health.checks,
-        ...(health.status === 'up' ? {} : { failure: { code: 'NODE.UNHEALTHY', reason: `the node answers but reports ${down.join(', ') || 'a check'} down` } }),
+        softwareVersion: info.softwareVersion,
+        ...(info.ledgerHeight !== null ? { ledgerHeight: info.ledgerHeight } : {}),
+        checks: info.checks,
+        ...(down.length === 0 ? {} : { failure: { code: 'NODE.UNHEALTHY', reason: `node ${nodeId} answers but reports ${down.join(', ')} down` } }),
       };
     } catch (error) {
-      return { ...base, reachable: false, roundTripMs: round(performance.now() - started), failure: this.explain(error, institution.nodeId) };
-    }
-  }
-
-  /**
-   * The chain height, read from the ledger at the time of the test. Until storage nodes report the
-   * height they see, this is the consortium ledger's height (documented as such in the README).
-   */
-  private async ledgerHeight(): Promise<number | undefined> {
-    try {
-      return (await this.bus.request(LedgerGetChainInfo.CONTRACT, {}, { timeoutMs: this.config.CONNECTION_TEST_TIMEOUT_MS })).height;
-    } catch {
-      return undefined;
+      return { ...base, reachable: false, roundTripMs: round(performance.now() - started), failure: this.explain(error, nodeId) };
     }
   }
 

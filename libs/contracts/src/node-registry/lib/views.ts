@@ -35,9 +35,9 @@ export interface ConnectionTestResult {
   nodeId: string;
   reachable: boolean;
   /**
-   * How the node was reached: `node` — a request addressed to this node's own subject; `service-health`
-   * — the data-storage health query, which any storage service on the bus may answer (used until the
-   * storage contracts offer a per-node query; with several sites it cannot tell which one answered).
+   * How the node was reached: `node` — `StorageGetNodeInfo.contractFor(nodeId)`, a query on this
+   * node's own subject that no other site answers. (`service-health` appears only on tests recorded
+   * by earlier versions, which asked the service-wide data-storage health query.)
    */
   probe: 'node' | 'service-health';
   testedAt: string;
@@ -45,7 +45,7 @@ export interface ConnectionTestResult {
   roundTripMs: number;
   /** Software version the node reports. */
   softwareVersion?: string;
-  /** Chain height as the node sees it; absent when the node does not report it. */
+  /** Chain height as the node sees it (its own read of the ledger); absent when the node could not read the ledger. */
   ledgerHeight?: number;
   /** The node's own health checks (nats, database, ledger…). */
   checks?: Record<string, string>;

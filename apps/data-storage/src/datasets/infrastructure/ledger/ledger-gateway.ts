@@ -3,6 +3,7 @@ import {
   LedgerAddDataset,
   LedgerCheckAccess,
   LedgerDeleteDataset,
+  LedgerGetChainInfo,
   LedgerGetDataset,
   LedgerGetMember,
   LedgerRecordTamperFinding,
@@ -50,6 +51,11 @@ export class LedgerGateway {
 
   checkAccess(p: LedgerCheckAccess.Payload): Promise<LedgerCheckAccess.Result> {
     return this.bus.request(LedgerCheckAccess.CONTRACT, p, { actor: this.nodeActor });
+  }
+
+  /** The chain height and head as the ledger service reports it, within `timeoutMs`. */
+  getChainInfo(timeoutMs: number): Promise<LedgerGetChainInfo.Result> {
+    return this.bus.request(LedgerGetChainInfo.CONTRACT, {}, { actor: this.nodeActor, timeoutMs });
   }
 
   getMember(memberId: string): Promise<LedgerGetMember.Result> {

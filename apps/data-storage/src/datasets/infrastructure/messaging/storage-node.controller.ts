@@ -1,9 +1,10 @@
 import { Controller, type Type } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { StorageRunAudit, StorageSummarize } from '@phdmf/contracts';
+import { StorageGetNodeInfo, StorageRunAudit, StorageSummarize } from '@phdmf/contracts';
 import { Correlation } from '@phdmf/logging';
 import { HandleRequest } from '@phdmf/messaging';
 import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
+import { GetNodeInfoQuery } from '../../queries/get-node-info/get-node-info.query';
 import { SummarizeDatasetQuery } from '../../queries/summarize-dataset/summarize-dataset.query';
 
 /**
@@ -22,6 +23,11 @@ export function storageNodeControllerFor(nodeId: string): Type {
     @HandleRequest(StorageSummarize.contractFor(nodeId))
     summarize(p: StorageSummarize.Payload): Promise<StorageSummarize.Result> {
       return this.queries.execute(new SummarizeDatasetQuery(p, Correlation.current()?.actor));
+    }
+
+    @HandleRequest(StorageGetNodeInfo.contractFor(nodeId))
+    nodeInfo(_p: StorageGetNodeInfo.Payload): Promise<StorageGetNodeInfo.Result> {
+      return this.queries.execute(new GetNodeInfoQuery());
     }
 
     @HandleRequest(StorageRunAudit.contractFor(nodeId))

@@ -1,0 +1,110 @@
+// A local Fabric network of our own for tests and benchmarks: infra/fabric/network.sh on free ports in
+// a temporary data directory, stopped (and its directory deleted) by `stop()`. Used by
+// e2e/fabric/fabric-conformance.spec.ts and bench/fabric/run.ts.
+import { execFile } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { freePort } from '@phdmf/testing';
+
+const REQUIRED_BINARIES = ['peer', 'orderer', 'osnadmin', 'configtxgen', 'cryptogen'] as const;
+const PORT_VARIABLES = [
+  'FABRIC_ORDERER_PORT',
+  'FABRIC_ORDERER_ADMIN_PORT',
+  'FABRIC_ORDERER_OPS_PORT',
+  'FABRIC_ORG1_PEER_PORT',
+  'FABRIC_ORG1_CHAINCODE_LISTEN_PORT',
+  'FABRIC_ORG1_OPS_PORT',
+  'FABRIC_ORG2_PEER_PORT',
+  'FABRIC_ORG2_CHAINCODE_LISTEN_PORT',
+  'FABRIC_ORG2_OPS_PORT',
+  'FABRIC_CHAINCODE_PORT',
+] as const;
+
+/** The repository root (this file is bench/fabric/local-network.ts, or its build under dist/). */
+export function repoRoot(): string {
+  let dir = __dirname;
+  while (!isFile(path.join(dir, 'infra/fabric/network.sh'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('infra/fabric/network.sh not found above ' + __dirname);
+    dir = parent;
+  }
+  return dir;
+}
+
+function isFile(file: string, mode = constants.F_OK): boolean {
+  try {
+    accessSync(file, mode);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where the Fabric binaries are: `$FABRIC_BIN` if set, else the PATH directory holding them all.
+ * Returns `{ missing }` naming what cannot be found.
+ */
+export function findFabricBinaries(env: NodeJS.ProcessEnv = process.env): { binDir: string } | { missing: string } {
+  const dirs = env['FABRIC_BIN'] !== undefined && env['FABRIC_BIN'] !== '' ? [env['FABRIC_BIN']] : (env['PATH'] ?? '').split(path.delimiter).filter((d) => d !== '');
+  const where = env['FABRIC_BIN'] ? `FABRIC_BIN=${env['FABRIC_BIN']}` : 'PATH (FABRIC_BIN not set)';
+  const found = new Map<string, string>();
+  for (const binary of REQUIRED_BINARIES) {
+    const dir = dirs.find((d) => isFile(path.join(d, binary), constants.X_OK));
+    if (dir !== undefined) found.set(binary, dir);
+  }
+  const missing = REQUIRED_BINARIES.filter((b) => !found.has(b));
+  if (missing.length > 0) return { missing: `Fabric binaries not found in ${where}: ${missing.join(', ')}` };
+  // network.sh takes one directory: the one holding `peer` (FABRIC_BIN or PATH resolves the others).
+  return { binDir: found.get('peer') ?? '' };
+}
+
+export interface LocalFabricNetwork {
+  dataDir: string;
+  connectionFile: string;
+  /** Runs network.sh with this network's settings (e.g. `down`, `up`, `status`). */
+  script(...args: string[]): Promise<string>;
+  /** Stops the network and deletes its data directory (unless `keep`). */
+  stop(keep?: boolean): Promise<void>;
+}
+
+/** Starts a fresh network on free ports in a new temporary directory; ~10 s. */
+export async function startLocalFabricNetwork(binDir: string, options: { batchTimeout?: string; log?: (line: string) => void } = {}): Promise<LocalFabricNetwork> {
+  const root = repoRoot();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'phdmf-fabric-'));
+  const ports = new Set<number>();
+  while (ports.size < PORT_VARIABLES.length) ports.add(await freePort());
+  const portList = [...ports];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FABRIC_BIN: binDir,
+    FABRIC_DATA_DIR: dataDir,
+    ...Object.fromEntries(PORT_VARIABLES.map((name, i) => [name, String(portList[i])])),
+    ...(options.batchTimeout !== undefined ? { FABRIC_BATCH_TIMEOUT: options.batchTimeout } : {}),
+  };
+  const script = (...args: string[]): Promise<string> =>
+    new Promise((resolve, reject) => {
+      execFile(path.join(root, 'infra/fabric/network.sh'), args, { cwd: root, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+        const output = `${stdout}${stderr}`;
+        if (error) reject(new Error(`network.sh ${args.join(' ')} failed (${error.message}):\n${output.slice(-4000)}`));
+        else resolve(output);
+      });
+    });
+  try {
+    const output = await script('up');
+    options.log?.(output.trim().split('\n').at(-1) ?? '');
+  } catch (error) {
+    await script('down', '--purge').catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    dataDir,
+    connectionFile: path.join(dataDir, 'connection.json'),
+    script,
+    stop: async (keep = false) => {
+      await script('down', ...(keep ? [] : ['--purge']));
+      if (!keep) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,275 @@
+// The ledger service's submit path on Fabric against a bare fabric-gateway loop, on the same network,
+// with the same chaincode, transaction and number in flight:
+//
+//   npm run build && FABRIC_BIN=/path/to/fabric/bin node dist/bench/fabric/run.js
+//
+// Starts its own Fabric network (infra/fabric/network.sh on free ports, temp data dir), a nats-server
+// and the built ledger service (dist/apps/ledger/src/main.js, LEDGER_ADAPTER=fabric) in a child
+// process. Then, alternately, for BENCH_SECONDS each (default 8):
+//
+// - service: `phdmf.ledger.cmd.add-dataset.v1` over NATS, answered after commit (NATS → actor → MSP
+//   resolution → MVCC-retrying port → Fabric adapter → gateway endorse/submit/commit status → answer),
+//   while the service's relay republishes every chain event to JetStream;
+// - bare: `dataset:addDataset` with @hyperledger/fabric-gateway directly (submitAsync + getStatus), as
+//   the same organisation (Org2MSP) through the same peer;
+//
+// each with BENCH_IN_FLIGHT callers (default 64). Prints committed tx/s and p50/p95 of both; the last
+// line is `fabric_service_vs_bare=<ratio>` (goal ≥ 0.9). Without Fabric binaries it says why and
+// prints `fabric_service_vs_bare=skipped`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { connect as connectGateway, hash, signers, type Contract } from '@hyperledger/fabric-gateway';
+import { LedgerAddDataset, LedgerAdmitMember, LedgerGetChainInfo, type RequestContract } from '@phdmf/contracts';
+import { Header } from '@phdmf/messaging';
+import { TestNatsServer, tempDir } from '@phdmf/testing';
+import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { loadConnectionProfile } from '../../apps/ledger/src/ledger-port/fabric/connection-profile';
+import { findFabricBinaries, startLocalFabricNetwork, type LocalFabricNetwork } from './local-network';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 8);
+const IN_FLIGHT = Number(process.env['BENCH_IN_FLIGHT'] ?? 64);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
+const OVERALL_DEADLINE_MS = 600_000;
+const GOVERNOR_MSP = 'Org1MSP';
+const MEMBER = { memberId: 'bench-org2', mspId: 'Org2MSP' };
+const ADMIN_ACTOR = { userId: 'bench-admin', roles: ['consortium-admin'] };
+const STAFF_ACTOR = { userId: 'bench-staff', organisationId: MEMBER.memberId, roles: ['institution-admin'] };
+const PEM = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n';
+const SHA = 'ab'.repeat(32);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+interface Reply {
+  ok: boolean;
+  data?: { txId: string; blockNumber: number; height?: number };
+  error?: { code: string; message: string };
+}
+
+async function request<P extends object>(nc: NatsConnection, contract: RequestContract<P, unknown>, payload: P, actor: object, timeout = 30_000): Promise<Reply> {
+  const h = natsHeaders();
+  h.set(Header.CorrelationId, randomUUID());
+  h.set(Header.Actor, JSON.stringify(actor));
+  const msg = await nc.request(contract.subject, encoder.encode(JSON.stringify(payload)), { timeout, headers: h });
+  return JSON.parse(decoder.decode(msg.data)) as Reply;
+}
+
+let sequence = 0;
+/** The same request for both paths: a new dataset. */
+function addDataset(): LedgerAddDataset.Payload {
+  const datasetId = `bench-${process.pid}-${++sequence}`;
+  return {
+    datasetId,
+    version: 1,
+    fileName: `${datasetId}.csv`,
+    sha256: SHA,
+    rowCount: 1000,
+    columnCount: 3,
+    schemaDigest: SHA,
+    operator: 'bench-staff',
+    description: 'benchmark release',
+    name: 'Benchmark cohort',
+    columns: ['age', 'bmi', 'sbp'],
+  };
+}
+
+interface Result {
+  name: string;
+  committed: number;
+  failed: number;
+  tps: number;
+  p50: number;
+  p95: number;
+  firstError?: string;
+}
+
+/** `inFlight` callers of `once` for `seconds`; counts what committed. */
+async function drive(name: string, once: () => Promise<void>, inFlight: number, seconds: number): Promise<Result> {
+  const latencies: number[] = [];
+  let failed = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const t0 = performance.now();
+      try {
+        await once();
+        latencies.push(performance.now() - t0);
+      } catch (error) {
+        failed += 1;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, () => worker()));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((x, y) => x - y);
+  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? Number.NaN;
+  return { name, committed: latencies.length, failed, tps: latencies.length / elapsed, p50: pct(0.5), p95: pct(0.95), ...(firstError !== undefined ? { firstError } : {}) };
+}
+
+function print(r: Result): void {
+  process.stdout.write(
+    `  ${r.name.padEnd(8)} ${r.tps.toFixed(1).padStart(7)} tx/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p95 ${r.p95.toFixed(0).padStart(5)} ms  committed ${r.committed}${r.failed > 0 ? `  FAILED ${r.failed} (${r.firstError ?? ''})` : ''}\n`,
+  );
+}
+
+/** The bare loop's client: fabric-gateway as the member organisation, through its own peer. */
+function bareContract(connectionFile: string): { contract: Contract; close: () => void } {
+  const profile = loadConnectionProfile(connectionFile);
+  const org = profile.organisations.find((o) => o.mspId === MEMBER.mspId);
+  if (org === undefined) throw new Error(`${MEMBER.mspId} is not in ${connectionFile}`);
+  const client = new grpc.Client(org.peer.endpoint, grpc.credentials.createSsl(org.peer.tlsCACert), org.peer.hostOverride !== undefined ? { 'grpc.ssl_target_name_override': org.peer.hostOverride } : {});
+  const gateway = connectGateway({
+    client,
+    identity: { mspId: org.mspId, credentials: org.user.certificate },
+    signer: signers.newPrivateKeySigner(createPrivateKey(org.user.privateKeyPem)),
+    hash: hash.sha256,
+    endorseOptions: () => ({ deadline: Date.now() + 15_000 }),
+    submitOptions: () => ({ deadline: Date.now() + 5_000 }),
+    commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+  });
+  return {
+    contract: gateway.getNetwork(profile.channel).getContract(profile.chaincode),
+    close: () => {
+      gateway.close();
+      client.close();
+    },
+  };
+}
+
+async function waitUntilAnswering(nc: NatsConnection, service: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (service.exitCode !== null) throw new Error(`the ledger service exited (${service.exitCode}):\n${output()}`);
+    try {
+      const reply = await request(nc, LedgerGetChainInfo.CONTRACT, {}, ADMIN_ACTOR, 1_000);
+      if (reply.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`the ledger service did not answer within 120 s:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function main(): Promise<void> {
+  const binaries = findFabricBinaries();
+  if ('missing' in binaries) {
+    process.stdout.write(`fabric bench: ${binaries.missing}; set FABRIC_BIN to a Fabric >= 2.4 bin directory to run it\n`);
+    process.stdout.write('fabric_service_vs_bare=skipped\n');
+    return;
+  }
+  const guard = setTimeout(() => {
+    process.stderr.write(`fabric bench: no result within ${OVERALL_DEADLINE_MS / 1000} s, giving up\n`);
+    process.exit(1);
+  }, OVERALL_DEADLINE_MS);
+  guard.unref();
+
+  let network: LocalFabricNetwork | undefined;
+  let nats: TestNatsServer | undefined;
+  let service: ChildProcess | undefined;
+  let nc: NatsConnection | undefined;
+  let bare: { contract: Contract; close: () => void } | undefined;
+  const data = tempDir('phdmf-fabric-bench-');
+  let output = '';
+  try {
+    network = await startLocalFabricNetwork(binaries.binDir, { log: (line) => process.stdout.write(`fabric bench: ${line}\n`) });
+    nats = await TestNatsServer.start();
+    const distRoot = path.join(__dirname, '../..');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NATS_URL: nats.url,
+      PHDMF_DATA_DIR: data.dir,
+      LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
+      LEDGER_ADAPTER: 'fabric',
+      FABRIC_CONNECTION_FILE: network.connectionFile,
+      LEDGER_GOVERNOR_MSP: GOVERNOR_MSP,
+      LEDGER_VERIFY_ON_START: 'false',
+      NODE_OPTIONS: [process.env['NODE_OPTIONS'], '--max-semi-space-size=64'].filter((o) => o !== undefined && o !== '').join(' '),
+    };
+    const migration = spawn(process.execPath, [path.join(distRoot, 'apps/ledger/src/migrate.js')], { env, stdio: 'inherit' });
+    const migrated = await new Promise<number | null>((resolve) => migration.on('exit', resolve));
+    if (migrated !== 0) throw new Error(`migrating the ledger service's database failed (${String(migrated)})`);
+    service = spawn(process.execPath, [path.join(distRoot, 'apps/ledger/src/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    service.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    service.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    nc = await connect({ servers: nats.url });
+    await waitUntilAnswering(nc, service, () => output);
+    const admitted = await request(
+      nc,
+      LedgerAdmitMember.CONTRACT,
+      { ...MEMBER, name: 'Bench hospital (Org2)', nodeId: 'bench-node', nodePublicKey: PEM, endpoint: 'https://bench.example.org' },
+      ADMIN_ACTOR,
+    );
+    if (!admitted.ok) throw new Error(`admitting the bench member failed: ${JSON.stringify(admitted.error)}`);
+    bare = bareContract(network.connectionFile);
+
+    const natsConnection = nc;
+    const bareContractRef = bare.contract;
+    const viaService = async (): Promise<void> => {
+      const reply = await request(natsConnection, LedgerAddDataset.CONTRACT, addDataset(), STAFF_ACTOR);
+      if (!reply.ok) throw new Error(`${reply.error?.code ?? '?'}: ${reply.error?.message ?? ''}`);
+    };
+    const viaGateway = async (): Promise<void> => {
+      const submitted = await bareContractRef.submitAsync('dataset:addDataset', { arguments: [JSON.stringify(addDataset())] });
+      const status = await submitted.getStatus();
+      if (!status.successful) throw new Error(`transaction ${status.transactionId} invalid (code ${status.code})`);
+    };
+
+    process.stdout.write(
+      `fabric bench: Fabric ${loadConnectionProfile(network.connectionFile).fabricVersion} (2 orgs, AND(Org1, Org2) endorsement, Raft orderer), ledger service in a child process, ` +
+        `node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(2) ?? '?'}; ${IN_FLIGHT} in flight, ${SECONDS} s per run, ${ROUNDS} round(s)\n`,
+    );
+    process.stdout.write('transaction: dataset:addDataset as Org2MSP, answered after commit\n');
+    await drive('warm-up', viaService, 16, 2);
+    await drive('warm-up', viaGateway, 16, 2);
+    const service_: Result[] = [];
+    const bare_: Result[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate the order so that neither path always runs on a longer chain.
+      const order = round % 2 === 0 ? (['bare', 'service'] as const) : (['service', 'bare'] as const);
+      for (const which of order) {
+        const r = which === 'bare' ? await drive('bare', viaGateway, IN_FLIGHT, SECONDS) : await drive('service', viaService, IN_FLIGHT, SECONDS);
+        (which === 'bare' ? bare_ : service_).push(r);
+        print(r);
+      }
+    }
+    const total = (rs: Result[]): number => rs.reduce((sum, r) => sum + r.tps, 0) / rs.length;
+    const serviceTps = total(service_);
+    const bareTps = total(bare_);
+    process.stdout.write(`service (NATS → ledger service → Fabric adapter): ${serviceTps.toFixed(1)} tx/s\n`);
+    process.stdout.write(`bare fabric-gateway loop:                        ${bareTps.toFixed(1)} tx/s\n`);
+    process.stdout.write(`fabric_service_vs_bare=${(serviceTps / bareTps).toFixed(2)}\n`);
+  } finally {
+    bare?.close();
+    await nc?.drain().catch(() => undefined);
+    if (service !== undefined && service.exitCode === null) {
+      const child = service;
+      const state = { gone: false };
+      const exited = new Promise<void>((resolve) =>
+        child.on('exit', () => {
+          state.gone = true;
+          resolve();
+        }),
+      );
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (!state.gone) child.kill('SIGKILL');
+    }
+    await nats?.dispose();
+    await network?.stop().catch((error: unknown) => process.stderr.write(`fabric bench: stopping the network: ${String(error)}\n`));
+    data.remove();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`fabric bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
