@@ -17,15 +17,15 @@
 // line is `fabric_service_vs_bare=<ratio>` (goal ≥ 0.9). Without Fabric binaries it says why and
 // prints `fabric_service_vs_bare=skipped`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createPrivateKey, randomUUID } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connect as connectGateway, hash, signers, type Contract } from '@hyperledger/fabric-gateway';
-import { LedgerAddDataset, LedgerAdmitMember, LedgerGetChainInfo, type RequestContract } from '@phdmf/contracts';
-import { Header } from '@phdmf/messaging';
+import { LedgerAddDataset, LedgerAdmitMember, LedgerGetChainInfo } from '@phdmf/contracts';
 import { TestNatsServer, tempDir } from '@phdmf/testing';
-import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { ADMIN_ACTOR, PEM, addDataset, request } from '../support/ledger-requests';
+import { connect, type NatsConnection } from 'nats';
 import { loadConnectionProfile } from '../../apps/ledger/src/ledger-port/fabric/connection-profile';
 import { findFabricBinaries, startLocalFabricNetwork, type LocalFabricNetwork } from './local-network';
 
@@ -35,45 +35,7 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const OVERALL_DEADLINE_MS = 600_000;
 const GOVERNOR_MSP = 'Org1MSP';
 const MEMBER = { memberId: 'bench-org2', mspId: 'Org2MSP' };
-const ADMIN_ACTOR = { userId: 'bench-admin', roles: ['consortium-admin'] };
 const STAFF_ACTOR = { userId: 'bench-staff', organisationId: MEMBER.memberId, roles: ['institution-admin'] };
-const PEM = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n';
-const SHA = 'ab'.repeat(32);
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-interface Reply {
-  ok: boolean;
-  data?: { txId: string; blockNumber: number; height?: number };
-  error?: { code: string; message: string };
-}
-
-async function request<P extends object>(nc: NatsConnection, contract: RequestContract<P, unknown>, payload: P, actor: object, timeout = 30_000): Promise<Reply> {
-  const h = natsHeaders();
-  h.set(Header.CorrelationId, randomUUID());
-  h.set(Header.Actor, JSON.stringify(actor));
-  const msg = await nc.request(contract.subject, encoder.encode(JSON.stringify(payload)), { timeout, headers: h });
-  return JSON.parse(decoder.decode(msg.data)) as Reply;
-}
-
-let sequence = 0;
-/** The same request for both paths: a new dataset. */
-function addDataset(): LedgerAddDataset.Payload {
-  const datasetId = `bench-${process.pid}-${++sequence}`;
-  return {
-    datasetId,
-    version: 1,
-    fileName: `${datasetId}.csv`,
-    sha256: SHA,
-    rowCount: 1000,
-    columnCount: 3,
-    schemaDigest: SHA,
-    operator: 'bench-staff',
-    description: 'benchmark release',
-    name: 'Benchmark cohort',
-    columns: ['age', 'bmi', 'sbp'],
-  };
-}
 
 interface Result {
   name: string;

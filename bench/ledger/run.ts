@@ -9,14 +9,14 @@
 // transactions per second. Prints tx/s and p50/p95 latency per level; the last line is
 // `ledger_tps_256=<value>`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LedgerAddDataset, LedgerAdmitMember, LedgerGetChainInfo, type RequestContract } from '@phdmf/contracts';
-import { EVENT_STREAM, Header } from '@phdmf/messaging';
+import { LedgerAddDataset, LedgerAdmitMember, LedgerGetChainInfo } from '@phdmf/contracts';
+import { EVENT_STREAM } from '@phdmf/messaging';
 import { TestNatsServer, tempDir } from '@phdmf/testing';
-import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { ADMIN_ACTOR, PEM, addDataset, request } from '../support/ledger-requests';
+import { connect, type NatsConnection } from 'nats';
 
 const LEVELS = [
   { inFlight: 1, seconds: 2 },
@@ -32,45 +32,7 @@ const WARM_UP_SECONDS = 1;
 const SERVICE_NODE_OPTIONS = '--max-semi-space-size=64';
 const OVERALL_DEADLINE_MS = 180_000;
 const HOSPITAL = { memberId: 'bench-hospital', mspId: 'BenchHospitalMSP' };
-const ADMIN_ACTOR = { userId: 'bench-admin', roles: ['consortium-admin'] };
 const STAFF_ACTOR = { userId: 'bench-staff', organisationId: HOSPITAL.memberId, roles: ['institution-admin'] };
-const PEM = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n';
-const SHA = 'ab'.repeat(32);
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-interface Reply {
-  ok: boolean;
-  data?: { txId: string; blockNumber: number; height?: number };
-  error?: { code: string; message: string };
-}
-
-async function request<P extends object>(nc: NatsConnection, contract: RequestContract<P, unknown>, payload: P, actor: object, timeout = 10_000): Promise<Reply> {
-  const h = natsHeaders();
-  h.set(Header.CorrelationId, randomUUID());
-  h.set(Header.Actor, JSON.stringify(actor));
-  const msg = await nc.request(contract.subject, encoder.encode(JSON.stringify(payload)), { timeout, headers: h });
-  return JSON.parse(decoder.decode(msg.data)) as Reply;
-}
-
-let sequence = 0;
-function addDataset(): LedgerAddDataset.Payload {
-  const datasetId = `bench-${process.pid}-${++sequence}`;
-  return {
-    datasetId,
-    version: 1,
-    fileName: `${datasetId}.csv`,
-    sha256: SHA,
-    rowCount: 1000,
-    columnCount: 3,
-    schemaDigest: SHA,
-    operator: 'bench-staff',
-    description: 'benchmark release',
-    name: 'Benchmark cohort',
-    columns: ['age', 'bmi', 'sbp'],
-  };
-}
 
 interface LevelResult {
   inFlight: number;
