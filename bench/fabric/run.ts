@@ -22,9 +22,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connect as connectGateway, hash, signers, type Contract } from '@hyperledger/fabric-gateway';
-import { LedgerAddDataset, LedgerAdmitMember, LedgerGetChainInfo } from '@phdmf/contracts';
+import { LedgerAddDataset, LedgerAdmitMember } from '@phdmf/contracts';
 import { TestNatsServer, tempDir } from '@phdmf/testing';
-import { ADMIN_ACTOR, PEM, addDataset, request } from '../support/ledger-requests';
+import { ADMIN_ACTOR, PEM, addDataset, request, waitUntilAnswering } from '../support/ledger-requests';
 import { connect, type NatsConnection } from 'nats';
 import { loadConnectionProfile } from '../../apps/ledger/src/ledger-port/fabric/connection-profile';
 import { findFabricBinaries, startLocalFabricNetwork, type LocalFabricNetwork } from './local-network';
@@ -103,21 +103,6 @@ function bareContract(connectionFile: string): { contract: Contract; close: () =
   };
 }
 
-async function waitUntilAnswering(nc: NatsConnection, service: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (service.exitCode !== null) throw new Error(`the ledger service exited (${service.exitCode}):\n${output()}`);
-    try {
-      const reply = await request(nc, LedgerGetChainInfo.CONTRACT, {}, ADMIN_ACTOR, 1_000);
-      if (reply.ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`the ledger service did not answer within 120 s:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function main(): Promise<void> {
   const binaries = findFabricBinaries();
   if ('missing' in binaries) {
@@ -160,7 +145,7 @@ async function main(): Promise<void> {
     service.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
     service.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
     nc = await connect({ servers: nats.url });
-    await waitUntilAnswering(nc, service, () => output);
+    await waitUntilAnswering(nc, service, () => output, { deadlineMs: 120_000, pollMs: 200, requestTimeoutMs: 1_000 });
     const admitted = await request(
       nc,
       LedgerAdmitMember.CONTRACT,

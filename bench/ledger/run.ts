@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { LedgerAddDataset, LedgerAdmitMember, LedgerGetChainInfo } from '@phdmf/contracts';
 import { EVENT_STREAM } from '@phdmf/messaging';
 import { TestNatsServer, tempDir } from '@phdmf/testing';
-import { ADMIN_ACTOR, PEM, addDataset, request } from '../support/ledger-requests';
+import { ADMIN_ACTOR, PEM, addDataset, request, waitUntilAnswering } from '../support/ledger-requests';
 import { connect, type NatsConnection } from 'nats';
 
 const LEVELS = [
@@ -88,21 +88,6 @@ function runNode(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []
   return spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-async function waitUntilAnswering(nc: NatsConnection, service: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (service.exitCode !== null) throw new Error(`the ledger service exited (${service.exitCode}):\n${output()}`);
-    try {
-      const reply = await request(nc, LedgerGetChainInfo.CONTRACT, {}, ADMIN_ACTOR, 500);
-      if (reply.ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`the ledger service did not answer within 60 s:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function main(): Promise<void> {
   const guard = setTimeout(() => {
     process.stderr.write(`ledger bench: no result within ${OVERALL_DEADLINE_MS / 1000} s, giving up\n`);
@@ -135,7 +120,7 @@ async function main(): Promise<void> {
     service.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
     service.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
     nc = await connect({ servers: nats.url });
-    await waitUntilAnswering(nc, service, () => output);
+    await waitUntilAnswering(nc, service, () => output, { deadlineMs: 60_000, pollMs: 100, requestTimeoutMs: 500 });
 
     const admitted = await request(
       nc,

@@ -1,7 +1,8 @@
 // What the ledger and Fabric benches send: the same ledger-service request, built the same way,
 // so that their numbers compare the paths and not the payloads.
 import { randomUUID } from 'node:crypto';
-import type { LedgerAddDataset, RequestContract } from '@phdmf/contracts';
+import type { ChildProcess } from 'node:child_process';
+import { LedgerGetChainInfo, type LedgerAddDataset, type RequestContract } from '@phdmf/contracts';
 import { Header } from '@phdmf/messaging';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
 
@@ -42,4 +43,25 @@ export function addDataset(): LedgerAddDataset.Payload {
     name: 'Benchmark cohort',
     columns: ['age', 'bmi', 'sbp'],
   };
+}
+
+/** Polls the ledger service (a child process) until it answers a chain-info query, or fails. */
+export async function waitUntilAnswering(
+  nc: NatsConnection,
+  service: ChildProcess,
+  output: () => string,
+  timing: { deadlineMs: number; pollMs: number; requestTimeoutMs: number },
+): Promise<void> {
+  const deadline = Date.now() + timing.deadlineMs;
+  for (;;) {
+    if (service.exitCode !== null) throw new Error(`the ledger service exited (${service.exitCode}):\n${output()}`);
+    try {
+      const reply = await request(nc, LedgerGetChainInfo.CONTRACT, {}, ADMIN_ACTOR, timing.requestTimeoutMs);
+      if (reply.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`the ledger service did not answer within ${timing.deadlineMs / 1000} s:\n${output()}`);
+    await new Promise((r) => setTimeout(r, timing.pollMs));
+  }
 }
