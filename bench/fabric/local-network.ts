@@ -21,15 +21,21 @@ const PORT_VARIABLES = [
   'FABRIC_CHAINCODE_PORT',
 ] as const;
 
-/** The repository root (this file is bench/fabric/local-network.ts, or its build under dist/). */
+/**
+ * The repository root: above this file (bench/fabric/local-network.ts, or its build under dist/), else
+ * above the working directory (a build written outside the checkout, run from the checkout).
+ */
 export function repoRoot(): string {
-  let dir = __dirname;
-  while (!isFile(path.join(dir, 'infra/fabric/network.sh'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('infra/fabric/network.sh not found above ' + __dirname);
-    dir = parent;
+  for (const start of [__dirname, process.cwd()]) {
+    let dir = start;
+    for (;;) {
+      if (isFile(path.join(dir, 'infra/fabric/network.sh'))) return dir;
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
   }
-  return dir;
+  throw new Error(`infra/fabric/network.sh not found above ${__dirname} nor above the working directory ${process.cwd()}`);
 }
 
 function isFile(file: string, mode = constants.F_OK): boolean {

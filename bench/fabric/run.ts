@@ -3,6 +3,10 @@
 //
 //   npm run build && FABRIC_BIN=/path/to/fabric/bin node dist/bench/fabric/run.js
 //
+// (A build written outside the checkout, `tsc -p tsconfig.build.json --outDir <dir>/dist` plus tsc-alias,
+// with `<dir>/node_modules` linked to the checkout's, runs the same way from the checkout's root: the
+// network script is found above the working directory.)
+//
 // Starts its own Fabric network (infra/fabric/network.sh on free ports, temp data dir), a nats-server
 // and the built ledger service (dist/apps/ledger/src/main.js, LEDGER_ADAPTER=fabric) in a child
 // process. Then, alternately, for BENCH_SECONDS each (default 8):

@@ -13,8 +13,7 @@
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import * as http from 'node:http';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -24,6 +23,7 @@ import { LedgerAdmitMember, LedgerGrantAccess, LedgerListMembers, LedgerRequestA
 import { createLogger } from '@phdmf/logging';
 import { MessageBus } from '@phdmf/messaging';
 import { freePort, TestNatsServer } from '@phdmf/testing';
+import { uploadCsv } from '../support/site-upload';
 
 const MB = 1024 * 1024;
 const SIZE_MB = Number(process.env.BENCH_STORAGE_MB ?? 200);
@@ -101,20 +101,6 @@ function rssSampler(pid: number): { reset: () => void; peak: () => number; stop:
       clearInterval(timer);
     },
   };
-}
-
-function upload(url: string, token: string, file: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': String(statSync(file).size) } }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    req.on('error', reject);
-    createReadStream(file, { highWaterMark: 4 * MB }).pipe(req);
-  });
 }
 
 async function post(url: string, token: string): Promise<unknown> {
@@ -201,10 +187,10 @@ async function main(): Promise<void> {
 
     // Uploads: memory must not grow with the file.
     rss.reset();
-    const [smallUp, smallSecs] = await timed(() => upload(`${base}/datasets?name=half&fileName=half.csv`, token, small));
+    const [smallUp, smallSecs] = await timed(() => uploadCsv(`${base}/datasets?name=half&fileName=half.csv`, token, small));
     const smallPeak = rss.peak();
     rss.reset();
-    const [largeUp, largeSecs] = await timed(() => upload(`${base}/datasets?name=full&fileName=full.csv`, token, large));
+    const [largeUp, largeSecs] = await timed(() => uploadCsv(`${base}/datasets?name=full&fileName=full.csv`, token, large));
     const largePeak = rss.peak();
     if (smallUp.status !== 201 || largeUp.status !== 201) throw new Error(`upload failed: ${smallUp.status} ${smallUp.body.slice(0, 300)} / ${largeUp.status} ${largeUp.body.slice(0, 300)}`);
     const largeId = (JSON.parse(largeUp.body) as { datasetId: string }).datasetId;

@@ -28,11 +28,12 @@ const VERSION_FIELDS = [
   'description',
   'name',
   'columns',
+  'columnTypes',
 ] as const;
 
 type VersionFields = Pick<
   DatasetRecord,
-  'datasetId' | 'version' | 'fileName' | 'sha256' | 'rowCount' | 'columnCount' | 'schemaDigest' | 'operator' | 'description' | 'name' | 'columns'
+  'datasetId' | 'version' | 'fileName' | 'sha256' | 'rowCount' | 'columnCount' | 'schemaDigest' | 'operator' | 'description' | 'name' | 'columns' | 'columnTypes'
 >;
 
 function parseVersion(request: string): VersionFields {
@@ -49,12 +50,25 @@ function parseVersion(request: string): VersionFields {
     description: f.text('description', { min: 0, max: Limits.description, multiline: true }),
     name: f.optionalText('name', { max: Limits.name }),
     columns: f.optionalColumns('columns'),
+    columnTypes: f.optionalColumnTypes('columnTypes'),
   };
   if (fields.columns !== undefined && fields.columns.length !== fields.columnCount) {
     throw new ChaincodeError(
       ChaincodeErrorCode.InputInvalid,
       `"columns" lists ${fields.columns.length} columns but "columnCount" is ${fields.columnCount}`,
     );
+  }
+  // Types describe the named columns position by position; without names they would describe nothing.
+  if (fields.columnTypes !== undefined) {
+    if (fields.columns === undefined) {
+      throw new ChaincodeError(ChaincodeErrorCode.InputInvalid, '"columnTypes" is only allowed together with "columns"');
+    }
+    if (fields.columnTypes.length !== fields.columns.length) {
+      throw new ChaincodeError(
+        ChaincodeErrorCode.InputInvalid,
+        `"columnTypes" lists ${fields.columnTypes.length} types but "columns" lists ${fields.columns.length} columns`,
+      );
+    }
   }
   return fields;
 }

@@ -8,6 +8,12 @@ export const STATISTICS = ['count', 'missing', 'sum', 'min', 'max', 'mean', 'var
 /** One statistic of {@link STATISTICS}. */
 export type Statistic = (typeof STATISTICS)[number];
 
+/** The types a dataset column can have (the storage node's schema inference). */
+export const COLUMN_TYPES = ['numeric', 'categorical', 'date'] as const;
+
+/** One type of {@link COLUMN_TYPES}. */
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
 /** Membership status of a consortium member. */
 export const MemberStatus = {
   /** Admitted by the governor; may publish datasets and decide access requests. */
@@ -103,6 +109,8 @@ export interface DatasetRecord {
   name?: string;
   /** Column names, when published; access requests must then stay within them. */
   columns?: string[];
+  /** The type of each of `columns`, position by position; only ever present together with them. */
+  columnTypes?: ColumnType[];
   ownerMemberId: string;
   ownerMspId: string;
   status: DatasetStatus;

@@ -2,7 +2,7 @@
 // before the contract touches state. Errors are INPUT.INVALID and name the offending field. Checks are
 // pure functions of the input (regular expressions and arithmetic), so every peer decides alike.
 import { ChaincodeError, ChaincodeErrorCode } from './errors';
-import { STATISTICS, type Statistic } from './records';
+import { COLUMN_TYPES, STATISTICS, type ColumnType, type Statistic } from './records';
 
 /** Identifiers (member, MSP, dataset, request, operator, …): ASCII, safe inside composite keys. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+=/-]{0,127}$/;
@@ -232,6 +232,21 @@ export class Fields {
   /** Optional {@link columns}. */
   optionalColumns(name: string): string[] | undefined {
     return this.present(name) ? this.columns(name) : undefined;
+  }
+
+  /** A list of column types from {@link COLUMN_TYPES} (repeats allowed: one per column). */
+  columnTypes(name: string): ColumnType[] {
+    const items = this.array(name, 1, Limits.columns);
+    return items.map((item, index) => {
+      const known = COLUMN_TYPES.find((t) => t === item);
+      if (known === undefined) throw invalid(`${this.path(name)}[${index}]`, `must be one of ${COLUMN_TYPES.join(', ')}`);
+      return known;
+    });
+  }
+
+  /** Optional {@link columnTypes}. */
+  optionalColumnTypes(name: string): ColumnType[] | undefined {
+    return this.present(name) ? this.columnTypes(name) : undefined;
   }
 
   /** A list of distinct statistics from {@link STATISTICS}. */

@@ -57,11 +57,26 @@ describe('dataset contract', () => {
       const record = (await ledger.submit(
         dataset,
         'addDataset',
-        datasetVersion({ sha256: sha('x').toUpperCase(), name: undefined, columns: null }),
+        datasetVersion({ sha256: sha('x').toUpperCase(), name: undefined, columns: null, columnTypes: null }),
         A,
       )) as DatasetRecord;
       expect(record.sha256).toBe(sha('x'));
-      expect('name' in record || 'columns' in record).toBe(false);
+      expect('name' in record || 'columns' in record || 'columnTypes' in record).toBe(false);
+    });
+
+    it('records each column\'s type beside its name, and keeps them through an update and a deletion', async () => {
+      const { ledger, dataset } = await withMembers();
+      const added = (await ledger.submit(dataset, 'addDataset', datasetVersion({ columnTypes: ['numeric', 'categorical', 'date'] }), A)) as DatasetRecord;
+      expect(added).toMatchObject({ columns: ['age', 'bmi', 'sbp'], columnTypes: ['numeric', 'categorical', 'date'] });
+      expect(JSON.parse(ledger.lastEvents()[0]?.payload ?? '{}')).toMatchObject({ columnTypes: ['numeric', 'categorical', 'date'] });
+
+      // Each version is complete: a version without types has none, even if the previous one had them.
+      const updated = (await ledger.submit(dataset, 'updateDataset', datasetVersion({ version: 2, columnTypes: undefined }), A)) as DatasetRecord;
+      expect('columnTypes' in updated).toBe(false);
+      const typed = (await ledger.submit(dataset, 'updateDataset', datasetVersion({ version: 3, columnTypes: ['date', 'numeric', 'numeric'] }), A)) as DatasetRecord;
+      expect(typed.columnTypes).toEqual(['date', 'numeric', 'numeric']);
+      const deleted = (await ledger.submit(dataset, 'deleteDataset', { datasetId: 'ds-1', version: 4, operator: 'staff-2', description: 'withdrawn' }, A)) as DatasetRecord;
+      expect(deleted).toMatchObject({ status: 'deleted', columnTypes: ['date', 'numeric', 'numeric'] });
     });
 
     it.each<[Record<string, unknown>, string]>([
@@ -77,6 +92,12 @@ describe('dataset contract', () => {
       [{ columns: ['age', 'age', 'sbp'] }, '"columns[1]" repeats column "age"'],
       [{ columns: ['age', 7, 'sbp'] }, '"columns[1]" must be a string'],
       [{ columns: ['age', 'bmi'] }, '"columns" lists 2 columns but "columnCount" is 3'],
+      [{ columnTypes: ['numeric', 'text', 'date'] }, '"columnTypes[1]" must be one of numeric, categorical, date'],
+      [{ columnTypes: ['numeric', null, 'date'] }, '"columnTypes[1]" must be one of numeric, categorical, date'],
+      [{ columnTypes: 'numeric' }, '"columnTypes" must be an array'],
+      [{ columnTypes: [] }, '"columnTypes" must have 1-1000 items'],
+      [{ columnTypes: ['numeric', 'date'] }, '"columnTypes" lists 2 types but "columns" lists 3 columns'],
+      [{ columns: undefined, columnTypes: ['numeric', 'numeric', 'numeric'] }, '"columnTypes" is only allowed together with "columns"'],
       [{ datasetId: 'a\u0000b' }, '"datasetId" must be 1-128 characters'],
     ])('validates the version (case %#)', async (overrides, message) => {
       const { ledger, dataset } = await withMembers();

@@ -45,7 +45,7 @@ const binaries = findFabricBinaries();
 const skipReason = 'missing' in binaries ? binaries.missing : undefined;
 if (skipReason !== undefined) {
   // The one line a run without Fabric shows.
-  console.log(`e2e/fabric skipped: ${skipReason} (set FABRIC_BIN to a Fabric >= 2.4 bin directory to run it)`);
+  process.stderr.write(`e2e/fabric conformance skipped: ${skipReason} (set FABRIC_BIN to a Fabric >= 2.4 bin directory to run it)\n`);
 }
 const describeWithFabric = skipReason === undefined ? describe : describe.skip;
 

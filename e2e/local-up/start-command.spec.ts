@@ -1,76 +1,165 @@
-// The README's start command, run as a user would: it brings NATS and all seven services up, each
-// answers its health query, the REST edge answers its probes, and Ctrl-C leaves no process behind.
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+// The README's start command, run as a user would: it brings NATS, the six central services and the
+// three demo sites up, seeds the demo consortium through the real flows (accounts, admissions
+// on-chain, datasets released through each site's local API), prints the URLs and the demo
+// credentials, and Ctrl-C leaves no process behind; --reset starts a new consortium. (Restart,
+// supervision and the walkthrough: e2e/walkthrough/walkthrough.e2e.ts.)
+import { spawnSync } from 'node:child_process';
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import * as path from 'node:path';
-import { connect } from 'nats';
-import { GetHealth, SERVICE_NAMES } from '@phdmf/contracts';
-import { freePort, tempDir, childEnv } from '@phdmf/testing';
+import { GetHealth, LedgerGetDataset, LedgerListMembers, StorageGetNodeInfo } from '@phdmf/contracts';
+import { childEnv, tempDir } from '@phdmf/testing';
+import { alive, CENTRAL_SERVICES, freePorts, LocalSystem, ROOT, SITES } from './support/local-system';
 
-const root = path.resolve(__dirname, '../..');
+jest.setTimeout(240_000);
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** What infra/local/demo.mjs seeds at each site: dataset name → rows. */
+const DEMO_DATASETS: Record<string, Record<string, number>> = {
+  'site-north': { 'Cardiology outpatients 2023': 3000, 'Diabetes clinic cohort': 2000 },
+  'site-aldric': { 'General medicine admissions 2023': 3500 },
+  'site-lakeside': { 'Community health screening': 4000 },
+};
+
+interface SiteDatasetView {
+  datasetId: string;
+  name: string;
+  state: string;
+  organisationId: string;
+  releasedVersion: number | null;
+  versions: { version: number; sha256: string; rowCount: number; fileName: string; release: { state: string; txId?: string } }[];
 }
 
 describe('npm start (infra/local/up.mjs)', () => {
-  it('starts NATS and every service, answers health, and stops everything on Ctrl-C', async () => {
-    expect(existsSync(path.join(root, 'dist/apps/ledger/src/main.js'))).toBe(true); // `npm test` builds first
-    const data = tempDir('phdmf-up-');
-    const natsPort = await freePort();
-    const httpPort = await freePort();
-    const storagePort = await freePort();
-    const up = spawn(process.execPath, [path.join(root, 'infra/local/up.mjs'), '--no-install'], {
-      cwd: root,
-      env: childEnv({ PHDMF_DATA_DIR: data.dir, PHDMF_NATS_PORT: String(natsPort), HTTP_PORT: String(httpPort), STORAGE_HTTP_PORT: String(storagePort), LOG_LEVEL: 'warn' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    up.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    up.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => {
-      up.on('exit', (code) => {
-        resolve(code);
-      });
-    });
-    try {
-      const deadline = Date.now() + 90_000;
-      while (!output.includes('PHDMF_READY')) {
-        if (Date.now() > deadline || up.exitCode !== null) throw new Error(`start command did not become ready:\n${output}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+  const data = tempDir('phdmf-up-');
+  let system: LocalSystem | undefined;
+  let firstMembers: string[] = [];
 
-      const nc = await connect({ servers: `nats://127.0.0.1:${natsPort}` });
-      for (const service of SERVICE_NAMES) {
-        const reply = await nc.request(GetHealth.SUBJECTS[service], new TextEncoder().encode('{}'), { timeout: 5_000 });
-        const body = JSON.parse(new TextDecoder().decode(reply.data)) as { ok: boolean; data: GetHealth.Result };
-        expect(body).toMatchObject({ ok: true, data: { service, status: 'up' } });
-        if (service !== 'api-gateway') expect(body.data.checks).toEqual({ nats: 'up', database: 'up' });
-      }
-      await nc.close();
+  afterAll(() => {
+    system?.kill();
+    data.remove();
+  });
 
-      const health = await fetch(`http://127.0.0.1:${httpPort}/health`);
-      expect(health.status).toBe(200);
-      const ready = await fetch(`http://127.0.0.1:${httpPort}/ready`);
-      expect(ready.status).toBe(200);
-      expect(await ready.json()).toMatchObject({ status: 'up', checks: { nats: 'up' } });
+  it('starts NATS, every service and three demo sites, seeds the consortium, prints URLs and credentials, and stops everything on Ctrl-C', async () => {
+    expect(existsSync(path.join(ROOT, 'dist/apps/ledger/src/main.js'))).toBe(true); // `npm test` builds first
+    const ports = await freePorts();
+    system = await LocalSystem.start(data.dir, ports);
+    const s = system;
 
-      const pids = JSON.parse(readFileSync(path.join(data.dir, 'pids.json'), 'utf8')) as { children: Record<string, number> };
-      expect(Object.keys(pids.children).sort()).toEqual(['nats', ...SERVICE_NAMES].sort());
-
-      up.kill('SIGINT');
-      expect(await exited).toBe(0);
-      for (const [name, pid] of Object.entries(pids.children)) {
-        expect({ name, alive: alive(pid) }).toEqual({ name, alive: false });
-      }
-    } finally {
-      if (up.exitCode === null) up.kill('SIGKILL');
-      data.remove();
+    for (const service of CENTRAL_SERVICES) {
+      const health = await s.bus(GetHealth.contractFor(service), {});
+      expect(health).toMatchObject({ service, status: 'up' });
+      if (service !== 'api-gateway') expect(health.checks).toEqual({ nats: 'up', database: 'up' });
     }
-  }, 150_000);
+    expect((await fetch(`${s.edge}/health`)).status).toBe(200);
+    const ready = await fetch(`${s.edge}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'up', checks: { nats: 'up' } });
+    expect((await fetch(`${s.api}/docs`)).status).toBe(200);
+
+    // One process per service and per site, each under the supervisor.
+    const pids = s.pids();
+    expect(Object.keys(pids.children).sort()).toEqual(['nats', ...CENTRAL_SERVICES, ...SITES.map((x) => x.nodeId)].sort());
+    expect(pids.supervisor).toBeGreaterThan(0);
+
+    // Three institutions admitted on-chain, each with its own site's node key.
+    const { members } = await s.bus(LedgerListMembers.CONTRACT, {});
+    const active = members.filter((m) => m.status === 'active');
+    expect(active.map((m) => m.name).sort()).toEqual(SITES.map((x) => x.name).sort());
+    for (const site of SITES) {
+      const memberId = s.memberIdOf(site.nodeId);
+      const onChain = active.find((m) => m.memberId === memberId);
+      const keyFile = path.join(data.dir, 'sites', site.nodeId, 'node-key.pem');
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      const publicKey = createPublicKey(createPrivateKey(readFileSync(keyFile))).export({ type: 'spki', format: 'pem' }).toString();
+      expect(onChain).toMatchObject({ name: site.name, nodeId: site.nodeId, nodePublicKey: publicKey, endpoint: s.siteUrl(site.nodeId) });
+
+      // The site answers for itself, as that institution, on its own port and subject.
+      expect(await s.bus(StorageGetNodeInfo.contractFor(site.nodeId), {})).toMatchObject({ nodeId: site.nodeId, organisationId: memberId, checks: { nats: 'up', database: 'up', ledger: 'up' } });
+
+      // Its demo datasets, uploaded by its staff member through its local API and released on-chain
+      // with the hash of the generated file.
+      const member = await s.login(`member@${site.domain}`);
+      const listed = await s.http<SiteDatasetView[]>('GET', `${s.siteUrl(site.nodeId)}/datasets`, member);
+      expect(listed.status).toBe(200);
+      expect(Object.fromEntries(listed.body.map((d) => [d.name, d.versions[0]?.rowCount]))).toEqual(DEMO_DATASETS[site.nodeId]);
+      for (const dataset of listed.body) {
+        expect(dataset).toMatchObject({ state: 'released', organisationId: memberId, releasedVersion: 1 });
+        const version = dataset.versions[0]!;
+        const file = readFileSync(path.join(data.dir, 'sites', site.nodeId, 'incoming', version.fileName));
+        expect(version.sha256).toBe(createHash('sha256').update(file).digest('hex'));
+        expect(await s.bus(LedgerGetDataset.CONTRACT, { datasetId: dataset.datasetId })).toMatchObject({ sha256: version.sha256, ownerMemberId: memberId, status: 'active', rowCount: version.rowCount });
+      }
+      // The site keeps its files under its own directory, content-addressed.
+      for (const dataset of listed.body) expect(existsSync(path.join(data.dir, 'sites', site.nodeId, 'storage/objects', dataset.versions[0]!.sha256.slice(0, 2), dataset.versions[0]!.sha256))).toBe(true);
+
+      // One user per role, with the generated password: the head is the institution admin.
+      const head = await s.login(`admin@${site.domain}`);
+      expect((await s.http('GET', `${s.api}/auth/me`, head)).body).toMatchObject({ roles: ['institution-admin'], organisationId: memberId });
+      expect((await s.http('GET', `${s.api}/auth/me`, member)).body).toMatchObject({ roles: ['member'], organisationId: memberId });
+    }
+    const researcher = await s.login('researcher@lab.example');
+    expect((await s.http('GET', `${s.api}/auth/me`, researcher)).body).toMatchObject({ roles: ['researcher'] });
+    const admin = await s.login('admin@phdmf.local');
+    expect((await s.http('GET', `${s.api}/auth/me`, admin)).body).toMatchObject({ roles: ['consortium-admin'] });
+
+    // The console says where everything is and how to log in (passwords generated, 0600, printed).
+    expect(s.output).toContain(`${s.api}/docs`);
+    for (const site of SITES) expect(s.output).toContain(s.siteUrl(site.nodeId));
+    for (const email of ['admin@phdmf.local', 'researcher@lab.example', ...SITES.flatMap((x) => [`admin@${x.domain}`, `member@${x.domain}`])]) {
+      expect(s.output).toMatch(new RegExp(`${email.replace(/\./g, '\\.')}\\s+${s.password(email).replace(/[-]/g, '\\-')}`));
+      expect(s.password(email)).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    }
+    expect(statSync(path.join(data.dir, 'keys', 'researcher@lab.example.password')).mode & 0o777).toBe(0o600);
+    // Progress: a line per step, the seeding included.
+    expect(s.output).toMatch(/admitted on-chain as m-/);
+    expect(s.output).toMatch(/uploaded "Community health screening" \(4000 rows/);
+    // The walkthrough's variables for a shell.
+    const demoEnv = readFileSync(path.join(data.dir, 'demo.env'), 'utf8');
+    expect(demoEnv).toContain(`export PHDMF=${s.edge}`);
+    for (const site of SITES) expect(demoEnv).toContain(`export ${site.envName}=${s.siteUrl(site.nodeId)}`);
+
+    firstMembers = SITES.map((x) => s.memberIdOf(x.nodeId));
+    expect(await s.stop()).toBe(0);
+    for (const [name, pid] of Object.entries(pids.children)) expect({ name, alive: alive(pid) }).toEqual({ name, alive: false });
+    expect(existsSync(path.join(data.dir, 'pids.json'))).toBe(false);
+    expect(s.output).toMatch(/stopped\s*$/);
+    system = undefined;
+  });
+
+  it('--reset wipes the local data and seeds a new consortium', async () => {
+    const oldPassword = readFileSync(path.join(data.dir, 'keys', 'researcher@lab.example.password'), 'utf8');
+    system = await LocalSystem.start(data.dir, await freePorts(), ['--reset']);
+    const s = system;
+    expect(s.output).toMatch(/resetting local data/);
+    const members = SITES.map((x) => s.memberIdOf(x.nodeId));
+    for (const [i, memberId] of members.entries()) expect(memberId).not.toBe(firstMembers[i]);
+    expect(readFileSync(path.join(data.dir, 'keys', 'researcher@lab.example.password'), 'utf8')).not.toBe(oldPassword);
+    const { members: onChain } = await s.bus(LedgerListMembers.CONTRACT, {});
+    expect(onChain.map((m) => m.memberId).sort()).toEqual([...members].sort());
+    expect(await s.stop()).toBe(0);
+    system = undefined;
+  });
+
+  it('refuses a port in use, naming the variable to change, and starts nothing', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const dir = tempDir('phdmf-up-port-');
+    try {
+      const ports = await freePorts();
+      const run = spawnSync(process.execPath, [path.join(ROOT, 'infra/local/up.mjs'), '--no-install'], {
+        cwd: ROOT,
+        env: childEnv({ PHDMF_DATA_DIR: dir.dir, PHDMF_NATS_PORT: String(ports.nats), HTTP_PORT: String(port), STORAGE_HTTP_PORTS: Object.values(ports.sites).join(',') }),
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`port ${port} is in use; set HTTP_PORT to a free port`);
+      expect(existsSync(path.join(dir.dir, 'pids.json'))).toBe(false);
+    } finally {
+      blocker.close();
+      dir.remove();
+    }
+  });
 });

@@ -68,6 +68,8 @@ save_settings() {
     for name in "${SETTING_NAMES[@]}"; do
       printf '%s=%q\n' "$name" "${!name}"
     done
+    # where `up` found the binaries: status/env/a later up use them when FABRIC_BIN is not set
+    printf 'FABRIC_BIN_USED=%q\n' "$(dirname "$BIN_PEER")"
   } >"$SETTINGS_FILE"
 }
 
@@ -117,6 +119,8 @@ find_binaries() {
   if [[ -n "${FABRIC_BIN:-}" ]]; then
     [[ -d "$FABRIC_BIN" ]] || die "FABRIC_BIN=$FABRIC_BIN is not a directory"
     BIN_DIR="$(cd "$FABRIC_BIN" && pwd)"
+  elif [[ -n "${FABRIC_BIN_USED:-}" && -d "$FABRIC_BIN_USED" ]]; then
+    BIN_DIR="$FABRIC_BIN_USED"
   fi
   for b in "${REQUIRED_BINARIES[@]}" discover; do
     local path=""
@@ -136,7 +140,7 @@ find_binaries() {
   if ((${#missing[@]})); then
     {
       echo "[fabric] Missing Hyperledger Fabric binaries: ${missing[*]}"
-      echo "[fabric] Looked in: ${FABRIC_BIN:+FABRIC_BIN=$FABRIC_BIN, }PATH"
+      echo "[fabric] Looked in: ${BIN_DIR:+$BIN_DIR, }PATH"
       echo "[fabric] Needed: ${REQUIRED_BINARIES[*]} (Fabric >= $MIN_MAJOR.$MIN_MINOR; discover optional)."
       echo "[fabric] Put them on PATH or set FABRIC_BIN to the directory holding them."
     } >&2

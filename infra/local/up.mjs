@@ -1,36 +1,95 @@
 #!/usr/bin/env node
-// Brings PHDMF up on one machine: installs what it needs, builds, starts NATS with JetStream (its
-// own data directory, loopback only), applies each service's migrations (the explicit step), and
-// starts every service. Ctrl-C stops everything it started, and nothing else.
+// Brings the whole PHDMF consortium up on one machine: installs what it needs, builds, starts NATS
+// with JetStream (its own data directory, loopback only), applies each service's migrations (the
+// explicit step), starts every central service with the embedded ledger, and three demo
+// institutions, each running its OWN storage site (own process, port, SQLite database, node key and
+// data directory). It then seeds the demo through the real flows — accounts, membership applications
+// admitted on-chain, datasets uploaded and released through each site's local API — and prints the
+// URLs and the demo credentials. Seeding looks before it writes: a restart finds everything in place.
+// While it runs, it restarts any process that dies (supervisor.mjs). Ctrl-C stops everything it
+// started, and nothing else.
 //
-//   npm start                 start (installing and building as needed)
-//   npm start -- --reset      delete the local data first (ledger, databases, NATS store)
-//   npm start -- --no-install skip the dependency and build steps (used by tests)
+//   npm start                  start (installing and building as needed)
+//   npm start -- --reset       delete the local data first (ledger, databases, sites, NATS store, keys)
+//   npm start -- --no-install  skip the dependency and build steps (used by tests)
 //
-// Plain Node.js with no dependencies: it must run before `npm ci` has.
+// Plain Node.js: nothing from node_modules is imported before the install step has run.
 import { spawn, spawnSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO_INSTITUTIONS, DEMO_RESEARCHER, headEmail, memberEmail } from './demo.mjs';
+import { CallError, ensureNodeKey, ensurePassword, Seeder } from './seed.mjs';
+import { Supervisor } from './supervisor.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = new Set(process.argv.slice(2));
 const env = process.env;
 const dataDir = path.resolve(env.PHDMF_DATA_DIR ?? path.join(root, '.data'));
+const keysDir = path.join(dataDir, 'keys');
 const natsPort = Number(env.PHDMF_NATS_PORT ?? 4322);
 const httpPort = Number(env.HTTP_PORT ?? 3000);
-const storageHttpPort = Number(env.STORAGE_HTTP_PORT ?? 8480);
 const logLevel = env.LOG_LEVEL ?? 'info';
-const SERVICES = ['ledger', 'accounts', 'node-registry', 'data-storage', 'authorization', 'aggregation', 'api-gateway'];
+const CENTRAL = ['ledger', 'accounts', 'node-registry', 'authorization', 'aggregation', 'api-gateway'];
 const WITHOUT_DATABASE = new Set(['api-gateway']);
+/** Shutdown order: the edge and the sites stop taking work first, the ledger after the services that call it, NATS last. */
+const STAGE = { 'api-gateway': 0, site: 0, accounts: 1, 'node-registry': 1, authorization: 1, aggregation: 1, ledger: 2, nats: 3 };
+const edge = `http://127.0.0.1:${httpPort}`;
+const api = `${edge}/api/v1`;
+const startedAt = Date.now();
 
-const children = new Map(); // name -> ChildProcess
+/** Each site's port: STORAGE_HTTP_PORTS (comma-separated, one per site), else STORAGE_HTTP_PORT (8480) and the ports after it. */
+function configuredSitePorts() {
+  if (env.STORAGE_HTTP_PORTS) {
+    const ports = env.STORAGE_HTTP_PORTS.split(',').map((p) => Number(p.trim()));
+    if (ports.length !== DEMO_INSTITUTIONS.length || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+      throw new Error(`STORAGE_HTTP_PORTS must list ${DEMO_INSTITUTIONS.length} ports, one per demo site (${DEMO_INSTITUTIONS.map((i) => i.nodeId).join(', ')})`);
+    }
+    return ports;
+  }
+  const first = Number(env.STORAGE_HTTP_PORT ?? 8480);
+  if (!Number.isInteger(first) || first < 1 || first > 65535 - DEMO_INSTITUTIONS.length) throw new Error('STORAGE_HTTP_PORT must be a port number');
+  return DEMO_INSTITUTIONS.map((_, i) => first + i);
+}
+
+/** The demo sites: each its own process, port, directory (database, files, node key) and member id. */
+function demoSites() {
+  const ports = configuredSitePorts();
+  return DEMO_INSTITUTIONS.map((institution, i) => {
+    const dir = path.join(dataDir, 'sites', institution.nodeId);
+    return {
+      institution,
+      nodeId: institution.nodeId,
+      port: ports[i],
+      url: `http://127.0.0.1:${ports[i]}`,
+      dir,
+      stateFile: path.join(dir, 'site.json'),
+      keyFile: path.join(dir, 'node-key.pem'),
+      /** The shell variable the README walkthrough uses for this site's URL (site-north → SITE_NORTH). */
+      envName: institution.nodeId.toUpperCase().replace(/-/g, '_'),
+      memberId: undefined,
+      datasets: [],
+    };
+  });
+}
+
+let supervisor;
 let stopping = false;
 
+function elapsed() {
+  return `${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s`;
+}
 function step(message) {
   process.stdout.write(`\u001b[36m▸\u001b[0m ${message}\n`);
+}
+function done(message) {
+  process.stdout.write(`\u001b[32m✓\u001b[0m ${message} \u001b[2m(${elapsed()})\u001b[0m\n`);
+}
+function warn(message) {
+  process.stderr.write(`\u001b[33m! ${message}\u001b[0m\n`);
 }
 function fail(message) {
   process.stderr.write(`\u001b[31m✖ ${message}\u001b[0m\n`);
@@ -40,6 +99,18 @@ function fail(message) {
 function run(cmd, argv, opts = {}) {
   const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed with exit code ${r.status}`);
+}
+
+/** A short-lived process (a migration), its output kept for the error message. */
+function runAsync(label, cmd, argv, childEnv) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv, { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${label} failed with exit code ${code}:\n${output.slice(-4000)}`))));
+  });
 }
 
 function checkNode() {
@@ -66,16 +137,33 @@ function ensureNatsServer() {
   throw new Error('nats-server (2.9 or later, with JetStream) is required. Install it with: sudo apt-get install nats-server   (or set NATS_SERVER_BIN to its path)');
 }
 
-function ensureDependencies() {
+/** A long step in the foreground (its output shown), with a note every 5 s so it is never silent for long. */
+function runWithProgress(label, cmd, argv) {
+  return new Promise((resolve, reject) => {
+    const begin = Date.now();
+    const child = spawn(cmd, argv, { cwd: root, stdio: 'inherit' });
+    const ticker = setInterval(() => step(`… still ${label} (${Math.round((Date.now() - begin) / 1000)} s)`), 5_000);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearInterval(ticker);
+      if (code === 0) resolve();
+      else reject(new Error(`${cmd} ${argv.join(' ')} failed (${signal ?? `exit code ${code}`})`));
+    });
+  });
+}
+
+async function ensureDependencies() {
   const marker = path.join(root, 'node_modules', '.package-lock.json');
   const lock = path.join(root, 'package-lock.json');
   if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
     // `npm install`, not `npm ci`: see .ci/run (the lock cannot list other platforms' binaries).
     step('installing npm dependencies (npm install)');
-    run('npm', ['install', '--no-audit', '--no-fund']);
+    await runWithProgress('installing npm dependencies', 'npm', ['install', '--no-audit', '--no-fund']);
+    done('dependencies installed');
   }
-  step('building (tsc)');
-  run('npm', ['run', '--silent', 'build']);
+  step('building (npm run build: tsc)');
+  await runWithProgress('building', 'npm', ['run', '--silent', 'build']);
+  done('built');
 }
 
 function portOpen(port) {
@@ -89,36 +177,30 @@ function portOpen(port) {
   });
 }
 
-async function waitFor(check, what, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
+/** Awaits `promise`, saying every 5 s that it is still at it, so nothing is silent for long. */
+async function withProgress(label, promise) {
+  const begin = Date.now();
+  const ticker = setInterval(() => step(`… still ${label} (${Math.round((Date.now() - begin) / 1000)} s)`), 5_000);
+  try {
+    return await promise;
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+/** Polls `check` until it is true; says what it is waiting for every 5 s, so nothing is silent for long. */
+async function waitFor(check, what, timeoutMs = 60_000) {
+  const begin = Date.now();
+  let nextNote = begin + 5_000;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    if (stopping) throw new Error('stopping');
+    if (Date.now() > begin + timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    if (Date.now() > nextNote) {
+      step(`… still waiting for ${what} (${Math.round((Date.now() - begin) / 1000)} s)`);
+      nextNote += 5_000;
+    }
+    await new Promise((r) => setTimeout(r, 150));
   }
-}
-
-function startChild(name, cmd, argv, childEnv) {
-  mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
-  const logFile = path.join(dataDir, 'logs', `${name}.log`);
-  const out = openSync(logFile, 'a');
-  const child = spawn(cmd, argv, { cwd: root, env: childEnv, stdio: ['ignore', out, out] });
-  children.set(name, child);
-  child.on('exit', (code, signal) => {
-    children.delete(name);
-    if (!stopping) process.stderr.write(`\u001b[31m✖ ${name} exited (${signal ?? code}); see ${logFile}\u001b[0m\n`);
-  });
-  return child;
-}
-
-/** The demo site's node key: generated once, kept with the site's data (0600). */
-function ensureNodeKey(nodeId) {
-  const file = path.join(dataDir, 'keys', `${nodeId}.pem`);
-  if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  }
-  return file;
 }
 
 /**
@@ -126,21 +208,34 @@ function ensureNodeKey(nodeId) {
  * the demo gets a random password, generated once and kept (0600) with the local data.
  */
 const adminEmail = env.BOOTSTRAP_ADMIN_EMAIL ?? 'admin@phdmf.local';
+const adminPasswordFile = env.BOOTSTRAP_ADMIN_PASSWORD_FILE ?? path.join(keysDir, 'bootstrap-admin.password');
 function ensureAdminPasswordFile() {
-  if (env.BOOTSTRAP_ADMIN_PASSWORD_FILE) return env.BOOTSTRAP_ADMIN_PASSWORD_FILE;
-  const file = path.join(dataDir, 'keys', 'bootstrap-admin.password');
-  if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  if (!existsSync(adminPasswordFile)) {
+    mkdirSync(path.dirname(adminPasswordFile), { recursive: true });
+    writeFileSync(adminPasswordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   }
-  return file;
+  return adminPasswordFile;
+}
+function adminPassword() {
+  return env.BOOTSTRAP_ADMIN_PASSWORD ?? readFileSync(adminPasswordFile, 'utf8').trim();
+}
+
+function sharedEnv() {
+  const shared = { ...env, NATS_URL: `nats://127.0.0.1:${natsPort}`, PHDMF_DATA_DIR: dataDir, LOG_LEVEL: logLevel };
+  // Everything of the one-machine system lives in the data directory (SQLite), so that a restart
+  // finds it and --reset removes it; a DATABASE_URL meant for something else is not picked up.
+  for (const name of ['HTTP_PORT', 'STORAGE_HTTP_PORT', 'STORAGE_HTTP_PORTS', 'DATABASE_URL', 'NODE_ID', 'ORGANISATION_ID', 'NODE_PRIVATE_KEY_FILE']) delete shared[name];
+  return shared;
 }
 
 /** Per-service settings on top of the shared ones. */
-function envFor(service, shared) {
+function envFor(service) {
+  const shared = sharedEnv();
   switch (service) {
     case 'api-gateway':
-      return { ...shared, HTTP_PORT: String(httpPort) };
+      // Every demo client is 127.0.0.1, so the per-address limit on credential endpoints (30 a
+      // minute by default) would count the seeding, the walkthrough and the tests as one caller.
+      return { ...shared, HTTP_PORT: String(httpPort), AUTH_RATE_LIMIT_PER_MINUTE: env.AUTH_RATE_LIMIT_PER_MINUTE ?? '300' };
     case 'accounts':
       return env.BOOTSTRAP_ADMIN_PASSWORD
         ? { ...shared, BOOTSTRAP_ADMIN_EMAIL: adminEmail }
@@ -148,120 +243,214 @@ function envFor(service, shared) {
     case 'ledger':
       // A larger young generation halves GC time at high transaction rates (see bench/ledger).
       return { ...shared, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim() };
-    case 'data-storage':
-      return {
-        ...shared,
-        NODE_ID: env.NODE_ID ?? 'demo-site',
-        ORGANISATION_ID: env.ORGANISATION_ID ?? 'demo-institution',
-        NODE_PRIVATE_KEY_FILE: env.NODE_PRIVATE_KEY_FILE ?? ensureNodeKey(env.NODE_ID ?? 'demo-site'),
-        JWT_ISSUER: env.AUTH_ISSUER ?? 'phdmf-accounts',
-        JWT_AUDIENCE: env.AUTH_AUDIENCE ?? 'phdmf-api',
-        HTTP_PORT: String(storageHttpPort),
-      };
     default:
       return shared;
   }
 }
 
-function writePids() {
-  const pids = Object.fromEntries([...children].map(([name, c]) => [name, c.pid]));
-  writeFileSync(path.join(dataDir, 'pids.json'), JSON.stringify({ supervisor: process.pid, children: pids }, null, 2));
+/** A storage site: the data-storage service with its own data directory, database, key and port. */
+function siteEnv(site) {
+  return {
+    ...sharedEnv(),
+    PHDMF_DATA_DIR: site.dir,
+    NODE_ID: site.nodeId,
+    ORGANISATION_ID: site.memberId,
+    NODE_PRIVATE_KEY_FILE: site.keyFile,
+    JWT_ISSUER: env.AUTH_ISSUER ?? 'phdmf-accounts',
+    JWT_AUDIENCE: env.AUTH_AUDIENCE ?? 'phdmf-api',
+    HTTP_PORT: String(site.port),
+  };
+}
+
+function distFile(service, file) {
+  return path.join('dist/apps', service, 'src', file);
+}
+
+async function startSite(site) {
+  step(`migrating and starting ${site.nodeId} (${site.institution.name})`);
+  await runAsync(`migrating ${site.nodeId}`, process.execPath, [distFile('data-storage', 'migrate.js')], { ...siteEnv(site), LOG_LEVEL: 'warn' });
+  supervisor.start({ name: site.nodeId, cmd: process.execPath, argv: [distFile('data-storage', 'main.js')], env: siteEnv(site), stage: STAGE.site });
+  step(`started ${site.nodeId} on ${site.url}`);
 }
 
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
-  step('stopping');
-  // Services first (they drain their NATS work), NATS last.
-  const services = [...children].filter(([name]) => name !== 'nats');
-  await Promise.all(services.map(([, c]) => stopChild(c)));
-  const nats = children.get('nats');
-  if (nats) await stopChild(nats);
-  rmSync(path.join(dataDir, 'pids.json'), { force: true });
-  step('stopped');
+  if (supervisor) {
+    step('stopping (the edge and the sites, then the services, the ledger, NATS)');
+    await supervisor.stopAll();
+    step('stopped');
+  }
   process.exit(code);
-}
-
-function stopChild(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 async function main() {
   checkNode();
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
+  for (const [value, name] of [[natsPort, 'PHDMF_NATS_PORT'], [httpPort, 'HTTP_PORT']]) {
+    if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`${name} must be a port number`);
+  }
+  const sites = demoSites();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(0));
 
   const natsBin = ensureNatsServer();
-  if (!args.has('--no-install')) ensureDependencies();
+  if (!args.has('--no-install')) await ensureDependencies();
+  if (!existsSync(path.join(root, distFile('ledger', 'main.js')))) throw new Error('dist/ is missing: run `npm run build` (or `npm start` without --no-install)');
   if (args.has('--reset')) {
     step(`resetting local data in ${dataDir}`);
     rmSync(dataDir, { recursive: true, force: true });
   }
   mkdirSync(dataDir, { recursive: true });
 
-  if (await portOpen(natsPort)) throw new Error(`port ${natsPort} is in use; set PHDMF_NATS_PORT to a free port`);
-  if (await portOpen(httpPort)) throw new Error(`port ${httpPort} is in use; set HTTP_PORT to a free port`);
-  if (await portOpen(storageHttpPort)) throw new Error(`port ${storageHttpPort} is in use; set STORAGE_HTTP_PORT to a free port`);
+  for (const [port, what] of [[natsPort, 'PHDMF_NATS_PORT'], [httpPort, 'HTTP_PORT'], ...sites.map((s) => [s.port, `STORAGE_HTTP_PORT(S) (${s.nodeId})`])]) {
+    if (await portOpen(port)) throw new Error(`port ${port} is in use; set ${what} to a free port`);
+  }
 
-  step(`starting nats-server with JetStream on 127.0.0.1:${natsPort}`);
-  startChild('nats', natsBin, ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', path.join(dataDir, 'nats')], env);
+  supervisor = new Supervisor({
+    root,
+    dataDir,
+    say: (line) => step(line),
+    warn,
+    onGiveUp: (name) => fail(`${name} keeps failing at start; stopping everything`),
+  });
+
+  step(`starting nats-server with JetStream on 127.0.0.1:${natsPort} (store: ${path.join(dataDir, 'nats')})`);
+  supervisor.start({ name: 'nats', cmd: natsBin, argv: ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', path.join(dataDir, 'nats')], env, stage: STAGE.nats });
   await waitFor(() => portOpen(natsPort), 'nats-server');
+  done('NATS up');
 
-  const serviceEnv = { ...env, NATS_URL: `nats://127.0.0.1:${natsPort}`, PHDMF_DATA_DIR: dataDir, LOG_LEVEL: logLevel };
-  delete serviceEnv.HTTP_PORT;
-  for (const service of SERVICES.filter((s) => !WITHOUT_DATABASE.has(s))) {
-    step(`migrating ${service}`);
-    run(process.execPath, [path.join('dist/apps', service, 'src/migrate.js')], { env: { ...envFor(service, serviceEnv), LOG_LEVEL: 'warn' } });
+  // Sites seeded by an earlier start come up with the central services.
+  for (const site of sites) {
+    if (existsSync(site.stateFile)) site.memberId = JSON.parse(readFileSync(site.stateFile, 'utf8')).memberId;
   }
+  const known = sites.filter((s) => s.memberId);
 
-  for (const service of SERVICES) {
-    step(`starting ${service}`);
-    startChild(service, process.execPath, [path.join('dist/apps', service, 'src/main.js')], envFor(service, serviceEnv));
+  step(`migrating ${CENTRAL.filter((s) => !WITHOUT_DATABASE.has(s)).join(', ')} (the explicit migration step; each site migrates before it starts)`);
+  await withProgress(
+    'migrating',
+    Promise.all(
+      CENTRAL.filter((s) => !WITHOUT_DATABASE.has(s)).map((service) =>
+        runAsync(`migrating ${service}`, process.execPath, [distFile(service, 'migrate.js')], { ...envFor(service), LOG_LEVEL: 'warn' }),
+      ),
+    ),
+  );
+  done('migrations applied');
+
+  for (const service of CENTRAL) {
+    supervisor.start({ name: service, cmd: process.execPath, argv: [distFile(service, 'main.js')], env: envFor(service), stage: STAGE[service] });
   }
-  writePids();
+  step(`started ${CENTRAL.join(', ')}; waiting for each to answer its health query`);
+  const sitesStarting = Promise.all(known.map((site) => startSite(site)));
 
-  // Each service answers its health query over NATS once it is up.
-  const require = (await import('node:module')).createRequire(import.meta.url);
+  // From here on the built code is there: the NATS client and the contracts (subjects) come from it.
+  const require = createRequire(import.meta.url);
   const { connect } = require(path.join(root, 'node_modules/nats'));
-  const { GetHealth } = require(path.join(root, 'dist/libs/contracts/src/index.js'));
-  const nc = await connect({ servers: serviceEnv.NATS_URL });
-  const health = {};
+  const { GetHealth, StorageGetNodeInfo } = require(path.join(root, 'dist/libs/contracts/src/index.js'));
+  const nc = await connect({ servers: `nats://127.0.0.1:${natsPort}`, maxReconnectAttempts: -1 });
+  const ask = async (subject) => {
+    const reply = await nc.request(subject, new TextEncoder().encode('{}'), { timeout: 1_000 });
+    return JSON.parse(new TextDecoder().decode(reply.data));
+  };
+  const healthy = (subject) => async () => {
+    try {
+      const body = await ask(subject);
+      return body.ok && body.data.status === 'up';
+    } catch {
+      return false;
+    }
+  };
+  const siteReady = (site) => async () => {
+    try {
+      const body = await ask(StorageGetNodeInfo.contractFor(site.nodeId).subject);
+      return body.ok && (await portOpen(site.port));
+    } catch {
+      return false;
+    }
+  };
+
   await Promise.all(
-    SERVICES.map((service) =>
-      waitFor(async () => {
-        try {
-          const reply = await nc.request(GetHealth.SUBJECTS[service], new TextEncoder().encode('{}'), { timeout: 1000 });
-          const body = JSON.parse(new TextDecoder().decode(reply.data));
-          health[service] = body.ok ? body.data.status : 'error';
-          return body.ok && body.data.status === 'up';
-        } catch {
-          return false;
+    CENTRAL.map(async (service) => {
+      await waitFor(healthy(GetHealth.SUBJECTS[service]), `${service} to answer its health query`, 90_000);
+      done(`${service} up (pid ${supervisor.pid(service)})`);
+    }),
+  );
+  await withProgress('migrating and starting the sites', sitesStarting);
+
+  // The demo consortium, through the real flows.
+  const seeder = new Seeder({ api, keysDir, say: (line) => step(line) });
+  let adminToken;
+  await waitFor(
+    async () => {
+      try {
+        adminToken = await seeder.login(adminEmail, adminPassword());
+        return true;
+      } catch (error) {
+        if (error instanceof CallError && error.status < 500 && error.code !== 'AUTH.INVALID_CREDENTIALS') throw error;
+        return false; // the accounts service bootstraps the admin right after it starts
+      }
+    },
+    `the consortium admin ${adminEmail} to be able to log in`,
+    30_000,
+  );
+  await seeder.ensureResearcher(DEMO_RESEARCHER.email, DEMO_RESEARCHER.displayName);
+
+  await withProgress(
+    'seeding the demo institutions',
+    Promise.all(
+      sites.map(async (site) => {
+        const { publicKeyPem } = ensureNodeKey(site.keyFile);
+        const { memberId, memberToken } = await seeder.ensureInstitution(site.institution, { adminToken, endpoint: site.url, nodePublicKeyPem: publicKeyPem });
+        if (site.memberId && site.memberId !== memberId) throw new Error(`${site.stateFile} names member ${site.memberId} but ${headEmail(site.institution)} belongs to ${memberId}; start again with --reset`);
+        if (!site.memberId) {
+          site.memberId = memberId;
+          mkdirSync(site.dir, { recursive: true });
+          writeFileSync(site.stateFile, JSON.stringify({ nodeId: site.nodeId, name: site.institution.name, memberId }, null, 2));
+          await startSite(site);
         }
-      }, `${service} to answer its health query`, 60_000),
+        await waitFor(siteReady(site), `${site.nodeId} to answer on its subject and its port`, 90_000);
+        site.datasets = await seeder.ensureDatasets(site.institution, { siteUrl: site.url, siteDir: site.dir, memberToken });
+        done(`${site.institution.name}: ${site.nodeId} up (pid ${supervisor.pid(site.nodeId)}), ${site.datasets.length} dataset(s) released on-chain`);
+      }),
     ),
   );
   await nc.close();
 
-  process.stdout.write('\nPHDMF is up on this machine (embedded defaults)\n');
-  for (const service of SERVICES) process.stdout.write(`  ${service.padEnd(14)} ${health[service]}   pid ${children.get(service)?.pid}\n`);
-  process.stdout.write(`\n  REST edge        http://127.0.0.1:${httpPort}   (GET /health, GET /ready)\n`);
-  process.stdout.write(`  storage site     http://127.0.0.1:${storageHttpPort}   (demo-site's local API for its institution's users)\n`);
-  process.stdout.write(`  NATS             nats://127.0.0.1:${natsPort}\n`);
-  process.stdout.write(`  data and logs    ${dataDir}\n`);
-  if (!env.BOOTSTRAP_ADMIN_PASSWORD) {
-    const password = readFileSync(env.BOOTSTRAP_ADMIN_PASSWORD_FILE ?? path.join(dataDir, 'keys', 'bootstrap-admin.password'), 'utf8').trim();
-    process.stdout.write(`  consortium admin ${adminEmail} / ${password}   (POST /api/v1/auth/login)\n`);
+  // The walkthrough's variables, for a shell: `source .data/demo.env`.
+  const demoEnv = [
+    '# Written by `npm start`: the URLs of this running system, for the README walkthrough (source it).',
+    `export PHDMF=${edge}`,
+    `export PHDMF_DATA_DIR=${dataDir}`,
+    ...sites.map((s) => `export ${s.envName}=${s.url}`),
+    '',
+  ];
+  writeFileSync(path.join(dataDir, 'demo.env'), demoEnv.join('\n'));
+
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  out();
+  out(`PHDMF is up on this machine (embedded ledger), in ${elapsed().trim()}`);
+  out();
+  out(`  REST edge        ${api}   (OpenAPI: ${api}/docs, ${api}/openapi.json; probes: ${edge}/health, ${edge}/ready)`);
+  out(`  NATS             nats://127.0.0.1:${natsPort}`);
+  out(`  data and logs    ${dataDir}   (logs/<process>.log; pids.json; demo.env)`);
+  out();
+  out('  Storage sites (each institution\'s local API, for its own staff):');
+  for (const s of sites) out(`    ${s.nodeId.padEnd(14)} ${s.url.padEnd(24)} ${s.institution.name} (${s.memberId}), ${s.datasets.map((d) => `"${d.name}"`).join(', ')}`);
+  out();
+  out(`  Demo accounts (passwords generated once, kept in ${keysDir}/):`);
+  const account = (role, email, password, where = '') => out(`    ${role.padEnd(18)} ${email.padEnd(28)} ${password.padEnd(26)} ${where}`);
+  account('consortium-admin', adminEmail, adminPassword());
+  account('researcher', DEMO_RESEARCHER.email, ensurePassword(keysDir, DEMO_RESEARCHER.email).password);
+  for (const s of sites) {
+    account('institution-admin', headEmail(s.institution), ensurePassword(keysDir, headEmail(s.institution)).password, s.institution.name);
+    account('member', memberEmail(s.institution), ensurePassword(keysDir, memberEmail(s.institution)).password, s.institution.name);
   }
-  process.stdout.write('\nPress Ctrl-C to stop.\n');
-  process.stdout.write('PHDMF_READY\n');
+  out();
+  out('  The README\'s "Walkthrough" replays the whole story with curl against this system.');
+  out();
+  out('Press Ctrl-C to stop.');
+  out('PHDMF_READY');
 }
 
-main().catch((error) => fail(error instanceof Error ? error.message : String(error)));
+main().catch((error) => {
+  if (stopping) return;
+  fail(error instanceof Error ? error.message : String(error));
+});

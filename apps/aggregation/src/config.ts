@@ -1,7 +1,43 @@
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
 import { loadConfig, ServiceConfig } from '@phdmf/config';
 
+/** The consortium's floor for the pool's disclosure threshold (DataSHIELD's nfilter.tab). */
+export const POOL_MIN_COUNT_FLOOR = 3;
+
 /** Configuration of the aggregation service, read from the environment and validated at start. */
-export class AggregationConfig extends ServiceConfig {}
+export class AggregationConfig extends ServiceConfig {
+  /**
+   * No pooled group (a column's count, a histogram cell, a per-site breakdown cell) rests on fewer
+   * records than this; it may only be raised above the consortium's floor.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(POOL_MIN_COUNT_FLOOR, { message: `may not be below the consortium's minimum of ${POOL_MIN_COUNT_FLOOR}` })
+  @Max(1_000_000)
+  POOL_MIN_COUNT = POOL_MIN_COUNT_FLOOR;
+
+  /** Deadline of each storage node's summary; a node that has not answered by then fails the analysis (or is left out, with allowPartial). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  SITE_TIMEOUT_MS = 120_000;
+
+  /** Deadline of recording an analysis on the ledger (answered after commit). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  @Max(300_000)
+  LEDGER_COMMAND_TIMEOUT_MS = 30_000;
+
+  /** How long to wait between attempts of the start-up catch-up from the ledger while it is unreachable. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  CATCH_UP_RETRY_MS = 5_000;
+}
 
 export function loadAggregationConfig(env: NodeJS.ProcessEnv = process.env): AggregationConfig {
   return loadConfig(AggregationConfig, env);

@@ -3,6 +3,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { BusJwksSource, TokenVerifier } from '@phdmf/auth';
 import type { Logger } from '@phdmf/logging';
 import { coreModules, MessageBus } from '@phdmf/messaging';
+import { AnalysesController } from './analyses/analyses.controller';
 import { AuthenticationController } from './auth/authentication.controller';
 import { EdgeBus } from './auth/edge-bus';
 import { JwtAuthGuard, RolesGuard } from './auth/guards';
@@ -12,6 +13,9 @@ import { throttlerOptions } from './edge/throttling';
 import { HealthController } from './health/health.controller';
 import { ApplicationsController } from './membership/applications.controller';
 import { InstitutionsController } from './membership/institutions.controller';
+import { AccessRequestsController } from './market/access-requests.controller';
+import { MarketController } from './market/market.controller';
+import { ProvenanceController } from './provenance/provenance.controller';
 
 @Global()
 @Module({})
@@ -27,7 +31,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [EdgeConfigModule.of(config), ...(coreModules({ service: 'api-gateway', config, logger }) ?? []), ThrottlerModule.forRoot(throttlerOptions(config))],
-      controllers: [HealthController, AuthenticationController, UsersController, ApplicationsController, InstitutionsController],
+      controllers: [HealthController, AuthenticationController, UsersController, ApplicationsController, InstitutionsController, AnalysesController, MarketController, AccessRequestsController, ProvenanceController],
       providers: [
         EdgeBus,
         JwtAuthGuard,

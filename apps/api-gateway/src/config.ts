@@ -67,6 +67,28 @@ export class ApiGatewayConfig extends ServiceConfig {
   @Max(86_400_000)
   JWKS_CACHE_TTL_MS = 600_000;
 
+  /**
+   * How long the edge waits for an access request or decision: each is answered only once its
+   * ledger transaction is committed (seconds on Fabric). A little over the authorization service's
+   * own ledger deadline (30 s), so its answer — committed, or its coded failure — arrives first.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  COMMIT_REQUEST_TIMEOUT_MS = 35_000;
+
+  /**
+   * How long the edge waits for an analysis: every site computes its summary (files of millions of
+   * rows) and the ledger commits the record. The aggregation service's own SITE_TIMEOUT_MS (120 s)
+   * and ledger deadline end it sooner when a site or the ledger does not answer.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
+  ANALYSIS_REQUEST_TIMEOUT_MS = 180_000;
+
   /** Serve the OpenAPI document and the browsable docs page. */
   @IsIn(['true', 'false'])
   OPENAPI_ENABLED: 'true' | 'false' = 'true';

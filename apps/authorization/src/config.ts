@@ -1,7 +1,31 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { loadConfig, ServiceConfig } from '@phdmf/config';
 
 /** Configuration of the authorization service, read from the environment and validated at start. */
-export class AuthorizationConfig extends ServiceConfig {}
+export class AuthorizationConfig extends ServiceConfig {
+  /** Deadline of ledger commands (request, grant, deny, revoke): they answer only after commit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  @Max(300_000)
+  LEDGER_COMMAND_TIMEOUT_MS = 30_000;
+
+  /**
+   * Rebuild the projection from the ledger's own queries at start (members, datasets, and every
+   * access request named in the datasets' provenance), so a service started late, or after the
+   * event stream lost old messages, still shows everything committed.
+   */
+  @IsIn(['true', 'false'])
+  CATCH_UP_ON_START: 'true' | 'false' = 'true';
+
+  /** While the ledger does not answer, the catch-up is retried this often. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  CATCH_UP_RETRY_MS = 5_000;
+}
 
 export function loadAuthorizationConfig(env: NodeJS.ProcessEnv = process.env): AuthorizationConfig {
   return loadConfig(AuthorizationConfig, env);

@@ -1,7 +1,6 @@
 // Test support: a small consortium for the storage node's tests, all real — nats-server with
 // JetStream, the real ledger service (apps/ledger/src/main.ts in a child process, embedded ledger),
 // and storage nodes started like main.ts does, with their own SQLite, data directory and HTTP port.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -20,7 +19,7 @@ import {
 import { createLogger, type Logger } from '@phdmf/logging';
 import { MessageBus, persistenceSettingsOf, startService, type ActorHeader } from '@phdmf/messaging';
 import { migrate } from '@phdmf/persistence';
-import { freePort, TestNatsServer, tempDir, childEnv } from '@phdmf/testing';
+import { freePort, TestNatsServer, tempDir, spawnTsEntry, type TsChild } from '@phdmf/testing';
 import { AppModule } from '../src/app.module';
 import { loadDataStorageConfig, type DataStorageConfig } from '../src/config';
 import { DATA_STORAGE_PERSISTENCE } from '../src/persistence';
@@ -34,23 +33,8 @@ export const ADMIN: ActorHeader = { userId: 'consortium-admin-1', roles: ['conso
 /** The authorization service submits access requests for researchers (it signs as the governor). */
 export const AUTHZ: ActorHeader = { userId: 'authorization', roles: ['service'] };
 
-/** Runs a TypeScript entry point of the workspace in a child process (SWC on the fly). */
-export function spawnTs(entry: string, env: Record<string, string>, args: string[] = []): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, entry), ...args], {
-    cwd: ROOT,
-    env: childEnv({ ...env, SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => {
-    child.on('exit', (code) => {
-      resolve(code);
-    });
-  });
-  return { child, output: () => output, exited };
-}
+/** Runs a TypeScript entry point of the workspace (path from the workspace root) in a child process. */
+export const spawnTs = spawnTsEntry;
 
 export interface Site {
   app: INestApplication;
@@ -77,7 +61,7 @@ export class World {
 
   private constructor(
     readonly nats: TestNatsServer,
-    private readonly ledger: { child: ChildProcess; output: () => string; exited: Promise<number | null> },
+    private readonly ledger: TsChild,
     readonly nc: NatsConnection,
     readonly bus: MessageBus,
     readonly tokenKey: SigningKey,

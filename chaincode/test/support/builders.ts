@@ -45,6 +45,7 @@ export function datasetVersion(overrides: Record<string, unknown> = {}): Record<
     description: 'first release',
     name: 'Cardiology cohort',
     columns: ['age', 'bmi', 'sbp'],
+    columnTypes: ['numeric', 'numeric', 'numeric'],
     ...overrides,
   };
 }

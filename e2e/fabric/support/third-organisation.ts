@@ -1,13 +1,17 @@
-// Test support: adds a third organisation, Org3MSP (client identities only, no peer), to the channel
-// of a local network started by infra/fabric/network.sh, so that the conformance suite has a governing
-// MSP that is not a member (the 2-organisation network has only Org1MSP and Org2MSP, both members).
+// Test support: adds organisations (client identities only, no peer) to the channel of a local network
+// started by infra/fabric/network.sh, as a consortium's platform team does when an institution joins.
+// The conformance suite adds Org3MSP, a governing MSP that is not a member (the 2-organisation network
+// has only Org1MSP and Org2MSP, both members); the whole-flow test adds the MSPs the node registry
+// assigned to the institutions that apply through the REST edge.
 //
-// What configtxlator + `peer channel update` would do, in-process: cryptogen for Org3's material; the
-// channel's current config from its genesis block (the script never updates the channel); Org3's group
-// cloned from Org2's with Org3's certificates and MSP id; a ConfigUpdate (read set / write set of the
-// Application group, new version) signed by both organisations' admins (the Application group's
-// `MAJORITY Admins`), broadcast to the orderer. Then it waits until the peers accept Org3's identity,
-// and writes a connection file with a third organisation entry (Org3's user, through Org1's peer).
+// What configtxlator + `peer channel update` would do, in-process: cryptogen for the new organisations'
+// material; the channel's current config from its genesis block (the script never updates the channel,
+// so this works once per network: every organisation a test needs goes into that one update); each new
+// organisation's group cloned from Org2's with its own certificates and MSP id; a ConfigUpdate (read set
+// / write set of the Application group, new version) signed by both organisations' admins (the
+// Application group's `MAJORITY Admins`), broadcast to the orderer. The caller waits until the peers
+// accept the new identities (they do once they have committed the config block). Writes a connection
+// file with one more organisation entry per new MSP (its user, through an existing organisation's peer).
 import { execFile } from 'node:child_process';
 import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -52,17 +56,36 @@ interface RawProfile {
   }[];
 }
 
+/** An organisation to add: its MSP id, a cryptogen name and DNS domain, the peer its clients use. */
+export interface NewOrganisation {
+  mspId: string;
+  /** cryptogen organisation name (letters and digits). */
+  name: string;
+  /** DNS domain of its certificates, e.g. `org3.phdmf.local`. */
+  domain: string;
+  /** Which existing organisation's peer its clients use as their gateway (default: the first). */
+  gatewayOf?: string;
+}
+
 /** Adds Org3MSP to the channel; returns the path of a connection file that also holds Org3's user. */
-export async function addThirdOrganisation(connectionFile: string, binDir: string): Promise<string> {
+export function addThirdOrganisation(connectionFile: string, binDir: string): Promise<string> {
+  return addOrganisations(connectionFile, binDir, [{ mspId: ORG3_MSP, name: 'Org3', domain: 'org3.phdmf.local' }], 'connection-org3.json');
+}
+
+/**
+ * Adds `organisations` to the channel in one config update; returns the path of a connection file
+ * (`fileName` in the network's data directory) holding the original organisations and the new ones.
+ */
+export async function addOrganisations(connectionFile: string, binDir: string, organisations: readonly NewOrganisation[], fileName: string): Promise<string> {
+  if (organisations.length === 0) throw new Error('no organisation to add');
   const profile = JSON.parse(readFileSync(connectionFile, 'utf8')) as RawProfile;
-  const domain = 'org3.phdmf.local';
-  const cryptoDir = path.join(profile.dataDir, 'crypto-org3');
-  const configFile = path.join(profile.dataDir, 'crypto-org3.yaml');
-  writeFileSync(configFile, `PeerOrgs:\n  - Name: Org3\n    Domain: ${domain}\n    EnableNodeOUs: true\n    Template:\n      Count: 0\n    Users:\n      Count: 1\n`);
+  const cryptoDir = path.join(profile.dataDir, `crypto-${path.basename(fileName, '.json')}`);
+  const configFile = path.join(profile.dataDir, `crypto-${path.basename(fileName, '.json')}.yaml`);
+  writeFileSync(
+    configFile,
+    `PeerOrgs:\n${organisations.map((o) => `  - Name: ${o.name}\n    Domain: ${o.domain}\n    EnableNodeOUs: true\n    Template:\n      Count: 0\n    Users:\n      Count: 1\n`).join('')}`,
+  );
   await run(path.join(binDir, 'cryptogen'), ['generate', `--config=${configFile}`, `--output=${cryptoDir}`]);
-  const orgDir = path.join(cryptoDir, 'peerOrganizations', domain);
-  const caCert = readFileSync(path.join(orgDir, 'msp/cacerts', `ca.${domain}-cert.pem`));
-  const tlsCaCert = readFileSync(path.join(orgDir, 'msp/tlscacerts', `tlsca.${domain}-cert.pem`));
 
   // The channel's config: its genesis block (the only config block of a network.sh channel).
   const genesis = common.Block.deserializeBinary(readFileSync(path.join(profile.dataDir, 'artifacts', `${profile.channel}.block`)));
@@ -74,35 +97,13 @@ export async function addThirdOrganisation(connectionFile: string, binDir: strin
   const org2 = application === undefined ? undefined : groupsOf(application).get('Org2MSP');
   if (application === undefined || org2 === undefined) throw new Error('unexpected channel config: no Application/Org2MSP group');
 
-  const org3 = common.ConfigGroup.deserializeBinary(org2.serializeBinary());
-  valuesOf(org3).del('AnchorPeers');
-  const mspValue = valuesOf(org3).get('MSP');
-  if (mspValue === undefined) throw new Error('Org2MSP has no MSP value');
-  const mspConfig = msp.MSPConfig.deserializeBinary(mspValue.getValue_asU8());
-  const fabricMsp = msp.FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
-  fabricMsp.setName(ORG3_MSP);
-  fabricMsp.setRootCertsList([caCert]);
-  fabricMsp.setTlsRootCertsList([tlsCaCert]);
-  fabricMsp.setIntermediateCertsList([]);
-  fabricMsp.setAdminsList([]);
-  const ous = fabricMsp.getFabricNodeOus();
-  for (const ou of [ous?.getClientOuIdentifier(), ous?.getPeerOuIdentifier(), ous?.getAdminOuIdentifier(), ous?.getOrdererOuIdentifier()]) ou?.setCertificate(caCert);
-  mspConfig.setConfig(fabricMsp.serializeBinary());
-  mspValue.setValue(mspConfig.serializeBinary());
-  for (const [, configPolicy] of entriesOf(policiesOf(org3))) {
-    const policy = configPolicy.getPolicy();
-    if (policy === undefined || policy.getType() !== common.Policy.PolicyType.SIGNATURE) continue;
-    const envelopeOfPolicy = common.SignaturePolicyEnvelope.deserializeBinary(policy.getValue_asU8());
-    for (const principal of envelopeOfPolicy.getIdentitiesList()) {
-      if (principal.getPrincipalClassification() !== msp.MSPPrincipal.Classification.ROLE) continue;
-      const role = msp.MSPRole.deserializeBinary(principal.getPrincipal_asU8());
-      role.setMspIdentifier(ORG3_MSP);
-      principal.setPrincipal(role.serializeBinary());
-    }
-    policy.setValue(envelopeOfPolicy.serializeBinary());
-  }
+  const groups = organisations.map((o) => {
+    const orgDir = path.join(cryptoDir, 'peerOrganizations', o.domain);
+    const group = organisationGroup(org2, o.mspId, readFileSync(path.join(orgDir, 'msp/cacerts', `ca.${o.domain}-cert.pem`)), readFileSync(path.join(orgDir, 'msp/tlscacerts', `tlsca.${o.domain}-cert.pem`)));
+    return { o, orgDir, group };
+  });
 
-  // Read set: the Application group as it is (children by version only); write set: one version more, plus Org3.
+  // Read set: the Application group as it is (children by version only); write set: one version more, plus the new organisations.
   const versionsOnly = (group: common.ConfigGroup): common.ConfigGroup => {
     const copy = new common.ConfigGroup();
     copy.setVersion(group.getVersion());
@@ -132,7 +133,7 @@ export async function addThirdOrganisation(connectionFile: string, binDir: strin
   const writeApplication = shallow(application);
   writeApplication.setVersion(application.getVersion() + 1);
   writeApplication.setModPolicy(application.getModPolicy());
-  groupsOf(writeApplication).set(ORG3_MSP, org3);
+  for (const { o, group } of groups) groupsOf(writeApplication).set(o.mspId, group);
   const readSet = new common.ConfigGroup();
   readSet.setVersion(channelGroup.getVersion());
   groupsOf(readSet).set('Application', readApplication);
@@ -186,27 +187,55 @@ export async function addThirdOrganisation(connectionFile: string, binDir: strin
   signed.setSignature(await submitter.sign(sha256(payloadBytes)));
   await broadcast(profile, signed);
 
-  const user = path.join(orgDir, 'users', `User1@${domain}`, 'msp');
-  const keyDir = path.join(user, 'keystore');
-  const keyFile = readdirSync(keyDir)[0];
-  if (keyFile === undefined) throw new Error(`no key in ${keyDir}`);
-  const org1 = profile.organizations[0];
-  if (org1 === undefined) throw new Error('no organisation in the connection file');
-  const extended = {
-    ...profile,
-    organizations: [
-      ...profile.organizations,
-      {
-        mspId: ORG3_MSP,
-        // Org3 has no peer of its own: its clients use Org1's gateway.
-        peer: org1.peer,
-        user: { name: `User1@${domain}`, certPath: path.join(user, 'signcerts', `User1@${domain}-cert.pem`), keyPath: path.join(keyDir, keyFile) },
-      },
-    ],
-  };
-  const file = path.join(profile.dataDir, 'connection-org3.json');
-  writeFileSync(file, JSON.stringify(extended, null, 2));
+  const added = groups.map(({ o, orgDir }) => {
+    const user = path.join(orgDir, 'users', `User1@${o.domain}`, 'msp');
+    const keyDir = path.join(user, 'keystore');
+    const keyFile = readdirSync(keyDir)[0];
+    if (keyFile === undefined) throw new Error(`no key in ${keyDir}`);
+    const gateway = o.gatewayOf === undefined ? profile.organizations[0] : profile.organizations.find((org) => org.mspId === o.gatewayOf);
+    if (gateway === undefined) throw new Error(`no organisation ${o.gatewayOf ?? ''} in the connection file to lend its peer`);
+    return {
+      mspId: o.mspId,
+      // The new organisation has no peer of its own: its clients use an existing organisation's gateway.
+      peer: gateway.peer,
+      user: { name: `User1@${o.domain}`, certPath: path.join(user, 'signcerts', `User1@${o.domain}-cert.pem`), keyPath: path.join(keyDir, keyFile) },
+    };
+  });
+  const file = path.join(profile.dataDir, fileName);
+  writeFileSync(file, JSON.stringify({ ...profile, organizations: [...profile.organizations, ...added] }, null, 2));
   return file;
+}
+
+/** Org2's group as a template, with another MSP id, CA and TLS CA (NodeOUs and policies follow). */
+function organisationGroup(template: common.ConfigGroup, mspId: string, caCert: Buffer, tlsCaCert: Buffer): common.ConfigGroup {
+  const group = common.ConfigGroup.deserializeBinary(template.serializeBinary());
+  valuesOf(group).del('AnchorPeers');
+  const mspValue = valuesOf(group).get('MSP');
+  if (mspValue === undefined) throw new Error('the template organisation has no MSP value');
+  const mspConfig = msp.MSPConfig.deserializeBinary(mspValue.getValue_asU8());
+  const fabricMsp = msp.FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
+  fabricMsp.setName(mspId);
+  fabricMsp.setRootCertsList([caCert]);
+  fabricMsp.setTlsRootCertsList([tlsCaCert]);
+  fabricMsp.setIntermediateCertsList([]);
+  fabricMsp.setAdminsList([]);
+  const ous = fabricMsp.getFabricNodeOus();
+  for (const ou of [ous?.getClientOuIdentifier(), ous?.getPeerOuIdentifier(), ous?.getAdminOuIdentifier(), ous?.getOrdererOuIdentifier()]) ou?.setCertificate(caCert);
+  mspConfig.setConfig(fabricMsp.serializeBinary());
+  mspValue.setValue(mspConfig.serializeBinary());
+  for (const [, configPolicy] of entriesOf(policiesOf(group))) {
+    const policy = configPolicy.getPolicy();
+    if (policy === undefined || policy.getType() !== common.Policy.PolicyType.SIGNATURE) continue;
+    const envelopeOfPolicy = common.SignaturePolicyEnvelope.deserializeBinary(policy.getValue_asU8());
+    for (const principal of envelopeOfPolicy.getIdentitiesList()) {
+      if (principal.getPrincipalClassification() !== msp.MSPPrincipal.Classification.ROLE) continue;
+      const role = msp.MSPRole.deserializeBinary(principal.getPrincipal_asU8());
+      role.setMspIdentifier(mspId);
+      principal.setPrincipal(role.serializeBinary());
+    }
+    policy.setValue(envelopeOfPolicy.serializeBinary());
+  }
+  return group;
 }
 
 async function broadcast(profile: RawProfile, envelope: common.Envelope): Promise<void> {

@@ -11,6 +11,9 @@ export interface Institution {
   applicationId: string;
   adminUserId: string;
   memberUserId: string;
+  /** Its storage node as admitted on-chain, and the node's private key (to start that node). */
+  nodeId: string;
+  nodePrivateKeyPem: string;
 }
 
 export interface Consortium {
@@ -30,20 +33,26 @@ export function unique(): string {
 }
 
 /** Registers a researcher, applies for an institution, returns the pending application. */
-export async function pendingApplication(api: Api, label = unique()): Promise<{ applicationId: string; memberId: string; token: string; refreshToken: string; userId: string }> {
+export async function pendingApplication(
+  api: Api,
+  label = unique(),
+): Promise<{ applicationId: string; memberId: string; token: string; refreshToken: string; userId: string; nodeId: string; nodePrivateKeyPem: string }> {
   const email = `head-${label}@inst.test`;
   const { userId } = await api.register(email, 'an applicant password');
   const t = await api.login(email, 'an applicant password');
+  const keys = nodeKeyPair();
+  const nodeId = `node-${label}`.toLowerCase();
   const r = await api.post<{ applicationId: string; memberId: string }>(
     '/api/v1/membership-applications',
-    { name: `Institution ${label}`, contactName: 'Head', contactEmail: email, nodeId: `node-${label}`.toLowerCase(), endpoint: `https://node-${label}.test:8443`, nodePublicKey: nodeKeyPair().publicKeyPem },
+    { name: `Institution ${label}`, contactName: 'Head', contactEmail: email, nodeId, endpoint: `https://node-${label}.test:8443`, nodePublicKey: keys.publicKeyPem },
     t.accessToken,
   );
   if (r.status !== 201) throw new Error(`apply failed: ${r.status} ${JSON.stringify(r.body)}`);
-  return { ...r.body, token: t.accessToken, refreshToken: t.refreshToken, userId };
+  return { ...r.body, token: t.accessToken, refreshToken: t.refreshToken, userId, nodeId, nodePrivateKeyPem: keys.privateKeyPem };
 }
 
-async function admittedInstitution(api: Api, adminToken: string, label: string): Promise<{ institution: Institution; adminToken: string; memberToken: string; adminPassword: string; memberPassword: string }> {
+/** Applies, admits (as `adminToken`, the consortium admin) and staffs an institution: its admin and one member. */
+export async function admittedInstitution(api: Api, adminToken: string, label: string): Promise<{ institution: Institution; adminToken: string; memberToken: string; adminPassword: string; memberPassword: string }> {
   const app = await pendingApplication(api, label);
   const admitted = await api.post(`/api/v1/membership-applications/${app.applicationId}/admit`, {}, adminToken);
   if (admitted.status !== 200) throw new Error(`admit failed: ${admitted.status} ${JSON.stringify(admitted.body)}`);
@@ -54,7 +63,7 @@ async function admittedInstitution(api: Api, adminToken: string, label: string):
   if (created.status !== 201) throw new Error(`member creation failed: ${created.status} ${JSON.stringify(created.body)}`);
   const member = await api.login(memberEmail, 'a member password');
   return {
-    institution: { memberId: app.memberId, applicationId: app.applicationId, adminUserId: app.userId, memberUserId: created.body.userId },
+    institution: { memberId: app.memberId, applicationId: app.applicationId, adminUserId: app.userId, memberUserId: created.body.userId, nodeId: app.nodeId, nodePrivateKeyPem: app.nodePrivateKeyPem },
     adminToken: instAdmin,
     memberToken: member.accessToken,
     adminPassword: 'an applicant password',

@@ -1,8 +1,7 @@
 // The PHDMF services this issue needs, all real: nats-server with JetStream, the ledger service
-// (apps/ledger/src/main.ts in a child process, embedded ledger), accounts, node-registry and the
+// (apps/ledger/src/main.ts in a child process, embedded ledger), accounts, node-registry, authorization and the
 // REST edge started as their main.ts starts them (own SQLite, own module), and — on demand — a
 // storage node (the data-storage service) for an admitted institution.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -13,13 +12,19 @@ import { AccountsGetJwks, GetHealth, type RequestContract } from '@phdmf/contrac
 import { createLogger, type Logger } from '@phdmf/logging';
 import { persistenceSettingsOf, startService } from '@phdmf/messaging';
 import { migrate } from '@phdmf/persistence';
-import { freePort, TestNatsServer, tempDir, childEnv } from '@phdmf/testing';
+import { freePort, TestNatsServer, tempDir, spawnTsEntry, type TsChild } from '@phdmf/testing';
 import { AppModule as AccountsModule } from '../../../apps/accounts/src/app.module';
 import { loadAccountsConfig } from '../../../apps/accounts/src/config';
 import { ACCOUNTS_PERSISTENCE } from '../../../apps/accounts/src/persistence';
 import { AppModule as GatewayModule } from '../../../apps/api-gateway/src/app.module';
 import { loadApiGatewayConfig } from '../../../apps/api-gateway/src/config';
 import { configureHttp } from '../../../apps/api-gateway/src/edge/configure-http';
+import { AppModule as AggregationModule } from '../../../apps/aggregation/src/app.module';
+import { AppModule as AuthorizationModule } from '../../../apps/authorization/src/app.module';
+import { loadAuthorizationConfig } from '../../../apps/authorization/src/config';
+import { AUTHORIZATION_PERSISTENCE } from '../../../apps/authorization/src/persistence';
+import { loadAggregationConfig } from '../../../apps/aggregation/src/config';
+import { AGGREGATION_PERSISTENCE } from '../../../apps/aggregation/src/persistence';
 import { AppModule as StorageModule } from '../../../apps/data-storage/src/app.module';
 import { loadDataStorageConfig } from '../../../apps/data-storage/src/config';
 import { DATA_STORAGE_PERSISTENCE } from '../../../apps/data-storage/src/persistence';
@@ -27,7 +32,6 @@ import { AppModule as RegistryModule } from '../../../apps/node-registry/src/app
 import { loadNodeRegistryConfig } from '../../../apps/node-registry/src/config';
 import { NODE_REGISTRY_PERSISTENCE } from '../../../apps/node-registry/src/persistence';
 
-const ROOT = path.join(__dirname, '../../..');
 export const ADMIN_EMAIL = 'admin@consortium.test';
 export const ADMIN_PASSWORD = 'bootstrap password for the e2e tests';
 const ISSUER = 'phdmf-accounts';
@@ -37,10 +41,18 @@ export interface StackOptions {
   /** Extra environment for the gateway (rate limits, say). */
   gatewayEnv?: Record<string, string>;
   accountsEnv?: Record<string, string>;
+  /** Start the aggregation service too (analyses), with this extra environment (POOL_MIN_COUNT, SITE_TIMEOUT_MS, …). */
+  aggregation?: { env?: Record<string, string> };
+  /** Extra environment for the authorization service (the data market and access decisions; always started). */
+  authorizationEnv?: Record<string, string>;
+  /** Extra environment for the ledger service's child process (LEDGER_ADAPTER=fabric, FABRIC_CONNECTION_FILE, …). */
+  ledgerEnv?: Record<string, string>;
 }
 
 export interface StorageNode {
   nodeId: string;
+  /** The site's local HTTP API (its own staff's uploads), e.g. `http://127.0.0.1:41234`. */
+  url: string;
   stop: () => Promise<void>;
 }
 
@@ -53,7 +65,8 @@ export function nodeKeyPair(): { publicKeyPem: string; privateKeyPem: string } {
 export class Stack {
   private readonly apps: INestApplication[] = [];
   private readonly cleanups: (() => void)[] = [];
-  private ledger?: { child: ChildProcess; output: () => string; exited: Promise<number | null> };
+  private ledger?: TsChild;
+  private ledgerEnv: Record<string, string> = {};
   nc!: NatsConnection;
   baseUrl = '';
   /** The accounts service, for tests that need its signing key (to forge tokens that differ in one claim). */
@@ -85,11 +98,12 @@ export class Stack {
 
   private async boot(options: StackOptions): Promise<void> {
     this.nc = await connect({ servers: this.nats.url });
-    const ledgerEnv = this.common({ LEDGER_GOVERNOR_MSP: 'ConsortiumMSP' });
+    const ledgerEnv = this.common({ LEDGER_GOVERNOR_MSP: 'ConsortiumMSP', ...options.ledgerEnv });
+    this.ledgerEnv = ledgerEnv;
     // The explicit migration step first, as in production; then the service.
-    const migration = spawnTs('apps/ledger/src/migrate.ts', ledgerEnv);
+    const migration = spawnTsEntry('apps/ledger/src/migrate.ts', ledgerEnv);
     if ((await migration.exited) !== 0) throw new Error(`ledger migration failed:\n${migration.output()}`);
-    this.ledger = spawnTs('apps/ledger/src/main.ts', ledgerEnv);
+    this.ledger = spawnTsEntry('apps/ledger/src/main.ts', ledgerEnv);
     const accountsConfig = loadAccountsConfig(this.common({ BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.accountsEnv }));
     await migrate(persistenceSettingsOf('accounts', accountsConfig, ACCOUNTS_PERSISTENCE));
     this.accounts = await startService(AccountsModule.forRoot(accountsConfig, this.logger), { logger: this.logger });
@@ -98,6 +112,16 @@ export class Stack {
     const registryConfig = loadNodeRegistryConfig(this.common({ HEARTBEAT_INTERVAL_MS: '0', CONNECTION_TEST_TIMEOUT_MS: '5000' }));
     await migrate(persistenceSettingsOf('node-registry', registryConfig, NODE_REGISTRY_PERSISTENCE));
     this.apps.push(await startService(RegistryModule.forRoot(registryConfig, this.logger), { logger: this.logger }));
+
+    const authorizationConfig = loadAuthorizationConfig(this.common(options.authorizationEnv));
+    await migrate(persistenceSettingsOf('authorization', authorizationConfig, AUTHORIZATION_PERSISTENCE));
+    this.apps.push(await startService(AuthorizationModule.forRoot(authorizationConfig, this.logger), { logger: this.logger }));
+
+    if (options.aggregation) {
+      const aggregationConfig = loadAggregationConfig(this.common(options.aggregation.env));
+      await migrate(persistenceSettingsOf('aggregation', aggregationConfig, AGGREGATION_PERSISTENCE));
+      this.apps.push(await startService(AggregationModule.forRoot(aggregationConfig, this.logger), { logger: this.logger }));
+    }
 
     const port = await freePort();
     const gatewayConfig = loadApiGatewayConfig(this.common({ HTTP_PORT: String(port), ...options.gatewayEnv }));
@@ -167,6 +191,7 @@ export class Stack {
     let stopped = false;
     return {
       nodeId,
+      url: `http://${config.HTTP_HOST}:${config.HTTP_PORT}`,
       stop: async () => {
         if (stopped) return;
         stopped = true;
@@ -175,12 +200,14 @@ export class Stack {
     };
   }
 
-  ledgerOutput(): string {
-    return this.ledger?.output() ?? '';
+  /** Stops the ledger service (SIGTERM) and starts it again with the same environment; resolves once it answers. */
+  async restartLedger(): Promise<void> {
+    await this.stopLedger();
+    this.ledger = spawnTsEntry('apps/ledger/src/main.ts', this.ledgerEnv);
+    await this.waitForLedger();
   }
 
-  async stop(): Promise<void> {
-    for (const app of this.apps.reverse()) await app.close().catch(() => undefined);
+  private async stopLedger(): Promise<void> {
     const ledger = this.ledger;
     if (ledger && ledger.child.exitCode === null) {
       ledger.child.kill('SIGTERM');
@@ -189,21 +216,18 @@ export class Stack {
       clearTimeout(timer);
       if (!exitedInTime) ledger.child.kill('SIGKILL');
     }
+  }
+
+  ledgerOutput(): string {
+    return this.ledger?.output() ?? '';
+  }
+
+  async stop(): Promise<void> {
+    for (const app of this.apps.reverse()) await app.close().catch(() => undefined);
+    await this.stopLedger();
     if ((this.nc as NatsConnection | undefined) !== undefined) await this.nc.close().catch(() => undefined);
     await this.nats.dispose();
     for (const c of this.cleanups) c();
   }
 }
 
-function spawnTs(entry: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, entry)], {
-    cwd: ROOT,
-    env: childEnv({ ...env, SWC_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
-  return { child, output: () => output, exited };
-}

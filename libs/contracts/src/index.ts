@@ -11,3 +11,5 @@ export * from './ledger';
 export * from './accounts';
 export * from './node-registry';
 export * from './storage';
+export * from './authorization';
+export * from './aggregation';

@@ -1,2 +1,3 @@
 export * from './moments';
 export * from './histogram';
+export * from './pooling';

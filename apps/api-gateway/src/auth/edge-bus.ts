@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
 import type { PayloadOf, RequestContract, ResultOf } from '@phdmf/contracts';
 import { Correlation, type CorrelationScope } from '@phdmf/logging';
-import { MessageBus } from '@phdmf/messaging';
+import { MessageBus, type RequestOptions } from '@phdmf/messaging';
 import { requestIdOf } from '../edge/request-id';
 
 /**
@@ -22,12 +22,19 @@ export class EdgeBus {
 
   constructor(private readonly bus: MessageBus) {}
 
-  request<C extends RequestContract<object, unknown>>(req: Request, contract: C, payload: PayloadOf<C>, user?: AccessTokenClaims): Promise<ResultOf<C>> {
+  /** `timeoutMs` overrides the bus deadline for calls answered only after a ledger commit or a site computation. */
+  request<C extends RequestContract<object, unknown>>(
+    req: Request,
+    contract: C,
+    payload: PayloadOf<C>,
+    user?: AccessTokenClaims,
+    options: Pick<RequestOptions, 'timeoutMs'> = {},
+  ): Promise<ResultOf<C>> {
     const actor = user ? { userId: user.userId, roles: [...user.roles], ...(user.organisationId ? { organisationId: user.organisationId } : {}) } : undefined;
     const scope: CorrelationScope = { correlationId: requestIdOf(req) ?? 'edge', ...(actor ? { actor } : {}) };
     return new Promise<ResultOf<C>>((resolve, reject) => {
       this.pending.push(() => {
-        Correlation.run(scope, () => this.bus.request(contract, payload)).then(resolve, reject);
+        Correlation.run(scope, () => this.bus.request(contract, payload, options)).then(resolve, reject);
       });
       if (!this.scheduled) {
         this.scheduled = true;

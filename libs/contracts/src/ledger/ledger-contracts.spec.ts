@@ -89,6 +89,19 @@ describe('ledger contracts', () => {
     expect(message).toBe('sha256 must be a SHA-256 digest (64 hexadecimal digits)');
   });
 
+  it('takes a type per column, only together with the columns', async () => {
+    expect(await problems(LedgerAddDataset.Payload, { ...dataset, columnTypes: ['numeric', 'categorical'] })).toEqual({});
+    expect(await problems(LedgerAddDataset.Payload, { ...dataset, columnTypes: ['date', 'date'] })).toEqual({});
+    for (const columnTypes of [['numeric'], ['numeric', 'text'], 'numeric', [], ['numeric', null]]) {
+      expect(Object.keys(await problems(LedgerAddDataset.Payload, { ...dataset, columnTypes }))).toEqual(['columnTypes']);
+    }
+    const { columns: _omitted, ...withoutColumns } = dataset;
+    expect(Object.keys(await problems(LedgerAddDataset.Payload, { ...withoutColumns, columnTypes: ['numeric', 'numeric'] }))).toEqual(['columnTypes']);
+    expect((await problems(LedgerAddDataset.Payload, { ...dataset, columnTypes: ['x', 'y'] }))['columnTypes']?.join()).toBe(
+      'columnTypes must list one type per column (only together with columns), each among numeric, categorical, date',
+    );
+  });
+
   it('validates nested analysis grants and refuses unknown fields in them', async () => {
     const analysis = { analysisId: 'an-1', requester: 'r-1', statistics: ['mean'], columns: [], resultHash: sha };
     expect(await problems(LedgerRecordAnalysis.Payload, { ...analysis, grants: [{ requestId: 'req-1', datasetId: 'ds-1', sha256: sha }] })).toEqual({});

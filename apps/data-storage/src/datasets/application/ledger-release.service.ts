@@ -41,6 +41,8 @@ export class LedgerReleaseService {
       description: version.description,
       name: dataset.name,
       columns: columns.map((c) => c.name),
+      // The market shows each dataset's schema from committed ledger records only, so the types go on-chain too.
+      columnTypes: columns.map((c) => c.type),
     };
     try {
       // The first committed version is an add; any later one an update (which also clears a tamper finding).

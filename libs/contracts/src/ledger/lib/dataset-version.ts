@@ -1,5 +1,6 @@
 import { IsOptional } from 'class-validator';
-import { IsColumnList, IsIntAtLeast, IsLedgerId, IsLedgerText, IsSha256, LedgerLimits } from './validation';
+import type { LedgerColumnType } from './records';
+import { IsColumnList, IsColumnTypeList, IsIntAtLeast, IsLedgerId, IsLedgerText, IsSha256, LedgerLimits } from './validation';
 
 /**
  * The fields of one dataset version, as `dataset:addDataset` and `dataset:updateDataset` take them.
@@ -44,4 +45,12 @@ export abstract class DatasetVersionFields {
   @IsOptional()
   @IsColumnList()
   columns?: string[];
+
+  /**
+   * The type of each of `columns`, position by position. Only with `columns` and of the same
+   * length: the chaincode refuses anything else (LEDGER.INVALID_INPUT naming the field).
+   */
+  @IsOptional()
+  @IsColumnTypeList()
+  columnTypes?: LedgerColumnType[];
 }

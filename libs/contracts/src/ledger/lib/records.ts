@@ -8,6 +8,12 @@ export const LEDGER_STATISTICS = ['count', 'missing', 'sum', 'min', 'max', 'mean
 /** One statistic of {@link LEDGER_STATISTICS}. */
 export type LedgerStatistic = (typeof LEDGER_STATISTICS)[number];
 
+/** The types a dataset column can have (the storage node's schema inference). */
+export const LEDGER_COLUMN_TYPES = ['numeric', 'categorical', 'date'] as const;
+
+/** One type of {@link LEDGER_COLUMN_TYPES}. */
+export type LedgerColumnType = (typeof LEDGER_COLUMN_TYPES)[number];
+
 /** Membership status of a consortium member. */
 export type LedgerMemberStatus = 'active' | 'rejected';
 
@@ -58,6 +64,8 @@ export interface LedgerDatasetRecord {
   description: string;
   name?: string;
   columns?: string[];
+  /** The type of each of `columns`, position by position; only ever present together with them. */
+  columnTypes?: LedgerColumnType[];
   ownerMemberId: string;
   ownerMspId: string;
   status: LedgerDatasetStatus;

@@ -3,7 +3,7 @@
 // edge with VALIDATION.FAILED naming the field, before it costs a simulation. The chaincode still
 // checks everything itself: it is the authority, these are the early warning.
 import { ValidateBy } from 'class-validator';
-import { LEDGER_STATISTICS } from './records';
+import { LEDGER_COLUMN_TYPES, LEDGER_STATISTICS } from './records';
 
 /** Identifiers (member, MSP, dataset, request, operator, …), as the chaincode accepts them. */
 export const LEDGER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+=/-]{0,127}$/;
@@ -112,6 +112,24 @@ export function IsColumnList(min = 1): Decorator {
     (v) => isDistinctList(v, min, LedgerLimits.columns, (c) => isText(c, 1, LedgerLimits.columnName, false)),
     `must be a list of ${min}-${LedgerLimits.columns} distinct column names (1-${LedgerLimits.columnName} characters, no control characters)`,
   );
+}
+
+/**
+ * A list of column types from {@link LEDGER_COLUMN_TYPES}, one per column of the payload's
+ * `columns` (so repeats are allowed, and the two lists have the same length).
+ */
+export function IsColumnTypeList(): Decorator {
+  const known: readonly unknown[] = LEDGER_COLUMN_TYPES;
+  return ValidateBy({
+    name: 'isColumnTypeList',
+    validator: {
+      validate: (v, args) => {
+        const columns = (args?.object as { columns?: unknown } | undefined)?.columns;
+        return Array.isArray(v) && Array.isArray(columns) && v.length === columns.length && v.length >= 1 && v.length <= LedgerLimits.columns && v.every((t) => known.includes(t));
+      },
+      defaultMessage: () => `$property must list one type per column (only together with columns), each among ${LEDGER_COLUMN_TYPES.join(', ')}`,
+    },
+  });
 }
 
 /** A list of distinct statistics from {@link LEDGER_STATISTICS}. */

@@ -45,6 +45,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
   }
 
   async execute({ request, actor }: SummarizeDatasetQuery): Promise<StorageSummarize.Result> {
+    const started = performance.now();
     checkRequest(request, actor);
     const dataset = await this.datasets.find(request.datasetId);
     if (!dataset || dataset.state === 'deleted') throw datasetNotFound(request.datasetId);
@@ -119,9 +120,12 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
       grantRequestId: access.grant.requestId,
       rowCount: computed.value.rowCount,
       computedAt: new Date().toISOString(),
+      computeMillis: 0,
       policy: { minCount: policy.minCount, exactMinMax: policy.exactMinMax, quantileBand: [policy.quantileLow, policy.quantileHigh], maxHistogramBins: policy.maxHistogramBins },
       columns: computed.value.columns.map((raw) => applyDisclosure(policy, raw, asked, this.random)),
     };
+    // Measured last, so that it covers everything but the signature itself.
+    body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
     this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length }, 'summary released');
     return { body, signature: this.signer.sign(body) };
   }

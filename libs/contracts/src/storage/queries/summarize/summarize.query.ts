@@ -22,29 +22,10 @@ export class HistogramRequest {
 }
 
 /**
- * Per-column summaries of one dataset, for one analysis, on behalf of one requester. The node
- * answers only if the ledger holds a committed, unrevoked, unexpired grant of `requester` covering
- * the columns and statistics, and only after re-hashing the file against the on-chain hash. No row
- * ever travels: only aggregates that passed the node's disclosure policy, signed by the node.
+ * Quantile probabilities and histogram edges: what a researcher asks of an analysis and the
+ * aggregation service passes on unchanged to every site (so every site bins alike and bins pool).
  */
-export class Payload {
-  /** The analysis this summary is for; echoed in the signed body so a summary cannot be replayed for another. */
-  @IsLedgerId()
-  analysisId!: string;
-
-  @IsLedgerId()
-  datasetId!: string;
-
-  /** Pseudonymous id of the researcher whose grant is checked. */
-  @IsLedgerId()
-  requester!: string;
-
-  @IsColumnList(1)
-  columns!: string[];
-
-  @IsStatisticList(1)
-  statistics!: LedgerStatistic[];
-
+export class SummaryOptions {
   /** Quantile probabilities (with the `quantiles` statistic); the policy allows only those inside its band. */
   @IsOptional()
   @IsArray()
@@ -62,6 +43,31 @@ export class Payload {
   @ValidateNested({ each: true })
   @Type(() => HistogramRequest)
   histograms?: HistogramRequest[];
+}
+
+/**
+ * Per-column summaries of one dataset, for one analysis, on behalf of one requester. The node
+ * answers only if the ledger holds a committed, unrevoked, unexpired grant of `requester` covering
+ * the columns and statistics, and only after re-hashing the file against the on-chain hash. No row
+ * ever travels: only aggregates that passed the node's disclosure policy, signed by the node.
+ */
+export class Payload extends SummaryOptions {
+  /** The analysis this summary is for; echoed in the signed body so a summary cannot be replayed for another. */
+  @IsLedgerId()
+  analysisId!: string;
+
+  @IsLedgerId()
+  datasetId!: string;
+
+  /** Pseudonymous id of the researcher whose grant is checked. */
+  @IsLedgerId()
+  requester!: string;
+
+  @IsColumnList(1)
+  columns!: string[];
+
+  @IsStatisticList(1)
+  statistics!: LedgerStatistic[];
 }
 
 /** How a column's values were typed at upload. */
@@ -138,6 +144,12 @@ export interface SummaryBody {
   grantRequestId: string;
   rowCount: number;
   computedAt: string;
+  /**
+   * The node's own wall time for this summary, in milliseconds: from the request's arrival to the
+   * signature (grant check, re-hash, computation, disclosure control). Lets whoever pooled the
+   * summaries tell the sites' time from their own overhead.
+   */
+  computeMillis: number;
   policy: DisclosurePolicyView;
   columns: ColumnSummary[];
 }

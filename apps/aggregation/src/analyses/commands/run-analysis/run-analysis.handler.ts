@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import {
+  AggregationErrorCode,
+  CommonErrorCode,
+  PhdmfError,
+  type AggregationRunAnalysis,
+  type AnalysisDataset,
+  type AnalysisResult,
+  type LedgerStatistic,
+  type StorageSummarize,
+} from '@phdmf/contracts';
+import type { Logger } from '@phdmf/logging';
+import { statisticsNeededFromSites } from '@phdmf/statistics';
+import { LOGGER } from '../../../aggregation.tokens';
+import { AggregationConfig } from '../../../config';
+import { AccessGate, type ClearedDataset } from '../../application/access-gate';
+import { requireActor, type ActingUser } from '../../domain/actor';
+import { Analysis } from '../../domain/analysis';
+import { checkAnalysisRequest } from '../../domain/analysis-request';
+import { buildResult, resultHashOf, type VerifiedSummary } from '../../domain/result';
+import { checkSiteSummary } from '../../domain/site-summary-check';
+import { LedgerClient } from '../../infrastructure/ledger-client';
+import { StorageSites } from '../../infrastructure/storage-sites';
+
+type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dataset: ClearedDataset; failure: PhdmfError };
+
+/**
+ * Runs an analysis, in an order that keeps the invariant "no summary request without a committed
+ * grant in force and in scope":
+ *
+ * 1. every dataset is cleared (projection, then the ledger itself) — any refusal stops the
+ *    analysis here, before a single summary request is sent;
+ * 2. the storage nodes are asked in parallel, each on its own subject, with one deadline;
+ * 3. every answer is verified (signature with the on-chain node key; the body names this analysis,
+ *    dataset, requester, grant, hash and version) — a forged or altered answer fails the analysis
+ *    whatever `allowPartial` says; a node that failed or did not answer fails it unless partial
+ *    results were asked for;
+ * 4. pooled under the pool's disclosure threshold, hashed, recorded on the ledger (answered after
+ *    commit), stored, returned. Nothing is released unless the record is committed.
+ */
+@Injectable()
+export class RunAnalysisHandler {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly gate: AccessGate,
+    private readonly sites: StorageSites,
+    private readonly ledger: LedgerClient,
+    private readonly config: AggregationConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async execute(p: AggregationRunAnalysis.Payload, actor: ActingUser | undefined): Promise<AggregationRunAnalysis.Result> {
+    const who = requireActor(actor);
+    const request = checkAnalysisRequest(p);
+    const requester = who.userId;
+    const siteStatistics = statisticsNeededFromSites(request.statistics) as LedgerStatistic[];
+    const analysisId = `an-${randomUUID()}`;
+    const log = this.logger.child({ analysisId, requester });
+
+    const cleared = await Promise.all(request.datasets.map((datasetId) => this.gate.clear(datasetId, requester, request.columns, siteStatistics)));
+
+    const started = performance.now();
+    const outcomes = await Promise.all(cleared.map((dataset) => this.ask(dataset, analysisId, requester, request, siteStatistics, who)));
+    log.info({ datasets: cleared.length, millis: Math.round(performance.now() - started) }, 'site summaries in');
+
+    const forged = outcomes.find((o): o is Extract<SiteOutcome, { failure: PhdmfError }> => 'failure' in o && isVerificationFailure(o.failure));
+    if (forged) throw forged.failure;
+    const failures = outcomes.filter((o): o is Extract<SiteOutcome, { failure: PhdmfError }> => 'failure' in o);
+    if (failures.length > 0 && (!request.allowPartial || failures.length === outcomes.length)) throw combined(failures.map((f) => f.failure));
+
+    const datasets: AnalysisDataset[] = outcomes.map((o) => ({
+      datasetId: o.dataset.datasetId,
+      nodeId: o.dataset.nodeId,
+      ownerMemberId: o.dataset.ownerMemberId,
+      sha256: o.dataset.sha256,
+      datasetVersion: o.dataset.datasetVersion,
+      grantRequestId: o.dataset.grantRequestId,
+      ...('summary' in o
+        ? { status: 'used' as const, computeMillis: o.summary.body.computeMillis }
+        : { status: 'failed' as const, error: { code: o.failure.code, message: o.failure.message } }),
+    }));
+    const summaries = outcomes.flatMap((o) => ('summary' in o ? [o.summary] : []));
+    const released = buildResult({ analysisId, requester, request, siteStatistics, poolMinCount: this.config.POOL_MIN_COUNT, datasets, summaries, createdAt: new Date() });
+    const resultHash = resultHashOf(released);
+
+    const used = outcomes.flatMap((o) => ('summary' in o ? [o.dataset] : []));
+    const committed = await this.ledger.recordAnalysis({
+      analysisId,
+      requester,
+      grants: used.map((d) => ({ requestId: d.grantRequestId, datasetId: d.datasetId, sha256: d.sha256 })),
+      statistics: siteStatistics,
+      columns: request.columns,
+      resultHash,
+    });
+    const result: AnalysisResult = { ...released, resultHash, txId: committed.txId, blockNumber: committed.blockNumber };
+    await this.orm.em.fork().persist(Analysis.of(result)).flush();
+    log.info({ status: result.status, txId: result.txId, blockNumber: result.blockNumber }, 'analysis recorded');
+    return result;
+  }
+
+  private async ask(
+    dataset: ClearedDataset,
+    analysisId: string,
+    requester: string,
+    request: ReturnType<typeof checkAnalysisRequest>,
+    statistics: LedgerStatistic[],
+    researcher: ActingUser,
+  ): Promise<SiteOutcome> {
+    const payload: StorageSummarize.Payload = {
+      analysisId,
+      datasetId: dataset.datasetId,
+      requester,
+      columns: request.columns,
+      statistics,
+      ...(request.probabilities ? { probabilities: request.probabilities } : {}),
+      ...(request.histograms ? { histograms: request.histograms } : {}),
+    };
+    let answer: unknown;
+    try {
+      answer = await this.sites.summarize(dataset.nodeId, payload, { userId: researcher.userId, roles: [...researcher.roles], ...(researcher.organisationId ? { organisationId: researcher.organisationId } : {}) }, this.config.SITE_TIMEOUT_MS);
+    } catch (error) {
+      return { dataset, failure: siteFailure(dataset, error) };
+    }
+    const verdict = checkSiteSummary(answer, {
+      analysisId,
+      datasetId: dataset.datasetId,
+      requester,
+      grantRequestId: dataset.grantRequestId,
+      sha256: dataset.sha256,
+      datasetVersion: dataset.datasetVersion,
+      nodeId: dataset.nodeId,
+      ownerMemberId: dataset.ownerMemberId,
+      columns: request.columns,
+      histograms: new Map((request.histograms ?? []).map((h) => [h.column, h.edges])),
+      publicKeyPem: dataset.publicKeyPem,
+    });
+    if (!verdict.ok) {
+      this.logger.error({ analysisId, nodeId: dataset.nodeId, datasetId: dataset.datasetId, code: verdict.code, reason: verdict.reason }, 'storage node answer rejected');
+      return { dataset, failure: new PhdmfError(verdict.code, verdict.reason, { nodeId: dataset.nodeId, datasetId: dataset.datasetId }) };
+    }
+    return { dataset, summary: { nodeId: dataset.nodeId, datasetId: dataset.datasetId, body: verdict.body } };
+  }
+}
+
+function isVerificationFailure(e: PhdmfError): boolean {
+  return e.code === AggregationErrorCode.SITE_SIGNATURE_INVALID || e.code === AggregationErrorCode.SITE_RESPONSE_MISMATCH;
+}
+
+/** A node's failure, named: which node, which dataset, and the node's (or the transport's) own code. */
+function siteFailure(dataset: ClearedDataset, error: unknown): PhdmfError {
+  const at = `node "${dataset.nodeId}" (dataset "${dataset.datasetId}")`;
+  const cause = error instanceof PhdmfError ? error : new PhdmfError(CommonErrorCode.INTERNAL, error instanceof Error ? error.message : String(error));
+  const details = { nodeId: dataset.nodeId, datasetId: dataset.datasetId, cause: cause.code };
+  if (cause.code === CommonErrorCode.TIMEOUT) return new PhdmfError(AggregationErrorCode.SITE_TIMEOUT, `${at} did not answer in time: ${cause.message}`, details);
+  if (cause.code === CommonErrorCode.NO_RESPONDERS) {
+    return new PhdmfError(AggregationErrorCode.SITE_UNREACHABLE, `${at} is not reachable: no storage service answers on its subject`, details);
+  }
+  return new PhdmfError(AggregationErrorCode.SITE_FAILED, `${at} failed its summary with ${cause.code}: ${cause.message}`, details);
+}
+
+/** One error for several failed nodes: the first one's code, every node named. */
+function combined(failures: PhdmfError[]): PhdmfError {
+  const first = failures[0];
+  if (first === undefined) throw new Error('no failures to combine');
+  if (failures.length === 1) return first;
+  return new PhdmfError(first.code, failures.map((f) => f.message).join('; '), {
+    failures: failures.map((f) => ({ code: f.code, message: f.message, ...(f.details ?? {}) })),
+  });
+}

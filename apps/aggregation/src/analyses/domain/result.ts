@@ -1,0 +1,71 @@
+// The released result of an analysis: the sites' verified summaries pooled column by column under
+// the pool's disclosure threshold (libs/statistics), the per-site breakdown when asked, and the
+// hash that the ledger records.
+import { createHash } from 'node:crypto';
+import { canonicalJson, type AnalysisColumn, type AnalysisDataset, type AnalysisRequestView, type AnalysisResult, type AnalysisSite, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
+import { poolColumn, type PoolRequest, type SitePart } from '@phdmf/statistics';
+
+/** One site's verified summary. */
+export interface VerifiedSummary {
+  nodeId: string;
+  datasetId: string;
+  body: StorageSummarize.SummaryBody;
+}
+
+/** The result before it is recorded: everything `resultHash` covers. */
+export type ReleasedResult = Omit<AnalysisResult, 'resultHash' | 'txId' | 'blockNumber'>;
+
+export interface ResultInput {
+  analysisId: string;
+  requester: string;
+  request: AnalysisRequestView;
+  siteStatistics: LedgerStatistic[];
+  poolMinCount: number;
+  datasets: AnalysisDataset[];
+  summaries: readonly VerifiedSummary[];
+  createdAt: Date;
+}
+
+function siteParts(summaries: readonly VerifiedSummary[], index: number): SitePart[] {
+  return summaries.map((s) => {
+    const column = s.body.columns[index];
+    if (column === undefined) throw new Error(`summary of ${s.nodeId} lacks column ${index}`);
+    return { site: s.nodeId, column };
+  });
+}
+
+/** Pools the verified summaries into the released result (not yet hashed or recorded). */
+export function buildResult(input: ResultInput): ReleasedResult {
+  const pool: PoolRequest = {
+    statistics: input.request.statistics,
+    ...(input.request.probabilities ? { probabilities: input.request.probabilities } : {}),
+    minCount: input.poolMinCount,
+  };
+  const columns: AnalysisColumn[] = input.request.columns.map((name, i) => poolColumn(name, siteParts(input.summaries, i), pool));
+  const sites: AnalysisSite[] | undefined = input.request.breakdown
+    ? input.summaries.map((s) => ({
+        nodeId: s.nodeId,
+        datasetId: s.datasetId,
+        // One site alone, under the pool's threshold: a site's cell below it is withheld here too.
+        columns: input.request.columns.map((name, i) => poolColumn(name, siteParts([s], i), pool)),
+      }))
+    : undefined;
+  const failed = input.datasets.some((d) => d.status === 'failed');
+  return {
+    analysisId: input.analysisId,
+    status: failed ? 'partial' : 'complete',
+    requester: input.requester,
+    request: input.request,
+    siteStatistics: input.siteStatistics,
+    poolMinCount: input.poolMinCount,
+    datasets: input.datasets,
+    columns,
+    ...(sites ? { sites } : {}),
+    createdAt: input.createdAt.toISOString(),
+  };
+}
+
+/** Hex SHA-256 of the canonical JSON of the released result: what the ledger records. */
+export function resultHashOf(released: ReleasedResult): string {
+  return createHash('sha256').update(canonicalJson(released), 'utf8').digest('hex');
+}

@@ -1,0 +1,65 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { canonicalJson, nodeKeyId, type StorageSummarize } from '@phdmf/contracts';
+import { checkSiteSummary, type ExpectedSummary } from './site-summary-check';
+
+const node = generateKeyPairSync('ed25519');
+const pem = node.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const other = generateKeyPairSync('ed25519');
+
+const expected: ExpectedSummary = {
+  analysisId: 'an-1', datasetId: 'ds-1', requester: 'res-1', grantRequestId: 'rq-1', sha256: 'a'.repeat(64), datasetVersion: 2, nodeId: 'node-a', ownerMemberId: 'org-a',
+  columns: ['age', 'bmi'], histograms: new Map([['bmi', [10, 20, 30]]]), publicKeyPem: pem,
+};
+
+function body(overrides: Partial<StorageSummarize.SummaryBody> = {}): StorageSummarize.SummaryBody {
+  return {
+    nodeId: 'node-a', organisationId: 'org-a', analysisId: 'an-1', datasetId: 'ds-1', datasetVersion: 2, sha256: 'a'.repeat(64), requester: 'res-1', grantRequestId: 'rq-1', rowCount: 100,
+    computedAt: '2030-01-01T00:00:00Z', computeMillis: 12.5, policy: { minCount: 3, exactMinMax: false, quantileBand: [0.05, 0.95], maxHistogramBins: 100 },
+    columns: [
+      { name: 'age', type: 'numeric', count: 90, mean: 40, m2: 900 },
+      { name: 'bmi', type: 'numeric', count: 95, histogram: { edges: [10, 20, 30], counts: [40, null], below: 0, above: 3 } },
+    ],
+    ...overrides,
+  };
+}
+
+function signed(b: unknown, key = node.privateKey, keyPem = pem) {
+  return { body: b, signature: { algorithm: 'Ed25519', keyId: nodeKeyId(keyPem), value: sign(null, Buffer.from(canonicalJson(b)), key).toString('base64') } };
+}
+
+describe('a storage node\'s answer', () => {
+  it('is accepted when signed with the registered key over the summary asked for', () => {
+    expect(checkSiteSummary(signed(body()), expected)).toMatchObject({ ok: true, body: { analysisId: 'an-1' } });
+  });
+
+  it('is refused when signed with another key, or altered after signing (one number changed)', () => {
+    const otherPem = other.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(checkSiteSummary(signed(body(), other.privateKey, otherPem), expected)).toMatchObject({ ok: false, code: 'ANALYSIS.SITE_SIGNATURE_INVALID', reason: expect.stringContaining('node "node-a"') });
+    const answer = signed(body());
+    (answer.body as StorageSummarize.SummaryBody).columns[0]!.mean = 41;
+    expect(checkSiteSummary(answer, expected)).toMatchObject({ ok: false, code: 'ANALYSIS.SITE_SIGNATURE_INVALID' });
+    expect(checkSiteSummary({ body: body() }, expected)).toMatchObject({ ok: false, code: 'ANALYSIS.SITE_SIGNATURE_INVALID' });
+    expect(checkSiteSummary('rows', expected)).toMatchObject({ ok: false, code: 'ANALYSIS.SITE_SIGNATURE_INVALID' });
+  });
+
+  it.each([
+    ['another analysis (a replay)', { analysisId: 'an-0' }],
+    ['another dataset', { datasetId: 'ds-2' }],
+    ['another requester', { requester: 'res-2' }],
+    ['another grant', { grantRequestId: 'rq-2' }],
+    ['another hash', { sha256: 'b'.repeat(64) }],
+    ['another version', { datasetVersion: 1 }],
+    ['another node', { nodeId: 'node-b' }],
+    ['another owner', { organisationId: 'org-b' }],
+  ])('is refused, even correctly signed, when it names %s', (_what, overrides) => {
+    expect(checkSiteSummary(signed(body(overrides)), expected)).toMatchObject({ ok: false, code: 'ANALYSIS.SITE_RESPONSE_MISMATCH' });
+  });
+
+  it('is refused when its columns are not the ones asked, or its numbers malformed', () => {
+    const [age, bmi] = body().columns;
+    expect(checkSiteSummary(signed(body({ columns: [bmi!, age!] })), expected)).toMatchObject({ ok: false, code: 'ANALYSIS.SITE_RESPONSE_MISMATCH' });
+    expect(checkSiteSummary(signed(body({ columns: [age!] })), expected)).toMatchObject({ ok: false, code: 'ANALYSIS.SITE_RESPONSE_MISMATCH' });
+    expect(checkSiteSummary(signed(body({ columns: [{ ...age!, count: -1 }, bmi!] })), expected)).toMatchObject({ ok: false, reason: expect.stringContaining('negative') });
+    expect(checkSiteSummary(signed(body({ columns: [age!, { ...bmi!, histogram: { edges: [10, 25, 30], counts: [1, 2], below: 0, above: 0 } }] })), expected)).toMatchObject({ ok: false, reason: expect.stringContaining('bin edges') });
+  });
+});

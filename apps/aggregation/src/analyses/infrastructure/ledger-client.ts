@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import {
+  LedgerCheckAccess,
+  LedgerGetDataset,
+  LedgerGetMember,
+  LedgerListDatasets,
+  LedgerListMembers,
+  LedgerRecordAnalysis,
+} from '@phdmf/contracts';
+import { MessageBus, type ActorHeader } from '@phdmf/messaging';
+import { AggregationConfig } from '../../config';
+
+/**
+ * The service's only way to the ledger: the ledger service's queries and its record-analysis
+ * command, all sent as the aggregation service itself. The `service` role makes the ledger sign
+ * with the governing MSP, the only one the chaincode lets record an analysis.
+ */
+@Injectable()
+export class LedgerClient {
+  static readonly ACTOR: ActorHeader = { userId: 'aggregation', roles: ['service'] };
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly config: AggregationConfig,
+  ) {}
+
+  checkAccess(p: LedgerCheckAccess.Payload): Promise<LedgerCheckAccess.Result> {
+    return this.bus.request(LedgerCheckAccess.CONTRACT, p, { actor: LedgerClient.ACTOR });
+  }
+
+  getDataset(datasetId: string): Promise<LedgerGetDataset.Result> {
+    return this.bus.request(LedgerGetDataset.CONTRACT, { datasetId }, { actor: LedgerClient.ACTOR });
+  }
+
+  getMember(memberId: string): Promise<LedgerGetMember.Result> {
+    return this.bus.request(LedgerGetMember.CONTRACT, { memberId }, { actor: LedgerClient.ACTOR });
+  }
+
+  listDatasets(): Promise<LedgerListDatasets.Result> {
+    return this.bus.request(LedgerListDatasets.CONTRACT, {}, { actor: LedgerClient.ACTOR });
+  }
+
+  listMembers(): Promise<LedgerListMembers.Result> {
+    return this.bus.request(LedgerListMembers.CONTRACT, {}, { actor: LedgerClient.ACTOR });
+  }
+
+  /** Answered after commit, with the transaction id and block. */
+  recordAnalysis(p: LedgerRecordAnalysis.Payload): Promise<LedgerRecordAnalysis.Result> {
+    return this.bus.request(LedgerRecordAnalysis.CONTRACT, p, { actor: LedgerClient.ACTOR, timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS });
+  }
+}

@@ -1,0 +1,74 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { AccessTokenClaims } from '@phdmf/auth';
+import { AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis } from '@phdmf/contracts';
+import { CurrentUser } from '../auth/decorators';
+import { EdgeBus } from '../auth/edge-bus';
+import { ApiGatewayConfig } from '../config';
+import { AnalysisIdParam, ChartQueryDto, RunAnalysisDto } from './dto';
+import { AnalysisListResponse, AnalysisResponse, WithholdingResponse } from './openapi';
+
+@ApiTags('analyses')
+@ApiBearerAuth()
+@ApiExtraModels(WithholdingResponse)
+@Controller('analyses')
+export class AnalysesController {
+  constructor(
+    private readonly bus: EdgeBus,
+    private readonly config: ApiGatewayConfig,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Run an analysis: pooled statistics over datasets you hold committed grants for',
+    description:
+      'Refused (403 ACCESS.*) before any site is asked unless every dataset has your committed grant in force covering the columns and statistics. Answered after the analysis is recorded on-chain (txId, blockNumber).',
+  })
+  @ApiCreatedResponse({ type: AnalysisResponse })
+  run(@Req() req: Request, @Body() body: RunAnalysisDto, @CurrentUser() user: AccessTokenClaims) {
+    const payload: AggregationRunAnalysis.Payload = {
+      datasets: body.datasets,
+      columns: body.columns,
+      statistics: body.statistics,
+      ...(body.probabilities ? { probabilities: body.probabilities } : {}),
+      ...(body.histograms ? { histograms: body.histograms.map((h) => ({ column: h.column, edges: h.edges })) } : {}),
+      ...(body.breakdown !== undefined ? { breakdown: body.breakdown } : {}),
+      ...(body.allowPartial !== undefined ? { allowPartial: body.allowPartial } : {}),
+    };
+    return this.bus.request(req, AggregationRunAnalysis.CONTRACT, payload, user, { timeoutMs: this.config.ANALYSIS_REQUEST_TIMEOUT_MS });
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Your own analyses, newest first' })
+  @ApiOkResponse({ type: AnalysisListResponse })
+  list(@Req() req: Request, @CurrentUser() user: AccessTokenClaims) {
+    return this.bus.request(req, AggregationListAnalyses.CONTRACT, {}, user);
+  }
+
+  @Get(':analysisId')
+  @ApiOperation({ summary: 'One analysis (its requester, or a consortium admin)' })
+  @ApiOkResponse({ type: AnalysisResponse })
+  get(@Req() req: Request, @Param() params: AnalysisIdParam, @CurrentUser() user: AccessTokenClaims) {
+    return this.bus.request(req, AggregationGetAnalysis.CONTRACT, { analysisId: params.analysisId }, user);
+  }
+
+  @Get(':analysisId/chart.svg')
+  @ApiOperation({ summary: 'A bar chart of one statistic: per variable (pooled), or per site within each variable (with a breakdown)' })
+  @ApiProduces('image/svg+xml')
+  @ApiOkResponse({ description: 'An SVG document', schema: { type: 'string' } })
+  async chart(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Param() params: AnalysisIdParam,
+    @Query() query: ChartQueryDto,
+    @CurrentUser() user: AccessTokenClaims,
+  ): Promise<string> {
+    const { svg } = await this.bus.request(req, AggregationGetAnalysisChart.CONTRACT, { analysisId: params.analysisId, statistic: query.statistic, ...(query.by ? { by: query.by } : {}) }, user);
+    // Set only on success (a @Header decorator would label an error's JSON body as SVG too).
+    res.setHeader('Content-Type', 'image/svg+xml; charset=utf-8');
+    res.setHeader('Cache-Control', 'private, no-store');
+    return svg;
+  }
+
+}

@@ -1,0 +1,94 @@
+// Response shapes of the analyses endpoints for the OpenAPI document (the wire types are the
+// interfaces in @phdmf/contracts, which carry no run-time metadata).
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { LEDGER_STATISTICS } from '@phdmf/contracts';
+
+export class WithholdingResponse {
+  @ApiProperty({ example: 'DISCLOSURE.POOL_BELOW_THRESHOLD' }) code!: string;
+  @ApiProperty() reason!: string;
+}
+
+export class QuantileResponse {
+  @ApiProperty() p!: number;
+  @ApiProperty() value!: number;
+  @ApiProperty() approximate!: boolean;
+  @ApiProperty({ enum: ['single-site', 'pooled-histogram', 'count-weighted-mean'] }) method!: string;
+  @ApiPropertyOptional({ type: [Number], description: 'With pooled-histogram: the bin the true quantile lies in' }) bounds?: number[];
+}
+
+export class HistogramResponse {
+  @ApiProperty({ type: [Number] }) edges!: number[];
+  @ApiProperty({ type: [Number], nullable: true, description: 'null: withheld (below the threshold, or blanked by a site)' }) counts!: (number | null)[];
+  @ApiProperty({ nullable: true }) below!: number | null;
+  @ApiProperty({ nullable: true }) above!: number | null;
+}
+
+export class AnalysisColumnResponse {
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional() type?: string;
+  @ApiPropertyOptional({ type: WithholdingResponse, description: 'The whole column is withheld: no number of it is released' }) suppressed?: WithholdingResponse;
+  @ApiPropertyOptional() count?: number;
+  @ApiPropertyOptional() missing?: number;
+  @ApiPropertyOptional() sum?: number;
+  @ApiPropertyOptional() mean?: number;
+  @ApiPropertyOptional({ description: 'Sample variance (n − 1), pooled exactly' }) variance?: number;
+  @ApiPropertyOptional() sd?: number;
+  @ApiPropertyOptional() min?: number;
+  @ApiPropertyOptional() max?: number;
+  @ApiPropertyOptional({ description: 'false: min and max are bounds (sites moved them outwards)' }) minMaxExact?: boolean;
+  @ApiPropertyOptional({ type: [QuantileResponse] }) quantiles?: QuantileResponse[];
+  @ApiPropertyOptional({ type: HistogramResponse }) histogram?: HistogramResponse;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { $ref: '#/components/schemas/WithholdingResponse' }, description: 'Statistics asked for but withheld, with the reason' })
+  withheld?: Record<string, WithholdingResponse>;
+}
+
+export class AnalysisDatasetResponse {
+  @ApiProperty() datasetId!: string;
+  @ApiProperty() nodeId!: string;
+  @ApiProperty() ownerMemberId!: string;
+  @ApiProperty() sha256!: string;
+  @ApiProperty() datasetVersion!: number;
+  @ApiProperty() grantRequestId!: string;
+  @ApiProperty({ enum: ['used', 'failed'] }) status!: string;
+  @ApiPropertyOptional({ type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } }) error?: { code: string; message: string };
+  @ApiPropertyOptional({ description: 'The node\'s own time for its summary (signed)' }) computeMillis?: number;
+}
+
+export class AnalysisSiteResponse {
+  @ApiProperty() nodeId!: string;
+  @ApiProperty() datasetId!: string;
+  @ApiProperty({ type: [AnalysisColumnResponse] }) columns!: AnalysisColumnResponse[];
+}
+
+export class AnalysisResponse {
+  @ApiProperty() analysisId!: string;
+  @ApiProperty({ enum: ['complete', 'partial'] }) status!: string;
+  @ApiProperty() requester!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The request as asked' }) request!: Record<string, unknown>;
+  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true, description: 'Asked of the sites and recorded on-chain' }) siteStatistics!: string[];
+  @ApiProperty() poolMinCount!: number;
+  @ApiProperty({ type: [AnalysisDatasetResponse] }) datasets!: AnalysisDatasetResponse[];
+  @ApiProperty({ type: [AnalysisColumnResponse] }) columns!: AnalysisColumnResponse[];
+  @ApiPropertyOptional({ type: [AnalysisSiteResponse], description: 'Only with breakdown' }) sites?: AnalysisSiteResponse[];
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ description: 'Hex SHA-256 of the canonical JSON of this object without resultHash, txId and blockNumber; recorded on-chain' }) resultHash!: string;
+  @ApiProperty() txId!: string;
+  @ApiProperty() blockNumber!: number;
+}
+
+export class AnalysisSummaryResponse {
+  @ApiProperty() analysisId!: string;
+  @ApiProperty({ enum: ['complete', 'partial'] }) status!: string;
+  @ApiProperty() requester!: string;
+  @ApiProperty({ type: [String] }) datasets!: string[];
+  @ApiProperty({ type: [String] }) columns!: string[];
+  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: string[];
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty() resultHash!: string;
+  @ApiProperty() txId!: string;
+  @ApiProperty() blockNumber!: number;
+}
+
+export class AnalysisListResponse {
+  @ApiProperty({ type: [AnalysisSummaryResponse] }) items!: AnalysisSummaryResponse[];
+}

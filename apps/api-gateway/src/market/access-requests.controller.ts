@@ -1,0 +1,99 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { AccessTokenClaims } from '@phdmf/auth';
+import {
+  AuthorizationDenyAccess,
+  AuthorizationGetAccessRequest,
+  AuthorizationGrantAccess,
+  AuthorizationListAccessRequests,
+  AuthorizationRequestAccess,
+  AuthorizationRevokeAccess,
+} from '@phdmf/contracts';
+import { CurrentUser, Roles } from '../auth/decorators';
+import { EdgeBus } from '../auth/edge-bus';
+import { ApiGatewayConfig } from '../config';
+import { AccessRequestDto, AccessRequestsQueryDto, GrantDto, ReasonDto, RequestIdParam } from './dto';
+import { AccessRequestListResponse, AccessRequestResponse } from './openapi';
+
+/**
+ * Access requests and the owners' decisions. Roles are checked here; whether the caller's
+ * institution owns the dataset (or the caller made the request) only the authorization service
+ * knows, and it refuses with 403 ACCESS.FORBIDDEN.
+ */
+@ApiTags('access')
+@ApiBearerAuth()
+@Controller('access-requests')
+export class AccessRequestsController {
+  constructor(
+    private readonly bus: EdgeBus,
+    private readonly config: ApiGatewayConfig,
+  ) {}
+
+  /** Requests and decisions are answered only after their ledger commit: a longer deadline. */
+  private untilCommitted(): { timeoutMs: number } {
+    return { timeoutMs: this.config.COMMIT_REQUEST_TIMEOUT_MS };
+  }
+
+  @Post()
+  @Roles('researcher', 'member', 'institution-admin')
+  @ApiOperation({ summary: 'Apply for access to a dataset; answered once the request is committed on-chain (status pending, txId, blockNumber)' })
+  @ApiCreatedResponse({ type: AccessRequestResponse })
+  apply(@Req() req: Request, @Body() body: AccessRequestDto, @CurrentUser() user: AccessTokenClaims) {
+    const payload: AuthorizationRequestAccess.Payload = { datasetId: body.datasetId, purpose: body.purpose, columns: body.columns, statistics: body.statistics, requestedExpiry: body.requestedExpiry };
+    return this.bus.request(req, AuthorizationRequestAccess.CONTRACT, payload, user, this.untilCommitted());
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Your requests (scope=mine), or those on your institution\'s datasets (scope=incoming; its admins and members), newest first' })
+  @ApiOkResponse({ type: AccessRequestListResponse })
+  list(@Req() req: Request, @Query() query: AccessRequestsQueryDto, @CurrentUser() user: AccessTokenClaims) {
+    const payload: AuthorizationListAccessRequests.Payload = {
+      scope: query.scope ?? 'mine',
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      ...(query.datasetId !== undefined ? { datasetId: query.datasetId } : {}),
+    };
+    return this.bus.request(req, AuthorizationListAccessRequests.CONTRACT, payload, user);
+  }
+
+  @Get(':requestId')
+  @ApiOperation({ summary: 'One request (its requester, the owner institution\'s staff, or a consortium admin)' })
+  @ApiOkResponse({ type: AccessRequestResponse })
+  get(@Req() req: Request, @Param() params: RequestIdParam, @CurrentUser() user: AccessTokenClaims) {
+    return this.bus.request(req, AuthorizationGetAccessRequest.CONTRACT, { requestId: params.requestId }, user);
+  }
+
+  @Post(':requestId/grant')
+  @Roles('institution-admin', 'member')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Grant a pending request, possibly narrowed (columns, statistics, earlier expiry); signed as your institution, answered once committed' })
+  @ApiOkResponse({ type: AccessRequestResponse })
+  grant(@Req() req: Request, @Param() params: RequestIdParam, @Body() body: GrantDto, @CurrentUser() user: AccessTokenClaims) {
+    const payload: AuthorizationGrantAccess.Payload = {
+      requestId: params.requestId,
+      ...(body.columns !== undefined ? { columns: body.columns } : {}),
+      ...(body.statistics !== undefined ? { statistics: body.statistics } : {}),
+      ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
+      ...(body.reason !== undefined ? { reason: body.reason } : {}),
+    };
+    return this.bus.request(req, AuthorizationGrantAccess.CONTRACT, payload, user, this.untilCommitted());
+  }
+
+  @Post(':requestId/deny')
+  @Roles('institution-admin', 'member')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Deny a pending request, with a reason; answered once committed' })
+  @ApiOkResponse({ type: AccessRequestResponse })
+  deny(@Req() req: Request, @Param() params: RequestIdParam, @Body() body: ReasonDto, @CurrentUser() user: AccessTokenClaims) {
+    return this.bus.request(req, AuthorizationDenyAccess.CONTRACT, { requestId: params.requestId, reason: body.reason }, user, this.untilCommitted());
+  }
+
+  @Post(':requestId/revoke')
+  @Roles('institution-admin', 'member')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke a granted request, with a reason; answered once committed' })
+  @ApiOkResponse({ type: AccessRequestResponse })
+  revoke(@Req() req: Request, @Param() params: RequestIdParam, @Body() body: ReasonDto, @CurrentUser() user: AccessTokenClaims) {
+    return this.bus.request(req, AuthorizationRevokeAccess.CONTRACT, { requestId: params.requestId, reason: body.reason }, user, this.untilCommitted());
+  }
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Get, Param, Put, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { AccessTokenClaims } from '@phdmf/auth';
+import { AuthorizationGetMarketEntry, AuthorizationSearchMarket, AuthorizationSetStance } from '@phdmf/contracts';
+import { CurrentUser, Roles } from '../auth/decorators';
+import { EdgeBus } from '../auth/edge-bus';
+import { DatasetIdParam, MarketQueryDto, StanceDto } from './dto';
+import { MarketEntryResponse, MarketPageResponse } from './openapi';
+
+@ApiTags('market')
+@ApiBearerAuth()
+@Controller('market/datasets')
+export class MarketController {
+  constructor(private readonly bus: EdgeBus) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'The data market: released datasets (metadata and schema only, from committed ledger records), newest first, with your permission on each',
+  })
+  @ApiOkResponse({ type: MarketPageResponse })
+  search(@Req() req: Request, @Query() query: MarketQueryDto, @CurrentUser() user: AccessTokenClaims) {
+    const payload: AuthorizationSearchMarket.Payload = {
+      ...(query.q !== undefined ? { q: query.q } : {}),
+      ...(query.institution !== undefined ? { institution: query.institution } : {}),
+      ...(query.column !== undefined ? { column: query.column } : {}),
+      ...(query.page !== undefined ? { page: query.page } : {}),
+      ...(query.pageSize !== undefined ? { pageSize: query.pageSize } : {}),
+    };
+    return this.bus.request(req, AuthorizationSearchMarket.CONTRACT, payload, user);
+  }
+
+  @Get(':datasetId')
+  @ApiOperation({ summary: 'One dataset of the market (also a deleted or tampered one), with your permission' })
+  @ApiOkResponse({ type: MarketEntryResponse })
+  get(@Req() req: Request, @Param() params: DatasetIdParam, @CurrentUser() user: AccessTokenClaims) {
+    return this.bus.request(req, AuthorizationGetMarketEntry.CONTRACT, { datasetId: params.datasetId }, user);
+  }
+
+  @Put(':datasetId/stance')
+  @Roles('institution-admin')
+  @ApiOperation({ summary: 'Open or close your institution\'s dataset to access requests (its admins only; checked by the service)' })
+  @ApiOkResponse({ type: MarketEntryResponse })
+  setStance(@Req() req: Request, @Param() params: DatasetIdParam, @Body() body: StanceDto, @CurrentUser() user: AccessTokenClaims) {
+    return this.bus.request(req, AuthorizationSetStance.CONTRACT, { datasetId: params.datasetId, stance: body.stance }, user);
+  }
+}

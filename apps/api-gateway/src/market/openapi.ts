@@ -1,0 +1,90 @@
+// Response shapes of the market and access-request endpoints for the OpenAPI document (the wire
+// types are the interfaces in @phdmf/contracts, which carry no run-time metadata).
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { LEDGER_COLUMN_TYPES, LEDGER_STATISTICS, MARKET_STANCES } from '@phdmf/contracts';
+
+export class MarketColumnResponse {
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: [...LEDGER_COLUMN_TYPES, 'unknown'], description: 'unknown: the release recorded no types' }) type!: string;
+}
+
+export class MarketPermissionResponse {
+  @ApiProperty({ enum: ['none', 'requested', 'granted', 'denied', 'revoked', 'expired'], description: 'Your standing on the dataset, from your most relevant request' }) state!: string;
+  @ApiPropertyOptional() requestId?: string;
+  @ApiPropertyOptional({ type: [String], description: 'Granted (or, while requested, asked-for) columns' }) columns?: string[];
+  @ApiPropertyOptional({ enum: LEDGER_STATISTICS, isArray: true }) statistics?: string[];
+  @ApiPropertyOptional({ format: 'date-time' }) expiresAt?: string;
+  @ApiPropertyOptional({ description: 'The owner\'s reason (denial, revocation) or note (grant)' }) reason?: string;
+}
+
+export class MarketEntryResponse {
+  @ApiProperty() datasetId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty() ownerMemberId!: string;
+  @ApiProperty() ownerName!: string;
+  @ApiProperty({ type: [MarketColumnResponse] }) columns!: MarketColumnResponse[];
+  @ApiProperty() rowCount!: number;
+  @ApiProperty() version!: number;
+  @ApiProperty({ description: 'SHA-256 of the file, as on-chain' }) sha256!: string;
+  @ApiProperty({ format: 'date-time' }) releasedAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ description: 'The transaction that wrote the current record' }) txId!: string;
+  @ApiProperty() blockNumber!: number;
+  @ApiProperty({ enum: ['active', 'deleted', 'tampered'] }) status!: string;
+  @ApiProperty({ enum: MARKET_STANCES }) stance!: string;
+  @ApiProperty({ type: MarketPermissionResponse }) permission!: MarketPermissionResponse;
+}
+
+export class MarketPageResponse {
+  @ApiProperty({ type: [MarketEntryResponse] }) items!: MarketEntryResponse[];
+  @ApiProperty() total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+}
+
+export class GrantResponse {
+  @ApiProperty({ type: [String] }) columns!: string[];
+  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: string[];
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty() operator!: string;
+  @ApiPropertyOptional() reason?: string;
+  @ApiProperty({ format: 'date-time' }) grantedAt!: string;
+  @ApiProperty() txId!: string;
+}
+
+export class DecisionResponse {
+  @ApiProperty() operator!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ format: 'date-time' }) decidedAt!: string;
+  @ApiProperty() txId!: string;
+}
+
+export class AccessRequestResponse {
+  @ApiProperty() requestId!: string;
+  @ApiProperty() datasetId!: string;
+  @ApiProperty() datasetVersion!: number;
+  @ApiProperty() datasetSha256!: string;
+  @ApiProperty() ownerMemberId!: string;
+  @ApiProperty() ownerMspId!: string;
+  @ApiProperty({ description: 'Pseudonymous id of the requester (their user id)' }) requester!: string;
+  @ApiPropertyOptional() requesterOrg?: string;
+  @ApiProperty() purpose!: string;
+  @ApiProperty({ type: [String] }) columns!: string[];
+  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: string[];
+  @ApiProperty({ format: 'date-time' }) requestedExpiry!: string;
+  @ApiProperty() submittedByMspId!: string;
+  @ApiProperty({ format: 'date-time' }) requestedAt!: string;
+  @ApiProperty() requestTxId!: string;
+  @ApiProperty({ enum: ['pending', 'granted', 'denied', 'revoked'] }) status!: string;
+  @ApiPropertyOptional({ type: GrantResponse }) grant?: GrantResponse;
+  @ApiPropertyOptional({ type: DecisionResponse }) denial?: DecisionResponse;
+  @ApiPropertyOptional({ type: DecisionResponse }) revocation?: DecisionResponse;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ description: 'The transaction of the last committed change' }) txId!: string;
+  @ApiProperty({ description: 'Its block' }) blockNumber!: number;
+}
+
+export class AccessRequestListResponse {
+  @ApiProperty({ type: [AccessRequestResponse] }) items!: AccessRequestResponse[];
+}

@@ -1,0 +1,27 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { LEDGER_ID_PATTERN } from '@phdmf/contracts';
+
+export class ProvenanceDatasetParam {
+  @ApiProperty({ description: 'Dataset id (as on-chain)' })
+  @IsString()
+  @Matches(LEDGER_ID_PATTERN, { message: 'datasetId must be a ledger id' })
+  datasetId!: string;
+}
+
+export class BlockNumberParam {
+  @ApiProperty({ minimum: 0, description: 'Block number (0 is the genesis block)' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  number!: number;
+}
+
+export class TransactionIdParam {
+  @ApiProperty({ description: 'Transaction id' })
+  @IsString()
+  @Matches(/^[0-9a-zA-Z._-]{1,128}$/, { message: 'txId must be a transaction id' })
+  txId!: string;
+}

@@ -1,0 +1,163 @@
+// The authorization service over real NATS with the real ledger service (embedded ledger): the
+// market built from committed chain events, access decisions as ledger transactions signed by the
+// acting organisation, object-level refusals by the service itself, idempotent event handling,
+// and the catch-up that rebuilds everything for a service started after the events were gone.
+import type { INestApplication } from '@nestjs/common';
+import {
+  AuthorizationDenyAccess,
+  AuthorizationGetAccessRequest,
+  AuthorizationGetMarketEntry,
+  AuthorizationGrantAccess,
+  AuthorizationListAccessRequests,
+  AuthorizationRequestAccess,
+  AuthorizationRevokeAccess,
+  AuthorizationSearchMarket,
+  AuthorizationSetStance,
+  LedgerAccessRequested,
+  LedgerGetAccessRequest,
+  LedgerGetTransaction,
+  LedgerGrantAccess,
+  type AccessRequestView,
+} from '@phdmf/contracts';
+import { EVENT_STREAM, type ActorHeader } from '@phdmf/messaging';
+import { eventually } from '@phdmf/testing';
+import { ServiceWorld, staffOf } from '../test-support/service-world';
+import { LedgerCatchUp } from './market/infrastructure/ledger-catch-up';
+
+jest.setTimeout(120_000);
+
+const researcher: ActorHeader = { userId: '6f1d0b6e-0c43-4a49-9d43-5b0f3f4f0a11', roles: ['researcher'] };
+const otherResearcher: ActorHeader = { userId: '0d4a1f52-8a6e-4e0b-a5b1-3c0bdb6a9e20', roles: ['researcher'] };
+const memberA = staffOf('hospital-a', ['member']);
+const adminA = staffOf('hospital-a');
+const adminB = staffOf('hospital-b');
+const memberB = staffOf('hospital-b', ['member']);
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+describe('authorization service (real NATS, real ledger)', () => {
+  let world: ServiceWorld;
+  let authz: INestApplication | undefined;
+  const views: Record<string, AccessRequestView> = {};
+  const released: Record<string, { txId: string; blockNumber: number }> = {};
+
+  beforeAll(async () => {
+    world = await ServiceWorld.start();
+    await world.admit('hospital-a', 'Hospital A');
+    await world.admit('hospital-b', 'Hospital B');
+    authz = await world.startAuthorization();
+  });
+
+  afterAll(async () => {
+    await authz?.close();
+    await world.dispose();
+  });
+
+  const search = (p: AuthorizationSearchMarket.Payload, actor: ActorHeader = researcher) => world.bus.request(AuthorizationSearchMarket.CONTRACT, p, { actor });
+
+  it('builds the market from committed chain events, with schema and types, owner names, tx ids and blocks', async () => {
+    released.cardio = await world.release('hospital-a', 'ds-cardio', 'Cardiology cohort', [['age', 'numeric'], ['sex', 'categorical'], ['sbp', 'numeric'], ['visit', 'date']]);
+    released.stroke = await world.release('hospital-b', 'ds-stroke', 'Stroke unit', [['age', 'numeric'], ['nihss', 'numeric']]);
+    await eventually(async () => (await search({})).total === 2, 'both datasets in the market');
+    const cardio = (await search({ q: 'cardiology' })).items[0];
+    expect(cardio).toMatchObject({
+      datasetId: 'ds-cardio',
+      ownerMemberId: 'hospital-a',
+      ownerName: 'Hospital A',
+      columns: [{ name: 'age', type: 'numeric' }, { name: 'sex', type: 'categorical' }, { name: 'sbp', type: 'numeric' }, { name: 'visit', type: 'date' }],
+      rowCount: 250,
+      version: 1,
+      status: 'active',
+      stance: 'open',
+      txId: released.cardio.txId,
+      blockNumber: released.cardio.blockNumber,
+      permission: { state: 'none' },
+    });
+    expect((await search({ institution: 'hospital-b' })).items.map((i) => i.datasetId)).toEqual(['ds-stroke']);
+    expect((await search({ column: 'sbp' })).items.map((i) => i.datasetId)).toEqual(['ds-cardio']);
+  });
+
+  it('files a researcher\'s request on-chain (as the service, for the researcher) and shows it once committed', async () => {
+    const view = await world.bus.request(AuthorizationRequestAccess.CONTRACT, { datasetId: 'ds-cardio', purpose: 'blood pressure by age', columns: ['age', 'sex', 'sbp'], statistics: ['count', 'mean', 'sd'], requestedExpiry: inDays(30) }, { actor: researcher });
+    views.first = view;
+    expect(view).toMatchObject({ status: 'pending', requester: researcher.userId, ownerMemberId: 'hospital-a', submittedByMspId: 'ConsortiumMSP' });
+    const onChain = await world.bus.request(LedgerGetAccessRequest.CONTRACT, { requestId: view.requestId });
+    expect(onChain).toMatchObject({ status: 'pending', requester: researcher.userId, txId: view.txId });
+    expect((await world.bus.request(LedgerGetTransaction.CONTRACT, { txId: view.txId })).blockNumber).toBe(view.blockNumber);
+    expect((await world.bus.request(AuthorizationGetMarketEntry.CONTRACT, { datasetId: 'ds-cardio' }, { actor: researcher })).permission).toMatchObject({ state: 'requested', requestId: view.requestId });
+    expect((await world.bus.request(AuthorizationListAccessRequests.CONTRACT, { scope: 'incoming' }, { actor: memberA })).items.map((r) => r.requestId)).toEqual([view.requestId]);
+    expect((await world.bus.request(AuthorizationListAccessRequests.CONTRACT, { scope: 'incoming' }, { actor: adminB })).items).toEqual([]);
+  });
+
+  it('refuses institution B acting on A\'s request in the service itself, and the chaincode refuses it too', async () => {
+    const requestId = views.first!.requestId;
+    await expect(world.bus.request(AuthorizationGrantAccess.CONTRACT, { requestId }, { actor: adminB })).rejects.toMatchObject({ code: 'ACCESS.FORBIDDEN' });
+    await expect(world.bus.request(AuthorizationDenyAccess.CONTRACT, { requestId, reason: 'not ours' }, { actor: memberB })).rejects.toMatchObject({ code: 'ACCESS.FORBIDDEN' });
+    await expect(world.bus.request(AuthorizationGetAccessRequest.CONTRACT, { requestId }, { actor: adminB })).rejects.toMatchObject({ code: 'ACCESS.FORBIDDEN' });
+    await expect(world.bus.request(AuthorizationSetStance.CONTRACT, { datasetId: 'ds-cardio', stance: 'closed' }, { actor: adminB })).rejects.toMatchObject({ code: 'ACCESS.FORBIDDEN' });
+    // Straight to the ledger with B's actor: the ledger signs as B's MSP and the chaincode refuses.
+    await expect(world.bus.request(LedgerGrantAccess.CONTRACT, { requestId, operator: adminB.userId }, { actor: adminB })).rejects.toMatchObject({ code: 'ACCESS.NOT_OWNER' });
+    expect((await world.bus.request(LedgerGetAccessRequest.CONTRACT, { requestId })).status).toBe('pending');
+  });
+
+  it('grants with narrowing, denies and revokes — each a transaction signed by A, each shown with its block', async () => {
+    const expiresAt = inDays(10);
+    const granted = await world.bus.request(AuthorizationGrantAccess.CONTRACT, { requestId: views.first!.requestId, columns: ['age', 'sbp'], statistics: ['mean'], expiresAt, reason: 'sex withheld' }, { actor: memberA });
+    expect(granted).toMatchObject({ status: 'granted', grant: { columns: ['age', 'sbp'], statistics: ['mean'], operator: memberA.userId } });
+    expect((await world.bus.request(LedgerGetTransaction.CONTRACT, { txId: granted.txId })).blockNumber).toBe(granted.blockNumber);
+    expect((await world.bus.request(LedgerGetAccessRequest.CONTRACT, { requestId: granted.requestId })).grant?.columns).toEqual(['age', 'sbp']);
+    const entry = await world.bus.request(AuthorizationGetMarketEntry.CONTRACT, { datasetId: 'ds-cardio' }, { actor: researcher });
+    expect(entry.permission).toMatchObject({ state: 'granted', columns: ['age', 'sbp'], statistics: ['mean'] });
+    expect((await world.bus.request(AuthorizationGetMarketEntry.CONTRACT, { datasetId: 'ds-cardio' }, { actor: otherResearcher })).permission).toEqual({ state: 'none' });
+
+    const second = await world.bus.request(AuthorizationRequestAccess.CONTRACT, { datasetId: 'ds-cardio', purpose: 'stroke risk', columns: ['age'], statistics: ['count'], requestedExpiry: inDays(5) }, { actor: memberB });
+    expect(second.requesterOrg).toBe('hospital-b');
+    const denied = await world.bus.request(AuthorizationDenyAccess.CONTRACT, { requestId: second.requestId, reason: 'purpose outside consent' }, { actor: adminA });
+    expect(denied).toMatchObject({ status: 'denied', denial: { reason: 'purpose outside consent' } });
+    views.denied = denied;
+
+    const revoked = await world.bus.request(AuthorizationRevokeAccess.CONTRACT, { requestId: granted.requestId, reason: 'consent withdrawn' }, { actor: adminA });
+    expect(revoked).toMatchObject({ status: 'revoked', revocation: { reason: 'consent withdrawn' } });
+    views.first = revoked;
+    expect((await world.bus.request(AuthorizationGetMarketEntry.CONTRACT, { datasetId: 'ds-cardio' }, { actor: researcher })).permission).toMatchObject({ state: 'revoked', reason: 'consent withdrawn' });
+  });
+
+  it('refuses a request on a closed dataset before it reaches the ledger', async () => {
+    await world.bus.request(AuthorizationSetStance.CONTRACT, { datasetId: 'ds-stroke', stance: 'closed' }, { actor: adminB });
+    await expect(world.bus.request(AuthorizationRequestAccess.CONTRACT, { datasetId: 'ds-stroke', purpose: 'p', columns: ['age'], statistics: ['count'], requestedExpiry: inDays(5) }, { actor: researcher })).rejects.toMatchObject({
+      code: 'ACCESS.DATASET_CLOSED',
+    });
+    expect((await search({ institution: 'hospital-b' })).items[0]?.stance).toBe('closed');
+  });
+
+  it('changes nothing when an old chain event arrives again under a new id', async () => {
+    const old = views.first!;
+    const { blockNumber: _b, ...record } = old;
+    const stale = { ...record, status: 'pending', grant: undefined, revocation: undefined, txId: old.requestTxId };
+    const payload = { txId: old.requestTxId, blockNumber: 1, txIndex: 0, eventIndex: 0, eventName: 'AccessRequested', record: stale };
+    await world.nc.jetstream().publish(LedgerAccessRequested.SUBJECT, new TextEncoder().encode(JSON.stringify(payload)), { msgID: `replay-${old.requestTxId}` });
+    // Events are handled in stream order: once a later release shows, the replay has been handled.
+    await world.release('hospital-b', 'ds-sentinel', 'Sentinel', [['x', 'numeric']]);
+    await eventually(async () => (await search({ q: 'sentinel' })).total === 1, 'the later release in the market');
+    expect(await world.bus.request(AuthorizationGetAccessRequest.CONTRACT, { requestId: old.requestId }, { actor: researcher })).toMatchObject({ status: 'revoked', txId: old.txId });
+  });
+
+  it('a service started after the stream lost every event rebuilds the market and the requests from the ledger', async () => {
+    await authz?.close();
+    authz = undefined;
+    const jsm = await world.nc.jetstreamManager();
+    await jsm.streams.purge(EVENT_STREAM.name);
+    expect((await jsm.streams.info(EVENT_STREAM.name)).state.messages).toBe(0);
+    authz = await world.startAuthorization();
+    const report = await authz.get(LedgerCatchUp).done;
+    expect(report).toMatchObject({ members: 2, datasets: 3, requests: 2 });
+    const page = await search({});
+    expect(page.items.map((i) => i.datasetId).sort()).toEqual(['ds-cardio', 'ds-sentinel', 'ds-stroke']);
+    expect(page.items.find((i) => i.datasetId === 'ds-cardio')).toMatchObject({ ownerName: 'Hospital A', txId: released.cardio!.txId, blockNumber: released.cardio!.blockNumber, permission: { state: 'revoked' } });
+    const incoming = (await world.bus.request(AuthorizationListAccessRequests.CONTRACT, { scope: 'incoming' }, { actor: adminA })).items;
+    expect(incoming.map((r) => [r.requestId, r.status, r.blockNumber]).sort()).toEqual(
+      [views.first!, views.denied!].map((r) => [r.requestId, r.status, r.blockNumber]).sort(),
+    );
+    // The stance is the market's own and lives in the service's database: a fresh database starts open.
+    expect(page.items.find((i) => i.datasetId === 'ds-stroke')?.stance).toBe('open');
+  });
+});

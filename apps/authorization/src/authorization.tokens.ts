@@ -1,0 +1,2 @@
+/** DI token of the service's pino logger. */
+export const LOGGER = Symbol('AUTHORIZATION_LOGGER');

@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AuthorizationErrorCode,
+  LedgerChaincodeErrorCode,
+  PhdmfError,
+  type AccessRequestView,
+  type LedgerAccessRequestRecord,
+  type LedgerCommitted,
+  type LedgerRequestStatus,
+} from '@phdmf/contracts';
+import type { Logger } from '@phdmf/logging';
+import type { ActorHeader } from '@phdmf/messaging';
+import { LOGGER } from '../../authorization.tokens';
+import type { AccessRequest } from '../domain/access-request';
+import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../domain/actor';
+import { Catalogue } from '../infrastructure/catalogue';
+import { isAmbiguous } from '../infrastructure/ledger-answers';
+import { LedgerReader } from '../infrastructure/ledger-reader';
+import { Projection } from '../infrastructure/projection';
+
+/** An owner's decision on an access request, and what it needs and leads to. */
+export interface Decision {
+  kind: 'grant' | 'deny' | 'revoke';
+  /** The status the request must have. */
+  from: LedgerRequestStatus;
+  /** The status it has once the decision is committed. */
+  to: LedgerRequestStatus;
+}
+
+export const Decisions = {
+  grant: { kind: 'grant', from: 'pending', to: 'granted' },
+  deny: { kind: 'deny', from: 'pending', to: 'denied' },
+  revoke: { kind: 'revoke', from: 'granted', to: 'revoked' },
+} as const satisfies Record<string, Decision>;
+
+/** Sends the decision's ledger command as `actor` and answers with the committed record. */
+export type SendDecision = (actor: ActorHeader, operator: string, request: AccessRequest) => Promise<LedgerCommitted<LedgerAccessRequestRecord>>;
+
+/**
+ * Grant, deny and revoke have one shape: checked here (the owner institution's staff, the request
+ * in the right state), then a ledger transaction signed as the acting user's own organisation — so
+ * the chaincode's owner check holds even if a message bypasses these checks — and shown changed
+ * only once committed.
+ */
+@Injectable()
+export class AccessDecisions {
+  constructor(
+    private readonly catalogue: Catalogue,
+    private readonly projection: Projection,
+    private readonly ledger: LedgerReader,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async decide(requestId: string, actor: ActingUser | undefined, decision: Decision, send: SendDecision): Promise<AccessRequestView> {
+    const who = requireActor(actor);
+    const request = await this.catalogue.request(requestId);
+    if (!request) throw new PhdmfError(AuthorizationErrorCode.REQUEST_NOT_FOUND, `No access request ${requestId}`, { requestId });
+    if (!MarketPolicy.mayDecide(who, request.ownerMemberId)) {
+      throw forbidden('Only the admins and members of the institution that owns the dataset decide on its access requests', { requestId });
+    }
+    if (request.status !== decision.from) {
+      throw new PhdmfError(AuthorizationErrorCode.INVALID_STATE, `Request ${requestId} is ${request.status}; to ${decision.kind} it, it must be ${decision.from}`, {
+        requestId,
+        status: request.status,
+      });
+    }
+    // The acting user's own actor: the ledger signs with their organisation's MSP.
+    const signer: ActorHeader = { userId: who.userId, roles: [...who.roles], ...(who.organisationId !== undefined ? { organisationId: who.organisationId } : {}) };
+    let committed: LedgerCommitted<LedgerAccessRequestRecord>;
+    try {
+      committed = await send(signer, who.userId, request);
+    } catch (error) {
+      const recovered = isAmbiguous(error) ? await this.recover(requestId, decision, who.userId) : undefined;
+      if (!recovered) throw error;
+      committed = recovered;
+    }
+    const row = await this.projection.commit((em) => this.projection.applyRequest(em, committed.record, committed.blockNumber));
+    return row.toView();
+  }
+
+  /** After an answer was lost: the decision is committed if the ledger shows it, by this operator. */
+  private async recover(requestId: string, decision: Decision, operator: string): Promise<LedgerCommitted<LedgerAccessRequestRecord> | undefined> {
+    const record = await this.ledger.accessRequest(requestId).catch(() => undefined);
+    if (record?.status !== decision.to) return undefined;
+    const by = decision.kind === 'grant' ? record.grant?.operator : decision.kind === 'deny' ? record.denial?.operator : record.revocation?.operator;
+    if (by !== operator) return undefined;
+    this.logger.warn({ requestId, decision: decision.kind }, 'decision committed although its answer was lost; read back from the ledger');
+    return { txId: record.txId, blockNumber: await this.ledger.blockOf(record.txId), record };
+  }
+}
+
+/** A grant may only narrow the request; refused here before it costs a transaction (the chaincode refuses it too). */
+export function assertNarrowing(request: LedgerAccessRequestRecord, grant: { columns?: string[]; statistics?: string[]; expiresAt?: string }): void {
+  const extraColumns = (grant.columns ?? []).filter((c) => !request.columns.includes(c));
+  const requestedStatistics: readonly string[] = request.statistics;
+  const extraStatistics = (grant.statistics ?? []).filter((s) => !requestedStatistics.includes(s));
+  const later = grant.expiresAt !== undefined && Date.parse(grant.expiresAt) > Date.parse(request.requestedExpiry);
+  if (extraColumns.length > 0 || extraStatistics.length > 0 || later) {
+    throw new PhdmfError(LedgerChaincodeErrorCode.AccessScopeWidened, 'A grant may only narrow the request: columns and statistics among those requested, expiry no later', {
+      ...(extraColumns.length > 0 ? { columns: extraColumns } : {}),
+      ...(extraStatistics.length > 0 ? { statistics: extraStatistics } : {}),
+      ...(later ? { expiresAt: grant.expiresAt, requestedExpiry: request.requestedExpiry } : {}),
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AuthorizationErrorCode,
+  LedgerRequestAccess,
+  PhdmfError,
+  type AuthorizationRequestAccess,
+  type LedgerAccessRequestRecord,
+  type LedgerCommitted,
+} from '@phdmf/contracts';
+import type { Logger } from '@phdmf/logging';
+import { MessageBus, type ActorHeader } from '@phdmf/messaging';
+import { LOGGER } from '../../../authorization.tokens';
+import { AuthorizationConfig } from '../../../config';
+import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { Catalogue } from '../../infrastructure/catalogue';
+import { isAmbiguous } from '../../infrastructure/ledger-answers';
+import { LedgerReader } from '../../infrastructure/ledger-reader';
+import { Projection } from '../../infrastructure/projection';
+
+/**
+ * The ledger signs with the organisation of the actor it is given. A researcher belongs to none,
+ * so requests are filed by this service, which signs as the governing MSP (the chaincode accepts a
+ * request from the governor or any active member); the researcher is the `requester` field. The
+ * service files a request only after its own checks: the dataset is in the market, open, not
+ * deleted, and the columns are its own.
+ */
+export const SERVICE_ACTOR: ActorHeader = { userId: 'authorization', roles: ['service'] };
+
+@Injectable()
+export class RequestAccessHandler {
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly catalogue: Catalogue,
+    private readonly projection: Projection,
+    private readonly ledger: LedgerReader,
+    private readonly config: AuthorizationConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async execute(p: AuthorizationRequestAccess.Payload, actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationRequestAccess.Result> {
+    const who = requireActor(actor);
+    const dataset = await this.catalogue.dataset(p.datasetId);
+    if (!dataset) throw new PhdmfError(AuthorizationErrorCode.DATASET_NOT_FOUND, `No dataset ${p.datasetId} in the market`, { datasetId: p.datasetId });
+    if (!MarketPolicy.mayApply(who, dataset.ownerMemberId)) {
+      throw forbidden(who.organisationId === dataset.ownerMemberId ? 'Your own institution owns this dataset' : 'Your role may not apply for access', { datasetId: p.datasetId });
+    }
+    if (dataset.status === 'deleted') throw new PhdmfError(AuthorizationErrorCode.DATASET_DELETED, `Dataset ${p.datasetId} was deleted`, { datasetId: p.datasetId });
+    if (dataset.stance === 'closed') {
+      throw new PhdmfError(AuthorizationErrorCode.DATASET_CLOSED, `The owner of dataset ${p.datasetId} does not take access requests for it`, { datasetId: p.datasetId });
+    }
+    const known = dataset.columnNames();
+    const unknown = known === undefined ? [] : p.columns.filter((c) => !known.includes(c));
+    if (unknown.length > 0) {
+      throw new PhdmfError(AuthorizationErrorCode.INVALID_REQUEST, `Dataset ${p.datasetId} has no column ${unknown.join(', ')}`, { datasetId: p.datasetId, unknownColumns: unknown });
+    }
+    if (Date.parse(p.requestedExpiry) <= now.getTime()) {
+      throw new PhdmfError(AuthorizationErrorCode.INVALID_REQUEST, 'requestedExpiry must lie in the future', { requestedExpiry: p.requestedExpiry });
+    }
+
+    const request: LedgerRequestAccess.Payload = {
+      requestId: randomUUID(),
+      datasetId: p.datasetId,
+      requester: who.userId,
+      ...(who.organisationId !== undefined ? { requesterOrg: who.organisationId } : {}),
+      purpose: p.purpose,
+      columns: p.columns,
+      statistics: p.statistics,
+      requestedExpiry: p.requestedExpiry,
+    };
+    const committed = await this.submit(request);
+    // Shown only now that it is committed; the AccessRequested event lands on the same row later.
+    const row = await this.projection.commit((em) => this.projection.applyRequest(em, committed.record, committed.blockNumber));
+    return row.toView();
+  }
+
+  private async submit(request: LedgerRequestAccess.Payload): Promise<LedgerCommitted<LedgerAccessRequestRecord>> {
+    try {
+      return await this.bus.request(LedgerRequestAccess.CONTRACT, request, { actor: SERVICE_ACTOR, timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS });
+    } catch (error) {
+      if (!isAmbiguous(error)) throw error;
+      // No answer, but the transaction may have committed: the request id is new, so if the ledger
+      // holds it, it is this one.
+      const record = await this.ledger.accessRequest(request.requestId).catch(() => undefined);
+      if (record?.requester !== request.requester) throw error;
+      this.logger.warn({ requestId: request.requestId }, 'access request committed although its answer was lost; read back from the ledger');
+      return { txId: record.txId, blockNumber: await this.ledger.blockOf(record.txId), record };
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { AuthorizationErrorCode, PhdmfError, type AuthorizationGetAccessRequest } from '@phdmf/contracts';
+import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { Catalogue } from '../../infrastructure/catalogue';
+
+/** One access request, for its requester, the owner institution's staff, or a consortium admin. */
+@Injectable()
+export class GetAccessRequestHandler {
+  constructor(private readonly catalogue: Catalogue) {}
+
+  async execute(p: AuthorizationGetAccessRequest.Payload, actor: ActingUser | undefined): Promise<AuthorizationGetAccessRequest.Result> {
+    const who = requireActor(actor);
+    const request = await this.catalogue.request(p.requestId);
+    if (!request) throw new PhdmfError(AuthorizationErrorCode.REQUEST_NOT_FOUND, `No access request ${p.requestId}`, { requestId: p.requestId });
+    if (!MarketPolicy.mayReadRequest(who, request)) throw forbidden('Only its requester and the owner institution\'s staff read an access request', { requestId: p.requestId });
+    return request.toView();
+  }
+}

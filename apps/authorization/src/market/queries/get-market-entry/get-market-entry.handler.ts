@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { AuthorizationErrorCode, PhdmfError, type AuthorizationGetMarketEntry } from '@phdmf/contracts';
+import { requireActor, type ActingUser } from '../../domain/actor';
+import { Catalogue } from '../../infrastructure/catalogue';
+
+/** One dataset of the market, any status (a deleted one stays readable), with the caller's permission. */
+@Injectable()
+export class GetMarketEntryHandler {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly catalogue: Catalogue,
+  ) {}
+
+  async execute(p: AuthorizationGetMarketEntry.Payload, actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationGetMarketEntry.Result> {
+    const who = requireActor(actor);
+    const dataset = await this.catalogue.dataset(p.datasetId);
+    if (!dataset) throw new PhdmfError(AuthorizationErrorCode.DATASET_NOT_FOUND, `No dataset ${p.datasetId} in the market`, { datasetId: p.datasetId });
+    const [entry] = await this.catalogue.entries(this.orm.em.fork(), [dataset], who, now);
+    if (!entry) throw new Error('unreachable: one dataset gives one entry');
+    return entry;
+  }
+}

@@ -1,0 +1,273 @@
+// The aggregation service over its NATS contracts, everything real: nats-server with JetStream, the
+// ledger service (child process, embedded ledger), three storage nodes with their own SQLite, files
+// and keys, and the aggregation service as main.ts starts it. A fourth member's node is played by
+// an impostor, to show what the service does with answers it must not trust.
+import { createHash, createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import type { INestApplication } from '@nestjs/common';
+import {
+  AggregationGetAnalysis,
+  AggregationGetAnalysisChart,
+  AggregationListAnalyses,
+  AggregationRunAnalysis,
+  canonicalJson,
+  LedgerAddDataset,
+  LedgerGetProvenance,
+  LedgerGetTransaction,
+  LedgerRequestAccess,
+  type AnalysisResult,
+  type LedgerAnalysisRecord,
+  type LedgerStatistic,
+} from '@phdmf/contracts';
+import type { ActorHeader } from '@phdmf/messaging';
+import { ADMIN, AUTHZ, LocalApi, staffActor, World, type Site } from '../../apps/data-storage/test-support/world';
+import { ImpostorNode, startAggregation } from './support/aggregation';
+import { cohortCsv, duckdbOverConcatenation, relativeError } from './support/cohorts';
+import { SummaryTap } from './support/summary-tap';
+
+const researcher: ActorHeader = { userId: 'researcher-1', roles: ['researcher'] };
+const otherResearcher: ActorHeader = { userId: 'researcher-2', roles: ['researcher'] };
+const ALL: LedgerStatistic[] = ['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd', 'quantiles', 'histogram'];
+
+describe('aggregation service (real NATS, ledger service, storage nodes)', () => {
+  let world: World;
+  let aggregation: INestApplication;
+  let tap: SummaryTap;
+  let impostor: ImpostorNode;
+  const sites: Site[] = [];
+  const csvs: string[] = [];
+  const datasets: string[] = [];
+  let impostorDataset: string;
+  let impostorGrant: string;
+
+  const run = (p: AggregationRunAnalysis.Payload, actor = researcher) => world.bus.request(AggregationRunAnalysis.CONTRACT, p, { actor, timeoutMs: 60_000 });
+  const failureOf = (p: AggregationRunAnalysis.Payload) => run(p).then(() => { throw new Error('the analysis was expected to fail'); }, (e: unknown) => e as { code: string; message: string });
+
+  beforeAll(async () => {
+    world = await World.start();
+    const members = [await world.admit('hospital-a', 'node-a'), await world.admit('hospital-b', 'node-b'), await world.admit('hospital-c', 'node-c')];
+    const clinic = await world.admit('clinic-d', 'node-d');
+    for (const m of members) sites.push(await world.startSite(m, { DISCLOSURE_EXACT_MIN_MAX: 'true' }));
+    aggregation = await startAggregation(world.nats.url, world.root, world.logger, { POOL_MIN_COUNT: '4', SITE_TIMEOUT_MS: '2500' });
+    tap = await SummaryTap.open(world.nats.url, ['node-a', 'node-b', 'node-c', 'node-d']);
+
+    for (const [i, site] of sites.entries()) {
+      const csv = cohortCsv([400, 700, 150][i] ?? 100, i + 1);
+      const staff = new LocalApi(site, await world.token({ userId: `staff-${i}`, organisationId: site.organisationId, roles: ['member'] }));
+      const res = await staff.upload(csv, `name=cohort-${i}&fileName=cohort-${i}.csv`);
+      expect(res.status).toBe(201);
+      const datasetId = (res.json as { datasetId: string }).datasetId;
+      csvs.push(csv);
+      datasets.push(datasetId);
+      await world.grant({ datasetId, owner: site.organisationId, requester: researcher.userId, columns: ['age', 'bmi', 'sbp', 'rare'], statistics: ALL });
+    }
+
+    // The clinic's dataset is on-chain, but its node is played by the impostor, which holds the clinic's real node key.
+    impostorDataset = `ds-clinic-${randomUUID().slice(0, 8)}`;
+    const sha256 = createHash('sha256').update(impostorDataset).digest('hex');
+    await world.bus.request(
+      LedgerAddDataset.CONTRACT,
+      { datasetId: impostorDataset, version: 1, fileName: 'clinic.csv', sha256, rowCount: 50, columnCount: 2, schemaDigest: sha256, operator: 'staff-of-clinic-d', description: 'clinic cohort', name: 'Clinic cohort', columns: ['age', 'bmi'] },
+      { actor: staffActor('clinic-d') },
+    );
+    impostorGrant = await world.grant({ datasetId: impostorDataset, owner: 'clinic-d', requester: researcher.userId, columns: ['age', 'bmi'], statistics: ['count', 'mean', 'variance'] });
+    const foreign = generateKeyPairSync('ed25519');
+    impostor = await ImpostorNode.start(
+      world.nats.url,
+      { nodeId: 'node-d', organisationId: 'clinic-d', sha256, datasetVersion: 1, grantRequestId: impostorGrant },
+      createPrivateKey(readFileSync(clinic.keyFile)),
+      foreign.privateKey,
+      clinic.publicKeyPem,
+      foreign.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    await impostor.stop().catch(() => undefined);
+    await tap.close().catch(() => undefined);
+    await aggregation.close().catch(() => undefined);
+    await world.dispose();
+  });
+
+  it('pools three sites exactly as one computation over the concatenated files, and records the analysis on-chain', async () => {
+    const result = await run({ datasets, columns: ['age', 'bmi', 'sbp'], statistics: ['count', 'missing', 'sum', 'mean', 'variance', 'sd', 'min', 'max'], breakdown: true });
+    expect(result.status).toBe('complete');
+    for (const column of ['age', 'bmi', 'sbp'] as const) {
+      const pooled = result.columns.find((c) => c.name === column);
+      const direct = await duckdbOverConcatenation(world.root, csvs, column);
+      expect(pooled?.count).toBe(direct.count);
+      expect(pooled?.missing).toBe(direct.missing);
+      for (const s of ['sum', 'mean', 'variance', 'sd'] as const) expect(relativeError(pooled?.[s], direct[s])).toBeLessThanOrEqual(1e-9);
+      expect(pooled?.min).toBe(direct.min);
+      expect(pooled?.max).toBe(direct.max);
+      expect(pooled?.minMaxExact).toBe(true);
+    }
+    expect(result.siteStatistics).toEqual(['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd']);
+    expect(result.datasets.map((d) => [d.datasetId, d.nodeId, d.status])).toEqual(datasets.map((d, i) => [d, ['node-a', 'node-b', 'node-c'][i], 'used']));
+    for (const d of result.datasets) expect(d.computeMillis).toBeGreaterThan(0);
+    expect(result.sites?.map((s) => s.nodeId)).toEqual(['node-a', 'node-b', 'node-c']);
+    expect(result.sites?.[0]?.columns[0]?.count).toBe(cohortCountOf(csvs[0] ?? '', 1));
+
+    // Exactly one summary request per dataset, for this analysis.
+    for (const d of datasets) expect(await tap.countFor(d)).toBe(1);
+
+    // The result hash covers the released result; the ledger holds it, for every dataset's provenance.
+    const { resultHash, txId, blockNumber, ...released } = result;
+    expect(createHash('sha256').update(canonicalJson(released)).digest('hex')).toBe(resultHash);
+    const tx = await world.bus.request(LedgerGetTransaction.CONTRACT, { txId }, { actor: ADMIN });
+    expect(tx.blockNumber).toBe(blockNumber);
+    const record = tx.event?.payload as LedgerAnalysisRecord;
+    expect(record).toMatchObject({ analysisId: result.analysisId, requester: researcher.userId, resultHash, statistics: result.siteStatistics, columns: ['age', 'bmi', 'sbp'] });
+    expect(record.grants.map((g) => g.datasetId)).toEqual(datasets);
+    for (const d of datasets) {
+      const provenance = await world.bus.request(LedgerGetProvenance.CONTRACT, { datasetId: d }, { actor: ADMIN });
+      expect(provenance.entries).toContainEqual(expect.objectContaining({ operation: 'analysis', referenceId: result.analysisId, txId, blockNumber }));
+    }
+  });
+
+  it('pools quantiles and histograms over the same edges, labelling the quantiles approximate', async () => {
+    const edges = [15, 20, 25, 30, 35, 40, 45, 50, 60];
+    const result = await run({ datasets, columns: ['bmi'], statistics: ['count', 'quantiles', 'histogram'], probabilities: [0.25, 0.5, 0.75], histograms: [{ column: 'bmi', edges }] });
+    const bmi = result.columns[0];
+    const values = csvs.flatMap((csv) => columnValues(csv, 3)).sort((a, b) => a - b);
+    const direct = edges.slice(1).map((hi, i) => values.filter((v) => v >= (edges[i] ?? 0) && (i === edges.length - 2 ? v <= hi : v < hi)).length);
+    // A cell with 1..3 records is withheld at the pool (threshold 4), an empty one is 0.
+    expect(bmi?.histogram?.counts).toEqual(direct.map((n) => (n > 0 && n < 4 ? null : n)));
+    for (const q of bmi?.quantiles ?? []) {
+      expect(q).toMatchObject({ approximate: true, method: 'pooled-histogram' });
+      const h = (values.length - 1) * q.p;
+      const truth = (values[Math.floor(h)] ?? 0) + (h - Math.floor(h)) * ((values[Math.ceil(h)] ?? 0) - (values[Math.floor(h)] ?? 0));
+      expect(truth).toBeGreaterThanOrEqual(q.bounds?.[0] ?? Infinity);
+      expect(truth).toBeLessThanOrEqual(q.bounds?.[1] ?? -Infinity);
+    }
+    expect(bmi?.quantiles).toHaveLength(3);
+  });
+
+  it('holds back at the pool any group below its threshold: a small pooled column, and each small site cell of a breakdown', async () => {
+    // `rare` has 3 values at each site: each site releases it (its threshold is 3), the pool's is 4.
+    const pooled = await run({ datasets, columns: ['rare'], statistics: ['count', 'mean'], breakdown: true });
+    expect(pooled.columns[0]).toMatchObject({ count: 9 });
+    for (const site of pooled.sites ?? []) {
+      expect(site.columns[0]).toEqual({ name: 'rare', type: 'numeric', suppressed: { code: 'DISCLOSURE.POOL_BELOW_THRESHOLD', reason: 'the column has fewer than 4 non-missing values' } });
+    }
+    const alone = await run({ datasets: datasets.slice(0, 1), columns: ['rare'], statistics: ['count', 'mean'] });
+    expect(alone.columns[0]?.suppressed?.code).toBe('DISCLOSURE.POOL_BELOW_THRESHOLD');
+    expect(alone.columns[0]?.count).toBeUndefined();
+    expect(alone.columns[0]?.mean).toBeUndefined();
+  });
+
+  it('refuses before any summary request leaves when one dataset has no grant in force, naming it', async () => {
+    const site = sites[0]!;
+    const staff = new LocalApi(site, await world.token({ userId: 'staff-x', organisationId: site.organisationId, roles: ['member'] }));
+    const pending = ((await staff.upload(cohortCsv(60, 9), 'name=pending&fileName=pending.csv')).json as { datasetId: string }).datasetId;
+    await world.bus.request(
+      LedgerRequestAccess.CONTRACT,
+      { requestId: `rq-${randomUUID()}`, datasetId: pending, requester: researcher.userId, purpose: 'waiting', columns: ['age'], statistics: ['count'], requestedExpiry: new Date(Date.now() + 3_600_000).toISOString() },
+      { actor: AUTHZ },
+    );
+    const before = await tap.total();
+    const refusal = await failureOf({ datasets: [datasets[1]!, pending], columns: ['age'], statistics: ['count'] });
+    expect(refusal.code).toBe('ACCESS.NOT_GRANTED');
+    expect(refusal.message).toContain(pending);
+    const revoked = await world.grant({ datasetId: pending, owner: site.organisationId, requester: researcher.userId, columns: ['age'], statistics: ['count'] });
+    await world.revoke(revoked, site.organisationId);
+    // The projection follows the chain events on its own (not only the catch-up): the revocation arrives.
+    await eventually(() => projectedStatus(world.root, revoked) === 'revoked');
+    expect((await failureOf({ datasets: [pending], columns: ['age'], statistics: ['count'] })).code).toBe('ACCESS.REVOKED');
+    expect((await failureOf({ datasets: [datasets[1]!], columns: ['age', 'id'], statistics: ['count'] })).code).toBe('ACCESS.OUT_OF_SCOPE');
+    expect((await failureOf({ datasets: [impostorDataset], columns: ['age'], statistics: ['sd'] })).code).toBe('ACCESS.OUT_OF_SCOPE');
+    expect(await tap.total()).toBe(before);
+  });
+
+  it('fails the analysis on a forged or altered site answer, even with allowPartial, and records nothing', async () => {
+    const ask = { datasets: [datasets[0]!, impostorDataset], columns: ['age'], statistics: ['count', 'mean'] as LedgerStatistic[], allowPartial: true };
+    const listed = async () => (await world.bus.request(AggregationListAnalyses.CONTRACT, {}, { actor: researcher })).items.length;
+    const before = await listed();
+    impostor.mode = 'foreign-key';
+    expect(await failureOf(ask)).toMatchObject({ code: 'ANALYSIS.SITE_SIGNATURE_INVALID', message: expect.stringContaining('node "node-d"') });
+    impostor.mode = 'altered';
+    expect((await failureOf(ask)).code).toBe('ANALYSIS.SITE_SIGNATURE_INVALID');
+    impostor.mode = 'replay';
+    expect((await failureOf(ask)).code).toBe('ANALYSIS.SITE_RESPONSE_MISMATCH');
+    expect(await listed()).toBe(before);
+    // The control: the same answer, honestly signed with the node's registered key, is taken.
+    impostor.mode = 'honest';
+    const taken = await run(ask);
+    expect(taken.status).toBe('complete');
+    expect(await listed()).toBe(before + 1);
+  });
+
+  it('fails on a node that does not answer in time, naming it, or leaves it out of a partial result when asked', async () => {
+    impostor.mode = 'silent';
+    const ask = { datasets: [datasets[0]!, impostorDataset], columns: ['age'], statistics: ['count', 'mean'] as LedgerStatistic[] };
+    expect(await failureOf(ask)).toMatchObject({ code: 'ANALYSIS.SITE_TIMEOUT', message: expect.stringContaining('node "node-d"') });
+    const partial = await run({ ...ask, allowPartial: true });
+    expect(partial.status).toBe('partial');
+    expect(partial.datasets.find((d) => d.datasetId === impostorDataset)).toMatchObject({ status: 'failed', error: { code: 'ANALYSIS.SITE_TIMEOUT' } });
+    expect(partial.columns[0]?.count).toBe(cohortCountOf(csvs[0] ?? '', 1));
+    const tx = await world.bus.request(LedgerGetTransaction.CONTRACT, { txId: partial.txId }, { actor: ADMIN });
+    expect((tx.event?.payload as LedgerAnalysisRecord).grants.map((g) => g.datasetId)).toEqual([datasets[0]]);
+    impostor.mode = 'honest';
+  });
+
+  it('shows an analysis to its requester and the consortium admin only, lists the requester\'s own, and charts it', async () => {
+    const result = await run({ datasets, columns: ['age', 'bmi'], statistics: ['count', 'mean', 'max'], breakdown: true });
+    const get = (actor: ActorHeader) => world.bus.request(AggregationGetAnalysis.CONTRACT, { analysisId: result.analysisId }, { actor });
+    expect(await get(researcher)).toEqual(result);
+    expect(await get(ADMIN)).toEqual(result);
+    await expect(get(otherResearcher)).rejects.toMatchObject({ code: 'ANALYSIS.NOT_FOUND' });
+    expect((await world.bus.request(AggregationListAnalyses.CONTRACT, {}, { actor: researcher })).items.map((i) => i.analysisId)).toContain(result.analysisId);
+    expect((await world.bus.request(AggregationListAnalyses.CONTRACT, {}, { actor: otherResearcher })).items).toEqual([]);
+    const chart = await world.bus.request(AggregationGetAnalysisChart.CONTRACT, { analysisId: result.analysisId, statistic: 'count', by: 'site' }, { actor: researcher });
+    expect(chart.svg).toMatch(/^<svg/);
+    for (const node of ['node-a', 'node-b', 'node-c']) expect(chart.svg).toContain(node);
+    await expect(world.bus.request(AggregationGetAnalysisChart.CONTRACT, { analysisId: result.analysisId, statistic: 'sd' }, { actor: researcher })).rejects.toMatchObject({ code: 'ANALYSIS.CHART_UNAVAILABLE' });
+    await expect(world.bus.request(AggregationGetAnalysisChart.CONTRACT, { analysisId: result.analysisId, statistic: 'count' }, { actor: otherResearcher })).rejects.toMatchObject({ code: 'ANALYSIS.NOT_FOUND' });
+  });
+
+  it('fails on a stopped node, naming it, or leaves it out of a partial result when asked', async () => {
+    // The tap listens on every node's subject and would count as a responder: close it first.
+    await tap.close();
+    await sites[2]!.close();
+    const ask = { datasets: [datasets[0]!, datasets[2]!], columns: ['sbp'], statistics: ['count'] as LedgerStatistic[] };
+    expect(await failureOf(ask)).toMatchObject({ code: 'ANALYSIS.SITE_UNREACHABLE', message: expect.stringContaining('node "node-c"') });
+    const partial: AnalysisResult = await run({ ...ask, allowPartial: true });
+    expect(partial.status).toBe('partial');
+    expect(partial.datasets.map((d) => d.status)).toEqual(['used', 'failed']);
+  });
+});
+
+/** The status of an access request in the aggregation service's projection (its own SQLite file). */
+function projectedStatus(root: string, requestId: string): string | undefined {
+  const db = new Database(path.join(root, 'aggregation', 'aggregation.sqlite3'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT status FROM aggregation_access_requests WHERE request_id = ?').get(requestId) as { status: string } | undefined)?.status;
+  } finally {
+    db.close();
+  }
+}
+
+async function eventually(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Non-missing values of a numeric column (by index) in a CSV of cohortCsv. */
+function columnValues(csv: string, index: number): number[] {
+  return csv
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',')[index] ?? '')
+    .filter((v) => v !== '')
+    .map(Number);
+}
+
+function cohortCountOf(csv: string, index: number): number {
+  return columnValues(csv, index).length;
+}

@@ -1,0 +1,130 @@
+import type { LedgerStatistic } from '../../ledger/lib/records';
+
+/** Why a number was not released: a stable code (`DISCLOSURE.*`) and a sentence naming the site or threshold. */
+export interface Withholding {
+  code: string;
+  reason: string;
+}
+
+/**
+ * One pooled quantile. `single-site`: the one site's quantile. `pooled-histogram`: interpolated in
+ * the pooled histogram's bin that holds it (approximate; the true value lies within `bounds`).
+ * `count-weighted-mean`: the sites' quantiles weighted by their counts (approximate, unbounded).
+ */
+export interface AnalysisQuantile {
+  p: number;
+  value: number;
+  approximate: boolean;
+  method: 'single-site' | 'pooled-histogram' | 'count-weighted-mean';
+  bounds?: [number, number];
+}
+
+/** A histogram over the requested edges; a withheld cell is `null`. */
+export interface AnalysisHistogram {
+  edges: number[];
+  counts: (number | null)[];
+  below: number | null;
+  above: number | null;
+}
+
+/**
+ * One released column: only the statistics asked for. Count, sum, mean, variance (n−1) and SD are
+ * pooled exactly (parallel-variance formula); min and max are bounds unless `minMaxExact`. A whole
+ * column withheld has `suppressed` and no number; a single statistic withheld is in `withheld`.
+ */
+export interface AnalysisColumn {
+  name: string;
+  type?: string;
+  suppressed?: Withholding;
+  count?: number;
+  missing?: number;
+  sum?: number;
+  mean?: number;
+  variance?: number;
+  sd?: number;
+  min?: number;
+  max?: number;
+  minMaxExact?: boolean;
+  quantiles?: AnalysisQuantile[];
+  histogram?: AnalysisHistogram;
+  withheld?: Record<string, Withholding>;
+}
+
+/** A dataset of the analysis: where it was summarized, under which grant, over which on-chain hash. */
+export interface AnalysisDataset {
+  datasetId: string;
+  nodeId: string;
+  ownerMemberId: string;
+  sha256: string;
+  datasetVersion: number;
+  grantRequestId: string;
+  /** `failed`: the node failed or did not answer and partial results were allowed; `error` says why. */
+  status: 'used' | 'failed';
+  error?: { code: string; message: string };
+  /** The node's own time for the summary, as it signed it (absent from nodes that do not report it). */
+  computeMillis?: number;
+}
+
+/** One site's columns, under the pool's threshold (only with `breakdown`). */
+export interface AnalysisSite {
+  nodeId: string;
+  datasetId: string;
+  columns: AnalysisColumn[];
+}
+
+/** What the researcher asked for. */
+export interface AnalysisRequestView {
+  datasets: string[];
+  columns: string[];
+  statistics: LedgerStatistic[];
+  probabilities?: number[];
+  histograms?: { column: string; edges: number[] }[];
+  breakdown: boolean;
+  allowPartial: boolean;
+}
+
+/**
+ * The released result of an analysis. `resultHash` is the hex SHA-256 of the canonical JSON
+ * (`canonicalJson`) of this object without `resultHash`, `txId` and `blockNumber`; it is what the
+ * ledger records, so anyone holding the result can check it against the chain.
+ */
+export interface AnalysisResult {
+  analysisId: string;
+  /** `partial`: some datasets' nodes failed (allowed by the request); they are listed with status `failed`. */
+  status: 'complete' | 'partial';
+  requester: string;
+  request: AnalysisRequestView;
+  /** The statistics asked of the sites and recorded on-chain: those asked, plus what pooling needs (count; mean with variance/SD). */
+  siteStatistics: LedgerStatistic[];
+  /** The pool's disclosure threshold when the analysis ran. */
+  poolMinCount: number;
+  datasets: AnalysisDataset[];
+  columns: AnalysisColumn[];
+  sites?: AnalysisSite[];
+  createdAt: string;
+  resultHash: string;
+  txId: string;
+  blockNumber: number;
+}
+
+/** An analysis in a list. */
+export interface AnalysisSummary {
+  analysisId: string;
+  status: 'complete' | 'partial';
+  requester: string;
+  datasets: string[];
+  columns: string[];
+  statistics: LedgerStatistic[];
+  createdAt: string;
+  resultHash: string;
+  txId: string;
+  blockNumber: number;
+}
+
+/** Statistics a chart can show. */
+export const CHART_STATISTICS = ['count', 'mean', 'min', 'max', 'sd'] as const;
+export type ChartStatistic = (typeof CHART_STATISTICS)[number];
+
+/** A chart's categories: the variables (pooled), or the sites per variable (breakdown). */
+export const CHART_GROUPINGS = ['variable', 'site'] as const;
+export type ChartGrouping = (typeof CHART_GROUPINGS)[number];

@@ -1,0 +1,15 @@
+import { defineQuery } from '../../../lib/contract';
+import { IsLedgerId } from '../../../ledger/lib/validation';
+import type { AnalysisResult } from '../../lib/views';
+
+export const SUBJECT = 'phdmf.aggregation.qry.get-analysis.v1';
+
+/** One analysis: its requester or a consortium admin; anyone else gets ANALYSIS.NOT_FOUND. */
+export class Payload {
+  @IsLedgerId()
+  analysisId!: string;
+}
+
+export type Result = AnalysisResult;
+
+export const CONTRACT = defineQuery<Payload, Result>(SUBJECT, Payload);

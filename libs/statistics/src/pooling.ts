@@ -1,0 +1,321 @@
+// Pooling of per-site column summaries into one released column, with disclosure control at the
+// pool. Every number that leaves the aggregation service is built here, so the pool's threshold
+// cannot be forgotten by one code path: a group resting on fewer than `minCount` records, or
+// built from a value a site withheld, is withheld with a reason, never released.
+import { poolHistograms, type BinnedCounts } from './histogram';
+import { poolMoments, type Moments } from './moments';
+
+/** The statistics a pool can be asked for (the ledger's grant vocabulary). */
+export type PoolStatistic = 'count' | 'missing' | 'sum' | 'min' | 'max' | 'mean' | 'variance' | 'sd' | 'quantiles' | 'histogram';
+
+/** Why a number was not released: a stable code and a sentence naming the site or the threshold. */
+export interface Withholding {
+  code: string;
+  reason: string;
+}
+
+/** Codes of numbers withheld at the pool (a site's own codes, `DISCLOSURE.*`, pass through). */
+export const PoolWithholdCode = {
+  /** The pooled group rests on fewer records than the pool threshold. */
+  BELOW_THRESHOLD: 'DISCLOSURE.POOL_BELOW_THRESHOLD',
+  /** A site suppressed the column (or cell) this group would be built from. */
+  SITE_SUPPRESSED: 'DISCLOSURE.SITE_SUPPRESSED',
+  /** A site did not release a value this statistic needs (its reason is quoted). */
+  SITE_WITHHELD: 'DISCLOSURE.SITE_WITHHELD',
+} as const;
+
+/** One site's summary of a column, as a storage node releases it (`StorageSummarize.ColumnSummary`). */
+export interface SiteColumn {
+  name: string;
+  type?: string;
+  suppressed?: Withholding;
+  count?: number;
+  missing?: number;
+  sum?: number;
+  mean?: number;
+  variance?: number;
+  sd?: number;
+  /** Sum of squared deviations from the mean: what pools variance exactly. */
+  m2?: number;
+  min?: number;
+  max?: number;
+  minMaxExact?: boolean;
+  quantiles?: readonly { p: number; value: number }[];
+  histogram?: BinnedCounts;
+  withheld?: Readonly<Record<string, Withholding>>;
+}
+
+/** A site's column, labelled with the site (node id) for the reasons given. */
+export interface SitePart {
+  site: string;
+  column: SiteColumn;
+}
+
+/** What to release of a column, and the pool's threshold. */
+export interface PoolRequest {
+  statistics: readonly PoolStatistic[];
+  /** Quantile probabilities asked for (with `quantiles`). */
+  probabilities?: readonly number[];
+  /** No released group rests on fewer records than this. */
+  minCount: number;
+}
+
+/**
+ * How a pooled quantile was obtained. `single-site`: the site's own quantile (exact for that site).
+ * `pooled-histogram`: linear interpolation inside the pooled histogram's bin that holds the
+ * quantile — approximate, but the true value lies within `bounds`. `count-weighted-mean`: the mean
+ * of the sites' quantiles weighted by their counts (DataSHIELD's quantileMean combination) —
+ * approximate, without a bound.
+ */
+export type QuantileMethod = 'single-site' | 'pooled-histogram' | 'count-weighted-mean';
+
+export interface PooledQuantile {
+  p: number;
+  value: number;
+  approximate: boolean;
+  method: QuantileMethod;
+  /** With `pooled-histogram`: the bin edges the true quantile lies between. */
+  bounds?: [number, number];
+}
+
+/** A released histogram; a withheld cell is null. */
+export interface ReleasedHistogram {
+  edges: number[];
+  counts: (number | null)[];
+  below: number | null;
+  above: number | null;
+}
+
+/** A released column: only the statistics asked for, each either a number or a reason in `withheld`. */
+export interface PooledColumn {
+  name: string;
+  type?: string;
+  /** Present when the whole column is withheld; no number of it is released then. */
+  suppressed?: Withholding;
+  count?: number;
+  missing?: number;
+  sum?: number;
+  mean?: number;
+  variance?: number;
+  sd?: number;
+  min?: number;
+  max?: number;
+  /** False when any site's min/max were perturbed outwards: they are bounds, not values. */
+  minMaxExact?: boolean;
+  quantiles?: PooledQuantile[];
+  histogram?: ReleasedHistogram;
+  withheld?: Record<string, Withholding>;
+}
+
+/**
+ * The statistics each site must be asked for so that `asked` can be pooled: the count always (the
+ * pool's threshold is checked on it, and means pool weighted by it), the mean with variance and
+ * SD (Chan et al. combine count, mean and m2). Returned in the ledger's order, without repeats.
+ */
+export function statisticsNeededFromSites(asked: readonly PoolStatistic[]): PoolStatistic[] {
+  const needed = new Set<PoolStatistic>(asked);
+  needed.add('count');
+  if (asked.includes('variance') || asked.includes('sd')) needed.add('mean');
+  const order: readonly PoolStatistic[] = ['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd', 'quantiles', 'histogram'];
+  return order.filter((s) => needed.has(s));
+}
+
+function sitesOf(parts: readonly SitePart[]): string {
+  return parts.map((p) => p.site).join(', ');
+}
+
+/** The first site reason why `statistic` is missing, if a site gave one. */
+function siteReason(parts: readonly SitePart[], statistic: string): Withholding {
+  for (const part of parts) {
+    const w = part.column.withheld?.[statistic];
+    if (w !== undefined) return { code: w.code, reason: `site ${part.site}: ${w.reason}` };
+  }
+  const lacking = parts.filter((p) => p.column.withheld?.[statistic] === undefined);
+  return { code: PoolWithholdCode.SITE_WITHHELD, reason: `site ${sitesOf(lacking)} released no ${statistic} for this column` };
+}
+
+function allHave(parts: readonly SitePart[], key: keyof SiteColumn): boolean {
+  return parts.every((p) => typeof p.column[key] === 'number');
+}
+
+/**
+ * Pools one column over its sites (one part per site). With one part it is that site's column
+ * under the pool's threshold: the per-site breakdown uses it so.
+ */
+export function poolColumn(name: string, parts: readonly SitePart[], request: PoolRequest): PooledColumn {
+  if (parts.length === 0) throw new Error('no site summaries to pool');
+  const type = parts[0]?.column.type;
+  const out: PooledColumn = { name, ...(type !== undefined ? { type } : {}) };
+  const suppressedAt = parts.filter((p) => p.column.suppressed !== undefined);
+  if (suppressedAt.length > 0) {
+    // Pooling the other sites alone would present a number as the pool that is not; and their
+    // count would no longer hide the suppressed site's.
+    const first = suppressedAt[0]?.column.suppressed;
+    out.suppressed = { code: PoolWithholdCode.SITE_SUPPRESSED, reason: `suppressed at site ${sitesOf(suppressedAt)}${first ? ` (${first.reason})` : ''}` };
+    return out;
+  }
+  if (!allHave(parts, 'count')) {
+    const lacking = parts.filter((p) => typeof p.column.count !== 'number');
+    out.suppressed = { code: PoolWithholdCode.SITE_WITHHELD, reason: `site ${sitesOf(lacking)} released no count, so the pool's threshold cannot be checked` };
+    return out;
+  }
+  const count = parts.reduce((n, p) => n + (p.column.count ?? 0), 0);
+  if (count < request.minCount) {
+    out.suppressed = { code: PoolWithholdCode.BELOW_THRESHOLD, reason: `the column has fewer than ${request.minCount} non-missing values` };
+    return out;
+  }
+
+  const has = (s: PoolStatistic) => request.statistics.includes(s);
+  const withheld: Record<string, Withholding> = {};
+  if (has('count')) out.count = count;
+  if (has('missing')) {
+    if (allHave(parts, 'missing')) out.missing = parts.reduce((n, p) => n + (p.column.missing ?? 0), 0);
+    else withheld.missing = siteReason(parts, 'missing');
+  }
+  if (has('sum')) {
+    if (allHave(parts, 'sum')) out.sum = parts.reduce((s, p) => s + (p.column.sum ?? 0), 0);
+    else withheld.sum = siteReason(parts, 'sum');
+  }
+  const withMean = allHave(parts, 'mean');
+  const pooledMoments = (withM2: boolean): Moments =>
+    poolMoments(
+      parts.map((p) => {
+        const c = p.column;
+        const n = c.count ?? 0;
+        const mean = c.mean ?? 0;
+        return { count: n, mean, sum: c.sum ?? n * mean, m2: withM2 ? (c.m2 ?? 0) : 0 };
+      }),
+    );
+  if (has('mean')) {
+    if (withMean) out.mean = pooledMoments(false).mean;
+    else withheld.mean = siteReason(parts, 'mean');
+  }
+  for (const s of ['variance', 'sd'] as const) {
+    if (!has(s)) continue;
+    if (!withMean || !allHave(parts, 'm2')) {
+      withheld[s] = siteReason(parts, withMean ? s : 'mean');
+      continue;
+    }
+    const m = pooledMoments(true);
+    const variance = m.count < 2 ? undefined : m.m2 / (m.count - 1);
+    if (variance === undefined) withheld[s] = { code: PoolWithholdCode.BELOW_THRESHOLD, reason: 'a variance needs at least two values' };
+    else if (s === 'variance') out.variance = variance;
+    else out.sd = Math.sqrt(variance);
+  }
+  if (has('min') || has('max')) {
+    if (allHave(parts, 'min') && allHave(parts, 'max')) {
+      if (has('min')) out.min = Math.min(...parts.map((p) => p.column.min ?? Infinity));
+      if (has('max')) out.max = Math.max(...parts.map((p) => p.column.max ?? -Infinity));
+      out.minMaxExact = parts.every((p) => p.column.minMaxExact === true);
+    } else {
+      if (has('min')) withheld.min = siteReason(parts, 'min');
+      if (has('max')) withheld.max = siteReason(parts, 'max');
+    }
+  }
+  let histogram: BinnedCounts | undefined;
+  if (has('histogram')) {
+    if (parts.every((p) => p.column.histogram !== undefined)) {
+      const pooled = poolHistograms(parts.map((p) => p.column.histogram as BinnedCounts));
+      const released = thresholdCells(pooled, request.minCount);
+      out.histogram = released.histogram;
+      histogram = pooled;
+      if (released.withheld.length > 0) {
+        withheld.histogram = {
+          code: released.siteNull ? PoolWithholdCode.SITE_SUPPRESSED : PoolWithholdCode.BELOW_THRESHOLD,
+          reason: `cells ${released.withheld.join(', ')} are withheld: below ${request.minCount} records${released.siteNull ? ', or blanked by a site' : ''}`,
+        };
+      }
+    } else {
+      withheld.histogram = siteReason(parts, 'histogram');
+    }
+  }
+  if (has('quantiles')) {
+    const { quantiles, missing } = poolQuantiles(parts, request.probabilities ?? [], count, histogram);
+    if (quantiles.length > 0) out.quantiles = quantiles;
+    if (missing.length > 0) {
+      const reason = siteReason(parts, 'quantiles');
+      withheld.quantiles = { code: reason.code, reason: `probabilities ${missing.join(', ')} not released: ${reason.reason}` };
+    }
+  }
+  if (Object.keys(withheld).length > 0) out.withheld = withheld;
+  return out;
+}
+
+/** Blanks pooled cells with 1..minCount-1 records; an empty cell (0) is no disclosure. */
+function thresholdCells(h: BinnedCounts, minCount: number): { histogram: ReleasedHistogram; withheld: string[]; siteNull: boolean } {
+  const withheld: string[] = [];
+  let siteNull = false;
+  const cell = (label: string, n: number | null): number | null => {
+    if (n === null) {
+      siteNull = true;
+      withheld.push(label);
+      return null;
+    }
+    if (n > 0 && n < minCount) {
+      withheld.push(label);
+      return null;
+    }
+    return n;
+  };
+  const counts = h.counts.map((n, i) => cell(`[${h.edges[i] ?? '?'}, ${h.edges[i + 1] ?? '?'}${i === h.counts.length - 1 ? ']' : ')'}`, n));
+  const below = cell('below', h.below);
+  const above = cell('above', h.above);
+  return { histogram: { edges: [...h.edges], counts, below, above }, withheld, siteNull };
+}
+
+function quantileOf(column: SiteColumn, p: number): number | undefined {
+  return column.quantiles?.find((q) => q.p === p)?.value;
+}
+
+function poolQuantiles(
+  parts: readonly SitePart[],
+  probabilities: readonly number[],
+  count: number,
+  histogram: BinnedCounts | undefined,
+): { quantiles: PooledQuantile[]; missing: number[] } {
+  const quantiles: PooledQuantile[] = [];
+  const missing: number[] = [];
+  for (const p of probabilities) {
+    const values = parts.map((part) => quantileOf(part.column, p));
+    if (values.some((v) => v === undefined)) {
+      missing.push(p);
+      continue;
+    }
+    if (parts.length === 1) {
+      quantiles.push({ p, value: values[0] ?? NaN, approximate: false, method: 'single-site' });
+      continue;
+    }
+    const fromHistogram = histogram !== undefined ? interpolate(histogram, p) : undefined;
+    if (fromHistogram !== undefined) {
+      quantiles.push({ p, value: fromHistogram.value, approximate: true, method: 'pooled-histogram', bounds: fromHistogram.bounds });
+      continue;
+    }
+    const weighted = parts.reduce((s, part, i) => s + (part.column.count ?? 0) * (values[i] ?? 0), 0) / count;
+    quantiles.push({ p, value: weighted, approximate: true, method: 'count-weighted-mean' });
+  }
+  return { quantiles, missing };
+}
+
+/**
+ * The p-quantile from a histogram whose every cell is known, by linear interpolation inside the
+ * bin that holds it; undefined when a cell is unknown or the quantile falls below the first edge
+ * or above the last.
+ */
+export function interpolate(h: BinnedCounts, p: number): { value: number; bounds: [number, number] } | undefined {
+  if (h.below === null || h.above === null || h.counts.some((c) => c === null)) return undefined;
+  const total = h.below + h.above + h.counts.reduce<number>((s, c) => s + (c ?? 0), 0);
+  if (total === 0) return undefined;
+  const target = p * total;
+  let cumulative = h.below;
+  if (target <= cumulative && !(target === 0 && cumulative === 0)) return undefined;
+  for (let i = 0; i < h.counts.length; i++) {
+    const c = h.counts[i] ?? 0;
+    const lo = h.edges[i] ?? NaN;
+    const hi = h.edges[i + 1] ?? NaN;
+    if (c > 0 && target <= cumulative + c) {
+      return { value: lo + ((target - cumulative) / c) * (hi - lo), bounds: [lo, hi] };
+    }
+    cumulative += c;
+  }
+  return undefined;
+}
