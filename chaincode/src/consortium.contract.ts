@@ -52,7 +52,12 @@ export class ConsortiumContract extends Contract {
     const nodePublicKey = f.publicKeyPem('nodePublicKey');
     const endpoint = f.url('endpoint');
 
-    await requireGovernor(ctx);
+    const consortium = await requireGovernor(ctx);
+    // A member bound to the governing MSP would sign as the consortium itself (admit members,
+    // record analyses): the governing MSP is never a member's.
+    if (mspId === consortium.governorMspId) {
+      throw new ChaincodeError(ChaincodeErrorCode.MemberAlreadyExists, `MSP "${mspId}" is the consortium's governing MSP and cannot be a member's`);
+    }
     const existing = await findMember(ctx, memberId);
     if (existing?.status === MemberStatus.Active) {
       throw new ChaincodeError(ChaincodeErrorCode.MemberAlreadyExists, `member "${memberId}" is already admitted`);

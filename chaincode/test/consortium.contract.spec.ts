@@ -69,6 +69,13 @@ describe('consortium contract', () => {
       );
     });
 
+    it("refuses the governing MSP as a member's (its users would sign as the consortium)", async () => {
+      const { ledger, consortium } = await withMembers();
+      const error = await rejection(ledger.submit(consortium, 'admitMember', admission({ memberId: 'hospital-g', mspId: GOVERNOR_MSP }), { msp: GOVERNOR_MSP }));
+      expect(error.code).toBe(ChaincodeErrorCode.MemberAlreadyExists);
+      expect(error.message).toContain('governing MSP');
+    });
+
     it.each([
       ['memberId', { memberId: 'has space' }, '"memberId" must be 1-128 characters'],
       ['mspId', { mspId: undefined }, '"mspId" is required'],

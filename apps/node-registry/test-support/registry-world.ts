@@ -78,7 +78,7 @@ export async function storedApplication(orm: MikroORM, overrides: Partial<Member
     adminAppointedAt: null,
     ...overrides,
   });
-  a.mspId = `${a.memberId}-msp`;
+  a.mspId = overrides.mspId ?? `${a.memberId}-msp`;
   await orm.em.fork().persist(a).flush();
   return a;
 }

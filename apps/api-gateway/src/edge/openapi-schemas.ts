@@ -68,6 +68,7 @@ export class OnChainReferenceResponse {
 export class ApplicationResponse {
   @ApiProperty({ format: 'uuid' }) applicationId!: string;
   @ApiProperty() memberId!: string;
+  @ApiProperty({ description: 'The organisation (MSP) its members sign ledger transactions as' }) mspId!: string;
   @ApiProperty() name!: string;
   @ApiProperty() contactName!: string;
   @ApiProperty() contactEmail!: string;

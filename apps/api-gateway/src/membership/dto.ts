@@ -60,6 +60,12 @@ export class ApplyDto extends NodeConfigurationDto {
   @IsEmail()
   @MaxLength(254)
   contactEmail!: string;
+
+  @ApiPropertyOptional({ description: 'The institution\'s own MSP id on a Fabric network; assigned (`<memberId>-msp`) when absent', example: 'HospitalAMSP' })
+  @IsOptional()
+  @IsString()
+  @Matches(LEDGER_ID_PATTERN, { message: 'mspId must be 1-128 characters: letters, digits and . _ : @ + = / - (starting with a letter or digit)' })
+  mspId?: string;
 }
 
 export class RejectDto {

@@ -44,6 +44,7 @@ export class MembershipApplication {
     return {
       applicationId: this.id,
       memberId: this.memberId,
+      mspId: this.mspId,
       name: this.name,
       contactName: this.contactName,
       contactEmail: this.contactEmail,

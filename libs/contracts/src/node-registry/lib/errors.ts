@@ -10,6 +10,8 @@ export const NodeRegistryErrorCode = {
   ALREADY_DECIDED: 'NODE_REGISTRY.ALREADY_DECIDED',
   /** Another pending or admitted application uses this node id. */
   NODE_ID_TAKEN: 'NODE_REGISTRY.NODE_ID_TAKEN',
+  /** Another pending or admitted application, or an institution, uses this MSP id. */
+  MSP_ID_TAKEN: 'NODE_REGISTRY.MSP_ID_TAKEN',
   /** The applicant already has a pending application, or already belongs to an institution. */
   ALREADY_APPLIED: 'NODE_REGISTRY.ALREADY_APPLIED',
 } as const;

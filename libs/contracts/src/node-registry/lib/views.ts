@@ -13,6 +13,8 @@ export interface ApplicationView {
   applicationId: string;
   /** The member (organisation) id it has on-chain once admitted; assigned when applying. */
   memberId: string;
+  /** The organisation (MSP) its members sign ledger transactions as: the institution's own, or `<memberId>-msp`. */
+  mspId: string;
   name: string;
   contactName: string;
   contactEmail: string;

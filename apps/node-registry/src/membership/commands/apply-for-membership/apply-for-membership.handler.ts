@@ -21,12 +21,19 @@ export class ApplyForMembershipHandler {
     const nodeTaken =
       (await em.count(MembershipApplication, { nodeId: p.nodeId, status: { $in: ['pending', 'admitted'] } })) > 0 || (await em.count(Institution, { nodeId: p.nodeId })) > 0;
     if (nodeTaken) throw new PhdmfError(NodeRegistryErrorCode.NODE_ID_TAKEN, `Node id ${p.nodeId} is already in use`, { nodeId: p.nodeId });
+    if (p.mspId !== undefined) {
+      const mspTaken =
+        (await em.count(MembershipApplication, { mspId: p.mspId, status: { $in: ['pending', 'admitted'] } })) > 0 || (await em.count(Institution, { mspId: p.mspId })) > 0;
+      if (mspTaken) throw new PhdmfError(NodeRegistryErrorCode.MSP_ID_TAKEN, `MSP id ${p.mspId} is already in use`, { mspId: p.mspId });
+    }
 
     const a = new MembershipApplication();
     a.id = randomUUID();
     // The member id is the organisation id users of the institution carry; pseudonymous, never its name.
     a.memberId = `m-${randomUUID()}`;
-    a.mspId = `${a.memberId}-msp`;
+    // On Fabric the institution brings its own organisation (MSP); the chaincode refuses one that
+    // another member or the governor holds.
+    a.mspId = p.mspId ?? `${a.memberId}-msp`;
     a.name = p.name;
     a.contactName = p.contactName;
     a.contactEmail = p.contactEmail.toLowerCase();

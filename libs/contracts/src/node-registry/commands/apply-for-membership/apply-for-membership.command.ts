@@ -1,6 +1,6 @@
-import { IsEmail, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, MaxLength } from 'class-validator';
 import { defineCommand } from '../../../lib/contract';
-import { IsLedgerText, LedgerLimits } from '../../../ledger/lib/validation';
+import { IsLedgerId, IsLedgerText, LedgerLimits } from '../../../ledger/lib/validation';
 import { NodeFields } from '../../lib/node-fields';
 import type { ApplicationView } from '../../lib/views';
 
@@ -17,6 +17,14 @@ export class Payload extends NodeFields {
   @IsEmail()
   @MaxLength(254)
   contactEmail!: string;
+
+  /**
+   * The institution's own MSP id on a Fabric network (its organisation on the channel). Without
+   * it the registry assigns `<memberId>-msp`, which suits the embedded ledger.
+   */
+  @IsOptional()
+  @IsLedgerId()
+  mspId?: string;
 }
 
 export type Result = ApplicationView;
