@@ -6,10 +6,11 @@
 // child process (dist/apps/ledger/src/main.js, embedded ledger, SQLite in a temp directory), then
 // sends `ledger add-dataset` commands through NATS with 1, 16 and 256 in flight. A command is
 // answered only after its transaction is committed, so answered commands per second is committed
-// transactions per second. Prints tx/s and p50/p95 latency per level; the last line is
+// transactions per second. Prints tx/s and p50/p95 latency per level, with where the CPU went
+// (the service's event loop, its other threads, nats-server, this driver); the last line is
 // `ledger_tps_256=<value>`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LedgerAddDataset, LedgerAdmitMember, LedgerGetChainInfo } from '@phdmf/contracts';
@@ -74,14 +75,41 @@ async function drive(nc: NatsConnection, inFlight: number, seconds: number): Pro
   return { inFlight, committed: latencies.length, failed, seconds: elapsed, tps: latencies.length / elapsed, p50: pct(0.5), p95: pct(0.95), ...(firstError !== undefined ? { firstError } : {}) };
 }
 
-/** CPU seconds (user + system) a process has used, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
+/** CPU seconds (user + system) used by a process, or by one of its threads, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined, thread?: number): number {
   try {
-    const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const file = thread === undefined ? `/proc/${String(pid)}/stat` : `/proc/${String(pid)}/task/${String(thread)}/stat`;
+    const fields = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
   } catch {
     return Number.NaN;
   }
+}
+
+/** The pid of the nats-server listening on `port` (found in /proc, Linux); undefined elsewhere. */
+function natsServerPid(port: number): number | undefined {
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv[0]?.endsWith('nats-server') === true && argv.includes(String(port))) return Number(entry);
+    }
+  } catch {
+    // not Linux, or the process went away
+  }
+  return undefined;
+}
+
+/**
+ * Where the CPU goes, in seconds: the service's event loop (its main thread), the service's other
+ * threads (block committer, GC helpers, libuv), nats-server, and this driver. The machine has two
+ * cores for all four, so the sum per transaction bounds committed tx/s.
+ */
+function cpuBreakdown(servicePid: number | undefined, natsPid: number | undefined): { main: number; other: number; nats: number; driver: number } {
+  const total = cpuSeconds(servicePid);
+  const main = cpuSeconds(servicePid, servicePid);
+  const own = process.cpuUsage();
+  return { main, other: total - main, nats: cpuSeconds(natsPid), driver: (own.user + own.system) / 1e6 };
 }
 
 function runNode(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
@@ -119,7 +147,10 @@ async function main(): Promise<void> {
     service = runNode(path.join(distRoot, 'apps/ledger/src/main.js'), env, nodeArgs);
     service.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
     service.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-    nc = await connect({ servers: nats.url });
+    // The driver stands for clients on other machines, yet shares the two cores with the service:
+    // it should take as little of them as it can. Without noAsyncTraces the nats client creates an
+    // Error (with its stack) for every request, to report a timeout with the caller's stack.
+    nc = await connect({ servers: nats.url, noAsyncTraces: true });
     await waitUntilAnswering(nc, service, () => output, { deadlineMs: 60_000, pollMs: 100, requestTimeoutMs: 500 });
 
     const admitted = await request(
@@ -138,16 +169,19 @@ async function main(): Promise<void> {
     await drive(nc, 16, WARM_UP_SECONDS);
 
     const height = async (): Promise<number> => (await request(nc!, LedgerGetChainInfo.CONTRACT, {}, ADMIN_ACTOR)).data?.height ?? Number.NaN;
+    const natsPid = natsServerPid(nats.port);
     const results: LevelResult[] = [];
     for (const level of LEVELS) {
       const heightBefore = await height();
-      const cpuBefore = cpuSeconds(service.pid);
+      const before = cpuBreakdown(service.pid, natsPid);
       const r = await drive(nc, level.inFlight, level.seconds);
-      const cpuPerTx = ((cpuSeconds(service.pid) - cpuBefore) / r.committed) * 1e6;
+      const after = cpuBreakdown(service.pid, natsPid);
+      const perTx = (key: keyof typeof before): string => (((after[key] - before[key]) / r.committed) * 1e6).toFixed(0);
       const blocks = (await height()) - heightBefore;
       results.push(r);
       process.stdout.write(
-        `in flight ${String(r.inFlight).padStart(3)}: ${r.tps.toFixed(0).padStart(6)} committed tx/s   p50 ${r.p50.toFixed(2)} ms   p95 ${r.p95.toFixed(2)} ms   (${r.committed} committed in ${blocks} blocks, ${r.failed} failed, ${r.seconds.toFixed(1)} s; service CPU ${cpuPerTx.toFixed(0)} µs/tx)\n`,
+        `in flight ${String(r.inFlight).padStart(3)}: ${r.tps.toFixed(0).padStart(6)} committed tx/s   p50 ${r.p50.toFixed(2)} ms   p95 ${r.p95.toFixed(2)} ms   (${r.committed} committed in ${blocks} blocks, ${r.failed} failed, ${r.seconds.toFixed(1)} s)\n` +
+          `      CPU µs/tx: service ${perTx('main')} event loop + ${perTx('other')} other threads, nats-server ${perTx('nats')}, this driver ${perTx('driver')}\n`,
       );
       if (r.firstError !== undefined) process.stdout.write(`  first failure: ${r.firstError}\n`);
     }

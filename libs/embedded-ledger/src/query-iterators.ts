@@ -3,7 +3,7 @@
 // fabric-samples loop (`let r = await it.next(); while (!r.done) {...}`) and `for await` work.
 import type { Iterators } from 'fabric-shim-api';
 import type { RangeQueryRead } from './types';
-import type { HistoryEntry, WorldState } from './world-state';
+import type { HistoryEntry, StateReader } from './world-state';
 
 const PAGE_SIZE = 100;
 
@@ -25,7 +25,7 @@ export class StateRangeIterator implements Iterators.StateQueryIterator {
   private closed = false;
 
   constructor(
-    private readonly state: WorldState,
+    private readonly state: StateReader,
     private readonly startKey: string,
     private readonly endKey: string,
     private readonly namespace: string,

@@ -49,6 +49,16 @@ export class LedgerSigner {
     }
   }
 
+  /** The same key in another thread (the block committer): KeyObjects travel through workerData. */
+  static fromPrivateKey(privateKey: KeyObject): LedgerSigner {
+    return new LedgerSigner(privateKey);
+  }
+
+  /** The private key, to hand to the block committer's thread; never written anywhere else. */
+  get privateKeyForCommitter(): KeyObject {
+    return this.privateKey;
+  }
+
   sign(data: Uint8Array): Buffer {
     return sign(null, data, this.privateKey);
   }

@@ -32,7 +32,7 @@ import {
 } from './composite-key';
 import { HistoryIterator, StateRangeIterator, asQueryResult } from './query-iterators';
 import type { KeyVersion, LedgerIdentity, RangeQueryRead, TxTimestamp } from './types';
-import type { WorldState } from './world-state';
+import type { StateReader } from './world-state';
 
 export interface SimulationContext {
   txId: string;
@@ -61,7 +61,7 @@ export class SimulationStub implements ChaincodeStub {
   private active = true;
 
   constructor(
-    private readonly state: WorldState,
+    private readonly state: StateReader,
     readonly tx: SimulationContext,
   ) {}
 

@@ -174,7 +174,7 @@ export interface EmbeddedLedgerOptions {
   channelName?: string;
   /** Namespace reported in range query results (Fabric's chaincode name). Default 'phdmf'. */
   chaincodeName?: string;
-  /** Default 500. */
+  /** Default 128. */
   maxTxPerBlock?: number;
   /** Default 5. A block is cut this long after its first transaction if it is not full. */
   batchTimeoutMs?: number;

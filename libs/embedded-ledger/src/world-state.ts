@@ -50,7 +50,14 @@ interface HistoryRow {
 
 const EMPTY = Buffer.alloc(0);
 
-export class WorldState {
+/** What a simulation reads: committed state, by key, by range, and a key's history. */
+export interface StateReader {
+  get(key: string): StateEntry | undefined;
+  page(startKey: string, endKey: string, limit: number, afterKey?: string): StateEntry[];
+  history(key: string): HistoryEntry[];
+}
+
+export class WorldState implements StateReader {
   private readonly getStmt: Database.Statement;
   private readonly versionStmt: Database.Statement;
   // Range pages: from an inclusive start or strictly after the last key of the previous page,
@@ -169,4 +176,65 @@ export class WorldState {
 
 function toEntry(row: StateRow): StateEntry {
   return { key: row.key, value: row.value, version: { blockNumber: row.block_number, txIndex: row.tx_index } };
+}
+
+/**
+ * The ledger thread's point reads, through a cache of recently read keys (least recently used
+ * evicted first). Chaincode reads the same few keys over and over (the consortium, the caller's
+ * member record and its MSP index), each a SQLite read transaction otherwise.
+ *
+ * It never serves anything older than the committed state the ledger has acknowledged: an entry is
+ * read from the database when it is cached, and the ledger calls forget() with the keys of every
+ * committed block's valid writes before it resolves that block's submits. An entry cached while
+ * the committer was writing a block that changes the key is dropped when that block is
+ * acknowledged; a simulation that read it meanwhile recorded its old version, and MVCC validation
+ * invalidates it like any read of a key a later block changed. Absent keys are not cached (they
+ * are mostly ids checked once before they are created). Range and history reads go to the
+ * database.
+ */
+export class CachedStateReader implements StateReader {
+  private readonly entries = new Map<string, StateEntry>();
+
+  constructor(
+    private readonly state: WorldState,
+    private readonly capacity: number,
+  ) {}
+
+  get(key: string): StateEntry | undefined {
+    const cached = this.entries.get(key);
+    if (cached !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, cached);
+      // The chaincode owns the bytes it is given (it may change them); the cache keeps its own.
+      return { key, value: Buffer.from(cached.value), version: cached.version };
+    }
+    const entry = this.state.get(key);
+    if (entry !== undefined) {
+      if (this.entries.size >= this.capacity) {
+        const oldest = this.entries.keys().next();
+        if (oldest.done !== true) {
+          this.entries.delete(oldest.value);
+        }
+      }
+      this.entries.set(key, { key, value: Buffer.from(entry.value), version: Object.freeze({ ...entry.version }) });
+    }
+    return entry;
+  }
+
+  page(startKey: string, endKey: string, limit: number, afterKey?: string): StateEntry[] {
+    return this.state.page(startKey, endKey, limit, afterKey);
+  }
+
+  history(key: string): HistoryEntry[] {
+    return this.state.history(key);
+  }
+
+  /** Drops keys a committed block wrote. */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
 }

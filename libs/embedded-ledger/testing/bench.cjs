@@ -1,5 +1,5 @@
 // Raw in-process throughput of the embedded ledger:
-//   node libs/embedded-ledger/testing/bench.cjs [count=10000] [inFlight=256] [maxTxPerBlock=500] [batchTimeoutMs=5]
+//   node libs/embedded-ledger/testing/bench.cjs [count=10000] [inFlight=256] [maxTxPerBlock=128] [batchTimeoutMs=5]
 // Submits `count` puts with `inFlight` concurrent callers against a fresh temp directory, then
 // measures sequential single-transaction latency.
 'use strict';
@@ -9,7 +9,7 @@ require('@swc-node/register');
 const { openTestLedger, tempDataDir, runConcurrently, ORG1 } = require('./helpers.ts');
 
 async function main() {
-  const [count = 10000, inFlight = 256, maxTxPerBlock = 500, batchTimeoutMs = 5] = process.argv.slice(2).map(Number);
+  const [count = 10000, inFlight = 256, maxTxPerBlock = 128, batchTimeoutMs = 5] = process.argv.slice(2).map(Number);
   const dir = tempDataDir();
   const ledger = await openTestLedger(dir.dir, { maxTxPerBlock, batchTimeoutMs });
   try {

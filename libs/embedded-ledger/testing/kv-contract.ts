@@ -29,6 +29,16 @@ export class KvContract extends Contract {
     return text(await ctx.stub.getState(key));
   }
 
+  /** Reads a key, then overwrites the bytes it was given: what the ledger hands out must be the caller's own. */
+  @Transaction(false)
+  @Returns('string')
+  async getThenScribble(ctx: Context, key: string): Promise<string> {
+    const bytes = await ctx.stub.getState(key);
+    const value = text(bytes);
+    bytes.fill(0x21);
+    return value;
+  }
+
   @Transaction()
   async del(ctx: Context, key: string): Promise<void> {
     await ctx.stub.deleteState(key);

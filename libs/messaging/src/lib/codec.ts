@@ -1,10 +1,11 @@
 import { CommonErrorCode, PhdmfError } from '@phdmf/contracts';
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function encodeJson(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value ?? null));
+  // Buffer.from rather than TextEncoder.encode: for a reply of a few hundred bytes it takes about
+  // half the time (small Buffers come from a preallocated pool; TextEncoder allocates each one).
+  return Buffer.from(JSON.stringify(value ?? null), 'utf8');
 }
 
 export function decodeJson(data: Uint8Array): unknown {
