@@ -12,7 +12,7 @@
 // the on-chain hash, DuckDB, disclosure control), so the service's overhead is what the analysis
 // takes beyond the slowest site. Last line: analysis_overhead=<wall / slowest site> (goal ≤ 1.2).
 import 'reflect-metadata';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -24,6 +24,7 @@ import { createLogger } from '@phdmf/logging';
 import { MessageBus } from '@phdmf/messaging';
 import { freePort, TestNatsServer } from '@phdmf/testing';
 import { ADMIN_ACTOR, waitUntilAnswering } from '../support/ledger-requests';
+import { runNode, runNodeToEnd } from '../support/node-process';
 import { uploadCsv } from '../support/site-upload';
 
 const MB = 1024 * 1024;
@@ -58,16 +59,15 @@ async function generate(file: string, rows: number, seed: number): Promise<void>
   });
 }
 
+/** A built entry point under dist/, as a child process (bench/support/node-process.ts keeps the tail of its output). */
 function start(entry: string, env: Record<string, string>): { child: ChildProcess; log: () => string } {
-  const child = spawn(process.execPath, [path.join(DIST, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  return { child, log: () => log };
+  const node = runNode(path.join(DIST, entry), { ...process.env, ...env }, [], ROOT);
+  return { child: node.process, log: node.output };
 }
 
-function runToEnd(entry: string, env: Record<string, string>): void {
-  execFileSync(process.execPath, [path.join(DIST, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+/** Runs a built entry point (a migration) to its end; its output is kept for the error if it fails. */
+function runToEnd(entry: string, env: Record<string, string>): Promise<void> {
+  return runNodeToEnd(path.join(DIST, entry), { ...process.env, ...env }, 'capture', entry, ROOT);
 }
 
 async function waitFor(what: string, probe: () => Promise<boolean>, log: () => string): Promise<void> {
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     out(`cohorts: ${SITES.length} × ${ROWS} rows (${files.map((f) => (statSync(f).size / MB).toFixed(1)).join(', ')} MiB)`);
 
     const ledgerEnv = { NATS_URL: nats.url, PHDMF_DATA_DIR: path.join(dir, 'ledger'), LOG_LEVEL: 'warn', LEDGER_VERIFY_ON_START: 'false' };
-    runToEnd('apps/ledger/src/migrate.js', ledgerEnv);
+    await runToEnd('apps/ledger/src/migrate.js', ledgerEnv);
     const ledger = start('apps/ledger/src/main.js', ledgerEnv);
     procs.push(ledger.child);
     const nc = await connect({ servers: nats.url });
@@ -132,14 +132,14 @@ async function main(): Promise<void> {
         DUCKDB_THREADS: String(THREADS),
         NATS_REQUEST_TIMEOUT_MS: '120000',
       };
-      runToEnd('apps/data-storage/src/migrate.js', env);
+      await runToEnd('apps/data-storage/src/migrate.js', env);
       const node = start('apps/data-storage/src/main.js', env);
       procs.push(node.child);
       const token = await issueAccessToken(tokenKey, { issuer: 'bench', audience: 'phdmf', userId: `bench-staff-${s}`, organisationId: org, roles: ['institution-admin'], ttlSeconds: 3600 });
       sites.push({ org, nodeId, base: `http://127.0.0.1:${port}`, token, log: node.log });
     }
     const aggregationEnv = { NATS_URL: nats.url, PHDMF_DATA_DIR: path.join(dir, 'aggregation'), LOG_LEVEL: 'warn', SITE_TIMEOUT_MS: '300000' };
-    runToEnd('apps/aggregation/src/migrate.js', aggregationEnv);
+    await runToEnd('apps/aggregation/src/migrate.js', aggregationEnv);
     const aggregation = start('apps/aggregation/src/main.js', aggregationEnv);
     procs.push(aggregation.child);
 

@@ -20,15 +20,15 @@
 // each with BENCH_IN_FLIGHT callers (default 64). Prints committed tx/s and p50/p95 of both; the last
 // line is `fabric_service_vs_bare=<ratio>` (goal ≥ 0.9). Without Fabric binaries it says why and
 // prints `fabric_service_vs_bare=skipped`.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connect as connectGateway, hash, signers, type Contract } from '@hyperledger/fabric-gateway';
-import { LedgerAddDataset, LedgerAdmitMember } from '@phdmf/contracts';
 import { TestNatsServer, tempDir } from '@phdmf/testing';
-import { ADMIN_ACTOR, PEM, addDataset, request, waitUntilAnswering } from '../support/ledger-requests';
+import { driveClosedLoop, type LoadRun } from '../support/closed-loop';
+import { addDataset, addOneDataset, admitBenchMember, waitUntilAnswering } from '../support/ledger-requests';
+import { ledgerServiceEnv, migrateLedgerService, runLedgerService } from '../support/ledger-service';
+import { stopChild, type NodeChild } from '../support/node-process';
 import { connect, type NatsConnection } from 'nats';
 import { loadConnectionProfile } from '../../apps/ledger/src/ledger-port/fabric/connection-profile';
 import { findFabricBinaries, startLocalFabricNetwork, type LocalFabricNetwork } from './local-network';
@@ -41,40 +41,13 @@ const GOVERNOR_MSP = 'Org1MSP';
 const MEMBER = { memberId: 'bench-org2', mspId: 'Org2MSP' };
 const STAFF_ACTOR = { userId: 'bench-staff', organisationId: MEMBER.memberId, roles: ['institution-admin'] };
 
-interface Result {
+interface Result extends LoadRun {
   name: string;
-  committed: number;
-  failed: number;
-  tps: number;
-  p50: number;
-  p95: number;
-  firstError?: string;
 }
 
-/** `inFlight` callers of `once` for `seconds`; counts what committed. */
+/** `inFlight` callers of `once` for `seconds`, as `name`. */
 async function drive(name: string, once: () => Promise<void>, inFlight: number, seconds: number): Promise<Result> {
-  const latencies: number[] = [];
-  let failed = 0;
-  let firstError: string | undefined;
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      try {
-        await once();
-        latencies.push(performance.now() - t0);
-      } catch (error) {
-        failed += 1;
-        firstError ??= error instanceof Error ? error.message : String(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, () => worker()));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((x, y) => x - y);
-  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? Number.NaN;
-  return { name, committed: latencies.length, failed, tps: latencies.length / elapsed, p50: pct(0.5), p95: pct(0.95), ...(firstError !== undefined ? { firstError } : {}) };
+  return { name, ...(await driveClosedLoop(once, inFlight, seconds)) };
 }
 
 function print(r: Result): void {
@@ -122,49 +95,24 @@ async function main(): Promise<void> {
 
   let network: LocalFabricNetwork | undefined;
   let nats: TestNatsServer | undefined;
-  let service: ChildProcess | undefined;
+  let service: NodeChild | undefined;
   let nc: NatsConnection | undefined;
   let bare: { contract: Contract; close: () => void } | undefined;
   const data = tempDir('phdmf-fabric-bench-');
-  let output = '';
   try {
     network = await startLocalFabricNetwork(binaries.binDir, { log: (line) => process.stdout.write(`fabric bench: ${line}\n`) });
     nats = await TestNatsServer.start();
-    const distRoot = path.join(__dirname, '../..');
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NATS_URL: nats.url,
-      PHDMF_DATA_DIR: data.dir,
-      LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
-      LEDGER_ADAPTER: 'fabric',
-      FABRIC_CONNECTION_FILE: network.connectionFile,
-      LEDGER_GOVERNOR_MSP: GOVERNOR_MSP,
-      LEDGER_VERIFY_ON_START: 'false',
-      NODE_OPTIONS: [process.env['NODE_OPTIONS'], '--max-semi-space-size=64'].filter((o) => o !== undefined && o !== '').join(' '),
-    };
-    const migration = spawn(process.execPath, [path.join(distRoot, 'apps/ledger/src/migrate.js')], { env, stdio: 'inherit' });
-    const migrated = await new Promise<number | null>((resolve) => migration.on('exit', resolve));
-    if (migrated !== 0) throw new Error(`migrating the ledger service's database failed (${String(migrated)})`);
-    service = spawn(process.execPath, [path.join(distRoot, 'apps/ledger/src/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    service.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-    service.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    const env = ledgerServiceEnv(nats.url, data.dir, { LEDGER_ADAPTER: 'fabric', FABRIC_CONNECTION_FILE: network.connectionFile, LEDGER_GOVERNOR_MSP: GOVERNOR_MSP });
+    await migrateLedgerService(env, 'inherit');
+    service = runLedgerService(env);
     nc = await connect({ servers: nats.url });
-    await waitUntilAnswering(nc, service, () => output, { deadlineMs: 120_000, pollMs: 200, requestTimeoutMs: 1_000 });
-    const admitted = await request(
-      nc,
-      LedgerAdmitMember.CONTRACT,
-      { ...MEMBER, name: 'Bench hospital (Org2)', nodeId: 'bench-node', nodePublicKey: PEM, endpoint: 'https://bench.example.org' },
-      ADMIN_ACTOR,
-    );
-    if (!admitted.ok) throw new Error(`admitting the bench member failed: ${JSON.stringify(admitted.error)}`);
+    await waitUntilAnswering(nc, service.process, service.output, { deadlineMs: 120_000, pollMs: 200, requestTimeoutMs: 1_000 });
+    await admitBenchMember(nc, { ...MEMBER, name: 'Bench hospital (Org2)' });
     bare = bareContract(network.connectionFile);
 
     const natsConnection = nc;
     const bareContractRef = bare.contract;
-    const viaService = async (): Promise<void> => {
-      const reply = await request(natsConnection, LedgerAddDataset.CONTRACT, addDataset(), STAFF_ACTOR);
-      if (!reply.ok) throw new Error(`${reply.error?.code ?? '?'}: ${reply.error?.message ?? ''}`);
-    };
+    const viaService = (): Promise<void> => addOneDataset(natsConnection, STAFF_ACTOR);
     const viaGateway = async (): Promise<void> => {
       const submitted = await bareContractRef.submitAsync('dataset:addDataset', { arguments: [JSON.stringify(addDataset())] });
       const status = await submitted.getStatus();
@@ -198,19 +146,7 @@ async function main(): Promise<void> {
   } finally {
     bare?.close();
     await nc?.drain().catch(() => undefined);
-    if (service !== undefined && service.exitCode === null) {
-      const child = service;
-      const state = { gone: false };
-      const exited = new Promise<void>((resolve) =>
-        child.on('exit', () => {
-          state.gone = true;
-          resolve();
-        }),
-      );
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (!state.gone) child.kill('SIGKILL');
-    }
+    if (service !== undefined) await stopChild(service.process);
     await nats?.dispose();
     await network?.stop().catch((error: unknown) => process.stderr.write(`fabric bench: stopping the network: ${String(error)}\n`));
     data.remove();

@@ -11,7 +11,7 @@
 //      directly on the same file with the same number of threads.
 // Last line: storage_hash_vs_openssl=<ratio> (goal ≥ 0.9).
 import 'reflect-metadata';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -23,6 +23,7 @@ import { LedgerAdmitMember, LedgerGrantAccess, LedgerListMembers, LedgerRequestA
 import { createLogger } from '@phdmf/logging';
 import { MessageBus } from '@phdmf/messaging';
 import { freePort, TestNatsServer } from '@phdmf/testing';
+import { runNode, runNodeToEnd } from '../support/node-process';
 import { uploadCsv } from '../support/site-upload';
 
 const MB = 1024 * 1024;
@@ -66,16 +67,15 @@ async function generate(file: string, bytes: number): Promise<number> {
   return rows;
 }
 
+/** A built entry point under dist/, as a child process (bench/support/node-process.ts keeps the tail of its output). */
 function start(entry: string, env: Record<string, string>): { child: ChildProcess; log: () => string } {
-  const child = spawn(process.execPath, [path.join(DIST, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  return { child, log: () => log };
+  const node = runNode(path.join(DIST, entry), { ...process.env, ...env }, [], ROOT);
+  return { child: node.process, log: node.output };
 }
 
-function runToEnd(entry: string, env: Record<string, string>): void {
-  execFileSync(process.execPath, [path.join(DIST, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+/** Runs a built entry point (a migration) to its end; its output is kept for the error if it fails. */
+function runToEnd(entry: string, env: Record<string, string>): Promise<void> {
+  return runNodeToEnd(path.join(DIST, entry), { ...process.env, ...env }, 'capture', entry, ROOT);
 }
 
 /** Samples a process's resident set size; `peak()` is the highest seen since the last `reset()`. */
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
 
     // The consortium: ledger service, one admitted member with its node key, its storage node.
     const ledgerEnv = { NATS_URL: nats.url, PHDMF_DATA_DIR: path.join(dir, 'ledger'), LOG_LEVEL: 'warn', LEDGER_VERIFY_ON_START: 'false' };
-    runToEnd('apps/ledger/src/migrate.js', ledgerEnv);
+    await runToEnd('apps/ledger/src/migrate.js', ledgerEnv);
     const ledger = start('apps/ledger/src/main.js', ledgerEnv);
     procs.push(ledger.child);
     const nc = await connect({ servers: nats.url });
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
       UPLOAD_MAX_BYTES: String(4 * SIZE_MB * MB),
       NATS_REQUEST_TIMEOUT_MS: '120000',
     };
-    runToEnd('apps/data-storage/src/migrate.js', storageEnv);
+    await runToEnd('apps/data-storage/src/migrate.js', storageEnv);
     const node = start('apps/data-storage/src/main.js', storageEnv);
     procs.push(node.child);
     const base = `http://127.0.0.1:${port}`;

@@ -2,7 +2,7 @@
 // so that their numbers compare the paths and not the payloads.
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import { LedgerGetChainInfo, type LedgerAddDataset, type RequestContract } from '@phdmf/contracts';
+import { LedgerAddDataset, LedgerAdmitMember, LedgerGetChainInfo, type RequestContract } from '@phdmf/contracts';
 import { Header } from '@phdmf/messaging';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
 
@@ -45,6 +45,18 @@ export function addDataset(): LedgerAddDataset.Payload {
   };
 }
 
+/** Admits the member whose staff send the bench's commands, as the consortium's admin. */
+export async function admitBenchMember(nc: NatsConnection, member: { memberId: string; mspId: string; name: string }): Promise<void> {
+  const admitted = await request(nc, LedgerAdmitMember.CONTRACT, { ...member, nodeId: 'bench-node', nodePublicKey: PEM, endpoint: 'https://bench.example.org' }, ADMIN_ACTOR);
+  if (!admitted.ok) throw new Error(`admitting the bench member failed: ${JSON.stringify(admitted.error)}`);
+}
+
+/** One `ledger add-dataset` command as `actor`, answered after commit; a refusal is thrown as `<code>: <message>`. */
+export async function addOneDataset(nc: NatsConnection, actor: object): Promise<void> {
+  const reply = await request(nc, LedgerAddDataset.CONTRACT, addDataset(), actor);
+  if (!reply.ok) throw new Error(`${reply.error?.code ?? '?'}: ${reply.error?.message ?? ''}`);
+}
+
 /** Polls the ledger service (a child process) until it answers a chain-info query, or fails. */
 export async function waitUntilAnswering(
   nc: NatsConnection,
@@ -54,7 +66,8 @@ export async function waitUntilAnswering(
 ): Promise<void> {
   const deadline = Date.now() + timing.deadlineMs;
   for (;;) {
-    if (service.exitCode !== null) throw new Error(`the ledger service exited (${service.exitCode}):\n${output()}`);
+    const { exitCode, signalCode } = service;
+    if (exitCode !== null || signalCode !== null) throw new Error(`the ledger service exited (${String(exitCode ?? signalCode)}):\n${output()}`);
     try {
       const reply = await request(nc, LedgerGetChainInfo.CONTRACT, {}, ADMIN_ACTOR, timing.requestTimeoutMs);
       if (reply.ok) return;

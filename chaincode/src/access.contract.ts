@@ -92,6 +92,9 @@ export class AccessContract extends Contract {
     if (dataset.status === DatasetStatus.Deleted) {
       throw new ChaincodeError(ChaincodeErrorCode.DatasetDeleted, `dataset "${datasetId}" was deleted`);
     }
+    if (dataset.stance === 'closed') {
+      throw new ChaincodeError(ChaincodeErrorCode.AccessDatasetClosed, `the owner of dataset "${datasetId}" does not take access requests for it`);
+    }
     if (dataset.columns !== undefined) {
       const unknown = outside(columns, dataset.columns);
       if (unknown.length > 0) {

@@ -73,8 +73,8 @@ function parseVersion(request: string): VersionFields {
   return fields;
 }
 
-/** Loads a dataset the caller's MSP owns and may still change (not deleted, newer version). */
-async function loadOwnDataset(ctx: Context, datasetId: string, version: number): Promise<{ current: DatasetRecord; owner: MemberRecord }> {
+/** Loads a dataset the caller's MSP owns and may still change (not deleted). */
+async function loadOwnLiveDataset(ctx: Context, datasetId: string): Promise<{ current: DatasetRecord; owner: MemberRecord }> {
   const current = await loadDataset(ctx, datasetId);
   const msp = callerMsp(ctx);
   if (msp !== current.ownerMspId) {
@@ -84,6 +84,12 @@ async function loadOwnDataset(ctx: Context, datasetId: string, version: number):
   if (current.status === DatasetStatus.Deleted) {
     throw new ChaincodeError(ChaincodeErrorCode.DatasetDeleted, `dataset "${datasetId}" was deleted`);
   }
+  return { current, owner };
+}
+
+/** {@link loadOwnLiveDataset}, for a change that brings a newer version. */
+async function loadOwnDataset(ctx: Context, datasetId: string, version: number): Promise<{ current: DatasetRecord; owner: MemberRecord }> {
+  const { current, owner } = await loadOwnLiveDataset(ctx, datasetId);
   if (version <= current.version) {
     throw new ChaincodeError(
       ChaincodeErrorCode.DatasetVersionConflict,
@@ -143,6 +149,10 @@ export class DatasetContract extends Contract {
       ownerMemberId: current.ownerMemberId,
       ownerMspId: current.ownerMspId,
       status: DatasetStatus.Active,
+      // The owner's stance is about the dataset, not one version: a new version keeps it.
+      stance: current.stance,
+      stanceSetBy: current.stanceSetBy,
+      stanceSetAt: current.stanceSetAt,
       createdAt: current.createdAt,
       updatedAt: txTime(ctx),
       txId: ctx.stub.getTxID(),
@@ -192,6 +202,35 @@ export class DatasetContract extends Contract {
       memberId: owner.memberId,
     });
     return emitResult(ctx, ChaincodeEvent.DatasetDeleted, record);
+  }
+
+  /**
+   * `{ datasetId, stance, operator }` → DatasetRecord (same version, the new stance). Owner MSP only,
+   * not on a deleted dataset. While closed, `access:requestAccess` refuses new requests for it
+   * (ACCESS.DATASET_CLOSED); requests already made and grants in force stay as they are.
+   */
+  @Transaction()
+  @Returns('string')
+  async setStance(ctx: Context, request: string): Promise<string> {
+    const f = Fields.parse(request, ['datasetId', 'stance', 'operator']);
+    const datasetId = f.id('datasetId');
+    const stance = f.stance('stance');
+    const operator = f.id('operator');
+
+    const { current, owner } = await loadOwnLiveDataset(ctx, datasetId);
+    const now = txTime(ctx);
+    const record: DatasetRecord = { ...current, stance, stanceSetBy: operator, stanceSetAt: now, updatedAt: now, txId: ctx.stub.getTxID() };
+    await writeState(ctx, key(ctx, ObjectType.Dataset, datasetId), record);
+    await recordProvenance(ctx, {
+      operation: ProvenanceOperation.Stance,
+      datasetId,
+      datasetVersion: current.version,
+      sha256: current.sha256,
+      description: stance === 'open' ? 'open to access requests' : 'closed to access requests',
+      operator,
+      memberId: owner.memberId,
+    });
+    return emitResult(ctx, ChaincodeEvent.DatasetStanceSet, record);
   }
 
   /** `{ datasetId }` → DatasetRecord (current version, any status), or DATASET.NOT_FOUND. */

@@ -52,6 +52,8 @@ export const ChaincodeErrorCode = {
   AccessOutOfScope: 'ACCESS.OUT_OF_SCOPE',
   /** A grant tried to widen the requested scope (columns, statistics or expiry). */
   AccessScopeWidened: 'ACCESS.SCOPE_WIDENED',
+  /** The dataset's owner closed it to access requests. */
+  AccessDatasetClosed: 'ACCESS.DATASET_CLOSED',
 
   /** No analysis with that id exists. */
   AuditAnalysisNotFound: 'AUDIT.ANALYSIS_NOT_FOUND',

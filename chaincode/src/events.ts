@@ -20,6 +20,8 @@ export const ChaincodeEvent = {
   DatasetUpdated: 'DatasetUpdated',
   /** Payload: DatasetRecord (status deleted). */
   DatasetDeleted: 'DatasetDeleted',
+  /** Payload: DatasetRecord with the owner's new stance (same version). */
+  DatasetStanceSet: 'DatasetStanceSet',
   /** Payload: AccessRequestRecord (status pending). */
   AccessRequested: 'AccessRequested',
   /** Payload: AccessRequestRecord (status granted). */

@@ -14,6 +14,12 @@ export const COLUMN_TYPES = ['numeric', 'categorical', 'date'] as const;
 /** One type of {@link COLUMN_TYPES}. */
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
+/** Whether a dataset's owner takes access requests for it (a dataset without a stance is open). */
+export const DATASET_STANCES = ['open', 'closed'] as const;
+
+/** One of {@link DATASET_STANCES}. */
+export type DatasetStance = (typeof DATASET_STANCES)[number];
+
 /** Membership status of a consortium member. */
 export const MemberStatus = {
   /** Admitted by the governor; may publish datasets and decide access requests. */
@@ -61,6 +67,7 @@ export const ProvenanceOperation = {
   Revoke: 'revoke',
   Analysis: 'analysis',
   Tamper: 'tamper',
+  Stance: 'stance',
 } as const;
 /** One of {@link ProvenanceOperation}. */
 export type ProvenanceOperation = (typeof ProvenanceOperation)[keyof typeof ProvenanceOperation];
@@ -116,6 +123,11 @@ export interface DatasetRecord {
   status: DatasetStatus;
   /** The open tamper finding, while `status` is `tampered`. */
   tamperFindingId?: string;
+  /** Whether the owner takes access requests; absent until the owner first sets it (then open). Kept across versions. */
+  stance?: DatasetStance;
+  /** Pseudonymous id of who set the stance, and when; present together with `stance`. */
+  stanceSetBy?: string;
+  stanceSetAt?: string;
   /** When the dataset was first added. */
   createdAt: string;
   /** When this record was written. */

@@ -2,7 +2,7 @@
 // before the contract touches state. Errors are INPUT.INVALID and name the offending field. Checks are
 // pure functions of the input (regular expressions and arithmetic), so every peer decides alike.
 import { ChaincodeError, ChaincodeErrorCode } from './errors';
-import { COLUMN_TYPES, STATISTICS, type ColumnType, type Statistic } from './records';
+import { COLUMN_TYPES, DATASET_STANCES, STATISTICS, type ColumnType, type DatasetStance, type Statistic } from './records';
 
 /** Identifiers (member, MSP, dataset, request, operator, …): ASCII, safe inside composite keys. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+=/-]{0,127}$/;
@@ -232,6 +232,15 @@ export class Fields {
   /** Optional {@link columns}. */
   optionalColumns(name: string): string[] | undefined {
     return this.present(name) ? this.columns(name) : undefined;
+  }
+
+  /** One of {@link DATASET_STANCES}. */
+  stance(name: string): DatasetStance {
+    const value = this.raw(name);
+    if (value === undefined) throw invalid(this.path(name), 'is required');
+    const known = DATASET_STANCES.find((s) => s === value);
+    if (known === undefined) throw invalid(this.path(name), `must be one of ${DATASET_STANCES.join(', ')}`);
+    return known;
   }
 
   /** A list of column types from {@link COLUMN_TYPES} (repeats allowed: one per column). */

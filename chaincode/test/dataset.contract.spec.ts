@@ -172,6 +172,54 @@ describe('dataset contract', () => {
     });
   });
 
+  describe('setStance', () => {
+    it('closes and reopens a dataset to access requests, owner only, and keeps the stance through a new version', async () => {
+      const { ledger, dataset, access } = await withDataset();
+      const closed = (await ledger.submit(dataset, 'setStance', { datasetId: 'ds-1', stance: 'closed', operator: 'admin-a' }, A)) as DatasetRecord;
+      expect(closed).toMatchObject({ datasetId: 'ds-1', version: 1, status: 'active', stance: 'closed', stanceSetBy: 'admin-a', stanceSetAt: closed.updatedAt, txId: ledger.transactions.at(-1)?.txId });
+      expect(ledger.lastEvents()).toEqual([{ name: ChaincodeEvent.DatasetStanceSet, payload: JSON.stringify(closed) }]);
+
+      // The chaincode itself refuses requests for a closed dataset, whoever submits them.
+      const refused = await rejection(ledger.submit(access, 'requestAccess', accessRequest(), { msp: GOVERNOR_MSP }));
+      expect(refused).toEqual({ code: ChaincodeErrorCode.AccessDatasetClosed, message: 'the owner of dataset "ds-1" does not take access requests for it' });
+      expect((await rejection(ledger.submit(access, 'requestAccess', accessRequest(), B))).code).toBe(ChaincodeErrorCode.AccessDatasetClosed);
+
+      // A new version keeps the owner's stance.
+      const v2 = (await ledger.submit(dataset, 'updateDataset', datasetVersion({ version: 2, sha256: sha('v2') }), A)) as DatasetRecord;
+      expect(v2).toMatchObject({ version: 2, stance: 'closed', stanceSetBy: 'admin-a', stanceSetAt: closed.stanceSetAt });
+      expect((await rejection(ledger.submit(access, 'requestAccess', accessRequest(), { msp: GOVERNOR_MSP }))).code).toBe(ChaincodeErrorCode.AccessDatasetClosed);
+
+      const reopened = (await ledger.submit(dataset, 'setStance', { datasetId: 'ds-1', stance: 'open', operator: 'admin-a2' }, A)) as DatasetRecord;
+      expect(reopened).toMatchObject({ version: 2, stance: 'open', stanceSetBy: 'admin-a2' });
+      await ledger.submit(access, 'requestAccess', accessRequest(), { msp: GOVERNOR_MSP });
+
+      // Both stance changes are in the dataset's provenance.
+      const provenance = (await ledger.evaluate(dataset, 'getProvenance', { datasetId: 'ds-1' }, B)) as ProvenanceEntry[];
+      expect(provenance.filter((e) => e.operation === 'stance').map((e) => [e.datasetVersion, e.description, e.operator, e.organisation])).toEqual([
+        [1, 'closed to access requests', 'admin-a', HOSPITAL_A.mspId],
+        [2, 'open to access requests', 'admin-a2', HOSPITAL_A.mspId],
+      ]);
+    });
+
+    it('is refused from another MSP, on unknown and deleted datasets, and validates its request', async () => {
+      const { ledger, dataset } = await withDataset();
+      const request = { datasetId: 'ds-1', stance: 'closed', operator: 'admin-b' };
+      expect((await rejection(ledger.submit(dataset, 'setStance', request, B))).code).toBe(ChaincodeErrorCode.DatasetNotOwner);
+      expect((await rejection(ledger.submit(dataset, 'setStance', request, { msp: GOVERNOR_MSP }))).code).toBe(ChaincodeErrorCode.DatasetNotOwner);
+      expect((await rejection(ledger.submit(dataset, 'setStance', { ...request, datasetId: 'nope' }, A))).code).toBe(ChaincodeErrorCode.DatasetNotFound);
+      expect(await rejection(ledger.submit(dataset, 'setStance', { ...request, stance: 'ajar' }, A))).toEqual({
+        code: ChaincodeErrorCode.InputInvalid,
+        message: '"stance" must be one of open, closed',
+      });
+      expect(await rejection(ledger.submit(dataset, 'setStance', { datasetId: 'ds-1', operator: 'admin-a' }, A))).toEqual({
+        code: ChaincodeErrorCode.InputInvalid,
+        message: '"stance" is required',
+      });
+      await ledger.submit(dataset, 'deleteDataset', { datasetId: 'ds-1', version: 2, operator: 'staff-2', description: 'withdrawn' }, A);
+      expect((await rejection(ledger.submit(dataset, 'setStance', request, A))).code).toBe(ChaincodeErrorCode.DatasetDeleted);
+    });
+  });
+
   describe('reads', () => {
     it('getDatasetHistory returns every version in commit order with txId and timestamp', async () => {
       const { ledger, dataset } = await withDataset();

@@ -33,6 +33,8 @@ async function scenario(w: World, shuffle: boolean): Promise<string[]> {
   results.push(await w.ledger.submitRaw(w.consortium, 'rejectMember', order({ memberId: 'c', name: 'C', mspId: 'CMSP', reason: 'no' }), GOV));
   results.push(await w.ledger.submitRaw(w.dataset, 'addDataset', order(datasetVersion()), A));
   results.push(await w.ledger.submitRaw(w.dataset, 'updateDataset', order(datasetVersion({ version: 2 })), A));
+  results.push(await w.ledger.submitRaw(w.dataset, 'setStance', order({ datasetId: 'ds-1', stance: 'closed', operator: 'admin' }), A));
+  results.push(await w.ledger.submitRaw(w.dataset, 'setStance', order({ datasetId: 'ds-1', stance: 'open', operator: 'admin' }), A));
   results.push(await w.ledger.submitRaw(w.access, 'requestAccess', order(accessRequest()), GOV));
   results.push(await w.ledger.submitRaw(w.access, 'grantAccess', order(grantDecision({ columns: ['sbp', 'age'] })), A));
   results.push(await w.ledger.submitRaw(w.audit, 'recordAnalysis', order(analysis()), GOV));

@@ -85,7 +85,7 @@ describe('fabric-shim dispatch', () => {
     expect(Object.keys(metadata.contracts).sort()).toEqual(['access', 'audit', 'consortium', 'dataset', 'org.hyperledger.fabric']);
     const transactions = metadata.contracts['dataset']?.transactions ?? [];
     expect(transactions.map((t) => t.name).sort()).toEqual(
-      ['addDataset', 'deleteDataset', 'getDataset', 'getDatasetHistory', 'getProvenance', 'listDatasets', 'updateDataset'].sort(),
+      ['addDataset', 'deleteDataset', 'getDataset', 'getDatasetHistory', 'getProvenance', 'listDatasets', 'setStance', 'updateDataset'].sort(),
     );
     for (const contract of ['access', 'audit', 'consortium', 'dataset']) {
       for (const t of metadata.contracts[contract]?.transactions ?? []) {

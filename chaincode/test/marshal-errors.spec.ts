@@ -21,6 +21,11 @@ describe('marshal / unmarshal', () => {
     expect(() => marshal({ b: 1n })).toThrow('unsupported type bigint');
   });
 
+  it('names the first offending member in sorted-key order, inside arrays too', () => {
+    expect(() => marshal({ z: Number.NaN, a: [1, { c: 'ok', b: Number.POSITIVE_INFINITY }] })).toThrow(/^marshal: \$\.a\[1\]\.b is not a finite number$/);
+    expect(() => marshal([undefined, { s: Symbol('s') }])).toThrow('marshal: $[1].s has unsupported type symbol');
+  });
+
   it('round-trips through bytes and strings', () => {
     const value = { b: [1, 'two', { c: true }], a: 'é' };
     expect(unmarshal(Buffer.from(marshal(value)))).toEqual(value);

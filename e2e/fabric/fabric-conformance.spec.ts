@@ -272,7 +272,8 @@ describeWithFabric('Fabric ledger adapter on a local Fabric network', () => {
         const producer = produceDatasets(client, Actors.staffOf(target.memberB.memberId), 16);
         await eventually(() => producer.committed.length >= 40, 'transactions committed before the crash', 60_000);
         child.child.kill('SIGKILL');
-        expect((await child.exited).signal).toBe('SIGKILL');
+        await child.exited;
+        expect(child.child.signalCode).toBe('SIGKILL');
         const committedBeforeCrash = producer.committed.length;
         child = await startChild();
         await eventually(() => producer.committed.length >= committedBeforeCrash + 40, 'transactions committed after the restart', 60_000);

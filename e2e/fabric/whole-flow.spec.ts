@@ -20,7 +20,7 @@
 import '../../apps/ledger/src/chaincode/chaincode-logging'; // before anything loads fabric-contract-api
 import { copyFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LedgerChaincodeErrorCode, LedgerGrantAccess, type LedgerMemberRecord } from '@phdmf/contracts';
+import { LedgerChaincodeErrorCode, LedgerGrantAccess, LedgerRequestAccess, type LedgerMemberRecord } from '@phdmf/contracts';
 import { eventually } from '@phdmf/testing';
 import { ContractName } from '../../apps/ledger/src/chaincode/phdmf-chaincode';
 import { organisationIdentity } from '../../apps/ledger/src/identity/signing-identity.resolver';
@@ -316,6 +316,34 @@ describeWithFabric('the whole flow on Fabric, through the REST edge', () => {
     expect(chain.status).toBe(200);
     const last = Math.max(...[...answers.values()].flat().map((c) => c.blockNumber));
     expect(chain.body.height).toBeGreaterThan(last);
+  });
+
+  it('an owner closes its dataset on-chain (endorsed by both organisations); the chaincode then refuses any request for it', async () => {
+    const owner = b();
+    const stance = (value: string) => api.call<{ stance: string } & Committed>('PUT', `/api/v1/market/datasets/${owner.datasetId!}/stance`, { token: owner.admin, body: { stance: value } });
+    const closed = await stance('closed');
+    expect([closed.status, closed.body.stance]).toEqual([200, 'closed']);
+    const expiry = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const refused = await api.post<ErrorBody>('/api/v1/access-requests', { datasetId: owner.datasetId, purpose: 'p', columns: ['age'], statistics: ['count'], requestedExpiry: expiry }, researcher);
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'ACCESS.DATASET_CLOSED']);
+    // Past the authorization service, signed as A's organisation: Fabric's endorsement carries the chaincode's code.
+    await expect(
+      stack!.busRequest(
+        LedgerRequestAccess.CONTRACT,
+        { requestId: 'bypass-closed-1', datasetId: owner.datasetId!, requester: 'researcher-x', purpose: 'p', columns: ['age'], statistics: ['count'], requestedExpiry: expiry },
+        { userId: 'admin-a', roles: ['institution-admin'], organisationId: a().memberId },
+      ),
+    ).rejects.toMatchObject({ code: LedgerChaincodeErrorCode.AccessDatasetClosed });
+    const adapter = FabricLedgerAdapter.open({ profile: loadConnectionProfile(network!.connectionFile) });
+    try {
+      const tx = await adapter.findTransaction(closed.body.txId);
+      expect(tx).toMatchObject({ validationCode: 'VALID', creatorMspId: owner.mspId });
+      expect([...new Set(tx.endorserMspIds)].sort()).toEqual(PEER_ORGANISATIONS);
+    } finally {
+      await adapter.close();
+    }
+    const reopened = await stance('open');
+    expect([reopened.status, reopened.body.stance]).toEqual([200, 'open']);
   });
 
   it('has put every chain event of the flow on the bus exactly once, across the ledger service restart', async () => {

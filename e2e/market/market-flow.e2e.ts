@@ -213,13 +213,16 @@ describe('the data market and access decisions (e2e over HTTP)', () => {
     expect(mine.body.items.map((r) => r.requestId)).toEqual([applied.body.requestId]);
   });
 
-  it('an owner closes a dataset to requests; a closed dataset is refused before the ledger; only its own admins may close it', async () => {
+  it('an owner closes a dataset to requests on-chain; a closed dataset is refused before the ledger; only its own admins may close it', async () => {
     const foreign = await api().call<ErrorBody>('PUT', `/api/v1/market/datasets/${datasets.stroke.datasetId}/stance`, { token: c.tokens.adminA, body: { stance: 'closed' } });
     expect([foreign.status, foreign.body.error.code]).toEqual([403, 'ACCESS.FORBIDDEN']);
     const byMember = await api().call<ErrorBody>('PUT', `/api/v1/market/datasets/${datasets.stroke.datasetId}/stance`, { token: c.tokens.memberB, body: { stance: 'closed' } });
     expect([byMember.status, byMember.body.error.code]).toEqual([403, 'EDGE.FORBIDDEN']);
     const closed = await api().call<MarketEntry>('PUT', `/api/v1/market/datasets/${datasets.stroke.datasetId}/stance`, { token: c.tokens.adminB, body: { stance: 'closed' } });
     expect([closed.status, closed.body.stance]).toEqual([200, 'closed']);
+    // The stance is a ledger transaction of B's, in the dataset's provenance.
+    const stroke = await api().get<Provenance>(`/api/v1/provenance/datasets/${datasets.stroke.datasetId}`, c.tokens.researcher);
+    expect(stroke.body.entries.at(-1)).toMatchObject({ operation: 'stance', description: 'closed to access requests', txId: closed.body.txId, blockNumber: closed.body.blockNumber });
     const height = await chainHeight();
     const refused = await api().post<ErrorBody>(
       '/api/v1/access-requests',

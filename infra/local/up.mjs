@@ -216,6 +216,15 @@ function ensureAdminPasswordFile() {
   }
   return adminPasswordFile;
 }
+// The accounts service stores its token-signing key encrypted with this key, which stays out of its database.
+const signingKekFile = env.SIGNING_KEY_ENCRYPTION_KEY_FILE ?? path.join(keysDir, 'accounts-signing.kek');
+function ensureSigningKekFile() {
+  if (!existsSync(signingKekFile)) {
+    mkdirSync(path.dirname(signingKekFile), { recursive: true });
+    writeFileSync(signingKekFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  return signingKekFile;
+}
 function adminPassword() {
   return env.BOOTSTRAP_ADMIN_PASSWORD ?? readFileSync(adminPasswordFile, 'utf8').trim();
 }
@@ -236,10 +245,10 @@ function envFor(service) {
       // Every demo client is 127.0.0.1, so the per-address limit on credential endpoints (30 a
       // minute by default) would count the seeding, the walkthrough and the tests as one caller.
       return { ...shared, HTTP_PORT: String(httpPort), AUTH_RATE_LIMIT_PER_MINUTE: env.AUTH_RATE_LIMIT_PER_MINUTE ?? '300' };
-    case 'accounts':
-      return env.BOOTSTRAP_ADMIN_PASSWORD
-        ? { ...shared, BOOTSTRAP_ADMIN_EMAIL: adminEmail }
-        : { ...shared, BOOTSTRAP_ADMIN_EMAIL: adminEmail, BOOTSTRAP_ADMIN_PASSWORD_FILE: ensureAdminPasswordFile() };
+    case 'accounts': {
+      const accounts = { ...shared, BOOTSTRAP_ADMIN_EMAIL: adminEmail, SIGNING_KEY_ENCRYPTION_KEY_FILE: ensureSigningKekFile() };
+      return env.BOOTSTRAP_ADMIN_PASSWORD ? accounts : { ...accounts, BOOTSTRAP_ADMIN_PASSWORD_FILE: ensureAdminPasswordFile() };
+    }
     case 'ledger':
       // A larger young generation halves GC time at high transaction rates (see bench/ledger).
       return { ...shared, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --max-semi-space-size=64`.trim() };

@@ -1,6 +1,8 @@
 // The accounts service as it runs: real NATS, real SQLite, its own NestJS application, driven
 // through its contracts with the MessageBus's wire format.
 import type { INestApplication } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
@@ -25,6 +27,7 @@ import { persistenceSettingsOf, startService } from '@phdmf/messaging';
 import { AppModule } from './app.module';
 import { loadAccountsConfig } from './config';
 import { ACCOUNTS_PERSISTENCE } from './persistence';
+import { SigningKeyRecord } from './users/infrastructure/schemas';
 
 type Actor = { userId: string; organisationId?: string; roles: string[] };
 
@@ -173,5 +176,44 @@ describe('accounts service', () => {
     const verifier = new TokenVerifier(new BusJwksSource({ request: (c, p) => call(c, p) }), { issuer: 'phdmf-accounts', audience: 'phdmf-api' });
     await expect(verifier.verify(before.accessToken)).resolves.toMatchObject({ roles: ['consortium-admin'] });
     await call(AccountsLogin.CONTRACT, { email: 'admin@consortium.test', password: 'correct horse battery staple' });
+  });
+
+  it('encrypts its signing key in place once given a key-encryption key, and will not start without the right one', async () => {
+    const before = await call(AccountsLogin.CONTRACT, { email: 'admin@consortium.test', password: 'correct horse battery staple' });
+    const jwksBefore = await call(AccountsGetJwks.CONTRACT, {});
+    const storedKeys = async () => (await app.get(MikroORM).em.fork().find(SigningKeyRecord, {})).map((r) => r.privateJwk);
+    expect((await storedKeys()).every((k) => k.startsWith('{'))).toBe(true);
+    await app.close();
+
+    const kekFile = join(data.dir, 'signing-kek');
+    writeFileSync(kekFile, `${randomBytes(32).toString('base64')}\n`);
+    const wrongFile = join(data.dir, 'wrong-kek');
+    writeFileSync(wrongFile, randomBytes(32).toString('base64url'));
+    const start = (env: Record<string, string>) => {
+      const config = loadAccountsConfig({ NATS_URL: nats.url, PHDMF_DATA_DIR: data.dir, LOG_LEVEL: 'warn', ...env });
+      return startService(AppModule.forRoot(config, memoryLogger('accounts').logger), { logger: memoryLogger('accounts').logger });
+    };
+
+    app = await start({ SIGNING_KEY_ENCRYPTION_KEY_FILE: kekFile });
+    const stored = await storedKeys();
+    expect(stored.length).toBeGreaterThan(0);
+    for (const value of stored) {
+      expect(value).toMatch(/^[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+$/); // a JWE compact serialisation with `dir`: no encrypted key part
+      expect(value).not.toContain('"d"');
+    }
+    // The same key signs and the same JWKS is published: tokens from before still verify.
+    expect(await call(AccountsGetJwks.CONTRACT, {})).toEqual(jwksBefore);
+    const verifier = new TokenVerifier(new BusJwksSource({ request: (c, p) => call(c, p) }), { issuer: 'phdmf-accounts', audience: 'phdmf-api' });
+    await expect(verifier.verify(before.accessToken)).resolves.toMatchObject({ roles: ['consortium-admin'] });
+    await expect(verifier.verify((await call(AccountsLogin.CONTRACT, { email: 'admin@consortium.test', password: 'correct horse battery staple' })).accessToken)).resolves.toBeDefined();
+    await app.close();
+
+    await expect(start({})).rejects.toThrow(/SIGNING_KEY_ENCRYPTION_KEY_FILE: the stored token-signing key \S+ is encrypted/);
+    await expect(start({ SIGNING_KEY_ENCRYPTION_KEY_FILE: wrongFile })).rejects.toThrow(/SIGNING_KEY_ENCRYPTION_KEY_FILE: the key in \S+wrong-kek does not open the stored token-signing key/);
+    writeFileSync(wrongFile, 'not a key');
+    await expect(start({ SIGNING_KEY_ENCRYPTION_KEY_FILE: wrongFile })).rejects.toThrow(/must hold 32 random bytes/);
+
+    app = await start({ SIGNING_KEY_ENCRYPTION_KEY_FILE: kekFile });
+    expect(await call(AccountsGetJwks.CONTRACT, {})).toEqual(jwksBefore);
   });
 });

@@ -25,6 +25,17 @@ export class AccountsConfig extends ServiceConfig {
   @MinLength(1)
   BOOTSTRAP_ADMIN_PASSWORD_FILE?: string;
 
+  /**
+   * A file holding the key-encryption key of the token-signing keys (32 random bytes, base64:
+   * `openssl rand -base64 32`). With it the private signing keys are stored encrypted, so the
+   * database alone cannot mint tokens; without it they are stored in plain (the log says so).
+   * Keep it out of the database's backups; losing it means rotating to a new signing key.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  SIGNING_KEY_ENCRYPTION_KEY_FILE?: string;
+
   /** `iss` of the access tokens; every verifier must be configured with the same value. */
   @IsString()
   @Length(1, 200)

@@ -15,8 +15,11 @@ import {
   AuthorizationSetStance,
   LedgerAccessRequested,
   LedgerGetAccessRequest,
+  LedgerGetDataset,
+  LedgerGetProvenance,
   LedgerGetTransaction,
   LedgerGrantAccess,
+  LedgerRequestAccess,
   type AccessRequestView,
 } from '@phdmf/contracts';
 import { EVENT_STREAM, type ActorHeader } from '@phdmf/messaging';
@@ -121,11 +124,19 @@ describe('authorization service (real NATS, real ledger)', () => {
     expect((await world.bus.request(AuthorizationGetMarketEntry.CONTRACT, { datasetId: 'ds-cardio' }, { actor: researcher })).permission).toMatchObject({ state: 'revoked', reason: 'consent withdrawn' });
   });
 
-  it('refuses a request on a closed dataset before it reaches the ledger', async () => {
-    await world.bus.request(AuthorizationSetStance.CONTRACT, { datasetId: 'ds-stroke', stance: 'closed' }, { actor: adminB });
+  it('records the owner\'s stance on-chain; a closed dataset is refused by the service and, bypassing it, by the chaincode', async () => {
+    const closed = await world.bus.request(AuthorizationSetStance.CONTRACT, { datasetId: 'ds-stroke', stance: 'closed' }, { actor: adminB });
+    expect(closed).toMatchObject({ datasetId: 'ds-stroke', stance: 'closed', version: 1 });
+    const onChain = await world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: 'ds-stroke' });
+    expect(onChain).toMatchObject({ stance: 'closed', stanceSetBy: adminB.userId, txId: closed.txId });
+    const provenance = (await world.bus.request(LedgerGetProvenance.CONTRACT, { datasetId: 'ds-stroke' })).entries;
+    expect(provenance.at(-1)).toMatchObject({ operation: 'stance', description: 'closed to access requests', operator: adminB.userId, txId: closed.txId, blockNumber: closed.blockNumber });
+
     await expect(world.bus.request(AuthorizationRequestAccess.CONTRACT, { datasetId: 'ds-stroke', purpose: 'p', columns: ['age'], statistics: ['count'], requestedExpiry: inDays(5) }, { actor: researcher })).rejects.toMatchObject({
       code: 'ACCESS.DATASET_CLOSED',
     });
+    const direct = { requestId: 'bypass-1', datasetId: 'ds-stroke', requester: researcher.userId, purpose: 'p', columns: ['age'], statistics: ['count' as const], requestedExpiry: inDays(5) };
+    await expect(world.bus.request(LedgerRequestAccess.CONTRACT, direct, { actor: adminA })).rejects.toMatchObject({ code: 'ACCESS.DATASET_CLOSED' });
     expect((await search({ institution: 'hospital-b' })).items[0]?.stance).toBe('closed');
   });
 
@@ -157,7 +168,7 @@ describe('authorization service (real NATS, real ledger)', () => {
     expect(incoming.map((r) => [r.requestId, r.status, r.blockNumber]).sort()).toEqual(
       [views.first!, views.denied!].map((r) => [r.requestId, r.status, r.blockNumber]).sort(),
     );
-    // The stance is the market's own and lives in the service's database: a fresh database starts open.
-    expect(page.items.find((i) => i.datasetId === 'ds-stroke')?.stance).toBe('open');
+    // The owner's stance is on-chain, so the rebuilt market keeps it.
+    expect(page.items.find((i) => i.datasetId === 'ds-stroke')).toMatchObject({ stance: 'closed' });
   });
 });

@@ -12,6 +12,7 @@ import {
   LedgerGrantAccess,
   LedgerRequestAccess,
   LedgerRevokeAccess,
+  LedgerSetDatasetStance,
   PhdmfError,
   type AnyRequestContract,
   type LedgerAccessRequestRecord,
@@ -104,7 +105,7 @@ export function wire(orm: MikroORM, bus: ScriptedBus) {
     projection,
     ledger,
     catalogue,
-    setStance: new SetStanceHandler(orm, catalogue),
+    setStance: new SetStanceHandler(orm, bus.asBus(), catalogue, projection, ledger, config, logger),
     requestAccess: new RequestAccessHandler(bus.asBus(), catalogue, projection, ledger, config, logger),
     grant: new GrantAccessHandler(decisions, bus.asBus(), config),
     deny: new DenyAccessHandler(decisions, bus.asBus(), config),
@@ -203,6 +204,7 @@ export class ScriptedLedger {
       // The payload arrives as plain JSON on the wire; here it is the handler's own object.
       const q = p as Record<string, unknown> & LedgerRequestAccess.Payload;
       const dataset = this.datasets.get(q.datasetId) ?? fail('DATASET.NOT_FOUND');
+      if (dataset.stance === 'closed') fail('ACCESS.DATASET_CLOSED');
       const { requestId, requester, requesterOrg, purpose, columns, statistics, requestedExpiry } = q;
       return this.commit(accessRecord(dataset, { requestId, requester, ...(requesterOrg !== undefined ? { requesterOrg } : {}), purpose, columns, statistics, requestedExpiry, status: 'pending' }));
     });
@@ -239,6 +241,15 @@ export class ScriptedLedger {
     bus.on(LedgerGrantAccess.CONTRACT, decide('granted', 'pending'));
     bus.on(LedgerDenyAccess.CONTRACT, decide('denied', 'pending'));
     bus.on(LedgerRevokeAccess.CONTRACT, decide('revoked', 'granted'));
+    bus.on(LedgerSetDatasetStance.CONTRACT, (p, actor) => {
+      const s = p as LedgerSetDatasetStance.Payload;
+      const current = this.datasets.get(s.datasetId) ?? fail('DATASET.NOT_FOUND');
+      if ((actor as { organisationId?: string } | undefined)?.organisationId !== current.ownerMemberId) fail('DATASET.NOT_OWNER');
+      if (current.status === 'deleted') fail('DATASET.DELETED');
+      const at = new Date().toISOString();
+      const { record, blockNumber } = this.release({ ...current, stance: s.stance, stanceSetBy: s.operator, stanceSetAt: at, updatedAt: at, txId: `tx-${randomUUID()}` });
+      return { txId: record.txId, blockNumber, record };
+    });
   }
 
   /** Records a committed dataset (as its release would). */

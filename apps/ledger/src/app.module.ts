@@ -6,6 +6,7 @@ import { LedgerConfig } from './config';
 import { ChainEventRelay } from './events/chain-event-relay';
 import { EventCheckpointStore } from './events/event-checkpoint.store';
 import { SigningIdentityResolver } from './identity/signing-identity.resolver';
+import { LedgerHealthIndicator } from './ledger-port/ledger-health.indicator';
 import { LedgerPortCloser, ledgerPortProvider } from './ledger-port/ledger-port.provider';
 import { LEDGER_LOGGER } from './ledger.tokens';
 import { LEDGER_PERSISTENCE } from './persistence';
@@ -13,7 +14,7 @@ import { LedgerQueriesController } from './queries/ledger-queries.controller';
 import { ProvenanceReader } from './queries/provenance';
 import { LedgerCommandsController } from './transactions/ledger-commands.controller';
 
-const ledgerProviders: Provider[] = [ledgerPortProvider, LedgerPortCloser, SigningIdentityResolver, ChaincodeClient];
+const ledgerProviders: Provider[] = [ledgerPortProvider, LedgerPortCloser, LedgerHealthIndicator, SigningIdentityResolver, ChaincodeClient];
 const queryProviders: Provider[] = [ProvenanceReader];
 const eventProviders: Provider[] = [EventCheckpointStore, ChainEventRelay];
 

@@ -51,6 +51,14 @@ export class LedgerConfig extends ServiceConfig {
   @Max(10_000)
   LEDGER_BATCH_TIMEOUT_MS = 5;
 
+  /**
+   * Embedded ledger: …or as soon as the block committer is idle (`true`, group commit): a lone
+   * transaction does not wait for the timeout, and under load a block grows only while the one
+   * before it commits. `false` cuts by count and timeout only, as Fabric's orderer does.
+   */
+  @IsIn(['true', 'false'])
+  LEDGER_CUT_WHEN_IDLE: 'true' | 'false' = 'true';
+
   /** Attempts per submit when the transaction fails MVCC validation (1 = no retry). */
   @Type(() => Number)
   @IsInt()

@@ -1,8 +1,6 @@
 // Test support: the real ledger service (its own module, real NATS, real SQLite, the embedded
 // ledger) started in-process or as a child process, a bus client that survives its restarts, and
 // a JetStream reader for the events it republishes.
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { EVENT_STREAM, MessageBus, persistenceSettingsOf, startService, type ActorHeader, type MessagingOptions } from '@phdmf/messaging';
 import { LedgerAddDataset, LedgerGetBlock, LedgerGetChainInfo } from '@phdmf/contracts';
@@ -14,7 +12,7 @@ import { loadLedgerConfig, type LedgerConfig } from '../src/config';
 import { datasetVersion } from '../src/ledger-port/conformance/builders';
 import { EmbeddedLedgerAdapter } from '../src/ledger-port/embedded/embedded-ledger.adapter';
 import { LEDGER_PERSISTENCE } from '../src/persistence';
-import { childEnv } from '@phdmf/testing';
+import { spawnTsEntry, type TsChild } from '@phdmf/testing';
 
 export const GOVERNOR_MSP = 'ConsortiumMSP';
 
@@ -50,23 +48,12 @@ export async function startLedgerService(env: Record<string, string>, logger?: L
   return startService(AppModule.forRoot(config, log), { logger: log });
 }
 
-/** Starts apps/ledger/src/main.ts in a child process (TypeScript compiled on the fly by SWC). */
-export function spawnLedgerService(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const root = path.join(__dirname, '../../..');
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, '../src/main.ts')], {
-    cwd: root,
-    env: childEnv({ ...env, SWC_NODE_PROJECT: path.join(root, 'tsconfig.json') }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => {
-      resolve({ code, signal });
-    });
-  });
-  return { child, output: () => output, exited };
+/**
+ * Starts apps/ledger/src/main.ts in a child process (TypeScript compiled on the fly by SWC). How it
+ * ended: `exited` gives the exit code, `child.signalCode` the signal that ended it, if one did.
+ */
+export function spawnLedgerService(env: Record<string, string>): TsChild {
+  return spawnTsEntry('apps/ledger/src/main.ts', env);
 }
 
 /** A NATS client of the ledger service, independent of any service's lifetime. */

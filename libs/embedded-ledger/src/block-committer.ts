@@ -11,11 +11,9 @@ import type Database from 'better-sqlite3';
 import { encodeBlock } from './block-codec';
 import { BlockStore } from './block-store';
 import type { LedgerSigner } from './signer';
-import type { KeyRead, KeyVersion, TransactionRecord, ValidationCode } from './types';
-import { validateReadSet, type VersionReader } from './validator';
+import type { TransactionRecord, ValidationCode } from './types';
+import { validateReadSet } from './validator';
 import { WorldState, type StateWrite } from './world-state';
-
-const VERSION_CACHE_SIZE = 8192;
 
 /** The outcome of one committed block. */
 export interface CommittedBlock {
@@ -32,13 +30,8 @@ export interface ChainTip {
   currentHash: string;
 }
 
-export class BlockCommitter implements VersionReader {
+export class BlockCommitter {
   private readonly worldState: WorldState;
-  // Key versions this committer read or wrote. It is the only writer of the database, so they stay
-  // exact until it writes the key again (then it records the new version) or a block rolls back
-  // (then it forgets them all): validation reads the keys every transaction reads (the caller's
-  // member record, the consortium) from memory instead of SQLite. Least recently used evicted first.
-  private readonly versions = new Map<string, KeyVersion | null>();
   private readonly blocks: BlockStore;
   private readonly commitInTransaction: (transactions: TransactionRecord[]) => CommittedBlock;
   private height: number;
@@ -66,63 +59,24 @@ export class BlockCommitter implements VersionReader {
    * the block was stored.
    */
   commit(transactions: TransactionRecord[]): CommittedBlock {
-    let committed: CommittedBlock;
-    try {
-      committed = this.commitInTransaction(transactions);
-    } catch (err) {
-      this.versions.clear();
-      throw err;
-    }
+    const committed = this.commitInTransaction(transactions);
     this.height = committed.number + 1;
     this.currentHash = committed.hash;
     return committed;
-  }
-
-  /** VersionReader for validation: the cached version, else world state's. */
-  version(key: string): KeyVersion | null {
-    const cached = this.versions.get(key);
-    if (cached !== undefined) {
-      this.versions.delete(key);
-      this.versions.set(key, cached);
-      return cached;
-    }
-    const version = this.worldState.version(key);
-    this.remember(key, version);
-    return version;
-  }
-
-  rangeVersions(startKey: string, endKey: string, inclusiveEndKey?: string): KeyRead[] {
-    return this.worldState.rangeVersions(startKey, endKey, inclusiveEndKey);
-  }
-
-  private remember(key: string, version: KeyVersion | null): void {
-    this.versions.delete(key);
-    if (this.versions.size >= VERSION_CACHE_SIZE) {
-      const oldest = this.versions.keys().next();
-      if (oldest.done !== true) {
-        this.versions.delete(oldest.value);
-      }
-    }
-    this.versions.set(key, version);
   }
 
   private writeBlock(transactions: TransactionRecord[]): CommittedBlock {
     const number = this.height;
     const codes: ValidationCode[] = [];
     transactions.forEach((tx, txIndex) => {
-      const code = validateReadSet(tx.readSet, this);
+      const code = validateReadSet(tx.readSet, this.worldState);
       tx.validationCode = code;
       codes.push(code);
       this.blocks.insertTransaction(tx.txId, number, txIndex, code);
       if (code !== 'VALID') {
         return;
       }
-      const version: KeyVersion = { blockNumber: number, txIndex };
-      const writes = writesOf(tx);
-      this.worldState.apply(writes, version, tx.txId, tx.timestamp);
-      for (const w of writes) {
-        this.remember(w.key, w.value === null ? null : version);
-      }
+      this.worldState.apply(writesOf(tx), { blockNumber: number, txIndex }, tx.txId, tx.timestamp);
       if (tx.event !== null) {
         this.blocks.insertEvent(number, txIndex, tx.txId, tx.contract, tx.event.name, Buffer.from(tx.event.payload, 'base64'));
       }

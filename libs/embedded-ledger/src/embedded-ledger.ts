@@ -126,6 +126,8 @@ export class EmbeddedLedger {
   private closing = false;
   private closed = false;
   private inFlight = 0;
+  /** Blocks handed to the committer and not yet settled. */
+  private committingBlocks = 0;
   private idle: Signal | undefined;
   private commitSignal = createSignal();
   // Events of the blocks acknowledged since open (the newest RECENT_EVENTS to 2 × RECENT_EVENTS of
@@ -145,6 +147,7 @@ export class EmbeddedLedger {
     private readonly chaincodeName: string,
     maxTxPerBlock: number,
     batchTimeoutMs: number,
+    cutWhenIdle: boolean,
     private readonly logger: LedgerLogger,
   ) {
     this.state = new CachedStateReader(new WorldState(db), STATE_CACHE_SIZE);
@@ -154,9 +157,14 @@ export class EmbeddedLedger {
     this.currentHash = tip.currentHash;
     this.previousHash = tip.previousHash;
     this.recentAfterBlock = tip.height - 1;
-    this.cutter = new BlockCutter(maxTxPerBlock, batchTimeoutMs, (batch) => {
-      this.commitBatch(batch);
-    });
+    this.cutter = new BlockCutter(
+      maxTxPerBlock,
+      batchTimeoutMs,
+      (batch) => {
+        this.commitBatch(batch);
+      },
+      cutWhenIdle ? () => this.committingBlocks === 0 : undefined,
+    );
   }
 
   /**
@@ -205,6 +213,7 @@ export class EmbeddedLedger {
         options.chaincodeName ?? DEFAULT_CHAINCODE,
         maxTxPerBlock,
         batchTimeoutMs,
+        options.cutWhenIdle ?? false,
         logger,
       );
       logger.info(
@@ -440,6 +449,7 @@ export class EmbeddedLedger {
     const started = performance.now();
     // commit() copies the records to the committer before it returns.
     const committed = this.pipeline.commit(batch.map((p) => p.record));
+    this.committingBlocks += 1;
     const committing = batch.map(
       ({ record, eventPayload, resolve, reject }): CommittingTx => ({
         txId: record.txId,
@@ -451,14 +461,19 @@ export class EmbeddedLedger {
         reject,
       }),
     );
-    committed.then(
-      (block) => {
-        this.settle(committing, block, started);
-      },
-      (err: unknown) => {
-        this.settleFailed(committing, err);
-      },
-    );
+    committed
+      .then(
+        (block) => {
+          this.settle(committing, block, started);
+        },
+        (err: unknown) => {
+          this.settleFailed(committing, err);
+        },
+      )
+      .finally(() => {
+        this.committingBlocks -= 1;
+        if (this.committingBlocks === 0) this.cutter.consumerDrained();
+      });
   }
 
   private settle(batch: CommittingTx[], block: CommittedBlock, started: number): void {

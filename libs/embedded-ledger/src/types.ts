@@ -178,5 +178,10 @@ export interface EmbeddedLedgerOptions {
   maxTxPerBlock?: number;
   /** Default 5. A block is cut this long after its first transaction if it is not full. */
   batchTimeoutMs?: number;
+  /**
+   * Default false. Also cut a block as soon as the committer is idle (group commit): a lone
+   * transaction does not wait for the timeout, and under load blocks grow only while one commits.
+   */
+  cutWhenIdle?: boolean;
   logger?: LedgerLogger;
 }

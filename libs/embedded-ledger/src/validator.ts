@@ -2,15 +2,10 @@
 // transaction in block order, inside the block's SQLite transaction. Earlier valid transactions
 // of the same block have already been applied to world state at that point, so a transaction that
 // read a key an earlier one wrote is invalidated exactly as on a peer.
-import type { KeyRead, KeyVersion, ReadSet, ValidationCode } from './types';
+import type { ReadSet, ValidationCode } from './types';
+import type { WorldState } from './world-state';
 
-/** The current versions validation compares against (world state, or the committer's cache over it). */
-export interface VersionReader {
-  version(key: string): KeyVersion | null;
-  rangeVersions(startKey: string, endKey: string, inclusiveEndKey?: string): KeyRead[];
-}
-
-export function validateReadSet(readSet: ReadSet, state: VersionReader): ValidationCode {
+export function validateReadSet(readSet: ReadSet, state: WorldState): ValidationCode {
   for (const read of readSet.reads) {
     const current = state.version(read.key);
     if (!sameVersion(current, read.version)) {

@@ -13,15 +13,25 @@ export interface StartOptions {
 
 /**
  * Starts a service: builds the Nest application, attaches the NATS transport from its own DI
- * container (so it shares the one connection), and stops cleanly on SIGTERM/SIGINT.
+ * container (so it shares the one connection), and stops cleanly on SIGTERM/SIGINT. If a start-up
+ * hook fails (a bad key, a database it cannot read), what already started is stopped again before
+ * the error is thrown: the NATS transport listens before the hooks run, and a half-started service
+ * must not go on answering requests.
  */
 export async function startService(appModule: Type | DynamicModule, options: StartOptions): Promise<INestApplication> {
   const app = await NestFactory.create(appModule, { logger: new PinoNestLogger(options.logger), abortOnError: false });
-  app.connectMicroservice({ strategy: app.get(NatsRpcServer) }, { inheritAppConfig: false });
-  app.enableShutdownHooks();
-  await options.configure?.(app);
-  await app.startAllMicroservices();
-  if (options.http) await app.listen(options.http.port, options.http.host);
-  else await app.init();
-  return app;
+  try {
+    app.connectMicroservice({ strategy: app.get(NatsRpcServer) }, { inheritAppConfig: false });
+    app.enableShutdownHooks();
+    await options.configure?.(app);
+    await app.startAllMicroservices();
+    if (options.http) await app.listen(options.http.port, options.http.host);
+    else await app.init();
+    return app;
+  } catch (error) {
+    await app.close().catch((closeError: unknown) => {
+      options.logger.warn({ err: closeError }, 'stopping the half-started service failed too');
+    });
+    throw error;
+  }
 }

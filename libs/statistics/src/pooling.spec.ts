@@ -1,5 +1,6 @@
+import type { StorageSummarize } from '@phdmf/contracts';
 import { momentsOf, sampleVariance } from './moments';
-import { interpolate, poolColumn, PoolWithholdCode, statisticsNeededFromSites, type PoolRequest, type SiteColumn, type SitePart } from './pooling';
+import { interpolate, poolColumn, PoolWithholdCode, statisticsNeededFromSites, type PoolRequest, type SitePart } from './pooling';
 
 /** A deterministic generator, so a failure can be reproduced. */
 function lcg(seed: number): () => number {
@@ -42,7 +43,7 @@ function histogramOf(values: readonly number[], edges: readonly number[]): { edg
 }
 
 /** What a storage node with exact min/max would release of a column (numbers computed two-pass, as DuckDB does). */
-function siteSummary(values: readonly number[], missing: number, probabilities: readonly number[], edges: readonly number[]): SiteColumn {
+function siteSummary(values: readonly number[], missing: number, probabilities: readonly number[], edges: readonly number[]): StorageSummarize.ColumnSummary {
   const n = values.length;
   const mean = values.reduce((s, x) => s + x, 0) / n;
   const m2 = values.reduce((s, x) => s + (x - mean) * (x - mean), 0);
@@ -125,7 +126,7 @@ describe('pooling site summaries into a released column', () => {
 });
 
 describe('disclosure control at the pool', () => {
-  const site = (site: string, column: Partial<SiteColumn>): SitePart => ({ site, column: { name: 'age', type: 'numeric', ...column } });
+  const site = (site: string, column: Partial<StorageSummarize.ColumnSummary>): SitePart => ({ site, column: { name: 'age', type: 'numeric', ...column } });
 
   it('withholds a pooled column below the pool threshold, releasing none of its numbers', () => {
     const parts = [site('a', { count: 2, mean: 1, m2: 0, missing: 0 }), site('b', { count: 2, mean: 3, m2: 0, missing: 0 })];

@@ -2,17 +2,11 @@
 // pool. Every number that leaves the aggregation service is built here, so the pool's threshold
 // cannot be forgotten by one code path: a group resting on fewer than `minCount` records, or
 // built from a value a site withheld, is withheld with a reason, never released.
+// The column shapes are the wire contracts' (`StorageSummarize.ColumnSummary` in, `AnalysisColumn`
+// out), so what is pooled here is what the sites sent and what the researcher receives.
+import { LEDGER_STATISTICS, type AnalysisColumn, type AnalysisQuantile, type LedgerStatistic, type StorageSummarize, type Withholding } from '@phdmf/contracts';
 import { poolHistograms, type BinnedCounts } from './histogram';
 import { poolMoments, type Moments } from './moments';
-
-/** The statistics a pool can be asked for (the ledger's grant vocabulary). */
-export type PoolStatistic = 'count' | 'missing' | 'sum' | 'min' | 'max' | 'mean' | 'variance' | 'sd' | 'quantiles' | 'histogram';
-
-/** Why a number was not released: a stable code and a sentence naming the site or the threshold. */
-export interface Withholding {
-  code: string;
-  reason: string;
-}
 
 /** Codes of numbers withheld at the pool (a site's own codes, `DISCLOSURE.*`, pass through). */
 export const PoolWithholdCode = {
@@ -24,36 +18,15 @@ export const PoolWithholdCode = {
   SITE_WITHHELD: 'DISCLOSURE.SITE_WITHHELD',
 } as const;
 
-/** One site's summary of a column, as a storage node releases it (`StorageSummarize.ColumnSummary`). */
-export interface SiteColumn {
-  name: string;
-  type?: string;
-  suppressed?: Withholding;
-  count?: number;
-  missing?: number;
-  sum?: number;
-  mean?: number;
-  variance?: number;
-  sd?: number;
-  /** Sum of squared deviations from the mean: what pools variance exactly. */
-  m2?: number;
-  min?: number;
-  max?: number;
-  minMaxExact?: boolean;
-  quantiles?: readonly { p: number; value: number }[];
-  histogram?: BinnedCounts;
-  withheld?: Readonly<Record<string, Withholding>>;
-}
-
 /** A site's column, labelled with the site (node id) for the reasons given. */
 export interface SitePart {
   site: string;
-  column: SiteColumn;
+  column: StorageSummarize.ColumnSummary;
 }
 
 /** What to release of a column, and the pool's threshold. */
 export interface PoolRequest {
-  statistics: readonly PoolStatistic[];
+  statistics: readonly LedgerStatistic[];
   /** Quantile probabilities asked for (with `quantiles`). */
   probabilities?: readonly number[];
   /** No released group rests on fewer records than this. */
@@ -61,63 +34,15 @@ export interface PoolRequest {
 }
 
 /**
- * How a pooled quantile was obtained. `single-site`: the site's own quantile (exact for that site).
- * `pooled-histogram`: linear interpolation inside the pooled histogram's bin that holds the
- * quantile — approximate, but the true value lies within `bounds`. `count-weighted-mean`: the mean
- * of the sites' quantiles weighted by their counts (DataSHIELD's quantileMean combination) —
- * approximate, without a bound.
- */
-export type QuantileMethod = 'single-site' | 'pooled-histogram' | 'count-weighted-mean';
-
-export interface PooledQuantile {
-  p: number;
-  value: number;
-  approximate: boolean;
-  method: QuantileMethod;
-  /** With `pooled-histogram`: the bin edges the true quantile lies between. */
-  bounds?: [number, number];
-}
-
-/** A released histogram; a withheld cell is null. */
-export interface ReleasedHistogram {
-  edges: number[];
-  counts: (number | null)[];
-  below: number | null;
-  above: number | null;
-}
-
-/** A released column: only the statistics asked for, each either a number or a reason in `withheld`. */
-export interface PooledColumn {
-  name: string;
-  type?: string;
-  /** Present when the whole column is withheld; no number of it is released then. */
-  suppressed?: Withholding;
-  count?: number;
-  missing?: number;
-  sum?: number;
-  mean?: number;
-  variance?: number;
-  sd?: number;
-  min?: number;
-  max?: number;
-  /** False when any site's min/max were perturbed outwards: they are bounds, not values. */
-  minMaxExact?: boolean;
-  quantiles?: PooledQuantile[];
-  histogram?: ReleasedHistogram;
-  withheld?: Record<string, Withholding>;
-}
-
-/**
  * The statistics each site must be asked for so that `asked` can be pooled: the count always (the
  * pool's threshold is checked on it, and means pool weighted by it), the mean with variance and
  * SD (Chan et al. combine count, mean and m2). Returned in the ledger's order, without repeats.
  */
-export function statisticsNeededFromSites(asked: readonly PoolStatistic[]): PoolStatistic[] {
-  const needed = new Set<PoolStatistic>(asked);
+export function statisticsNeededFromSites(asked: readonly LedgerStatistic[]): LedgerStatistic[] {
+  const needed = new Set<LedgerStatistic>(asked);
   needed.add('count');
   if (asked.includes('variance') || asked.includes('sd')) needed.add('mean');
-  const order: readonly PoolStatistic[] = ['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd', 'quantiles', 'histogram'];
-  return order.filter((s) => needed.has(s));
+  return LEDGER_STATISTICS.filter((s) => needed.has(s));
 }
 
 function sitesOf(parts: readonly SitePart[]): string {
@@ -134,7 +59,7 @@ function siteReason(parts: readonly SitePart[], statistic: string): Withholding 
   return { code: PoolWithholdCode.SITE_WITHHELD, reason: `site ${sitesOf(lacking)} released no ${statistic} for this column` };
 }
 
-function allHave(parts: readonly SitePart[], key: keyof SiteColumn): boolean {
+function allHave(parts: readonly SitePart[], key: keyof StorageSummarize.ColumnSummary): boolean {
   return parts.every((p) => typeof p.column[key] === 'number');
 }
 
@@ -142,10 +67,10 @@ function allHave(parts: readonly SitePart[], key: keyof SiteColumn): boolean {
  * Pools one column over its sites (one part per site). With one part it is that site's column
  * under the pool's threshold: the per-site breakdown uses it so.
  */
-export function poolColumn(name: string, parts: readonly SitePart[], request: PoolRequest): PooledColumn {
+export function poolColumn(name: string, parts: readonly SitePart[], request: PoolRequest): AnalysisColumn {
   if (parts.length === 0) throw new Error('no site summaries to pool');
   const type = parts[0]?.column.type;
-  const out: PooledColumn = { name, ...(type !== undefined ? { type } : {}) };
+  const out: AnalysisColumn = { name, ...(type !== undefined ? { type } : {}) };
   const suppressedAt = parts.filter((p) => p.column.suppressed !== undefined);
   if (suppressedAt.length > 0) {
     // Pooling the other sites alone would present a number as the pool that is not; and their
@@ -165,7 +90,7 @@ export function poolColumn(name: string, parts: readonly SitePart[], request: Po
     return out;
   }
 
-  const has = (s: PoolStatistic) => request.statistics.includes(s);
+  const has = (s: LedgerStatistic) => request.statistics.includes(s);
   const withheld: Record<string, Withholding> = {};
   if (has('count')) out.count = count;
   if (has('missing')) {
@@ -242,7 +167,7 @@ export function poolColumn(name: string, parts: readonly SitePart[], request: Po
 }
 
 /** Blanks pooled cells with 1..minCount-1 records; an empty cell (0) is no disclosure. */
-function thresholdCells(h: BinnedCounts, minCount: number): { histogram: ReleasedHistogram; withheld: string[]; siteNull: boolean } {
+function thresholdCells(h: BinnedCounts, minCount: number): { histogram: StorageSummarize.Histogram; withheld: string[]; siteNull: boolean } {
   const withheld: string[] = [];
   let siteNull = false;
   const cell = (label: string, n: number | null): number | null => {
@@ -263,7 +188,7 @@ function thresholdCells(h: BinnedCounts, minCount: number): { histogram: Release
   return { histogram: { edges: [...h.edges], counts, below, above }, withheld, siteNull };
 }
 
-function quantileOf(column: SiteColumn, p: number): number | undefined {
+function quantileOf(column: StorageSummarize.ColumnSummary, p: number): number | undefined {
   return column.quantiles?.find((q) => q.p === p)?.value;
 }
 
@@ -272,8 +197,8 @@ function poolQuantiles(
   probabilities: readonly number[],
   count: number,
   histogram: BinnedCounts | undefined,
-): { quantiles: PooledQuantile[]; missing: number[] } {
-  const quantiles: PooledQuantile[] = [];
+): { quantiles: AnalysisQuantile[]; missing: number[] } {
+  const quantiles: AnalysisQuantile[] = [];
   const missing: number[] = [];
   for (const p of probabilities) {
     const values = parts.map((part) => quantileOf(part.column, p));

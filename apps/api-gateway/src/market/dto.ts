@@ -87,7 +87,7 @@ export class DatasetIdParam {
 }
 
 export class StanceDto {
-  @ApiProperty({ enum: MARKET_STANCES, description: '`closed`: requests are refused (ACCESS.DATASET_CLOSED) before they reach the ledger' })
+  @ApiProperty({ enum: MARKET_STANCES, description: '`closed`: new access requests are refused (ACCESS.DATASET_CLOSED) by the market and by the chaincode; recorded on-chain' })
   @IsIn(MARKET_STANCES)
   stance!: MarketStance;
 }

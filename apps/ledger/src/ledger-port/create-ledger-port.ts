@@ -20,6 +20,7 @@ export async function createLedgerPort(config: LedgerConfig, logger: Logger): Pr
         channelName: config.LEDGER_CHANNEL,
         maxTxPerBlock: config.LEDGER_MAX_TX_PER_BLOCK,
         batchTimeoutMs: config.LEDGER_BATCH_TIMEOUT_MS,
+        cutWhenIdle: config.LEDGER_CUT_WHEN_IDLE === 'true',
         logger: logger.child({ component: 'embedded-ledger' }),
       });
       break;

@@ -13,6 +13,7 @@ import {
   LedgerRejectMember,
   LedgerRequestAccess,
   LedgerRevokeAccess,
+  LedgerSetDatasetStance,
   LedgerUpdateDataset,
   LedgerUpdateNode,
 } from '@phdmf/contracts';
@@ -51,6 +52,11 @@ export class LedgerCommandsController {
   @HandleRequest(LedgerDeleteDataset.CONTRACT)
   deleteDataset(p: LedgerDeleteDataset.Payload): Promise<LedgerDeleteDataset.Result> {
     return this.chaincode.dataset.submit('deleteDataset', p);
+  }
+
+  @HandleRequest(LedgerSetDatasetStance.CONTRACT)
+  setDatasetStance(p: LedgerSetDatasetStance.Payload): Promise<LedgerSetDatasetStance.Result> {
+    return this.chaincode.dataset.submit('setStance', p);
   }
 
   @HandleRequest(LedgerRequestAccess.CONTRACT)

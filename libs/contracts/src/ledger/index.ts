@@ -18,6 +18,7 @@ export * as LedgerRecordTamperFinding from './commands/record-tamper-finding';
 export * as LedgerRejectMember from './commands/reject-member';
 export * as LedgerRequestAccess from './commands/request-access';
 export * as LedgerRevokeAccess from './commands/revoke-access';
+export * as LedgerSetDatasetStance from './commands/set-dataset-stance';
 export * as LedgerUpdateDataset from './commands/update-dataset';
 export * as LedgerUpdateNode from './commands/update-node';
 
@@ -41,6 +42,7 @@ export * as LedgerNodeUpdated from './events/node-updated';
 export * as LedgerDatasetAdded from './events/dataset-added';
 export * as LedgerDatasetUpdated from './events/dataset-updated';
 export * as LedgerDatasetDeleted from './events/dataset-deleted';
+export * as LedgerDatasetStanceSet from './events/dataset-stance-set';
 export * as LedgerAccessRequested from './events/access-requested';
 export * as LedgerAccessGranted from './events/access-granted';
 export * as LedgerAccessDenied from './events/access-denied';

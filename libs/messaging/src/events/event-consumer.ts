@@ -102,7 +102,7 @@ export class EventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       const log = this.options.logger.child({ eventId, subject: msg.subject, delivery: msg.info.deliveryCount });
       let payload: object;
       try {
-        payload = await validatePayload(route.contract.payload, decodeJson(msg.data));
+        payload = validatePayload(route.contract.payload, decodeJson(msg.data));
       } catch (error) {
         // A payload that can never be valid would be redelivered forever; stop it and say so. It
         // stays in the stream (sequence below) for replay once the producer is fixed.

@@ -55,7 +55,7 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     await Correlation.run(scope, async () => {
       let reply: RpcReply<unknown>;
       try {
-        const payload = await validatePayload(contract.payload, decodeJson(msg.data));
+        const payload = validatePayload(contract.payload, decodeJson(msg.data));
         const result$ = this.transformToObservable(await handler(payload, new NatsContext([msg.subject, msg.headers])));
         reply = { ok: true, data: (await lastValueFrom(result$, { defaultValue: null })) ?? null };
       } catch (error) {

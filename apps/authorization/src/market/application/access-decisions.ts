@@ -33,6 +33,14 @@ export const Decisions = {
   revoke: { kind: 'revoke', from: 'granted', to: 'revoked' },
 } as const satisfies Record<string, Decision>;
 
+/**
+ * The acting user's own actor header for a ledger command: the ledger service then signs with their
+ * organisation's MSP, so the chaincode's owner checks hold even for a message that bypassed ours.
+ */
+export function signerOf(who: ActingUser): ActorHeader {
+  return { userId: who.userId, roles: [...who.roles], ...(who.organisationId !== undefined ? { organisationId: who.organisationId } : {}) };
+}
+
 /** Sends the decision's ledger command as `actor` and answers with the committed record. */
 export type SendDecision = (actor: ActorHeader, operator: string, request: AccessRequest) => Promise<LedgerCommitted<LedgerAccessRequestRecord>>;
 
@@ -64,8 +72,7 @@ export class AccessDecisions {
         status: request.status,
       });
     }
-    // The acting user's own actor: the ledger signs with their organisation's MSP.
-    const signer: ActorHeader = { userId: who.userId, roles: [...who.roles], ...(who.organisationId !== undefined ? { organisationId: who.organisationId } : {}) };
+    const signer = signerOf(who);
     let committed: LedgerCommitted<LedgerAccessRequestRecord>;
     try {
       committed = await send(signer, who.userId, request);

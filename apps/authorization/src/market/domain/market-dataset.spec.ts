@@ -39,12 +39,23 @@ describe('MarketDataset', () => {
     expect(d.status).toBe('deleted');
   });
 
-  it('keeps the owner\'s stance through new versions, and shows the entry with the owner\'s name and the viewer\'s permission', () => {
+  it('takes the owner\'s stance from the committed record: a later block of the same version wins, an earlier or repeated one changes nothing', () => {
     const v1 = datasetRecord({ name: undefined, fileName: 'cohort-2024.csv' });
     const d = MarketDataset.fromRecord(v1, 3);
-    d.setStance('closed', 'admin-a', new Date());
-    d.applyRecord({ ...v1, version: 2, txId: 'tx-2' }, 5);
+    const closedAt = new Date(Date.now() + 1000).toISOString();
+    const closed = { ...v1, stance: 'closed' as const, stanceSetBy: 'admin-a', stanceSetAt: closedAt, updatedAt: closedAt, txId: 'tx-close' };
+    expect(d.applyRecord(closed, 4)).toBe(true);
+    expect(d).toMatchObject({ version: 1, stance: 'closed', stanceSetBy: 'admin-a', stanceSetAt: new Date(closedAt), txId: 'tx-close', blockNumber: 4 });
+    // The release itself, redelivered, and the same stance again change nothing.
+    expect(d.applyRecord(v1, 3)).toBe(false);
+    expect(d.applyRecord(closed, 4)).toBe(false);
+    expect(d.stance).toBe('closed');
+
+    // The chaincode carries the stance into a new version.
+    d.applyRecord({ ...closed, version: 2, txId: 'tx-2' }, 5);
     const entry = d.toEntry('Hospital A', { state: 'none' });
     expect(entry).toMatchObject({ datasetId: v1.datasetId, name: 'cohort-2024.csv', ownerName: 'Hospital A', stance: 'closed', version: 2, txId: 'tx-2', blockNumber: 5, releasedAt: v1.createdAt, permission: { state: 'none' } });
+    expect(d.applyRecord({ ...closed, version: 2, stance: 'open', txId: 'tx-open' }, 7)).toBe(true);
+    expect(d.stance).toBe('open');
   });
 });

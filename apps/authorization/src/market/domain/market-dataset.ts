@@ -9,7 +9,9 @@ import type {
 } from '@phdmf/contracts';
 
 // Within one version a record can only move forward: a tamper mark follows the version it marks,
-// and a deletion always comes with a version of its own.
+// and a deletion always comes with a version of its own. The owner's stance changes the record
+// without changing its version or status: then the later block wins (the chaincode writes a
+// dataset's key at most once per block, so blocks order its records).
 const STATUS_ORDER: Record<LedgerDatasetStatus, number> = { active: 0, tampered: 1, deleted: 2 };
 
 /** The columns of a record with their types, position by position; `unknown` when the release recorded none. */
@@ -23,8 +25,8 @@ export function searchTextOf(record: Pick<LedgerDatasetRecord, 'name' | 'fileNam
 }
 
 /**
- * A dataset of the data market: the projection of its committed ledger records, plus the owner's
- * stance (which is the market's own, not the ledger's). Records are applied idempotently and in
+ * A dataset of the data market: the projection of its committed ledger records, the owner's stance
+ * included. Records are applied idempotently and in
  * order whichever way they arrive (a bus event, a command's answer, the catch-up): an older or
  * repeated record changes nothing.
  */
@@ -51,15 +53,12 @@ export class MarketDataset {
   stanceSetBy!: string | null;
   stanceSetAt!: Date | null;
 
-  /** A dataset first seen through this record; open to requests until its owner closes it. */
+  /** A dataset first seen through this record. */
   static fromRecord(record: LedgerDatasetRecord, blockNumber: number): MarketDataset {
     const d = new MarketDataset();
     d.datasetId = record.datasetId;
     d.version = 0;
     d.status = 'active';
-    d.stance = 'open';
-    d.stanceSetBy = null;
-    d.stanceSetAt = null;
     d.assign(record, blockNumber);
     return d;
   }
@@ -67,7 +66,10 @@ export class MarketDataset {
   /** Applies a committed record if it is newer than what is shown; true if anything changed. */
   applyRecord(record: LedgerDatasetRecord, blockNumber: number): boolean {
     if (record.version < this.version) return false;
-    if (record.version === this.version && STATUS_ORDER[record.status] <= STATUS_ORDER[this.status]) return false;
+    if (record.version === this.version) {
+      const forward = STATUS_ORDER[record.status] - STATUS_ORDER[this.status];
+      if (forward < 0 || (forward === 0 && blockNumber <= this.blockNumber)) return false;
+    }
     this.assign(record, blockNumber);
     return true;
   }
@@ -81,12 +83,6 @@ export class MarketDataset {
     this.txId = finding.txId;
     this.blockNumber = blockNumber;
     return true;
-  }
-
-  setStance(stance: MarketStance, by: string, at: Date): void {
-    this.stance = stance;
-    this.stanceSetBy = by;
-    this.stanceSetAt = at;
   }
 
   columns(): MarketColumn[] {
@@ -133,6 +129,9 @@ export class MarketDataset {
     this.sha256 = record.sha256;
     this.status = record.status;
     this.tamperFindingId = record.tamperFindingId ?? null;
+    this.stance = record.stance ?? 'open';
+    this.stanceSetBy = record.stanceSetBy ?? null;
+    this.stanceSetAt = record.stanceSetAt !== undefined ? new Date(record.stanceSetAt) : null;
     this.releasedAt = new Date(record.createdAt);
     this.recordUpdatedAt = new Date(record.updatedAt);
     this.txId = record.txId;

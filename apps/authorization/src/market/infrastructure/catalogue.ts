@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/core';
-import type { MarketEntry } from '@phdmf/contracts';
+import { AuthorizationErrorCode, PhdmfError, type MarketEntry } from '@phdmf/contracts';
 import { AccessRequest, permissionFrom } from '../domain/access-request';
 import type { ActingUser } from '../domain/actor';
 import { MarketDataset, MarketInstitution } from '../domain/market-dataset';
@@ -27,6 +27,13 @@ export class Catalogue {
     if (!record) return undefined;
     const blockNumber = await this.ledger.blockOf(record.txId);
     return this.projection.commit((em) => this.projection.applyDataset(em, record, blockNumber));
+  }
+
+  /** {@link dataset}, or MARKET.DATASET_NOT_FOUND. */
+  async requireDataset(datasetId: string): Promise<MarketDataset> {
+    const dataset = await this.dataset(datasetId);
+    if (!dataset) throw new PhdmfError(AuthorizationErrorCode.DATASET_NOT_FOUND, `No dataset ${datasetId} in the market`, { datasetId });
+    return dataset;
   }
 
   async request(requestId: string): Promise<AccessRequest | undefined> {

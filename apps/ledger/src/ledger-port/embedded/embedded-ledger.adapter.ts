@@ -25,6 +25,7 @@ export interface EmbeddedAdapterOptions {
   channelName?: string;
   maxTxPerBlock?: number;
   batchTimeoutMs?: number;
+  cutWhenIdle?: boolean;
   logger?: LedgerLogger;
   /** The chaincode; the PHDMF contracts unless a test deploys others. */
   contracts?: ContractClass[];
@@ -45,6 +46,7 @@ export class EmbeddedLedgerAdapter implements LedgerPort {
         ...(options.channelName !== undefined ? { channelName: options.channelName } : {}),
         ...(options.maxTxPerBlock !== undefined ? { maxTxPerBlock: options.maxTxPerBlock } : {}),
         ...(options.batchTimeoutMs !== undefined ? { batchTimeoutMs: options.batchTimeoutMs } : {}),
+        ...(options.cutWhenIdle !== undefined ? { cutWhenIdle: options.cutWhenIdle } : {}),
         ...(options.logger !== undefined ? { logger: options.logger } : {}),
       });
       return new EmbeddedLedgerAdapter(ledger);

@@ -1,53 +1,33 @@
 import type { LedgerStatistic } from '../../ledger/lib/records';
-
-/** Why a number was not released: a stable code (`DISCLOSURE.*`) and a sentence naming the site or threshold. */
-export interface Withholding {
-  code: string;
-  reason: string;
-}
+import type { QuantileValue, ReleasedColumn, Withheld } from '../../storage/queries/summarize/summarize.query';
 
 /**
- * One pooled quantile. `single-site`: the one site's quantile. `pooled-histogram`: interpolated in
- * the pooled histogram's bin that holds it (approximate; the true value lies within `bounds`).
- * `count-weighted-mean`: the sites' quantiles weighted by their counts (approximate, unbounded).
+ * Why a number was not released: a stable code (`DISCLOSURE.*`) and a sentence naming the site or
+ * threshold. The storage contract's `Withheld`: a site's reason passes through the pool unchanged.
  */
-export interface AnalysisQuantile {
-  p: number;
-  value: number;
+export type Withholding = Withheld;
+
+/**
+ * One pooled quantile. `single-site`: the one site's quantile (exact for that site).
+ * `pooled-histogram`: linear interpolation inside the pooled histogram's bin that holds it
+ * (approximate; the true value lies within `bounds`). `count-weighted-mean`: the sites' quantiles
+ * weighted by their counts (DataSHIELD's quantileMean combination; approximate, unbounded).
+ */
+export interface AnalysisQuantile extends QuantileValue {
   approximate: boolean;
   method: 'single-site' | 'pooled-histogram' | 'count-weighted-mean';
+  /** With `pooled-histogram`: the bin edges the true quantile lies between. */
   bounds?: [number, number];
-}
-
-/** A histogram over the requested edges; a withheld cell is `null`. */
-export interface AnalysisHistogram {
-  edges: number[];
-  counts: (number | null)[];
-  below: number | null;
-  above: number | null;
 }
 
 /**
  * One released column: only the statistics asked for. Count, sum, mean, variance (n−1) and SD are
  * pooled exactly (parallel-variance formula); min and max are bounds unless `minMaxExact`. A whole
  * column withheld has `suppressed` and no number; a single statistic withheld is in `withheld`.
+ * The sites' released column, with pooled quantiles in place of the sites' own.
  */
-export interface AnalysisColumn {
-  name: string;
-  type?: string;
-  suppressed?: Withholding;
-  count?: number;
-  missing?: number;
-  sum?: number;
-  mean?: number;
-  variance?: number;
-  sd?: number;
-  min?: number;
-  max?: number;
-  minMaxExact?: boolean;
+export interface AnalysisColumn extends ReleasedColumn {
   quantiles?: AnalysisQuantile[];
-  histogram?: AnalysisHistogram;
-  withheld?: Record<string, Withholding>;
 }
 
 /** A dataset of the analysis: where it was summarized, under which grant, over which on-chain hash. */

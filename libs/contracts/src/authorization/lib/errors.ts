@@ -11,7 +11,7 @@ export const AuthorizationErrorCode = {
   FORBIDDEN: 'ACCESS.FORBIDDEN',
   /** No released dataset with this id is in the market (never committed on-chain, or not yet seen). */
   DATASET_NOT_FOUND: 'MARKET.DATASET_NOT_FOUND',
-  /** The owner has closed the dataset to access requests; nothing was sent to the ledger. */
+  /** The owner has closed the dataset to access requests (the chaincode's code; it refuses them too). */
   DATASET_CLOSED: 'ACCESS.DATASET_CLOSED',
   /** The dataset was deleted on-chain; it takes no requests (the chaincode's code). */
   DATASET_DELETED: 'DATASET.DELETED',

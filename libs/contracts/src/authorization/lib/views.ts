@@ -1,10 +1,17 @@
-import type { LedgerAccessRequestRecord, LedgerColumnType, LedgerDatasetStatus, LedgerStatistic } from '../../ledger/lib/records';
+import {
+  LEDGER_DATASET_STANCES,
+  type LedgerAccessRequestRecord,
+  type LedgerColumnType,
+  type LedgerDatasetStance,
+  type LedgerDatasetStatus,
+  type LedgerStatistic,
+} from '../../ledger/lib/records';
 
-/** Whether the owner takes access requests on a dataset (their default stance); `open` unless they close it. */
-export type MarketStance = 'open' | 'closed';
+/** Whether the owner takes access requests on a dataset (their default stance); `open` unless they close it. Recorded on-chain. */
+export type MarketStance = LedgerDatasetStance;
 
 /** The stances an owner can take. */
-export const MARKET_STANCES: readonly MarketStance[] = ['open', 'closed'];
+export const MARKET_STANCES: readonly MarketStance[] = LEDGER_DATASET_STANCES;
 
 /**
  * The caller's standing on a dataset: `requested` while a request is pending; `granted` while a

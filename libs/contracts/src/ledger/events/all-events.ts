@@ -5,6 +5,7 @@ import * as NodeUpdated from './node-updated';
 import * as DatasetAdded from './dataset-added';
 import * as DatasetUpdated from './dataset-updated';
 import * as DatasetDeleted from './dataset-deleted';
+import * as DatasetStanceSet from './dataset-stance-set';
 import * as AccessRequested from './access-requested';
 import * as AccessGranted from './access-granted';
 import * as AccessDenied from './access-denied';
@@ -24,6 +25,7 @@ export const LEDGER_EVENTS = {
   DatasetAdded,
   DatasetUpdated,
   DatasetDeleted,
+  DatasetStanceSet,
   AccessRequested,
   AccessGranted,
   AccessDenied,

@@ -54,6 +54,7 @@ export const LedgerChaincodeErrorCode = {
   AccessExpired: 'ACCESS.EXPIRED',
   AccessOutOfScope: 'ACCESS.OUT_OF_SCOPE',
   AccessScopeWidened: 'ACCESS.SCOPE_WIDENED',
+  AccessDatasetClosed: 'ACCESS.DATASET_CLOSED',
   AuditAnalysisNotFound: 'AUDIT.ANALYSIS_NOT_FOUND',
   AuditAnalysisAlreadyExists: 'AUDIT.ANALYSIS_ALREADY_EXISTS',
   AuditFindingAlreadyExists: 'AUDIT.FINDING_ALREADY_EXISTS',

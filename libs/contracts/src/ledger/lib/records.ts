@@ -14,6 +14,12 @@ export const LEDGER_COLUMN_TYPES = ['numeric', 'categorical', 'date'] as const;
 /** One type of {@link LEDGER_COLUMN_TYPES}. */
 export type LedgerColumnType = (typeof LEDGER_COLUMN_TYPES)[number];
 
+/** Whether a dataset's owner takes access requests for it (a dataset without a stance is open). */
+export const LEDGER_DATASET_STANCES = ['open', 'closed'] as const;
+
+/** One of {@link LEDGER_DATASET_STANCES}. */
+export type LedgerDatasetStance = (typeof LEDGER_DATASET_STANCES)[number];
+
 /** Membership status of a consortium member. */
 export type LedgerMemberStatus = 'active' | 'rejected';
 
@@ -24,7 +30,7 @@ export type LedgerDatasetStatus = 'active' | 'deleted' | 'tampered';
 export type LedgerRequestStatus = 'pending' | 'granted' | 'denied' | 'revoked';
 
 /** The operations recorded in a dataset's provenance. */
-export type LedgerProvenanceOperation = 'add' | 'update' | 'delete' | 'request' | 'grant' | 'deny' | 'revoke' | 'analysis' | 'tamper';
+export type LedgerProvenanceOperation = 'add' | 'update' | 'delete' | 'request' | 'grant' | 'deny' | 'revoke' | 'analysis' | 'tamper' | 'stance';
 
 /** The consortium: its name and the MSP that governs membership and records analyses. */
 export interface LedgerConsortiumRecord {
@@ -70,6 +76,11 @@ export interface LedgerDatasetRecord {
   ownerMspId: string;
   status: LedgerDatasetStatus;
   tamperFindingId?: string;
+  /** Whether the owner takes access requests; absent until first set (then open). Kept across versions. */
+  stance?: LedgerDatasetStance;
+  /** Who set the stance, and when; present together with `stance`. */
+  stanceSetBy?: string;
+  stanceSetAt?: string;
   createdAt: string;
   updatedAt: string;
   txId: string;

@@ -55,7 +55,7 @@ export class RunAnalysisHandler {
     const who = requireActor(actor);
     const request = checkAnalysisRequest(p);
     const requester = who.userId;
-    const siteStatistics = statisticsNeededFromSites(request.statistics) as LedgerStatistic[];
+    const siteStatistics = statisticsNeededFromSites(request.statistics);
     const analysisId = `an-${randomUUID()}`;
     const log = this.logger.child({ analysisId, requester });
 

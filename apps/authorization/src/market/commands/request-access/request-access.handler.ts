@@ -40,8 +40,7 @@ export class RequestAccessHandler {
 
   async execute(p: AuthorizationRequestAccess.Payload, actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationRequestAccess.Result> {
     const who = requireActor(actor);
-    const dataset = await this.catalogue.dataset(p.datasetId);
-    if (!dataset) throw new PhdmfError(AuthorizationErrorCode.DATASET_NOT_FOUND, `No dataset ${p.datasetId} in the market`, { datasetId: p.datasetId });
+    const dataset = await this.catalogue.requireDataset(p.datasetId);
     if (!MarketPolicy.mayApply(who, dataset.ownerMemberId)) {
       throw forbidden(who.organisationId === dataset.ownerMemberId ? 'Your own institution owns this dataset' : 'Your role may not apply for access', { datasetId: p.datasetId });
     }

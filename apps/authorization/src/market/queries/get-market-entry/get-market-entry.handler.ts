@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { AuthorizationErrorCode, PhdmfError, type AuthorizationGetMarketEntry } from '@phdmf/contracts';
+import type { AuthorizationGetMarketEntry } from '@phdmf/contracts';
 import { requireActor, type ActingUser } from '../../domain/actor';
 import { Catalogue } from '../../infrastructure/catalogue';
 
@@ -14,8 +14,7 @@ export class GetMarketEntryHandler {
 
   async execute(p: AuthorizationGetMarketEntry.Payload, actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationGetMarketEntry.Result> {
     const who = requireActor(actor);
-    const dataset = await this.catalogue.dataset(p.datasetId);
-    if (!dataset) throw new PhdmfError(AuthorizationErrorCode.DATASET_NOT_FOUND, `No dataset ${p.datasetId} in the market`, { datasetId: p.datasetId });
+    const dataset = await this.catalogue.requireDataset(p.datasetId);
     const [entry] = await this.catalogue.entries(this.orm.em.fork(), [dataset], who, now);
     if (!entry) throw new Error('unreachable: one dataset gives one entry');
     return entry;

@@ -96,30 +96,41 @@ export interface Histogram {
 }
 
 /**
- * The summary of one column. Pooling across sites is exact with `count`, `mean` and `m2` (sum of
- * squared deviations from the mean: the parallel-variance formula); `variance` is the sample
- * variance (n-1). Only the statistics asked for (and allowed) are present.
+ * The numbers of one column as released under a disclosure policy: what a site's summary
+ * (`ColumnSummary`) and an analysis's pooled column (`AnalysisColumn`) have in common. Only the
+ * statistics asked for (and allowed) are present.
  */
-export interface ColumnSummary {
+export interface ReleasedColumn {
   name: string;
-  type: ColumnType;
+  /** Always present in a site's summary (`ColumnSummary`); a pooled column takes it from its sites. */
+  type?: ColumnType;
   /** Present when the whole column was suppressed; no number of it is released then. */
   suppressed?: Withheld;
   count?: number;
   missing?: number;
   sum?: number;
   mean?: number;
+  /** The sample variance (n-1). */
   variance?: number;
   sd?: number;
-  m2?: number;
   min?: number;
   max?: number;
-  /** False when min and max were perturbed outwards (the policy's default): they are bounds, not values. */
+  /** False when min and max were perturbed outwards (a site's policy default; pooled: at any site): they are bounds, not values. */
   minMaxExact?: boolean;
-  quantiles?: QuantileValue[];
   histogram?: Histogram;
   /** Statistics asked for but not released for this column, with the reason. */
   withheld?: Record<string, Withheld>;
+}
+
+/**
+ * One site's summary of a column. Pooling across sites is exact with `count`, `mean` and `m2`
+ * (the parallel-variance formula): a site releases `m2` for the pool, the pool does not pass it on.
+ */
+export interface ColumnSummary extends ReleasedColumn {
+  type: ColumnType;
+  /** Sum of squared deviations from the mean: what pools variance exactly. */
+  m2?: number;
+  quantiles?: QuantileValue[];
 }
 
 /** The disclosure policy a node applied, as it applied it. */

@@ -1,0 +1,32 @@
+import { IsOptional } from 'class-validator';
+import type { LedgerStatistic } from './records';
+import { IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsStatisticList, LedgerLimits } from './validation';
+
+/**
+ * What an owner's grant says, as `access:grantAccess` takes it: the request and, optionally, a
+ * narrower scope and a note. The authorization service's command and the ledger's share it, so
+ * both edges validate a grant alike; the ledger's adds the reviewer (`operator`).
+ */
+export abstract class GrantDecisionFields {
+  @IsLedgerId()
+  requestId!: string;
+
+  /** Defaults to the requested columns; may only narrow them. */
+  @IsOptional()
+  @IsColumnList()
+  columns?: string[];
+
+  /** Defaults to the requested statistics; may only narrow them. */
+  @IsOptional()
+  @IsStatisticList()
+  statistics?: LedgerStatistic[];
+
+  /** Defaults to the requested expiry; may only be earlier. */
+  @IsOptional()
+  @IsIsoTime()
+  expiresAt?: string;
+
+  @IsOptional()
+  @IsLedgerText(LedgerLimits.reason, { multiline: true })
+  reason?: string;
+}
