@@ -68,9 +68,10 @@ export class ApiGatewayConfig extends ServiceConfig {
   JWKS_CACHE_TTL_MS = 600_000;
 
   /**
-   * How long the edge waits for an access request or decision: each is answered only once its
-   * ledger transaction is committed (seconds on Fabric). A little over the authorization service's
-   * own ledger deadline (30 s), so its answer — committed, or its coded failure — arrives first.
+   * How long the edge waits for a call answered only once its ledger transaction is committed
+   * (seconds on Fabric): an admission or rejection, a node change, a dataset's stance, an access
+   * request or decision. A little over the services' own ledger deadline (30 s), so their answer —
+   * committed, or its coded failure — arrives first.
    */
   @Type(() => Number)
   @IsInt()

@@ -46,6 +46,15 @@ export function alive(pid: number): boolean {
   }
 }
 
+/** Whether process `pid` is one of this data directory's: its command line or environment names it. */
+function runsIn(pid: number, dataDir: string): boolean {
+  try {
+    return [`/proc/${pid}/cmdline`, `/proc/${pid}/environ`].some((f) => readFileSync(f, 'latin1').includes(dataDir));
+  } catch {
+    return false; // gone, or not ours to read
+  }
+}
+
 export async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -100,9 +109,12 @@ export class LocalSystem {
     const system = new LocalSystem(dataDir, ports, child);
     const deadline = Date.now() + timeoutMs;
     while (!system.output.includes('PHDMF_READY')) {
-      if (Date.now() > deadline || child.exitCode !== null) {
+      const ended = child.exitCode !== null ? `exited with code ${child.exitCode}` : child.signalCode !== null ? `was ended by ${child.signalCode}` : undefined;
+      if (ended || Date.now() > deadline) {
         system.kill();
-        throw new Error(`the start command did not become ready:\n${system.output}`);
+        // The reason first: a CI log may keep only the first lines of a failure.
+        const last = system.output.trimEnd().split('\n').slice(-12).join('\n');
+        throw new Error(`the start command ${ended ?? `was not ready after ${timeoutMs / 1000} s`}; its last lines:\n${last}\n\nits whole output:\n${system.output}`);
       }
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -186,7 +198,9 @@ export class LocalSystem {
     const file = path.join(this.dataDir, 'pids.json');
     const children = existsSync(file) ? Object.values(this.pids().children) : [];
     if (this.child.exitCode === null) this.child.kill('SIGKILL');
-    for (const pid of children) {
+    // pids.json outlives the processes it names when the start command was killed; a PID the kernel
+    // has given to another process since (another test's, in a parallel run) is left alone.
+    for (const pid of children.filter((p) => runsIn(p, this.dataDir))) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {

@@ -4,6 +4,7 @@ import type { AccessTokenClaims } from '@phdmf/auth';
 import type { PayloadOf, RequestContract, ResultOf } from '@phdmf/contracts';
 import { Correlation, type CorrelationScope } from '@phdmf/logging';
 import { MessageBus, type RequestOptions } from '@phdmf/messaging';
+import { ApiGatewayConfig } from '../config';
 import { requestIdOf } from '../edge/request-id';
 
 /**
@@ -20,7 +21,19 @@ export class EdgeBus {
   private pending: (() => void)[] = [];
   private scheduled = false;
 
-  constructor(private readonly bus: MessageBus) {}
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly config: ApiGatewayConfig,
+  ) {}
+
+  /**
+   * A call answered only once its ledger transaction is committed (an admission, a node change, a
+   * stance, an access request or decision): it waits COMMIT_REQUEST_TIMEOUT_MS, not the bus's
+   * default, which is meant for reads and would answer 504 while the commit is still on its way.
+   */
+  requestCommitted<C extends RequestContract<object, unknown>>(req: Request, contract: C, payload: PayloadOf<C>, user: AccessTokenClaims): Promise<ResultOf<C>> {
+    return this.request(req, contract, payload, user, { timeoutMs: this.config.COMMIT_REQUEST_TIMEOUT_MS });
+  }
 
   /** `timeoutMs` overrides the bus deadline for calls answered only after a ledger commit or a site computation. */
   request<C extends RequestContract<object, unknown>>(

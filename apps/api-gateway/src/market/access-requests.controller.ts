@@ -12,7 +12,6 @@ import {
 } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../auth/edge-bus';
-import { ApiGatewayConfig } from '../config';
 import { AccessRequestDto, AccessRequestsQueryDto, GrantDto, ReasonDto, RequestIdParam } from './dto';
 import { AccessRequestListResponse, AccessRequestResponse } from './openapi';
 
@@ -25,15 +24,7 @@ import { AccessRequestListResponse, AccessRequestResponse } from './openapi';
 @ApiBearerAuth()
 @Controller('access-requests')
 export class AccessRequestsController {
-  constructor(
-    private readonly bus: EdgeBus,
-    private readonly config: ApiGatewayConfig,
-  ) {}
-
-  /** Requests and decisions are answered only after their ledger commit: a longer deadline. */
-  private untilCommitted(): { timeoutMs: number } {
-    return { timeoutMs: this.config.COMMIT_REQUEST_TIMEOUT_MS };
-  }
+  constructor(private readonly bus: EdgeBus) {}
 
   @Post()
   @Roles('researcher', 'member', 'institution-admin')
@@ -41,7 +32,7 @@ export class AccessRequestsController {
   @ApiCreatedResponse({ type: AccessRequestResponse })
   apply(@Req() req: Request, @Body() body: AccessRequestDto, @CurrentUser() user: AccessTokenClaims) {
     const payload: AuthorizationRequestAccess.Payload = { datasetId: body.datasetId, purpose: body.purpose, columns: body.columns, statistics: body.statistics, requestedExpiry: body.requestedExpiry };
-    return this.bus.request(req, AuthorizationRequestAccess.CONTRACT, payload, user, this.untilCommitted());
+    return this.bus.requestCommitted(req, AuthorizationRequestAccess.CONTRACT, payload, user);
   }
 
   @Get()
@@ -76,7 +67,7 @@ export class AccessRequestsController {
       ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
       ...(body.reason !== undefined ? { reason: body.reason } : {}),
     };
-    return this.bus.request(req, AuthorizationGrantAccess.CONTRACT, payload, user, this.untilCommitted());
+    return this.bus.requestCommitted(req, AuthorizationGrantAccess.CONTRACT, payload, user);
   }
 
   @Post(':requestId/deny')
@@ -85,7 +76,7 @@ export class AccessRequestsController {
   @ApiOperation({ summary: 'Deny a pending request, with a reason; answered once committed' })
   @ApiOkResponse({ type: AccessRequestResponse })
   deny(@Req() req: Request, @Param() params: RequestIdParam, @Body() body: ReasonDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AuthorizationDenyAccess.CONTRACT, { requestId: params.requestId, reason: body.reason }, user, this.untilCommitted());
+    return this.bus.requestCommitted(req, AuthorizationDenyAccess.CONTRACT, { requestId: params.requestId, reason: body.reason }, user);
   }
 
   @Post(':requestId/revoke')
@@ -94,6 +85,6 @@ export class AccessRequestsController {
   @ApiOperation({ summary: 'Revoke a granted request, with a reason; answered once committed' })
   @ApiOkResponse({ type: AccessRequestResponse })
   revoke(@Req() req: Request, @Param() params: RequestIdParam, @Body() body: ReasonDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AuthorizationRevokeAccess.CONTRACT, { requestId: params.requestId, reason: body.reason }, user, this.untilCommitted());
+    return this.bus.requestCommitted(req, AuthorizationRevokeAccess.CONTRACT, { requestId: params.requestId, reason: body.reason }, user);
   }
 }

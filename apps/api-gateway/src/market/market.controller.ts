@@ -42,6 +42,6 @@ export class MarketController {
   @ApiOperation({ summary: 'Open or close your institution\'s dataset to access requests (its admins only; checked by the service)' })
   @ApiOkResponse({ type: MarketEntryResponse })
   setStance(@Req() req: Request, @Param() params: DatasetIdParam, @Body() body: StanceDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AuthorizationSetStance.CONTRACT, { datasetId: params.datasetId, stance: body.stance }, user);
+    return this.bus.requestCommitted(req, AuthorizationSetStance.CONTRACT, { datasetId: params.datasetId, stance: body.stance }, user);
   }
 }

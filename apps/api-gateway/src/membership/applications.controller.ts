@@ -48,7 +48,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Admit: answered once the admission is committed on-chain (decision.txId, decision.blockNumber)' })
   @ApiOkResponse({ type: ApplicationResponse })
   admit(@Req() req: Request, @Param() params: ApplicationIdParam, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, NodeRegistryAdmitApplication.CONTRACT, { applicationId: params.applicationId }, user);
+    return this.bus.requestCommitted(req, NodeRegistryAdmitApplication.CONTRACT, { applicationId: params.applicationId }, user);
   }
 
   @Post(':applicationId/reject')
@@ -57,6 +57,6 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Reject, with a reason; recorded on-chain' })
   @ApiOkResponse({ type: ApplicationResponse })
   reject(@Req() req: Request, @Param() params: ApplicationIdParam, @Body() body: RejectDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, NodeRegistryRejectApplication.CONTRACT, { applicationId: params.applicationId, reason: body.reason }, user);
+    return this.bus.requestCommitted(req, NodeRegistryRejectApplication.CONTRACT, { applicationId: params.applicationId, reason: body.reason }, user);
   }
 }

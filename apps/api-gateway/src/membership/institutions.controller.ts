@@ -34,7 +34,7 @@ export class InstitutionsController {
   @ApiOperation({ summary: 'Change the institution\'s node (id, endpoint with port, public key); committed on-chain first' })
   @ApiOkResponse({ type: InstitutionResponse })
   updateNode(@Req() req: Request, @Param() params: InstitutionParam, @Body() body: NodeConfigurationDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, NodeRegistryUpdateNode.CONTRACT, { nodeId: body.nodeId, endpoint: body.endpoint, nodePublicKey: body.nodePublicKey, memberId: params.memberId }, user);
+    return this.bus.requestCommitted(req, NodeRegistryUpdateNode.CONTRACT, { nodeId: body.nodeId, endpoint: body.endpoint, nodePublicKey: body.nodePublicKey, memberId: params.memberId }, user);
   }
 
   @Post(':memberId/node/connection-test')
