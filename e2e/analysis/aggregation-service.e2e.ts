@@ -145,6 +145,29 @@ describe('aggregation service (real NATS, ledger service, storage nodes)', () =>
     expect(bmi?.quantiles).toHaveLength(3);
   });
 
+  it('withholds a small histogram cell together with a complementary one, so the released count does not give it away', async () => {
+    const values = csvs.flatMap((csv) => columnValues(csv, 3)).sort((a, b) => a - b);
+    const n = values.length;
+    // An upper bin holding the 2 (or 3) largest values: fewer than the pool's threshold of 4.
+    const k = (values[n - 2] ?? 0) > (values[n - 3] ?? 0) ? 2 : 3;
+    const top = values[n - k] ?? 0;
+    expect(top).toBeGreaterThan(35);
+    const edges = [15, 20, 25, 30, 35, top, (values[n - 1] ?? 0) + 1];
+    const result = await run({ datasets, columns: ['bmi'], statistics: ['count', 'quantiles', 'histogram'], probabilities: [0.5], histograms: [{ column: 'bmi', edges }] });
+    const bmi = result.columns[0];
+    const direct = edges.slice(1).map((hi, i) => values.filter((v) => v >= (edges[i] ?? 0) && (i === edges.length - 2 ? v <= hi : v < hi)).length);
+    expect(direct[direct.length - 1]).toBe(k);
+    expect(bmi?.count).toBe(n);
+    const cells = [bmi?.histogram?.below, ...(bmi?.histogram?.counts ?? []), bmi?.histogram?.above];
+    expect(bmi?.histogram?.counts[direct.length - 1]).toBeNull();
+    // At least two blank cells: the count minus the released cells is their sum, not one of them.
+    expect(cells.filter((c) => c === null).length).toBeGreaterThanOrEqual(2);
+    for (const [i, c] of (bmi?.histogram?.counts ?? []).entries()) if (c !== null) expect(c).toBe(direct[i]);
+    expect(bmi?.withheld?.histogram?.reason).toMatch(/cannot be recovered from the count/);
+    // No interpolation inside a histogram with blank cells.
+    expect(bmi?.quantiles?.[0]).toMatchObject({ p: 0.5, method: 'count-weighted-mean' });
+  });
+
   it('holds back at the pool any group below its threshold: a small pooled column, and each small site cell of a breakdown', async () => {
     // `rare` has 3 values at each site: each site releases it (its threshold is 3), the pool's is 4.
     const pooled = await run({ datasets, columns: ['rare'], statistics: ['count', 'mean'], breakdown: true });

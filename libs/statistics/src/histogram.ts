@@ -38,3 +38,40 @@ export function edgesProblem(edges: readonly number[]): string | undefined {
   }
   return undefined;
 }
+
+/** Why a released histogram cell is blank. */
+export const CellBlank = {
+  /** 1..minCount−1 records. */
+  SMALL: 'small',
+  /** Unknown here: a site blanked its part of the cell. */
+  UNKNOWN: 'unknown',
+  /** Blanked so that the cells above cannot be recovered from the count (complementary suppression). */
+  COMPLEMENTARY: 'complementary',
+} as const;
+export type CellBlank = (typeof CellBlank)[keyof typeof CellBlank];
+
+/**
+ * Disclosure control for one histogram's cells, given as one list (below, the bins, above): together
+ * they add up to the column's count, which is released too (and the ledger holds the row count).
+ *
+ * Primary suppression blanks a cell with 1..minCount−1 records; an empty cell (0) discloses no one.
+ * That alone is not enough: one blank cell is the count minus the others, and blank cells that add
+ * up to fewer than minCount records are a small cell together. Complementary suppression therefore
+ * blanks the smallest released non-empty cells too, until at least two cells are blank and the blank
+ * cells' known records add up to minCount or more (a cell blanked by a site counts as 0 there: its
+ * value is unknown, so it cannot be relied on).
+ */
+export function suppressCells(cells: readonly (number | null)[], minCount: number): { cells: (number | null)[]; blanks: (CellBlank | undefined)[] } {
+  const blanks: (CellBlank | undefined)[] = cells.map((n) => (n === null ? CellBlank.UNKNOWN : n > 0 && n < minCount ? CellBlank.SMALL : undefined));
+  const blankCount = () => blanks.filter((b) => b !== undefined).length;
+  const blankRecords = () => cells.reduce<number>((sum, n, i) => sum + (blanks[i] !== undefined && n !== null ? n : 0), 0);
+  while (blankCount() > 0 && (blankCount() < 2 || blankRecords() < minCount)) {
+    let smallest = -1;
+    cells.forEach((n, i) => {
+      if (blanks[i] === undefined && n !== null && n > 0 && (smallest < 0 || n < (cells[smallest] ?? Infinity))) smallest = i;
+    });
+    if (smallest < 0) break; // every other cell is empty: the column's own threshold covers the rest
+    blanks[smallest] = CellBlank.COMPLEMENTARY;
+  }
+  return { cells: cells.map((n, i) => (blanks[i] === undefined ? n : null)), blanks };
+}

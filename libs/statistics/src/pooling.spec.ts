@@ -163,11 +163,29 @@ describe('disclosure control at the pool', () => {
       site('b', { count: 9, histogram: { edges, counts: [1, 0, null], below: 0, above: 8 } }),
     ];
     const pooled = poolColumn('age', parts, { statistics: ['histogram'], minCount: 3 });
-    expect(pooled.histogram).toEqual({ edges, counts: [null, 0, null], below: 0, above: 12 });
+    // [0, 10) holds 2 records, [20, 30] is unknown (b blanked its part): together fewer than 3 known
+    // records, so the smallest other non-empty cell (above, 12) is withheld with them.
+    expect(pooled.histogram).toEqual({ edges, counts: [null, 0, null], below: 0, above: null });
     expect(pooled.withheld?.histogram?.code).toBe(PoolWithholdCode.SITE_SUPPRESSED);
+    expect(pooled.withheld?.histogram?.reason).toBe(
+      'cells [0, 10) are below 3 records; cells [20, 30] were blanked by a site; cells above are withheld too, so that those cannot be recovered from the count',
+    );
     const raised = poolColumn('age', parts.slice(0, 1), { statistics: ['histogram'], minCount: 5 });
     expect(raised.histogram).toEqual({ edges, counts: [null, 0, 7], below: 0, above: null });
     expect(raised.withheld?.histogram?.code).toBe(PoolWithholdCode.BELOW_THRESHOLD);
+  });
+
+  it('interpolates quantiles only in a histogram released whole: with a blank cell it pools the sites\' quantiles', () => {
+    const edges = [0, 10, 20, 30];
+    const part = (name: string, counts: number[], median: number) =>
+      site(name, { count: counts.reduce((a, b) => a + b, 0), quantiles: [{ p: 0.5, value: median }], histogram: { edges, counts, below: 0, above: 0 } });
+    const whole = poolColumn('age', [part('a', [4, 6, 5], 14), part('b', [3, 5, 4], 16)], { statistics: ['count', 'quantiles', 'histogram'], probabilities: [0.5], minCount: 3 });
+    expect(whole.quantiles?.[0]?.method).toBe('pooled-histogram');
+    // A pooled cell of 2 records: blanked (with a complementary cell), so the quantile would tell how
+    // many records the blank cells before it hold.
+    const blank = poolColumn('age', [part('a', [1, 6, 5], 14), part('b', [1, 5, 4], 16)], { statistics: ['count', 'quantiles', 'histogram'], probabilities: [0.5], minCount: 3 });
+    expect(blank.histogram?.counts).toEqual([null, 11, null]);
+    expect(blank.quantiles?.[0]).toMatchObject({ method: 'count-weighted-mean', approximate: true });
   });
 
   it('cannot check its threshold without every site\'s count', () => {

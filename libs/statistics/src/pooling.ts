@@ -5,7 +5,7 @@
 // The column shapes are the wire contracts' (`StorageSummarize.ColumnSummary` in, `AnalysisColumn`
 // out), so what is pooled here is what the sites sent and what the researcher receives.
 import { LEDGER_STATISTICS, type AnalysisColumn, type AnalysisQuantile, type LedgerStatistic, type StorageSummarize, type Withholding } from '@phdmf/contracts';
-import { poolHistograms, type BinnedCounts } from './histogram';
+import { CellBlank, poolHistograms, suppressCells, type BinnedCounts } from './histogram';
 import { poolMoments, type Moments } from './moments';
 
 /** Codes of numbers withheld at the pool (a site's own codes, `DISCLOSURE.*`, pass through). */
@@ -143,13 +143,10 @@ export function poolColumn(name: string, parts: readonly SitePart[], request: Po
       const pooled = poolHistograms(parts.map((p) => p.column.histogram as BinnedCounts));
       const released = thresholdCells(pooled, request.minCount);
       out.histogram = released.histogram;
-      histogram = pooled;
-      if (released.withheld.length > 0) {
-        withheld.histogram = {
-          code: released.siteNull ? PoolWithholdCode.SITE_SUPPRESSED : PoolWithholdCode.BELOW_THRESHOLD,
-          reason: `cells ${released.withheld.join(', ')} are withheld: below ${request.minCount} records${released.siteNull ? ', or blanked by a site' : ''}`,
-        };
-      }
+      if (released.withheld) withheld.histogram = released.withheld;
+      // Quantiles are interpolated only in a histogram released whole: interpolating in one with
+      // blank cells would give away how many records the blank cells before the quantile hold.
+      else histogram = pooled;
     } else {
       withheld.histogram = siteReason(parts, 'histogram');
     }
@@ -166,26 +163,20 @@ export function poolColumn(name: string, parts: readonly SitePart[], request: Po
   return out;
 }
 
-/** Blanks pooled cells with 1..minCount-1 records; an empty cell (0) is no disclosure. */
-function thresholdCells(h: BinnedCounts, minCount: number): { histogram: StorageSummarize.Histogram; withheld: string[]; siteNull: boolean } {
-  const withheld: string[] = [];
-  let siteNull = false;
-  const cell = (label: string, n: number | null): number | null => {
-    if (n === null) {
-      siteNull = true;
-      withheld.push(label);
-      return null;
-    }
-    if (n > 0 && n < minCount) {
-      withheld.push(label);
-      return null;
-    }
-    return n;
-  };
-  const counts = h.counts.map((n, i) => cell(`[${h.edges[i] ?? '?'}, ${h.edges[i + 1] ?? '?'}${i === h.counts.length - 1 ? ']' : ')'}`, n));
-  const below = cell('below', h.below);
-  const above = cell('above', h.above);
-  return { histogram: { edges: [...h.edges], counts, below, above }, withheld, siteNull };
+/** The pooled histogram as released: small, unknown and complementary cells blanked (suppressCells). */
+function thresholdCells(h: BinnedCounts, minCount: number): { histogram: StorageSummarize.Histogram; withheld?: Withholding } {
+  const labels = ['below', ...h.counts.map((_, i) => `[${h.edges[i] ?? '?'}, ${h.edges[i + 1] ?? '?'}${i === h.counts.length - 1 ? ']' : ')'}`), 'above'];
+  const { cells, blanks } = suppressCells([h.below, ...h.counts, h.above], minCount);
+  const histogram = { edges: [...h.edges], counts: cells.slice(1, -1), below: cells[0] ?? null, above: cells[cells.length - 1] ?? null };
+  const named = (kind: CellBlank) => labels.filter((_, i) => blanks[i] === kind);
+  const [small, unknown, complementary] = [named(CellBlank.SMALL), named(CellBlank.UNKNOWN), named(CellBlank.COMPLEMENTARY)];
+  if (small.length + unknown.length === 0) return { histogram };
+  const reasons = [
+    ...(small.length > 0 ? [`cells ${small.join(', ')} are below ${minCount} records`] : []),
+    ...(unknown.length > 0 ? [`cells ${unknown.join(', ')} were blanked by a site`] : []),
+    ...(complementary.length > 0 ? [`cells ${complementary.join(', ')} are withheld too, so that those cannot be recovered from the count`] : []),
+  ];
+  return { histogram, withheld: { code: unknown.length > 0 ? PoolWithholdCode.SITE_SUPPRESSED : PoolWithholdCode.BELOW_THRESHOLD, reason: reasons.join('; ') } };
 }
 
 function quantileOf(column: StorageSummarize.ColumnSummary, p: number): number | undefined {

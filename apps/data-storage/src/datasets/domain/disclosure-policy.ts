@@ -2,6 +2,7 @@
 // Every number leaves the node through applyDisclosure, so a threshold cannot be forgotten by one
 // code path. A site can tighten the defaults (config), never loosen them below the consortium's floor.
 import type { LedgerStatistic, StorageSummarize } from '@phdmf/contracts';
+import { suppressCells } from '@phdmf/statistics';
 import type { ColumnType } from './csv-inspector';
 
 /** A node's disclosure policy. */
@@ -140,7 +141,8 @@ function releaseHistogram(policy: DisclosurePolicy, raw: RawColumnStats, out: St
     withheld.histogram = { code: DisclosureCode.TOO_MANY_BINS, reason: `more than ${policy.maxHistogramBins} bins` };
     return;
   }
-  // A cell with 1 or 2 records is a small cell: it is blanked, an empty cell (0) is not.
-  const cell = (n: number): number | null => (n > 0 && n < policy.minCount ? null : n);
-  out.histogram = { edges: [...h.edges], counts: h.counts.map(cell), below: cell(h.below), above: cell(h.above) };
+  // A small cell (1..minCount−1 records) is blanked, an empty one (0) is not; and since the count is
+  // released, enough other cells are blanked with it that it cannot be recovered by subtraction.
+  const { cells } = suppressCells([h.below, ...h.counts, h.above], policy.minCount);
+  out.histogram = { edges: [...h.edges], counts: cells.slice(1, -1), below: cells[0] ?? null, above: cells[cells.length - 1] ?? null };
 }
