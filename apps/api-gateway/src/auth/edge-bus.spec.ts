@@ -89,8 +89,10 @@ describe('EdgeBus deadlines', () => {
   };
 
   const nodePublicKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const committed: [string, string, string, Role[], unknown?][] = [
-    ['admit', 'POST', `/membership-applications/${APPLICATION}/admit`, ['consortium-admin'], {}],
+  // Every row has its five values: Jest takes a test function with more parameters than the row has
+  // values for one that waits for `done()`.
+  const committed: [string, string, string, Role[], unknown][] = [
+    ['admit', 'POST', `/membership-applications/${APPLICATION}/admit`, ['consortium-admin'], undefined],
     ['reject', 'POST', `/membership-applications/${APPLICATION}/reject`, ['consortium-admin'], { reason: 'not a health institution' }],
     ['node change', 'PUT', `/institutions/${MEMBER}/node`, ['institution-admin'], { nodeId: 'node-2', endpoint: 'https://node-2.example.org:8443', nodePublicKey }],
     ['stance', 'PUT', '/market/datasets/ds-1/stance', ['institution-admin'], { stance: 'closed' }],
