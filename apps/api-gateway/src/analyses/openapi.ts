@@ -1,31 +1,43 @@
-// Response shapes of the analyses endpoints for the OpenAPI document (the wire types are the
-// interfaces in @phdmf/contracts, which carry no run-time metadata).
+// Response shapes of the analyses endpoints for the OpenAPI document. The wire types are the
+// interfaces in @phdmf/contracts, which carry no run-time metadata; each class here `implements` its
+// interface, so a field added to or changed in the contract fails the type check until it is
+// documented here too.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LEDGER_STATISTICS } from '@phdmf/contracts';
+import {
+  LEDGER_STATISTICS,
+  type AnalysisColumn,
+  type AnalysisDataset,
+  type AnalysisQuantile,
+  type AnalysisResult,
+  type AnalysisSite,
+  type LedgerStatistic,
+  type StorageSummarize,
+  type Withholding,
+} from '@phdmf/contracts';
 
-export class WithholdingResponse {
+export class WithholdingResponse implements Withholding {
   @ApiProperty({ example: 'DISCLOSURE.POOL_BELOW_THRESHOLD' }) code!: string;
   @ApiProperty() reason!: string;
 }
 
-export class QuantileResponse {
+export class QuantileResponse implements AnalysisQuantile {
   @ApiProperty() p!: number;
   @ApiProperty() value!: number;
   @ApiProperty() approximate!: boolean;
-  @ApiProperty({ enum: ['single-site', 'pooled-histogram', 'count-weighted-mean'] }) method!: string;
-  @ApiPropertyOptional({ type: [Number], description: 'With pooled-histogram: the bin the true quantile lies in' }) bounds?: number[];
+  @ApiProperty({ enum: ['single-site', 'pooled-histogram', 'count-weighted-mean'] }) method!: AnalysisQuantile['method'];
+  @ApiPropertyOptional({ type: [Number], minItems: 2, maxItems: 2, description: 'With pooled-histogram: the bin the true quantile lies in' }) bounds?: [number, number];
 }
 
-export class HistogramResponse {
+export class HistogramResponse implements StorageSummarize.Histogram {
   @ApiProperty({ type: [Number] }) edges!: number[];
-  @ApiProperty({ type: [Number], nullable: true, description: 'null: withheld (below the threshold, or blanked by a site)' }) counts!: (number | null)[];
+  @ApiProperty({ type: [Number], nullable: true, description: 'null: withheld (below the threshold, blanked by a site, or withheld with one of those so that it cannot be recovered from the count)' }) counts!: (number | null)[];
   @ApiProperty({ nullable: true }) below!: number | null;
   @ApiProperty({ nullable: true }) above!: number | null;
 }
 
-export class AnalysisColumnResponse {
+export class AnalysisColumnResponse implements AnalysisColumn {
   @ApiProperty() name!: string;
-  @ApiPropertyOptional() type?: string;
+  @ApiPropertyOptional({ enum: ['numeric', 'categorical', 'date'] }) type?: StorageSummarize.ColumnType;
   @ApiPropertyOptional({ type: WithholdingResponse, description: 'The whole column is withheld: no number of it is released' }) suppressed?: WithholdingResponse;
   @ApiPropertyOptional() count?: number;
   @ApiPropertyOptional() missing?: number;
@@ -42,30 +54,30 @@ export class AnalysisColumnResponse {
   withheld?: Record<string, WithholdingResponse>;
 }
 
-export class AnalysisDatasetResponse {
+export class AnalysisDatasetResponse implements AnalysisDataset {
   @ApiProperty() datasetId!: string;
   @ApiProperty() nodeId!: string;
   @ApiProperty() ownerMemberId!: string;
   @ApiProperty() sha256!: string;
   @ApiProperty() datasetVersion!: number;
   @ApiProperty() grantRequestId!: string;
-  @ApiProperty({ enum: ['used', 'failed'] }) status!: string;
+  @ApiProperty({ enum: ['used', 'failed'] }) status!: AnalysisDataset['status'];
   @ApiPropertyOptional({ type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } }) error?: { code: string; message: string };
   @ApiPropertyOptional({ description: 'The node\'s own time for its summary (signed)' }) computeMillis?: number;
 }
 
-export class AnalysisSiteResponse {
+export class AnalysisSiteResponse implements AnalysisSite {
   @ApiProperty() nodeId!: string;
   @ApiProperty() datasetId!: string;
   @ApiProperty({ type: [AnalysisColumnResponse] }) columns!: AnalysisColumnResponse[];
 }
 
-export class AnalysisResponse {
+export class AnalysisResponse implements Omit<AnalysisResult, 'request'> {
   @ApiProperty() analysisId!: string;
-  @ApiProperty({ enum: ['complete', 'partial'] }) status!: string;
+  @ApiProperty({ enum: ['complete', 'partial'] }) status!: AnalysisResult['status'];
   @ApiProperty() requester!: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The request as asked' }) request!: Record<string, unknown>;
-  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true, description: 'Asked of the sites and recorded on-chain' }) siteStatistics!: string[];
+  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true, description: 'Asked of the sites and recorded on-chain' }) siteStatistics!: LedgerStatistic[];
   @ApiProperty() poolMinCount!: number;
   @ApiProperty({ type: [AnalysisDatasetResponse] }) datasets!: AnalysisDatasetResponse[];
   @ApiProperty({ type: [AnalysisColumnResponse] }) columns!: AnalysisColumnResponse[];
