@@ -8,9 +8,10 @@ import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
-import { GetHealth, LedgerGetDataset, LedgerListMembers, StorageGetNodeInfo } from '@phdmf/contracts';
+import { connect } from 'nats';
+import { AccountsGetJwks, AccountsLogin, GetHealth, LedgerGetDataset, LedgerListMembers, StorageGetNodeInfo } from '@phdmf/contracts';
 import { childEnv, tempDir } from '@phdmf/testing';
-import { alive, CENTRAL_SERVICES, freePorts, LocalSystem, ROOT, SITES } from './support/local-system';
+import { alive, CENTRAL_SERVICES, freePorts, LocalSystem, ROOT, SITES, until } from './support/local-system';
 
 jest.setTimeout(240_000);
 
@@ -56,6 +57,30 @@ describe('npm start (infra/local/up.mjs)', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'up', checks: { nats: 'up' } });
     expect((await fetch(`${s.api}/docs`)).status).toBe(200);
+
+    // Every process has its own NATS user and keeps to its own subjects (infra/nats/permissions.mjs):
+    // the seeding above ran without one violation; a stranger cannot connect at all, and a site can
+    // ask the ledger and the accounts' JWKS but not call the accounts service, listen to the ledger's
+    // requests or read replies outside its own inbox.
+    expect(s.natsViolations()).toEqual([]);
+    await expect(connect({ servers: `nats://127.0.0.1:${ports.nats}` })).rejects.toMatchObject({ code: 'AUTHORIZATION_VIOLATION' });
+    const site = await s.connectAs('storage-site-north');
+    try {
+      expect(JSON.parse(new TextDecoder().decode((await site.request(AccountsGetJwks.SUBJECT, new TextEncoder().encode('{}'), { timeout: 5_000 })).data))).toMatchObject({ ok: true });
+      await expect(site.request(AccountsLogin.SUBJECT, new TextEncoder().encode('{}'), { timeout: 5_000 })).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+      site.subscribe('phdmf.ledger.>');
+      site.subscribe('_INBOX.>');
+      await site.flush();
+      await until('the server to log the refused subscriptions', () => Promise.resolve(s.natsViolations().length >= 3 || undefined), 10_000);
+      expect(s.natsViolations().join('\n')).toMatch(/Publish Violation[^\n]*phdmf\.accounts\.cmd\.login\.v1/);
+      expect(s.natsViolations().join('\n')).toMatch(/Subscription Violation[^\n]*phdmf\.ledger\.>/);
+      expect(s.natsViolations().join('\n')).toMatch(/Subscription Violation[^\n]*_INBOX\.>/);
+    } finally {
+      await site.close().catch(() => undefined);
+    }
+    const authFile = readFileSync(path.join(data.dir, 'nats-auth.conf'), 'utf8');
+    expect(statSync(path.join(data.dir, 'keys', 'nats', 'operator.nk')).mode & 0o777).toBe(0o600);
+    expect(authFile).not.toMatch(/SU[A-Z2-7]{50,}/); // public keys only: no seed leaves keys/nats
 
     // One process per service and per site, each under the supervisor.
     const pids = s.pids();

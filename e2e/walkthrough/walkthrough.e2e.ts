@@ -210,6 +210,9 @@ describe('the README walkthrough, against `npm start`', () => {
     const again = await system.login('researcher@lab.example');
     const analysesAfter = (await system.http<{ items: { analysisId: string }[] }>('GET', `${system.api}/analyses`, again)).body.items.map((a) => a.analysisId).sort();
     expect(analysesAfter).toEqual(analysesBefore);
+    // The whole story, twice, the kills and the restarts ran with every process kept to its own
+    // NATS subjects (infra/nats/permissions.mjs): the server refused nothing.
+    expect(system.natsViolations()).toEqual([]);
     expect(await system.stop()).toBe(0);
     system = undefined;
   });

@@ -211,6 +211,21 @@ describe('Kubernetes manifests (k8s/)', () => {
     },
   );
 
+  it.each(all.filter(({ w }) => w.entry === 'main').map(({ w, o }) => [`${w.overlay}/${w.name}`, w, o] as const))(
+    '%s: connects as its own NATS user, with the seed mounted from its Secret and its own reply inbox',
+    (_label, w, o) => {
+      const env = environmentOf(w, o);
+      // The identity infra/nats/permissions.mjs declares for it: the service, or storage-<NODE_ID>.
+      const identity = w.app === 'data-storage' ? `storage-${env.NODE_ID ?? ''}` : w.app;
+      expect(env.NATS_INBOX_PREFIX).toBe(`_INBOX_${identity}`);
+      const seedFile = env.NATS_NKEY_SEED_FILE ?? '';
+      const mount = (w.container.volumeMounts ?? []).find((m) => seedFile.startsWith(`${m.mountPath}/`));
+      expect(mount).toBeDefined();
+      const volume = (w.pod.volumes ?? []).find((v) => v.name === mount?.name) as { secret?: { items?: { key: string; path: string }[] } } | undefined;
+      expect(volume?.secret?.items).toContainEqual({ key: 'seed', path: path.basename(seedFile) });
+    },
+  );
+
   it('probe the REST edge on the routes it serves outside the API prefix', () => {
     const edge = all.find(({ w }) => w.app === 'api-gateway' && w.entry === 'main')!.w.container;
     expect(edge.livenessProbe?.httpGet?.path).toBe('/health');

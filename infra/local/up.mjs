@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { authorizationBlock, ensureNatsUsers, identitiesOf, inboxPrefixOf, siteIdentity } from '../nats/permissions.mjs';
 import { DEMO_INSTITUTIONS, DEMO_RESEARCHER, headEmail, memberEmail } from './demo.mjs';
 import { CallError, ensureNodeKey, ensurePassword, Seeder } from './seed.mjs';
 import { Supervisor } from './supervisor.mjs';
@@ -237,9 +238,25 @@ function sharedEnv() {
   return shared;
 }
 
+// Every process on the bus has its own NATS user (an NKey; the seed stays in keys/nats, 0600) and may
+// use only its own subjects (infra/nats/permissions.mjs); the server knows only the public keys.
+const natsKeysDir = path.join(keysDir, 'nats');
+const natsAuthFile = path.join(dataDir, 'nats-auth.conf');
+function natsSeedFile(identity) {
+  return path.join(natsKeysDir, `${identity}.nk`);
+}
+function natsIdentityEnv(identity) {
+  return { NATS_NKEY_SEED_FILE: natsSeedFile(identity), NATS_INBOX_PREFIX: inboxPrefixOf(identity) };
+}
+/** Creates the missing NKeys and writes the server's authorization block for every identity. */
+function ensureNatsAuth(sites, nkeys) {
+  const users = ensureNatsUsers(natsKeysDir, identitiesOf(sites.map((s) => s.nodeId)), nkeys);
+  writeFileSync(natsAuthFile, authorizationBlock(users), { mode: 0o600 });
+}
+
 /** Per-service settings on top of the shared ones. */
 function envFor(service) {
-  const shared = sharedEnv();
+  const shared = { ...sharedEnv(), ...natsIdentityEnv(service) };
   switch (service) {
     case 'api-gateway':
       // Every demo client is 127.0.0.1, so the per-address limit on credential endpoints (30 a
@@ -261,6 +278,7 @@ function envFor(service) {
 function siteEnv(site) {
   return {
     ...sharedEnv(),
+    ...natsIdentityEnv(siteIdentity(site.nodeId)),
     PHDMF_DATA_DIR: site.dir,
     NODE_ID: site.nodeId,
     ORGANISATION_ID: site.memberId,
@@ -322,8 +340,12 @@ async function main() {
     onGiveUp: (name) => fail(`${name} keeps failing at start; stopping everything`),
   });
 
-  step(`starting nats-server with JetStream on 127.0.0.1:${natsPort} (store: ${path.join(dataDir, 'nats')})`);
-  supervisor.start({ name: 'nats', cmd: natsBin, argv: ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', path.join(dataDir, 'nats')], env, stage: STAGE.nats });
+  // From here on the dependencies are installed: the NATS client (with its NKey tools) comes from them.
+  const require = createRequire(import.meta.url);
+  const { connect, nkeyAuthenticator, nkeys } = require(path.join(root, 'node_modules/nats'));
+  ensureNatsAuth(sites, nkeys);
+  step(`starting nats-server with JetStream on 127.0.0.1:${natsPort} (store: ${path.join(dataDir, 'nats')}; a NATS user per service and site: ${natsAuthFile})`);
+  supervisor.start({ name: 'nats', cmd: natsBin, argv: ['-c', natsAuthFile, '-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', path.join(dataDir, 'nats')], env, stage: STAGE.nats });
   await waitFor(() => portOpen(natsPort), 'nats-server');
   done('NATS up');
 
@@ -350,11 +372,10 @@ async function main() {
   step(`started ${CENTRAL.join(', ')}; waiting for each to answer its health query`);
   const sitesStarting = Promise.all(known.map((site) => startSite(site)));
 
-  // From here on the built code is there: the NATS client and the contracts (subjects) come from it.
-  const require = createRequire(import.meta.url);
-  const { connect } = require(path.join(root, 'node_modules/nats'));
+  // From here on the built code is there: the contracts (subjects) come from it.
   const { GetHealth, StorageGetNodeInfo } = require(path.join(root, 'dist/libs/contracts/src/index.js'));
-  const nc = await connect({ servers: `nats://127.0.0.1:${natsPort}`, maxReconnectAttempts: -1 });
+  const operatorSeed = new TextEncoder().encode(readFileSync(natsSeedFile('operator'), 'utf8').trim());
+  const nc = await connect({ servers: `nats://127.0.0.1:${natsPort}`, maxReconnectAttempts: -1, authenticator: nkeyAuthenticator(operatorSeed) });
   const ask = async (subject) => {
     const reply = await nc.request(subject, new TextEncoder().encode('{}'), { timeout: 1_000 });
     return JSON.parse(new TextDecoder().decode(reply.data));

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { connect, type NatsConnection } from 'nats';
+import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
 import type { RequestContract } from '@phdmf/contracts';
 import { childEnv, freePort } from '@phdmf/testing';
 
@@ -138,6 +138,19 @@ export class LocalSystem {
     return { PHDMF: this.edge, PHDMF_DATA_DIR: this.dataDir, ...Object.fromEntries(SITES.map((s) => [s.envName, this.siteUrl(s.nodeId)])) };
   }
 
+  /** A NATS connection as one identity of infra/nats/permissions.mjs (`operator`, a service, `storage-<nodeId>`). */
+  async connectAs(identity: string): Promise<NatsConnection> {
+    const seed = new TextEncoder().encode(readFileSync(path.join(this.dataDir, 'keys', 'nats', `${identity}.nk`), 'utf8').trim());
+    return connect({ servers: `nats://127.0.0.1:${this.ports.nats}`, authenticator: nkeyAuthenticator(seed), ...(identity === 'operator' ? {} : { inboxPrefix: `_INBOX_${identity}` }) });
+  }
+
+  /** The permission violations nats-server logged: none, as long as every process keeps to its subjects. */
+  natsViolations(): string[] {
+    return readFileSync(path.join(this.dataDir, 'logs', 'nats.log'), 'utf8')
+      .split('\n')
+      .filter((line) => /Violation/.test(line));
+  }
+
   pids(): Pids {
     return JSON.parse(readFileSync(path.join(this.dataDir, 'pids.json'), 'utf8')) as Pids;
   }
@@ -172,7 +185,8 @@ export class LocalSystem {
 
   /** A request on the bus, as another service would send it. */
   async bus<P extends object, R>(contract: RequestContract<P, R>, payload: P, timeoutMs = 10_000): Promise<R> {
-    this.nc ??= await connect({ servers: `nats://127.0.0.1:${this.ports.nats}` });
+    // As the operator: every process on this bus has its own NATS user (infra/nats/permissions.mjs).
+    this.nc ??= await this.connectAs('operator');
     const reply = await this.nc.request(contract.subject, new TextEncoder().encode(JSON.stringify(payload)), { timeout: timeoutMs });
     const body = JSON.parse(new TextDecoder().decode(reply.data)) as { ok: true; data: R } | { ok: false; error: { code: string; message: string } };
     if (!body.ok) throw Object.assign(new Error(`${body.error.code}: ${body.error.message}`), { code: body.error.code });

@@ -20,6 +20,22 @@ export class ServiceConfig {
   @MinLength(1)
   NATS_CREDS_FILE?: string;
 
+  /**
+   * A file holding this service's NATS NKey seed (`SU…`): its user in the server's own authorization
+   * block, with the subjects it may use (`npm start` writes both; infra/nats/permissions.mjs).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  NATS_NKEY_SEED_FILE?: string;
+
+  /**
+   * Where replies to this service's requests arrive. With per-service NATS permissions each identity
+   * may subscribe only to its own prefix (`_INBOX_<identity>`), so no one reads another's replies.
+   */
+  @Matches(/^_INBOX(_[A-Za-z0-9-]+)?$/, { message: 'must be _INBOX or _INBOX_<identity>' })
+  NATS_INBOX_PREFIX = '_INBOX';
+
   /** Deadline of every request this service sends, unless a call sets its own. */
   @Type(() => Number)
   @IsInt()

@@ -79,7 +79,7 @@ export class ChainEventRelay implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(LEDGER_LOGGER) private readonly logger: Logger,
   ) {
     this.batchSize = config.LEDGER_EVENT_PUBLISH_BATCH;
-    this.publisher = new JetStreamBatchPublisher(nc);
+    this.publisher = new JetStreamBatchPublisher(nc, config.NATS_INBOX_PREFIX);
   }
 
   onApplicationBootstrap(): void {

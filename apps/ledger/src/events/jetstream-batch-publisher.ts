@@ -31,12 +31,17 @@ interface Waiter {
 const decoder = new TextDecoder();
 
 export class JetStreamBatchPublisher {
-  private readonly inbox = createInbox();
+  private readonly inbox: string;
   private readonly waiters = new Map<string, Waiter>();
   private readonly subscription: Subscription;
   private sequence = 0;
 
-  constructor(private readonly nc: NatsConnection) {
+  /** `inboxPrefix`: the connection's (acknowledgements arrive where this identity may read). */
+  constructor(
+    private readonly nc: NatsConnection,
+    inboxPrefix?: string,
+  ) {
+    this.inbox = createInbox(inboxPrefix);
     this.subscription = nc.subscribe(`${this.inbox}.*`, {
       callback: (error, msg) => {
         if (error !== null) return; // the subscription closed; pending batches time out and are retried

@@ -7,10 +7,10 @@
 // NATS_URL / NATS_CREDS_FILE the service uses, and exits 0 only when an instance answers "up".
 // A probe that only checked the process would keep a service that lost its database or NATS
 // subscription in rotation; this one asks the service what its own indicators say.
-import { readFileSync } from 'node:fs';
-import { connect, credsAuthenticator } from 'nats';
+import { connect } from 'nats';
 import { GetHealth, isServiceName, PhdmfError, type ServiceName } from '@phdmf/contracts';
 import { MessageBus } from '../rpc/message-bus';
+import { identityOptions, type NatsIdentity } from '../lib/connection';
 import type { MessagingOptions } from '../lib/options';
 
 /** What a probe found: `ok` only when the service answered and reported itself up. */
@@ -20,9 +20,8 @@ export interface ProbeOutcome {
   message: string;
 }
 
-export interface ProbeOptions {
+export interface ProbeOptions extends NatsIdentity {
   servers: string;
-  credsFile?: string;
   timeoutMs: number;
 }
 
@@ -34,7 +33,7 @@ export async function probeHealth(service: ServiceName, options: ProbeOptions): 
       servers: options.servers.split(','),
       name: `phdmf-probe-${service}`,
       timeout: options.timeoutMs,
-      ...(options.credsFile ? { authenticator: credsAuthenticator(readFileSync(options.credsFile)) } : {}),
+      ...identityOptions(options),
     });
   } catch (error) {
     return { ok: false, message: `${service}: cannot reach NATS at ${options.servers}: ${error instanceof Error ? error.message : String(error)}` };
@@ -70,6 +69,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const outcome = await probeHealth(service, {
     servers,
     ...(env.NATS_CREDS_FILE ? { credsFile: env.NATS_CREDS_FILE } : {}),
+    ...(env.NATS_NKEY_SEED_FILE ? { nkeySeedFile: env.NATS_NKEY_SEED_FILE } : {}),
+    ...(env.NATS_INBOX_PREFIX ? { inboxPrefix: env.NATS_INBOX_PREFIX } : {}),
     timeoutMs: Number(env.PROBE_TIMEOUT_MS ?? 3_000),
   });
   (outcome.ok ? process.stdout : process.stderr).write(`${outcome.message}\n`);

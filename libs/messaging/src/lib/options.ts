@@ -7,7 +7,10 @@ export interface MessagingOptions {
   /** Used for NATS queue groups and the durable consumer name; defaults to the service name. */
   instanceGroup?: string;
   servers: string[];
+  /** How this service proves who it is to NATS, and where its replies arrive. */
   credsFile?: string;
+  nkeySeedFile?: string;
+  inboxPrefix?: string;
   requestTimeoutMs: number;
   logger: Logger;
   events?: {

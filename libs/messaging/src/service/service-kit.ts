@@ -33,6 +33,8 @@ export function coreModules(o: CoreModulesOptions): DynamicModule['imports'] {
       version: SOFTWARE_VERSION,
       servers: o.config.NATS_URL.split(','),
       ...(o.config.NATS_CREDS_FILE ? { credsFile: o.config.NATS_CREDS_FILE } : {}),
+      ...(o.config.NATS_NKEY_SEED_FILE ? { nkeySeedFile: o.config.NATS_NKEY_SEED_FILE } : {}),
+      inboxPrefix: o.config.NATS_INBOX_PREFIX,
       requestTimeoutMs: o.config.NATS_REQUEST_TIMEOUT_MS,
       logger: o.logger,
       ...(hasDatabase ? { events: o.events ?? { consume: true }, outbox: { relay: true } } : {}),

@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+// Who may use which NATS subjects: one declaration for every identity on the bus, rendered into the
+// server's authorization block with one NKey user per identity. `npm start` writes it for the local
+// server (infra/local/up.mjs); for Kubernetes, `node infra/nats/permissions.mjs <keys dir> <identity> …`
+// creates the seeds and prints the same block for the `phdmf-nats-auth` Secret (k8s/README.md).
+//
+// The subjects are the contracts' (libs/contracts: `phdmf.<service>.cmd|qry.<name>.v<n>`, a site's
+// `phdmf.storage.<nodeId>.…`, events `phdmf.evt.ledger.…` in the one JetStream stream PHDMF_EVENTS).
+// A service may answer only its own subjects, call only the services it needs, publish only its own
+// events, manage only its own durable consumer, and read replies only under its own inbox prefix —
+// so a compromised site cannot call the accounts service, read another service's replies (tokens,
+// keys) or pose as the ledger.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+const STREAM = 'PHDMF_EVENTS';
+
+/** The central services and whom each calls (commands and queries of the callee). */
+const CENTRAL = {
+  ledger: { calls: [], consumes: false, publishesEvents: true },
+  accounts: { calls: [], consumes: false },
+  'node-registry': { calls: ['accounts', 'ledger'], storage: ['qry.node-info.v1'], consumes: true },
+  authorization: { calls: ['ledger'], consumes: true },
+  aggregation: { calls: ['ledger'], storage: ['qry.summarize.v1'], consumes: true },
+  'api-gateway': { calls: ['accounts', 'node-registry', 'authorization', 'aggregation'], queries: ['ledger'], consumes: false },
+};
+
+/** The inbox prefix an identity reads its replies under (services get it as NATS_INBOX_PREFIX). */
+export function inboxPrefixOf(identity) {
+  return `_INBOX_${identity}`;
+}
+
+/** A storage site's identity on the bus: its node's storage service. */
+export function siteIdentity(nodeId) {
+  return `storage-${nodeId}`;
+}
+
+const requestsTo = (service) => [`phdmf.${service}.cmd.>`, `phdmf.${service}.qry.>`];
+
+/** JetStream: the event stream (the first service up creates it) and the identity's own durable consumer. */
+function jetStream(durable) {
+  const stream = [`$JS.API.INFO`, `$JS.API.STREAM.INFO.${STREAM}`, `$JS.API.STREAM.CREATE.${STREAM}`, `$JS.API.STREAM.UPDATE.${STREAM}`];
+  if (durable === undefined) return stream;
+  return [
+    ...stream,
+    `$JS.API.CONSUMER.*.${STREAM}.${durable}`,
+    `$JS.API.CONSUMER.*.${STREAM}.${durable}.>`,
+    `$JS.API.CONSUMER.DURABLE.CREATE.${STREAM}.${durable}`,
+    `$JS.API.CONSUMER.MSG.NEXT.${STREAM}.${durable}`,
+    `$JS.ACK.${STREAM}.${durable}.>`,
+  ];
+}
+
+/**
+ * The permissions of one identity: a central service's name, `storage-<nodeId>` for a storage site, or
+ * `operator` (the start command and the platform's own tools: everything).
+ */
+export function permissionsFor(identity) {
+  if (identity === 'operator') return { publish: { allow: ['>'] }, subscribe: { allow: ['>'] } };
+  const inbox = `${inboxPrefixOf(identity)}.>`;
+  if (identity.startsWith('storage-')) {
+    const nodeId = identity.slice('storage-'.length);
+    return {
+      publish: { allow: [...requestsTo('ledger'), 'phdmf.accounts.qry.jwks.v1', 'phdmf.data-storage.qry.health.v1', ...jetStream(undefined)] },
+      subscribe: { allow: [`phdmf.storage.${nodeId}.>`, 'phdmf.data-storage.qry.health.v1', inbox] },
+      allow_responses: true,
+    };
+  }
+  const service = CENTRAL[identity];
+  if (service === undefined) throw new Error(`unknown NATS identity "${identity}": one of ${[...Object.keys(CENTRAL), 'storage-<nodeId>', 'operator'].join(', ')}`);
+  return {
+    publish: {
+      allow: [
+        ...service.calls.flatMap(requestsTo),
+        ...(service.queries ?? []).map((s) => `phdmf.${s}.qry.>`),
+        ...(service.storage ?? []).map((s) => `phdmf.storage.*.${s}`),
+        // Its own health query, for the exec probe that runs with the service's identity.
+        `phdmf.${identity}.qry.health.v1`,
+        ...(service.publishesEvents ? [`phdmf.evt.${identity}.>`] : []),
+        ...jetStream(service.consumes ? identity : undefined),
+      ],
+    },
+    subscribe: { allow: [`phdmf.${identity}.>`, inbox] },
+    allow_responses: true,
+  };
+}
+
+/** Every identity the one-machine system runs, for its sites' node ids. */
+export function identitiesOf(siteNodeIds) {
+  return [...Object.keys(CENTRAL), ...siteNodeIds.map(siteIdentity), 'operator'];
+}
+
+/** The nats-server `authorization` block for `[{ identity, nkey }]` (nkey: the user's public key, U…). */
+export function authorizationBlock(users) {
+  const list = (subjects) => `[${subjects.map((s) => JSON.stringify(s)).join(', ')}]`;
+  const user = ({ identity, nkey }) => {
+    const p = permissionsFor(identity);
+    return [
+      `    # ${identity}`,
+      '    {',
+      `      nkey: ${JSON.stringify(nkey)}`,
+      '      permissions: {',
+      `        publish: { allow: ${list(p.publish.allow)} }`,
+      `        subscribe: { allow: ${list(p.subscribe.allow)} }`,
+      ...(p.allow_responses ? ['        allow_responses: true'] : []),
+      '      }',
+      '    }',
+    ].join('\n');
+  };
+  return `# Written from infra/nats/permissions.mjs; one user per service, site and operator.\nauthorization {\n  users = [\n${users.map(user).join('\n')}\n  ]\n}\n`;
+}
+
+/**
+ * Creates a user NKey for each identity that has none in `dir` (`<identity>.nk`, the seed, 0600) and
+ * returns every identity with its public key. `nkeys` is the `nats` client's NKey module.
+ */
+export function ensureNatsUsers(dir, identities, nkeys) {
+  mkdirSync(dir, { recursive: true });
+  return identities.map((identity) => {
+    permissionsFor(identity); // an unknown identity fails here, before any key is written
+    const file = path.join(dir, `${identity}.nk`);
+    if (!existsSync(file)) writeFileSync(file, `${new TextDecoder().decode(nkeys.createUser().getSeed())}\n`, { mode: 0o600 });
+    return { identity, nkey: nkeys.fromSeed(new TextEncoder().encode(readFileSync(file, 'utf8').trim())).getPublicKey() };
+  });
+}
+
+// CLI, for a deployment:
+//   node infra/nats/permissions.mjs <keys dir> ledger accounts … storage-<nodeId> … operator > auth.conf
+// writes the missing seeds into <keys dir> (one Secret each) and prints the server's block.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [dir, ...identities] = process.argv.slice(2);
+  if (dir === undefined || identities.length === 0) {
+    process.stderr.write('usage: node infra/nats/permissions.mjs <keys dir> <identity> …   identities: ledger accounts node-registry authorization aggregation api-gateway storage-<nodeId> operator\n');
+    process.exit(2);
+  }
+  try {
+    const { nkeys } = createRequire(import.meta.url)('nats');
+    process.stdout.write(authorizationBlock(ensureNatsUsers(dir, identities, nkeys)));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
