@@ -104,16 +104,31 @@ describe('authorization service (real NATS, real ledger)', () => {
 
   it('grants with narrowing, denies and revokes — each a transaction signed by A, each shown with its block', async () => {
     const expiresAt = inDays(10);
-    const granted = await world.bus.request(AuthorizationGrantAccess.CONTRACT, { requestId: views.first!.requestId, columns: ['age', 'sbp'], statistics: ['mean'], expiresAt, reason: 'sex withheld' }, { actor: memberA });
-    expect(granted).toMatchObject({ status: 'granted', grant: { columns: ['age', 'sbp'], statistics: ['mean'], operator: memberA.userId } });
+    // Narrowed to a statistic without what it is computed from: no analysis could use it, so it is
+    // refused before anything is submitted.
+    await expect(world.bus.request(AuthorizationGrantAccess.CONTRACT, { requestId: views.first!.requestId, statistics: ['mean'] }, { actor: memberA })).rejects.toMatchObject({
+      code: 'ACCESS.SCOPE_INCOMPLETE',
+      details: { missing: ['count'] },
+    });
+    await expect(world.bus.request(AuthorizationGrantAccess.CONTRACT, { requestId: views.first!.requestId, statistics: ['count', 'sd'] }, { actor: memberA })).rejects.toMatchObject({
+      code: 'ACCESS.SCOPE_INCOMPLETE',
+      details: { missing: ['mean'] },
+    });
+    expect((await world.bus.request(LedgerGetAccessRequest.CONTRACT, { requestId: views.first!.requestId })).status).toBe('pending');
+    const granted = await world.bus.request(AuthorizationGrantAccess.CONTRACT, { requestId: views.first!.requestId, columns: ['age', 'sbp'], statistics: ['count', 'mean'], expiresAt, reason: 'sex withheld' }, { actor: memberA });
+    expect(granted).toMatchObject({ status: 'granted', grant: { columns: ['age', 'sbp'], statistics: ['count', 'mean'], operator: memberA.userId } });
     expect((await world.bus.request(LedgerGetTransaction.CONTRACT, { txId: granted.txId })).blockNumber).toBe(granted.blockNumber);
     expect((await world.bus.request(LedgerGetAccessRequest.CONTRACT, { requestId: granted.requestId })).grant?.columns).toEqual(['age', 'sbp']);
     const entry = await world.bus.request(AuthorizationGetMarketEntry.CONTRACT, { datasetId: 'ds-cardio' }, { actor: researcher });
-    expect(entry.permission).toMatchObject({ state: 'granted', columns: ['age', 'sbp'], statistics: ['mean'] });
+    expect(entry.permission).toMatchObject({ state: 'granted', columns: ['age', 'sbp'], statistics: ['count', 'mean'] });
     expect((await world.bus.request(AuthorizationGetMarketEntry.CONTRACT, { datasetId: 'ds-cardio' }, { actor: otherResearcher })).permission).toEqual({ state: 'none' });
 
-    const second = await world.bus.request(AuthorizationRequestAccess.CONTRACT, { datasetId: 'ds-cardio', purpose: 'stroke risk', columns: ['age'], statistics: ['count'], requestedExpiry: inDays(5) }, { actor: memberB });
+    // Asked for the SD alone: the request carries what an analysis needs for it (count and mean), so
+    // what the owner sees and grants is what will be used.
+    const second = await world.bus.request(AuthorizationRequestAccess.CONTRACT, { datasetId: 'ds-cardio', purpose: 'stroke risk', columns: ['age'], statistics: ['sd'], requestedExpiry: inDays(5) }, { actor: memberB });
     expect(second.requesterOrg).toBe('hospital-b');
+    expect(second.statistics).toEqual(['count', 'mean', 'sd']);
+    expect((await world.bus.request(LedgerGetAccessRequest.CONTRACT, { requestId: second.requestId })).statistics).toEqual(['count', 'mean', 'sd']);
     const denied = await world.bus.request(AuthorizationDenyAccess.CONTRACT, { requestId: second.requestId, reason: 'purpose outside consent' }, { actor: adminA });
     expect(denied).toMatchObject({ status: 'denied', denial: { reason: 'purpose outside consent' } });
     views.denied = denied;

@@ -53,6 +53,7 @@ describe('the authorization service\'s codes', () => {
     [AuthorizationErrorCode.REQUEST_NOT_FOUND]: 404,
     [AuthorizationErrorCode.INVALID_STATE]: 409,
     [AuthorizationErrorCode.INVALID_REQUEST]: 400,
+    [AuthorizationErrorCode.SCOPE_INCOMPLETE]: 400,
     [LedgerChaincodeErrorCode.AccessScopeWidened]: 400,
     [LedgerChaincodeErrorCode.AccessNotOwner]: 403,
     [LedgerChaincodeErrorCode.DatasetNotFound]: 404,

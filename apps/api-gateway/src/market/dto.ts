@@ -114,7 +114,12 @@ export class AccessRequestDto {
   @NoControlCharacters({ each: true })
   columns!: string[];
 
-  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true, minItems: 1 })
+  @ApiProperty({
+    enum: LEDGER_STATISTICS,
+    isArray: true,
+    minItems: 1,
+    description: 'The request records these plus what an analysis computes them from: `count` always, `mean` with `variance` or `sd`',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
@@ -140,7 +145,7 @@ export class GrantDto {
   @NoControlCharacters({ each: true })
   columns?: string[];
 
-  @ApiPropertyOptional({ enum: LEDGER_STATISTICS, isArray: true, description: 'Narrow to these of the requested statistics (default: all requested)' })
+  @ApiPropertyOptional({ enum: LEDGER_STATISTICS, isArray: true, description: 'Narrow to these of the requested statistics (default: all requested); they must include what they are computed from (`count`; `mean` with `variance` or `sd`), else 400 ACCESS.SCOPE_INCOMPLETE' })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)

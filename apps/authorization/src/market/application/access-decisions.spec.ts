@@ -31,12 +31,12 @@ describe('access decisions (grant, deny, revoke)', () => {
   it('grants with narrowing, signed as the acting member\'s own organisation; the requester then sees the narrowed scope', async () => {
     const { requestId } = await apply();
     const expiresAt = inDays(10);
-    const view = await parts.grant.execute({ requestId, columns: ['age'], statistics: ['mean'], expiresAt, reason: 'sex withheld' }, Users.memberA);
-    expect(view).toMatchObject({ status: 'granted', grant: { columns: ['age'], statistics: ['mean'], expiresAt, operator: Users.memberA.userId }, blockNumber: ledger.block });
+    const view = await parts.grant.execute({ requestId, columns: ['age'], statistics: ['count', 'mean'], expiresAt, reason: 'sex withheld' }, Users.memberA);
+    expect(view).toMatchObject({ status: 'granted', grant: { columns: ['age'], statistics: ['count', 'mean'], expiresAt, operator: Users.memberA.userId }, blockNumber: ledger.block });
     const sent = bus.sent.find((s) => s.subject === LedgerGrantAccess.SUBJECT);
     expect(sent?.actor).toEqual({ userId: Users.memberA.userId, organisationId: 'hospital-a', roles: ['member'] });
-    expect(sent?.payload).toEqual({ requestId, operator: Users.memberA.userId, columns: ['age'], statistics: ['mean'], expiresAt, reason: 'sex withheld' });
-    expect((await parts.getEntry.execute({ datasetId }, Users.researcher)).permission).toEqual({ state: 'granted', requestId, columns: ['age'], statistics: ['mean'], expiresAt, reason: 'sex withheld' });
+    expect(sent?.payload).toEqual({ requestId, operator: Users.memberA.userId, columns: ['age'], statistics: ['count', 'mean'], expiresAt, reason: 'sex withheld' });
+    expect((await parts.getEntry.execute({ datasetId }, Users.researcher)).permission).toEqual({ state: 'granted', requestId, columns: ['age'], statistics: ['count', 'mean'], expiresAt, reason: 'sex withheld' });
     expect((await parts.getEntry.execute({ datasetId }, Users.otherResearcher)).permission).toEqual({ state: 'none' });
   });
 

@@ -7,9 +7,11 @@ import {
   type LedgerAccessRequestRecord,
   type LedgerCommitted,
   type LedgerRequestStatus,
+  type LedgerStatistic,
 } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import type { ActorHeader } from '@phdmf/messaging';
+import { statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../authorization.tokens';
 import type { AccessRequest } from '../domain/access-request';
 import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../domain/actor';
@@ -97,6 +99,19 @@ export class AccessDecisions {
 }
 
 /** A grant may only narrow the request; refused here before it costs a transaction (the chaincode refuses it too). */
+/**
+ * A grant narrowed to statistics must keep what they are computed from (statisticsNeededFromSites):
+ * a grant of the mean without the count would be refused by every analysis that used it.
+ */
+export function assertComplete(grant: { statistics?: LedgerStatistic[] }): void {
+  if (grant.statistics === undefined) return;
+  const granted = grant.statistics;
+  const missing = statisticsNeededFromSites(granted).filter((s) => !granted.includes(s));
+  if (missing.length > 0) {
+    throw new PhdmfError(AuthorizationErrorCode.SCOPE_INCOMPLETE, `Statistics ${granted.join(', ')} cannot be computed without ${missing.join(', ')}: grant those too, or fewer statistics`, { statistics: granted, missing });
+  }
+}
+
 export function assertNarrowing(request: LedgerAccessRequestRecord, grant: { columns?: string[]; statistics?: string[]; expiresAt?: string }): void {
   const extraColumns = (grant.columns ?? []).filter((c) => !request.columns.includes(c));
   const requestedStatistics: readonly string[] = request.statistics;

@@ -21,6 +21,11 @@ export const AuthorizationErrorCode = {
   INVALID_STATE: 'ACCESS.INVALID_STATE',
   /** The request names columns the dataset does not have, or an expiry that is not in the future. */
   INVALID_REQUEST: 'ACCESS.INVALID_REQUEST',
+  /**
+   * A grant narrowed to statistics that cannot be computed without others it leaves out (the count
+   * always; the mean with variance or SD): an analysis under it would be refused.
+   */
+  SCOPE_INCOMPLETE: 'ACCESS.SCOPE_INCOMPLETE',
 } as const;
 
 /** One of {@link AuthorizationErrorCode}. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LedgerGrantAccess, type AuthorizationGrantAccess } from '@phdmf/contracts';
 import { MessageBus } from '@phdmf/messaging';
 import { AuthorizationConfig } from '../../../config';
-import { AccessDecisions, assertNarrowing, Decisions } from '../../application/access-decisions';
+import { AccessDecisions, assertComplete, assertNarrowing, Decisions } from '../../application/access-decisions';
 import type { ActingUser } from '../../domain/actor';
 
 /** The owner's staff grant a pending request, possibly narrowed; shown granted once committed. */
@@ -17,6 +17,7 @@ export class GrantAccessHandler {
   execute(p: AuthorizationGrantAccess.Payload, actor: ActingUser | undefined): Promise<AuthorizationGrantAccess.Result> {
     return this.decisions.decide(p.requestId, actor, Decisions.grant, (signer, operator, request) => {
       assertNarrowing(request.record(), p);
+      assertComplete(p);
       return this.bus.request(
         LedgerGrantAccess.CONTRACT,
         {

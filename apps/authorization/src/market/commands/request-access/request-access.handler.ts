@@ -10,6 +10,7 @@ import {
 } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { MessageBus, type ActorHeader } from '@phdmf/messaging';
+import { statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../../authorization.tokens';
 import { AuthorizationConfig } from '../../../config';
 import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../../domain/actor';
@@ -64,7 +65,9 @@ export class RequestAccessHandler {
       ...(who.organisationId !== undefined ? { requesterOrg: who.organisationId } : {}),
       purpose: p.purpose,
       columns: p.columns,
-      statistics: p.statistics,
+      // What an analysis will ask the sites for, so that what the owner grants is usable as granted:
+      // the count always (the disclosure threshold and the weights), the mean with variance or SD.
+      statistics: statisticsNeededFromSites(p.statistics),
       requestedExpiry: p.requestedExpiry,
     };
     const committed = await this.submit(request);
