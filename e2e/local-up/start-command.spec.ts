@@ -78,6 +78,8 @@ describe('npm start (infra/local/up.mjs)', () => {
     } finally {
       await site.close().catch(() => undefined);
     }
+    // A site's health over NATS is its own node-info query: no site answers a shared health subject.
+    await expect(s.bus(GetHealth.contractFor('data-storage'), {}, 2_000)).rejects.toMatchObject({ code: expect.stringMatching(/503|NO_RESPONDERS/) });
     const authFile = readFileSync(path.join(data.dir, 'nats-auth.conf'), 'utf8');
     expect(statSync(path.join(data.dir, 'keys', 'nats', 'operator.nk')).mode & 0o777).toBe(0o600);
     expect(authFile).not.toMatch(/SU[A-Z2-7]{50,}/); // public keys only: no seed leaves keys/nats

@@ -63,8 +63,9 @@ export function permissionsFor(identity) {
   if (identity.startsWith('storage-')) {
     const nodeId = identity.slice('storage-'.length);
     return {
-      publish: { allow: [...requestsTo('ledger'), 'phdmf.accounts.qry.jwks.v1', 'phdmf.data-storage.qry.health.v1', ...jetStream(undefined)] },
-      subscribe: { allow: [`phdmf.storage.${nodeId}.>`, 'phdmf.data-storage.qry.health.v1', inbox] },
+      // Its health over NATS is its own node-info query (`phdmf.storage.<nodeId>.qry.node-info.v1`).
+      publish: { allow: [...requestsTo('ledger'), 'phdmf.accounts.qry.jwks.v1', ...jetStream(undefined)] },
+      subscribe: { allow: [`phdmf.storage.${nodeId}.>`, inbox] },
       allow_responses: true,
     };
   }

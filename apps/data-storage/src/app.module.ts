@@ -46,7 +46,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...(coreModules({ service: 'data-storage', config, logger, persistence: DATA_STORAGE_PERSISTENCE, events: { consume: false } }) ?? []),
+        ...(coreModules({ service: 'data-storage', config, logger, persistence: DATA_STORAGE_PERSISTENCE, events: { consume: false }, healthQuery: false }) ?? []),
         DatasetsModule.forRoot({
           settings: storageSettingsOf(config),
           logger,

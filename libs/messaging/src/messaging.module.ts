@@ -20,6 +20,12 @@ export interface MessagingModuleOptions extends MessagingOptions {
   version: string;
   /** Further health indicators (the database, for instance), as providers of this module. */
   healthIndicators?: Type<HealthIndicator>[];
+  /**
+   * Answer the service's health query (`phdmf.<service>.qry.health.v1`); default true. False for a
+   * service many instances of which share the bus as different parties (storage sites): one shared
+   * subject would let any of them answer for another, so each answers its own node-info query.
+   */
+  healthQuery?: boolean;
 }
 
 /** Drains the NATS connection last, after consumers and servers stopped using it. */
@@ -73,7 +79,7 @@ export class MessagingModule {
       module: MessagingModule,
       global: true,
       imports: [DiscoveryModule],
-      controllers: [healthControllerFor(options.service, options.version)],
+      controllers: options.healthQuery === false ? [] : [healthControllerFor(options.service, options.version)],
       providers,
       exports: [MESSAGING_OPTIONS, NATS_CONNECTION, NatsRpcServer, MessageBus, EventPublisher, HEALTH_INDICATORS, ...(usesDatabase ? [Outbox, Inbox, EventConsumer, OutboxRelay] : [])],
     };

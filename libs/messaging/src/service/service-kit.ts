@@ -17,6 +17,7 @@ export interface CoreModulesOptions {
   /** Present for services that own a database; its tables include the messaging tables. */
   persistence?: Omit<PersistenceSettings, 'service' | 'dataDir' | 'databaseUrl'>;
   events?: MessagingModuleOptions['events'];
+  healthQuery?: MessagingModuleOptions['healthQuery'];
 }
 
 /**
@@ -39,6 +40,7 @@ export function coreModules(o: CoreModulesOptions): DynamicModule['imports'] {
       logger: o.logger,
       ...(hasDatabase ? { events: o.events ?? { consume: true }, outbox: { relay: true } } : {}),
       healthIndicators: hasDatabase ? [DatabaseHealthIndicator] : [],
+      ...(o.healthQuery === false ? { healthQuery: false } : {}),
     }),
   ];
 }
