@@ -57,6 +57,7 @@ describe('health probe (the exec probe of NATS-only services)', () => {
     expect(await runProbe(['accounts'], { NATS_URL: nats.url })).toMatchObject({ status: 0, output: expect.stringContaining('accounts: up') as unknown });
     expect(await runProbe(['ledger'], { NATS_URL: nats.url, PROBE_TIMEOUT_MS: '1000' })).toMatchObject({ status: 1, output: expect.stringContaining('NO_RESPONDERS') as unknown });
     expect((await runProbe(['no-such-service'], { NATS_URL: nats.url })).status).toBe(2);
+    expect(await runProbe(['data-storage'], { NATS_URL: nats.url })).toMatchObject({ status: 2, output: expect.stringContaining('node-info') as unknown });
     expect((await runProbe(['accounts'], { NATS_URL: '' })).status).toBe(2);
   });
 });

@@ -61,6 +61,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.stderr.write(`usage: probe.js <service>   (one of the PHDMF services; got ${service ?? 'nothing'})\n`);
     return 2;
   }
+  if (service === 'data-storage') {
+    // Sites answer no shared health subject (any one could answer for another).
+    process.stderr.write('a storage site has no NATS health query: probe its HTTP /health, or ask its node-info query (phdmf.storage.<nodeId>.qry.node-info.v1)\n');
+    return 2;
+  }
   const servers = env.NATS_URL;
   if (servers === undefined || servers === '') {
     process.stderr.write('NATS_URL is not set: the probe uses the same NATS settings as the service\n');
