@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { connect } from 'nats';
-import { AccountsGetJwks, AccountsLogin, GetHealth, LedgerGetDataset, LedgerListMembers, StorageGetNodeInfo } from '@phdmf/contracts';
+import { AccountsGetJwks, AccountsLogin, GetHealth, LedgerAddDataset, LedgerGetDataset, LedgerListMembers, ledgerNodeContract, StorageGetNodeInfo } from '@phdmf/contracts';
 import { childEnv, tempDir } from '@phdmf/testing';
 import { alive, CENTRAL_SERVICES, freePorts, LocalSystem, ROOT, SITES, until } from './support/local-system';
 
@@ -68,10 +68,16 @@ describe('npm start (infra/local/up.mjs)', () => {
     try {
       expect(JSON.parse(new TextDecoder().decode((await site.request(AccountsGetJwks.SUBJECT, new TextEncoder().encode('{}'), { timeout: 5_000 })).data))).toMatchObject({ ok: true });
       await expect(site.request(AccountsLogin.SUBJECT, new TextEncoder().encode('{}'), { timeout: 5_000 })).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+      // Ledger writes only on its own node's subjects (signed only for its own member): not on the
+      // shared command subjects, not on another node's.
+      await expect(site.request(LedgerAddDataset.SUBJECT, new TextEncoder().encode('{}'), { timeout: 5_000 })).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+      await expect(site.request(ledgerNodeContract(LedgerAddDataset.CONTRACT, 'site-aldric').subject, new TextEncoder().encode('{}'), { timeout: 5_000 })).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
       site.subscribe('phdmf.ledger.>');
       site.subscribe('_INBOX.>');
       await site.flush();
-      await until('the server to log the refused subscriptions', () => Promise.resolve(s.natsViolations().length >= 3 || undefined), 10_000);
+      await until('the server to log the refused subscriptions', () => Promise.resolve(s.natsViolations().length >= 5 || undefined), 10_000);
+      expect(s.natsViolations().join('\n')).toMatch(/Publish Violation[^\n]*phdmf\.ledger\.cmd\.add-dataset\.v1/);
+      expect(s.natsViolations().join('\n')).toMatch(/Publish Violation[^\n]*phdmf\.ledger\.node\.site-aldric\.cmd\.add-dataset\.v1/);
       expect(s.natsViolations().join('\n')).toMatch(/Publish Violation[^\n]*phdmf\.accounts\.cmd\.login\.v1/);
       expect(s.natsViolations().join('\n')).toMatch(/Subscription Violation[^\n]*phdmf\.ledger\.>/);
       expect(s.natsViolations().join('\n')).toMatch(/Subscription Violation[^\n]*_INBOX\.>/);

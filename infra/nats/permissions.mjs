@@ -64,7 +64,9 @@ export function permissionsFor(identity) {
     const nodeId = identity.slice('storage-'.length);
     return {
       // Its health over NATS is its own node-info query (`phdmf.storage.<nodeId>.qry.node-info.v1`).
-      publish: { allow: [...requestsTo('ledger'), 'phdmf.accounts.qry.jwks.v1', ...jetStream(undefined)] },
+      // Ledger writes only on its node's own subjects: the ledger signs those only for the member
+      // that registered the node, so a site cannot act for another institution or the consortium.
+      publish: { allow: [`phdmf.ledger.node.${nodeId}.cmd.>`, 'phdmf.ledger.qry.>', 'phdmf.accounts.qry.jwks.v1', ...jetStream(undefined)] },
       subscribe: { allow: [`phdmf.storage.${nodeId}.>`, inbox] },
       allow_responses: true,
     };

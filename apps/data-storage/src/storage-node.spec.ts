@@ -165,8 +165,9 @@ describe('storage node', () => {
       expect(res.status).toBe(202);
       const view = res.json as DatasetView;
       expect(view.state).toBe('unreleased');
-      expect(view.lastError?.code).toBe('LEDGER.ORGANISATION_NOT_MEMBER');
-      expect(view.versions?.[0]?.release).toMatchObject({ state: 'failed', errorCode: 'LEDGER.ORGANISATION_NOT_MEMBER' });
+      // The node is nobody's yet (its institution is not admitted): the ledger signs nothing on its subject.
+      expect(view.lastError?.code).toBe('LEDGER.NODE_MISMATCH');
+      expect(view.versions?.[0]?.release).toMatchObject({ state: 'failed', errorCode: 'LEDGER.NODE_MISMATCH' });
       const listed = ((await apiC.call('GET', '/datasets')).json as DatasetView[])[0];
       expect(listed?.lastError?.message).toMatch(/not released/);
       await expect(world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: view.datasetId })).rejects.toMatchObject({ code: 'DATASET.NOT_FOUND' });

@@ -5,6 +5,7 @@ import { ChaincodeClient } from './chaincode/chaincode-client';
 import { LedgerConfig } from './config';
 import { ChainEventRelay } from './events/chain-event-relay';
 import { EventCheckpointStore } from './events/event-checkpoint.store';
+import { NodeBinding } from './identity/node-binding';
 import { SigningIdentityResolver } from './identity/signing-identity.resolver';
 import { LedgerHealthIndicator } from './ledger-port/ledger-health.indicator';
 import { LedgerPortCloser, ledgerPortProvider } from './ledger-port/ledger-port.provider';
@@ -13,8 +14,9 @@ import { LEDGER_PERSISTENCE } from './persistence';
 import { LedgerQueriesController } from './queries/ledger-queries.controller';
 import { ProvenanceReader } from './queries/provenance';
 import { LedgerCommandsController } from './transactions/ledger-commands.controller';
+import { NodeCommandsController } from './transactions/node-commands.controller';
 
-const ledgerProviders: Provider[] = [ledgerPortProvider, LedgerPortCloser, LedgerHealthIndicator, SigningIdentityResolver, ChaincodeClient];
+const ledgerProviders: Provider[] = [ledgerPortProvider, LedgerPortCloser, LedgerHealthIndicator, SigningIdentityResolver, NodeBinding, ChaincodeClient];
 const queryProviders: Provider[] = [ProvenanceReader];
 const eventProviders: Provider[] = [EventCheckpointStore, ChainEventRelay];
 
@@ -24,7 +26,7 @@ export class AppModule {
       module: AppModule,
       // The ledger publishes events (straight from the chain, see ChainEventRelay) but consumes none.
       imports: coreModules({ service: 'ledger', config, logger, persistence: LEDGER_PERSISTENCE, events: { consume: false } }),
-      controllers: [LedgerCommandsController, LedgerQueriesController],
+      controllers: [LedgerCommandsController, NodeCommandsController, LedgerQueriesController],
       providers: [
         { provide: LedgerConfig, useValue: config },
         { provide: LEDGER_LOGGER, useValue: logger },

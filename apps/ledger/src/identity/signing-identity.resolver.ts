@@ -53,12 +53,17 @@ export class SigningIdentityResolver {
     return this.governorIdentity;
   }
 
+  /** Whether `actor` signs with the governing MSP (a consortium admin or an internal service). */
+  isGovernor(actor: ActingUser): boolean {
+    return actor.roles.some((role) => (GOVERNOR_ROLES as readonly string[]).includes(role));
+  }
+
   /** The identity that signs for `actor`; a coded error when the actor may not sign at all. */
   forActor(actor: ActingUser | undefined): Promise<SigningIdentity> {
     if (actor === undefined) {
       return Promise.reject(new PhdmfError(LedgerErrorCode.ACTOR_REQUIRED, 'a ledger transaction needs an acting user (Phdmf-Actor header)'));
     }
-    if (actor.roles.some((role) => (GOVERNOR_ROLES as readonly string[]).includes(role))) {
+    if (this.isGovernor(actor)) {
       return Promise.resolve(this.governorIdentity);
     }
     const memberId = actor.organisationId;

@@ -19,6 +19,7 @@ import {
   LedgerRevokeAccess,
   LedgerUpdateDataset,
   LedgerUpdateNode,
+  ledgerNodeContract,
   type PhdmfError,
 } from '@phdmf/contracts';
 import { TestNatsServer, tempDir } from '@phdmf/testing';
@@ -64,6 +65,30 @@ describe('ledger commands over NATS', () => {
 
     const tx = await client.bus.request(LedgerGetTransaction.CONTRACT, { txId: answer.txId });
     expect(tx).toMatchObject({ blockNumber: answer.blockNumber, validationCode: 'VALID', creatorMspId: 'HospitalAMSP', function: 'addDataset' });
+  });
+
+  it("signs a command on a storage node's own subject only for the member that registered that node", async () => {
+    // node-hospital-a is hospital A's node (admission builder): its subject, A's staff → committed as A.
+    const onA = ledgerNodeContract(LedgerAddDataset.CONTRACT, 'node-hospital-a');
+    expect(onA.subject).toBe('phdmf.ledger.node.node-hospital-a.cmd.add-dataset.v1');
+    const answer = await client.bus.request(onA, datasetVersion(), { actor: hospitalA });
+    expect(answer.record).toMatchObject({ ownerMemberId: 'hospital-a', ownerMspId: 'HospitalAMSP' });
+    const tamper = ledgerNodeContract(LedgerRecordTamperFinding.CONTRACT, 'node-hospital-a');
+    const finding = { findingId: uniqueId('finding'), datasetId: answer.record.datasetId, expectedSha256: answer.record.sha256, foundSha256: sha('x'), nodeId: 'node-hospital-a' };
+    expect((await client.bus.request(tamper, finding, { actor: hospitalA })).record).toMatchObject({ mspId: 'HospitalAMSP' });
+
+    // The same node's subject acting for hospital B, for the consortium, or a node nobody registered:
+    // refused before anything is submitted, whatever the actor header says.
+    const before = (await client.bus.request(LedgerGetTransaction.CONTRACT, { txId: answer.txId })).blockNumber;
+    expect(await refusal(client.bus.request(onA, datasetVersion(), { actor: hospitalB }))).toMatchObject({ code: LedgerErrorCode.NODE_MISMATCH, message: expect.stringContaining('belongs to member hospital-a') });
+    expect((await refusal(client.bus.request(onA, datasetVersion(), { actor: Actors.service }))).code).toBe(LedgerErrorCode.NODE_MISMATCH);
+    expect((await refusal(client.bus.request(onA, datasetVersion(), { actor: Actors.consortiumAdmin }))).code).toBe(LedgerErrorCode.NODE_MISMATCH);
+    expect((await refusal(client.bus.request(ledgerNodeContract(LedgerAddDataset.CONTRACT, 'node-nobody'), datasetVersion(), { actor: hospitalA }))).code).toBe(LedgerErrorCode.NODE_MISMATCH);
+    const { record: bOwned } = await client.bus.request(ledgerNodeContract(LedgerAddDataset.CONTRACT, 'node-hospital-b'), datasetVersion(), { actor: hospitalB });
+    expect(bOwned.ownerMemberId).toBe('hospital-b');
+    expect(await refusal(client.bus.request(ledgerNodeContract(LedgerDeleteDataset.CONTRACT, 'node-hospital-a'), { datasetId: bOwned.datasetId, version: 2, operator: 'staff-b', description: 'withdrawn' }, { actor: hospitalB }))).toMatchObject({ code: LedgerErrorCode.NODE_MISMATCH });
+    // Nothing of the refused ones reached the chain: B's add is the only transaction since.
+    expect((await client.bus.request(LedgerGetTransaction.CONTRACT, { txId: bOwned.txId })).blockNumber).toBeGreaterThan(before);
   });
 
   it("signs with the acting user's organisation: a grant from a non-owner organisation is refused with ACCESS.NOT_OWNER", async () => {

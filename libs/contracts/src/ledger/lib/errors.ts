@@ -20,6 +20,11 @@ export const LedgerErrorCode = {
   ORGANISATION_REQUIRED: 'LEDGER.ORGANISATION_REQUIRED',
   /** The acting user's organisation is not an active consortium member, so it has no signing identity. */
   ORGANISATION_NOT_MEMBER: 'LEDGER.ORGANISATION_NOT_MEMBER',
+  /**
+   * A command on a storage node's own subject acts for someone other than the member that registered
+   * that node (another organisation, the consortium, or a node no active member registered).
+   */
+  NODE_MISMATCH: 'LEDGER.NODE_MISMATCH',
 } as const;
 
 /** One of {@link LedgerErrorCode}. */

@@ -8,6 +8,7 @@ import {
   LedgerGetMember,
   LedgerRecordTamperFinding,
   LedgerUpdateDataset,
+  ledgerNodeContract,
 } from '@phdmf/contracts';
 import { MessageBus, type ActorHeader } from '@phdmf/messaging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
@@ -16,6 +17,8 @@ import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.setting
  * The node's only way to the ledger: the ledger service's commands and queries on NATS. Writes are
  * signed by the acting user's organisation (the ledger picks the MSP from the actor), so every
  * write names who acts; the node's own writes (tamper findings) act as the node for its organisation.
+ * Writes go on the node's own ledger subjects (`phdmf.ledger.node.<nodeId>.cmd.…`): the only ones its
+ * NATS user may publish, and the ledger signs them only for the member that registered this node.
  */
 @Injectable()
 export class LedgerGateway {
@@ -30,19 +33,19 @@ export class LedgerGateway {
   }
 
   addDataset(p: LedgerAddDataset.Payload, actor: ActorHeader): Promise<LedgerAddDataset.Result> {
-    return this.bus.request(LedgerAddDataset.CONTRACT, p, { actor, timeoutMs: this.settings.ledgerCommandTimeoutMs });
+    return this.bus.request(ledgerNodeContract(LedgerAddDataset.CONTRACT, this.settings.nodeId), p, { actor, timeoutMs: this.settings.ledgerCommandTimeoutMs });
   }
 
   updateDataset(p: LedgerUpdateDataset.Payload, actor: ActorHeader): Promise<LedgerUpdateDataset.Result> {
-    return this.bus.request(LedgerUpdateDataset.CONTRACT, p, { actor, timeoutMs: this.settings.ledgerCommandTimeoutMs });
+    return this.bus.request(ledgerNodeContract(LedgerUpdateDataset.CONTRACT, this.settings.nodeId), p, { actor, timeoutMs: this.settings.ledgerCommandTimeoutMs });
   }
 
   deleteDataset(p: LedgerDeleteDataset.Payload, actor: ActorHeader): Promise<LedgerDeleteDataset.Result> {
-    return this.bus.request(LedgerDeleteDataset.CONTRACT, p, { actor, timeoutMs: this.settings.ledgerCommandTimeoutMs });
+    return this.bus.request(ledgerNodeContract(LedgerDeleteDataset.CONTRACT, this.settings.nodeId), p, { actor, timeoutMs: this.settings.ledgerCommandTimeoutMs });
   }
 
   recordTamperFinding(p: LedgerRecordTamperFinding.Payload): Promise<LedgerRecordTamperFinding.Result> {
-    return this.bus.request(LedgerRecordTamperFinding.CONTRACT, p, { actor: this.nodeActor, timeoutMs: this.settings.ledgerCommandTimeoutMs });
+    return this.bus.request(ledgerNodeContract(LedgerRecordTamperFinding.CONTRACT, this.settings.nodeId), p, { actor: this.nodeActor, timeoutMs: this.settings.ledgerCommandTimeoutMs });
   }
 
   getDataset(datasetId: string): Promise<LedgerGetDataset.Result> {
