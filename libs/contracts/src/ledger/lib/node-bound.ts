@@ -24,7 +24,7 @@ export function ledgerNodeContract<P extends object, R>(contract: RequestContrac
   const key = `${contract.subject} ${nodeId}`;
   let bound = perNode.get(key);
   if (bound === undefined) {
-    bound = Object.freeze({ ...contract, subject: nodeBound(contract.subject, nodeId) }) as RequestContract<object, unknown>;
+    bound = Object.freeze({ ...contract, subject: nodeBound(contract.subject, nodeId) });
     perNode.set(key, bound);
   }
   return bound as RequestContract<P, R>;
