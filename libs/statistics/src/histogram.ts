@@ -75,3 +75,12 @@ export function suppressCells(cells: readonly (number | null)[], minCount: numbe
   }
   return { cells: cells.map((n, i) => (blanks[i] === undefined ? n : null)), blanks };
 }
+
+/**
+ * suppressCells over a histogram's cells in their order (below, the bins, above): the histogram as
+ * released, and why each cell in that order is blank, if it is.
+ */
+export function suppressHistogram(h: BinnedCounts, minCount: number): { histogram: { edges: number[]; counts: (number | null)[]; below: number | null; above: number | null }; blanks: (CellBlank | undefined)[] } {
+  const { cells, blanks } = suppressCells([h.below, ...h.counts, h.above], minCount);
+  return { histogram: { edges: [...h.edges], counts: cells.slice(1, -1), below: cells[0] ?? null, above: cells[cells.length - 1] ?? null }, blanks };
+}

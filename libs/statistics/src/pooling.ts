@@ -5,7 +5,7 @@
 // The column shapes are the wire contracts' (`StorageSummarize.ColumnSummary` in, `AnalysisColumn`
 // out), so what is pooled here is what the sites sent and what the researcher receives.
 import { LEDGER_STATISTICS, type AnalysisColumn, type AnalysisQuantile, type LedgerStatistic, type StorageSummarize, type Withholding } from '@phdmf/contracts';
-import { CellBlank, poolHistograms, suppressCells, type BinnedCounts } from './histogram';
+import { CellBlank, poolHistograms, suppressHistogram, type BinnedCounts } from './histogram';
 import { poolMoments, type Moments } from './moments';
 
 /** Codes of numbers withheld at the pool (a site's own codes, `DISCLOSURE.*`, pass through). */
@@ -166,8 +166,7 @@ export function poolColumn(name: string, parts: readonly SitePart[], request: Po
 /** The pooled histogram as released: small, unknown and complementary cells blanked (suppressCells). */
 function thresholdCells(h: BinnedCounts, minCount: number): { histogram: StorageSummarize.Histogram; withheld?: Withholding } {
   const labels = ['below', ...h.counts.map((_, i) => `[${h.edges[i] ?? '?'}, ${h.edges[i + 1] ?? '?'}${i === h.counts.length - 1 ? ']' : ')'}`), 'above'];
-  const { cells, blanks } = suppressCells([h.below, ...h.counts, h.above], minCount);
-  const histogram = { edges: [...h.edges], counts: cells.slice(1, -1), below: cells[0] ?? null, above: cells[cells.length - 1] ?? null };
+  const { histogram, blanks } = suppressHistogram(h, minCount);
   const named = (kind: CellBlank) => labels.filter((_, i) => blanks[i] === kind);
   const [small, unknown, complementary] = [named(CellBlank.SMALL), named(CellBlank.UNKNOWN), named(CellBlank.COMPLEMENTARY)];
   if (small.length + unknown.length === 0) return { histogram };

@@ -2,7 +2,7 @@
 // Every number leaves the node through applyDisclosure, so a threshold cannot be forgotten by one
 // code path. A site can tighten the defaults (config), never loosen them below the consortium's floor.
 import type { LedgerStatistic, StorageSummarize } from '@phdmf/contracts';
-import { suppressCells } from '@phdmf/statistics';
+import { suppressHistogram } from '@phdmf/statistics';
 import type { ColumnType } from './csv-inspector';
 
 /** A node's disclosure policy. */
@@ -143,6 +143,5 @@ function releaseHistogram(policy: DisclosurePolicy, raw: RawColumnStats, out: St
   }
   // A small cell (1..minCount−1 records) is blanked, an empty one (0) is not; and since the count is
   // released, enough other cells are blanked with it that it cannot be recovered by subtraction.
-  const { cells } = suppressCells([h.below, ...h.counts, h.above], policy.minCount);
-  out.histogram = { edges: [...h.edges], counts: cells.slice(1, -1), below: cells[0] ?? null, above: cells[cells.length - 1] ?? null };
+  out.histogram = suppressHistogram(h, policy.minCount).histogram;
 }
