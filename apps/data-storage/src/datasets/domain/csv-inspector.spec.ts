@@ -1,4 +1,5 @@
-import { CsvInspector } from './csv-inspector';
+import type * as NodeBuffer from 'node:buffer';
+import { CsvInspector, firstInvalidUtf8 } from './csv-inspector';
 import { CsvInvalidError } from './storage-errors';
 
 function inspect(text: string | Buffer, chunkSize = 1 << 20): ReturnType<CsvInspector['finish']> {
@@ -76,5 +77,50 @@ describe('CsvInspector', () => {
     expect(refusal('a,b\r\n1,2\r\n\r\n3,4\r\n')).toEqual({ line: 3, problem: 'empty line' });
     expect(refusal('a,b\n1,"open\n2,3\n')).toEqual({ line: 2, problem: 'a quoted field is never closed' });
     expect(refusal('a,b\n1,"x"y\n').problem).toMatch(/after a closing quote/);
+  });
+
+  describe('a byte that is not UTF-8', () => {
+    // The module object the inspector calls isUtf8 on (an `import * as` would give a copy).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeBuffer = require('node:buffer') as typeof NodeBuffer;
+
+    afterEach(() => {
+      jest.restoreAllMocks();
+    });
+
+    it('is found in linear work in a multi-megabyte chunk, and its line named', () => {
+      // Over 4 MiB of rows in one chunk, the bad byte on the last line: re-validating every prefix would be ~10^13 bytes of work.
+      const rows = 'id,name\n' + Array.from({ length: 260_000 }, (_, i) => `${i},patient ${i}`).join('\n') + '\n';
+      const input = Buffer.concat([Buffer.from(rows), Buffer.from('260000,Zo'), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]);
+      expect(input.length).toBeGreaterThan(4 << 20);
+      // Counted, not timed: the bytes handed to the native UTF-8 check stay a small multiple of the input.
+      const isUtf8 = nodeBuffer.isUtf8.bind(nodeBuffer);
+      let examined = 0;
+      jest.spyOn(nodeBuffer, 'isUtf8').mockImplementation((data) => {
+        examined += data.byteLength;
+        if (examined > 4 * input.length) throw new Error(`the UTF-8 check examined ${examined} bytes of a ${input.length}-byte input`);
+        return isUtf8(data);
+      });
+      expect(refusal(input, 5 << 20)).toEqual({ line: 260_002, problem: 'the file is not UTF-8 text (binary data?)' });
+      expect(examined).toBeLessThanOrEqual(4 * input.length);
+    });
+
+    it('is located where isUtf8 says a prefix stops being UTF-8, on random bytes and text', () => {
+      let seed = 7;
+      const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+      const pieces = [Buffer.from('aé€😀'), Buffer.from([0xc0, 0xaf]), Buffer.from([0xe0, 0x80, 0x80]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xf4, 0x90, 0x80, 0x80]), Buffer.from([0xf5]), Buffer.from([0x80])];
+      for (let round = 0; round < 3000; round++) {
+        const parts: Buffer[] = [];
+        for (let k = next() % 6; k >= 0; k--) parts.push(next() % 3 === 0 ? Buffer.from([next() % 256]) : (pieces[next() % pieces.length] as Buffer));
+        const buf = Buffer.concat(parts);
+        const at = firstInvalidUtf8(buf);
+        if (at < buf.length) {
+          expect(nodeBuffer.isUtf8(buf.subarray(0, at))).toBe(true);
+          expect(nodeBuffer.isUtf8(buf.subarray(0, Math.min(buf.length, at + 4)))).toBe(false);
+        }
+        // Nothing ill-formed found: the buffer is UTF-8, or only its last sequence is cut short.
+        else expect([0, 1, 2, 3].some((cut) => nodeBuffer.isUtf8(buf.subarray(0, buf.length - cut)))).toBe(true);
+      }
+    });
   });
 });

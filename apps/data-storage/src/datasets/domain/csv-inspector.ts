@@ -360,12 +360,44 @@ function incompleteTail(buf: Buffer): number {
   return 0;
 }
 
-/** Offset of the first byte that breaks UTF-8 (the slow path, run only when isUtf8 said no). */
-function firstInvalidUtf8(buf: Buffer): number {
-  for (let i = 0; i < buf.length; i++) {
-    if (!isUtf8(buf.subarray(0, i + 1)) && incompleteTail(buf.subarray(0, i + 1)) === 0) return i;
+/**
+ * Offset of the first ill-formed UTF-8 sequence (the slow path, run only when isUtf8 said no), in
+ * one pass: re-validating every prefix with isUtf8 was quadratic, and a bad byte late in a 4 MiB
+ * chunk blocked the event loop for minutes. Well-formed sequences as in Unicode's Table 3-7
+ * (no overlong forms, no surrogates, nothing above U+10FFFF); a sequence cut off by the end of the
+ * buffer is not ill-formed here (the caller carries it to the next chunk).
+ */
+export function firstInvalidUtf8(buf: Buffer): number {
+  const n = buf.length;
+  let i = 0;
+  while (i < n) {
+    const b = buf[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0;
+      else if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90;
+      else if (b === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= n) return n;
+      const c = buf[i + k] as number;
+      // Only the second byte has a narrowed range; the rest are plain continuation bytes.
+      if (k === 1 ? c < lo || c > hi : (c & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
   }
-  return buf.length;
+  return n;
 }
 
 /** A byte that ends a run of ordinary field bytes: delimiter, quote, line break or a control character. */
