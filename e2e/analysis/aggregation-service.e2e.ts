@@ -17,13 +17,14 @@ import {
   LedgerGetProvenance,
   LedgerGetTransaction,
   LedgerRequestAccess,
+  StorageSummarize,
   type AnalysisResult,
   type LedgerAnalysisRecord,
   type LedgerStatistic,
 } from '@phdmf/contracts';
 import type { ActorHeader } from '@phdmf/messaging';
 import { ADMIN, AUTHZ, LocalApi, staffActor, World, type Site } from '../../apps/data-storage/test-support/world';
-import { ImpostorNode, startAggregation } from './support/aggregation';
+import { CHATTY_REFUSAL, ImpostorNode, startAggregation } from './support/aggregation';
 import { cohortCsv, duckdbOverConcatenation, relativeError } from './support/cohorts';
 import { SummaryTap } from './support/summary-tap';
 
@@ -248,6 +249,54 @@ describe('aggregation service (real NATS, ledger service, storage nodes)', () =>
     for (const node of ['node-a', 'node-b', 'node-c']) expect(chart.svg).toContain(node);
     await expect(world.bus.request(AggregationGetAnalysisChart.CONTRACT, { analysisId: result.analysisId, statistic: 'sd' }, { actor: researcher })).rejects.toMatchObject({ code: 'ANALYSIS.CHART_UNAVAILABLE' });
     await expect(world.bus.request(AggregationGetAnalysisChart.CONTRACT, { analysisId: result.analysisId, statistic: 'count' }, { actor: otherResearcher })).rejects.toMatchObject({ code: 'ANALYSIS.NOT_FOUND' });
+  });
+
+  it('passes on no text of a site that failed: a row DuckDB quotes, the file path and the engine text stay at the site', async () => {
+    // The owner's file holds a line longer than DuckDB reads (its limit is 2,000,000 bytes): the upload
+    // accepts it, every summary fails, and DuckDB's error quotes the line and names the file's path.
+    const site = sites[0]!;
+    const staff = new LocalApi(site, await world.token({ userId: 'staff-y', organisationId: site.organisationId, roles: ['member'] }));
+    const fields = ['987654321', '44', `Jane-Roe-1957-03-14 ${'x'.repeat(2_100_000)}`, '25.125', '121.5', ''];
+    const rows = cohortCsv(40, 8);
+    const poisonedLine = rows.trimEnd().split('\n').length + 1;
+    const uploaded = await staff.upload(`${rows}${fields.join(',')}\n`, 'name=poisoned&fileName=poisoned.csv');
+    expect(uploaded.status).toBe(201);
+    const poisoned = (uploaded.json as { datasetId: string }).datasetId;
+    await world.grant({ datasetId: poisoned, owner: site.organisationId, requester: researcher.userId, columns: ['age', 'bmi'], statistics: ['count', 'mean'] });
+    const leaks = (text: string) =>
+      ['987654321', 'Jane-Roe', 'xxxxxxxx', '25.125', '121.5', site.config.storageDir, '/objects/', 'Original Line', 'Invalid Input Error', 'max_line_size', 'delimiter'].filter((s) => text.includes(s));
+
+    const failed = await failureOf({ datasets: [poisoned], columns: ['age', 'bmi'], statistics: ['count', 'mean'] });
+    expect(leaks(JSON.stringify(failed))).toEqual([]);
+    expect(failed).toMatchObject({ code: 'ANALYSIS.SITE_FAILED', details: { nodeId: 'node-a', datasetId: poisoned, cause: 'STORAGE.FILE_UNREADABLE', line: poisonedLine } });
+    expect(failed.message).toBe(`node "node-a" (dataset "${poisoned}") failed its summary with STORAGE.FILE_UNREADABLE at line ${poisonedLine}`);
+    expect(leaks(JSON.stringify(failed))).toEqual([]);
+
+    // With allowPartial the failure is kept in the result (and in the stored analysis): the same code, no more.
+    const partial = await run({ datasets: [datasets[1]!, poisoned], columns: ['age', 'bmi'], statistics: ['count', 'mean'], allowPartial: true });
+    expect(partial.status).toBe('partial');
+    expect(partial.datasets[1]).toMatchObject({ datasetId: poisoned, status: 'failed', error: { code: 'ANALYSIS.SITE_FAILED' } });
+    const stored = await world.bus.request(AggregationGetAnalysis.CONTRACT, { analysisId: partial.analysisId }, { actor: researcher });
+    expect(leaks(JSON.stringify(partial))).toEqual([]);
+    expect(leaks(JSON.stringify(stored))).toEqual([]);
+
+    // Defense in depth: the site's own reply on NATS carries the code, a fixed sentence and the line, nothing else.
+    const reply = await world.bus
+      .request(StorageSummarize.contractFor('node-a'), { analysisId: `an-${randomUUID()}`, datasetId: poisoned, requester: researcher.userId, columns: ['age'], statistics: ['count'] }, { actor: researcher })
+      .then(() => undefined, (e: unknown) => e as { code: string; message: string; details?: unknown });
+    expect(reply).toMatchObject({ code: 'STORAGE.FILE_UNREADABLE', message: `the stored file could not be read to compute the summary (line ${poisonedLine})`, details: { line: poisonedLine } });
+    expect(leaks(JSON.stringify(reply))).toEqual([]);
+
+    // And aggregation relays a site's code and line only, whatever text a site puts in its refusal.
+    impostor.mode = 'chatty-refusal';
+    const relayed = await failureOf({ datasets: [impostorDataset], columns: ['age'], statistics: ['count', 'mean'] });
+    const kept = await run({ datasets: [datasets[1]!, impostorDataset], columns: ['age'], statistics: ['count', 'mean'], allowPartial: true });
+    impostor.mode = 'honest';
+    expect(relayed).toMatchObject({ code: 'ANALYSIS.SITE_FAILED', details: { nodeId: 'node-d', cause: CHATTY_REFUSAL.code, line: 7 } });
+    for (const text of [JSON.stringify(relayed), JSON.stringify(kept)]) {
+      expect(text).not.toContain('Ada-Lovelace');
+      expect(text).not.toContain('Original Line');
+    }
   });
 
   it('fails on a stopped node, naming it, or leaves it out of a partial result when asked', async () => {

@@ -29,7 +29,12 @@ export type ImpostorMode =
   /** a correctly signed summary of another analysis (a replay) */
   | 'replay'
   /** no answer at all */
-  | 'silent';
+  | 'silent'
+  /** a refusal whose message and details quote a row, as a careless site's engine error would */
+  | 'chatty-refusal';
+
+/** What the 'chatty-refusal' impostor quotes: none of it may reach the researcher. */
+export const CHATTY_REFUSAL = { code: 'STORAGE.FILE_UNREADABLE', message: 'CSV Error on Line: 7 Original Line: 7,Ada-Lovelace-1815', details: { line: 7, row: '7,Ada-Lovelace-1815' } };
 
 export interface ImpostorFacts {
   nodeId: string;
@@ -61,6 +66,10 @@ export class ImpostorNode {
         if (!impostor) return;
         impostor.requests++;
         if (impostor.mode === 'silent') return;
+        if (impostor.mode === 'chatty-refusal') {
+          msg.respond(new TextEncoder().encode(JSON.stringify({ ok: false, error: CHATTY_REFUSAL })));
+          return;
+        }
         const p = JSON.parse(new TextDecoder().decode(msg.data)) as StorageSummarize.Payload;
         const body: StorageSummarize.SummaryBody = {
           nodeId: facts.nodeId,

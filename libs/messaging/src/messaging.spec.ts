@@ -57,9 +57,10 @@ describe('messaging over a real nats-server', () => {
       expect(error).toMatchObject({ code: 'TEST.REFUSED', message: 'refused on purpose', details: { reason: 'test' } });
     });
 
-    it('keeps the message of a plain Error instead of "Internal server error"', async () => {
+    it('answers a plain Error with INTERNAL.UNEXPECTED and a fixed sentence: its own text stays in the log', async () => {
       const error = await app!.get(MessageBus).request(Refuse, { kind: 'plain' }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: CommonErrorCode.INTERNAL, message: 'kaput' });
+      expect(error).toMatchObject({ code: CommonErrorCode.INTERNAL, message: 'internal error (logged by the service that answered)' });
+      expect(JSON.stringify(error)).not.toContain('kaput');
     });
 
     it('refuses an invalid payload at the receiving edge with VALIDATION.FAILED naming the field', async () => {

@@ -1,13 +1,16 @@
 import { type CustomTransportStrategy, NatsContext, Server, type MessageHandler } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import type { Msg, NatsConnection, Subscription } from 'nats';
-import type { AnyRequestContract } from '@phdmf/contracts';
+import { CommonErrorCode, type AnyRequestContract } from '@phdmf/contracts';
 import { Correlation, type Logger } from '@phdmf/logging';
 import { decodeJson, encodeJson } from '../lib/codec';
 import { scopeFromHeaders } from '../lib/headers';
 import { toWireError } from '../lib/remote-error';
 import { validatePayload } from '../lib/validation';
 import { CONTRACT_EXTRA } from './handle-request.decorator';
+
+/** The whole message of an uncoded failure on the wire; the service's log has the rest. */
+const INTERNAL_MESSAGE = 'internal error (logged by the service that answered)';
 
 /** A reply on the wire: the result, or a coded error. */
 export type RpcReply<R> = { ok: true; data: R } | { ok: false; error: { code: string; message: string; details?: unknown } };
@@ -60,10 +63,16 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
         reply = { ok: true, data: (await lastValueFrom(result$, { defaultValue: null })) ?? null };
       } catch (error) {
         const wire = toWireError(error);
-        // Expected, coded failures are answered quietly; anything unexpected is logged with its stack.
-        if (wire.code === 'INTERNAL.UNEXPECTED') this.log.error({ err: error, subject: msg.subject }, 'handler failed');
-        else this.log.debug({ code: wire.code, subject: msg.subject }, 'request refused');
-        reply = { ok: false, error: wire };
+        // Expected, coded failures are answered quietly; anything unexpected is logged with its stack,
+        // and answered with a fixed sentence: its own text may quote data, SQL, paths or an engine's
+        // words (a storage site's DuckDB quotes rows), which stay with the service that holds them.
+        if (wire.code === CommonErrorCode.INTERNAL) {
+          this.log.error({ err: error, subject: msg.subject }, 'handler failed');
+          reply = { ok: false, error: { code: wire.code, message: INTERNAL_MESSAGE } };
+        } else {
+          this.log.debug({ code: wire.code, subject: msg.subject }, 'request refused');
+          reply = { ok: false, error: wire };
+        }
       }
       if (msg.reply) msg.respond(encodeJson(reply));
     });

@@ -66,7 +66,7 @@ describe('CsvInspector', () => {
     expect(refusal('')).toEqual({ line: 0, problem: 'the file is empty' });
     expect(refusal('a,b\n').problem).toBe('the file has a header but no data rows');
     expect(refusal('a,,c\n1,2,3\n').problem).toBe('column 2 has no name');
-    expect(refusal('a,a\n1,2\n').problem).toBe('column name "a" appears twice');
+    expect(refusal('a,a\n1,2\n').problem).toBe('column 2 has the same name as an earlier column');
   });
 
   it('refuses binary garbage, stray quotes, empty lines and unclosed quotes', () => {

@@ -334,7 +334,8 @@ export class CsvInspector {
     names.forEach((name, i) => {
       if (name.trim().length === 0) this.fail(1, `column ${i + 1} has no name`);
       if (name.length > this.maxNameLength) this.fail(1, `column name ${i + 1} is longer than ${this.maxNameLength} characters`);
-      if (seen.has(name)) this.fail(1, `column name "${name}" appears twice`);
+      // By position, not by name: no error quotes the file's content.
+      if (seen.has(name)) this.fail(1, `column ${i + 1} has the same name as an earlier column`);
       seen.add(name);
       const bytes = Buffer.from(name, 'utf8');
       if (isNumber(bytes, bytes.length) || (bytes.length === 10 && isIsoDate(bytes))) dataLike++;

@@ -28,6 +28,12 @@ export const StorageErrorCode = {
   REQUESTER_MISMATCH: 'ACCESS.REQUESTER_MISMATCH',
   /** The node stopped between sending a release to the ledger and storing its answer, and the ledger does not hold it. */
   RELEASE_INTERRUPTED: 'STORAGE.RELEASE_INTERRUPTED',
+  /**
+   * The summary engine could not read a stored file that passed its upload checks. Fixed sentence;
+   * `details.line` names the line when the engine did. The engine's own text (it quotes the row and
+   * names the file's path) stays in the site's log.
+   */
+  FILE_UNREADABLE: 'STORAGE.FILE_UNREADABLE',
   /** Storage I/O failed (disk full, permissions). */
   IO_FAILED: 'STORAGE.IO_FAILED',
 } as const;

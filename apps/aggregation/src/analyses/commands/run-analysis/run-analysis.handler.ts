@@ -148,16 +148,22 @@ function isVerificationFailure(e: PhdmfError): boolean {
   return e.code === AggregationErrorCode.SITE_SIGNATURE_INVALID || e.code === AggregationErrorCode.SITE_RESPONSE_MISMATCH;
 }
 
-/** A node's failure, named: which node, which dataset, and the node's (or the transport's) own code. */
+/**
+ * A node's failure, named: which node, which dataset, and the node's (or the transport's) code, with
+ * the line the node reported, if any. Never the node's own message: it is relayed to the researcher
+ * (and kept in `datasets[].error`), and a site's text may quote a row of the file (DuckDB does), a
+ * path or an engine's words. The code and line are all a researcher needs; the site's log has the rest.
+ */
 function siteFailure(dataset: ClearedDataset, error: unknown): PhdmfError {
   const at = `node "${dataset.nodeId}" (dataset "${dataset.datasetId}")`;
-  const cause = error instanceof PhdmfError ? error : new PhdmfError(CommonErrorCode.INTERNAL, error instanceof Error ? error.message : String(error));
-  const details = { nodeId: dataset.nodeId, datasetId: dataset.datasetId, cause: cause.code };
-  if (cause.code === CommonErrorCode.TIMEOUT) return new PhdmfError(AggregationErrorCode.SITE_TIMEOUT, `${at} did not answer in time: ${cause.message}`, details);
-  if (cause.code === CommonErrorCode.NO_RESPONDERS) {
+  const code = error instanceof PhdmfError ? error.code : CommonErrorCode.INTERNAL;
+  const line = error instanceof PhdmfError ? error.details?.line : undefined;
+  const details = { nodeId: dataset.nodeId, datasetId: dataset.datasetId, cause: code, ...(typeof line === 'number' && Number.isSafeInteger(line) ? { line } : {}) };
+  if (code === CommonErrorCode.TIMEOUT) return new PhdmfError(AggregationErrorCode.SITE_TIMEOUT, `${at} did not answer in time`, details);
+  if (code === CommonErrorCode.NO_RESPONDERS) {
     return new PhdmfError(AggregationErrorCode.SITE_UNREACHABLE, `${at} is not reachable: no storage service answers on its subject`, details);
   }
-  return new PhdmfError(AggregationErrorCode.SITE_FAILED, `${at} failed its summary with ${cause.code}: ${cause.message}`, details);
+  return new PhdmfError(AggregationErrorCode.SITE_FAILED, `${at} failed its summary with ${code}${'line' in details ? ` at line ${details.line}` : ''}`, details);
 }
 
 /** One error for several failed nodes: the first one's code, every node named. */

@@ -8,7 +8,7 @@ import { LedgerReleaseService, schemaDigest } from '../../application/ledger-rel
 import { actorOf } from '../../application/local-access';
 import { CsvInspector, type CsvSchema } from '../../domain/csv-inspector';
 import type { DatasetView } from '../../domain/dataset-view';
-import { datasetNotFound, UploadTooLargeError } from '../../domain/storage-errors';
+import { datasetNotFound, EngineReadError, UploadTooLargeError } from '../../domain/storage-errors';
 import { FileStore, ioFailure, type StagedFile } from '../../infrastructure/files/file-store';
 import { DatasetRow, DatasetVersionRow } from '../../infrastructure/persistence/dataset.entity';
 import { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
@@ -69,6 +69,8 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
       }
     } catch (error) {
       await this.files.discard(staged);
+      // DuckDB's text names the temporary file's path: the site's log keeps it, the answer does not.
+      if (error instanceof EngineReadError) this.log.warn({ code: error.code, engine: error.engineText }, 'the uploaded Parquet file was refused');
       throw error;
     }
     const datasetId = existing?.id ?? `ds-${randomUUID()}`;

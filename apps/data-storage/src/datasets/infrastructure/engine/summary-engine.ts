@@ -5,6 +5,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { PhdmfError, StorageErrorCode } from '@phdmf/contracts';
 import type { ColumnSchema, CsvSchema } from '../../domain/csv-inspector';
+import { EngineReadError } from '../../domain/storage-errors';
 import { MISSING_TOKENS } from '../../domain/csv-inspector';
 import type { FileFormat } from '../persistence/dataset.entity';
 import type { RawColumnStats } from '../../domain/disclosure-policy';
@@ -103,10 +104,15 @@ export class SummaryEngine {
       });
     }
     const sql = `SELECT ${selects.join(', ')} FROM ${SummaryEngine.source(spec.file, spec.schema, spec.format)}`;
-    const row = await this.withConnection(async (conn) => {
-      const reader = await conn.runAndReadAll(sql);
-      return reader.getRowsJson()[0] ?? [];
-    });
+    let row: unknown[];
+    try {
+      row = await this.withConnection(async (conn) => {
+        const reader = await conn.runAndReadAll(sql);
+        return reader.getRowsJson()[0] ?? [];
+      });
+    } catch (error) {
+      throw engineFailure(StorageErrorCode.FILE_UNREADABLE, 'the stored file could not be read to compute the summary', error);
+    }
     const rowCount = Number(row[0]);
     let at = 1;
     const columns: RawColumnStats[] = [];
@@ -131,17 +137,17 @@ export class SummaryEngine {
       described = await this.query(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`);
       rows = await this.query(`SELECT count(*)::DOUBLE FROM read_parquet(${sqlString(file)})`);
     } catch (error) {
-      const detail = error instanceof Error ? error.message.split('\n')[0] ?? '' : '';
-      throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, `the file is not a readable Parquet file (${detail.slice(0, 200)})`);
+      throw engineFailure(StorageErrorCode.PARQUET_INVALID, 'the file is not a readable Parquet file', error);
     }
-    const columns = described.map((row): ColumnSchema => {
+    const columns = described.map((row, i): ColumnSchema => {
       const name = String(row[0]);
       const type = String(row[1]).toUpperCase();
       if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)$/.test(type)) return { name, type: 'numeric', integer: true };
       if (/^(UBIGINT|HUGEINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\))$/.test(type)) return { name, type: 'numeric' };
       if (/^(DATE|TIMESTAMP( WITH TIME ZONE)?|TIMESTAMP_(S|MS|NS))$/.test(type)) return { name, type: 'date' };
       if (/^(VARCHAR|BOOLEAN|UUID|ENUM\(.*\))$/.test(type)) return { name, type: 'categorical' };
-      throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, `column "${name}" has type ${type.slice(0, 80)}, which summaries cannot use (nested or binary data)`);
+      // Neither the name nor the type: a nested type spells out its field names.
+      throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, `column ${i + 1} has a type that summaries cannot use (nested or binary data)`, { column: i + 1 });
     });
     const rowCount = Number(rows[0]?.[0] ?? 0);
     if (columns.length === 0) throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, 'the Parquet file has no columns');
@@ -166,6 +172,17 @@ export class SummaryEngine {
   close(): void {
     this.instance.closeSync();
   }
+}
+
+/**
+ * DuckDB's error, split: a code and a fixed sentence (with the line, when DuckDB named one) for
+ * whoever asked, its full text for the site's log. The line is read from DuckDB's "CSV Error on
+ * Line: N" so the owner's staff can find the row; nothing else of the text is kept.
+ */
+function engineFailure(code: typeof StorageErrorCode.FILE_UNREADABLE | typeof StorageErrorCode.PARQUET_INVALID, sentence: string, error: unknown): EngineReadError {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = /\bLine: (\d{1,12})\b/.exec(text)?.[1];
+  return new EngineReadError(code, sentence, text, line === undefined ? undefined : Number(line));
 }
 
 function num(n: number | undefined): string {

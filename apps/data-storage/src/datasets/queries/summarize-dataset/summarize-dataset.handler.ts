@@ -7,7 +7,7 @@ import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.setting
 import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
 import { Semaphore } from '../../application/semaphore';
 import { applyDisclosure } from '../../domain/disclosure-policy';
-import { datasetNotFound } from '../../domain/storage-errors';
+import { datasetNotFound, EngineReadError } from '../../domain/storage-errors';
 import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
 import type { FileStore } from '../../infrastructure/files/file-store';
 import { LedgerGateway } from '../../infrastructure/ledger/ledger-gateway';
@@ -106,7 +106,14 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
       });
       throw tampered(dataset.id);
     }
-    if (computed.status === 'rejected') throw computed.reason;
+    if (computed.status === 'rejected') {
+      const failure: unknown = computed.reason;
+      // The engine's own text quotes rows and paths: it goes to this site's log, never into the reply.
+      if (failure instanceof EngineReadError) {
+        this.log.error({ datasetId: dataset.id, version: version.version, code: failure.code, engine: failure.engineText }, 'the summary engine could not read the stored file');
+      }
+      throw failure;
+    }
 
     const policy = this.settings.disclosure;
     const body: StorageSummarize.SummaryBody = {
