@@ -214,7 +214,7 @@ describe('storage node', () => {
       const other = new LocalApi(site, await world.token({ userId: 'bob-b01', organisationId: 'hospital-b', roles: ['institution-admin'] }));
       const download = await other.call('GET', `/datasets/${view.datasetId}/download`);
       expect(download.status).toBe(403);
-      expect(download.json).toMatchObject({ code: 'ACCESS.FORBIDDEN' });
+      expect(download.json).toMatchObject({ error: { code: 'ACCESS.FORBIDDEN' } });
       expect(download.text).not.toContain('2024-0');
       expect((await other.call('GET', '/datasets')).status).toBe(403);
       const researcher = new LocalApi(site, await world.token({ userId: 'res-1', roles: ['researcher'] }));
@@ -239,7 +239,7 @@ describe('storage node', () => {
       const objectsBefore = filesUnder(objectsDir()).length;
       const res = await staff.upload(body);
       expect(res.status).toBe(422);
-      expect(res.json).toMatchObject({ code: 'STORAGE.CSV_INVALID', message: expect.stringMatching(message) });
+      expect(res.json).toMatchObject({ error: { code: 'STORAGE.CSV_INVALID', message: expect.stringMatching(message) } });
       expect(filesUnder(tmpDir())).toEqual([]);
       expect(filesUnder(objectsDir()).length).toBe(objectsBefore);
       expect(((await admin.call('GET', '/datasets?includeDeleted=true')).json as DatasetView[]).length).toBe(before.length);
@@ -253,7 +253,7 @@ describe('storage node', () => {
       expect(Buffer.byteLength(big)).toBeGreaterThan(4096);
       const declared = await api.upload(big);
       expect(declared.status).toBe(413);
-      expect(declared.json).toMatchObject({ code: 'STORAGE.TOO_LARGE' });
+      expect(declared.json).toEqual({ error: { code: 'STORAGE.TOO_LARGE', message: "the upload is larger than this node's limit of 4096 bytes", details: { limitBytes: 4096 } } });
       // Chunked: no Content-Length, so only the streaming count can stop it.
       const bytes = Buffer.from(big);
       const stream = new ReadableStream<Uint8Array>({
@@ -269,6 +269,7 @@ describe('storage node', () => {
         duplex: 'half',
       });
       expect(streamed.status).toBe(413);
+      expect(await streamed.json()).toMatchObject({ error: { code: 'STORAGE.TOO_LARGE' } });
       expect(filesUnder(path.join(siteB.config.storageDir, 'tmp'))).toEqual([]);
       expect(filesUnder(path.join(siteB.config.storageDir, 'objects')).length).toBe(objectsBeforeB);
       expect(((await api.call('GET', '/datasets')).json as DatasetView[]).length).toBe(countBefore);
@@ -293,6 +294,47 @@ describe('storage node', () => {
     it('refuses a body that is not declared as CSV', async () => {
       const res = await staff.call('POST', '/datasets?name=x', 'a,b\n1,2\n', 'application/octet-stream');
       expect(res.status).toBe(415);
+    });
+  });
+
+  describe('every error answers { error: { code, message, details? } }, and echoes nothing it was sent', () => {
+    it('an upload declared as JSON is refused unread (no framework parses it and quotes it back)', async () => {
+      for (const body of ['{"name": "Jane-Roe-1957", ', '{"name": "Jane-Roe-1957"}']) {
+        const res = await staff.call('POST', '/datasets?name=x', body, 'application/json');
+        expect(res.status).toBe(415);
+        expect(res.json).toEqual({ error: { code: 'STORAGE.UNSUPPORTED_MEDIA_TYPE', message: expect.stringContaining('text/csv') } });
+        expect(res.text).not.toContain('Jane-Roe');
+      }
+      expect(filesUnder(tmpDir())).toEqual([]);
+    });
+
+    it('an unknown route, with or without a token', async () => {
+      for (const api of [staff, new LocalApi(site, '')]) {
+        const res = await api.call('GET', '/no-such-route/Jane-Roe-1957');
+        expect(res.status).toBe(404);
+        expect(res.json).toEqual({ error: { code: 'HTTP.NOT_FOUND', message: 'No such endpoint' } });
+      }
+      expect((await new LocalApi(site, '').call('GET', '/datasets')).json).toMatchObject({ error: { code: 'AUTH.TOKEN_INVALID' } });
+    });
+
+    it('headers larger than Node reads: 431, answered before any route', async () => {
+      const answer = await new Promise<{ status: number; body: string; type: string | undefined }>((resolve, reject) => {
+        const req = http.request(`${site.baseUrl}/datasets`, { headers: { authorization: `Bearer ${staff.token}`, 'x-padding': 'a'.repeat(64 * 1024) } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => {
+            body += d;
+          });
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, body, type: res.headers['content-type'] });
+          });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(answer.status).toBe(431);
+      expect(answer.type).toMatch(/^application\/json/);
+      expect(JSON.parse(answer.body)).toEqual({ error: { code: 'HTTP.HEADERS_TOO_LARGE', message: 'Request headers too large' } });
     });
   });
 
@@ -522,11 +564,11 @@ describe('storage node', () => {
       const objectsBefore = filesUnder(objectsDir()).length;
       const notParquet = await staff.call('POST', '/datasets?name=pq', 'a,b\n1,2\n', PARQUET);
       expect(notParquet.status).toBe(422);
-      expect(notParquet.json).toMatchObject({ code: 'STORAGE.PARQUET_INVALID', message: expect.stringMatching(/magic bytes/) });
+      expect(notParquet.json).toMatchObject({ error: { code: 'STORAGE.PARQUET_INVALID', message: expect.stringMatching(/magic bytes/) } });
       const broken = await staff.call('POST', '/datasets?name=pq', Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(100, 7), Buffer.from('PAR1')]), PARQUET);
       expect(broken.status).toBe(422);
       // A fixed sentence: DuckDB's own text names the server's temporary file and its internals.
-      expect(broken.json).toEqual({ code: 'STORAGE.PARQUET_INVALID', message: 'the file is not a readable Parquet file' });
+      expect(broken.json).toEqual({ error: { code: 'STORAGE.PARQUET_INVALID', message: 'the file is not a readable Parquet file' } });
       expect(broken.text).not.toContain(site.config.storageDir);
       expect(filesUnder(tmpDir())).toEqual([]);
       expect(filesUnder(objectsDir()).length).toBe(objectsBefore);

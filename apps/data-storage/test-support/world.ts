@@ -22,6 +22,7 @@ import { migrate } from '@phdmf/persistence';
 import { freePort, TestNatsServer, tempDir, spawnTsEntry, type TsChild } from '@phdmf/testing';
 import { AppModule } from '../src/app.module';
 import { loadDataStorageConfig, type DataStorageConfig } from '../src/config';
+import { configureSiteHttp, siteHttpOptions } from '../src/http';
 import { DATA_STORAGE_PERSISTENCE } from '../src/persistence';
 
 export const ROOT = path.join(__dirname, '../../..');
@@ -141,7 +142,8 @@ export class World {
     await migrate(persistenceSettingsOf('data-storage', config, DATA_STORAGE_PERSISTENCE));
     const app = await startService(AppModule.forRoot(config, this.logger, { jwks: new StaticJwksSource({ keys: [this.tokenKey.publicJwk] }) }), {
       logger: this.logger,
-      http: { port: config.HTTP_PORT, host: config.HTTP_HOST },
+      http: siteHttpOptions(config),
+      configure: configureSiteHttp,
     });
     const site: Site = {
       app,

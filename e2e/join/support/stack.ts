@@ -27,6 +27,7 @@ import { loadAggregationConfig } from '../../../apps/aggregation/src/config';
 import { AGGREGATION_PERSISTENCE } from '../../../apps/aggregation/src/persistence';
 import { AppModule as StorageModule } from '../../../apps/data-storage/src/app.module';
 import { loadDataStorageConfig } from '../../../apps/data-storage/src/config';
+import { configureSiteHttp, siteHttpOptions } from '../../../apps/data-storage/src/http';
 import { DATA_STORAGE_PERSISTENCE } from '../../../apps/data-storage/src/persistence';
 import { AppModule as RegistryModule } from '../../../apps/node-registry/src/app.module';
 import { loadNodeRegistryConfig } from '../../../apps/node-registry/src/config';
@@ -186,7 +187,8 @@ export class Stack {
     const jwks = await this.busRequest(AccountsGetJwks.CONTRACT, {});
     const app = await startService(StorageModule.forRoot(config, this.logger, { jwks: new StaticJwksSource({ keys: jwks.keys }) }), {
       logger: this.logger,
-      http: { host: config.HTTP_HOST, port: config.HTTP_PORT },
+      http: siteHttpOptions(config),
+      configure: configureSiteHttp,
     });
     let stopped = false;
     return {

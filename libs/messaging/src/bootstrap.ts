@@ -5,8 +5,11 @@ import { NatsRpcServer } from './rpc/nats-rpc.server';
 
 export interface StartOptions {
   logger: Logger;
-  /** Listen for HTTP too (the REST edge); other services only speak NATS. */
-  http?: { port: number; host: string };
+  /**
+   * Listen for HTTP too (the REST edge, a site's local API); other services only speak NATS.
+   * `bodyParser: false` leaves request bodies unread for the handlers to stream (a site's uploads).
+   */
+  http?: { port: number; host: string; bodyParser?: boolean };
   /** Adjust the HTTP application (middleware, pipes) before it listens. */
   configure?: (app: INestApplication) => void | Promise<void>;
 }
@@ -19,7 +22,7 @@ export interface StartOptions {
  * must not go on answering requests.
  */
 export async function startService(appModule: Type | DynamicModule, options: StartOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(appModule, { logger: new PinoNestLogger(options.logger), abortOnError: false });
+  const app = await NestFactory.create(appModule, { logger: new PinoNestLogger(options.logger), abortOnError: false, bodyParser: options.http?.bodyParser ?? true });
   try {
     app.connectMicroservice({ strategy: app.get(NatsRpcServer) }, { inheritAppConfig: false });
     app.enableShutdownHooks();

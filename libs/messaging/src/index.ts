@@ -23,3 +23,4 @@ export * from './health/health';
 export * from './messaging.module';
 export * from './bootstrap';
 export * from './service/service-kit';
+export * from './service/http-client-errors';

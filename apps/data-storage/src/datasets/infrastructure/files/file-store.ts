@@ -202,5 +202,6 @@ export function ioFailure(error: unknown): PhdmfError {
   if (e.code === 'ECONNRESET' || e.code === 'ERR_STREAM_PREMATURE_CLOSE' || e.message === 'aborted') {
     return new PhdmfError(StorageErrorCode.UPLOAD_ABORTED, 'the upload was cut off before its end; nothing was stored');
   }
-  return new PhdmfError(StorageErrorCode.IO_FAILED, `storage I/O failed: ${e.code ?? e.message}`, { errno: e.code ?? null });
+  // The errno code only: the error's own message names the path on this server.
+  return new PhdmfError(StorageErrorCode.IO_FAILED, 'storage I/O failed', { errno: e.code ?? null });
 }

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { LedgerLimits, PhdmfError, StorageErrorCode, type StorageRunAudit } from '@phdmf/contracts';
@@ -12,7 +12,6 @@ import type { Download } from '../../queries/download-dataset/download-dataset.h
 import { DownloadDatasetQuery } from '../../queries/download-dataset/download-dataset.query';
 import { GetDatasetQuery } from '../../queries/get-dataset/get-dataset.query';
 import { ListDatasetsQuery } from '../../queries/list-datasets/list-datasets.query';
-import { HttpErrorFilter } from './http-error.filter';
 import { LocalUserGuard, requireAdmin, type RequestWithUser } from './local-user.guard';
 
 const DATASET_ID = /^ds-[0-9a-f-]{36}$/;
@@ -24,7 +23,6 @@ const DATASET_ID = /^ds-[0-9a-f-]{36}$/;
  */
 @Controller('datasets')
 @UseGuards(LocalUserGuard)
-@UseFilters(HttpErrorFilter)
 export class LocalApiController {
   constructor(
     private readonly commands: CommandBus,
@@ -90,7 +88,6 @@ export class LocalApiController {
 /** The node's on-demand audit for its own admins. */
 @Controller('audit')
 @UseGuards(LocalUserGuard)
-@UseFilters(HttpErrorFilter)
 export class LocalAuditController {
   constructor(private readonly commands: CommandBus) {}
 

@@ -1,0 +1,30 @@
+import { StorageErrorCode } from '../storage/lib/errors';
+import { HTTP_LAYER_ERRORS, httpStatusFor } from './http-status';
+
+describe('the one error-code → HTTP status table', () => {
+  it("gives each of a storage site's codes its status (the site's local API answers with them)", () => {
+    const expected: Record<StorageErrorCode, number> = {
+      [StorageErrorCode.DATASET_NOT_FOUND]: 404,
+      [StorageErrorCode.DATASET_NOT_RELEASED]: 409,
+      [StorageErrorCode.DATASET_TAMPERED]: 409,
+      [StorageErrorCode.DATASET_VERSION_MISMATCH]: 409,
+      [StorageErrorCode.CSV_INVALID]: 422,
+      [StorageErrorCode.PARQUET_INVALID]: 422,
+      [StorageErrorCode.TOO_LARGE]: 413,
+      [StorageErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
+      [StorageErrorCode.UPLOAD_ABORTED]: 400,
+      [StorageErrorCode.COLUMN_UNKNOWN]: 400,
+      [StorageErrorCode.REQUEST_INVALID]: 400,
+      [StorageErrorCode.FORBIDDEN]: 403,
+      [StorageErrorCode.REQUESTER_MISMATCH]: 403,
+      [StorageErrorCode.RELEASE_INTERRUPTED]: 409,
+      [StorageErrorCode.FILE_UNREADABLE]: 500,
+      [StorageErrorCode.IO_FAILED]: 507,
+    };
+    for (const [code, status] of Object.entries(expected)) expect([code, httpStatusFor(code)]).toEqual([code, status]);
+  });
+
+  it('gives each HTTP-layer failure the status it stands for', () => {
+    for (const [status, error] of Object.entries(HTTP_LAYER_ERRORS)) expect(httpStatusFor(error.code)).toBe(Number(status));
+  });
+});

@@ -1,0 +1,24 @@
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { HTTP_LAYER_ERRORS, httpStatusFor, type HttpErrorBody } from '@phdmf/contracts';
+
+/**
+ * Node's HTTP parser refuses some requests before any framework sees them (headers too large: 431,
+ * a request that is not HTTP: 400, too slow: 408) and answers them itself, with an empty body. This
+ * answers them as every other error, `{ error: { code, message } }`, under the same conditions Node
+ * does: only while nothing has been written on the socket yet.
+ */
+export function answerClientErrorsAsJson(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }) => {
+    if (!socket.writable || (socket.bytesWritten ?? 0) > 0 || err.code === 'ECONNRESET') {
+      socket.destroy(err);
+      return;
+    }
+    const error = err.code === 'HPE_HEADER_OVERFLOW' ? HTTP_LAYER_ERRORS[431] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? HTTP_LAYER_ERRORS[408] : HTTP_LAYER_ERRORS[400];
+    const status = httpStatusFor(error.code);
+    const body = JSON.stringify({ error } satisfies HttpErrorBody);
+    // Ended, then destroyed once written: the answer reaches the client, the rest of its request is not read.
+    const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+    socket.end(head + body, () => socket.destroy());
+  });
+}
