@@ -6,8 +6,25 @@ import { findMember, findMemberByMsp, loadConsortium, loadMember, requireGoverno
 import { marshal } from './marshal';
 import { ContractName } from './names';
 import { MemberStatus, type ConsortiumRecord, type MemberRecord } from './records';
-import { callerMsp, readByPartialKey, readState, txTime, writeState } from './state';
+import { callerMsp, deleteState, readByPartialKey, readState, txTime, writeState } from './state';
 import { Fields, Limits } from './validation';
+
+/**
+ * Makes `memberId` the holder of `nodeId`, or refuses with MEMBER.NODE_ID_TAKEN when another member
+ * holds it. A node id names a site's own ledger subjects (`phdmf.ledger.node.<nodeId>.…`) and the
+ * ledger service binds those subjects to the one active member that registered the id: a second
+ * member claiming it would lock the first one's site out. `previousNodeId` (the member's current id)
+ * is released when it changes, so a retired id can be registered again.
+ */
+async function claimNodeId(ctx: Context, memberId: string, nodeId: string, previousNodeId?: string): Promise<void> {
+  const nodeKey = key(ctx, ObjectType.MemberByNode, nodeId);
+  const holderId = (await readState(ctx, nodeKey)) as string | undefined;
+  if (holderId !== undefined && holderId !== memberId) {
+    throw new ChaincodeError(ChaincodeErrorCode.MemberNodeIdTaken, `node id "${nodeId}" is registered by member "${holderId}"`);
+  }
+  if (previousNodeId !== undefined && previousNodeId !== nodeId) await deleteState(ctx, key(ctx, ObjectType.MemberByNode, previousNodeId));
+  await writeState(ctx, nodeKey, memberId);
+}
 
 /** Membership: the governing MSP, member institutions and their storage nodes. */
 export class ConsortiumContract extends Contract {
@@ -40,7 +57,10 @@ export class ConsortiumContract extends Contract {
     return emitResult(ctx, ChaincodeEvent.ConsortiumInitialized, record);
   }
 
-  /** `{ memberId, name, mspId, nodeId, nodePublicKey, endpoint }` → MemberRecord. Governor only. */
+  /**
+   * `{ memberId, name, mspId, nodeId, nodePublicKey, endpoint }` → MemberRecord. Governor only. The node
+   * id must not be another member's (MEMBER.NODE_ID_TAKEN).
+   */
   @Transaction()
   @Returns('string')
   async admitMember(ctx: Context, request: string): Promise<string> {
@@ -80,6 +100,7 @@ export class ConsortiumContract extends Contract {
       updatedAt: now,
       txId: ctx.stub.getTxID(),
     };
+    await claimNodeId(ctx, memberId, nodeId);
     await writeState(ctx, key(ctx, ObjectType.Member, memberId), record);
     await writeState(ctx, key(ctx, ObjectType.MemberByMsp, mspId), memberId);
     return emitResult(ctx, ChaincodeEvent.MemberAdmitted, record);
@@ -122,7 +143,10 @@ export class ConsortiumContract extends Contract {
     return emitResult(ctx, ChaincodeEvent.MemberRejected, record);
   }
 
-  /** `{ memberId, nodeId, nodePublicKey, endpoint }` → MemberRecord. Only from the member's own MSP. */
+  /**
+   * `{ memberId, nodeId, nodePublicKey, endpoint }` → MemberRecord. Only from the member's own MSP; the
+   * node id must not be another member's (MEMBER.NODE_ID_TAKEN); a replaced node id is released.
+   */
   @Transaction()
   @Returns('string')
   async updateNode(ctx: Context, request: string): Promise<string> {
@@ -140,6 +164,7 @@ export class ConsortiumContract extends Contract {
     if (member.status !== MemberStatus.Active) {
       throw new ChaincodeError(ChaincodeErrorCode.MemberNotActive, `member "${memberId}" is not active`);
     }
+    await claimNodeId(ctx, memberId, nodeId, member.nodeId);
     const record: MemberRecord = { ...member, nodeId, nodePublicKey, endpoint, updatedAt: txTime(ctx), txId: ctx.stub.getTxID() };
     await writeState(ctx, key(ctx, ObjectType.Member, memberId), record);
     return emitResult(ctx, ChaincodeEvent.NodeUpdated, record);

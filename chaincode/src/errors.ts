@@ -18,6 +18,8 @@ export const ChaincodeErrorCode = {
   MemberNotActive: 'MEMBER.NOT_ACTIVE',
   /** A member-bound transaction was submitted from an MSP other than the member's own. */
   MemberMspMismatch: 'MEMBER.MSP_MISMATCH',
+  /** The storage node id is already registered by another member (node ids name a site's ledger subjects). */
+  MemberNodeIdTaken: 'MEMBER.NODE_ID_TAKEN',
 
   /** No dataset with that id exists. */
   DatasetNotFound: 'DATASET.NOT_FOUND',

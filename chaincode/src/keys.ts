@@ -11,6 +11,8 @@ export const ObjectType = {
   Member: 'member',
   /** [mspId] → memberId (JSON string) */
   MemberByMsp: 'member~msp',
+  /** [nodeId] → memberId (JSON string): who holds a storage node id; one member per node id */
+  MemberByNode: 'member~node',
   /** [datasetId] → DatasetRecord (current version; its history is the version history) */
   Dataset: 'dataset',
   /** [datasetId] → ProvenanceEntry, written blind by every operation; its history is the provenance */

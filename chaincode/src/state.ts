@@ -15,6 +15,11 @@ export async function writeState(ctx: Context, key: string, value: unknown): Pro
   await ctx.stub.putState(key, toBytes(value));
 }
 
+/** Deletes a key (a no-op when absent). */
+export async function deleteState(ctx: Context, key: string): Promise<void> {
+  await ctx.stub.deleteState(key);
+}
+
 /** All values under a partial composite key, in key order. */
 export async function readByPartialKey(ctx: Context, objectType: string, attributes: string[]): Promise<unknown[]> {
   const values: unknown[] = [];

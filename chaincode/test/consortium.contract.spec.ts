@@ -48,7 +48,7 @@ describe('consortium contract', () => {
 
     it('is reserved to the governing MSP', async () => {
       const { ledger, consortium } = await withMembers();
-      const error = await rejection(ledger.submit(consortium, 'admitMember', admission({ memberId: 'hospital-c', mspId: 'HospitalCMSP' }), { msp: HOSPITAL_A.mspId }));
+      const error = await rejection(ledger.submit(consortium, 'admitMember', admission({ memberId: 'hospital-c', mspId: 'HospitalCMSP', nodeId: 'node-c' }), { msp: HOSPITAL_A.mspId }));
       expect(error.code).toBe(ChaincodeErrorCode.ConsortiumNotGovernor);
     });
 
@@ -112,7 +112,7 @@ describe('consortium contract', () => {
     it('lets a rejected applicant be admitted later', async () => {
       const { ledger, consortium } = await withMembers();
       await ledger.submit(consortium, 'rejectMember', { memberId: 'hospital-c', name: 'Hospital C', mspId: 'HospitalCMSP', reason: 'x' }, { msp: GOVERNOR_MSP });
-      const admitted = (await ledger.submit(consortium, 'admitMember', admission({ memberId: 'hospital-c', mspId: 'HospitalCMSP' }), { msp: GOVERNOR_MSP })) as MemberRecord;
+      const admitted = (await ledger.submit(consortium, 'admitMember', admission({ memberId: 'hospital-c', mspId: 'HospitalCMSP', nodeId: 'node-c' }), { msp: GOVERNOR_MSP })) as MemberRecord;
       expect(admitted.status).toBe('active');
       expect(admitted.reason).toBeUndefined();
     });
@@ -164,6 +164,32 @@ describe('consortium contract', () => {
       await ledger.submit(consortium, 'rejectMember', { memberId: 'hospital-c', name: 'C', mspId: 'HospitalCMSP', reason: 'x' }, { msp: GOVERNOR_MSP });
       expect((await rejection(ledger.submit(consortium, 'updateNode', { ...update, memberId: 'hospital-c' }, { msp: 'HospitalCMSP' }))).code).toBe(
         ChaincodeErrorCode.MemberNotActive,
+      );
+    });
+  });
+
+  describe('node ids', () => {
+    it('refuses a node id another member holds, on admission and on a node change (MEMBER.NODE_ID_TAKEN)', async () => {
+      const { ledger, consortium } = await withMembers();
+      const taken = await rejection(
+        ledger.submit(consortium, 'admitMember', admission({ memberId: 'hospital-c', mspId: 'HospitalCMSP', nodeId: HOSPITAL_A.nodeId }), { msp: GOVERNOR_MSP }),
+      );
+      expect(taken.code).toBe(ChaincodeErrorCode.MemberNodeIdTaken);
+      const claim = { memberId: HOSPITAL_B.memberId, nodeId: HOSPITAL_A.nodeId, nodePublicKey: publicKeyPem(), endpoint: 'https://node-b.hospital-b.example:8443' };
+      expect((await rejection(ledger.submit(consortium, 'updateNode', claim, { msp: HOSPITAL_B.mspId }))).code).toBe(ChaincodeErrorCode.MemberNodeIdTaken);
+      const a = (await ledger.evaluate(consortium, 'getMember', { memberId: HOSPITAL_A.memberId }, { msp: GOVERNOR_MSP })) as MemberRecord;
+      expect(a.nodeId).toBe(HOSPITAL_A.nodeId);
+    });
+
+    it('lets a member keep its own node id and frees the id it replaces', async () => {
+      const { ledger, consortium } = await withMembers();
+      const own = { memberId: HOSPITAL_A.memberId, nodeId: HOSPITAL_A.nodeId, nodePublicKey: publicKeyPem(), endpoint: 'https://node-a.hospital-a.example:9443' };
+      await ledger.submit(consortium, 'updateNode', own, { msp: HOSPITAL_A.mspId });
+      await ledger.submit(consortium, 'updateNode', { ...own, nodeId: 'node-a2' }, { msp: HOSPITAL_A.mspId });
+      const claim = { memberId: HOSPITAL_B.memberId, nodeId: HOSPITAL_A.nodeId, nodePublicKey: publicKeyPem(), endpoint: 'https://node-b.hospital-b.example:8443' };
+      expect(await ledger.submit(consortium, 'updateNode', claim, { msp: HOSPITAL_B.mspId })).toMatchObject({ nodeId: HOSPITAL_A.nodeId });
+      expect((await rejection(ledger.submit(consortium, 'updateNode', { ...own, nodeId: HOSPITAL_A.nodeId }, { msp: HOSPITAL_A.mspId }))).code).toBe(
+        ChaincodeErrorCode.MemberNodeIdTaken,
       );
     });
   });

@@ -21,7 +21,7 @@ function csv(header: string[], rows: number, row: (i: number) => (string | numbe
 
 interface Provenance {
   datasetId: string;
-  entries: { operation: string; txId: string; blockNumber: number; referenceId?: string; organisation: string; operator: string; sha256: string; fileName: string; description: string }[];
+  entries: { operation: string; txId: string; blockNumber: number; referenceId?: string; organisation: string; operator?: string; sha256: string; fileName: string; description?: string; redacted?: string[] }[];
 }
 
 describe('the data market and access decisions (e2e over HTTP)', () => {
@@ -238,7 +238,7 @@ describe('the data market and access decisions (e2e over HTTP)', () => {
     expect((await market(`?institution=${c.b.memberId}`)).body.items[0]?.stance).toBe('closed');
   });
 
-  it('provenance shows the release, both requests, the grant, the denial and the revocation with their transactions and blocks', async () => {
+  it('provenance shows the release, both requests, the grant, the denial and the revocation with their transactions and blocks; purposes and reasons only to those they concern', async () => {
     const r = await api().get<Provenance>(`/api/v1/provenance/datasets/${datasets.cardio.datasetId}`, c.tokens.researcher);
     expect(r.status).toBe(200);
     const steps = r.body.entries.map((e) => [e.operation, e.txId, e.blockNumber]);
@@ -251,9 +251,30 @@ describe('the data market and access decisions (e2e over HTTP)', () => {
       ['revoke', requests.revoked!.txId, requests.revoked!.blockNumber],
     ]);
     const grant = r.body.entries[2]!;
+    // The researcher's own request and its decisions, in full.
     expect(grant).toMatchObject({ referenceId: requests.first!.requestId, operator: c.userIds.memberA, description: 'sex withheld', fileName: 'cardiology-cohort.csv' });
-    expect(r.body.entries[4]).toMatchObject({ referenceId: requests.denied!.requestId, description: 'Outside the consent given' });
+    expect(r.body.entries[5]).toMatchObject({ referenceId: requests.first!.requestId, description: 'Consent withdrawn' });
+    // Member B's request and its denial do not concern the researcher: no purpose, reason or operator.
+    for (const entry of [r.body.entries[3]!, r.body.entries[4]!]) {
+      expect(entry).toMatchObject({ referenceId: requests.denied!.requestId, redacted: ['description', 'operator'] });
+      expect(Object.keys(entry)).not.toEqual(expect.arrayContaining(['description']) as unknown);
+      expect(Object.keys(entry)).not.toEqual(expect.arrayContaining(['operator']) as unknown);
+    }
+    expect(JSON.stringify(r.body)).not.toMatch(/Stroke risk factors|Outside the consent given/);
     expect(r.body.entries.every((e) => /^[0-9a-f]{64}$/.test(e.sha256) && e.organisation.length > 0)).toBe(true);
+    // Its requester, the owner institution and the consortium admin read them.
+    for (const token of [c.tokens.memberB, c.tokens.adminA, c.tokens.consortiumAdmin]) {
+      const seen = await api().get<Provenance>(`/api/v1/provenance/datasets/${datasets.cardio.datasetId}`, token);
+      expect(seen.body.entries[3]).toMatchObject({ description: 'Stroke risk factors', operator: c.userIds.memberB });
+      expect(seen.body.entries[4]).toMatchObject({ description: 'Outside the consent given', operator: c.userIds.adminA });
+    }
+    // The same rule on the transaction itself: the researcher places it in its block, but reads no reason.
+    const denial = await api().get<{ blockNumber: number; function: string; args: string[]; redacted?: string[] }>(`/api/v1/ledger/transactions/${requests.denied!.txId}`, c.tokens.researcher);
+    expect(denial.body).toMatchObject({ blockNumber: requests.denied!.blockNumber, function: 'denyAccess' });
+    expect(denial.body.redacted).toEqual(expect.arrayContaining(['args[0].reason', 'response.denial.reason', 'event.payload.purpose']) as unknown);
+    expect(JSON.stringify(denial.body)).not.toMatch(/Stroke risk factors|Outside the consent given/);
+    const ownDenial = await api().get<{ args: string[] }>(`/api/v1/ledger/transactions/${requests.denied!.txId}`, c.tokens.memberB);
+    expect(JSON.parse(ownDenial.body.args[0]!)).toMatchObject({ reason: 'Outside the consent given' });
 
     const block = await api().get<{ number: number; hash: string; previousHash: string; transactions: { txId: string; validationCode: string; function: string }[] }>(`/api/v1/ledger/blocks/${grant.blockNumber}`, c.tokens.researcher);
     expect(block.status).toBe(200);

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsOptional, IsString, Length, Max, Min, MinLength } from 'class-validator';
-import { ConfigError, loadConfig, ServiceConfig } from '@phdmf/config';
+import { ConfigError, isProduction, loadConfig, ServiceConfig } from '@phdmf/config';
 
 /** Configuration of the accounts service, read from the environment and validated at start. */
 export class AccountsConfig extends ServiceConfig {
@@ -28,8 +28,10 @@ export class AccountsConfig extends ServiceConfig {
   /**
    * A file holding the key-encryption key of the token-signing keys (32 random bytes, base64:
    * `openssl rand -base64 32`). With it the private signing keys are stored encrypted, so the
-   * database alone cannot mint tokens; without it they are stored in plain (the log says so).
-   * Keep it out of the database's backups; losing it means rotating to a new signing key.
+   * database alone cannot mint tokens; without it they are stored in plain (the log says so), which
+   * only a developer's machine may do: in production (NODE_ENV=production) the service refuses to
+   * start without it. Keep it out of the database's backups; losing it means rotating to a new
+   * signing key.
    */
   @IsOptional()
   @IsString()
@@ -93,5 +95,20 @@ export function loadAccountsConfig(env: NodeJS.ProcessEnv = process.env): Accoun
     problems.push('BOOTSTRAP_ADMIN_PASSWORD_FILE: set either it or BOOTSTRAP_ADMIN_PASSWORD, not both');
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/**
+ * The configuration the service starts with. In production the token-signing keys are never stored in
+ * plain: without a key-encryption key the service does not start. (The migration step does not
+ * touch the keys and loads {@link loadAccountsConfig} only.)
+ */
+export function loadAccountsServiceConfig(env: NodeJS.ProcessEnv = process.env): AccountsConfig {
+  const config = loadAccountsConfig(env);
+  if (isProduction(config) && config.SIGNING_KEY_ENCRYPTION_KEY_FILE === undefined) {
+    throw new ConfigError([
+      'SIGNING_KEY_ENCRYPTION_KEY_FILE: required in production (NODE_ENV=production): without it the token-signing keys would be stored unencrypted in the database; create one with `openssl rand -base64 32`',
+    ]);
+  }
   return config;
 }

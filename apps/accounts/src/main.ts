@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { runService } from '@phdmf/messaging';
 import { AppModule } from './app.module';
-import { loadAccountsConfig } from './config';
+import { loadAccountsServiceConfig } from './config';
 
 void runService({
   service: 'accounts',
-  loadConfig: () => loadAccountsConfig(),
+  loadConfig: () => loadAccountsServiceConfig(),
   module: (config, logger) => AppModule.forRoot(config, logger),
 });

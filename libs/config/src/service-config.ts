@@ -55,4 +55,17 @@ export class ServiceConfig {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /**
+   * `production` (the container image sets it) makes a service refuse settings that are fit only for
+   * a developer's machine, such as token-signing keys stored in plain; anything else is not production.
+   */
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+}
+
+/** Whether the service runs with production configuration (NODE_ENV=production, as the container image sets). */
+export function isProduction(config: Pick<ServiceConfig, 'NODE_ENV'>): boolean {
+  return config.NODE_ENV === 'production';
 }

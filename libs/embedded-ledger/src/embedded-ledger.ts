@@ -14,6 +14,7 @@
 import { createHash, createPublicKey, randomBytes, verify as cryptoVerify } from 'node:crypto';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { ensurePrivateDir, ensurePrivateFile } from '@phdmf/config';
 import { BlockCutter } from './block-cutter';
 import { blockHash, encodeBlock } from './block-codec';
 import type { CommittedBlock } from './block-committer';
@@ -23,7 +24,7 @@ import { verifyStoredBlock } from './chain-verifier';
 import { EmbeddedClientIdentity } from './client-identity';
 import { CommitPipeline, CommitterStoppedError } from './commit-pipeline';
 import { ContractDispatcher } from './contract-dispatcher';
-import { DATABASE_FILE, lockDataDir, openLedgerDatabase } from './database';
+import { DATABASE_FILE, LOCK_FILE, lockDataDir, openLedgerDatabase } from './database';
 import {
   ChaincodeExecutionError,
   LedgerClosedError,
@@ -182,6 +183,10 @@ export class EmbeddedLedger {
     }
     const logger = options.logger ?? NOOP_LOGGER;
     const dispatcher = new ContractDispatcher(options.contracts);
+    // The chain and its lock are the ledger's own (SQLite gives its -wal and -shm files their mode);
+    // here, not in database.ts, because the committer thread loads that module without path aliases.
+    ensurePrivateDir(options.dataDir);
+    for (const file of [LOCK_FILE, DATABASE_FILE]) ensurePrivateFile(join(options.dataDir, file));
     const lock = lockDataDir(options.dataDir);
     let db: Database.Database | undefined;
     try {

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { EntityClass, EntitySchema, MigrationObject, Options } from '@mikro-orm/core';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { ensurePrivateDir, ensurePrivateFile } from '@phdmf/config';
 
 export interface PersistenceSettings {
   /** The owning service; names its SQLite file or its PostgreSQL schema. */
@@ -76,7 +76,8 @@ export function createOrmOptions(settings: PersistenceSettings): Options {
     };
   }
 
-  mkdirSync(settings.dataDir, { recursive: true });
+  ensurePrivateDir(settings.dataDir);
+  ensurePrivateFile(sqliteFileOf(settings));
   return {
     ...common,
     driver: BetterSqliteDriver,

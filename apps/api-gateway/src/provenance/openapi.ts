@@ -7,14 +7,20 @@ export class ProvenanceEntryResponse {
   @ApiProperty() datasetVersion!: number;
   @ApiProperty() fileName!: string;
   @ApiProperty({ description: 'SHA-256 of the dataset version the operation applied to' }) sha256!: string;
-  @ApiProperty({ description: 'Release note, purpose, or reason' }) description!: string;
-  @ApiProperty({ description: 'Pseudonymous id of who acted' }) operator!: string;
+  @ApiPropertyOptional({ description: 'Release note, purpose, or reason; left out of a request, decision or analysis that does not concern the caller (see `redacted`)' }) description?: string;
+  @ApiPropertyOptional({ description: 'Pseudonymous id of who acted; left out like `description`' }) operator?: string;
   @ApiProperty({ description: 'The MSP that signed the transaction' }) organisation!: string;
   @ApiPropertyOptional({ description: 'The member bound to that MSP' }) memberId?: string;
   @ApiPropertyOptional({ description: 'The request, analysis or finding the operation belongs to' }) referenceId?: string;
   @ApiProperty({ format: 'date-time' }) timestamp!: string;
   @ApiProperty() txId!: string;
   @ApiProperty() blockNumber!: number;
+  @ApiPropertyOptional({
+    type: [String],
+    enum: ['description', 'operator'],
+    description: 'Fields left out: a request, decision or analysis is read in full only by its requester, the staff of the institution that owns the dataset, and a consortium admin',
+  })
+  redacted?: string[];
 }
 
 export class ProvenanceResponse {
@@ -52,4 +58,11 @@ export class TransactionResponse extends BlockTransactionResponse {
   @ApiProperty({ type: [String], description: 'The transaction\'s arguments (one JSON request)' }) args!: string[];
   @ApiProperty({ description: 'What the chaincode returned' }) response!: string;
   @ApiPropertyOptional({ type: 'object', properties: { name: { type: 'string' }, payload: {} }, description: 'The chaincode event it emitted' }) event?: { name: string; payload: unknown };
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['args[0].purpose', 'response.purpose', 'event.payload.purpose'],
+    description:
+      'Paths of what the caller may not read and was left out of `args`, `response` and `event.payload` (a whole `args[0]`, `response` or `event.payload` when withheld entirely). An access request, its grant, denial or revocation, and an analysis are read in full only by the requester, the staff of the institution that owns the dataset, and a consortium admin; a membership rejection\'s reason by a consortium admin only. Ids, block, validation code, function, signing MSP, time, dataset ids and hashes are never left out.',
+  })
+  redacted?: string[];
 }

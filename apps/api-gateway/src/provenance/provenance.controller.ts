@@ -13,8 +13,10 @@ type ProvenanceEntry = Omit<Provenance.Entry, 'datasetId'>;
 
 /**
  * Provenance and the chain itself, read from the ledger service's queries. Every authenticated user
- * may read them: the ledger holds hashes, pseudonymous ids and organisation-level data only, and
- * being able to check each step is what the ledger is for.
+ * may read them, as far as they concern the user: the ledger service applies the per-field rule of
+ * @phdmf/contracts visibility.ts to the caller in the actor header (a request's purpose and columns,
+ * a decision's reason are the requester's, the owner institution's and the admin's), while ids,
+ * blocks and hashes stay public so that anyone can check each step.
  */
 @ApiTags('provenance')
 @ApiBearerAuth()
@@ -38,14 +40,14 @@ export class ProvenanceController {
   }
 
   @Get('ledger/blocks/:number')
-  @ApiOperation({ summary: 'A block by number: its hashes and its transactions with their validation codes' })
+  @ApiOperation({ summary: 'A block by number: its hashes and its transactions with their validation codes (public fields only)' })
   @ApiOkResponse({ type: BlockResponse })
   block(@Req() req: Request, @Param() params: BlockNumberParam, @CurrentUser() user: AccessTokenClaims) {
     return this.bus.request(req, LedgerGetBlock.CONTRACT, { blockNumber: params.number }, user);
   }
 
   @Get('ledger/transactions/:txId')
-  @ApiOperation({ summary: 'A transaction by id: its block, validation code, function, arguments and event' })
+  @ApiOperation({ summary: 'A transaction by id: its block, validation code, function, arguments and event, without the fields that do not concern the caller (listed in `redacted`)' })
   @ApiOkResponse({ type: TransactionResponse })
   transaction(@Req() req: Request, @Param() params: TransactionIdParam, @CurrentUser() user: AccessTokenClaims) {
     return this.bus.request(req, LedgerGetTransaction.CONTRACT, { txId: params.txId }, user);

@@ -1,5 +1,7 @@
 // Reads over the chain: records the chaincode keeps (members, datasets, requests, access checks),
 // provenance with block numbers, and the chain itself (blocks, transactions, height, verification).
+// Transactions and provenance are answered as the acting user (actor header) may see them
+// (@phdmf/contracts visibility.ts); blocks carry public fields only.
 import { Controller, Inject } from '@nestjs/common';
 import { type AccessCheck, type AccessRequestRecord, type DatasetRecord, type MemberRecord } from '../chaincode/phdmf-chaincode';
 import {
@@ -15,7 +17,10 @@ import {
   LedgerListDatasets,
   LedgerListMembers,
   LedgerVerifyChain,
+  datasetsConcernedBy,
+  transactionAsSeenBy,
 } from '@phdmf/contracts';
+import { Correlation } from '@phdmf/logging';
 import { HandleRequest } from '@phdmf/messaging';
 import { ChaincodeClient } from '../chaincode/chaincode-client';
 import { LEDGER_PORT, type LedgerPort } from '../ledger-port/ledger-port';
@@ -56,7 +61,7 @@ export class LedgerQueriesController {
 
   @HandleRequest(LedgerGetProvenance.CONTRACT)
   getProvenance(p: LedgerGetProvenance.Payload): Promise<LedgerGetProvenance.Result> {
-    return this.provenanceReader.provenance(p.datasetId);
+    return this.provenanceReader.provenance(p.datasetId, Correlation.current()?.actor);
   }
 
   @HandleRequest(LedgerCheckAccess.CONTRACT)
@@ -75,8 +80,15 @@ export class LedgerQueriesController {
   }
 
   @HandleRequest(LedgerGetTransaction.CONTRACT)
-  getTransaction(p: LedgerGetTransaction.Payload): Promise<LedgerGetTransaction.Result> {
-    return this.ledger.getTransaction(p.txId);
+  async getTransaction(p: LedgerGetTransaction.Payload): Promise<LedgerGetTransaction.Result> {
+    const tx = await this.ledger.getTransaction(p.txId);
+    // An analysis concerns the owners of the datasets it used; its record names only the datasets.
+    const owners = new Map<string, string>();
+    for (const datasetId of datasetsConcernedBy(tx)) {
+      const dataset = await this.chaincode.dataset.evaluate<DatasetRecord>('getDataset', { datasetId });
+      owners.set(datasetId, dataset.ownerMemberId);
+    }
+    return transactionAsSeenBy(tx, Correlation.current()?.actor, owners);
   }
 
   @HandleRequest(LedgerGetChainInfo.CONTRACT)

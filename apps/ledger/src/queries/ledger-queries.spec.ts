@@ -8,6 +8,7 @@ import {
   LedgerAdmitMember,
   LedgerChaincodeErrorCode,
   LedgerCheckAccess,
+  LedgerDenyAccess,
   LedgerErrorCode,
   LedgerGetAccessRequest,
   LedgerGetBlock,
@@ -73,7 +74,7 @@ describe('ledger queries over NATS', () => {
       ),
     );
 
-    const { entries } = await client.bus.request(LedgerGetProvenance.CONTRACT, { datasetId });
+    const { entries } = await client.bus.request(LedgerGetProvenance.CONTRACT, { datasetId }, { actor: Actors.consortiumAdmin });
     expect(entries.map((e) => [e.operation, e.fileName, e.sha256, e.organisation])).toEqual([
       ['add', 'cohort-2024.csv', v1.sha256, 'HospitalAMSP'],
       ['update', 'cohort-2025.csv', v2.sha256, 'HospitalAMSP'],
@@ -93,6 +94,72 @@ describe('ledger queries over NATS', () => {
       [1, answers[0]!.txId, answers[0]!.blockNumber],
       [2, answers[1]!.txId, answers[1]!.blockNumber],
     ]);
+  });
+
+  it('shows a request, its denial and an analysis in full only to the requester, the owner institution and the admin; hashes and ids to everyone', async () => {
+    const readers = {
+      requester: { userId: 'researcher-a', organisationId: 'uni-x', roles: ['researcher'] },
+      otherResearcher: { userId: 'researcher-b', organisationId: 'uni-y', roles: ['researcher'] },
+      owner: hospitalA,
+      otherInstitution: Actors.staffOf('hospital-b'),
+      admin: Actors.consortiumAdmin,
+    };
+    const v1 = datasetVersion();
+    const { datasetId } = v1;
+    await client.bus.request(LedgerAddDataset.CONTRACT, v1, { actor: hospitalA });
+    const denied = accessRequest(datasetId, { requester: 'researcher-a', requesterOrg: 'uni-x', purpose: 'Purpose-of-A: stroke in young adults', columns: ['age', 'sbp'] });
+    const requestTx = await client.bus.request(LedgerRequestAccess.CONTRACT, denied, { actor: Actors.service });
+    const denialTx = await client.bus.request(LedgerDenyAccess.CONTRACT, { requestId: denied.requestId, operator: 'reviewer-a', reason: 'Reason-of-denial: outside the consent' }, { actor: hospitalA });
+    const granted = accessRequest(datasetId, { requester: 'researcher-a', purpose: 'Purpose-of-A: second look' });
+    await client.bus.request(LedgerRequestAccess.CONTRACT, granted, { actor: Actors.service });
+    await client.bus.request(LedgerGrantAccess.CONTRACT, { requestId: granted.requestId, operator: 'reviewer-a' }, { actor: hospitalA });
+    const analysisTx = await client.bus.request(
+      LedgerRecordAnalysis.CONTRACT,
+      { analysisId: uniqueId('an'), requester: 'researcher-a', grants: [{ requestId: granted.requestId, datasetId, sha256: v1.sha256 }], statistics: ['mean'], columns: ['sbp'], resultHash: sha('r') },
+      { actor: Actors.service },
+    );
+    const secrets = ['Purpose-of-A', 'Reason-of-denial', 'researcher-a', 'reviewer-a', '"sbp"', 'uni-x'];
+    const read = async (actor: (typeof readers)[keyof typeof readers]) => ({
+      request: await client.bus.request(LedgerGetTransaction.CONTRACT, { txId: requestTx.txId }, { actor }),
+      denial: await client.bus.request(LedgerGetTransaction.CONTRACT, { txId: denialTx.txId }, { actor }),
+      analysis: await client.bus.request(LedgerGetTransaction.CONTRACT, { txId: analysisTx.txId }, { actor }),
+      block: await client.bus.request(LedgerGetBlock.CONTRACT, { blockNumber: denialTx.blockNumber }, { actor }),
+      provenance: await client.bus.request(LedgerGetProvenance.CONTRACT, { datasetId }, { actor }),
+    });
+
+    for (const outsider of [readers.otherResearcher, readers.otherInstitution]) {
+      const seen = await read(outsider);
+      const text = JSON.stringify(seen);
+      for (const secret of secrets) expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
+      // What verifies the chain stays: ids, blocks, validation, function, signing MSP, the dataset and its hash.
+      expect(seen.request).toMatchObject({ txId: requestTx.txId, blockNumber: requestTx.blockNumber, validationCode: 'VALID', function: 'requestAccess', event: { name: 'AccessRequested' } });
+      expect(seen.request.redacted).toEqual(expect.arrayContaining(['args[0].purpose', 'args[0].columns', 'args[0].requester', 'response.purpose', 'event.payload.purpose']) as unknown);
+      expect(JSON.parse(seen.request.args[0]!)).toMatchObject({ requestId: denied.requestId, datasetId });
+      expect(seen.request.event?.payload).toMatchObject({ requestId: denied.requestId, datasetId, datasetSha256: v1.sha256, ownerMemberId: 'hospital-a', status: 'pending' });
+      expect(seen.denial.redacted).toEqual(expect.arrayContaining(['args[0].reason', 'args[0].operator', 'response.denial.reason', 'event.payload.denial.reason']) as unknown);
+      expect(seen.denial.event?.payload).toMatchObject({ status: 'denied', denial: { txId: denialTx.txId } });
+      expect(seen.analysis.redacted).toEqual(expect.arrayContaining(['args[0].requester', 'args[0].columns', 'response.columns']) as unknown);
+      expect(seen.analysis.event?.payload).toMatchObject({ grants: [{ requestId: granted.requestId, datasetId, sha256: v1.sha256 }] });
+      expect(seen.block.transactions.map((t) => t.txId)).toContain(denialTx.txId);
+      const byOperation = new Map(seen.provenance.entries.map((e) => [e.operation, e]));
+      expect(byOperation.get('add')).toMatchObject({ description: v1.description, operator: v1.operator });
+      for (const operation of ['request', 'deny', 'grant', 'analysis'] as const) {
+        const entry = byOperation.get(operation);
+        expect(entry).toMatchObject({ txId: expect.any(String) as unknown, redacted: ['description', 'operator'] });
+        expect(entry).not.toHaveProperty('description');
+      }
+    }
+
+    for (const insider of [readers.requester, readers.owner, readers.admin]) {
+      const seen = await read(insider);
+      expect(seen.request).not.toHaveProperty('redacted');
+      expect(JSON.parse(seen.request.args[0]!)).toMatchObject({ purpose: denied.purpose, columns: denied.columns, requester: 'researcher-a' });
+      expect(seen.denial.event?.payload).toMatchObject({ denial: { reason: 'Reason-of-denial: outside the consent', operator: 'reviewer-a' } });
+      expect(seen.analysis).not.toHaveProperty('redacted');
+      const descriptions = seen.provenance.entries.map((e) => e.description);
+      expect(descriptions).toEqual(expect.arrayContaining([denied.purpose, 'Reason-of-denial: outside the consent']) as unknown);
+      expect(seen.provenance.entries.every((e) => e.redacted === undefined)).toBe(true);
+    }
   });
 
   it('answers records: dataset, datasets of an owner, member, members, access request and access check', async () => {

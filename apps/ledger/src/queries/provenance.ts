@@ -4,7 +4,7 @@
 // distinct transaction.
 import { Inject, Injectable } from '@nestjs/common';
 import { type DatasetHistoryEntry, type ProvenanceEntry } from '../chaincode/phdmf-chaincode';
-import type { LedgerGetDatasetHistory, LedgerGetProvenance } from '@phdmf/contracts';
+import { provenanceAsSeenBy, type LedgerGetDatasetHistory, type LedgerGetProvenance, type LedgerReader } from '@phdmf/contracts';
 import { ChaincodeClient } from '../chaincode/chaincode-client';
 import { LEDGER_PORT, type LedgerPort } from '../ledger-port/ledger-port';
 
@@ -24,7 +24,8 @@ export class ProvenanceReader {
     };
   }
 
-  async provenance(datasetId: string): Promise<LedgerGetProvenance.Result> {
+  /** The provenance as `reader` may see it (requests, decisions and analyses concern only their parties). */
+  async provenance(datasetId: string, reader: LedgerReader | undefined): Promise<LedgerGetProvenance.Result> {
     const [operations, history] = await Promise.all([
       this.chaincode.dataset.evaluate<ProvenanceEntry[]>('getProvenance', { datasetId }),
       this.chaincode.dataset.evaluate<DatasetHistoryEntry[]>('getDatasetHistory', { datasetId }),
@@ -32,24 +33,24 @@ export class ProvenanceReader {
     // Every operation names the dataset version it applied to; the version's record names its file.
     const fileNames = new Map(history.map((h) => [h.record.version, h.record.fileName]));
     const blocks = await this.blocksOf(operations.map((o) => o.txId));
-    return {
-      datasetId,
-      entries: operations.map((o) => ({
-        operation: o.operation,
-        datasetId: o.datasetId,
-        datasetVersion: o.datasetVersion,
-        fileName: fileNames.get(o.datasetVersion) ?? '',
-        sha256: o.sha256,
-        description: o.description,
-        operator: o.operator,
-        organisation: o.organisation,
-        ...(o.memberId !== undefined ? { memberId: o.memberId } : {}),
-        ...(o.referenceId !== undefined ? { referenceId: o.referenceId } : {}),
-        timestamp: o.timestamp,
-        txId: o.txId,
-        blockNumber: blocks.get(o.txId) ?? -1,
-      })),
-    };
+    const entries: LedgerGetProvenance.Entry[] = operations.map((o) => ({
+      operation: o.operation,
+      datasetId: o.datasetId,
+      datasetVersion: o.datasetVersion,
+      fileName: fileNames.get(o.datasetVersion) ?? '',
+      sha256: o.sha256,
+      description: o.description,
+      operator: o.operator,
+      organisation: o.organisation,
+      ...(o.memberId !== undefined ? { memberId: o.memberId } : {}),
+      ...(o.referenceId !== undefined ? { referenceId: o.referenceId } : {}),
+      timestamp: o.timestamp,
+      txId: o.txId,
+      blockNumber: blocks.get(o.txId) ?? -1,
+    }));
+    // The owner is the dataset's, unchanged across versions.
+    const ownerMemberId = history.at(-1)?.record.ownerMemberId ?? '';
+    return { datasetId, entries: provenanceAsSeenBy(entries, reader, ownerMemberId) };
   }
 
   private async blocksOf(txIds: string[]): Promise<Map<string, number>> {

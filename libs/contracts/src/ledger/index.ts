@@ -3,6 +3,7 @@
 export * from './lib/records';
 export * from './lib/chain';
 export * from './lib/errors';
+export * from './lib/visibility';
 export { LedgerChainEventPayload, ledgerEventId } from './lib/chain-event';
 export { DatasetVersionFields } from './lib/dataset-version';
 export { LEDGER_ID_PATTERN, LedgerLimits } from './lib/validation';

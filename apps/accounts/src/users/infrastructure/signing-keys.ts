@@ -74,7 +74,7 @@ export class SigningKeys implements OnModuleInit {
     const seal = this.seal;
     if (seal === undefined) {
       if (rows.some((r) => !SigningKeySeal.isSealed(r.privateJwk))) {
-        this.logger.warn('token-signing keys are stored unencrypted; set SIGNING_KEY_ENCRYPTION_KEY_FILE to encrypt them');
+        this.logger.warn('token-signing keys are stored unencrypted (refused in production); set SIGNING_KEY_ENCRYPTION_KEY_FILE to encrypt them');
       }
       return;
     }

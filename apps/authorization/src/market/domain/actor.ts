@@ -1,4 +1,4 @@
-import { AuthorizationErrorCode, PhdmfError } from '@phdmf/contracts';
+import { AuthorizationErrorCode, isConcerned, PhdmfError } from '@phdmf/contracts';
 
 /** The acting user from the message's actor header (authenticated at the REST edge). */
 export interface ActingUser {
@@ -48,8 +48,8 @@ export const MarketPolicy = {
   maySetStance(a: ActingUser, ownerMemberId: string): boolean {
     return a.roles.includes('institution-admin') && a.organisationId === ownerMemberId;
   },
-  /** The requester, the owner institution's staff, or a consortium admin. */
+  /** The requester, the owner institution's staff, or a consortium admin: the ledger's own reading rule. */
   mayReadRequest(a: ActingUser, request: { requester: string; ownerMemberId: string }): boolean {
-    return a.userId === request.requester || MarketPolicy.isStaffOf(a, request.ownerMemberId) || MarketPolicy.isConsortiumAdmin(a);
+    return isConcerned(a, { requester: request.requester, ownerMemberIds: [request.ownerMemberId] });
   },
 };

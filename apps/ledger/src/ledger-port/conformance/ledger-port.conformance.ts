@@ -9,7 +9,7 @@ import { LedgerChaincodeErrorCode, LedgerErrorCode, PhdmfError, type LedgerAcces
 import { createLogger } from '@phdmf/logging';
 import { ensureConsortium } from '../../identity/consortium-bootstrap';
 import type { LedgerChaincodeEvent, LedgerPort, SigningIdentity, SubmitResult } from '../ledger-port';
-import { accessRequest, admission, datasetVersion, uniqueId, type DatasetVersionRequest } from './builders';
+import { accessRequest, admission, datasetVersion, publicKeyPem, uniqueId, type DatasetVersionRequest } from './builders';
 
 /** A member organisation the suite acts as. */
 export interface ConformanceMember {
@@ -128,6 +128,20 @@ export function describeLedgerPortConformance(target: LedgerPortConformanceTarge
           statistics: ['mean'],
         });
         expect(check).toMatchObject({ inForce: true, grant: { requestId: request.requestId } });
+      });
+
+      it("refuses a node id another member registered, so no member can take over another's site subjects (MEMBER.NODE_ID_TAKEN)", async () => {
+        const victim = await evaluate<LedgerMemberRecord>(ContractName.Consortium, 'getMember', { memberId: memberIdA });
+        const claimant = await evaluate<LedgerMemberRecord>(ContractName.Consortium, 'getMemberByMsp', { mspId: b.mspId });
+        const nodeId = victim.nodeId ?? '';
+        const claim = { memberId: claimant.memberId, nodeId, nodePublicKey: claimant.nodePublicKey ?? publicKeyPem(), endpoint: claimant.endpoint ?? 'https://b.example.org:8443' };
+        await expect(submit(b, ContractName.Consortium, 'updateNode', claim)).rejects.toMatchObject({ code: LedgerChaincodeErrorCode.MemberNodeIdTaken });
+        await expect(submit(governor, ContractName.Consortium, 'admitMember', admission(uniqueId('m'), uniqueId('Msp'), { nodeId }))).rejects.toMatchObject({
+          code: LedgerChaincodeErrorCode.MemberNodeIdTaken,
+        });
+        const after = await evaluate<LedgerMemberRecord>(ContractName.Consortium, 'getMember', { memberId: memberIdA });
+        expect(after).toEqual(victim);
+        expect((await evaluate<LedgerMemberRecord>(ContractName.Consortium, 'getMemberByMsp', { mspId: b.mspId })).nodeId).toBe(claimant.nodeId);
       });
 
       it('reserves membership to the governing MSP and dataset releases to members', async () => {

@@ -48,6 +48,11 @@ export interface LedgerTransaction extends LedgerBlockTransaction {
   response: string;
   /** The chaincode event with its payload decoded as JSON (or as text when it is not JSON). */
   event?: { name: string; payload: unknown };
+  /**
+   * Paths of what the reader may not see and was left out (`args[0].purpose`, `response.grant.reason`,
+   * `event.payload.purpose`, or a whole `args[0]`, `response` or `event.payload`): see visibility.ts.
+   */
+  redacted?: string[];
 }
 
 /** Height and tip of the chain. */

@@ -43,6 +43,7 @@ export const LedgerChaincodeErrorCode = {
   MemberAlreadyExists: 'MEMBER.ALREADY_EXISTS',
   MemberNotActive: 'MEMBER.NOT_ACTIVE',
   MemberMspMismatch: 'MEMBER.MSP_MISMATCH',
+  MemberNodeIdTaken: 'MEMBER.NODE_ID_TAKEN',
   DatasetNotFound: 'DATASET.NOT_FOUND',
   DatasetAlreadyExists: 'DATASET.ALREADY_EXISTS',
   DatasetNotOwner: 'DATASET.NOT_OWNER',

@@ -19,9 +19,10 @@ export interface Entry {
   /** File name of that version (from the dataset's history). */
   fileName: string;
   sha256: string;
-  description: string;
-  /** Pseudonymous id of who acted. */
-  operator: string;
+  /** Release note, purpose or reason; left out (see `redacted`) for a reader a request or analysis does not concern. */
+  description?: string;
+  /** Pseudonymous id of who acted; left out like `description`. */
+  operator?: string;
   /** MSP that signed the transaction. */
   organisation: string;
   /** Member bound to that MSP, if any (the governor need not be a member). */
@@ -33,6 +34,8 @@ export interface Entry {
   txId: string;
   /** From the ledger's transaction index: the chaincode cannot know it. */
   blockNumber: number;
+  /** The fields left out because they do not concern the reader (see visibility.ts). */
+  redacted?: ('description' | 'operator')[];
 }
 
 export interface Result {
