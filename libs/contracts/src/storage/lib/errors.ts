@@ -26,8 +26,6 @@ export const StorageErrorCode = {
   FORBIDDEN: 'ACCESS.FORBIDDEN',
   /** The requester named in a summary request is not the acting user. */
   REQUESTER_MISMATCH: 'ACCESS.REQUESTER_MISMATCH',
-  /** The node stopped between sending a release to the ledger and storing its answer, and the ledger does not hold it. */
-  RELEASE_INTERRUPTED: 'STORAGE.RELEASE_INTERRUPTED',
   /** Storage I/O failed (disk full, permissions). */
   IO_FAILED: 'STORAGE.IO_FAILED',
 } as const;
