@@ -46,8 +46,18 @@ export const LEDGER_RETRYABLE_CODES: ReadonlySet<string> = new Set<string>([
 ]);
 
 /** Whether a ledger call failed with one of {@link LEDGER_RETRYABLE_CODES} (retry later) rather than a refusal. */
-export function isLedgerRetryable(error: unknown): boolean {
+export function isLedgerRetryable(error: unknown): error is PhdmfError {
   return error instanceof PhdmfError && LEDGER_RETRYABLE_CODES.has(error.code);
+}
+
+/**
+ * What a client is answered when a ledger write it asked for met an outage: one clear, retryable
+ * `LEDGER.UNAVAILABLE` (503 at the edge; `details.retryable`, `details.cause` the original code) saying
+ * what to do. Refusals, and anything else, pass through unchanged.
+ */
+export function ledgerUnavailable(error: unknown, whatToDo: string): unknown {
+  if (!isLedgerRetryable(error) || error.code === LedgerErrorCode.UNAVAILABLE) return error;
+  return new PhdmfError(LedgerErrorCode.UNAVAILABLE, `The ledger did not answer; ${whatToDo}`, { retryable: true, cause: error.code });
 }
 
 /**

@@ -3,9 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   AuthorizationErrorCode,
   canonicalJson,
-  isLedgerRetryable,
   LedgerChaincodeErrorCode,
-  LedgerErrorCode,
+  ledgerUnavailable,
   LedgerRequestAccess,
   PhdmfError,
   type AuthorizationRequestAccess,
@@ -31,6 +30,9 @@ import { Projection } from '../../infrastructure/projection';
  * deleted, and the columns are its own.
  */
 export const SERVICE_ACTOR: ActorHeader = { userId: 'authorization', roles: ['service'] };
+
+/** Nothing is shown until the ledger answers, and the same request sent again is safe (see requestIdOf). */
+const SEND_AGAIN = 'send the same request again (it is recorded once)';
 
 /**
  * A request's id, derived from who asks and everything they ask (dataset, purpose, columns,
@@ -100,22 +102,11 @@ export class RequestAccessHandler {
       // Already on the ledger: the same request sent again (its first answer was lost). Otherwise, no
       // answer but perhaps committed: the id is this request's own, so if the ledger holds it, it is this one.
       const retried = error instanceof PhdmfError && error.code === LedgerChaincodeErrorCode.AccessRequestAlreadyExists;
-      if (!retried && !isAmbiguous(error)) throw unavailable(error);
+      if (!retried && !isAmbiguous(error)) throw ledgerUnavailable(error, SEND_AGAIN);
       const record = await this.ledger.accessRequest(request.requestId).catch(() => undefined);
-      if (record?.requester !== request.requester) throw unavailable(error);
+      if (record?.requester !== request.requester) throw ledgerUnavailable(error, SEND_AGAIN);
       this.logger.warn({ requestId: request.requestId, retried }, 'access request already on the ledger; answered from its record');
       return { txId: record.txId, blockNumber: await this.ledger.blockOf(record.txId), record };
     }
   }
-}
-
-/**
- * A ledger that did not answer becomes one clear "try again" (`LEDGER.UNAVAILABLE`, 503): nothing is
- * shown here until the ledger answers, and sending the same request again is safe (see requestIdOf).
- * Refusals pass through unchanged.
- */
-function unavailable(error: unknown): unknown {
-  if (!isLedgerRetryable(error) || (error as PhdmfError).code === LedgerErrorCode.UNAVAILABLE) return error;
-  const cause = error as PhdmfError;
-  return new PhdmfError(LedgerErrorCode.UNAVAILABLE, 'The ledger did not answer; send the same request again (it is recorded once)', { retryable: true, cause: cause.code });
 }
