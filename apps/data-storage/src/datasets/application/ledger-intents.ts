@@ -191,6 +191,9 @@ export class LedgerIntents {
     }
     await this.datasets.update(intent.datasetId, async (d, _versions, em) => {
       d.tamperFindingId = f.findingId;
+      // What the waiting attempts showed is over.
+      d.lastErrorCode = null;
+      d.lastError = null;
       await this.intents.finish(em, intent.id, 'committed');
     });
     this.log.error({ datasetId: intent.datasetId, version: intent.version, findingId: f.findingId }, 'tamper finding recorded on the ledger');
