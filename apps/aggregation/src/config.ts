@@ -31,12 +31,16 @@ export class AggregationConfig extends ServiceConfig {
   @Max(300_000)
   LEDGER_COMMAND_TIMEOUT_MS = 30_000;
 
-  /** How long to wait between attempts of the start-up catch-up from the ledger while it is unreachable. */
+  /**
+   * While the ledger does not answer, the start-up catch-up is retried this often: a short, fixed
+   * interval, not a growing back-off, so that a service restarted during a ledger outage catches up
+   * within a moment of the ledger's return (an attempt against an absent ledger costs one request).
+   */
   @Type(() => Number)
   @IsInt()
   @Min(100)
   @Max(600_000)
-  CATCH_UP_RETRY_MS = 5_000;
+  CATCH_UP_RETRY_MS = 500;
 }
 
 export function loadAggregationConfig(env: NodeJS.ProcessEnv = process.env): AggregationConfig {

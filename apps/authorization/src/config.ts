@@ -19,12 +19,16 @@ export class AuthorizationConfig extends ServiceConfig {
   @IsIn(['true', 'false'])
   CATCH_UP_ON_START: 'true' | 'false' = 'true';
 
-  /** While the ledger does not answer, the catch-up is retried this often. */
+  /**
+   * While the ledger does not answer, the start-up catch-up is retried this often: a short, fixed
+   * interval, not a growing back-off, so that a service restarted during a ledger outage catches up
+   * within a moment of the ledger's return (an attempt against an absent ledger costs one request).
+   */
   @Type(() => Number)
   @IsInt()
   @Min(100)
   @Max(600_000)
-  CATCH_UP_RETRY_MS = 5_000;
+  CATCH_UP_RETRY_MS = 500;
 }
 
 export function loadAuthorizationConfig(env: NodeJS.ProcessEnv = process.env): AuthorizationConfig {

@@ -204,6 +204,7 @@ export class ScriptedLedger {
       // The payload arrives as plain JSON on the wire; here it is the handler's own object.
       const q = p as Record<string, unknown> & LedgerRequestAccess.Payload;
       const dataset = this.datasets.get(q.datasetId) ?? fail('DATASET.NOT_FOUND');
+      if (this.requests.has(q.requestId)) fail('ACCESS.REQUEST_ALREADY_EXISTS');
       if (dataset.stance === 'closed') fail('ACCESS.DATASET_CLOSED');
       const { requestId, requester, requesterOrg, purpose, columns, statistics, requestedExpiry } = q;
       return this.commit(accessRecord(dataset, { requestId, requester, ...(requesterOrg !== undefined ? { requesterOrg } : {}), purpose, columns, statistics, requestedExpiry, status: 'pending' }));

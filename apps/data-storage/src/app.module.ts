@@ -22,6 +22,7 @@ export function storageSettingsOf(config: DataStorageConfig): StorageSettings {
     storageDir: config.storageDir,
     uploadMaxBytes: config.UPLOAD_MAX_BYTES,
     ledgerCommandTimeoutMs: config.LEDGER_COMMAND_TIMEOUT_MS,
+    ledgerRetry: { minMs: config.LEDGER_RETRY_MIN_MS, maxMs: Math.max(config.LEDGER_RETRY_MIN_MS, config.LEDGER_RETRY_MAX_MS) },
     auditIntervalMinutes: config.AUDIT_INTERVAL_MINUTES,
     disclosure: config.disclosurePolicy,
     duckdb: { threads: config.DUCKDB_THREADS, memoryLimit: config.DUCKDB_MEMORY_LIMIT },

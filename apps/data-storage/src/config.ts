@@ -79,6 +79,23 @@ export class DataStorageConfig extends ServiceConfig {
   @Max(600_000)
   LEDGER_COMMAND_TIMEOUT_MS = 30_000;
 
+  /**
+   * Backoff of the owed ledger writes while the ledger does not answer: the first retry after this
+   * long, doubling (with jitter) up to LEDGER_RETRY_MAX_MS. The cap bounds how late a write lands after
+   * an outage ends; each retry costs one ledger query.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  LEDGER_RETRY_MIN_MS = 500;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  LEDGER_RETRY_MAX_MS = 5_000;
+
   /** DuckDB threads and memory limit for summaries (bounded so a summary cannot starve the node). */
   @Type(() => Number)
   @IsInt()

@@ -20,11 +20,12 @@ import {
   type PhdmfError,
 } from '@phdmf/contracts';
 import { poolMoments, sampleVariance } from '@phdmf/statistics';
-import { ADMIN, AUTHZ, LocalApi, World, type Member, type Site } from '../test-support/world';
+import { ADMIN, AUTHZ, LocalApi, staffActor, World, type Member, type Site } from '../test-support/world';
 import type { DatasetView } from './datasets/domain/dataset-view';
 import { SummaryEngine } from './datasets/infrastructure/engine/summary-engine';
-import { NodeStartup } from './datasets/infrastructure/node-startup';
+import { LedgerIntentWorker } from './datasets/infrastructure/ledger-intent-worker';
 import { DatasetRepository } from './datasets/infrastructure/persistence/dataset.repository';
+import { LedgerIntentRepository } from './datasets/infrastructure/persistence/ledger-intent.repository';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -178,33 +179,27 @@ describe('storage node', () => {
       expect((retried.json as DatasetView).state).toBe('released');
       expect((retried.json as DatasetView).lastError).toBeUndefined();
     });
-    it('after a restart, a release left pending is settled with the ledger: committed if the ledger holds it, else failed with the reason', async () => {
+    it('a release whose answer was lost is settled by asking the ledger first: committed once, never written twice', async () => {
       const committed = await release(patientsCsv(8, 21));
       const repo = site.app.get(DatasetRepository);
-      // As if the node had stopped after sending the transaction and before storing the answer.
-      await repo.update(committed.datasetId, (_d, versions) => {
+      // As if the node had stopped after sending the transaction and before storing the answer: the
+      // version is pending and its release still owed (the intent and the row commit together).
+      await repo.update(committed.datasetId, (_d, versions, em) => {
         const v = versions[0];
         if (v) {
           v.releaseState = 'pending';
           v.txId = null;
         }
+        site.app.get(LedgerIntentRepository).add(em, { kind: 'release', datasetId: committed.datasetId, version: 1, actor: staffActor('hospital-a') });
       });
-      const unknown = await release(patientsCsv(8, 22));
-      await repo.update(unknown.datasetId, (d, versions) => {
-        // A version the ledger never saw.
-        const v = versions[0];
-        if (v) {
-          v.releaseState = 'pending';
-          v.sha256 = 'f'.repeat(64);
-        }
-        d.releasedVersion = null;
-      });
-      await site.app.get(NodeStartup).run();
+      expect(((await staff.call('GET', `/datasets/${committed.datasetId}`)).json as DatasetView).ledgerStatus).toBe('pending');
+      // The worker's round (it also runs by itself in the background: either settles it).
+      await site.app.get(LedgerIntentWorker).round();
       const settled = (await staff.call('GET', `/datasets/${committed.datasetId}`)).json as DatasetView;
+      expect(settled.ledgerStatus).toBe('committed');
       expect(settled.versions?.[0]?.release).toMatchObject({ state: 'committed', txId: committed.versions?.[0]?.release.txId });
-      const interrupted = (await staff.call('GET', `/datasets/${unknown.datasetId}`)).json as DatasetView;
-      expect(interrupted.versions?.[0]?.release).toMatchObject({ state: 'failed', errorCode: 'STORAGE.RELEASE_INTERRUPTED' });
-      expect(interrupted.lastError?.code).toBe('STORAGE.RELEASE_INTERRUPTED');
+      const history = await world.bus.request(LedgerGetDatasetHistory.CONTRACT, { datasetId: committed.datasetId });
+      expect(history.entries.map((e) => e.record.version)).toEqual([1]);
     });
   });
 

@@ -7,6 +7,8 @@ export interface StorageSettings {
   storageDir: string;
   uploadMaxBytes: number;
   ledgerCommandTimeoutMs: number;
+  /** Backoff of owed ledger writes: first delay and cap. */
+  ledgerRetry: { minMs: number; maxMs: number };
   auditIntervalMinutes: number;
   disclosure: DisclosurePolicy;
   duckdb: { threads: number; memoryLimit: string };

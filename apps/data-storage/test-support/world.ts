@@ -62,7 +62,8 @@ export class World {
 
   private constructor(
     readonly nats: TestNatsServer,
-    private readonly ledger: TsChild,
+    private ledger: TsChild,
+    private readonly ledgerEnv: Record<string, string>,
     readonly nc: NatsConnection,
     readonly bus: MessageBus,
     readonly tokenKey: SigningKey,
@@ -80,20 +81,36 @@ export class World {
     const nc = await connect({ servers: nats.url });
     const logger = createLogger({ service: 'test', level: 'silent' });
     const bus = new MessageBus(nc, { service: 'api-gateway', servers: [nats.url], requestTimeoutMs: 15_000, logger });
-    const world = new World(nats, ledger, nc, bus, await generateSigningKey(), dir.dir, logger);
+    const world = new World(nats, ledger, env, nc, bus, await generateSigningKey(), dir.dir, logger);
     world.dirs.push(dir.remove);
-    // The ledger service is up once it answers a query.
+    await world.ledgerAnswers();
+    return world;
+  }
+
+  /** Resolves once the ledger service answers a query. */
+  private async ledgerAnswers(): Promise<void> {
     const deadline = Date.now() + 45_000;
     for (;;) {
       try {
-        await bus.request(LedgerListMembers.CONTRACT, {}, { actor: ADMIN, timeoutMs: 1_000 });
-        break;
+        await this.bus.request(LedgerListMembers.CONTRACT, {}, { actor: ADMIN, timeoutMs: 1_000 });
+        return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`the ledger service did not start: ${String(error)}\n${ledger.output()}`);
+        if (Date.now() > deadline) throw new Error(`the ledger service did not start: ${String(error)}\n${this.ledger.output()}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     }
-    return world;
+  }
+
+  /** Kills the ledger service (SIGKILL: no goodbye), as an outage does. */
+  async killLedger(): Promise<void> {
+    this.ledger.child.kill('SIGKILL');
+    await this.ledger.exited;
+  }
+
+  /** Starts the ledger service again on its data, and waits until it answers. */
+  async restartLedger(): Promise<void> {
+    this.ledger = spawnTs('apps/ledger/src/main.ts', this.ledgerEnv);
+    await this.ledgerAnswers();
   }
 
   /** Admits an organisation with a fresh Ed25519 node key (the key file is what its node is configured with). */
@@ -137,7 +154,17 @@ export class World {
 
   /** Starts a storage node in this process, as main.ts does, after its explicit migration. */
   async startSite(member: Member, overrides: Record<string, string> = {}): Promise<Site> {
-    const env = this.siteEnv(member, { HTTP_PORT: String(await freePort()), ...overrides });
+    return this.startSiteWith(member, this.siteEnv(member, { HTTP_PORT: String(await freePort()), ...overrides }));
+  }
+
+  /** Stops a node and starts it again on the same database, files and port, as a restart does. */
+  async restartSite(site: Site): Promise<Site> {
+    await site.close();
+    this.sites.splice(this.sites.indexOf(site), 1);
+    return this.startSiteWith({ organisationId: site.organisationId, nodeId: site.nodeId, mspId: '', keyFile: site.env.NODE_PRIVATE_KEY_FILE ?? '', publicKeyPem: site.publicKeyPem }, site.env);
+  }
+
+  private async startSiteWith(member: Member, env: Record<string, string>): Promise<Site> {
     const config = loadDataStorageConfig(env);
     await migrate(persistenceSettingsOf('data-storage', config, DATA_STORAGE_PERSISTENCE));
     const app = await startService(AppModule.forRoot(config, this.logger, { jwks: new StaticJwksSource({ keys: [this.tokenKey.publicJwk] }) }), {

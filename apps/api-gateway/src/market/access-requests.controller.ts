@@ -28,7 +28,12 @@ export class AccessRequestsController {
 
   @Post()
   @Roles('researcher', 'member', 'institution-admin')
-  @ApiOperation({ summary: 'Apply for access to a dataset; answered once the request is committed on-chain (status pending, txId, blockNumber)' })
+  @ApiOperation({
+    summary: 'Apply for access to a dataset; answered once the request is committed on-chain (status pending, txId, blockNumber)',
+    description:
+      'While the ledger does not answer: 503 LEDGER.UNAVAILABLE (details.retryable), nothing recorded. Sending the same request again is safe: ' +
+      'its id derives from the requester and the request, so a request whose first answer was lost is answered from its ledger record, never filed twice.',
+  })
   @ApiCreatedResponse({ type: AccessRequestResponse })
   apply(@Req() req: Request, @Body() body: AccessRequestDto, @CurrentUser() user: AccessTokenClaims) {
     const payload: AuthorizationRequestAccess.Payload = { datasetId: body.datasetId, purpose: body.purpose, columns: body.columns, statistics: body.statistics, requestedExpiry: body.requestedExpiry };

@@ -4,12 +4,13 @@ import { BusJwksSource, TokenVerifier, type JwksSource, type TokenVerifierOption
 import { MessageBus } from '@phdmf/messaging';
 import type { Logger } from '@phdmf/logging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../storage.settings';
-import { LedgerReleaseService } from './application/ledger-release.service';
+import { LedgerIntents } from './application/ledger-intents';
 import { DeleteDatasetHandler } from './commands/delete-dataset/delete-dataset.handler';
 import { ReleaseDatasetHandler } from './commands/release-dataset/release-dataset.handler';
 import { RunAuditHandler } from './commands/run-audit/run-audit.handler';
 import { UploadDatasetHandler } from './commands/upload-dataset/upload-dataset.handler';
 import { AuditScheduler } from './infrastructure/audit-scheduler';
+import { LedgerIntentWorker } from './infrastructure/ledger-intent-worker';
 import { NodeStartup } from './infrastructure/node-startup';
 import { SummaryEngine } from './infrastructure/engine/summary-engine';
 import { FileStore } from './infrastructure/files/file-store';
@@ -19,6 +20,7 @@ import { LocalUserGuard } from './infrastructure/http/local-user.guard';
 import { LedgerGateway } from './infrastructure/ledger/ledger-gateway';
 import { storageNodeControllerFor } from './infrastructure/messaging/storage-node.controller';
 import { DatasetRepository } from './infrastructure/persistence/dataset.repository';
+import { LedgerIntentRepository } from './infrastructure/persistence/ledger-intent.repository';
 import { NodeSigner } from './infrastructure/signing/node-signer';
 import { DownloadDatasetHandler } from './queries/download-dataset/download-dataset.handler';
 import { GetDatasetHandler } from './queries/get-dataset/get-dataset.handler';
@@ -84,7 +86,9 @@ export class DatasetsModule {
         EngineCloser,
         DatasetRepository,
         LedgerGateway,
-        LedgerReleaseService,
+        LedgerIntentRepository,
+        LedgerIntents,
+        LedgerIntentWorker,
         LocalUserGuard,
         HttpErrorFilter,
         AuditScheduler,

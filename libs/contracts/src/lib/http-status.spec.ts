@@ -17,7 +17,6 @@ describe('the one error-code → HTTP status table', () => {
       [StorageErrorCode.REQUEST_INVALID]: 400,
       [StorageErrorCode.FORBIDDEN]: 403,
       [StorageErrorCode.REQUESTER_MISMATCH]: 403,
-      [StorageErrorCode.RELEASE_INTERRUPTED]: 409,
       [StorageErrorCode.FILE_UNREADABLE]: 500,
       [StorageErrorCode.IO_FAILED]: 507,
     };

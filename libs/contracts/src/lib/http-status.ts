@@ -104,7 +104,6 @@ export const ERROR_STATUS_TABLE: readonly Rule[] = [
   [StorageErrorCode.REQUEST_INVALID, 400],
   [StorageErrorCode.UPLOAD_ABORTED, 400],
   [StorageErrorCode.COLUMN_UNKNOWN, 400],
-  [StorageErrorCode.RELEASE_INTERRUPTED, 409],
   [StorageErrorCode.IO_FAILED, 507],
   [StorageErrorCode.FILE_UNREADABLE, 500],
   [/^AUTH\./, 401],

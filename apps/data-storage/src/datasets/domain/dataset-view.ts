@@ -12,7 +12,10 @@ export interface DatasetVersionView {
   description: string;
   operator: string;
   createdAt: string;
-  /** pending: sent to the ledger, no answer yet; committed: on-chain; failed: refused or unreachable (see releaseError). */
+  /**
+   * pending: owed to the ledger and retried until it answers (errorCode/error: why the last attempt did
+   * not complete); committed: on-chain; failed: the ledger refused it (see errorCode/error).
+   */
   release: { state: 'pending' | 'committed' | 'failed'; txId?: string; blockNumber?: number; committedAt?: string; errorCode?: string; error?: string };
 }
 
@@ -27,6 +30,14 @@ export interface DatasetView {
   latestVersion: number;
   tampered: boolean;
   tamperFindingId?: string;
+  /**
+   * Where the dataset's ledger writes stand: `pending` — a write (release, new version, deletion, tamper
+   * finding) is owed and retried with backoff until the ledger answers ("waiting for the ledger", not
+   * failed; lastError says why the last attempt did not complete); `failed` — the ledger refused the last
+   * write (lastError), someone must act; `committed` — nothing owed.
+   */
+  ledgerStatus: 'pending' | 'committed' | 'failed';
+  /** The last ledger failure of a write on the dataset: while `pending`, why the last attempt did not complete. */
   lastError?: { code: string; message: string };
   createdAt: string;
   updatedAt: string;

@@ -12,6 +12,7 @@ describe('AuditScheduler', () => {
     storageDir: '',
     uploadMaxBytes: 1,
     ledgerCommandTimeoutMs: 1_000,
+    ledgerRetry: { minMs: 500, maxMs: 5_000 },
     auditIntervalMinutes,
     disclosure: DEFAULT_DISCLOSURE_POLICY,
     duckdb: { threads: 1, memoryLimit: '64MB' },

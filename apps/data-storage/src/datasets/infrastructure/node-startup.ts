@@ -2,23 +2,19 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { nodeKeyId } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../storage.settings';
-import { LedgerReleaseService } from '../application/ledger-release.service';
 import { NODE_SIGNER, STORAGE_LOGGER } from '../storage.tokens';
 import { LedgerGateway } from './ledger/ledger-gateway';
-import { DatasetRepository } from './persistence/dataset.repository';
 import type { NodeSigner } from './signing/node-signer';
 
 /**
  * Work the node does once it is up, in the background (the ledger may be unreachable at a site's
- * start; the node must still serve its own staff): settle releases a previous process left pending,
- * and check that the node id and key match the ledger's registration — a node signing with another
- * key than the registered one produces summaries that every verifier will reject.
+ * start; the node must still serve its own staff): check that the node id and key match the ledger's
+ * registration — a node signing with another key than the registered one produces summaries that
+ * every verifier will reject. (Writes a previous process left owed are the LedgerIntentWorker's.)
  */
 @Injectable()
 export class NodeStartup implements OnApplicationBootstrap {
   constructor(
-    private readonly datasets: DatasetRepository,
-    private readonly release: LedgerReleaseService,
     private readonly ledger: LedgerGateway,
     @Inject(NODE_SIGNER) private readonly signer: NodeSigner,
     @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,
@@ -32,7 +28,6 @@ export class NodeStartup implements OnApplicationBootstrap {
   }
 
   async run(): Promise<void> {
-    for (const version of await this.datasets.pendingVersions()) await this.release.reconcile(version);
     const member = await this.ledger.getMember(this.settings.organisationId);
     const keyMatches = member.nodePublicKey !== undefined && nodeKeyId(member.nodePublicKey) === this.signer.keyId;
     if (member.nodeId !== this.settings.nodeId || !keyMatches) {

@@ -1,3 +1,5 @@
+import { CommonErrorCode, PhdmfError } from '../../lib/errors';
+
 /**
  * Codes of the ledger service's own errors. Coded chaincode errors (e.g. `ACCESS.NOT_OWNER`) are
  * passed through unchanged and listed in {@link LedgerChaincodeErrorCode}; the chaincode's
@@ -29,6 +31,34 @@ export const LedgerErrorCode = {
 
 /** One of {@link LedgerErrorCode}. */
 export type LedgerErrorCode = (typeof LedgerErrorCode)[keyof typeof LedgerErrorCode];
+
+/**
+ * Codes of a ledger call that reached no decision: the ledger (or the bus to it) did not answer, was
+ * restarting, or lost a race it retries itself. The same call may succeed later, so a writer keeps its
+ * intent and tries again; every other code is a decision (a refusal) that retrying does not change.
+ */
+export const LEDGER_RETRYABLE_CODES: ReadonlySet<string> = new Set<string>([
+  CommonErrorCode.TIMEOUT,
+  CommonErrorCode.NO_RESPONDERS,
+  CommonErrorCode.UNAVAILABLE,
+  LedgerErrorCode.UNAVAILABLE,
+  LedgerErrorCode.MVCC_CONFLICT,
+]);
+
+/** Whether a ledger call failed with one of {@link LEDGER_RETRYABLE_CODES} (retry later) rather than a refusal. */
+export function isLedgerRetryable(error: unknown): error is PhdmfError {
+  return error instanceof PhdmfError && LEDGER_RETRYABLE_CODES.has(error.code);
+}
+
+/**
+ * What a client is answered when a ledger write it asked for met an outage: one clear, retryable
+ * `LEDGER.UNAVAILABLE` (503 at the edge; `details.retryable`, `details.cause` the original code) saying
+ * what to do. Refusals, and anything else, pass through unchanged.
+ */
+export function ledgerUnavailable(error: unknown, whatToDo: string): unknown {
+  if (!isLedgerRetryable(error) || error.code === LedgerErrorCode.UNAVAILABLE) return error;
+  return new PhdmfError(LedgerErrorCode.UNAVAILABLE, `The ledger did not answer; ${whatToDo}`, { retryable: true, cause: error.code });
+}
 
 /**
  * The chaincode's own codes, which ledger commands and queries answer with unchanged. Mirrors

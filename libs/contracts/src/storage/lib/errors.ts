@@ -26,8 +26,6 @@ export const StorageErrorCode = {
   FORBIDDEN: 'ACCESS.FORBIDDEN',
   /** The requester named in a summary request is not the acting user. */
   REQUESTER_MISMATCH: 'ACCESS.REQUESTER_MISMATCH',
-  /** The node stopped between sending a release to the ledger and storing its answer, and the ledger does not hold it. */
-  RELEASE_INTERRUPTED: 'STORAGE.RELEASE_INTERRUPTED',
   /**
    * The summary engine could not read a stored file that passed its upload checks. Fixed sentence;
    * `details.line` names the line when the engine did. The engine's own text (it quotes the row and

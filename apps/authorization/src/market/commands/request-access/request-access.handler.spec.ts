@@ -79,11 +79,39 @@ describe('RequestAccessHandler', () => {
     const view = await apply(ds.datasetId);
     expect(view).toMatchObject({ status: 'pending', requester: Users.researcher.userId });
     expect(bus.subjects()).toContain(LedgerGetAccessRequest.SUBJECT);
-    // A timeout on a request that did not commit stays a timeout.
+    // A timeout on a request that did not commit is one clear "try again".
     bus.on(LedgerRequestAccess.CONTRACT, () => {
       throw new PhdmfError(CommonErrorCode.TIMEOUT, 'no reply in time');
     });
-    await expect(apply(ds.datasetId, Users.otherResearcher)).rejects.toMatchObject({ code: CommonErrorCode.TIMEOUT });
+    await expect(apply(ds.datasetId, Users.otherResearcher)).rejects.toMatchObject({ code: 'LEDGER.UNAVAILABLE', details: { retryable: true, cause: CommonErrorCode.TIMEOUT } });
+  });
+
+  it('answers "try again" while the ledger is away, and the same request sent again is recorded once', async () => {
+    const ds = await released();
+    const expiry = inAWeek();
+    const real = bus.answers.get(LedgerRequestAccess.SUBJECT)!;
+    const realRead = bus.answers.get(LedgerGetAccessRequest.SUBJECT)!;
+    // The ledger commits, then goes away before anyone hears of it: the answer and the read-back are lost.
+    bus.on(LedgerRequestAccess.CONTRACT, (p, a) => {
+      real(p, a);
+      throw new PhdmfError(CommonErrorCode.TIMEOUT, 'no reply in time');
+    });
+    bus.on(LedgerGetAccessRequest.CONTRACT, () => {
+      throw new PhdmfError(CommonErrorCode.NO_RESPONDERS, 'no ledger');
+    });
+    await expect(apply(ds.datasetId, Users.researcher, { requestedExpiry: expiry })).rejects.toMatchObject({ code: 'LEDGER.UNAVAILABLE' });
+    expect((await parts.listRequests.execute({ scope: 'mine' }, Users.researcher)).items).toEqual([]);
+
+    // Back: the client sends the same request again, and gets the one on record.
+    bus.on(LedgerRequestAccess.CONTRACT, real);
+    bus.on(LedgerGetAccessRequest.CONTRACT, realRead);
+    const view = await apply(ds.datasetId, Users.researcher, { requestedExpiry: expiry });
+    expect(view).toMatchObject({ status: 'pending', requester: Users.researcher.userId });
+    expect([...ledger.requests.keys()]).toEqual([view.requestId]);
+    expect((await parts.listRequests.execute({ scope: 'mine' }, Users.researcher)).items.map((r) => r.requestId)).toEqual([view.requestId]);
+    // A request that differs (another expiry) is a new one.
+    const later = new Date(Date.parse(expiry) + 60_000).toISOString();
+    expect((await apply(ds.datasetId, Users.researcher, { requestedExpiry: later })).requestId).not.toBe(view.requestId);
   });
 
   it('refuses before any ledger transaction: a closed dataset, a deleted one, unknown columns, a past expiry, the owner\'s own staff, an admin', async () => {

@@ -1,7 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AuthorizationErrorCode,
+  canonicalJson,
+  LedgerChaincodeErrorCode,
+  ledgerUnavailable,
   LedgerRequestAccess,
   PhdmfError,
   type AuthorizationRequestAccess,
@@ -27,6 +30,22 @@ import { Projection } from '../../infrastructure/projection';
  * deleted, and the columns are its own.
  */
 export const SERVICE_ACTOR: ActorHeader = { userId: 'authorization', roles: ['service'] };
+
+/** Nothing is shown until the ledger answers, and the same request sent again is safe (see requestIdOf). */
+const SEND_AGAIN = 'send the same request again (it is recorded once)';
+
+/**
+ * A request's id, derived from who asks and everything they ask (dataset, purpose, columns,
+ * statistics, expiry) rather than drawn at random: a client that sends the same request again because
+ * its answer was lost (a timeout, a restart of this service or the ledger) reaches the same ledger
+ * record instead of filing a second one. Shaped as a UUID (version 8: application-defined).
+ */
+export function requestIdOf(requester: string, p: AuthorizationRequestAccess.Payload): string {
+  const { datasetId, purpose, columns, statistics, requestedExpiry } = p;
+  const hex = createHash('sha256').update(canonicalJson({ requester, datasetId, purpose, columns, statistics, requestedExpiry })).digest('hex');
+  const variant = ((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 @Injectable()
 export class RequestAccessHandler {
@@ -59,7 +78,7 @@ export class RequestAccessHandler {
     }
 
     const request: LedgerRequestAccess.Payload = {
-      requestId: randomUUID(),
+      requestId: requestIdOf(who.userId, p),
       datasetId: p.datasetId,
       requester: who.userId,
       ...(who.organisationId !== undefined ? { requesterOrg: who.organisationId } : {}),
@@ -80,12 +99,13 @@ export class RequestAccessHandler {
     try {
       return await this.bus.request(LedgerRequestAccess.CONTRACT, request, { actor: SERVICE_ACTOR, timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS });
     } catch (error) {
-      if (!isAmbiguous(error)) throw error;
-      // No answer, but the transaction may have committed: the request id is new, so if the ledger
-      // holds it, it is this one.
+      // Already on the ledger: the same request sent again (its first answer was lost). Otherwise, no
+      // answer but perhaps committed: the id is this request's own, so if the ledger holds it, it is this one.
+      const retried = error instanceof PhdmfError && error.code === LedgerChaincodeErrorCode.AccessRequestAlreadyExists;
+      if (!retried && !isAmbiguous(error)) throw ledgerUnavailable(error, SEND_AGAIN);
       const record = await this.ledger.accessRequest(request.requestId).catch(() => undefined);
-      if (record?.requester !== request.requester) throw error;
-      this.logger.warn({ requestId: request.requestId }, 'access request committed although its answer was lost; read back from the ledger');
+      if (record?.requester !== request.requester) throw ledgerUnavailable(error, SEND_AGAIN);
+      this.logger.warn({ requestId: request.requestId, retried }, 'access request already on the ledger; answered from its record');
       return { txId: record.txId, blockNumber: await this.ledger.blockOf(record.txId), record };
     }
   }

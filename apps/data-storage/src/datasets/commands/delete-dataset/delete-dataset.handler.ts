@@ -1,67 +1,42 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { PhdmfError } from '@phdmf/contracts';
-import type { Logger } from '@phdmf/logging';
+import { CommonErrorCode, PhdmfError } from '@phdmf/contracts';
+import { LedgerIntents, type DeleteIntentPayload } from '../../application/ledger-intents';
 import { actorOf } from '../../application/local-access';
 import type { DatasetView } from '../../domain/dataset-view';
 import { datasetNotFound } from '../../domain/storage-errors';
-import type { FileStore } from '../../infrastructure/files/file-store';
-import { LedgerGateway } from '../../infrastructure/ledger/ledger-gateway';
 import { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
-import type { KeyedLock } from '../../application/keyed-lock';
-import { FILE_STORE, OBJECT_LOCKS, STORAGE_LOGGER } from '../../storage.tokens';
+import type { LedgerIntentRow } from '../../infrastructure/persistence/ledger-intent.entity';
+import { LedgerIntentRepository } from '../../infrastructure/persistence/ledger-intent.repository';
 import { DeleteDatasetCommand } from './delete-dataset.command';
 
+/**
+ * A deletion is an operation on-chain like any other: it is owed to the ledger (after any write owed
+ * before it), and the dataset and its files go only once it is committed — or at once when nothing of
+ * the dataset ever reached the ledger. A ledger that does not answer leaves the dataset as it was,
+ * its deletion "waiting for the ledger" (202); a refusal leaves it as it was, with the reason.
+ */
 @CommandHandler(DeleteDatasetCommand)
 export class DeleteDatasetHandler implements ICommandHandler<DeleteDatasetCommand, DatasetView> {
   constructor(
     private readonly datasets: DatasetRepository,
-    private readonly ledger: LedgerGateway,
-    @Inject(FILE_STORE) private readonly files: FileStore,
-    @Inject(OBJECT_LOCKS) private readonly locks: KeyedLock,
-    @Inject(STORAGE_LOGGER) private readonly log: Logger,
+    private readonly intents: LedgerIntents,
+    private readonly owed: LedgerIntentRepository,
   ) {}
 
   async execute({ user, datasetId, description }: DeleteDatasetCommand): Promise<DatasetView> {
     const dataset = await this.datasets.find(datasetId);
     if (!dataset || dataset.state === 'deleted') throw datasetNotFound(datasetId);
-    let txId: string | null = null;
-    if (dataset.releasedVersion !== null) {
-      // The deletion is an operation on-chain like any other: the files go only once it is committed,
-      // so a refused deletion leaves the dataset exactly as it was.
-      try {
-        const committed = await this.ledger.deleteDataset(
-          { datasetId, version: dataset.latestVersion + 1, operator: user.userId, description },
-          actorOf(user),
-        );
-        txId = committed.txId;
-      } catch (error) {
-        if (error instanceof PhdmfError) {
-          await this.datasets.update(datasetId, (d) => {
-            d.lastErrorCode = error.code;
-            d.lastError = `deletion not recorded on the ledger: ${error.message}`;
-          });
-        }
-        throw error;
-      }
-    }
-    const versions = await this.datasets.versions(datasetId);
-    const deleted = await this.datasets.update(datasetId, (d, vs) => {
-      d.state = 'deleted';
-      d.deletedAt = new Date();
-      d.deleteTxId = txId;
-      d.lastErrorCode = null;
-      d.lastError = null;
-      for (const v of vs) v.purged = true;
+    let intent: LedgerIntentRow | undefined;
+    await this.datasets.update(datasetId, (d, _versions, em) => {
+      const payload: DeleteIntentPayload = { operator: user.userId, description };
+      intent = this.owed.add(em, { kind: 'delete', datasetId, version: d.latestVersion + 1, payload, actor: actorOf(user) });
     });
-    // Files go after the record says so: a crash in between leaves an orphan file (swept by an
-    // operator), never a record pointing at a missing file.
-    for (const sha of new Set(versions.map((v) => v.sha256))) {
-      await this.locks.run(sha, async () => {
-        if (!(await this.datasets.hashInUse(sha, datasetId))) await this.files.remove(sha);
-      });
-    }
-    this.log.info({ datasetId, txId }, 'dataset deleted');
-    return this.datasets.view(deleted, true);
+    await this.intents.drain(datasetId);
+    // A refusal is answered as the ledger's error, as before; an outage is answered with the dataset, waiting.
+    const decided = intent ? await this.owed.find(intent.id) : null;
+    if (decided?.outcome === 'refused') throw new PhdmfError(decided.lastErrorCode ?? CommonErrorCode.INTERNAL, decided.lastError ?? 'the ledger refused the deletion');
+    const now = await this.datasets.find(datasetId);
+    if (!now) throw datasetNotFound(datasetId);
+    return this.datasets.view(now, true);
   }
 }

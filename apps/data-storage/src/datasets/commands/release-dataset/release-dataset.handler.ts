@@ -1,24 +1,40 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { LedgerReleaseService } from '../../application/ledger-release.service';
+import { LedgerIntents } from '../../application/ledger-intents';
 import { actorOf } from '../../application/local-access';
 import type { DatasetView } from '../../domain/dataset-view';
 import { datasetNotFound } from '../../domain/storage-errors';
 import { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
+import { LedgerIntentRepository } from '../../infrastructure/persistence/ledger-intent.repository';
 import { ReleaseDatasetCommand } from './release-dataset.command';
 
+/**
+ * "Release now": tries the dataset's owed writes at once instead of at the worker's next round, and
+ * owes the ledger the newest version again if the ledger refused it before (after the cause was fixed).
+ * Idempotent: a committed version stays as it is.
+ */
 @CommandHandler(ReleaseDatasetCommand)
 export class ReleaseDatasetHandler implements ICommandHandler<ReleaseDatasetCommand, DatasetView> {
   constructor(
     private readonly datasets: DatasetRepository,
-    private readonly release: LedgerReleaseService,
+    private readonly intents: LedgerIntents,
+    private readonly owed: LedgerIntentRepository,
   ) {}
 
   async execute({ user, datasetId }: ReleaseDatasetCommand): Promise<DatasetView> {
     const dataset = await this.datasets.find(datasetId);
     if (!dataset || dataset.state === 'deleted') throw datasetNotFound(datasetId);
     const latest = await this.datasets.version(datasetId, dataset.latestVersion);
-    // Already committed: nothing to do (the call is idempotent).
-    if (!latest || latest.releaseState === 'committed') return this.datasets.view(dataset, true);
-    return this.datasets.view(await this.release.release(dataset, latest, actorOf(user)), true);
+    if (latest?.releaseState === 'failed') {
+      await this.datasets.update(datasetId, (d, versions, em) => {
+        const v = versions.find((x) => x.version === latest.version);
+        if (v?.releaseState !== 'failed') return;
+        v.releaseState = 'pending';
+        this.owed.add(em, { kind: 'release', datasetId, version: v.version, actor: actorOf(user) });
+      });
+    }
+    await this.intents.drain(datasetId);
+    const now = await this.datasets.find(datasetId);
+    if (!now) throw datasetNotFound(datasetId);
+    return this.datasets.view(now, true);
   }
 }

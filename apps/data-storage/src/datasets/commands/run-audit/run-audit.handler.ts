@@ -1,12 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { PhdmfError, type StorageRunAudit } from '@phdmf/contracts';
+import type { StorageRunAudit } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
 import type { FileStore } from '../../infrastructure/files/file-store';
 import { LedgerGateway } from '../../infrastructure/ledger/ledger-gateway';
 import { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
+import type { LedgerIntentRow } from '../../infrastructure/persistence/ledger-intent.entity';
+import { LedgerIntentRepository } from '../../infrastructure/persistence/ledger-intent.repository';
+import { LedgerIntents, type TamperIntentPayload } from '../../application/ledger-intents';
 import { FILE_STORE, STORAGE_LOGGER } from '../../storage.tokens';
 import { RunAuditCommand } from './run-audit.command';
 
@@ -14,7 +17,8 @@ import { RunAuditCommand } from './run-audit.command';
  * The integrity audit. A released version whose file no longer has its on-chain hash is marked
  * tampered here at once (summaries refuse it from that moment) and reported on-chain as a tamper
  * finding, which refuses it to every analysis consortium-wide until the owner uploads a good
- * version. If the ledger cannot take the finding now, the local mark stays and the next audit retries.
+ * version. The finding is owed to the ledger like every other write of the site (LedgerIntents): if
+ * the ledger cannot take it now, the local mark stays and the site retries until it does.
  */
 @CommandHandler(RunAuditCommand)
 export class RunAuditHandler implements ICommandHandler<RunAuditCommand, StorageRunAudit.Result> {
@@ -23,6 +27,8 @@ export class RunAuditHandler implements ICommandHandler<RunAuditCommand, Storage
   constructor(
     private readonly datasets: DatasetRepository,
     private readonly ledger: LedgerGateway,
+    private readonly intents: LedgerIntents,
+    private readonly owed: LedgerIntentRepository,
     @Inject(FILE_STORE) private readonly files: FileStore,
     @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,
     @Inject(STORAGE_LOGGER) private readonly log: Logger,
@@ -66,31 +72,19 @@ export class RunAuditHandler implements ICommandHandler<RunAuditCommand, Storage
         this.log.error({ datasetId: version.datasetId, version: version.version }, 'stored file of an unreleased or superseded version changed');
         continue;
       }
-      await this.datasets.update(dataset.id, (d) => {
+      // The local mark now (summaries refuse the file from this moment) and, in the same transaction,
+      // the finding owed to the ledger — unless one is recorded or owed already.
+      let owed: LedgerIntentRow | undefined;
+      await this.datasets.update(dataset.id, async (d, _versions, em) => {
         d.tampered = true;
+        if (d.tamperFindingId !== null || (await this.owed.isOwed(em, d.id, 'tamper-finding'))) return;
+        const payload: TamperIntentPayload = { findingId: `tf-${randomUUID()}`, expectedSha256: version.sha256, foundSha256: found.sha256 };
+        owed = this.owed.add(em, { kind: 'tamper-finding', datasetId: d.id, version: version.version, payload, actor: this.ledger.nodeActor });
       });
-      if (dataset.tamperFindingId !== null) {
-        mismatch.findingId = dataset.tamperFindingId;
-        continue;
-      }
-      const findingId = `tf-${randomUUID()}`;
-      try {
-        await this.ledger.recordTamperFinding({
-          findingId,
-          datasetId: dataset.id,
-          expectedSha256: version.sha256,
-          foundSha256: found.sha256,
-          nodeId: this.settings.nodeId,
-        });
-        mismatch.findingId = findingId;
-        await this.datasets.update(dataset.id, (d) => {
-          d.tamperFindingId = findingId;
-        });
-        this.log.error({ datasetId: dataset.id, version: version.version, findingId }, 'tamper finding recorded on the ledger');
-      } catch (error) {
-        mismatch.findingError = error instanceof PhdmfError ? `${error.code}: ${error.message}` : String(error);
-        this.log.error({ datasetId: dataset.id, err: error }, 'tamper finding could not be recorded; retried at the next audit');
-      }
+      if (owed) await this.intents.drain(dataset.id);
+      const now = await this.datasets.find(dataset.id);
+      if (now?.tamperFindingId) mismatch.findingId = now.tamperFindingId;
+      else if (now?.lastErrorCode) mismatch.findingError = `${now.lastErrorCode}: ${now.lastError ?? ''}`;
     }
     result.finishedAt = new Date().toISOString();
     this.log.info({ trigger, files: result.filesChecked, bytes: result.bytesHashed, mismatches: result.mismatches.length }, 'integrity audit finished');

@@ -5,11 +5,12 @@ import { createLogger } from '@phdmf/logging';
 import { tempDir } from '@phdmf/testing';
 import type { StorageSettings } from '../../../storage.settings';
 import { KeyedLock } from '../../application/keyed-lock';
-import type { LedgerReleaseService } from '../../application/ledger-release.service';
+import type { LedgerIntents } from '../../application/ledger-intents';
 import { DEFAULT_DISCLOSURE_POLICY } from '../../domain/disclosure-policy';
 import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
 import { FileStore } from '../../infrastructure/files/file-store';
 import type { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
+import type { LedgerIntentRepository } from '../../infrastructure/persistence/ledger-intent.repository';
 import { UploadDatasetCommand } from './upload-dataset.command';
 import { UploadDatasetHandler } from './upload-dataset.handler';
 
@@ -27,13 +28,15 @@ describe('UploadDatasetHandler', () => {
     storageDir: '',
     uploadMaxBytes: 1_000_000,
     ledgerCommandTimeoutMs: 1_000,
+    ledgerRetry: { minMs: 500, maxMs: 5_000 },
     auditIntervalMinutes: 0,
     disclosure: DEFAULT_DISCLOSURE_POLICY,
     duckdb: { threads: 1, memoryLimit: '64MB' },
     summaryConcurrency: 1,
   };
   const user = { userId: 'alice-1', organisationId: 'hospital-a', roles: ['member' as const] };
-  const release = { release: jest.fn() } as unknown as LedgerReleaseService;
+  const intents = { drain: jest.fn() } as unknown as LedgerIntents;
+  const owed = { add: jest.fn() } as unknown as LedgerIntentRepository;
 
   beforeEach(async () => {
     tmp = tempDir('phdmf-upload-handler-');
@@ -46,7 +49,7 @@ describe('UploadDatasetHandler', () => {
   });
 
   function handler(datasets: Partial<DatasetRepository>): UploadDatasetHandler {
-    return new UploadDatasetHandler(datasets as DatasetRepository, release, files, new KeyedLock(), {} as SummaryEngine, settings, createLogger({ service: 'test', level: 'silent' }));
+    return new UploadDatasetHandler(datasets as DatasetRepository, intents, owed, files, new KeyedLock(), {} as SummaryEngine, settings, createLogger({ service: 'test', level: 'silent' }));
   }
 
   it('leaves no file when the database refuses the record', async () => {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { LEDGER_ID_PATTERN, PhdmfError, StorageErrorCode } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
-import { LedgerReleaseService, schemaDigest } from '../../application/ledger-release.service';
+import { LedgerIntents, schemaDigest } from '../../application/ledger-intents';
 import { actorOf } from '../../application/local-access';
 import { CsvInspector, type CsvSchema } from '../../domain/csv-inspector';
 import type { DatasetView } from '../../domain/dataset-view';
@@ -12,6 +12,7 @@ import { datasetNotFound, EngineReadError, UploadTooLargeError } from '../../dom
 import { FileStore, ioFailure, type StagedFile } from '../../infrastructure/files/file-store';
 import { DatasetRow, DatasetVersionRow } from '../../infrastructure/persistence/dataset.entity';
 import { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
+import { LedgerIntentRepository } from '../../infrastructure/persistence/ledger-intent.repository';
 import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
 import type { KeyedLock } from '../../application/keyed-lock';
 import { FILE_STORE, OBJECT_LOCKS, STORAGE_LOGGER, SUMMARY_ENGINE } from '../../storage.tokens';
@@ -21,7 +22,8 @@ import { UploadDatasetCommand } from './upload-dataset.command';
 export class UploadDatasetHandler implements ICommandHandler<UploadDatasetCommand, DatasetView> {
   constructor(
     private readonly datasets: DatasetRepository,
-    private readonly release: LedgerReleaseService,
+    private readonly intents: LedgerIntents,
+    private readonly owed: LedgerIntentRepository,
     @Inject(FILE_STORE) private readonly files: FileStore,
     @Inject(OBJECT_LOCKS) private readonly locks: KeyedLock,
     @Inject(SUMMARY_ENGINE) private readonly engine: SummaryEngine,
@@ -75,10 +77,14 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
     }
     const datasetId = existing?.id ?? `ds-${randomUUID()}`;
     // From "file under its hash" to "row that points at it", no deletion of the same hash may run.
-    const { dataset, version } = await this.locks.run(staged.sha256, () => this.record(staged, schema, format, datasetId, existing !== undefined, user, meta));
+    const { version } = await this.locks.run(staged.sha256, () => this.record(staged, schema, format, datasetId, existing !== undefined, user, meta));
     this.log.info({ datasetId, version: version.version, sha256: version.sha256, bytes: version.sizeBytes, rows: version.rowCount }, 'dataset version stored');
-    const released = await this.release.release(dataset, version, actorOf(user));
-    return this.datasets.view(released, true);
+    // The release is owed from here on (its intent committed with the row); try it now, so that a
+    // ledger that answers gives a 201. One that does not leaves it to the worker: a 202, "waiting".
+    await this.intents.drain(datasetId);
+    const stored = await this.datasets.find(datasetId);
+    if (!stored) throw datasetNotFound(datasetId);
+    return this.datasets.view(stored, true);
   }
 
   private async record(
@@ -146,6 +152,7 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
           purged: false,
         });
         em.persist([d, v]);
+        this.owed.add(em, { kind: 'release', datasetId, version: v.version, actor: actorOf(user) }, now);
         await Promise.resolve();
         return { dataset: d, version: v };
       });

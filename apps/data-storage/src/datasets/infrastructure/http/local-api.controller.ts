@@ -62,10 +62,15 @@ export class LocalApiController {
   }
 
   @Delete(':id')
-  remove(@Req() req: RequestWithUser, @Param('id') id: string, @Query('description') description?: string): Promise<DatasetView> {
+  async remove(@Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response, @Param('id') id: string, @Query('description') description?: string): Promise<DatasetView> {
     const u = user(req);
     requireAdmin(u);
-    return this.commands.execute(new DeleteDatasetCommand(u, datasetId(id), text('description', description ?? 'deleted by the owner', LedgerLimits.description, true)));
+    const view = await this.commands.execute<DeleteDatasetCommand, DatasetView>(
+      new DeleteDatasetCommand(u, datasetId(id), text('description', description ?? 'deleted by the owner', LedgerLimits.description, true)),
+    );
+    // 200: deleted; 202: the deletion waits for the ledger (ledgerStatus "pending"), the dataset stays until then.
+    res.status(view.state === 'deleted' ? 200 : 202);
+    return view;
   }
 
   @Get(':id/download')
@@ -105,7 +110,8 @@ function user(req: RequestWithUser): LocalUser {
 }
 
 function statusOf(view: DatasetView): number {
-  // 201: stored and committed on the ledger; 202: stored, but not (yet) released — see lastError.
+  // 201: stored and committed on the ledger; 202: stored, but not (yet) released — ledgerStatus says
+  // whether it waits for the ledger (pending: retried by the site itself) or was refused (failed).
   return view.versions?.find((v) => v.version === view.latestVersion)?.release.state === 'committed' ? 201 : 202;
 }
 

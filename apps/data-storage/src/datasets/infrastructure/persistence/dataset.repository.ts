@@ -3,6 +3,7 @@ import { MikroORM, type EntityManager } from '@mikro-orm/core';
 import type { ColumnSchema } from '../../domain/csv-inspector';
 import type { DatasetVersionView, DatasetView } from '../../domain/dataset-view';
 import { DatasetRow, DatasetVersionRow } from './dataset.entity';
+import { LedgerIntentRow } from './ledger-intent.entity';
 
 /** Datasets and versions in the node's own database. Every call is its own unit of work. */
 @Injectable()
@@ -34,28 +35,24 @@ export class DatasetRepository {
     return this.fork().find(DatasetVersionRow, { purged: false }, { orderBy: { datasetId: 'asc', version: 'asc' } });
   }
 
-  /** Versions sent to the ledger whose answer never arrived (the node stopped in between). */
-  async pendingVersions(): Promise<DatasetVersionRow[]> {
-    return this.fork().find(DatasetVersionRow, { releaseState: 'pending' }, { orderBy: { datasetId: 'asc', version: 'asc' } });
-  }
-
   /** Whether any version other than the given ones still needs the file with this hash. */
   async hashInUse(sha256: string, exceptDatasetId: string): Promise<boolean> {
     return (await this.fork().count(DatasetVersionRow, { sha256, purged: false, datasetId: { $ne: exceptDatasetId } })) > 0;
   }
 
-  /** Applies `change` to the dataset and/or version rows in one transaction. */
-  async update(datasetId: string, change: (dataset: DatasetRow, versions: DatasetVersionRow[]) => void): Promise<DatasetRow> {
+  /** Applies `change` to the dataset and/or version rows (and whatever else it writes with `em`) in one transaction. */
+  async update(datasetId: string, change: (dataset: DatasetRow, versions: DatasetVersionRow[], em: EntityManager) => void | Promise<void>): Promise<DatasetRow> {
     return this.fork().transactional(async (em) => {
       const dataset = await em.findOneOrFail(DatasetRow, { id: datasetId });
       const versions = await em.find(DatasetVersionRow, { datasetId }, { orderBy: { version: 'asc' } });
-      change(dataset, versions);
+      await change(dataset, versions, em);
       dataset.updatedAt = new Date();
       return dataset;
     });
   }
 
   async view(dataset: DatasetRow, withVersions: boolean): Promise<DatasetView> {
+    const owed = await this.fork().count(LedgerIntentRow, { datasetId: dataset.id, doneAt: null });
     const view: DatasetView = {
       datasetId: dataset.id,
       name: dataset.name,
@@ -65,6 +62,8 @@ export class DatasetRepository {
       latestVersion: dataset.latestVersion,
       tampered: dataset.tampered,
       ...(dataset.tamperFindingId ? { tamperFindingId: dataset.tamperFindingId } : {}),
+      // Owed writes first: an outage is "waiting", not "failed"; a refusal is failed until someone acts.
+      ledgerStatus: owed > 0 ? 'pending' : dataset.lastErrorCode ? 'failed' : 'committed',
       ...(dataset.lastErrorCode ? { lastError: { code: dataset.lastErrorCode, message: dataset.lastError ?? '' } } : {}),
       createdAt: dataset.createdAt.toISOString(),
       updatedAt: dataset.updatedAt.toISOString(),
