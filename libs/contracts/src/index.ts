@@ -5,6 +5,7 @@ import 'reflect-metadata';
 export * from './lib/contract';
 export * from './lib/errors';
 export * from './lib/text';
+export * from './lib/optional';
 export * from './lib/services';
 export * from './lib/actor';
 export * as GetHealth from './health/get-health';

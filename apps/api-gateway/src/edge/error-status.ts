@@ -7,6 +7,9 @@ export const EdgeErrorCode = {
   NOT_FOUND: 'HTTP.NOT_FOUND',
   BAD_REQUEST: 'HTTP.BAD_REQUEST',
   PAYLOAD_TOO_LARGE: 'HTTP.PAYLOAD_TOO_LARGE',
+  /** Request headers past Node's limit (answered before Express, see request-body.ts). */
+  HEADERS_TOO_LARGE: 'HTTP.HEADERS_TOO_LARGE',
+  REQUEST_TIMEOUT: 'HTTP.REQUEST_TIMEOUT',
   UNSUPPORTED_MEDIA_TYPE: 'HTTP.UNSUPPORTED_MEDIA_TYPE',
   RATE_LIMITED: 'HTTP.RATE_LIMITED',
 } as const;
@@ -27,6 +30,8 @@ export const ERROR_STATUS_TABLE: readonly Rule[] = [
   ['AUTH.LOGIN_THROTTLED', 429],
   [EdgeErrorCode.RATE_LIMITED, 429],
   [EdgeErrorCode.PAYLOAD_TOO_LARGE, 413],
+  [EdgeErrorCode.HEADERS_TOO_LARGE, 431],
+  [EdgeErrorCode.REQUEST_TIMEOUT, 408],
   [EdgeErrorCode.UNSUPPORTED_MEDIA_TYPE, 415],
   [EdgeErrorCode.NOT_FOUND, 404],
   ['LEDGER.ACTOR_REQUIRED', 401],
