@@ -13,7 +13,7 @@ import { base64url, SignJWT } from 'jose';
 import { generateSigningKey, issueAccessToken } from '@phdmf/auth';
 import { LedgerUpdateNode, NodeRegistryUpdateNode } from '@phdmf/contracts';
 import { SigningKeys } from '../../apps/accounts/src/users/infrastructure/signing-keys';
-import { buildConsortium, type Consortium } from '../join/support/consortium';
+import { buildConsortium, pendingApplication, unique, type Consortium } from '../join/support/consortium';
 import { nodeKeyPair, Stack } from '../join/support/stack';
 import { CaseGenerator, seededRandom, type FuzzCase, type OpenApiDocument } from './support/openapi-cases';
 import { errorShapeProblem, leakIn, rawRequest, type RawAnswer } from './support/raw-http';
@@ -154,6 +154,41 @@ describe('bad input to the REST edge (issue 13, e2e)', () => {
       expect(registry).toBe(change.endpoint);
     } finally {
       db.exec('DROP TRIGGER IF EXISTS refuse_projection');
+      db.close();
+    }
+  });
+
+  it('answers a committed admission as admitted even when the registry cannot write it yet; the chain event applies it and appoints the admin', async () => {
+    const db = new Database(path.join(stack.dataDir, 'node-registry.sqlite3'));
+    db.exec("CREATE TRIGGER refuse_admission BEFORE UPDATE ON registry_applications WHEN NEW.status = 'admitted' AND NEW.name LIKE '%projection-down%' BEGIN SELECT RAISE(ABORT, 'projection write refused'); END");
+    try {
+      const app = await pendingApplication(c.api, `projection-down-${unique()}`);
+      const admitted = await send('POST', `/api/v1/membership-applications/${app.applicationId}/admit`, { token: c.tokens.consortiumAdmin, body: '{}' });
+      expect({ status: admitted.status, application: (admitted.json as { status?: string }).status }).toEqual({ status: 200, application: 'admitted' });
+      const pending = (await send('GET', `/api/v1/membership-applications/${app.applicationId}`, { token: c.tokens.consortiumAdmin })).json as { status: string };
+      expect(pending.status).toBe('pending');
+
+      db.exec('DROP TRIGGER refuse_admission');
+      const deadline = Date.now() + 20_000;
+      let status = pending.status;
+      while (status !== 'admitted' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        status = ((await send('GET', `/api/v1/membership-applications/${app.applicationId}`, { token: c.tokens.consortiumAdmin })).json as { status: string }).status;
+      }
+      expect(status).toBe('admitted');
+      expect((await send('GET', `/api/v1/institutions/${app.memberId}`, { token: c.tokens.consortiumAdmin })).status).toBe(200);
+      // The applicant is made the institution's admin (the event handler's part).
+      let roles: string[] = [];
+      let refreshToken = app.refreshToken;
+      while (!roles.includes('institution-admin') && Date.now() < deadline) {
+        const pair = (await send('POST', '/api/v1/auth/refresh', { body: JSON.stringify({ refreshToken }) })).json as { accessToken: string; refreshToken: string };
+        refreshToken = pair.refreshToken;
+        roles = (JSON.parse(Buffer.from(pair.accessToken.split('.')[1] ?? '', 'base64url').toString()) as { roles: string[] }).roles;
+        if (!roles.includes('institution-admin')) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(roles).toContain('institution-admin');
+    } finally {
+      db.exec('DROP TRIGGER IF EXISTS refuse_admission');
       db.close();
     }
   });
