@@ -371,7 +371,7 @@ describe('OpenAPI fuzz of the REST edge (e2e)', () => {
     expect((await rawRequest(stack.baseUrl, 'GET', '/health')).status).toBe(200);
     expect({ findings: findings.slice(0, 40), count: findings.length }).toEqual({ findings: [], count: 0 });
     expect(sent).toBeGreaterThan(1000);
-    // eslint-disable-next-line no-console -- the size of the run, for whoever tunes FUZZ_MAX_REQUESTS
+    // The size of the run, for whoever tunes FUZZ_MAX_REQUESTS.
     console.info(`openapi fuzz: seed ${SEED}, ${operations.length} operations, ${sent} requests in ${Date.now() - started} ms\n${[...statuses].sort().map(([k, n]) => `${k}: ${n}`).join('\n')}\nslow:\n${slow.join('\n')}`);
   });
 });

@@ -221,7 +221,7 @@ export class CaseGenerator {
           add(`body ${field}=${json(text).slice(0, 16)}`, { body: json({ ...plausible, [field]: text }) });
         }
         add(`body ${field}=[NUL]`, { body: json({ ...plausible, [field]: [`a${NUL}`] }) });
-        add(`body ${field}={__proto__}`, { body: `${json({ ...plausible, [field]: 0 }).replace(`"${field}":0`, `"${field}":{"__proto__":{"x":1}}`)}` });
+        add(`body ${field}={__proto__}`, { body: json({ ...plausible, [field]: 0 }).replace(`"${field}":0`, `"${field}":{"__proto__":{"x":1}}`) });
       }
     }
     return cases;

@@ -43,10 +43,14 @@ const ERROR_KEYS = new Set(['code', 'message', 'details', 'requestId']);
 /** Why an answer is not the documented error shape `{ error: { code, message, details?, requestId? } }`, or undefined when it is. */
 export function errorShapeProblem(a: RawAnswer): string | undefined {
   if (!String(a.headers['content-type'] ?? '').startsWith('application/json')) return `content-type ${String(a.headers['content-type'])}`;
-  const body = a.json as { error?: Record<string, unknown> } | undefined;
+  const body: unknown = a.json;
   if (typeof body !== 'object' || body === null || Object.keys(body).join() !== 'error') return 'not { error }';
-  const e = body.error;
+  const e: unknown = (body as { error: unknown }).error;
   if (typeof e !== 'object' || e === null) return 'error is not an object';
+  return fieldProblem(e as Record<string, unknown>);
+}
+
+function fieldProblem(e: Record<string, unknown>): string | undefined {
   if (typeof e.code !== 'string' || !STABLE_CODE.test(e.code)) return `code ${String(e.code)}`;
   if (typeof e.message !== 'string' || e.message.length === 0) return 'no message';
   if (e.details !== undefined && (typeof e.details !== 'object' || e.details === null || Array.isArray(e.details))) return 'details is not an object';

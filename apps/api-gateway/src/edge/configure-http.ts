@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -41,7 +40,7 @@ export function configureHttp(app: INestApplication, config: ApiGatewayConfig, l
     credentials: false,
     maxAge: 600,
   });
-  answerClientErrors(express.getHttpServer() as Server);
+  answerClientErrors(express.getHttpServer());
   // Registered before Nest's defaults, which then stand aside: JSON only, strictly bounded in size
   // and depth (Nest's type omits `verify`, which it uses for raw bodies; the edge keeps none).
   const json = { limit: config.HTTP_BODY_LIMIT_BYTES, strict: true, verify: refuseDeepJson };
