@@ -2,6 +2,7 @@
 // plausible request (path ids that exist, a body built from the request schema), then malformed
 // variants of its body, path, query, headers and token. Deterministic: every random choice comes
 // from one seeded generator, so a seed names a run.
+import { createHash } from 'node:crypto';
 
 /** The parts of an OpenAPI 3 document the generator reads. */
 export interface OpenApiDocument {
@@ -45,16 +46,10 @@ export interface FuzzCase {
   body?: string | Buffer;
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same cases. */
+/** A seeded generator (SHA-256 of seed and counter): the same seed gives the same cases, on every platform. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let counter = 0;
+  return () => createHash('sha256').update(`${seed}:${counter++}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 export interface Fixtures {
