@@ -6,6 +6,7 @@
 // stack trace, a file path or an engine's message. Seeded (FUZZ_SEED) and bounded
 // (FUZZ_MAX_REQUESTS): the same seed sends the same requests. One stack for both (it is most of
 // the time this file takes).
+import { connect } from 'node:net';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
@@ -202,6 +203,16 @@ describe('bad input to the REST edge (issue 13, e2e)', () => {
   it('answers oversized headers (431) and bodies (413) in the documented error shape', async () => {
     expectRefused('431', await send('GET', '/api/v1/auth/me', { headers: { 'x-padding': 'x'.repeat(20_000) } }), 431, 'HTTP.HEADERS_TOO_LARGE');
     expectRefused('413', await send('POST', '/api/v1/auth/login', { body: JSON.stringify({ email: 'a@b.test', password: 'x'.repeat(100_000) }) }), 413, 'HTTP.PAYLOAD_TOO_LARGE');
+    // What Node's HTTP parser itself refuses (a request line that is not HTTP) is answered in the shape too.
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(stack.baseUrl).port), '127.0.0.1', () => socket.end('NOT HTTP AT ALL\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
+      socket.on('end', () => { resolve(text); });
+      socket.on('error', reject);
+    });
+    const [head = '', body = ''] = raw.split('\r\n\r\n');
+    expect({ statusLine: head.split('\r\n')[0], body: JSON.parse(body) as unknown }).toEqual({ statusLine: 'HTTP/1.1 400 Bad Request', body: { error: { code: 'HTTP.BAD_REQUEST', message: 'Malformed HTTP request' } } });
     // The server is still up after the header overflow.
     expect((await send('GET', '/health')).status).toBe(200);
   });
@@ -380,6 +391,6 @@ describe('OpenAPI fuzz of the REST edge (e2e)', () => {
     expect({ findings: findings.slice(0, 40), count: findings.length }).toEqual({ findings: [], count: 0 });
     expect(sent).toBeGreaterThan(Math.min(MAX_REQUESTS, 500));
     // The size of the run, for whoever tunes FUZZ_MAX_REQUESTS.
-    console.info(`openapi fuzz: seed ${SEED}, ${operations.length} operations, ${sent} of ${cases.length} requests in ${Date.now() - started} ms\n${[...statuses].sort().map(([k, n]) => `${k}: ${n}`).join('\n')}\nslow:\n${slow.join('\n')}`);
+    console.info(`openapi fuzz: seed ${SEED}, ${operations.length} operations, ${sent} requests (${cases.length} cases and the role probes) in ${Date.now() - started} ms\n${[...statuses].sort().map(([k, n]) => `${k}: ${n}`).join('\n')}\nslow:\n${slow.join('\n')}`);
   });
 });
