@@ -235,6 +235,9 @@ describe('bad input to the REST edge (issue 13, e2e)', () => {
       expectRefused(`login ${key}`, await send('POST', '/api/v1/auth/login', { body: `{"email":"a@b.test","password":"whatever","${key}":1}` }), 400, 'VALIDATION.FAILED');
       const nested = `{"datasets":["d-1"],"columns":["age"],"statistics":["count"],"histograms":[{"column":"age","edges":[0,1],"${key}":{"x":1}}]}`;
       expectRefused(`analysis ${key} nested`, await send('POST', '/api/v1/analyses', { token: c.tokens.researcher, body: nested }), 400, 'VALIDATION.FAILED');
+      // The services refuse them too, whoever sends them.
+      const payload = JSON.parse(`{"displayName":"B","${key}":{"roles":["consortium-admin"]}}`) as { displayName: string };
+      await expect(stack.busRequest(AccountsUpdateProfile.CONTRACT, payload, { userId: c.userIds.researcher, roles: ['researcher'] })).rejects.toMatchObject({ code: 'VALIDATION.FAILED' });
     }
   });
 

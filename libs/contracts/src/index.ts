@@ -6,6 +6,7 @@ export * from './lib/contract';
 export * from './lib/errors';
 export * from './lib/text';
 export * from './lib/optional';
+export * from './lib/payload-checks';
 export * from './lib/services';
 export * from './lib/actor';
 export * as GetHealth from './health/get-health';
