@@ -15,7 +15,7 @@ export { ObjectType } from './keys';
 export { marshal, unmarshal } from './marshal';
 export { ContractName } from './names';
 export * from './records';
-export { ID_PATTERN, Limits, parseIsoTime } from './validation';
+export { ID_PATTERN, isSafeText, Limits, parseIsoTime, PEM_PATTERN, URL_PATTERN } from './validation';
 
 /** The contracts fabric-contract-api serves from this package. */
 export const contracts = [ConsortiumContract, DatasetContract, AccessContract, AuditContract];

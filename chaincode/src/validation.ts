@@ -8,8 +8,8 @@ import { COLUMN_TYPES, DATASET_STANCES, STATISTICS, type ColumnType, type Datase
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+=/-]{0,127}$/;
 const SHA256_PATTERN = /^[0-9a-fA-F]{64}$/;
 const ISO_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
-const PEM_PATTERN = /^-----BEGIN PUBLIC KEY-----\r?\n(?:[A-Za-z0-9+/=]{1,76}\r?\n)+-----END PUBLIC KEY-----(?:\r?\n)?$/;
-const URL_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#]+(?:[/?#]\S*)?$/;
+export const PEM_PATTERN = /^-----BEGIN PUBLIC KEY-----\r?\n(?:[A-Za-z0-9+/=]{1,76}\r?\n)+-----END PUBLIC KEY-----(?:\r?\n)?$/;
+export const URL_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#]+(?:[/?#]\S*)?$/;
 
 /** Size limits of free-text fields. */
 export const Limits = {
@@ -29,14 +29,31 @@ function invalid(field: string, problem: string): ChaincodeError {
   return new ChaincodeError(ChaincodeErrorCode.InputInvalid, `"${field}" ${problem}`);
 }
 
-function hasControlCharacter(value: string, allowLineBreaks: boolean): boolean {
+/**
+ * The platform's one text rule (libs/contracts `isSafeText`, held equal by the ledger service's
+ * contracts-mirror test): well-formed UTF-16 — a lone surrogate has no UTF-8 encoding, so peers
+ * would not agree on its bytes — and no control character (C0 and DEL; tab, LF and CR only in
+ * multiline text).
+ */
+export function isSafeText(value: string, multiline = false): boolean {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    const lineBreak = c === 0x09 || c === 0x0a || c === 0x0d;
-    if ((c < 0x20 && !(allowLineBreaks && lineBreak)) || c === 0x7f) return true;
+    if (c < 0x20) {
+      if (!(multiline && (c === 0x09 || c === 0x0a || c === 0x0d))) return false;
+    } else if (c === 0x7f) {
+      return false;
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      return false;
+    }
   }
-  return false;
+  return true;
 }
+
+const UNSAFE_TEXT = 'must be well-formed text without control characters';
 
 function daysInMonth(year: number, month: number): number {
   return [31, (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
@@ -140,14 +157,14 @@ export class Fields {
     return this.present(name) ? this.id(name) : undefined;
   }
 
-  /** Required text of bounded length without control characters. */
+  /** Required text of bounded length by the one text rule ({@link isSafeText}). */
   text(name: string, options: TextOptions): string {
     const value = this.string(name);
     const min = options.min ?? 1;
     if (value.length < min || value.length > options.max) {
       throw invalid(this.path(name), min === 0 ? `must be at most ${options.max} characters` : `must be ${min}-${options.max} characters`);
     }
-    if (hasControlCharacter(value, options.multiline === true)) throw invalid(this.path(name), 'must not contain control characters');
+    if (!isSafeText(value, options.multiline === true)) throw invalid(this.path(name), UNSAFE_TEXT);
     return value;
   }
 
@@ -194,10 +211,10 @@ export class Fields {
     return value;
   }
 
-  /** An absolute URL with a scheme and a host. */
+  /** An absolute URL with a scheme and a host, without control characters (`\S` lets NUL and DEL through). */
   url(name: string): string {
     const value = this.string(name);
-    if (value.length > Limits.url || !URL_PATTERN.test(value)) {
+    if (value.length > Limits.url || !isSafeText(value) || !URL_PATTERN.test(value)) {
       throw invalid(this.path(name), 'must be an absolute URL such as https://node.example.org:8443');
     }
     return value;
@@ -222,7 +239,7 @@ export class Fields {
       const field = `${this.path(name)}[${index}]`;
       if (typeof item !== 'string') throw invalid(field, 'must be a string');
       if (item.length < 1 || item.length > Limits.columnName) throw invalid(field, `must be 1-${Limits.columnName} characters`);
-      if (hasControlCharacter(item, false)) throw invalid(field, 'must not contain control characters');
+      if (!isSafeText(item)) throw invalid(field, UNSAFE_TEXT);
       if (seen.has(item)) throw invalid(field, `repeats column "${item}"`);
       seen.add(item);
       return item;

@@ -81,6 +81,10 @@ describe('consortium contract', () => {
       ['mspId', { mspId: undefined }, '"mspId" is required'],
       ['nodePublicKey', { nodePublicKey: 'not a key' }, '"nodePublicKey" must be a PEM-encoded public key'],
       ['endpoint', { endpoint: 'node-a:8443' }, '"endpoint" must be an absolute URL'],
+      ['endpoint with NUL', { endpoint: 'https://node-a.example:8443/a\u0000b' }, '"endpoint" must be an absolute URL'],
+      ['endpoint with DEL', { endpoint: 'https://node-a.example:8443/a\u007f' }, '"endpoint" must be an absolute URL'],
+      ['name with NUL', { name: 'Hospital\u0000C' }, '"name" must be well-formed text without control characters'],
+      ['name with a lone surrogate', { name: 'Hospital \ud800' }, '"name" must be well-formed text without control characters'],
       ['name', { name: 42 }, '"name" must be a string'],
       ['unknown field', { extra: true }, '"extra" is not a known field'],
     ])('validates %s', async (_field, overrides, message) => {
@@ -148,6 +152,13 @@ describe('consortium contract', () => {
       expect(record).toMatchObject({ nodeId: 'node-a2', endpoint: update.endpoint, status: 'active' });
       expect(record.updatedAt > record.decidedAt).toBe(true);
       expect(ledger.lastEvents()).toEqual([{ name: ChaincodeEvent.NodeUpdated, payload: JSON.stringify(record) }]);
+    });
+
+    it('refuses an endpoint with a control character (the registry could not store it)', async () => {
+      const { ledger, consortium } = await withMembers();
+      const error = await rejection(ledger.submit(consortium, 'updateNode', { ...update, endpoint: 'https://node-a2.example:8443/\u0000' }, { msp: HOSPITAL_A.mspId }));
+      expect(error.code).toBe(ChaincodeErrorCode.InputInvalid);
+      expect(await ledger.evaluate(consortium, 'getMember', { memberId: HOSPITAL_A.memberId }, { msp: HOSPITAL_A.mspId })).toMatchObject({ endpoint: 'https://node-a.hospital-a.example:8443' });
     });
 
     it('is refused from another MSP, including the governor', async () => {

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { CHART_GROUPINGS, CHART_STATISTICS, LEDGER_ID_PATTERN, LEDGER_STATISTICS, LedgerLimits, StorageSummarize, type ChartGrouping, type ChartStatistic, type LedgerStatistic } from '@phdmf/contracts';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { CHART_GROUPINGS, CHART_STATISTICS, LEDGER_ID_PATTERN, LEDGER_STATISTICS, LedgerLimits, OptionalField, SafeText, StorageSummarize, type ChartGrouping, type ChartStatistic, type LedgerStatistic } from '@phdmf/contracts';
 
 export class HistogramDto {
   @ApiProperty({ description: 'A column among `columns`' })
   @IsString()
   @Length(1, LedgerLimits.columnName)
+  @SafeText()
   column!: string;
 
   @ApiProperty({ type: [Number], description: 'Bin edges, strictly increasing: bins [e0,e1), …, [e(n-1),en]', minItems: 2, maxItems: StorageSummarize.SummaryLimits.histogramEdges })
@@ -33,6 +34,7 @@ export class RunAnalysisDto {
   @ArrayUnique()
   @IsString({ each: true })
   @Length(1, LedgerLimits.columnName, { each: true })
+  @SafeText({ each: true })
   columns!: string[];
 
   @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true, description: 'Statistics to release; the sites are also asked for the count (and the mean with variance/SD), so grants must cover those too' })
@@ -43,7 +45,7 @@ export class RunAnalysisDto {
   statistics!: LedgerStatistic[];
 
   @ApiPropertyOptional({ type: [Number], description: 'Quantile probabilities (with `quantiles`); sites release only those inside their band (default 5%–95%)' })
-  @IsOptional()
+  @OptionalField()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(StorageSummarize.SummaryLimits.probabilities)
@@ -53,7 +55,7 @@ export class RunAnalysisDto {
   probabilities?: number[];
 
   @ApiPropertyOptional({ type: [HistogramDto], description: 'Bin edges per column (with `histogram`)' })
-  @IsOptional()
+  @OptionalField()
   @IsArray()
   @ArrayMaxSize(LedgerLimits.columns)
   @ValidateNested({ each: true })
@@ -61,12 +63,12 @@ export class RunAnalysisDto {
   histograms?: HistogramDto[];
 
   @ApiPropertyOptional({ description: 'Also release each site\'s columns (under the pool\'s threshold)' })
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   breakdown?: boolean;
 
   @ApiPropertyOptional({ description: 'A node that fails or times out is left out (status `partial`, named in `datasets`) instead of failing the analysis' })
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   allowPartial?: boolean;
 }
@@ -84,7 +86,7 @@ export class ChartQueryDto {
   statistic!: ChartStatistic;
 
   @ApiPropertyOptional({ enum: CHART_GROUPINGS, description: '`variable` (default): pooled, one bar per variable; `site`: one bar per site within each variable (needs a breakdown)' })
-  @IsOptional()
+  @OptionalField()
   @IsIn(CHART_GROUPINGS)
   by?: ChartGrouping;
 }

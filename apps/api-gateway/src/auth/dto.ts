@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEmail, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { LEDGER_ID_PATTERN, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@phdmf/contracts';
+import { IsInt, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsEmailAddress, LEDGER_ID_PATTERN, OptionalField, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, SafeText } from '@phdmf/contracts';
+import { CanonicalInt } from '../edge/validation';
 
 // HTTP request bodies. They are the edge's public contract and deliberately narrower than the bus
 // payloads: what the edge fills in itself (client address, user agent, the organisation from the
@@ -9,8 +9,7 @@ import { LEDGER_ID_PATTERN, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@ph
 
 export class RegisterDto {
   @ApiProperty({ format: 'email', maxLength: 254 })
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   email!: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
@@ -22,13 +21,13 @@ export class RegisterDto {
   @ApiProperty({ minLength: 1, maxLength: 200 })
   @IsString()
   @Length(1, 200)
+  @SafeText()
   displayName!: string;
 }
 
 export class LoginDto {
   @ApiProperty({ format: 'email' })
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   email!: string;
 
   @ApiProperty({ maxLength: PASSWORD_MAX_LENGTH })
@@ -48,6 +47,7 @@ export class UpdateProfileDto {
   @ApiProperty({ minLength: 1, maxLength: 200 })
   @IsString()
   @Length(1, 200)
+  @SafeText()
   displayName!: string;
 }
 
@@ -68,8 +68,8 @@ export class CreateMemberDto extends RegisterDto {}
 
 export class HistoryQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
+  @OptionalField()
+  @CanonicalInt()
   @IsInt()
   @Min(1)
   @Max(500)

@@ -9,6 +9,7 @@ import type { ApiGatewayConfig } from '../config';
 import { EdgeExceptionFilter, type ErrorBody } from './edge-exception.filter';
 import { ErrorResponse } from './openapi-schemas';
 import { ThrottlerGuard } from '@nestjs/throttler';
+import { answerClientErrors, refuseDeepJson } from './request-body';
 import { requestIdMiddleware } from './request-id';
 import { edgeValidationPipe } from './validation';
 
@@ -39,8 +40,11 @@ export function configureHttp(app: INestApplication, config: ApiGatewayConfig, l
     credentials: false,
     maxAge: 600,
   });
-  // Registered before Nest's defaults, which then stand aside: JSON only, strictly bounded.
-  express.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT_BYTES, strict: true });
+  answerClientErrors(express.getHttpServer());
+  // Registered before Nest's defaults, which then stand aside: JSON only, strictly bounded in size
+  // and depth (Nest's type omits `verify`, which it uses for raw bodies; the edge keeps none).
+  const json = { limit: config.HTTP_BODY_LIMIT_BYTES, strict: true, verify: refuseDeepJson };
+  express.useBodyParser('json', json);
   express.useBodyParser('urlencoded', { limit: 1_024, extended: false });
   express.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'ready'] });
   express.useGlobalFilters(new EdgeExceptionFilter(logger));

@@ -1,7 +1,7 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { CommonErrorCode, PhdmfError } from '@phdmf/contracts';
+import { CommonErrorCode, isStableErrorCode, PhdmfError } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { EdgeErrorCode, httpStatusFor } from './error-status';
 import { requestIdOf } from './request-id';
@@ -51,7 +51,8 @@ export class EdgeExceptionFilter implements ExceptionFilter {
   }
 
   private describe(e: unknown): { code: string; message: string; details?: Readonly<Record<string, unknown>> } {
-    if (e instanceof PhdmfError) return { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
+    // A code that is not in the stable shape names an engine (SQLITE_ERROR): internal, whatever carried it.
+    if (e instanceof PhdmfError && isStableErrorCode(e.code)) return { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
     if (e instanceof ThrottlerException) return { code: EdgeErrorCode.RATE_LIMITED, message: 'Too many requests; slow down' };
     if (e instanceof HttpException) {
       const status = e.getStatus();
@@ -60,12 +61,14 @@ export class EdgeExceptionFilter implements ExceptionFilter {
       if (status === 400) return { code: EdgeErrorCode.BAD_REQUEST, message: 'Malformed request (the body must be valid JSON)' };
       if (status === 415) return { code: EdgeErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'Unsupported content type' };
     }
-    // body-parser's own errors (http-errors): a status it means to expose, and a type.
-    const parserError = e as { status?: unknown; type?: unknown; expose?: unknown };
-    if (typeof parserError.status === 'number' && parserError.expose === true && typeof parserError.type === 'string') {
+    // body-parser's own errors (http-errors): a client-error status it means to expose. Its type is
+    // not always set (a zlib error on a body that is not compressed as its Content-Encoding says has
+    // none), and its message is the engine's, so only the status is used.
+    const parserError = e as { status?: unknown; expose?: unknown };
+    if (typeof parserError.status === 'number' && parserError.expose === true && parserError.status >= 400 && parserError.status < 500) {
       if (parserError.status === 413) return { code: EdgeErrorCode.PAYLOAD_TOO_LARGE, message: 'Request body too large' };
       if (parserError.status === 415) return { code: EdgeErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'Unsupported content encoding or charset' };
-      if (parserError.status === 400) return { code: EdgeErrorCode.BAD_REQUEST, message: 'Malformed request body' };
+      return { code: EdgeErrorCode.BAD_REQUEST, message: 'Malformed request body (JSON, at most 32 levels deep, encoded as its Content-Encoding says)' };
     }
     return { code: CommonErrorCode.INTERNAL, message: 'Internal error' };
   }

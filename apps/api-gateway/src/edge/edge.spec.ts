@@ -2,6 +2,7 @@
 // authentication, and how a missing service and an unexpected error are answered.
 import type { INestApplication } from '@nestjs/common';
 import { memoryLogger, freePort, TestNatsServer } from '@phdmf/testing';
+import { PhdmfError } from '@phdmf/contracts';
 import { startService } from '@phdmf/messaging';
 import { AppModule } from '../app.module';
 import { loadApiGatewayConfig } from '../config';
@@ -116,5 +117,15 @@ describe('EdgeExceptionFilter', () => {
     expect(body).toEqual({ error: { code: 'INTERNAL.UNEXPECTED', message: 'Internal error' } });
     expect(JSON.stringify(body)).not.toContain('10.1.2.3');
     expect(lines().some((l) => l.level === 'error')).toBe(true);
+  });
+
+  it('answers an error whose code is an engine\'s (SQLITE_ERROR) as an internal error, without its code or message', () => {
+    const { logger } = memoryLogger('api-gateway');
+    let status = 0;
+    let body: unknown;
+    const res = { headersSent: false, setHeader: () => undefined, getHeader: () => undefined, getHeaderNames: () => [], status: (s: number) => ((status = s), { json: (b: unknown) => (body = b) }) };
+    const host = { switchToHttp: () => ({ getRequest: () => ({ method: 'PATCH', path: '/x' }), getResponse: () => res }) };
+    new EdgeExceptionFilter(logger).catch(new PhdmfError('SQLITE_ERROR', 'unrecognized token: "\'a"'), host as never);
+    expect({ status, body }).toEqual({ status: 500, body: { error: { code: 'INTERNAL.UNEXPECTED', message: 'Internal error' } } });
   });
 });

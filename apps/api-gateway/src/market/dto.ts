@@ -1,78 +1,57 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsString, Length, Matches, Max, Min } from 'class-validator';
 import {
   AuthorizationListAccessRequests,
   LEDGER_ID_PATTERN,
   LEDGER_STATISTICS,
   LedgerLimits,
   MARKET_STANCES,
+  OptionalField,
+  SafeText,
   type LedgerRequestStatus,
   type LedgerStatistic,
   type MarketStance,
 } from '@phdmf/contracts';
+import { CanonicalInt } from '../edge/validation';
 
 const SCOPES = AuthorizationListAccessRequests.ACCESS_REQUEST_SCOPES;
 const STATUSES = AuthorizationListAccessRequests.ACCESS_REQUEST_STATUSES;
-
-function hasControlCharacter(value: string, allowLineBreaks: boolean): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    const lineBreak = c === 0x09 || c === 0x0a || c === 0x0d;
-    if ((c < 0x20 && !(allowLineBreaks && lineBreak)) || c === 0x7f) return true;
-  }
-  return false;
-}
-
-/** No control characters (tab and line breaks allowed when multiline), as the chaincode requires of text. */
-function NoControlCharacters(o: { multiline?: boolean; each?: boolean } = {}): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'noControlCharacters',
-      validator: {
-        validate: (value: unknown) => typeof value !== 'string' || !hasControlCharacter(value, o.multiline === true),
-        defaultMessage: () => `$property must not contain control characters${o.multiline ? ' (other than tab and line breaks)' : ''}`,
-      },
-    },
-    { each: o.each === true },
-  );
-}
 
 // An ISO-8601 date-time with an explicit offset, as the chaincode takes it (a bare date is refused).
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
 export class MarketQueryDto {
   @ApiPropertyOptional({ description: 'Text to find in the name or description (case-insensitive)', maxLength: 200 })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, 200)
-  @NoControlCharacters()
+  @SafeText()
   q?: string;
 
   @ApiPropertyOptional({ description: 'Owner institution (member id)' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Matches(LEDGER_ID_PATTERN, { message: 'institution must be a member id' })
   institution?: string;
 
   @ApiPropertyOptional({ description: 'A column the dataset must have (exact name)' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, LedgerLimits.columnName)
-  @NoControlCharacters()
+  @SafeText()
   column?: string;
 
   @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
+  @OptionalField()
+  @CanonicalInt()
   @IsInt()
   @Min(1)
   @Max(100_000)
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
+  @OptionalField()
+  @CanonicalInt()
   @IsInt()
   @Min(1)
   @Max(100)
@@ -101,7 +80,7 @@ export class AccessRequestDto {
   @ApiProperty({ maxLength: LedgerLimits.purpose, description: 'What the data will be used for (recorded on-chain)' })
   @IsString()
   @Length(1, LedgerLimits.purpose)
-  @NoControlCharacters({ multiline: true })
+  @SafeText({ multiline: true })
   purpose!: string;
 
   @ApiProperty({ type: [String], description: 'Columns of the dataset', minItems: 1 })
@@ -111,7 +90,7 @@ export class AccessRequestDto {
   @ArrayUnique()
   @IsString({ each: true })
   @Length(1, LedgerLimits.columnName, { each: true })
-  @NoControlCharacters({ each: true })
+  @SafeText({ each: true })
   columns!: string[];
 
   @ApiProperty({
@@ -135,18 +114,18 @@ export class AccessRequestDto {
 
 export class GrantDto {
   @ApiPropertyOptional({ type: [String], description: 'Narrow to these of the requested columns (default: all requested)' })
-  @IsOptional()
+  @OptionalField()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(LedgerLimits.columns)
   @ArrayUnique()
   @IsString({ each: true })
   @Length(1, LedgerLimits.columnName, { each: true })
-  @NoControlCharacters({ each: true })
+  @SafeText({ each: true })
   columns?: string[];
 
   @ApiPropertyOptional({ enum: LEDGER_STATISTICS, isArray: true, description: 'Narrow to these of the requested statistics (default: all requested); they must include what they are computed from (`count`; `mean` with `variance` or `sd`), else 400 ACCESS.SCOPE_INCOMPLETE' })
-  @IsOptional()
+  @OptionalField()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
@@ -154,17 +133,17 @@ export class GrantDto {
   statistics?: LedgerStatistic[];
 
   @ApiPropertyOptional({ format: 'date-time', description: 'No later than the requested expiry (default: the requested expiry)' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @IsISO8601({ strict: true })
   @Matches(ISO_WITH_OFFSET, { message: 'expiresAt must be an ISO-8601 date-time with offset, e.g. 2031-01-31T00:00:00Z' })
   expiresAt?: string;
 
   @ApiPropertyOptional({ maxLength: LedgerLimits.reason })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, LedgerLimits.reason)
-  @NoControlCharacters({ multiline: true })
+  @SafeText({ multiline: true })
   reason?: string;
 }
 
@@ -172,7 +151,7 @@ export class ReasonDto {
   @ApiProperty({ maxLength: LedgerLimits.reason, description: 'Recorded on-chain and shown to the requester' })
   @IsString()
   @Length(1, LedgerLimits.reason)
-  @NoControlCharacters({ multiline: true })
+  @SafeText({ multiline: true })
   reason!: string;
 }
 
@@ -185,17 +164,17 @@ export class RequestIdParam {
 
 export class AccessRequestsQueryDto {
   @ApiPropertyOptional({ enum: SCOPES, default: 'mine', description: '`mine`: your requests; `incoming`: requests on your institution\'s datasets' })
-  @IsOptional()
+  @OptionalField()
   @IsIn(SCOPES)
   scope?: (typeof SCOPES)[number];
 
   @ApiPropertyOptional({ enum: STATUSES })
-  @IsOptional()
+  @OptionalField()
   @IsIn(STATUSES)
   status?: LedgerRequestStatus;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Matches(LEDGER_ID_PATTERN, { message: 'datasetId must be a ledger id' })
   datasetId?: string;

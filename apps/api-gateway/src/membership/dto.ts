@@ -1,28 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateBy } from 'class-validator';
-import { LEDGER_ID_PATTERN, LedgerLimits, STORAGE_NODE_ID_PATTERN } from '@phdmf/contracts';
-
-const PEM = /^-----BEGIN PUBLIC KEY-----\r?\n(?:[A-Za-z0-9+/=]{1,76}\r?\n)+-----END PUBLIC KEY-----(?:\r?\n)?$/;
-function hasControlCharacter(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
-
-/** No control characters (C0 and DEL), as the chaincode requires of names. */
-function NoControlCharacters(): PropertyDecorator {
-  return ValidateBy({
-    name: 'noControlCharacters',
-    validator: {
-      validate: (value: unknown) => typeof value !== 'string' || !hasControlCharacter(value),
-      defaultMessage: () => '$property must not contain control characters',
-    },
-  });
-}
-
-const URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#]+(?:[/?#]\S*)?$/;
+import { IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { ENDPOINT_URL_PATTERN, IsEmailAddress, LEDGER_ID_PATTERN, LedgerLimits, OptionalField, PUBLIC_KEY_PEM_PATTERN, SafeText, STORAGE_NODE_ID_PATTERN } from '@phdmf/contracts';
 
 export class NodeConfigurationDto {
   @ApiProperty({ description: 'Storage node id: 1-64 lower-case letters, digits and hyphens', example: 'hospital-a-node-1' })
@@ -33,13 +11,14 @@ export class NodeConfigurationDto {
   @ApiProperty({ description: 'The node\'s URL, port included', example: 'https://node.hospital-a.org:8443' })
   @IsString()
   @Length(1, LedgerLimits.url)
-  @Matches(URL, { message: 'endpoint must be an absolute URL such as https://node.example.org:8443' })
+  @Matches(ENDPOINT_URL_PATTERN, { message: 'endpoint must be an absolute URL such as https://node.example.org:8443' })
+  @SafeText()
   endpoint!: string;
 
   @ApiProperty({ description: 'SPKI public key in PEM form (-----BEGIN PUBLIC KEY-----)' })
   @IsString()
   @Length(1, LedgerLimits.pem)
-  @Matches(PEM, { message: 'nodePublicKey must be a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)' })
+  @Matches(PUBLIC_KEY_PEM_PATTERN, { message: 'nodePublicKey must be a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)' })
   nodePublicKey!: string;
 }
 
@@ -47,22 +26,21 @@ export class ApplyDto extends NodeConfigurationDto {
   @ApiProperty({ description: 'The institution\'s name', maxLength: LedgerLimits.name })
   @IsString()
   @Length(1, LedgerLimits.name)
-  @NoControlCharacters()
+  @SafeText()
   name!: string;
 
   @ApiProperty({ maxLength: 200 })
   @IsString()
   @Length(1, 200)
-  @NoControlCharacters()
+  @SafeText()
   contactName!: string;
 
   @ApiProperty({ format: 'email' })
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   contactEmail!: string;
 
   @ApiPropertyOptional({ description: 'The institution\'s own MSP id on a Fabric network; assigned (`<memberId>-msp`) when absent', example: 'HospitalAMSP' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Matches(LEDGER_ID_PATTERN, { message: 'mspId must be 1-128 characters: letters, digits and . _ : @ + = / - (starting with a letter or digit)' })
   mspId?: string;
@@ -72,6 +50,7 @@ export class RejectDto {
   @ApiProperty({ maxLength: LedgerLimits.reason })
   @IsString()
   @Length(1, LedgerLimits.reason)
+  @SafeText({ multiline: true })
   reason!: string;
 }
 
@@ -90,14 +69,14 @@ export class InstitutionParam {
 
 export class ApplicationsQueryDto {
   @ApiPropertyOptional({ enum: ['pending', 'admitted', 'rejected'] })
-  @IsOptional()
+  @OptionalField()
   @IsIn(['pending', 'admitted', 'rejected'])
   status?: 'pending' | 'admitted' | 'rejected';
 }
 
 export class InstitutionsQueryDto {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: '`false` skips reading on-chain records' })
-  @IsOptional()
+  @OptionalField()
   @IsIn(['true', 'false'])
   onChain?: 'true' | 'false';
 }

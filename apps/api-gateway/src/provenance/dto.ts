@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { LEDGER_ID_PATTERN } from '@phdmf/contracts';
+import { CanonicalInt } from '../edge/validation';
 
 export class ProvenanceDatasetParam {
   @ApiProperty({ description: 'Dataset id (as on-chain)' })
@@ -12,7 +12,7 @@ export class ProvenanceDatasetParam {
 
 export class BlockNumberParam {
   @ApiProperty({ minimum: 0, description: 'Block number (0 is the genesis block)' })
-  @Type(() => Number)
+  @CanonicalInt()
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)

@@ -1,10 +1,13 @@
 // libs/contracts may not depend on the chaincode package, so it mirrors the chaincode's records,
 // codes, vocabulary and limits. These checks fail when the two drift apart.
 import {
+  ENDPOINT_URL_PATTERN,
+  isSafeText as contractsSafeText,
   LEDGER_ID_PATTERN,
   LEDGER_STATISTICS,
   LedgerChaincodeErrorCode,
   LedgerLimits,
+  PUBLIC_KEY_PEM_PATTERN,
   type LedgerAccessCheck,
   type LedgerAccessRequestRecord,
   type LedgerAnalysisRecord,
@@ -17,8 +20,11 @@ import {
 import {
   ChaincodeErrorCode,
   ID_PATTERN,
+  isSafeText as chaincodeSafeText,
   Limits,
+  PEM_PATTERN,
   STATISTICS,
+  URL_PATTERN,
   type AccessCheck,
   type AccessRequestRecord,
   type AnalysisRecord,
@@ -59,5 +65,25 @@ describe('contracts mirror the chaincode', () => {
     expect([...LEDGER_STATISTICS]).toEqual([...STATISTICS]);
     expect(LEDGER_ID_PATTERN.source).toBe(ID_PATTERN.source);
     expect(LedgerLimits).toEqual(Limits);
+  });
+
+  it('applies the same text rule: every UTF-16 code unit alone, after a letter, in surrogate pairs, single and multiline', () => {
+    const samples: string[] = [''];
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      samples.push(ch, `a${ch}`, `${ch}b`);
+    }
+    samples.push('\ud83d\ude00', 'x\ud83d\ude00y', '\ude00\ud83d', '\ud83d\ud83d\ude00', 'a\ud800', '\udfff');
+    const differ = samples.filter((s) => [false, true].some((multiline) => contractsSafeText(s, multiline) !== chaincodeSafeText(s, multiline)));
+    expect(differ).toEqual([]);
+    // The rule itself, on the cases that matter.
+    expect(['a\u0000b', 'a\u007fb', 'a\u001fb', '\ud800@x.org', 'a\udc00'].map((s) => chaincodeSafeText(s))).toEqual([false, false, false, false, false]);
+    expect(['line\nbreak', 'tab\t'].map((s) => [chaincodeSafeText(s), chaincodeSafeText(s, true)])).toEqual([[false, true], [false, true]]);
+    expect(chaincodeSafeText('Zürich \ud83d\ude00 日本')).toBe(true);
+  });
+
+  it('checks URLs and public keys with the same patterns', () => {
+    expect(ENDPOINT_URL_PATTERN.source).toBe(URL_PATTERN.source);
+    expect(PUBLIC_KEY_PEM_PATTERN.source).toBe(PEM_PATTERN.source);
   });
 });

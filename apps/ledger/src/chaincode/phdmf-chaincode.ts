@@ -12,8 +12,11 @@ export {
   ContractName,
   DatasetContract,
   ID_PATTERN,
+  isSafeText,
   Limits,
+  PEM_PATTERN,
   STATISTICS,
+  URL_PATTERN,
   contracts,
   parseChaincodeError,
 } from '@phdmf/chaincode';

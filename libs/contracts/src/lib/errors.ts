@@ -44,3 +44,14 @@ export const CommonErrorCode = {
   /** A required configuration value is missing or malformed. */
   CONFIG_INVALID: 'CONFIG.INVALID',
 } as const;
+
+/** A stable error code: dotted upper-case words (`AREA.WHAT`), e.g. `DATASET.NOT_FOUND`. */
+export const ERROR_CODE_PATTERN = /^[A-Z][A-Z0-9_]*(?:\.[A-Z][A-Z0-9_]*)+$/;
+
+/**
+ * True for a code in the {@link ERROR_CODE_PATTERN} shape. A library's own `code` (`SQLITE_ERROR`,
+ * `ECONNREFUSED`, `ERR_…`) is not one: it names an engine, not a refusal a client can act on.
+ */
+export function isStableErrorCode(code: string): boolean {
+  return ERROR_CODE_PATTERN.test(code);
+}

@@ -1,4 +1,4 @@
-import { CommonErrorCode, PhdmfError, type WireError } from '@phdmf/contracts';
+import { CommonErrorCode, isStableErrorCode, PhdmfError, type WireError } from '@phdmf/contracts';
 
 /** An error that a remote handler answered with; the code is the remote one, unchanged. */
 export class RemoteError extends PhdmfError {
@@ -14,7 +14,8 @@ export class RemoteError extends PhdmfError {
 /** Turns anything a handler threw into the wire shape, keeping the code of a coded error. */
 export function toWireError(error: unknown): WireError {
   if (error instanceof PhdmfError) return error.toWire();
-  if (isWireError(error)) return { code: error.code, message: error.message };
+  // A driver's error carries a `code` too (SQLITE_ERROR, ECONNREFUSED): that is no wire code.
+  if (isWireError(error) && isStableErrorCode(error.code)) return { code: error.code, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   return { code: CommonErrorCode.INTERNAL, message };
 }

@@ -1,10 +1,11 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
-import { CommonErrorCode, PhdmfError, type PayloadClass } from '@phdmf/contracts';
+import { validateSync } from 'class-validator';
+import { CommonErrorCode, fieldProblems, PhdmfError, prototypeKeyIn, prototypeKeyRefused, validationFailed, type PayloadClass } from '@phdmf/contracts';
 
 /**
  * Validates a decoded payload against its contract class at the receiving edge: unknown fields are
- * refused (not silently dropped) so that a sender's typo is an error, not a lost value.
+ * refused (not silently dropped) so that a sender's typo is an error, not a lost value — those
+ * named `__proto__`, `constructor` or `prototype` too, which class-transformer would drop unseen.
  *
  * Synchronous on purpose: every contract constraint is a synchronous check, and `validate()`
  * would add a promise per constraint on the hot path of every request and event (the ledger
@@ -14,28 +15,10 @@ export function validatePayload<P extends object>(payloadClass: PayloadClass<P>,
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new PhdmfError(CommonErrorCode.VALIDATION_FAILED, 'Payload must be a JSON object');
   }
+  const prototypeKey = prototypeKeyIn(data);
+  if (prototypeKey !== undefined) throw prototypeKeyRefused('Invalid payload', prototypeKey);
   const instance = plainToInstance(payloadClass, data);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    const fields = flatten(errors);
-    throw new PhdmfError(
-      CommonErrorCode.VALIDATION_FAILED,
-      `Invalid payload: ${fields.map((f) => `${f.field}: ${f.problems.join(', ')}`).join('; ')}`,
-      { fields },
-    );
-  }
+  if (errors.length > 0) throw validationFailed('Invalid payload', fieldProblems(errors));
   return instance;
-}
-
-interface FieldProblem {
-  field: string;
-  problems: string[];
-}
-
-function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
-  return errors.flatMap((e) => {
-    const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = e.constraints ? [{ field, problems: Object.values(e.constraints) }] : [];
-    return [...own, ...flatten(e.children ?? [], field)];
-  });
 }

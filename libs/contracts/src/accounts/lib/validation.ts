@@ -1,4 +1,5 @@
 import { IsString, Length, MaxLength, MinLength } from 'class-validator';
+import { SafeText } from '../../lib/text';
 
 /** OWASP ASVS 2.1: at least 12 characters; an upper bound keeps hashing cost bounded. */
 export const PASSWORD_MIN_LENGTH = 12;
@@ -15,10 +16,11 @@ export function IsPassword(): Decorator {
   };
 }
 
-/** A display name: visible text of bounded length. */
+/** A display name: visible text of bounded length (the one text rule: no control characters). */
 export function IsDisplayName(): Decorator {
   return (target, key) => {
     IsString()(target, key);
     Length(1, 200)(target, key);
+    SafeText()(target, key);
   };
 }

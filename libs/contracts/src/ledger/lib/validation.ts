@@ -3,14 +3,13 @@
 // edge with VALIDATION.FAILED naming the field, before it costs a simulation. The chaincode still
 // checks everything itself: it is the authority, these are the early warning.
 import { ValidateBy } from 'class-validator';
+import { isEndpointUrl, isSafeText, PUBLIC_KEY_PEM_PATTERN, safeTextProblem } from '../../lib/text';
 import { LEDGER_COLUMN_TYPES, LEDGER_STATISTICS } from './records';
 
 /** Identifiers (member, MSP, dataset, request, operator, …), as the chaincode accepts them. */
 export const LEDGER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+=/-]{0,127}$/;
 const SHA256_PATTERN = /^[0-9a-fA-F]{64}$/;
 const ISO_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
-const PEM_PATTERN = /^-----BEGIN PUBLIC KEY-----\r?\n(?:[A-Za-z0-9+/=]{1,76}\r?\n)+-----END PUBLIC KEY-----(?:\r?\n)?$/;
-const URL_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#]+(?:[/?#]\S*)?$/;
 
 /** Size limits of ledger fields (the chaincode's). */
 export const LedgerLimits = {
@@ -35,17 +34,8 @@ function check(name: string, valid: (value: unknown) => boolean, message: string
   return ValidateBy({ name, validator: { validate: valid, defaultMessage: () => `$property ${message}` } });
 }
 
-function hasControlCharacter(value: string, allowLineBreaks: boolean): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    const lineBreak = c === 0x09 || c === 0x0a || c === 0x0d;
-    if ((c < 0x20 && !(allowLineBreaks && lineBreak)) || c === 0x7f) return true;
-  }
-  return false;
-}
-
 function isText(value: unknown, min: number, max: number, multiline: boolean): value is string {
-  return typeof value === 'string' && value.length >= min && value.length <= max && !hasControlCharacter(value, multiline);
+  return typeof value === 'string' && value.length >= min && value.length <= max && isSafeText(value, multiline);
 }
 
 function isDistinctList(value: unknown, min: number, max: number, item: (v: unknown) => boolean): boolean {
@@ -61,15 +51,11 @@ export function IsLedgerId(): Decorator {
   );
 }
 
-/** Text of bounded length without control characters (tab and line breaks allowed when multiline). */
+/** Text of bounded length by the one text rule ({@link isSafeText}: tab and line breaks only when multiline). */
 export function IsLedgerText(max: number, options: { min?: number; multiline?: boolean } = {}): Decorator {
   const min = options.min ?? 1;
   const multiline = options.multiline === true;
-  return check(
-    'isLedgerText',
-    (v) => isText(v, min, max, multiline),
-    `must be a string of ${min}-${max} characters without control characters${multiline ? ' (other than tab and line breaks)' : ''}`,
-  );
+  return check('isLedgerText', (v) => isText(v, min, max, multiline), `must be a string of ${min}-${max} characters that ${safeTextProblem(multiline).replace(/^must be/, 'is')}`);
 }
 
 /** A SHA-256 digest, 64 hexadecimal digits. */
@@ -86,18 +72,14 @@ export function IsIsoTime(): Decorator {
 export function IsPublicKeyPem(): Decorator {
   return check(
     'isPublicKeyPem',
-    (v) => typeof v === 'string' && v.length <= LedgerLimits.pem && PEM_PATTERN.test(v),
+    (v) => typeof v === 'string' && v.length <= LedgerLimits.pem && PUBLIC_KEY_PEM_PATTERN.test(v),
     'must be a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)',
   );
 }
 
-/** An absolute URL with a scheme and a host. */
+/** An absolute URL with a scheme and a host, without control characters. */
 export function IsEndpointUrl(): Decorator {
-  return check(
-    'isEndpointUrl',
-    (v) => typeof v === 'string' && v.length <= LedgerLimits.url && URL_PATTERN.test(v),
-    'must be an absolute URL such as https://node.example.org:8443',
-  );
+  return check('isEndpointUrl', (v) => isEndpointUrl(v, LedgerLimits.url), 'must be an absolute URL such as https://node.example.org:8443 (no control characters)');
 }
 
 /** An integer no smaller than `min`. */
@@ -110,7 +92,7 @@ export function IsColumnList(min = 1): Decorator {
   return check(
     'isColumnList',
     (v) => isDistinctList(v, min, LedgerLimits.columns, (c) => isText(c, 1, LedgerLimits.columnName, false)),
-    `must be a list of ${min}-${LedgerLimits.columns} distinct column names (1-${LedgerLimits.columnName} characters, no control characters)`,
+    `must be a list of ${min}-${LedgerLimits.columns} distinct column names (1-${LedgerLimits.columnName} characters, well-formed, no control characters)`,
   );
 }
 

@@ -45,9 +45,12 @@ export class AdmitApplicationHandler {
       await this.admissions.apply(em, application, committed.record, committed.txId, committed.blockNumber, who.userId);
     } catch (error) {
       // The MemberAdmitted chain event may have been applied in between: then it is done already.
-      const fresh = await this.orm.em.fork().findOne(MembershipApplication, { id: application.id });
+      const fresh = await this.orm.em.fork().findOne(MembershipApplication, { id: application.id }).catch(() => null);
       if (fresh?.status === 'admitted') return fresh.toView();
-      throw error;
+      // Committed on-chain, so answered as admitted: the MemberAdmitted event applies it (and
+      // appoints the admin) once the registry can write; it is redelivered until then.
+      this.logger.warn({ err: error, memberId: application.memberId, txId: committed.txId }, 'admission committed on-chain but not yet in the registry; the MemberAdmitted event will apply it');
+      return application.toView();
     }
     try {
       await this.appointer.appoint(em, application);

@@ -1,15 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { LedgerUpdateNode, NodeRegistryErrorCode, PhdmfError, type NodeRegistryUpdateNode } from '@phdmf/contracts';
+import type { Logger } from '@phdmf/logging';
 import { MessageBus } from '@phdmf/messaging';
 import { NodeRegistryConfig } from '../../../config';
+import { LOGGER } from '../../../registry.tokens';
 import { forbidden, RegistryPolicy, requireActor, type ActingUser } from '../../domain/actor';
 import { Institution } from '../../domain/institution';
 
 /**
  * The institution's admin changes its node. The ledger signs the update with the admin's own
  * organisation (from the actor header), so the chaincode itself refuses a change to another
- * member's node; the registry applies the change only after commit.
+ * member's node; the registry applies the change only after commit. Once committed, the change is
+ * answered as done even if the registry's own copy cannot be written now: the chain is the truth,
+ * and the NodeUpdated event brings the copy up to date (it is redelivered until it is applied).
  */
 @Injectable()
 export class UpdateNodeHandler {
@@ -17,6 +21,7 @@ export class UpdateNodeHandler {
     private readonly orm: MikroORM,
     private readonly bus: MessageBus,
     private readonly config: NodeRegistryConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async execute(p: NodeRegistryUpdateNode.Payload, actor: ActingUser | undefined): Promise<NodeRegistryUpdateNode.Result> {
@@ -34,7 +39,11 @@ export class UpdateNodeHandler {
       { timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS },
     );
     institution.applyNodeUpdate(committed.record, committed.txId, committed.blockNumber);
-    await em.flush();
+    try {
+      await em.flush();
+    } catch (error) {
+      this.logger.warn({ err: error, memberId: p.memberId, txId: committed.txId }, 'node change committed on-chain but not yet in the registry; the NodeUpdated event will apply it');
+    }
     return institution.toView({ record: committed.record });
   }
 }

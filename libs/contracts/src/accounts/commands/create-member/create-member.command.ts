@@ -1,4 +1,4 @@
-import { IsEmail, MaxLength } from 'class-validator';
+import { IsEmailAddress } from '../../../lib/text';
 import { defineCommand } from '../../../lib/contract';
 import { IsLedgerId } from '../../../ledger/lib/validation';
 import { IsDisplayName, IsPassword } from '../../lib/validation';
@@ -14,8 +14,7 @@ export class Payload {
   @IsLedgerId()
   organisationId!: string;
 
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   email!: string;
 
   /** Initial password, handed over out of band; the member should change it. */

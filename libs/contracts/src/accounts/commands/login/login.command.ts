@@ -1,4 +1,5 @@
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { IsString, Length } from 'class-validator';
+import { IsEmailAddress } from '../../../lib/text';
 import { defineCommand } from '../../../lib/contract';
 import { ClientInfo } from '../../lib/client-info';
 import type { TokenPair } from '../../lib/views';
@@ -7,8 +8,7 @@ export const SUBJECT = 'phdmf.accounts.cmd.login.v1';
 
 /** Password login. Fails with AUTH.INVALID_CREDENTIALS or AUTH.LOGIN_THROTTLED; every attempt is recorded. */
 export class Payload extends ClientInfo {
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   email!: string;
 
   // Not the password policy: an old account's password may predate it. Bounded for hashing cost.

@@ -1,4 +1,4 @@
-import { IsEmail, MaxLength } from 'class-validator';
+import { IsEmailAddress } from '../../../lib/text';
 import { defineCommand } from '../../../lib/contract';
 import type { UserView } from '../../lib/views';
 import { IsDisplayName, IsPassword } from '../../lib/validation';
@@ -7,8 +7,7 @@ export const SUBJECT = 'phdmf.accounts.cmd.register-researcher.v1';
 
 /** A third-party researcher registers themself (the only self-service registration). */
 export class Payload {
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   email!: string;
 
   @IsPassword()

@@ -1,4 +1,5 @@
-import { IsEmail, IsOptional, MaxLength } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IsEmailAddress } from '../../../lib/text';
 import { defineCommand } from '../../../lib/contract';
 import { IsLedgerId, IsLedgerText, LedgerLimits } from '../../../ledger/lib/validation';
 import { NodeFields } from '../../lib/node-fields';
@@ -14,8 +15,7 @@ export class Payload extends NodeFields {
   @IsLedgerText(200)
   contactName!: string;
 
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   contactEmail!: string;
 
   /**

@@ -1,4 +1,5 @@
 import { IsOptional, IsString, Length } from 'class-validator';
+import { SafeText } from '../../../lib/text';
 import { perNodeContract, perNodeContracts } from '../../lib/node-subject';
 
 /** Asks one storage node to re-hash every stored file now (the consortium's on-demand audit). */
@@ -7,6 +8,7 @@ export class Payload {
   @IsOptional()
   @IsString()
   @Length(0, 500)
+  @SafeText({ multiline: true })
   note?: string;
 }
 
