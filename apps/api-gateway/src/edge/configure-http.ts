@@ -3,13 +3,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from '@phdmf/logging';
-import { SOFTWARE_VERSION } from '@phdmf/messaging';
+import { SOFTWARE_VERSION, answerClientErrorsAsJson } from '@phdmf/messaging';
 import { JwtAuthGuard, RolesGuard } from '../auth/guards';
 import type { ApiGatewayConfig } from '../config';
 import { EdgeExceptionFilter, type ErrorBody } from './edge-exception.filter';
 import { ErrorResponse } from './openapi-schemas';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { answerClientErrors, refuseDeepJson } from './request-body';
+import { refuseDeepJson } from './request-body';
 import { requestIdMiddleware } from './request-id';
 import { edgeValidationPipe } from './validation';
 
@@ -40,7 +40,7 @@ export function configureHttp(app: INestApplication, config: ApiGatewayConfig, l
     credentials: false,
     maxAge: 600,
   });
-  answerClientErrors(express.getHttpServer());
+  answerClientErrorsAsJson(express.getHttpServer());
   // Registered before Nest's defaults, which then stand aside: JSON only, strictly bounded in size
   // and depth (Nest's type omits `verify`, which it uses for raw bodies; the edge keeps none).
   const json = { limit: config.HTTP_BODY_LIMIT_BYTES, strict: true, verify: refuseDeepJson };

@@ -1,9 +1,6 @@
-// What the edge does to request bytes before any DTO sees them: a nesting bound on JSON, and an
-// answer in the documented error shape for requests Node's HTTP parser refuses on its own.
-import type { Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import type { ErrorBody } from './edge-exception.filter';
-import { EdgeErrorCode } from './error-status';
+// What the edge does to request bytes before any DTO sees them: a nesting bound on JSON. (Requests
+// Node's HTTP parser refuses on its own are answered by @phdmf/messaging's answerClientErrorsAsJson,
+// shared with the storage sites.)
 
 /**
  * Deepest JSON nesting a request body may have. The deepest legitimate body (an analysis with its
@@ -42,29 +39,4 @@ export function refuseDeepJson(_req: unknown, _res: unknown, raw: Buffer): void 
   if (jsonDepth(raw) > MAX_JSON_DEPTH) {
     throw Object.assign(new Error(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`), { status: 400, expose: true, type: 'entity.too.deep' });
   }
-}
-
-const CLIENT_ERRORS: Readonly<Record<string, readonly [status: number, reason: string, code: string, message: string]>> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', EdgeErrorCode.HEADERS_TOO_LARGE, 'Request headers too large'],
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', EdgeErrorCode.PAYLOAD_TOO_LARGE, 'Request chunk extensions too large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', EdgeErrorCode.REQUEST_TIMEOUT, 'Request not received in time'],
-};
-
-/**
- * Requests that Node's HTTP parser refuses never reach Express; Node answers them with an empty
- * body. This answers them in the documented error shape instead (and, like Node, closes the
- * connection: the parser's state is lost).
- */
-export function answerClientErrors(server: Server): void {
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    const pending = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (err.code === 'ECONNRESET' || !socket.writable || pending?.headersSent === true) {
-      socket.destroy();
-      return;
-    }
-    const [status, reason, code, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', EdgeErrorCode.BAD_REQUEST, 'Malformed HTTP request'];
-    const body: ErrorBody = { error: { code, message } };
-    const json = JSON.stringify(body);
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
-  });
 }

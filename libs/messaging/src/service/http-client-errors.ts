@@ -2,6 +2,13 @@ import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HTTP_LAYER_ERRORS, httpStatusFor, type HttpErrorBody } from '@phdmf/contracts';
 
+/** Node's parser codes that name a limit; any other refusal is a malformed request (400). */
+const PARSER_REFUSALS: Readonly<Record<string, (typeof HTTP_LAYER_ERRORS)[keyof typeof HTTP_LAYER_ERRORS]>> = {
+  HPE_HEADER_OVERFLOW: HTTP_LAYER_ERRORS[431],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: HTTP_LAYER_ERRORS[413],
+  ERR_HTTP_REQUEST_TIMEOUT: HTTP_LAYER_ERRORS[408],
+};
+
 /**
  * Node's HTTP parser refuses some requests before any framework sees them (headers too large: 431,
  * a request that is not HTTP: 400, too slow: 408) and answers them itself, with an empty body. This
@@ -14,7 +21,7 @@ export function answerClientErrorsAsJson(server: Server): void {
       socket.destroy(err);
       return;
     }
-    const error = err.code === 'HPE_HEADER_OVERFLOW' ? HTTP_LAYER_ERRORS[431] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? HTTP_LAYER_ERRORS[408] : HTTP_LAYER_ERRORS[400];
+    const error = PARSER_REFUSALS[err.code ?? ''] ?? HTTP_LAYER_ERRORS[400];
     const status = httpStatusFor(error.code);
     const body = JSON.stringify({ error } satisfies HttpErrorBody);
     // Ended, then destroyed once written: the answer reaches the client, the rest of its request is not read.
