@@ -7,13 +7,14 @@ import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.setting
 import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
 import { Semaphore } from '../../application/semaphore';
 import { applyDisclosure } from '../../domain/disclosure-policy';
+import type { KeyedNoise } from '../../domain/keyed-noise';
 import { datasetNotFound } from '../../domain/storage-errors';
 import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
 import type { FileStore } from '../../infrastructure/files/file-store';
 import { LedgerGateway } from '../../infrastructure/ledger/ledger-gateway';
 import { DatasetRepository, schemaOf } from '../../infrastructure/persistence/dataset.repository';
 import type { NodeSigner } from '../../infrastructure/signing/node-signer';
-import { FILE_STORE, NODE_SIGNER, RANDOM_SOURCE, STORAGE_LOGGER, SUMMARY_ENGINE } from '../../storage.tokens';
+import { FILE_STORE, NODE_SIGNER, DISCLOSURE_NOISE, STORAGE_LOGGER, SUMMARY_ENGINE } from '../../storage.tokens';
 import { SummarizeDatasetQuery } from './summarize-dataset.query';
 
 const MOMENTS: readonly LedgerStatistic[] = ['sum', 'mean', 'variance', 'sd'];
@@ -36,7 +37,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     @Inject(FILE_STORE) private readonly files: FileStore,
     @Inject(SUMMARY_ENGINE) private readonly engine: SummaryEngine,
     @Inject(NODE_SIGNER) private readonly signer: NodeSigner,
-    @Inject(RANDOM_SOURCE) private readonly random: () => number,
+    @Inject(DISCLOSURE_NOISE) private readonly noise: KeyedNoise,
     @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,
     @Inject(STORAGE_LOGGER) private readonly log: Logger,
   ) {
@@ -122,7 +123,11 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
       computedAt: new Date().toISOString(),
       computeMillis: 0,
       policy: { minCount: policy.minCount, exactMinMax: policy.exactMinMax, quantileBand: [policy.quantileLow, policy.quantileHigh], maxHistogramBins: policy.maxHistogramBins },
-      columns: computed.value.columns.map((raw) => applyDisclosure(policy, raw, asked, this.random)),
+      columns: computed.value.columns.map((raw) =>
+        applyDisclosure(policy, raw, asked, (statistic) =>
+          this.noise.uniform({ datasetId: dataset.id, datasetVersion: version.version, grantRequestId: access.grant.requestId, column: raw.name, statistic }),
+        ),
+      ),
     };
     // Measured last, so that it covers everything but the signature itself.
     body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;

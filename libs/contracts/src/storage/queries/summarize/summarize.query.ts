@@ -5,6 +5,13 @@ import { IsColumnList, IsLedgerId, IsStatisticList } from '../../../ledger/lib/v
 import type { NodeSignature } from '../../lib/canonical-json';
 import { perNodeContract, perNodeContracts } from '../../lib/node-subject';
 
+/**
+ * The quantile probabilities the consortium publishes: a site releases quantiles at these and no
+ * others. Free probabilities let a researcher pick two that interpolate between the same two order
+ * statistics and solve for both records' exact values.
+ */
+export const PUBLISHED_PROBABILITIES: readonly number[] = Object.freeze([0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]);
+
 /** Most quantile probabilities and histogram bins one request may ask for. */
 export const SummaryLimits = { probabilities: 99, histogramEdges: 101 } as const;
 
@@ -26,7 +33,7 @@ export class HistogramRequest {
  * aggregation service passes on unchanged to every site (so every site bins alike and bins pool).
  */
 export class SummaryOptions {
-  /** Quantile probabilities (with the `quantiles` statistic); the policy allows only those inside its band. */
+  /** Quantile probabilities (with the `quantiles` statistic); a site releases only published ones ({@link PUBLISHED_PROBABILITIES}) inside its band. */
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
