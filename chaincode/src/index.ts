@@ -14,6 +14,7 @@ export { ChaincodeEvent } from './events';
 export { ObjectType } from './keys';
 export { marshal, unmarshal } from './marshal';
 export { ContractName } from './names';
+export { grantCoversVersion } from './grants';
 export * from './records';
 export { ID_PATTERN, Limits, parseIsoTime } from './validation';
 

@@ -89,15 +89,19 @@ describe('storage node', () => {
       expect(v1?.release.txId).toEqual(expect.any(String));
       expect(v1?.sha256).toBe(sha256(csv));
       expect(v1?.rowCount).toBe(50);
+      // Each numeric column with its default histogram grid: the data's range in 10 bins of a 1-2-5 width, rounded out.
+      const grid = (lower: number, upper: number, binWidth: number) => ({ grid: { lower, upper, binWidth } });
       expect(v1?.columns).toEqual([
-        { name: 'id', type: 'numeric', integer: true },
-        { name: 'age', type: 'numeric', integer: true },
+        { name: 'id', type: 'numeric', integer: true, ...grid(0, 50, 5) },
+        { name: 'age', type: 'numeric', integer: true, ...grid(20, 80, 10) },
         { name: 'sex', type: 'categorical' },
         { name: 'visit', type: 'date' },
-        { name: 'bmi', type: 'numeric' },
-        { name: 'rare', type: 'numeric', integer: true },
+        { name: 'bmi', type: 'numeric', ...grid(18, 36, 2) },
+        { name: 'rare', type: 'numeric', integer: true, ...grid(100, 101, 0.1) },
       ]);
       const onChain = await world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: view.datasetId });
+      // The declaration is on-chain with the schema: what the sites answer histograms on.
+      expect(onChain.columnGrids).toEqual(v1?.columns.flatMap((c) => (c.grid ? [{ column: c.name, ...c.grid }] : [])));
       expect(onChain).toMatchObject({ sha256: sha256(csv), version: 1, rowCount: 50, columnCount: 6, ownerMemberId: 'hospital-a', status: 'active', operator: 'alice-7f3' });
       const stored = path.join(objectsDir(), sha256(csv).slice(0, 2), sha256(csv));
       expect(readFileSync(stored, 'utf8')).toBe(csv);
@@ -315,7 +319,8 @@ describe('storage node', () => {
         columns: ['age', 'bmi', 'sex', 'rare'],
         statistics: [...statistics],
         probabilities: [0.01, 0.25, 0.5, 0.75],
-        histograms: [{ column: 'bmi', edges: [18, 20, 25, 30, 35] }],
+        // 25 is off bmi's declared grid (width 2 from 18): rounded to 26.
+        histograms: [{ column: 'bmi', edges: [18, 20, 25, 30, 34] }],
       });
       const [age, bmi, sex, rare] = result.body.columns;
 
@@ -324,7 +329,7 @@ describe('storage node', () => {
       const conn = await duck.connect();
       const direct = (await conn.runAndReadAll(
         `SELECT count(age)::DOUBLE, sum(age), avg(age), var_samp(age), quantile_cont(age, [0.25, 0.5, 0.75]), min(age), max(age),
-                count(bmi)::DOUBLE, avg(bmi), var_samp(bmi), count(*) FILTER (WHERE bmi >= 20 AND bmi < 25)::DOUBLE, count(sex)::DOUBLE
+                count(bmi)::DOUBLE, avg(bmi), var_samp(bmi), count(*) FILTER (WHERE bmi >= 20 AND bmi < 26)::DOUBLE, count(sex)::DOUBLE
          FROM read_csv('${file}', header = true)`,
       )).getRowsJson()[0] as unknown[];
       conn.closeSync();
@@ -351,6 +356,7 @@ describe('storage node', () => {
       expect(bmi?.count).toBe(Number(direct[7]));
       close(bmi?.mean, direct[8]);
       close(bmi?.variance, direct[9]);
+      expect(bmi?.histogram?.edges).toEqual([18, 20, 26, 30, 34]);
       expect(bmi?.histogram?.counts[1]).toBe(Number(direct[10]));
       expect(sex).toMatchObject({ type: 'categorical', count: Number(direct[11]), missing: 0 });
       expect(sex?.mean).toBeUndefined();
@@ -570,6 +576,9 @@ describe('storage node', () => {
       expect(fixed.status).toBe(201);
       expect((fixed.json as DatasetView).tampered).toBe(false);
       expect((await world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: view.datasetId })).status).toBe('active');
+      // The grant covers version 1 only; a new version needs the owner's renewal (here: a new grant).
+      await expect(ask()).rejects.toMatchObject({ code: 'ACCESS.VERSION_NOT_COVERED' });
+      await world.grant({ datasetId: view.datasetId, owner: 'hospital-a', requester, columns: ['age'], statistics: ['count', 'mean'] });
       await expect(ask()).resolves.toMatchObject({ body: { datasetVersion: 2 } });
     });
 

@@ -46,6 +46,7 @@ export const ERROR_STATUS_TABLE: readonly Rule[] = [
   ['ACCESS.OUT_OF_SCOPE', 403],
   ['ACCESS.EXPIRED', 403],
   ['ACCESS.REVOKED', 403],
+  ['ACCESS.VERSION_NOT_COVERED', 403],
   ['DATASET.DELETED', 409],
   ['DATASET.TAMPERED', 409],
   // The data market and access decisions (authorization service; SCOPE_WIDENED is also the chaincode's).
@@ -60,6 +61,7 @@ export const ERROR_STATUS_TABLE: readonly Rule[] = [
   ['ANALYSIS.SITE_FAILED', 502],
   ['ANALYSIS.SITE_SIGNATURE_INVALID', 502],
   ['ANALYSIS.SITE_RESPONSE_MISMATCH', 502],
+  ['ANALYSIS.SITE_POLICY_BELOW_FLOOR', 502],
   ['ANALYSIS.SITE_UNREACHABLE', 503],
   ['ANALYSIS.SITE_TIMEOUT', 504],
   [/^AUTH\./, 401],

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
 import {
   AuthorizationListAccessRequests,
   LEDGER_ID_PATTERN,
@@ -166,6 +166,11 @@ export class GrantDto {
   @Length(1, LedgerLimits.reason)
   @NoControlCharacters({ multiline: true })
   reason?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Cover later versions of the dataset too. Default: the grant covers only the version current now; after an update the researcher is refused (403 ACCESS.VERSION_NOT_COVERED) until a new grant' })
+  @IsOptional()
+  @IsBoolean()
+  followsUpdates?: boolean;
 }
 
 export class ReasonDto {

@@ -15,6 +15,7 @@ export {
   Limits,
   STATISTICS,
   contracts,
+  grantCoversVersion,
   parseChaincodeError,
 } from '@phdmf/chaincode';
 export type {

@@ -43,6 +43,8 @@ export class LedgerReleaseService {
       columns: columns.map((c) => c.name),
       // The market shows each dataset's schema from committed ledger records only, so the types go on-chain too.
       columnTypes: columns.map((c) => c.type),
+      // The declared grids too: a site answers histograms only on the grid the chain holds.
+      ...(columns.some((c) => c.grid) ? { columnGrids: columns.flatMap((c) => (c.grid ? [{ column: c.name, ...c.grid }] : [])) } : {}),
     };
     try {
       // The first committed version is an add; any later one an update (which also clears a tamper finding).

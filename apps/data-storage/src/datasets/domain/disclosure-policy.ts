@@ -20,14 +20,16 @@ export interface DisclosurePolicy {
   minMaxNoise: number;
 }
 
-/** The consortium's floor: a site may only be stricter. */
+const floor = StorageSummarize.DISCLOSURE_FLOOR;
+
+/** The consortium's floor (published in the contracts): a site may only be stricter. */
 export const DEFAULT_DISCLOSURE_POLICY: Readonly<DisclosurePolicy> = Object.freeze({
-  minCount: 3,
-  exactMinMax: false,
-  quantileLow: 0.05,
-  quantileHigh: 0.95,
-  maxHistogramBins: 100,
-  minMaxNoise: 0.05,
+  minCount: floor.minCount,
+  exactMinMax: floor.exactMinMax,
+  quantileLow: floor.quantileBand[0],
+  quantileHigh: floor.quantileBand[1],
+  maxHistogramBins: floor.maxHistogramBins,
+  minMaxNoise: floor.minMaxNoise,
 });
 
 /** What the engine computed for one column, before any disclosure control. Never leaves the node. */
@@ -43,6 +45,8 @@ export interface RawColumnStats {
   max?: number;
   quantiles?: { p: number; value: number }[];
   histogram?: { edges: number[]; counts: number[]; below: number; above: number };
+  /** The owner declared no histogram grid for this column on-chain: no histogram of it is released. */
+  gridless?: true;
 }
 
 export const DisclosureCode = {
@@ -53,6 +57,8 @@ export const DisclosureCode = {
   /** Fewer than the threshold's records between a quantile and its released neighbour (or the column's end). */
   QUANTILE_TOO_CLOSE: 'DISCLOSURE.QUANTILE_TOO_CLOSE',
   TOO_MANY_BINS: 'DISCLOSURE.TOO_MANY_BINS',
+  /** The column has no declared histogram grid on-chain. */
+  NO_GRID: 'DISCLOSURE.NO_GRID',
   NOT_REQUESTED: 'DISCLOSURE.NOT_REQUESTED',
 } as const;
 
@@ -170,6 +176,10 @@ function releaseQuantiles(policy: DisclosurePolicy, raw: RawColumnStats, out: St
 
 function releaseHistogram(policy: DisclosurePolicy, raw: RawColumnStats, out: StorageSummarize.ColumnSummary, withheld: Record<string, StorageSummarize.Withheld>): void {
   const h = raw.histogram;
+  if (raw.gridless === true) {
+    withheld.histogram = { code: DisclosureCode.NO_GRID, reason: 'the owner declared no histogram grid for this column' };
+    return;
+  }
   if (h === undefined) {
     withheld.histogram = { code: DisclosureCode.NOT_REQUESTED, reason: 'no bin edges were given for this column' };
     return;
@@ -178,7 +188,9 @@ function releaseHistogram(policy: DisclosurePolicy, raw: RawColumnStats, out: St
     withheld.histogram = { code: DisclosureCode.TOO_MANY_BINS, reason: `more than ${policy.maxHistogramBins} bins` };
     return;
   }
-  // A small cell (1..minCount−1 records) is blanked, an empty one (0) is not; and since the count is
-  // released, enough other cells are blanked with it that it cannot be recovered by subtraction.
+  // The edges are on the owner's declared grid (the handler rounded them out), so any cell locates a
+  // record no more finely than the owner agreed to. A small cell (1..minCount−1 records) is blanked,
+  // an empty one (0) is not; and since the count is released, enough other cells are blanked with it
+  // that it cannot be recovered by subtraction.
   out.histogram = suppressHistogram(h, policy.minCount).histogram;
 }

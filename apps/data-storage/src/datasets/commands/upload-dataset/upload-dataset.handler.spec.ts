@@ -7,7 +7,7 @@ import type { StorageSettings } from '../../../storage.settings';
 import { KeyedLock } from '../../application/keyed-lock';
 import type { LedgerReleaseService } from '../../application/ledger-release.service';
 import { DEFAULT_DISCLOSURE_POLICY } from '../../domain/disclosure-policy';
-import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
+import { SummaryEngine } from '../../infrastructure/engine/summary-engine';
 import { FileStore } from '../../infrastructure/files/file-store';
 import type { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
 import { UploadDatasetCommand } from './upload-dataset.command';
@@ -35,6 +35,15 @@ describe('UploadDatasetHandler', () => {
   const user = { userId: 'alice-1', organisationId: 'hospital-a', roles: ['member' as const] };
   const release = { release: jest.fn() } as unknown as LedgerReleaseService;
 
+  // The real engine: an upload reads each numeric column's range for its default histogram grid.
+  let engine: SummaryEngine;
+  beforeAll(async () => {
+    engine = await SummaryEngine.open(settings.duckdb);
+  });
+  afterAll(() => {
+    engine.close();
+  });
+
   beforeEach(async () => {
     tmp = tempDir('phdmf-upload-handler-');
     files = new FileStore(tmp.dir);
@@ -46,7 +55,7 @@ describe('UploadDatasetHandler', () => {
   });
 
   function handler(datasets: Partial<DatasetRepository>): UploadDatasetHandler {
-    return new UploadDatasetHandler(datasets as DatasetRepository, release, files, new KeyedLock(), {} as SummaryEngine, settings, createLogger({ service: 'test', level: 'silent' }));
+    return new UploadDatasetHandler(datasets as DatasetRepository, release, files, new KeyedLock(), engine, settings, createLogger({ service: 'test', level: 'silent' }));
   }
 
   it('leaves no file when the database refuses the record', async () => {

@@ -6,11 +6,12 @@ import type { Logger } from '@phdmf/logging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
 import { LedgerReleaseService, schemaDigest } from '../../application/ledger-release.service';
 import { actorOf } from '../../application/local-access';
-import { CsvInspector, type CsvSchema } from '../../domain/csv-inspector';
+import { defaultGrid } from '@phdmf/statistics';
+import { CsvInspector, type ColumnSchema, type CsvSchema } from '../../domain/csv-inspector';
 import type { DatasetView } from '../../domain/dataset-view';
 import { datasetNotFound, UploadTooLargeError } from '../../domain/storage-errors';
 import { FileStore, ioFailure, type StagedFile } from '../../infrastructure/files/file-store';
-import { DatasetRow, DatasetVersionRow } from '../../infrastructure/persistence/dataset.entity';
+import { DatasetRow, DatasetVersionRow, type FileFormat } from '../../infrastructure/persistence/dataset.entity';
 import { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
 import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
 import type { KeyedLock } from '../../application/keyed-lock';
@@ -67,6 +68,7 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
         if (staged.sizeBytes === 0) throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, 'the file is empty');
         schema = await this.engine.inspectParquet(staged.tempPath);
       }
+      schema = { ...schema, columns: await this.declareGrids(staged.tempPath, format, schema.columns) };
     } catch (error) {
       await this.files.discard(staged);
       throw error;
@@ -77,6 +79,22 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
     this.log.info({ datasetId, version: version.version, sha256: version.sha256, bytes: version.sizeBytes, rows: version.rowCount }, 'dataset version stored');
     const released = await this.release.release(dataset, version, actorOf(user));
     return this.datasets.view(released, true);
+  }
+
+  /**
+   * The default declaration of each numeric column — the histogram grid that goes on-chain with
+   * the schema — from the data's own range, rounded outwards (`defaultGrid`). The upload's answer
+   * shows it with the schema.
+   */
+  private async declareGrids(file: string, format: FileFormat, columns: ColumnSchema[]): Promise<ColumnSchema[]> {
+    const numeric = columns.flatMap((c, i) => (c.type === 'numeric' ? [i] : []));
+    if (numeric.length === 0) return columns;
+    const { columns: ranges } = await this.engine.summarize({ file, format, schema: columns, columns: numeric, moments: false, minMax: true, probabilities: [], histograms: new Map() });
+    const grids = new Map(ranges.flatMap((r) => (r.min !== undefined && r.max !== undefined ? [[r.name, defaultGrid(r.min, r.max)] as const] : [])));
+    return columns.map((c) => {
+      const grid = grids.get(c.name);
+      return grid === undefined ? c : { ...c, grid };
+    });
   }
 
   private async record(
