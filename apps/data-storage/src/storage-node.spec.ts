@@ -79,6 +79,26 @@ describe('storage node', () => {
   }
 
   describe('release on the ledger', () => {
+    it('takes the owner\'s own histogram grid for a column instead of the default, and refuses one that is not a grid', async () => {
+      const csv = patientsCsv(40, 11);
+      const res = await staff.upload(csv, 'name=declared&fileName=declared.csv&grid=bmi:10:60:5&grid=age:0:120:10');
+      expect(res.status).toBe(201);
+      const view = res.json as DatasetView;
+      const columns = view.versions?.[0]?.columns ?? [];
+      expect(columns.find((c) => c.name === 'bmi')?.grid).toEqual({ lower: 10, upper: 60, binWidth: 5 });
+      expect(columns.find((c) => c.name === 'age')?.grid).toEqual({ lower: 0, upper: 120, binWidth: 10 });
+      expect(columns.find((c) => c.name === 'id')?.grid).toEqual(expect.objectContaining({ binWidth: expect.any(Number) }));
+      const onChain = await world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: view.datasetId });
+      expect(onChain.columnGrids).toContainEqual({ column: 'bmi', lower: 10, upper: 60, binWidth: 5 });
+      for (const grid of ['sex:0:1:1', 'bmi:60:10:5', 'bmi:0:100:0.001', 'bmi:10:60', 'bmi:a:60:5']) {
+        const refused = await staff.upload(csv, `name=bad&fileName=bad.csv&grid=${encodeURIComponent(grid)}`);
+        // The code, whether the local API answers `{ code }` or the documented `{ error: { code } }`.
+        const body = refused.json as { code?: string; error?: { code: string } };
+        expect([grid, refused.status, body.error?.code ?? body.code]).toEqual([grid, 400, 'STORAGE.REQUEST_INVALID']);
+      }
+      expect(filesUnder(tmpDir())).toEqual([]);
+    });
+
     it('upload → committed on the ledger → released, content-addressed by its SHA-256', async () => {
       const csv = patientsCsv(50);
       const view = await release(csv);

@@ -3,6 +3,7 @@
 // analyses with edges 100× finer each located a column's highest value to 1e-5). On the grid a
 // cell — blank, empty or counted — locates a record no more finely than one grid step, which is
 // the resolution the owner agreed to release.
+import { LedgerLimits } from '@phdmf/contracts';
 import type { BinnedCounts } from './histogram';
 
 /** A numeric column's declaration: plausible bounds and the finest bin width released. */
@@ -12,15 +13,16 @@ export interface ColumnGrid {
   binWidth: number;
 }
 
-/** Grid points per declaration at most: a grid finer than this is no grid. */
-export const MAX_GRID_CELLS = 10_000;
-
-/** Why a declaration is unusable, or undefined. Shared by the chaincode's and the site's checks. */
+/**
+ * Why a declaration is unusable, or undefined: the chaincode's rule for `columnGrids`, checked
+ * before a release so the owner hears it at upload (the chaincode checks again; LedgerLimits mirrors
+ * its limit, held equal by a test in apps/ledger).
+ */
 export function gridProblem(g: ColumnGrid): string | undefined {
   if (![g.lower, g.upper, g.binWidth].every(Number.isFinite)) return 'bounds and bin width must be finite numbers';
   if (!(g.binWidth > 0)) return 'the bin width must be positive';
   if (!(g.upper > g.lower)) return 'the upper bound must be above the lower bound';
-  if ((g.upper - g.lower) / g.binWidth > MAX_GRID_CELLS) return `more than ${MAX_GRID_CELLS} bins between the bounds`;
+  if ((g.upper - g.lower) / g.binWidth > LedgerLimits.gridCells) return `more than ${LedgerLimits.gridCells} bins between the bounds`;
   return undefined;
 }
 

@@ -6,7 +6,7 @@ import type { Logger } from '@phdmf/logging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
 import { LedgerReleaseService, schemaDigest } from '../../application/ledger-release.service';
 import { actorOf } from '../../application/local-access';
-import { defaultGrid } from '@phdmf/statistics';
+import { defaultGrid, gridProblem, type ColumnGrid } from '@phdmf/statistics';
 import { CsvInspector, type ColumnSchema, type CsvSchema } from '../../domain/csv-inspector';
 import type { DatasetView } from '../../domain/dataset-view';
 import { datasetNotFound, UploadTooLargeError } from '../../domain/storage-errors';
@@ -68,7 +68,7 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
         if (staged.sizeBytes === 0) throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, 'the file is empty');
         schema = await this.engine.inspectParquet(staged.tempPath);
       }
-      schema = { ...schema, columns: await this.declareGrids(staged.tempPath, format, schema.columns) };
+      schema = { ...schema, columns: await this.declareGrids(staged.tempPath, format, schema.columns, meta.grids ?? new Map()) };
     } catch (error) {
       await this.files.discard(staged);
       throw error;
@@ -82,15 +82,25 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
   }
 
   /**
-   * The default declaration of each numeric column — the histogram grid that goes on-chain with
-   * the schema — from the data's own range, rounded outwards (`defaultGrid`). The upload's answer
-   * shows it with the schema.
+   * The declaration of each numeric column — the histogram grid that goes on-chain with the schema:
+   * the owner's own (`declared`), else the default from the data's range, rounded outwards
+   * (`defaultGrid`). The upload's answer shows it with the schema.
    */
-  private async declareGrids(file: string, format: FileFormat, columns: ColumnSchema[]): Promise<ColumnSchema[]> {
-    const numeric = columns.flatMap((c, i) => (c.type === 'numeric' ? [i] : []));
-    if (numeric.length === 0) return columns;
-    const { columns: ranges } = await this.engine.summarize({ file, format, schema: columns, columns: numeric, moments: false, minMax: true, probabilities: [], histograms: new Map() });
-    const grids = new Map(ranges.flatMap((r) => (r.min !== undefined && r.max !== undefined ? [[r.name, defaultGrid(r.min, r.max)] as const] : [])));
+  private async declareGrids(file: string, format: FileFormat, columns: ColumnSchema[], declared: ReadonlyMap<string, ColumnGrid>): Promise<ColumnSchema[]> {
+    for (const [name, grid] of declared) {
+      if (columns.find((c) => c.name === name)?.type !== 'numeric') throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, `grid: "${name}" is not a numeric column of the file`);
+      const problem = gridProblem(grid);
+      if (problem !== undefined) throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, `grid of "${name}": ${problem}`);
+    }
+    const numeric = columns.flatMap((c, i) => (c.type === 'numeric' && !declared.has(c.name) ? [i] : []));
+    const { columns: ranges } =
+      numeric.length === 0
+        ? { columns: [] }
+        : await this.engine.summarize({ file, format, schema: columns, columns: numeric, moments: false, minMax: true, probabilities: [], histograms: new Map() });
+    const grids = new Map<string, ColumnGrid>([
+      ...ranges.flatMap((r) => (r.min !== undefined && r.max !== undefined ? [[r.name, defaultGrid(r.min, r.max)] as const] : [])),
+      ...declared,
+    ]);
     return columns.map((c) => {
       const grid = grids.get(c.name);
       return grid === undefined ? c : { ...c, grid };
