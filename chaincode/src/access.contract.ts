@@ -149,8 +149,9 @@ export class AccessContract extends Contract {
   @Transaction()
   @Returns('string')
   async grantAccess(ctx: Context, request: string): Promise<string> {
-    const f = Fields.parse(request, ['requestId', 'operator', 'columns', 'statistics', 'expiresAt', 'reason']);
+    const f = Fields.parse(request, ['requestId', 'operator', 'columns', 'statistics', 'expiresAt', 'reason', 'followsUpdates']);
     const requestId = f.id('requestId');
+    const followsUpdates = f.optionalBoolean('followsUpdates') ?? false;
     const operator = f.id('operator');
     const columns = f.optionalColumns('columns');
     const statistics = f.optionalStatistics('statistics');
@@ -200,6 +201,9 @@ export class AccessContract extends Contract {
       columns: columns ?? current.columns,
       statistics: statistics ?? current.statistics,
       expiresAt: expiresAt ?? current.requestedExpiry,
+      // Bound to the version the owner saw when granting; later ones only by the owner's explicit choice.
+      datasetVersion: dataset.version,
+      followsUpdates,
       operator,
       reason,
       grantedAt: now,
@@ -315,7 +319,7 @@ export class AccessContract extends Contract {
     let best: AccessRequestRecord | undefined;
     const refusals: Refusal[] = [];
     for (const candidate of requests) {
-      const refusal = grantRefusal(candidate, nowMs, columns, statistics);
+      const refusal = grantRefusal(candidate, nowMs, columns, statistics, dataset.version);
       if (refusal !== undefined) {
         refusals.push(refusal);
       } else if (best === undefined || (parseIsoTime(candidate.grant?.expiresAt ?? '') ?? 0) > (parseIsoTime(best.grant?.expiresAt ?? '') ?? 0)) {

@@ -68,7 +68,7 @@ export class AuditContract extends Contract {
         throw new ChaincodeError(ChaincodeErrorCode.AccessNotGranted, `request "${asked.requestId}" was not made by requester "${requester}"`);
       }
       const dataset = await loadDataset(ctx, asked.datasetId);
-      const refusal = datasetRefusal(dataset) ?? grantRefusal(grantRequest, nowMs, columns, statistics);
+      const refusal = datasetRefusal(dataset) ?? grantRefusal(grantRequest, nowMs, columns, statistics, dataset.version);
       if (refusal !== undefined) throw new ChaincodeError(refusal.code, refusal.reason);
       if (asked.sha256 !== dataset.sha256) {
         throw new ChaincodeError(

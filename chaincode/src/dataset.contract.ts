@@ -29,11 +29,12 @@ const VERSION_FIELDS = [
   'name',
   'columns',
   'columnTypes',
+  'columnGrids',
 ] as const;
 
 type VersionFields = Pick<
   DatasetRecord,
-  'datasetId' | 'version' | 'fileName' | 'sha256' | 'rowCount' | 'columnCount' | 'schemaDigest' | 'operator' | 'description' | 'name' | 'columns' | 'columnTypes'
+  'datasetId' | 'version' | 'fileName' | 'sha256' | 'rowCount' | 'columnCount' | 'schemaDigest' | 'operator' | 'description' | 'name' | 'columns' | 'columnTypes' | 'columnGrids'
 >;
 
 function parseVersion(request: string): VersionFields {
@@ -51,6 +52,7 @@ function parseVersion(request: string): VersionFields {
     name: f.optionalText('name', { max: Limits.name }),
     columns: f.optionalColumns('columns'),
     columnTypes: f.optionalColumnTypes('columnTypes'),
+    columnGrids: f.optionalColumnGrids('columnGrids'),
   };
   if (fields.columns !== undefined && fields.columns.length !== fields.columnCount) {
     throw new ChaincodeError(
@@ -68,6 +70,13 @@ function parseVersion(request: string): VersionFields {
         ChaincodeErrorCode.InputInvalid,
         `"columnTypes" lists ${fields.columnTypes.length} types but "columns" lists ${fields.columns.length} columns`,
       );
+    }
+  }
+  // A grid declares what may be known of a numeric column; it needs to name one.
+  for (const grid of fields.columnGrids ?? []) {
+    const at = fields.columns?.indexOf(grid.column) ?? -1;
+    if (at < 0 || fields.columnTypes?.[at] !== 'numeric') {
+      throw new ChaincodeError(ChaincodeErrorCode.InputInvalid, `"columnGrids" declares column "${grid.column}", which is not a numeric column of "columns" and "columnTypes"`);
     }
   }
   return fields;

@@ -52,6 +52,8 @@ export const ChaincodeErrorCode = {
   AccessExpired: 'ACCESS.EXPIRED',
   /** The columns or statistics asked are not covered by the grant. */
   AccessOutOfScope: 'ACCESS.OUT_OF_SCOPE',
+  /** The grant covers another version of the dataset and does not follow updates: the owner must renew it. */
+  AccessVersionNotCovered: 'ACCESS.VERSION_NOT_COVERED',
   /** A grant tried to widen the requested scope (columns, statistics or expiry). */
   AccessScopeWidened: 'ACCESS.SCOPE_WIDENED',
   /** The dataset's owner closed it to access requests. */

@@ -28,12 +28,28 @@ function missing(asked: readonly string[], covered: readonly string[]): string[]
   return asked.filter((item) => !covered.includes(item));
 }
 
-/** Refuses a request that is not a granted, unrevoked, unexpired grant covering the columns and statistics. */
+/**
+ * Whether a granted request covers a dataset version: the one it was granted on (the request's, for
+ * grants made before grants were bound to versions), or any when the owner chose that it follows
+ * updates. Storage sites apply the same rule (libs/contracts `grantCoversVersion`; a test in
+ * apps/ledger holds the two equal).
+ */
+export function grantCoversVersion(request: Pick<AccessRequestRecord, 'datasetVersion' | 'grant'>, datasetVersion: number): boolean {
+  const grant = request.grant;
+  if (grant === undefined) return false;
+  return grant.followsUpdates === true || (grant.datasetVersion ?? request.datasetVersion) === datasetVersion;
+}
+
+/**
+ * Refuses a request that is not a granted, unrevoked, unexpired grant covering the columns and
+ * statistics and the dataset's current version (`datasetVersion`).
+ */
 export function grantRefusal(
   request: AccessRequestRecord,
   nowMs: number,
   columns: readonly string[],
   statistics: readonly Statistic[],
+  datasetVersion: number,
 ): Refusal | undefined {
   const id = request.requestId;
   if (request.status === RequestStatus.Revoked) {
@@ -46,6 +62,12 @@ export function grantRefusal(
   const expiresAt = parseIsoTime(grant.expiresAt) ?? 0;
   if (expiresAt <= nowMs) {
     return { code: ChaincodeErrorCode.AccessExpired, reason: `the grant of request "${id}" expired at ${grant.expiresAt}` };
+  }
+  if (!grantCoversVersion(request, datasetVersion)) {
+    return {
+      code: ChaincodeErrorCode.AccessVersionNotCovered,
+      reason: `the grant of request "${id}" covers version ${grant.datasetVersion ?? request.datasetVersion} of the dataset, not version ${datasetVersion}; the owner must renew it`,
+    };
   }
   const columnsOut = missing(columns, grant.columns);
   if (columnsOut.length > 0) {
@@ -64,6 +86,7 @@ export function grantRefusal(
 // When several requests of one requester are refused, report the one closest to being usable.
 const PRECEDENCE: readonly ChaincodeErrorCode[] = [
   ChaincodeErrorCode.AccessOutOfScope,
+  ChaincodeErrorCode.AccessVersionNotCovered,
   ChaincodeErrorCode.AccessExpired,
   ChaincodeErrorCode.AccessRevoked,
   ChaincodeErrorCode.AccessNotGranted,

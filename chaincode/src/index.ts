@@ -14,6 +14,7 @@ export { ChaincodeEvent } from './events';
 export { ObjectType } from './keys';
 export { marshal, unmarshal } from './marshal';
 export { ContractName } from './names';
+export { grantCoversVersion } from './grants';
 export * from './records';
 export { ID_PATTERN, isSafeText, Limits, parseIsoTime, PEM_PATTERN, URL_PATTERN } from './validation';
 

@@ -99,6 +99,14 @@ export interface MemberRecord {
   txId: string;
 }
 
+/** A numeric column's declared plausible bounds and finest histogram bin width. */
+export interface ColumnGrid {
+  column: string;
+  lower: number;
+  upper: number;
+  binWidth: number;
+}
+
 /** One version of a dataset (the latest is the current state). */
 export interface DatasetRecord {
   datasetId: string;
@@ -118,6 +126,11 @@ export interface DatasetRecord {
   columns?: string[];
   /** The type of each of `columns`, position by position; only ever present together with them. */
   columnTypes?: ColumnType[];
+  /**
+   * The owner's declaration per numeric column of what may be known about it: sites answer
+   * histograms only on this grid. Only together with `columns` and `columnTypes`.
+   */
+  columnGrids?: ColumnGrid[];
   ownerMemberId: string;
   ownerMspId: string;
   status: DatasetStatus;
@@ -171,6 +184,16 @@ export interface GrantScope {
 
 /** The owner's grant of an access request. */
 export interface Grant extends GrantScope {
+  /**
+   * The dataset version the grant covers (the current one when it was granted). Absent in grants
+   * made before grants were bound to versions: the request's version applies to them.
+   */
+  datasetVersion?: number;
+  /**
+   * The owner's explicit choice that the grant covers later versions too. Without it, the same
+   * analysis before and after an update would give the changed records by subtraction.
+   */
+  followsUpdates?: boolean;
   operator: string;
   reason?: string;
   grantedAt: string;

@@ -2,7 +2,7 @@
 // before the contract touches state. Errors are INPUT.INVALID and name the offending field. Checks are
 // pure functions of the input (regular expressions and arithmetic), so every peer decides alike.
 import { ChaincodeError, ChaincodeErrorCode } from './errors';
-import { COLUMN_TYPES, DATASET_STANCES, STATISTICS, type ColumnType, type DatasetStance, type Statistic } from './records';
+import { COLUMN_TYPES, DATASET_STANCES, STATISTICS, type ColumnGrid, type ColumnType, type DatasetStance, type Statistic } from './records';
 
 /** Identifiers (member, MSP, dataset, request, operator, …): ASCII, safe inside composite keys. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+=/-]{0,127}$/;
@@ -20,6 +20,8 @@ export const Limits = {
   reason: 2000,
   columnName: 256,
   columns: 1000,
+  /** Bins of a declared histogram grid between its bounds: finer is no grid. */
+  gridCells: 10_000,
   grants: 100,
   pem: 8192,
   url: 2048,
@@ -189,6 +191,22 @@ export class Fields {
     return value;
   }
 
+  /** Optional boolean; null counts as absent. */
+  optionalBoolean(name: string): boolean | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'boolean') throw invalid(this.path(name), 'must be true or false');
+    return value;
+  }
+
+  /** A finite number. */
+  number(name: string): number {
+    const value = this.raw(name);
+    if (value === undefined) throw invalid(this.path(name), 'is required');
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(this.path(name), 'must be a finite number');
+    return value;
+  }
+
   /** An ISO-8601 date-time with offset, returned normalised to UTC (`toISOString`). */
   isoTime(name: string): string {
     const value = this.string(name);
@@ -273,6 +291,25 @@ export class Fields {
   /** Optional {@link columnTypes}. */
   optionalColumnTypes(name: string): ColumnType[] | undefined {
     return this.present(name) ? this.columnTypes(name) : undefined;
+  }
+
+  /**
+   * Declared histogram grids `{ column, lower, upper, binWidth }`: bounds increasing, a positive
+   * width, at most {@link Limits.gridCells} bins between the bounds, one per column.
+   */
+  optionalColumnGrids(name: string): ColumnGrid[] | undefined {
+    if (!this.present(name)) return undefined;
+    const seen = new Set<string>();
+    return this.objects(name, ['column', 'lower', 'upper', 'binWidth'], 1, Limits.columns).map((f, index) => {
+      const field = `${this.path(name)}[${index}]`;
+      const grid: ColumnGrid = { column: f.text('column', { max: Limits.columnName }), lower: f.number('lower'), upper: f.number('upper'), binWidth: f.number('binWidth') };
+      if (seen.has(grid.column)) throw invalid(field, `repeats column "${grid.column}"`);
+      seen.add(grid.column);
+      if (!(grid.binWidth > 0)) throw invalid(`${field}.binWidth`, 'must be positive');
+      if (!(grid.upper > grid.lower)) throw invalid(`${field}.upper`, 'must be above lower');
+      if ((grid.upper - grid.lower) / grid.binWidth > Limits.gridCells) throw invalid(field, `has more than ${Limits.gridCells} bins between its bounds`);
+      return grid;
+    });
   }
 
   /** A list of distinct statistics from {@link STATISTICS}. */

@@ -101,6 +101,8 @@ describe('access contract', () => {
         columns: ['age', 'sbp'],
         statistics: ['count', 'mean', 'sd'],
         expiresAt: '2031-01-01T00:00:00.000Z',
+        datasetVersion: 1,
+        followsUpdates: false,
         operator: 'reviewer-11',
         grantedAt: record.updatedAt,
         txId: record.txId,
@@ -245,11 +247,21 @@ describe('access contract', () => {
     });
 
     it('answers DATASET.TAMPERED while a finding is open, and in force again after a new version', async () => {
-      const w = await withGrant();
+      const w = await withGrant(undefined, { followsUpdates: true });
       await w.ledger.submit(w.audit, 'recordTamperFinding', tamperFinding(), A);
       expect(await check(w)).toMatchObject({ inForce: false, code: ChaincodeErrorCode.DatasetTampered });
       await w.ledger.submit(w.dataset, 'updateDataset', datasetVersion({ version: 2, sha256: sha('restored') }), A);
       expect(await check(w)).toMatchObject({ inForce: true });
+    });
+
+    it('covers only the version granted, unless the owner chose that the grant follows updates', async () => {
+      const bound = await withGrant();
+      await bound.ledger.submit(bound.dataset, 'updateDataset', datasetVersion({ version: 2, sha256: sha('cohort v2') }), A);
+      expect(await check(bound)).toMatchObject({ inForce: false, code: ChaincodeErrorCode.AccessVersionNotCovered });
+      const following = await withGrant(undefined, { followsUpdates: true });
+      await following.ledger.submit(following.dataset, 'updateDataset', datasetVersion({ version: 2, sha256: sha('cohort v2') }), A);
+      expect(await check(following)).toMatchObject({ inForce: true, grant: { grant: { datasetVersion: 1, followsUpdates: true } } });
+      expect((await rejection(withGrant(undefined, { followsUpdates: 'yes' }))).code).toBe(ChaincodeErrorCode.InputInvalid);
     });
 
     it('answers DATASET.DELETED and DATASET.NOT_FOUND', async () => {

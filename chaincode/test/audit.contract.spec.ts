@@ -115,8 +115,15 @@ describe('audit contract', () => {
       expect((await rejection(w.ledger.submit(w.audit, 'recordAnalysis', wrongDataset, GOV))).code).toBe(ChaincodeErrorCode.AccessNotGranted);
     });
 
-    it('refuses a hash that is not the current on-chain hash', async () => {
+    it('refuses an analysis of a version the grant does not cover', async () => {
       const w = await withGrant();
+      await w.ledger.submit(w.dataset, 'updateDataset', datasetVersion({ version: 2, sha256: sha('cohort v2') }), A);
+      const current = analysis({ grants: [{ requestId: 'req-1', datasetId: 'ds-1', sha256: sha('cohort v2') }] });
+      expect((await rejection(w.ledger.submit(w.audit, 'recordAnalysis', current, GOV))).code).toBe(ChaincodeErrorCode.AccessVersionNotCovered);
+    });
+
+    it('refuses a hash that is not the current on-chain hash', async () => {
+      const w = await withGrant(undefined, { followsUpdates: true });
       await w.ledger.submit(w.dataset, 'updateDataset', datasetVersion({ version: 2, sha256: sha('cohort v2') }), A);
       const error = await rejection(w.ledger.submit(w.audit, 'recordAnalysis', analysis(), GOV));
       expect(error.code).toBe(ChaincodeErrorCode.DatasetHashMismatch);

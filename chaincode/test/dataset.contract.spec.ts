@@ -79,6 +79,24 @@ describe('dataset contract', () => {
       expect(deleted).toMatchObject({ status: 'deleted', columnTypes: ['date', 'numeric', 'numeric'] });
     });
 
+    it('records the owner\'s declared histogram grids of numeric columns, and refuses a malformed one', async () => {
+      const { ledger, dataset } = await withMembers();
+      const grid = { column: 'age', lower: 0, upper: 120, binWidth: 5 };
+      const types = { columnTypes: ['numeric', 'categorical', 'date'] };
+      const added = (await ledger.submit(dataset, 'addDataset', datasetVersion({ ...types, columnGrids: [grid] }), A)) as DatasetRecord;
+      expect(added.columnGrids).toEqual([grid]);
+      for (const bad of [
+        { ...grid, column: 'bmi' },
+        { ...grid, binWidth: 0 },
+        { ...grid, upper: -1 },
+        { ...grid, binWidth: 0.001 },
+        { ...grid, extra: 1 },
+      ]) {
+        const error = await rejection(ledger.submit(dataset, 'addDataset', datasetVersion({ ...types, datasetId: 'ds-9', columnGrids: [bad] }), A));
+        expect(error.code).toBe(ChaincodeErrorCode.InputInvalid);
+      }
+    });
+
     it.each<[Record<string, unknown>, string]>([
       [{ sha256: 'abc' }, '"sha256" must be a SHA-256 digest (64 hexadecimal digits)'],
       [{ schemaDigest: sha('s').replace('a', 'g') }, '"schemaDigest" must be a SHA-256 digest'],

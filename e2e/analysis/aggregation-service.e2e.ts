@@ -50,7 +50,7 @@ describe('aggregation service (real NATS, ledger service, storage nodes)', () =>
     world = await World.start();
     const members = [await world.admit('hospital-a', 'node-a'), await world.admit('hospital-b', 'node-b'), await world.admit('hospital-c', 'node-c')];
     const clinic = await world.admit('clinic-d', 'node-d');
-    for (const m of members) sites.push(await world.startSite(m, { DISCLOSURE_EXACT_MIN_MAX: 'true' }));
+    for (const m of members) sites.push(await world.startSite(m));
     aggregation = await startAggregation(world.nats.url, world.root, world.logger, { POOL_MIN_COUNT: '4', SITE_TIMEOUT_MS: '2500' });
     tap = await SummaryTap.open(world.nats.url, ['node-a', 'node-b', 'node-c', 'node-d']);
 
@@ -101,9 +101,10 @@ describe('aggregation service (real NATS, ledger service, storage nodes)', () =>
       expect(pooled?.count).toBe(direct.count);
       expect(pooled?.missing).toBe(direct.missing);
       for (const s of ['sum', 'mean', 'variance', 'sd'] as const) expect(relativeError(pooled?.[s], direct[s])).toBeLessThanOrEqual(1e-9);
-      expect(pooled?.min).toBe(direct.min);
-      expect(pooled?.max).toBe(direct.max);
-      expect(pooled?.minMaxExact).toBe(true);
+      // The consortium's floor: min and max are bounds moved outwards, never the exact extremes.
+      expect(pooled?.min).toBeLessThan(direct.min);
+      expect(pooled?.max).toBeGreaterThan(direct.max);
+      expect(pooled?.minMaxExact).toBe(false);
     }
     expect(result.siteStatistics).toEqual(['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd']);
     expect(result.datasets.map((d) => [d.datasetId, d.nodeId, d.status])).toEqual(datasets.map((d, i) => [d, ['node-a', 'node-b', 'node-c'][i], 'used']));
@@ -128,14 +129,18 @@ describe('aggregation service (real NATS, ledger service, storage nodes)', () =>
     }
   });
 
-  it('pools quantiles and histograms over the same edges, labelling the quantiles approximate', async () => {
+  it('pools quantiles and histograms over the edges every site\'s declared grid shares, labelling the quantiles approximate', async () => {
     const edges = [15, 20, 25, 30, 35, 40, 45, 50, 60];
     const result = await run({ datasets, columns: ['bmi'], statistics: ['count', 'quantiles', 'histogram'], probabilities: [0.25, 0.5, 0.75], histograms: [{ column: 'bmi', edges }] });
     const bmi = result.columns[0];
     const values = csvs.flatMap((csv) => columnValues(csv, 3)).sort((a, b) => a - b);
-    const direct = edges.slice(1).map((hi, i) => values.filter((v) => v >= (edges[i] ?? 0) && (i === edges.length - 2 ? v <= hi : v < hi)).length);
+    // Each site rounds the edges out to its owner's grid (widths 2, 2 and 5 here); the pool keeps the edges all share.
+    const released = bmi?.histogram?.edges ?? [];
+    expect(released).toEqual([20, 30, 40, 50, 60]);
+    const direct = released.slice(1).map((hi, i) => values.filter((v) => v >= (released[i] ?? 0) && (i === released.length - 2 ? v <= hi : v < hi)).length);
     // A cell with 1..3 records is withheld at the pool (threshold 4), an empty one is 0.
     expect(bmi?.histogram?.counts).toEqual(direct.map((n) => (n > 0 && n < 4 ? null : n)));
+    expect(bmi?.histogram?.below).toBe(values.filter((v) => v < 20).length);
     for (const q of bmi?.quantiles ?? []) {
       expect(q).toMatchObject({ approximate: true, method: 'pooled-histogram' });
       const h = (values.length - 1) * q.p;
@@ -146,27 +151,19 @@ describe('aggregation service (real NATS, ledger service, storage nodes)', () =>
     expect(bmi?.quantiles).toHaveLength(3);
   });
 
-  it('withholds a small histogram cell together with a complementary one, so the released count does not give it away', async () => {
+  it('answers histograms only on the declared grids: edges around the largest value come back no finer than the grids', async () => {
     const values = csvs.flatMap((csv) => columnValues(csv, 3)).sort((a, b) => a - b);
     const n = values.length;
-    // An upper bin holding the 2 (or 3) largest values: fewer than the pool's threshold of 4.
-    const k = (values[n - 2] ?? 0) > (values[n - 3] ?? 0) ? 2 : 3;
-    const top = values[n - k] ?? 0;
-    expect(top).toBeGreaterThan(35);
-    const edges = [15, 20, 25, 30, 35, top, (values[n - 1] ?? 0) + 1];
-    const result = await run({ datasets, columns: ['bmi'], statistics: ['count', 'quantiles', 'histogram'], probabilities: [0.5], histograms: [{ column: 'bmi', edges }] });
+    const top = values[n - 1] ?? 0;
+    // Edges that would isolate the largest value in a bin of width 0.002.
+    const result = await run({ datasets, columns: ['bmi'], statistics: ['count', 'histogram'], histograms: [{ column: 'bmi', edges: [0, top - 0.001, top + 0.001] }] });
     const bmi = result.columns[0];
-    const direct = edges.slice(1).map((hi, i) => values.filter((v) => v >= (edges[i] ?? 0) && (i === edges.length - 2 ? v <= hi : v < hi)).length);
-    expect(direct[direct.length - 1]).toBe(k);
     expect(bmi?.count).toBe(n);
-    const cells = [bmi?.histogram?.below, ...(bmi?.histogram?.counts ?? []), bmi?.histogram?.above];
-    expect(bmi?.histogram?.counts[direct.length - 1]).toBeNull();
-    // At least two blank cells: the count minus the released cells is their sum, not one of them.
-    expect(cells.filter((c) => c === null).length).toBeGreaterThanOrEqual(2);
+    const released = bmi?.histogram?.edges ?? [];
+    expect(released.length).toBeGreaterThanOrEqual(2);
+    for (const [i, hi] of released.slice(1).entries()) expect(hi - (released[i] ?? NaN)).toBeGreaterThanOrEqual(10);
+    const direct = released.slice(1).map((hi, i) => values.filter((v) => v >= (released[i] ?? 0) && (i === released.length - 2 ? v <= hi : v < hi)).length);
     for (const [i, c] of (bmi?.histogram?.counts ?? []).entries()) if (c !== null) expect(c).toBe(direct[i]);
-    expect(bmi?.withheld?.histogram?.reason).toMatch(/cannot be recovered from the count/);
-    // No interpolation inside a histogram with blank cells.
-    expect(bmi?.quantiles?.[0]).toMatchObject({ p: 0.5, method: 'count-weighted-mean' });
   });
 
   it('holds back at the pool any group below its threshold: a small pooled column, and each small site cell of a breakdown', async () => {

@@ -115,8 +115,9 @@ describe('authorization service (real NATS, real ledger)', () => {
       details: { missing: ['mean'] },
     });
     expect((await world.bus.request(LedgerGetAccessRequest.CONTRACT, { requestId: views.first!.requestId })).status).toBe('pending');
-    const granted = await world.bus.request(AuthorizationGrantAccess.CONTRACT, { requestId: views.first!.requestId, columns: ['age', 'sbp'], statistics: ['count', 'mean'], expiresAt, reason: 'sex withheld' }, { actor: memberA });
-    expect(granted).toMatchObject({ status: 'granted', grant: { columns: ['age', 'sbp'], statistics: ['count', 'mean'], operator: memberA.userId } });
+    const granted = await world.bus.request(AuthorizationGrantAccess.CONTRACT, { requestId: views.first!.requestId, columns: ['age', 'sbp'], statistics: ['count', 'mean'], expiresAt, reason: 'sex withheld', followsUpdates: true }, { actor: memberA });
+    // The owner's choice that the grant covers later versions travels to the ledger.
+    expect(granted).toMatchObject({ status: 'granted', grant: { columns: ['age', 'sbp'], statistics: ['count', 'mean'], operator: memberA.userId, followsUpdates: true } });
     expect((await world.bus.request(LedgerGetTransaction.CONTRACT, { txId: granted.txId })).blockNumber).toBe(granted.blockNumber);
     expect((await world.bus.request(LedgerGetAccessRequest.CONTRACT, { requestId: granted.requestId })).grant?.columns).toEqual(['age', 'sbp']);
     const entry = await world.bus.request(AuthorizationGetMarketEntry.CONTRACT, { datasetId: 'ds-cardio' }, { actor: researcher });

@@ -210,7 +210,7 @@ export class ScriptedLedger {
       return this.commit(accessRecord(dataset, { requestId, requester, ...(requesterOrg !== undefined ? { requesterOrg } : {}), purpose, columns, statistics, requestedExpiry, status: 'pending' }));
     });
     const decide = (status: 'granted' | 'denied' | 'revoked', from: string) => (p: unknown, actor: unknown) => {
-      const d = p as { requestId: string; operator: string; reason?: string; columns?: string[]; statistics?: LedgerStatistic[]; expiresAt?: string };
+      const d = p as { requestId: string; operator: string; reason?: string; columns?: string[]; statistics?: LedgerStatistic[]; expiresAt?: string; followsUpdates?: boolean };
       const current = this.requests.get(d.requestId) ?? fail('ACCESS.REQUEST_NOT_FOUND');
       if ((actor as { organisationId?: string } | undefined)?.organisationId !== current.ownerMemberId) fail('ACCESS.NOT_OWNER');
       if (current.status !== from) fail('ACCESS.INVALID_STATE');
@@ -228,6 +228,7 @@ export class ScriptedLedger {
                 expiresAt: d.expiresAt ?? current.requestedExpiry,
                 operator: d.operator,
                 ...(d.reason !== undefined ? { reason: d.reason } : {}),
+                ...(d.followsUpdates !== undefined ? { followsUpdates: d.followsUpdates } : {}),
                 grantedAt: at,
                 txId,
               },

@@ -80,6 +80,26 @@ describe('storage node', () => {
   }
 
   describe('release on the ledger', () => {
+    it('takes the owner\'s own histogram grid for a column instead of the default, and refuses one that is not a grid', async () => {
+      const csv = patientsCsv(40, 11);
+      const res = await staff.upload(csv, 'name=declared&fileName=declared.csv&grid=bmi:10:60:5&grid=age:0:120:10');
+      expect(res.status).toBe(201);
+      const view = res.json as DatasetView;
+      const columns = view.versions?.[0]?.columns ?? [];
+      expect(columns.find((c) => c.name === 'bmi')?.grid).toEqual({ lower: 10, upper: 60, binWidth: 5 });
+      expect(columns.find((c) => c.name === 'age')?.grid).toEqual({ lower: 0, upper: 120, binWidth: 10 });
+      expect(columns.find((c) => c.name === 'id')?.grid).toEqual(expect.objectContaining({ binWidth: expect.any(Number) }));
+      const onChain = await world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: view.datasetId });
+      expect(onChain.columnGrids).toContainEqual({ column: 'bmi', lower: 10, upper: 60, binWidth: 5 });
+      for (const grid of ['sex:0:1:1', 'bmi:60:10:5', 'bmi:0:100:0.001', 'bmi:10:60', 'bmi:a:60:5']) {
+        const refused = await staff.upload(csv, `name=bad&fileName=bad.csv&grid=${encodeURIComponent(grid)}`);
+        // The code, whether the local API answers `{ code }` or the documented `{ error: { code } }`.
+        const body = refused.json as { code?: string; error?: { code: string } };
+        expect([grid, refused.status, body.error?.code ?? body.code]).toEqual([grid, 400, 'STORAGE.REQUEST_INVALID']);
+      }
+      expect(filesUnder(tmpDir())).toEqual([]);
+    });
+
     it('upload → committed on the ledger → released, content-addressed by its SHA-256', async () => {
       const csv = patientsCsv(50);
       const view = await release(csv);
@@ -90,15 +110,19 @@ describe('storage node', () => {
       expect(v1?.release.txId).toEqual(expect.any(String));
       expect(v1?.sha256).toBe(sha256(csv));
       expect(v1?.rowCount).toBe(50);
+      // Each numeric column with its default histogram grid: the data's range in 10 bins of a 1-2-5 width, rounded out.
+      const grid = (lower: number, upper: number, binWidth: number) => ({ grid: { lower, upper, binWidth } });
       expect(v1?.columns).toEqual([
-        { name: 'id', type: 'numeric', integer: true },
-        { name: 'age', type: 'numeric', integer: true },
+        { name: 'id', type: 'numeric', integer: true, ...grid(0, 50, 5) },
+        { name: 'age', type: 'numeric', integer: true, ...grid(20, 80, 10) },
         { name: 'sex', type: 'categorical' },
         { name: 'visit', type: 'date' },
-        { name: 'bmi', type: 'numeric' },
-        { name: 'rare', type: 'numeric', integer: true },
+        { name: 'bmi', type: 'numeric', ...grid(18, 36, 2) },
+        { name: 'rare', type: 'numeric', integer: true, ...grid(100, 101, 0.1) },
       ]);
       const onChain = await world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: view.datasetId });
+      // The declaration is on-chain with the schema: what the sites answer histograms on.
+      expect(onChain.columnGrids).toEqual(v1?.columns.flatMap((c) => (c.grid ? [{ column: c.name, ...c.grid }] : [])));
       expect(onChain).toMatchObject({ sha256: sha256(csv), version: 1, rowCount: 50, columnCount: 6, ownerMemberId: 'hospital-a', status: 'active', operator: 'alice-7f3' });
       const stored = path.join(objectsDir(), sha256(csv).slice(0, 2), sha256(csv));
       expect(readFileSync(stored, 'utf8')).toBe(csv);
@@ -352,7 +376,8 @@ describe('storage node', () => {
         columns: ['age', 'bmi', 'sex', 'rare'],
         statistics: [...statistics],
         probabilities: [0.01, 0.25, 0.5, 0.75],
-        histograms: [{ column: 'bmi', edges: [18, 20, 25, 30, 35] }],
+        // 25 is off bmi's declared grid (width 2 from 18): rounded to 26.
+        histograms: [{ column: 'bmi', edges: [18, 20, 25, 30, 34] }],
       });
       const [age, bmi, sex, rare] = result.body.columns;
 
@@ -361,7 +386,7 @@ describe('storage node', () => {
       const conn = await duck.connect();
       const direct = (await conn.runAndReadAll(
         `SELECT count(age)::DOUBLE, sum(age), avg(age), var_samp(age), quantile_cont(age, [0.25, 0.5, 0.75]), min(age), max(age),
-                count(bmi)::DOUBLE, avg(bmi), var_samp(bmi), count(*) FILTER (WHERE bmi >= 20 AND bmi < 25)::DOUBLE, count(sex)::DOUBLE
+                count(bmi)::DOUBLE, avg(bmi), var_samp(bmi), count(*) FILTER (WHERE bmi >= 20 AND bmi < 26)::DOUBLE, count(sex)::DOUBLE
          FROM read_csv('${file}', header = true)`,
       )).getRowsJson()[0] as unknown[];
       conn.closeSync();
@@ -388,6 +413,7 @@ describe('storage node', () => {
       expect(bmi?.count).toBe(Number(direct[7]));
       close(bmi?.mean, direct[8]);
       close(bmi?.variance, direct[9]);
+      expect(bmi?.histogram?.edges).toEqual([18, 20, 26, 30, 34]);
       expect(bmi?.histogram?.counts[1]).toBe(Number(direct[10]));
       expect(sex).toMatchObject({ type: 'categorical', count: Number(direct[11]), missing: 0 });
       expect(sex?.mean).toBeUndefined();
@@ -609,6 +635,9 @@ describe('storage node', () => {
       expect(fixed.status).toBe(201);
       expect((fixed.json as DatasetView).tampered).toBe(false);
       expect((await world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: view.datasetId })).status).toBe('active');
+      // The grant covers version 1 only; a new version needs the owner's renewal (here: a new grant).
+      await expect(ask()).rejects.toMatchObject({ code: 'ACCESS.VERSION_NOT_COVERED' });
+      await world.grant({ datasetId: view.datasetId, owner: 'hospital-a', requester, columns: ['age'], statistics: ['count', 'mean'] });
       await expect(ask()).resolves.toMatchObject({ body: { datasetVersion: 2 } });
     });
 

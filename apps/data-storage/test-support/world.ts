@@ -191,7 +191,7 @@ export class World {
   }
 
   /** A researcher's access request, submitted by the authorization service, granted by the owner's staff. */
-  async grant(o: { datasetId: string; owner: string; requester: string; columns: string[]; statistics: LedgerStatistic[]; expiresInMs?: number }): Promise<string> {
+  async grant(o: { datasetId: string; owner: string; requester: string; columns: string[]; statistics: LedgerStatistic[]; expiresInMs?: number; followsUpdates?: boolean }): Promise<string> {
     const requestId = `rq-${randomUUID()}`;
     const expiry = new Date(Date.now() + (o.expiresInMs ?? 3_600_000)).toISOString();
     await this.bus.request(
@@ -199,7 +199,11 @@ export class World {
       { requestId, datasetId: o.datasetId, requester: o.requester, purpose: 'test analysis', columns: o.columns, statistics: o.statistics, requestedExpiry: expiry },
       { actor: AUTHZ },
     );
-    await this.bus.request(LedgerGrantAccess.CONTRACT, { requestId, operator: `staff-of-${o.owner}` }, { actor: staffActor(o.owner) });
+    await this.bus.request(
+      LedgerGrantAccess.CONTRACT,
+      { requestId, operator: `staff-of-${o.owner}`, ...(o.followsUpdates !== undefined ? { followsUpdates: o.followsUpdates } : {}) },
+      { actor: staffActor(o.owner) },
+    );
     return requestId;
   }
 

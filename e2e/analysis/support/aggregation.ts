@@ -83,7 +83,7 @@ export class ImpostorNode {
           rowCount: 50,
           computedAt: new Date().toISOString(),
           computeMillis: 1,
-          policy: { minCount: 3, exactMinMax: true, quantileBand: [0.05, 0.95], maxHistogramBins: 100 },
+          policy: { minCount: 3, exactMinMax: false, quantileBand: [0.05, 0.95], maxHistogramBins: 100, minMaxNoise: 0.05 },
           columns: p.columns.map((name, i) => ({ name, type: 'numeric', count: 50, missing: 0, mean: 10 + i, m2: 400, sum: 50 * (10 + i), variance: 400 / 49, sd: Math.sqrt(400 / 49) })),
         };
         const foreign = impostor.mode === 'foreign-key';

@@ -1,3 +1,4 @@
 export * from './moments';
 export * from './histogram';
 export * from './pooling';
+export * from './grid';

@@ -5,6 +5,7 @@
 // The column shapes are the wire contracts' (`StorageSummarize.ColumnSummary` in, `AnalysisColumn`
 // out), so what is pooled here is what the sites sent and what the researcher receives.
 import { LEDGER_STATISTICS, type AnalysisColumn, type AnalysisQuantile, type LedgerStatistic, type StorageSummarize, type Withholding } from '@phdmf/contracts';
+import { commonEdges, rebin } from './grid';
 import { CellBlank, poolHistograms, suppressHistogram, type BinnedCounts } from './histogram';
 import { poolMoments, type Moments } from './moments';
 
@@ -16,6 +17,8 @@ export const PoolWithholdCode = {
   SITE_SUPPRESSED: 'DISCLOSURE.SITE_SUPPRESSED',
   /** A site did not release a value this statistic needs (its reason is quoted). */
   SITE_WITHHELD: 'DISCLOSURE.SITE_WITHHELD',
+  /** The sites' declared grids share fewer than two edges: their histograms have no common bins. */
+  GRIDS_DISJOINT: 'DISCLOSURE.GRIDS_DISJOINT',
 } as const;
 
 /** A site's column, labelled with the site (node id) for the reasons given. */
@@ -139,16 +142,22 @@ export function poolColumn(name: string, parts: readonly SitePart[], request: Po
   }
   let histogram: BinnedCounts | undefined;
   if (has('histogram')) {
-    if (parts.every((p) => p.column.histogram !== undefined)) {
-      const pooled = poolHistograms(parts.map((p) => p.column.histogram as BinnedCounts));
+    const histograms = parts.map((p) => p.column.histogram).filter((h) => h !== undefined);
+    // Each site answers on its owner's declared grid, so edges may differ between sites: the pool
+    // merges every site's bins onto the edges they all have.
+    const edges = commonEdges(histograms);
+    if (histograms.length < parts.length) {
+      withheld.histogram = siteReason(parts, 'histogram');
+    } else if (edges.length < 2) {
+      withheld.histogram = { code: PoolWithholdCode.GRIDS_DISJOINT, reason: 'the sites\' declared histogram grids have fewer than two edges in common' };
+    } else {
+      const pooled = poolHistograms(histograms.map((h) => rebin(h, edges)));
       const released = thresholdCells(pooled, request.minCount);
       out.histogram = released.histogram;
       if (released.withheld) withheld.histogram = released.withheld;
       // Quantiles are interpolated only in a histogram released whole: interpolating in one with
       // blank cells would give away how many records the blank cells before the quantile hold.
       else histogram = pooled;
-    } else {
-      withheld.histogram = siteReason(parts, 'histogram');
     }
   }
   if (has('quantiles')) {

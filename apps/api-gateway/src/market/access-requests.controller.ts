@@ -71,6 +71,7 @@ export class AccessRequestsController {
       ...(body.statistics !== undefined ? { statistics: body.statistics } : {}),
       ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
       ...(body.reason !== undefined ? { reason: body.reason } : {}),
+      ...(body.followsUpdates !== undefined ? { followsUpdates: body.followsUpdates } : {}),
     };
     return this.bus.requestCommitted(req, AuthorizationGrantAccess.CONTRACT, payload, user);
   }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsString, Length, Matches, Max, Min } from 'class-validator';
 import {
   AuthorizationListAccessRequests,
   LEDGER_ID_PATTERN,
@@ -145,6 +145,11 @@ export class GrantDto {
   @Length(1, LedgerLimits.reason)
   @SafeText({ multiline: true })
   reason?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Cover later versions of the dataset too. Default: the grant covers only the version current now; after an update the researcher is refused (403 ACCESS.VERSION_NOT_COVERED) until a new grant' })
+  @OptionalField()
+  @IsBoolean()
+  followsUpdates?: boolean;
 }
 
 export class ReasonDto {

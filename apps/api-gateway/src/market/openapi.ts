@@ -44,6 +44,8 @@ export class MarketPageResponse {
 }
 
 export class GrantResponse {
+  @ApiPropertyOptional({ description: 'The dataset version the grant covers (absent in grants made before grants were bound to versions)' }) datasetVersion?: number;
+  @ApiPropertyOptional({ description: 'The owner chose that the grant covers later versions too' }) followsUpdates?: boolean;
   @ApiProperty({ type: [String] }) columns!: string[];
   @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: string[];
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;

@@ -1,5 +1,4 @@
 import { Inject, Injectable, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { randomInt } from 'node:crypto';
 import { BusJwksSource, TokenVerifier, type JwksSource, type TokenVerifierOptions } from '@phdmf/auth';
 import { MessageBus } from '@phdmf/messaging';
 import type { Logger } from '@phdmf/logging';
@@ -28,7 +27,8 @@ import { GetNodeInfoHandler } from './queries/get-node-info/get-node-info.handle
 import { ListDatasetsHandler } from './queries/list-datasets/list-datasets.handler';
 import { SummarizeDatasetHandler } from './queries/summarize-dataset/summarize-dataset.handler';
 import { KeyedLock } from './application/keyed-lock';
-import { FILE_STORE, NODE_SIGNER, OBJECT_LOCKS, RANDOM_SOURCE, STORAGE_LOGGER, SUMMARY_ENGINE, TOKEN_VERIFIER } from './storage.tokens';
+import { KeyedNoise } from './domain/keyed-noise';
+import { FILE_STORE, NODE_SIGNER, OBJECT_LOCKS, DISCLOSURE_NOISE, STORAGE_LOGGER, SUMMARY_ENGINE, TOKEN_VERIFIER } from './storage.tokens';
 
 const commandHandlers: Provider[] = [UploadDatasetHandler, ReleaseDatasetHandler, DeleteDatasetHandler, RunAuditHandler];
 const queryHandlers: Provider[] = [ListDatasetsHandler, GetDatasetHandler, DownloadDatasetHandler, SummarizeDatasetHandler, GetNodeInfoHandler];
@@ -51,11 +51,6 @@ class EngineCloser implements OnApplicationShutdown {
   }
 }
 
-/** Random numbers in [0, 1) from the OS CSPRNG: perturbation noise must not be predictable. */
-function cryptoRandom(): number {
-  return randomInt(0, 2 ** 48 - 1) / 2 ** 48;
-}
-
 /** Datasets at one site: local API, storage, release on the ledger, audit, summaries. */
 export class DatasetsModule {
   static forRoot(o: DatasetsModuleOptions): DynamicModule {
@@ -71,7 +66,7 @@ export class DatasetsModule {
           useFactory: (bus: MessageBus) => new TokenVerifier(o.jwks ?? new BusJwksSource(bus), o.token),
           inject: [MessageBus],
         },
-        { provide: RANDOM_SOURCE, useValue: cryptoRandom },
+        { provide: DISCLOSURE_NOISE, useValue: new KeyedNoise(o.signer.deriveSecret('phdmf/disclosure-noise/v1')) },
         { provide: OBJECT_LOCKS, useValue: new KeyedLock() },
         {
           provide: FILE_STORE,

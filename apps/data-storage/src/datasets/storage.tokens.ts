@@ -6,5 +6,5 @@ export const FILE_STORE = Symbol('FILE_STORE');
 export const NODE_SIGNER = Symbol('NODE_SIGNER');
 /** The KeyedLock over content hashes shared by upload and delete. */
 export const OBJECT_LOCKS = Symbol('OBJECT_LOCKS');
-/** A function returning uniform numbers in [0, 1) for min/max perturbation (crypto-backed). */
-export const RANDOM_SOURCE = Symbol('RANDOM_SOURCE');
+/** The node's KeyedNoise: disclosure noise, deterministic per (dataset version, grant, column, statistic). */
+export const DISCLOSURE_NOISE = Symbol('DISCLOSURE_NOISE');

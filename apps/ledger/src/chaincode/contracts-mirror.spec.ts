@@ -5,6 +5,7 @@ import {
   isSafeText as contractsSafeText,
   LEDGER_ID_PATTERN,
   LEDGER_STATISTICS,
+  grantCoversVersion as siteCoversVersion,
   LedgerChaincodeErrorCode,
   LedgerLimits,
   PUBLIC_KEY_PEM_PATTERN,
@@ -25,6 +26,7 @@ import {
   PEM_PATTERN,
   STATISTICS,
   URL_PATTERN,
+  grantCoversVersion,
   type AccessCheck,
   type AccessRequestRecord,
   type AnalysisRecord,
@@ -59,6 +61,21 @@ describe('contracts mirror the chaincode', () => {
     const { InputInvalid, ...passedThrough } = ChaincodeErrorCode;
     expect(InputInvalid).toBe('INPUT.INVALID');
     expect(LedgerChaincodeErrorCode).toEqual(passedThrough);
+  });
+
+  it('decides alike whether a grant covers a dataset version (the chaincode and the storage sites)', () => {
+    const grant = { columns: [], statistics: [], expiresAt: '2031-01-01T00:00:00Z', operator: 'op', grantedAt: '2030-01-01T00:00:00Z', txId: 'tx' };
+    const cases = [
+      { datasetVersion: 1 },
+      { datasetVersion: 1, grant },
+      { datasetVersion: 1, grant: { ...grant, datasetVersion: 2 } },
+      { datasetVersion: 1, grant: { ...grant, datasetVersion: 2, followsUpdates: false } },
+      { datasetVersion: 1, grant: { ...grant, datasetVersion: 1, followsUpdates: true } },
+    ];
+    for (const request of cases) {
+      for (const version of [1, 2, 3]) expect([request, version, siteCoversVersion(request, version)]).toEqual([request, version, grantCoversVersion(request, version)]);
+    }
+    expect(cases.map((r) => grantCoversVersion(r, 2))).toEqual([false, false, true, true, true]);
   });
 
   it('validates with the same vocabulary, identifier pattern and limits', () => {

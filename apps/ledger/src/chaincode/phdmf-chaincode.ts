@@ -18,6 +18,7 @@ export {
   STATISTICS,
   URL_PATTERN,
   contracts,
+  grantCoversVersion,
   parseChaincodeError,
 } from '@phdmf/chaincode';
 export type {

@@ -75,6 +75,7 @@ export const ERROR_STATUS_TABLE: readonly Rule[] = [
   ['ACCESS.OUT_OF_SCOPE', 403],
   ['ACCESS.EXPIRED', 403],
   ['ACCESS.REVOKED', 403],
+  ['ACCESS.VERSION_NOT_COVERED', 403],
   ['DATASET.DELETED', 409],
   ['DATASET.TAMPERED', 409],
   // A dataset's state on the ledger and at its site disagree with the call (a release in flight, another version).
@@ -94,6 +95,7 @@ export const ERROR_STATUS_TABLE: readonly Rule[] = [
   ['ANALYSIS.SITE_FAILED', 502],
   ['ANALYSIS.SITE_SIGNATURE_INVALID', 502],
   ['ANALYSIS.SITE_RESPONSE_MISMATCH', 502],
+  ['ANALYSIS.SITE_POLICY_BELOW_FLOOR', 502],
   ['ANALYSIS.SITE_UNREACHABLE', 503],
   ['ANALYSIS.SITE_TIMEOUT', 504],
   // A storage site's local API (uploads, downloads, audits by the institution's own staff).

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AggregationErrorCode, LedgerChaincodeErrorCode, PhdmfError, type LedgerStatistic } from '@phdmf/contracts';
+import { AggregationErrorCode, LedgerChaincodeErrorCode, PhdmfError, type LedgerColumnGrid, type LedgerStatistic } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { LOGGER } from '../../aggregation.tokens';
 import { admitFromProjection, type Admitted } from '../domain/grant-check';
@@ -15,6 +15,8 @@ export interface ClearedDataset {
   sha256: string;
   datasetVersion: number;
   grantRequestId: string;
+  /** The owner's declared histogram grids (on-chain): a site's histogram must come back on them. */
+  columnGrids: LedgerColumnGrid[];
 }
 
 /**
@@ -74,6 +76,7 @@ export class AccessGate {
       sha256: onChain.sha256,
       datasetVersion: onChain.version,
       grantRequestId: check.grant.requestId,
+      columnGrids: onChain.columnGrids ?? [],
     };
   }
 

@@ -14,7 +14,7 @@ const expected: ExpectedSummary = {
 function body(overrides: Partial<StorageSummarize.SummaryBody> = {}): StorageSummarize.SummaryBody {
   return {
     nodeId: 'node-a', organisationId: 'org-a', analysisId: 'an-1', datasetId: 'ds-1', datasetVersion: 2, sha256: 'a'.repeat(64), requester: 'res-1', grantRequestId: 'rq-1', rowCount: 100,
-    computedAt: '2030-01-01T00:00:00Z', computeMillis: 12.5, policy: { minCount: 3, exactMinMax: false, quantileBand: [0.05, 0.95], maxHistogramBins: 100 },
+    computedAt: '2030-01-01T00:00:00Z', computeMillis: 12.5, policy: { minCount: 3, exactMinMax: false, quantileBand: [0.05, 0.95], maxHistogramBins: 100, minMaxNoise: 0.05 },
     columns: [
       { name: 'age', type: 'numeric', count: 90, mean: 40, m2: 900 },
       { name: 'bmi', type: 'numeric', count: 95, histogram: { edges: [10, 20, 30], counts: [40, null], below: 0, above: 3 } },
@@ -53,6 +53,18 @@ describe('a storage node\'s answer', () => {
     ['another owner', { organisationId: 'org-b' }],
   ])('is refused, even correctly signed, when it names %s', (_what, overrides) => {
     expect(checkSiteSummary(signed(body(overrides)), expected)).toMatchObject({ ok: false, code: 'ANALYSIS.SITE_RESPONSE_MISMATCH' });
+  });
+
+  it.each([
+    ['exact min/max', { exactMinMax: true }],
+    ['a lower cell threshold', { minCount: 2 }],
+    ['a wider quantile band', { quantileBand: [0.01, 0.95] as [number, number] }],
+    ['more histogram bins', { maxHistogramBins: 1000 }],
+    ['less min/max noise', { minMaxNoise: 0.01 }],
+  ])('is refused, even correctly signed, when made under a policy looser than the consortium\'s floor: %s', (_what, looser) => {
+    const policy = { ...body().policy, ...looser };
+    expect(checkSiteSummary(signed(body({ policy })), expected)).toMatchObject({ ok: false, code: 'ANALYSIS.SITE_POLICY_BELOW_FLOOR' });
+    expect(checkSiteSummary(signed(body({ policy: { ...body().policy, minCount: 5 } })), expected)).toMatchObject({ ok: true });
   });
 
   it('is refused when its columns are not the ones asked, or its numbers malformed', () => {

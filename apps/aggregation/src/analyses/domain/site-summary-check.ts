@@ -3,7 +3,7 @@
 // this requester, the grant the ledger found, the on-chain hash and version, the columns asked in
 // the order asked — and numbers of the right shape. Anything else fails the analysis: an answer
 // that does not verify is not evidence of anything, whoever sent it.
-import { AggregationErrorCode, verifyNodeSignature, type NodeSignature, type StorageSummarize } from '@phdmf/contracts';
+import { AggregationErrorCode, StorageSummarize, verifyNodeSignature, type NodeSignature } from '@phdmf/contracts';
 
 /** What the answer of one node must say. */
 export interface ExpectedSummary {
@@ -99,5 +99,13 @@ export function checkSiteSummary(answer: unknown, expected: ExpectedSummary): Si
     if (problem !== undefined) return mismatch(problem);
   }
   if (!optionalNumber(body.computeMillis)) return mismatch('computeMillis is not a number');
+  // A site that loosened its policy (exact min/max, a lower threshold, …) releases what the
+  // consortium promised would not be released: its numbers are not used.
+  const policy = body.policy;
+  if (!isObject(policy) || !Array.isArray(policy.quantileBand)) return mismatch('the signed summary carries no disclosure policy');
+  const looser = StorageSummarize.policyBelowFloor(policy as unknown as StorageSummarize.DisclosurePolicyView);
+  if (looser !== undefined) {
+    return { ok: false, code: AggregationErrorCode.SITE_POLICY_BELOW_FLOOR, reason: `${at}: the summary was made under a disclosure policy looser than the consortium's floor (${looser})` };
+  }
   return { ok: true, body: body as unknown as StorageSummarize.SummaryBody };
 }

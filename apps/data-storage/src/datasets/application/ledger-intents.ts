@@ -257,5 +257,7 @@ function releasePayload(dataset: DatasetRow, version: DatasetVersionRow) {
     columns: columns.map((c) => c.name),
     // The market shows each dataset's schema from committed ledger records only, so the types go on-chain too.
     columnTypes: columns.map((c) => c.type),
+    // The declared grids too: a site answers histograms only on the grid the chain holds.
+    ...(columns.some((c) => c.grid) ? { columnGrids: columns.flatMap((c) => (c.grid ? [{ column: c.name, ...c.grid }] : [])) } : {}),
   };
 }

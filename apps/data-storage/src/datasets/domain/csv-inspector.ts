@@ -7,6 +7,7 @@
 // type from all of its values. Summaries then read the file with these types, fixed, and DuckDB
 // never guesses. The dialect is deliberately strict RFC 4180: comma, double quotes, LF or CRLF.
 import { isUtf8 } from 'node:buffer';
+import type { ColumnGrid } from '@phdmf/statistics';
 import { CsvInvalidError } from './storage-errors';
 
 /** The types a column can have. */
@@ -17,6 +18,8 @@ export interface ColumnSchema {
   type: ColumnType;
   /** A numeric column whose values are all integers that fit 64 bits (read as BIGINT: exact sums, faster scans). */
   integer?: true;
+  /** A numeric column's declared histogram grid (set at upload from the data's range; recorded on-chain). */
+  grid?: ColumnGrid;
 }
 
 export interface CsvSchema {

@@ -46,6 +46,18 @@ describe('applyDisclosure (DataSHIELD defaults)', () => {
     expect(out.histogram).toEqual({ edges: [0, 30, 50, 100], counts: [null, 5, null], below: 0, above: 0 });
   });
 
+  it('releases quantiles only at published probabilities, and none that shares its records with a released neighbour', () => {
+    const unpublished = applyDisclosure(DEFAULT_DISCLOSURE_POLICY, { ...raw, quantiles: [{ p: 0.5, value: 41 }, { p: 0.51, value: 41.2 }] }, ['quantiles'], half);
+    expect(unpublished.quantiles).toEqual([{ p: 0.5, value: 41 }]);
+    expect(unpublished.withheld?.quantiles?.code).toBe(DisclosureCode.QUANTILE_NOT_PUBLISHED);
+    // n = 10: 5 % and 10 % both interpolate between the two smallest records; 25 % (position 2.25) has 3 records up
+    // to it, 50 % (4.5) only 2 more, 75 % (6.75) 4 more and 3 above it, 90 % (8.1) only 2 more.
+    const quantiles = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9].map((p) => ({ p, value: 20 + 40 * p }));
+    const small = applyDisclosure(DEFAULT_DISCLOSURE_POLICY, { ...raw, quantiles }, ['quantiles'], half);
+    expect(small.quantiles?.map((q) => q.p)).toEqual([0.25, 0.75]);
+    expect(small.withheld?.quantiles?.code).toBe(DisclosureCode.QUANTILE_TOO_CLOSE);
+  });
+
   it('gives a categorical column counts only', () => {
     const out = applyDisclosure(DEFAULT_DISCLOSURE_POLICY, { name: 'sex', type: 'categorical', count: 9, missing: 0 }, ['count', 'mean'], half);
     expect(out.count).toBe(9);

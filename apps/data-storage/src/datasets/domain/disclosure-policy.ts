@@ -1,7 +1,7 @@
 // Statistical disclosure control: what a node releases of a column, after DataSHIELD's defaults.
 // Every number leaves the node through applyDisclosure, so a threshold cannot be forgotten by one
 // code path. A site can tighten the defaults (config), never loosen them below the consortium's floor.
-import type { LedgerStatistic, StorageSummarize } from '@phdmf/contracts';
+import { StorageSummarize, type LedgerStatistic } from '@phdmf/contracts';
 import { suppressHistogram } from '@phdmf/statistics';
 import type { ColumnType } from './csv-inspector';
 
@@ -9,7 +9,7 @@ import type { ColumnType } from './csv-inspector';
 export interface DisclosurePolicy {
   /** No number rests on fewer records than this (DataSHIELD's nfilter.tab: 3). */
   minCount: number;
-  /** Release min and max exactly; otherwise they are moved outwards by a random amount. */
+  /** Release min and max exactly; otherwise they are moved outwards by keyed noise (see KeyedNoise). */
   exactMinMax: boolean;
   /** Quantile probabilities allowed, inclusive (DataSHIELD's quantileMean: 5%–95%). */
   quantileLow: number;
@@ -20,14 +20,16 @@ export interface DisclosurePolicy {
   minMaxNoise: number;
 }
 
-/** The consortium's floor: a site may only be stricter. */
+const floor = StorageSummarize.DISCLOSURE_FLOOR;
+
+/** The consortium's floor (published in the contracts): a site may only be stricter. */
 export const DEFAULT_DISCLOSURE_POLICY: Readonly<DisclosurePolicy> = Object.freeze({
-  minCount: 3,
-  exactMinMax: false,
-  quantileLow: 0.05,
-  quantileHigh: 0.95,
-  maxHistogramBins: 100,
-  minMaxNoise: 0.05,
+  minCount: floor.minCount,
+  exactMinMax: floor.exactMinMax,
+  quantileLow: floor.quantileBand[0],
+  quantileHigh: floor.quantileBand[1],
+  maxHistogramBins: floor.maxHistogramBins,
+  minMaxNoise: floor.minMaxNoise,
 });
 
 /** What the engine computed for one column, before any disclosure control. Never leaves the node. */
@@ -43,27 +45,35 @@ export interface RawColumnStats {
   max?: number;
   quantiles?: { p: number; value: number }[];
   histogram?: { edges: number[]; counts: number[]; below: number; above: number };
+  /** The owner declared no histogram grid for this column on-chain: no histogram of it is released. */
+  gridless?: true;
 }
 
 export const DisclosureCode = {
   BELOW_THRESHOLD: 'DISCLOSURE.BELOW_THRESHOLD',
   NOT_NUMERIC: 'DISCLOSURE.NOT_NUMERIC',
   QUANTILE_OUTSIDE_BAND: 'DISCLOSURE.QUANTILE_OUTSIDE_BAND',
+  QUANTILE_NOT_PUBLISHED: 'DISCLOSURE.QUANTILE_NOT_PUBLISHED',
+  /** Fewer than the threshold's records between a quantile and its released neighbour (or the column's end). */
+  QUANTILE_TOO_CLOSE: 'DISCLOSURE.QUANTILE_TOO_CLOSE',
   TOO_MANY_BINS: 'DISCLOSURE.TOO_MANY_BINS',
+  /** The column has no declared histogram grid on-chain. */
+  NO_GRID: 'DISCLOSURE.NO_GRID',
   NOT_REQUESTED: 'DISCLOSURE.NOT_REQUESTED',
 } as const;
 
 const NUMERIC_ONLY: readonly LedgerStatistic[] = ['sum', 'mean', 'variance', 'sd', 'min', 'max', 'quantiles', 'histogram'];
 
 /**
- * The releasable summary of one column. `random` returns values in [0, 1) (crypto-backed in the
- * service, seeded in tests). Only the statistics asked for appear.
+ * The releasable summary of one column. `noise` returns a value in [0, 1) for a statistic of this
+ * column, the same value whenever it is asked for the same one (KeyedNoise in the service), so
+ * that repeating an analysis cannot average the noise away. Only the statistics asked for appear.
  */
 export function applyDisclosure(
   policy: DisclosurePolicy,
   raw: RawColumnStats,
   asked: readonly LedgerStatistic[],
-  random: () => number,
+  noise: (statistic: LedgerStatistic) => number,
 ): StorageSummarize.ColumnSummary {
   const out: StorageSummarize.ColumnSummary = { name: raw.name, type: raw.type };
   if (raw.count < policy.minCount) {
@@ -93,7 +103,7 @@ export function applyDisclosure(
       if (has('sd')) out.sd = Math.sqrt(raw.variance);
     }
     if ((has('min') || has('max')) && raw.min !== undefined && raw.max !== undefined) {
-      const [min, max] = policy.exactMinMax ? [raw.min, raw.max] : perturbOutwards(raw.min, raw.max, policy.minMaxNoise, random);
+      const [min, max] = policy.exactMinMax ? [raw.min, raw.max] : perturbOutwards(raw.min, raw.max, policy.minMaxNoise, noise);
       if (has('min')) out.min = min;
       if (has('max')) out.max = max;
       out.minMaxExact = policy.exactMinMax;
@@ -110,29 +120,66 @@ export function applyDisclosure(
  * values are bounds (a pooled min over sites is still a valid lower bound) but no record's exact
  * value is given away.
  */
-function perturbOutwards(min: number, max: number, noise: number, random: () => number): [number, number] {
-  const scale = noise * (max > min ? max - min : Math.max(Math.abs(min), 1));
-  return [min - scale * (0.5 + 0.5 * random()), max + scale * (0.5 + 0.5 * random())];
+function perturbOutwards(min: number, max: number, fraction: number, noise: (statistic: LedgerStatistic) => number): [number, number] {
+  const scale = fraction * (max > min ? max - min : Math.max(Math.abs(min), 1));
+  return [min - scale * (0.5 + 0.5 * noise('min')), max + scale * (0.5 + 0.5 * noise('max'))];
 }
 
+/**
+ * Quantiles at published probabilities inside the band, and only where they cannot be solved for
+ * records: a quantile is a linear interpolation between the order statistics at ⌊(n−1)p⌋ and
+ * ⌈(n−1)p⌉, so two quantiles over the same two records are two equations for them. Taken in
+ * increasing order, one is released only if at least minCount records lie from the last released
+ * one (or the column's start) up to it, and at least minCount from it to the column's end: no two
+ * released quantiles then share a record, and none rests on the smallest or largest few.
+ */
 function releaseQuantiles(policy: DisclosurePolicy, raw: RawColumnStats, out: StorageSummarize.ColumnSummary, withheld: Record<string, StorageSummarize.Withheld>): void {
-  const all = raw.quantiles ?? [];
-  const inside = all.filter((q) => q.p >= policy.quantileLow && q.p <= policy.quantileHigh);
-  const outside = all.filter((q) => !inside.includes(q)).map((q) => q.p);
-  if (inside.length > 0) out.quantiles = inside;
-  if (outside.length > 0 || all.length === 0) {
+  const all = [...(raw.quantiles ?? [])].sort((a, b) => a.p - b.p);
+  if (all.length === 0) {
+    withheld.quantiles = { code: DisclosureCode.NOT_REQUESTED, reason: 'no quantile probabilities were given' };
+    return;
+  }
+  const outside: number[] = [];
+  const unpublished: number[] = [];
+  const tooClose: number[] = [];
+  const released: StorageSummarize.QuantileValue[] = [];
+  const last = raw.count - 1;
+  let previous = -1; // the order statistic below the first record
+  for (const q of all) {
+    if (q.p < policy.quantileLow || q.p > policy.quantileHigh) outside.push(q.p);
+    else if (!StorageSummarize.PUBLISHED_PROBABILITIES.includes(q.p)) unpublished.push(q.p);
+    else {
+      const position = last * q.p;
+      if (Math.floor(position) - previous < policy.minCount || last - Math.ceil(position) + 1 < policy.minCount) tooClose.push(q.p);
+      else {
+        released.push(q);
+        previous = Math.floor(position);
+      }
+    }
+  }
+  if (released.length > 0) out.quantiles = released;
+  // One code per statistic: the first rule that withheld something, in the order they apply.
+  if (outside.length > 0) {
+    withheld.quantiles = { code: DisclosureCode.QUANTILE_OUTSIDE_BAND, reason: `probabilities ${outside.join(', ')} are outside the allowed band ${policy.quantileLow}–${policy.quantileHigh}` };
+  } else if (unpublished.length > 0) {
     withheld.quantiles = {
-      code: all.length === 0 ? DisclosureCode.NOT_REQUESTED : DisclosureCode.QUANTILE_OUTSIDE_BAND,
-      reason:
-        all.length === 0
-          ? 'no quantile probabilities were given'
-          : `probabilities ${outside.join(', ')} are outside the allowed band ${policy.quantileLow}–${policy.quantileHigh}`,
+      code: DisclosureCode.QUANTILE_NOT_PUBLISHED,
+      reason: `probabilities ${unpublished.join(', ')} are not among the published ones (${StorageSummarize.PUBLISHED_PROBABILITIES.join(', ')})`,
+    };
+  } else if (tooClose.length > 0) {
+    withheld.quantiles = {
+      code: DisclosureCode.QUANTILE_TOO_CLOSE,
+      reason: `probabilities ${tooClose.join(', ')} would rest on fewer than ${policy.minCount} records of their own`,
     };
   }
 }
 
 function releaseHistogram(policy: DisclosurePolicy, raw: RawColumnStats, out: StorageSummarize.ColumnSummary, withheld: Record<string, StorageSummarize.Withheld>): void {
   const h = raw.histogram;
+  if (raw.gridless === true) {
+    withheld.histogram = { code: DisclosureCode.NO_GRID, reason: 'the owner declared no histogram grid for this column' };
+    return;
+  }
   if (h === undefined) {
     withheld.histogram = { code: DisclosureCode.NOT_REQUESTED, reason: 'no bin edges were given for this column' };
     return;
@@ -141,7 +188,9 @@ function releaseHistogram(policy: DisclosurePolicy, raw: RawColumnStats, out: St
     withheld.histogram = { code: DisclosureCode.TOO_MANY_BINS, reason: `more than ${policy.maxHistogramBins} bins` };
     return;
   }
-  // A small cell (1..minCount−1 records) is blanked, an empty one (0) is not; and since the count is
-  // released, enough other cells are blanked with it that it cannot be recovered by subtraction.
+  // The edges are on the owner's declared grid (the handler rounded them out), so any cell locates a
+  // record no more finely than the owner agreed to. A small cell (1..minCount−1 records) is blanked,
+  // an empty one (0) is not; and since the count is released, enough other cells are blanked with it
+  // that it cannot be recovered by subtraction.
   out.histogram = suppressHistogram(h, policy.minCount).histogram;
 }

@@ -23,6 +23,8 @@ export const AggregationErrorCode = {
   SITE_SIGNATURE_INVALID: 'ANALYSIS.SITE_SIGNATURE_INVALID',
   /** A correctly signed summary is not the one asked for (another analysis, dataset, requester, grant, hash or version). */
   SITE_RESPONSE_MISMATCH: 'ANALYSIS.SITE_RESPONSE_MISMATCH',
+  /** A correctly signed summary was made under a disclosure policy looser than the consortium's floor. */
+  SITE_POLICY_BELOW_FLOOR: 'ANALYSIS.SITE_POLICY_BELOW_FLOOR',
   /** The chart asked for has nothing to show (a statistic not in the result, or per site without a breakdown). */
   CHART_UNAVAILABLE: 'ANALYSIS.CHART_UNAVAILABLE',
 } as const;

@@ -1,6 +1,6 @@
 import { IsOptional } from 'class-validator';
-import type { LedgerColumnType } from './records';
-import { IsColumnList, IsColumnTypeList, IsIntAtLeast, IsLedgerId, IsLedgerText, IsSha256, LedgerLimits } from './validation';
+import type { LedgerColumnGrid, LedgerColumnType } from './records';
+import { IsColumnGridList, IsColumnList, IsColumnTypeList, IsIntAtLeast, IsLedgerId, IsLedgerText, IsSha256, LedgerLimits } from './validation';
 
 /**
  * The fields of one dataset version, as `dataset:addDataset` and `dataset:updateDataset` take them.
@@ -53,4 +53,12 @@ export abstract class DatasetVersionFields {
   @IsOptional()
   @IsColumnTypeList()
   columnTypes?: LedgerColumnType[];
+
+  /**
+   * The owner's declaration per numeric column: plausible bounds and the finest histogram bin
+   * width. Sites answer histograms only on this grid (requested edges are rounded out to it).
+   */
+  @IsOptional()
+  @IsColumnGridList()
+  columnGrids?: LedgerColumnGrid[];
 }

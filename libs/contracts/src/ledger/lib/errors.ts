@@ -89,6 +89,7 @@ export const LedgerChaincodeErrorCode = {
   AccessRevoked: 'ACCESS.REVOKED',
   AccessExpired: 'ACCESS.EXPIRED',
   AccessOutOfScope: 'ACCESS.OUT_OF_SCOPE',
+  AccessVersionNotCovered: 'ACCESS.VERSION_NOT_COVERED',
   AccessScopeWidened: 'ACCESS.SCOPE_WIDENED',
   AccessDatasetClosed: 'ACCESS.DATASET_CLOSED',
   AuditAnalysisNotFound: 'AUDIT.ANALYSIS_NOT_FOUND',

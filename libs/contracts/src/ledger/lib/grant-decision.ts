@@ -1,4 +1,4 @@
-import { IsOptional } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import type { LedgerStatistic } from './records';
 import { IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsStatisticList, LedgerLimits } from './validation';
 
@@ -29,4 +29,12 @@ export abstract class GrantDecisionFields {
   @IsOptional()
   @IsLedgerText(LedgerLimits.reason, { multiline: true })
   reason?: string;
+
+  /**
+   * The owner's explicit choice that the grant covers later versions of the dataset too. Absent or
+   * false: it covers only the version current when granted, and a later one needs a new grant.
+   */
+  @IsOptional()
+  @IsBoolean()
+  followsUpdates?: boolean;
 }

@@ -57,6 +57,14 @@ export interface LedgerMemberRecord {
 }
 
 /** One version of a dataset as recorded on-chain (the latest is the current state). */
+/** A numeric column's declared plausible bounds and finest histogram bin width. */
+export interface LedgerColumnGrid {
+  column: string;
+  lower: number;
+  upper: number;
+  binWidth: number;
+}
+
 export interface LedgerDatasetRecord {
   datasetId: string;
   version: number;
@@ -72,6 +80,8 @@ export interface LedgerDatasetRecord {
   columns?: string[];
   /** The type of each of `columns`, position by position; only ever present together with them. */
   columnTypes?: LedgerColumnType[];
+  /** The owner's declared histogram grid per numeric column: sites answer histograms only on it. */
+  columnGrids?: LedgerColumnGrid[];
   ownerMemberId: string;
   ownerMspId: string;
   status: LedgerDatasetStatus;
@@ -95,6 +105,10 @@ export interface LedgerGrantScope {
 
 /** The owner's grant of an access request. */
 export interface LedgerGrant extends LedgerGrantScope {
+  /** The dataset version the grant covers; absent in grants made before versions were bound (the request's then). */
+  datasetVersion?: number;
+  /** The owner's explicit choice that the grant covers later versions too. */
+  followsUpdates?: boolean;
   operator: string;
   reason?: string;
   grantedAt: string;

@@ -20,6 +20,8 @@ export const LedgerLimits = {
   reason: 2000,
   columnName: 256,
   columns: 1000,
+  /** Bins of a declared histogram grid between its bounds. */
+  gridCells: 10_000,
   grants: 100,
   pem: 8192,
   url: 2048,
@@ -122,4 +124,33 @@ export function IsStatisticList(min = 1): Decorator {
     (v) => isDistinctList(v, min, LEDGER_STATISTICS.length, (x) => known.includes(x)),
     `must be a list of ${min}-${LEDGER_STATISTICS.length} distinct statistics among ${LEDGER_STATISTICS.join(', ')}`,
   );
+}
+
+/**
+ * Declared histogram grids `{ column, lower, upper, binWidth }`, one per numeric column named in
+ * `columns`: bounds increasing, a positive width, at most `gridCells` bins between them.
+ */
+export function IsColumnGridList(): Decorator {
+  return ValidateBy({
+    name: 'isColumnGridList',
+    validator: {
+      validate: (v, args) => {
+        const o = args?.object as { columns?: unknown; columnTypes?: unknown } | undefined;
+        const columns = Array.isArray(o?.columns) ? (o.columns as unknown[]) : [];
+        const types = Array.isArray(o?.columnTypes) ? (o.columnTypes as unknown[]) : [];
+        if (!Array.isArray(v) || v.length < 1 || v.length > LedgerLimits.columns) return false;
+        const seen = new Set<unknown>();
+        return v.every((g: unknown) => {
+          if (typeof g !== 'object' || g === null) return false;
+          const { column, lower, upper, binWidth, ...rest } = g as Record<string, unknown>;
+          if (Object.keys(rest).length > 0 || seen.has(column)) return false;
+          seen.add(column);
+          if (typeof lower !== 'number' || typeof upper !== 'number' || typeof binWidth !== 'number' || ![lower, upper, binWidth].every(Number.isFinite)) return false;
+          const at = columns.indexOf(column);
+          return at >= 0 && types[at] === 'numeric' && binWidth > 0 && upper > lower && (upper - lower) / binWidth <= LedgerLimits.gridCells;
+        });
+      },
+      defaultMessage: () => `$property must list { column, lower, upper, binWidth } per numeric column of columns, lower < upper, binWidth > 0, at most ${LedgerLimits.gridCells} bins`,
+    },
+  });
 }

@@ -12,7 +12,7 @@ import {
   type StorageSummarize,
 } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
-import { statisticsNeededFromSites } from '@phdmf/statistics';
+import { edgesOnGrid, statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../../aggregation.tokens';
 import { AggregationConfig } from '../../../config';
 import { AccessGate, type ClearedDataset } from '../../application/access-gate';
@@ -133,7 +133,13 @@ export class RunAnalysisHandler {
       nodeId: dataset.nodeId,
       ownerMemberId: dataset.ownerMemberId,
       columns: request.columns,
-      histograms: new Map((request.histograms ?? []).map((h) => [h.column, h.edges])),
+      // The site rounds the asked edges out to the owner's grid, as the chain holds it; no grid, no histogram.
+      histograms: new Map(
+        (request.histograms ?? []).flatMap((h) => {
+          const grid = dataset.columnGrids.find((g) => g.column === h.column);
+          return grid === undefined ? [] : [[h.column, edgesOnGrid(h.edges, grid)] as const];
+        }),
+      ),
       publicKeyPem: dataset.publicKeyPem,
     });
     if (!verdict.ok) {

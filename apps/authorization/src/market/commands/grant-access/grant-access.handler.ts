@@ -27,6 +27,7 @@ export class GrantAccessHandler {
           ...(p.statistics !== undefined ? { statistics: p.statistics } : {}),
           ...(p.expiresAt !== undefined ? { expiresAt: p.expiresAt } : {}),
           ...(p.reason !== undefined ? { reason: p.reason } : {}),
+          ...(p.followsUpdates !== undefined ? { followsUpdates: p.followsUpdates } : {}),
         },
         { actor: signer, timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS },
       );

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { ColumnGrid } from '@phdmf/statistics';
 import type { LocalUser } from '../../domain/local-user';
 
 /** The encodings a node accepts: CSV (validated while streaming) and Parquet (read by DuckDB). */
@@ -12,6 +13,15 @@ export class UploadDatasetCommand {
   constructor(
     readonly user: LocalUser,
     readonly body: Readable,
-    readonly meta: { datasetId?: string; name?: string; description: string; fileName: string; declaredLength?: number; format?: UploadFormat },
+    readonly meta: {
+      datasetId?: string;
+      name?: string;
+      description: string;
+      fileName: string;
+      declaredLength?: number;
+      format?: UploadFormat;
+      /** The owner's own histogram grids per numeric column, replacing the defaults from inspection. */
+      grids?: ReadonlyMap<string, ColumnGrid>;
+    },
   ) {}
 }

@@ -7,7 +7,7 @@ import type { StorageSettings } from '../../../storage.settings';
 import { KeyedLock } from '../../application/keyed-lock';
 import type { LedgerIntents } from '../../application/ledger-intents';
 import { DEFAULT_DISCLOSURE_POLICY } from '../../domain/disclosure-policy';
-import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
+import { SummaryEngine } from '../../infrastructure/engine/summary-engine';
 import { FileStore } from '../../infrastructure/files/file-store';
 import type { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
 import type { LedgerIntentRepository } from '../../infrastructure/persistence/ledger-intent.repository';
@@ -38,6 +38,15 @@ describe('UploadDatasetHandler', () => {
   const intents = { drain: jest.fn() } as unknown as LedgerIntents;
   const owed = { add: jest.fn() } as unknown as LedgerIntentRepository;
 
+  // The real engine: an upload reads each numeric column's range for its default histogram grid.
+  let engine: SummaryEngine;
+  beforeAll(async () => {
+    engine = await SummaryEngine.open(settings.duckdb);
+  });
+  afterAll(() => {
+    engine.close();
+  });
+
   beforeEach(async () => {
     tmp = tempDir('phdmf-upload-handler-');
     files = new FileStore(tmp.dir);
@@ -49,7 +58,7 @@ describe('UploadDatasetHandler', () => {
   });
 
   function handler(datasets: Partial<DatasetRepository>): UploadDatasetHandler {
-    return new UploadDatasetHandler(datasets as DatasetRepository, intents, owed, files, new KeyedLock(), {} as SummaryEngine, settings, createLogger({ service: 'test', level: 'silent' }));
+    return new UploadDatasetHandler(datasets as DatasetRepository, intents, owed, files, new KeyedLock(), engine, settings, createLogger({ service: 'test', level: 'silent' }));
   }
 
   it('leaves no file when the database refuses the record', async () => {

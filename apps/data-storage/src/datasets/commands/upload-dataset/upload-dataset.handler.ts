@@ -6,11 +6,12 @@ import type { Logger } from '@phdmf/logging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
 import { LedgerIntents, schemaDigest } from '../../application/ledger-intents';
 import { actorOf } from '../../application/local-access';
-import { CsvInspector, type CsvSchema } from '../../domain/csv-inspector';
+import { defaultGrid, gridProblem, type ColumnGrid } from '@phdmf/statistics';
+import { CsvInspector, type ColumnSchema, type CsvSchema } from '../../domain/csv-inspector';
 import type { DatasetView } from '../../domain/dataset-view';
 import { datasetNotFound, EngineReadError, UploadTooLargeError } from '../../domain/storage-errors';
 import { FileStore, ioFailure, type StagedFile } from '../../infrastructure/files/file-store';
-import { DatasetRow, DatasetVersionRow } from '../../infrastructure/persistence/dataset.entity';
+import { DatasetRow, DatasetVersionRow, type FileFormat } from '../../infrastructure/persistence/dataset.entity';
 import { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
 import { LedgerIntentRepository } from '../../infrastructure/persistence/ledger-intent.repository';
 import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
@@ -69,6 +70,7 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
         if (staged.sizeBytes === 0) throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, 'the file is empty');
         schema = await this.engine.inspectParquet(staged.tempPath);
       }
+      schema = { ...schema, columns: await this.declareGrids(staged.tempPath, format, schema.columns, meta.grids ?? new Map()) };
     } catch (error) {
       await this.files.discard(staged);
       // DuckDB's text names the temporary file's path: the site's log keeps it, the answer does not.
@@ -85,6 +87,32 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
     const stored = await this.datasets.find(datasetId);
     if (!stored) throw datasetNotFound(datasetId);
     return this.datasets.view(stored, true);
+  }
+
+  /**
+   * The declaration of each numeric column — the histogram grid that goes on-chain with the schema:
+   * the owner's own (`declared`), else the default from the data's range, rounded outwards
+   * (`defaultGrid`). The upload's answer shows it with the schema.
+   */
+  private async declareGrids(file: string, format: FileFormat, columns: ColumnSchema[], declared: ReadonlyMap<string, ColumnGrid>): Promise<ColumnSchema[]> {
+    for (const [name, grid] of declared) {
+      if (columns.find((c) => c.name === name)?.type !== 'numeric') throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, `grid: "${name}" is not a numeric column of the file`);
+      const problem = gridProblem(grid);
+      if (problem !== undefined) throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, `grid of "${name}": ${problem}`);
+    }
+    const numeric = columns.flatMap((c, i) => (c.type === 'numeric' && !declared.has(c.name) ? [i] : []));
+    const { columns: ranges } =
+      numeric.length === 0
+        ? { columns: [] }
+        : await this.engine.summarize({ file, format, schema: columns, columns: numeric, moments: false, minMax: true, probabilities: [], histograms: new Map() });
+    const grids = new Map<string, ColumnGrid>([
+      ...ranges.flatMap((r) => (r.min !== undefined && r.max !== undefined ? [[r.name, defaultGrid(r.min, r.max)] as const] : [])),
+      ...declared,
+    ]);
+    return columns.map((c) => {
+      const grid = grids.get(c.name);
+      return grid === undefined ? c : { ...c, grid };
+    });
   }
 
   private async record(

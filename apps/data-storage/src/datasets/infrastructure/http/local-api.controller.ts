@@ -2,6 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGua
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { LedgerLimits, PhdmfError, StorageErrorCode, type StorageRunAudit } from '@phdmf/contracts';
+import type { ColumnGrid } from '@phdmf/statistics';
 import { DeleteDatasetCommand } from '../../commands/delete-dataset/delete-dataset.command';
 import { ReleaseDatasetCommand } from '../../commands/release-dataset/release-dataset.command';
 import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
@@ -125,15 +126,36 @@ function uploadFormat(req: RequestWithUser): UploadFormat {
   throw new PhdmfError(StorageErrorCode.UNSUPPORTED_MEDIA_TYPE, `upload the file as the request body with Content-Type text/csv or ${PARQUET_TYPE}`);
 }
 
-function uploadMeta(req: RequestWithUser, q: Record<string, unknown>): { name?: string; description: string; fileName: string; declaredLength?: number } {
+function uploadMeta(req: RequestWithUser, q: Record<string, unknown>): { name?: string; description: string; fileName: string; declaredLength?: number; grids?: Map<string, ColumnGrid> } {
   const fileName = text('fileName', q.fileName ?? 'dataset.csv', LedgerLimits.fileName, false);
   const length = req.headers['content-length'];
   return {
+    ...(q.grid !== undefined ? { grids: grids(q.grid) } : {}),
     ...(q.name !== undefined ? { name: text('name', q.name, LedgerLimits.name, false) } : {}),
     description: text('description', q.description ?? '', LedgerLimits.description, true),
     fileName,
     ...(length !== undefined && /^\d+$/.test(length) ? { declaredLength: Number(length) } : {}),
   };
+}
+
+/**
+ * The owner's histogram grids: `grid=<column>:<lower>:<upper>:<binWidth>`, repeatable (the column
+ * name may itself hold colons: the last three parts are the numbers).
+ */
+function grids(value: unknown): Map<string, ColumnGrid> {
+  const out = new Map<string, ColumnGrid>();
+  for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
+    const parts = text('grid', item, LedgerLimits.columnName + 100, false).split(':');
+    const numbers = parts.slice(-3).map((p) => (/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(p) ? Number(p) : NaN));
+    const column = parts.slice(0, -3).join(':');
+    const [lower, upper, binWidth] = numbers;
+    if (parts.length < 4 || column === '' || lower === undefined || upper === undefined || binWidth === undefined || numbers.some((n) => !Number.isFinite(n))) {
+      throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, 'grid must be <column>:<lower>:<upper>:<binWidth> with finite numbers');
+    }
+    if (out.has(column)) throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, `grid: column "${column}" is given twice`);
+    out.set(column, { lower, upper, binWidth });
+  }
+  return out;
 }
 
 function text(field: string, value: unknown, max: number, allowEmpty: boolean): string {

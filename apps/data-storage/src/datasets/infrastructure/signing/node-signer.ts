@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { canonicalJson, CommonErrorCode, nodeKeyId, PhdmfError, type NodeSignature } from '@phdmf/contracts';
 
@@ -32,6 +32,15 @@ export class NodeSigner {
       if (error instanceof PhdmfError) throw error;
       throw new PhdmfError(CommonErrorCode.CONFIG_INVALID, `NODE_PRIVATE_KEY_FILE ${file} does not hold a PKCS#8 PEM private key`);
     }
+  }
+
+  /**
+   * A secret only this node knows, for one purpose (`label`), derived from its private key: the
+   * node's disclosure noise is keyed with it, so no extra secret has to be provisioned, kept and
+   * backed up, and nobody without the node key can predict (and so subtract) the noise.
+   */
+  deriveSecret(label: string): Buffer {
+    return createHmac('sha256', this.privateKey.export({ type: 'pkcs8', format: 'der' })).update(label, 'utf8').digest();
   }
 
   sign(body: unknown): NodeSignature {

@@ -1,19 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { PhdmfError, StorageErrorCode, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
+import { grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
-import { edgesProblem } from '@phdmf/statistics';
+import { edgesOnGrid, edgesProblem } from '@phdmf/statistics';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
 import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
 import { Semaphore } from '../../application/semaphore';
 import { applyDisclosure } from '../../domain/disclosure-policy';
+import type { KeyedNoise } from '../../domain/keyed-noise';
 import { datasetNotFound, EngineReadError } from '../../domain/storage-errors';
 import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
 import type { FileStore } from '../../infrastructure/files/file-store';
 import { LedgerGateway } from '../../infrastructure/ledger/ledger-gateway';
 import { DatasetRepository, schemaOf } from '../../infrastructure/persistence/dataset.repository';
 import type { NodeSigner } from '../../infrastructure/signing/node-signer';
-import { FILE_STORE, NODE_SIGNER, RANDOM_SOURCE, STORAGE_LOGGER, SUMMARY_ENGINE } from '../../storage.tokens';
+import { FILE_STORE, NODE_SIGNER, DISCLOSURE_NOISE, STORAGE_LOGGER, SUMMARY_ENGINE } from '../../storage.tokens';
 import { SummarizeDatasetQuery } from './summarize-dataset.query';
 
 const MOMENTS: readonly LedgerStatistic[] = ['sum', 'mean', 'variance', 'sd'];
@@ -36,7 +37,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     @Inject(FILE_STORE) private readonly files: FileStore,
     @Inject(SUMMARY_ENGINE) private readonly engine: SummaryEngine,
     @Inject(NODE_SIGNER) private readonly signer: NodeSigner,
-    @Inject(RANDOM_SOURCE) private readonly random: () => number,
+    @Inject(DISCLOSURE_NOISE) private readonly noise: KeyedNoise,
     @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,
     @Inject(STORAGE_LOGGER) private readonly log: Logger,
   ) {
@@ -67,6 +68,13 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
       this.ledger.getDataset(dataset.id),
     ]);
     if (!access.inForce) throw new PhdmfError(access.code, access.reason, { datasetId: dataset.id, requester: request.requester });
+    // The ledger checked it against its current version; the node checks against the version it will read.
+    if (!grantCoversVersion(access.grant, version.version)) {
+      throw new PhdmfError(LedgerChaincodeErrorCode.AccessVersionNotCovered, `the grant does not cover version ${version.version} of dataset "${dataset.id}"; the owner must renew it`, {
+        datasetId: dataset.id,
+        requester: request.requester,
+      });
+    }
     if (onChain.status === 'tampered') throw tampered(dataset.id);
     if (onChain.status === 'deleted') throw datasetNotFound(dataset.id);
     if (onChain.version !== version.version || onChain.sha256 !== version.sha256) {
@@ -78,6 +86,13 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
 
     const columnIndexes = request.columns.map((c) => indexOf.get(c) ?? -1);
     const asked = request.statistics;
+    // Histograms only on the grid the owner declared on-chain: requested edges are rounded out to it,
+    // and a column without a declaration gets none (DISCLOSURE.NO_GRID).
+    const grids = new Map((onChain.columnGrids ?? []).map((g) => [g.column, g] as const));
+    const onGrid = (asked.includes('histogram') ? (request.histograms ?? []) : []).flatMap((h) => {
+      const grid = grids.get(h.column);
+      return grid === undefined ? [] : [{ column: h.column, edges: edgesOnGrid(h.edges, grid) }];
+    });
     const [hash, computed] = await this.gate.run(() =>
       Promise.allSettled([
         this.files.hashObject(version.sha256),
@@ -89,9 +104,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
           moments: asked.some((s) => MOMENTS.includes(s)),
           minMax: asked.includes('min') || asked.includes('max'),
           probabilities: asked.includes('quantiles') ? (request.probabilities ?? []) : [],
-          histograms: new Map(
-            asked.includes('histogram') ? (request.histograms ?? []).map((h) => [indexOf.get(h.column) ?? -1, h.edges] as const) : [],
-          ),
+          histograms: new Map(onGrid.map((h) => [indexOf.get(h.column) ?? -1, h.edges] as const)),
         }),
       ]),
     );
@@ -128,8 +141,18 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
       rowCount: computed.value.rowCount,
       computedAt: new Date().toISOString(),
       computeMillis: 0,
-      policy: { minCount: policy.minCount, exactMinMax: policy.exactMinMax, quantileBand: [policy.quantileLow, policy.quantileHigh], maxHistogramBins: policy.maxHistogramBins },
-      columns: computed.value.columns.map((raw) => applyDisclosure(policy, raw, asked, this.random)),
+      policy: {
+        minCount: policy.minCount,
+        exactMinMax: policy.exactMinMax,
+        quantileBand: [policy.quantileLow, policy.quantileHigh],
+        maxHistogramBins: policy.maxHistogramBins,
+        minMaxNoise: policy.minMaxNoise,
+      },
+      columns: computed.value.columns.map((raw) =>
+        applyDisclosure(policy, grids.has(raw.name) ? raw : { ...raw, gridless: true }, asked, (statistic) =>
+          this.noise.uniform({ datasetId: dataset.id, datasetVersion: version.version, grantRequestId: access.grant.requestId, column: raw.name, statistic }),
+        ),
+      ),
     };
     // Measured last, so that it covers everything but the signature itself.
     body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;

@@ -5,6 +5,13 @@ import { IsColumnList, IsLedgerId, IsStatisticList } from '../../../ledger/lib/v
 import type { NodeSignature } from '../../lib/canonical-json';
 import { perNodeContract, perNodeContracts } from '../../lib/node-subject';
 
+/**
+ * The quantile probabilities the consortium publishes: a site releases quantiles at these and no
+ * others. Free probabilities let a researcher pick two that interpolate between the same two order
+ * statistics and solve for both records' exact values.
+ */
+export const PUBLISHED_PROBABILITIES: readonly number[] = Object.freeze([0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]);
+
 /** Most quantile probabilities and histogram bins one request may ask for. */
 export const SummaryLimits = { probabilities: 99, histogramEdges: 101 } as const;
 
@@ -26,7 +33,7 @@ export class HistogramRequest {
  * aggregation service passes on unchanged to every site (so every site bins alike and bins pool).
  */
 export class SummaryOptions {
-  /** Quantile probabilities (with the `quantiles` statistic); the policy allows only those inside its band. */
+  /** Quantile probabilities (with the `quantiles` statistic); a site releases only published ones ({@link PUBLISHED_PROBABILITIES}) inside its band. */
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -139,6 +146,34 @@ export interface DisclosurePolicyView {
   exactMinMax: boolean;
   quantileBand: [number, number];
   maxHistogramBins: number;
+  /** Perturbation of min/max as a fraction of the range. */
+  minMaxNoise: number;
+}
+
+/**
+ * The consortium's published disclosure floor (DataSHIELD's defaults): a site may be stricter,
+ * never looser. Sites start from it; the aggregation service refuses a summary whose signed policy
+ * is looser (`policyBelowFloor`).
+ */
+export const DISCLOSURE_FLOOR: Readonly<DisclosurePolicyView> = Object.freeze({
+  minCount: 3,
+  exactMinMax: false,
+  quantileBand: Object.freeze([0.05, 0.95]) as unknown as [number, number],
+  maxHistogramBins: 100,
+  minMaxNoise: 0.05,
+});
+
+/** How a site's policy is looser than the floor, or undefined when it is not. */
+export function policyBelowFloor(policy: DisclosurePolicyView, floor: Readonly<DisclosurePolicyView> = DISCLOSURE_FLOOR): string | undefined {
+  const looser: string[] = [];
+  if (!(policy.minCount >= floor.minCount)) looser.push(`minimum cell count ${policy.minCount} < ${floor.minCount}`);
+  if (policy.exactMinMax && !floor.exactMinMax) looser.push('exact min/max');
+  if (!(policy.quantileBand[0] >= floor.quantileBand[0]) || !(policy.quantileBand[1] <= floor.quantileBand[1])) {
+    looser.push(`quantile band ${policy.quantileBand.join('–')} wider than ${floor.quantileBand.join('–')}`);
+  }
+  if (!(policy.maxHistogramBins <= floor.maxHistogramBins)) looser.push(`${policy.maxHistogramBins} histogram bins > ${floor.maxHistogramBins}`);
+  if (!(policy.minMaxNoise >= floor.minMaxNoise)) looser.push(`min/max noise ${policy.minMaxNoise} < ${floor.minMaxNoise}`);
+  return looser.length > 0 ? looser.join('; ') : undefined;
 }
 
 /** What the node signs. */
