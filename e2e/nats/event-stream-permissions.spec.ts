@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
 import { AccountsLogin, EVENT_SUBJECTS_WILDCARD, LedgerNodeUpdated } from '@phdmf/contracts';
 import { EVENT_CONSUMING_SERVICES, EVENT_STREAM, provisionEventStream } from '@phdmf/messaging';
-import { childEnv, TestNatsServer, tempDir } from '@phdmf/testing';
+import { childEnv, spawnTsEntry, TestNatsServer, tempDir } from '@phdmf/testing';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CENTRAL = ['ledger', 'accounts', 'node-registry', 'authorization', 'aggregation', 'api-gateway'] as const;
@@ -104,6 +104,16 @@ describe('the event stream is the platform’s: the generated NATS permissions',
     } finally {
       await admin.close();
     }
+  });
+
+  it('provisions with the command the Kubernetes Job runs only as the operator: a site running it is refused at once', async () => {
+    const env = (identity: string) => ({ NATS_URL: nats.url, NATS_NKEY_SEED_FILE: path.join(keys, `${identity}.nk`), NATS_INBOX_PREFIX: identity === 'operator' ? undefined : `_INBOX_${identity}` });
+    const asSite = spawnTsEntry('libs/messaging/src/events/provision.ts', env(SITE));
+    expect(await asSite.exited).toBe(1);
+    expect(asSite.output()).toMatch(/provisioning the event stream failed: .*Permissions Violation/i);
+    const asOperator = spawnTsEntry('libs/messaging/src/events/provision.ts', env('operator'));
+    expect(await asOperator.exited).toBe(0);
+    expect(asOperator.output()).toBe(`stream ${STREAM}: unchanged\n${EVENT_CONSUMING_SERVICES.map((d) => `durable ${d}: unchanged\n`).join('')}`);
   });
 
   it('lets the ledger publish its events into the stream and each consuming service pull from and ack its own durable only', async () => {
