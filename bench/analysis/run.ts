@@ -21,7 +21,7 @@ import { connect } from 'nats';
 import { generateSigningKey, issueAccessToken } from '@phdmf/auth';
 import { AggregationRunAnalysis, LedgerAdmitMember, LedgerGrantAccess, LedgerRequestAccess, type LedgerStatistic } from '@phdmf/contracts';
 import { createLogger } from '@phdmf/logging';
-import { MessageBus } from '@phdmf/messaging';
+import { MessageBus, provisionEventStream } from '@phdmf/messaging';
 import { freePort, TestNatsServer } from '@phdmf/testing';
 import { ADMIN_ACTOR, waitUntilAnswering } from '../support/ledger-requests';
 import { runNode, runNodeToEnd } from '../support/node-process';
@@ -85,7 +85,7 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'phdmf-bench-analysis-'));
-  const nats = await TestNatsServer.start();
+  const nats = await TestNatsServer.start({ provision: provisionEventStream });
   const procs: ChildProcess[] = [];
   try {
     const files = SITES.map((s) => path.join(dir, `cohort-${s}.csv`));

@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort, TestNatsServer, tempDir } from '@phdmf/testing';
+import { provisionEventStream } from '@phdmf/messaging';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -60,7 +61,7 @@ function report(label: string, t: Tally): number {
 }
 
 async function main(): Promise<void> {
-  const nats = await TestNatsServer.start();
+  const nats = await TestNatsServer.start({ provision: provisionEventStream });
   const data = tempDir('phdmf-bench-api-');
   const httpPort = await freePort();
   const common = { NATS_URL: nats.url, PHDMF_DATA_DIR: data.dir, LOG_LEVEL: 'warn' };

@@ -25,6 +25,7 @@ import * as os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { connect as connectGateway, hash, signers, type Contract } from '@hyperledger/fabric-gateway';
 import { TestNatsServer, tempDir } from '@phdmf/testing';
+import { provisionEventStream } from '@phdmf/messaging';
 import { driveClosedLoop, type LoadRun } from '../support/closed-loop';
 import { addDataset, addOneDataset, admitBenchMember, waitUntilAnswering } from '../support/ledger-requests';
 import { ledgerServiceEnv, migrateLedgerService, runLedgerService } from '../support/ledger-service';
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
   const data = tempDir('phdmf-fabric-bench-');
   try {
     network = await startLocalFabricNetwork(binaries.binDir, { log: (line) => process.stdout.write(`fabric bench: ${line}\n`) });
-    nats = await TestNatsServer.start();
+    nats = await TestNatsServer.start({ provision: provisionEventStream });
     const env = ledgerServiceEnv(nats.url, data.dir, { LEDGER_ADAPTER: 'fabric', FABRIC_CONNECTION_FILE: network.connectionFile, LEDGER_GOVERNOR_MSP: GOVERNOR_MSP });
     await migrateLedgerService(env, 'inherit');
     service = runLedgerService(env);

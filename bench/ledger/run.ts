@@ -11,7 +11,7 @@
 // `ledger_tps_256=<value>`.
 import * as os from 'node:os';
 import { LedgerGetChainInfo } from '@phdmf/contracts';
-import { EVENT_STREAM } from '@phdmf/messaging';
+import { EVENT_STREAM, provisionEventStream } from '@phdmf/messaging';
 import { TestNatsServer, tempDir } from '@phdmf/testing';
 import { driveClosedLoop, type LoadRun } from '../support/closed-loop';
 import { ADMIN_ACTOR, addOneDataset, admitBenchMember, request, waitUntilAnswering } from '../support/ledger-requests';
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   }, OVERALL_DEADLINE_MS);
   guard.unref();
 
-  const nats = await TestNatsServer.start();
+  const nats = await TestNatsServer.start({ provision: provisionEventStream });
   const data = tempDir('phdmf-ledger-bench-');
   const env = ledgerServiceEnv(nats.url, data.dir);
   let service: NodeChild | undefined;

@@ -21,7 +21,7 @@ import { connect } from 'nats';
 import { generateSigningKey, issueAccessToken } from '@phdmf/auth';
 import { LedgerAdmitMember, LedgerGrantAccess, LedgerListMembers, LedgerRequestAccess, StorageSummarize } from '@phdmf/contracts';
 import { createLogger } from '@phdmf/logging';
-import { MessageBus } from '@phdmf/messaging';
+import { MessageBus, provisionEventStream } from '@phdmf/messaging';
 import { freePort, TestNatsServer } from '@phdmf/testing';
 import { runNode, runNodeToEnd } from '../support/node-process';
 import { uploadCsv } from '../support/site-upload';
@@ -117,7 +117,7 @@ async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'phdmf-bench-storage-'));
-  const nats = await TestNatsServer.start();
+  const nats = await TestNatsServer.start({ provision: provisionEventStream });
   const procs: ChildProcess[] = [];
   try {
     const small = path.join(dir, 'half.csv');

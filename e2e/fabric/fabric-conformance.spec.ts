@@ -23,6 +23,7 @@ import {
 } from '@phdmf/contracts';
 import { createLogger } from '@phdmf/logging';
 import { TestNatsServer, eventually, tempDir } from '@phdmf/testing';
+import { provisionEventStream } from '@phdmf/messaging';
 import { Actors, LedgerClient, chainEventIds, ledgerEnv, produceDatasets, spawnLedgerService, startLedgerService } from '../../apps/ledger/test-support/ledger-service';
 import { ContractName } from '../../apps/ledger/src/chaincode/phdmf-chaincode';
 import { loadLedgerConfig } from '../../apps/ledger/src/config';
@@ -184,7 +185,7 @@ describeWithFabric('Fabric ledger adapter on a local Fabric network', () => {
       ledgerEnv(nats.url, data.dir, { LEDGER_ADAPTER: 'fabric', FABRIC_CONNECTION_FILE: connectionFile, LEDGER_GOVERNOR_MSP: GOVERNOR_MSP, LEDGER_VERIFY_ON_START: 'false' });
 
     beforeAll(async () => {
-      nats = await TestNatsServer.start();
+      nats = await TestNatsServer.start({ provision: provisionEventStream });
       data = tempDir('phdmf-ledger-fabric-evt-');
       app = await startLedgerService(env());
       client = await LedgerClient.connect(nats.url);

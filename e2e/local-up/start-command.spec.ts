@@ -9,7 +9,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { connect } from 'nats';
-import { AccountsGetJwks, AccountsLogin, GetHealth, LedgerAddDataset, LedgerGetDataset, LedgerListMembers, ledgerNodeContract, StorageGetNodeInfo } from '@phdmf/contracts';
+import { AccountsGetJwks, AccountsLogin, EVENT_SUBJECTS_WILDCARD, GetHealth, LedgerAddDataset, LedgerGetDataset, LedgerListMembers, ledgerNodeContract, StorageGetNodeInfo } from '@phdmf/contracts';
+import { EVENT_CONSUMING_SERVICES, EVENT_STREAM } from '@phdmf/messaging';
 import { childEnv, tempDir } from '@phdmf/testing';
 import { alive, CENTRAL_SERVICES, freePorts, LocalSystem, ROOT, SITES, until } from './support/local-system';
 
@@ -72,10 +73,16 @@ describe('npm start (infra/local/up.mjs)', () => {
       // shared command subjects, not on another node's.
       await expect(site.request(LedgerAddDataset.SUBJECT, new TextEncoder().encode('{}'), { timeout: 5_000 })).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
       await expect(site.request(ledgerNodeContract(LedgerAddDataset.CONTRACT, 'site-aldric').subject, new TextEncoder().encode('{}'), { timeout: 5_000 })).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+      // The event stream is the platform's (issue 13: a site's user had added the accounts' login
+      // subject to it and sealed it): the start command created it as the operator; a site may not change it.
+      await expect(
+        site.request(`$JS.API.STREAM.UPDATE.${EVENT_STREAM.name}`, new TextEncoder().encode(JSON.stringify({ name: EVENT_STREAM.name, subjects: [EVENT_SUBJECTS_WILDCARD, AccountsLogin.SUBJECT], sealed: true })), { timeout: 5_000 }),
+      ).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
       site.subscribe('phdmf.ledger.>');
       site.subscribe('_INBOX.>');
       await site.flush();
-      await until('the server to log the refused subscriptions', () => Promise.resolve(s.natsViolations().length >= 5 || undefined), 10_000);
+      await until('the server to log the refused subscriptions', () => Promise.resolve(s.natsViolations().length >= 6 || undefined), 10_000);
+      expect(s.natsViolations().join('\n')).toMatch(/Publish Violation[^\n]*\$JS\.API\.STREAM\.UPDATE\.PHDMF_EVENTS/);
       expect(s.natsViolations().join('\n')).toMatch(/Publish Violation[^\n]*phdmf\.ledger\.cmd\.add-dataset\.v1/);
       expect(s.natsViolations().join('\n')).toMatch(/Publish Violation[^\n]*phdmf\.ledger\.node\.site-aldric\.cmd\.add-dataset\.v1/);
       expect(s.natsViolations().join('\n')).toMatch(/Publish Violation[^\n]*phdmf\.accounts\.cmd\.login\.v1/);
@@ -84,6 +91,15 @@ describe('npm start (infra/local/up.mjs)', () => {
     } finally {
       await site.close().catch(() => undefined);
     }
+    const operator = await s.connectAs('operator');
+    try {
+      const jsm = await operator.jetstreamManager();
+      expect((await jsm.streams.info(EVENT_STREAM.name)).config).toMatchObject({ subjects: [...EVENT_STREAM.subjects], sealed: false });
+      expect((await jsm.consumers.list(EVENT_STREAM.name).next()).map((c) => c.name).sort()).toEqual([...EVENT_CONSUMING_SERVICES].sort());
+    } finally {
+      await operator.close();
+    }
+    expect(s.output).toMatch(/event stream created; durable consumers: node-registry created, authorization created, aggregation created/);
     // A site's health over NATS is its own node-info query: no site answers a shared health subject.
     await expect(s.bus(GetHealth.contractFor('data-storage'), {}, 2_000)).rejects.toMatchObject({ code: expect.stringMatching(/503|NO_RESPONDERS/) });
     const authFile = readFileSync(path.join(data.dir, 'nats-auth.conf'), 'utf8');

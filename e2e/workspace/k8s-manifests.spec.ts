@@ -117,7 +117,7 @@ function workloads(overlay: Overlay): Workload[] {
 }
 
 /** The environment the container would get: its ConfigMaps, its literal values, its Secrets (stood in). */
-function environmentOf(w: Workload, overlay: Overlay): Record<string, string> {
+function environmentOf(w: Pick<Workload, 'name' | 'container'>, overlay: Overlay): Record<string, string> {
   const env: Record<string, string> = {};
   for (const source of w.container.envFrom ?? []) {
     const name = source.configMapRef?.name;
@@ -225,6 +225,32 @@ describe('Kubernetes manifests (k8s/)', () => {
       expect(volume?.secret?.items).toContainEqual({ key: 'seed', path: path.basename(seedFile) });
     },
   );
+
+  it('provision the event stream and the durables with a Job that runs as the operator, and nothing else gets the operator’s seed', () => {
+    // Services and sites may not manage JetStream (infra/nats/permissions.mjs): the platform does, here.
+    const central = overlays.find((o) => o.name === 'central')!;
+    const jobs = central.manifests.filter((m) => m.kind === 'Job' && m.spec?.template?.spec.containers.some((c) => c.command?.[1] === 'dist/libs/messaging/src/events/provision.js'));
+    expect(jobs.map((j) => j.metadata.name)).toEqual(['provision-events']);
+    const pod = jobs[0]!.spec!.template!.spec;
+    const container = pod.containers[0]!;
+    expect(container.command).toEqual(['node', 'dist/libs/messaging/src/events/provision.js']);
+    expect(existsSync(path.join(ROOT, container.command![1]!))).toBe(true);
+    // The same NATS the services use, as the operator, with the seed mounted from its own Secret.
+    const env = environmentOf({ name: 'provision-events', container }, central);
+    expect(env.NATS_URL).toBe(central.configMaps.get('phdmf-central')?.NATS_URL);
+    const seedFile = env.NATS_NKEY_SEED_FILE ?? '';
+    const mount = (container.volumeMounts ?? []).find((m) => seedFile.startsWith(`${m.mountPath}/`));
+    const volume = (pod.volumes ?? []).find((v) => v.name === mount?.name) as { secret?: { secretName: string; items?: { key: string; path: string }[] } } | undefined;
+    expect(volume?.secret).toEqual({ secretName: 'phdmf-operator-nats', items: [{ key: 'seed', path: path.basename(seedFile) }] });
+    expect(path.basename(seedFile)).toBe('operator.nk');
+    // No workload but this Job mounts the operator's Secret; the site overlay has none to mount.
+    for (const o of overlays) {
+      for (const m of o.manifests.filter((x) => x !== jobs[0])) {
+        const secrets = (m.spec?.template?.spec.volumes ?? []).map((v) => (v as { secret?: { secretName?: string } }).secret?.secretName);
+        expect({ workload: `${o.name}/${m.metadata.name}`, operatorSeed: secrets.includes('phdmf-operator-nats') }).toEqual({ workload: `${o.name}/${m.metadata.name}`, operatorSeed: false });
+      }
+    }
+  });
 
   it('probe the REST edge on the routes it serves outside the API prefix', () => {
     const edge = all.find(({ w }) => w.app === 'api-gateway' && w.entry === 'main')!.w.container;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Brings the whole PHDMF consortium up on one machine: installs what it needs, builds, starts NATS
-// with JetStream (its own data directory, loopback only), applies each service's migrations (the
+// with JetStream (its own data directory, loopback only), creates the event stream and the services'
+// durable consumers as the operator (no service may), applies each service's migrations (the
 // explicit step), starts every central service with the embedded ledger, and three demo
 // institutions, each running its OWN storage site (own process, port, SQLite database, node key and
 // data directory). It then seeds the demo through the real flows — accounts, membership applications
@@ -349,6 +350,29 @@ async function main() {
   await waitFor(() => portOpen(natsPort), 'nats-server');
   done('NATS up');
 
+  // The event stream and every service's durable consumer are the platform's: created here, as the
+  // operator, before any service starts (a service's NATS user may not create or change them), and
+  // brought back to their declaration at every start (libs/messaging/src/events/event-stream.ts).
+  const operatorSeed = new TextEncoder().encode(readFileSync(natsSeedFile('operator'), 'utf8').trim());
+  const nc = await connect({ servers: `nats://127.0.0.1:${natsPort}`, maxReconnectAttempts: -1, authenticator: nkeyAuthenticator(operatorSeed) });
+  const { provisionEventStream, ProvisioningRefused } = require(path.join(root, 'dist/libs/messaging/src/events/event-stream.js'));
+  step('provisioning the event stream and each service\'s durable consumer (as the operator)');
+  let provisioned;
+  await waitFor(
+    async () => {
+      try {
+        provisioned = await provisionEventStream(nc);
+        return true;
+      } catch (error) {
+        if (error instanceof ProvisioningRefused) throw error;
+        return false; // JetStream answers a moment after the client port opens
+      }
+    },
+    'JetStream to take the event stream',
+    30_000,
+  );
+  done(`event stream ${provisioned.stream}; durable consumers: ${Object.entries(provisioned.consumers).map(([d, outcome]) => `${d} ${outcome}`).join(', ')}`);
+
   // Sites seeded by an earlier start come up with the central services.
   for (const site of sites) {
     if (existsSync(site.stateFile)) site.memberId = JSON.parse(readFileSync(site.stateFile, 'utf8')).memberId;
@@ -374,8 +398,6 @@ async function main() {
 
   // From here on the built code is there: the contracts (subjects) come from it.
   const { GetHealth, StorageGetNodeInfo } = require(path.join(root, 'dist/libs/contracts/src/index.js'));
-  const operatorSeed = new TextEncoder().encode(readFileSync(natsSeedFile('operator'), 'utf8').trim());
-  const nc = await connect({ servers: `nats://127.0.0.1:${natsPort}`, maxReconnectAttempts: -1, authenticator: nkeyAuthenticator(operatorSeed) });
   const ask = async (subject) => {
     const reply = await nc.request(subject, new TextEncoder().encode('{}'), { timeout: 1_000 });
     return JSON.parse(new TextDecoder().decode(reply.data));

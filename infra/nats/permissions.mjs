@@ -7,9 +7,11 @@
 // The subjects are the contracts' (libs/contracts: `phdmf.<service>.cmd|qry.<name>.v<n>`, a site's
 // `phdmf.storage.<nodeId>.…`, events `phdmf.evt.ledger.…` in the one JetStream stream PHDMF_EVENTS).
 // A service may answer only its own subjects, call only the services it needs, publish only its own
-// events, manage only its own durable consumer, and read replies only under its own inbox prefix —
-// so a compromised site cannot call the accounts service, read another service's replies (tokens,
-// keys) or pose as the ledger.
+// events, pull from and ack only its own durable consumer (which the platform creates: no identity
+// but the operator manages JetStream), and read replies only under its own inbox prefix — so a
+// compromised site cannot call the accounts service, read another service's replies (tokens,
+// keys), pose as the ledger, or bend the event stream (add subjects to capture requests, seal it,
+// republish it elsewhere).
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,7 +19,11 @@ import * as path from 'node:path';
 
 const STREAM = 'PHDMF_EVENTS';
 
-/** The central services and whom each calls (commands and queries of the callee). */
+/**
+ * The central services and whom each calls (commands and queries of the callee). `consumes`: it has
+ * a durable consumer, named after it; the same list as EVENT_CONSUMING_SERVICES in
+ * libs/messaging/src/events/event-stream.ts (a test holds the two equal).
+ */
 const CENTRAL = {
   ledger: { calls: [], consumes: false, publishesEvents: true },
   accounts: { calls: [], consumes: false },
@@ -39,18 +45,16 @@ export function siteIdentity(nodeId) {
 
 const requestsTo = (service) => [`phdmf.${service}.cmd.>`, `phdmf.${service}.qry.>`];
 
-/** JetStream: the event stream (the first service up creates it) and the identity's own durable consumer. */
+/**
+ * JetStream: only the use of the identity's own durable consumer — look it up, pull from it, ack.
+ * The stream and every durable are the platform's (libs/messaging/src/events/event-stream.ts, created
+ * by `npm start` and the Kubernetes provision-events Job as the operator): no service or site may
+ * create, update, delete, purge or seal the stream, nor create or change a consumer, its own included.
+ * Publishing events into the stream is plain publishing on `phdmf.evt.<service>.>` (the ledger's).
+ */
 function jetStream(durable) {
-  const stream = [`$JS.API.INFO`, `$JS.API.STREAM.INFO.${STREAM}`, `$JS.API.STREAM.CREATE.${STREAM}`, `$JS.API.STREAM.UPDATE.${STREAM}`];
-  if (durable === undefined) return stream;
-  return [
-    ...stream,
-    `$JS.API.CONSUMER.*.${STREAM}.${durable}`,
-    `$JS.API.CONSUMER.*.${STREAM}.${durable}.>`,
-    `$JS.API.CONSUMER.DURABLE.CREATE.${STREAM}.${durable}`,
-    `$JS.API.CONSUMER.MSG.NEXT.${STREAM}.${durable}`,
-    `$JS.ACK.${STREAM}.${durable}.>`,
-  ];
+  if (durable === undefined) return [];
+  return [`$JS.API.CONSUMER.INFO.${STREAM}.${durable}`, `$JS.API.CONSUMER.MSG.NEXT.${STREAM}.${durable}`, `$JS.ACK.${STREAM}.${durable}.>`];
 }
 
 /**
@@ -66,7 +70,8 @@ export function permissionsFor(identity) {
       // Its health over NATS is its own node-info query (`phdmf.storage.<nodeId>.qry.node-info.v1`).
       // Ledger writes only on its node's own subjects: the ledger signs those only for the member
       // that registered the node, so a site cannot act for another institution or the consortium.
-      publish: { allow: [`phdmf.ledger.node.${nodeId}.cmd.>`, 'phdmf.ledger.qry.>', 'phdmf.accounts.qry.jwks.v1', ...jetStream(undefined)] },
+      // No JetStream at all: a site neither consumes nor publishes events.
+      publish: { allow: [`phdmf.ledger.node.${nodeId}.cmd.>`, 'phdmf.ledger.qry.>', 'phdmf.accounts.qry.jwks.v1'] },
       subscribe: { allow: [`phdmf.storage.${nodeId}.>`, inbox] },
       allow_responses: true,
     };

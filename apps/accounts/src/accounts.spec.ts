@@ -23,7 +23,7 @@ import {
 } from '@phdmf/contracts';
 import { memoryLogger, TestNatsServer, tempDir } from '@phdmf/testing';
 import { migrate } from '@phdmf/persistence';
-import { persistenceSettingsOf, startService } from '@phdmf/messaging';
+import { persistenceSettingsOf, startService, provisionEventStream } from '@phdmf/messaging';
 import { AppModule } from './app.module';
 import { loadAccountsConfig } from './config';
 import { ACCOUNTS_PERSISTENCE } from './persistence';
@@ -48,7 +48,7 @@ describe('accounts service', () => {
   }
 
   beforeAll(async () => {
-    nats = await TestNatsServer.start();
+    nats = await TestNatsServer.start({ provision: provisionEventStream });
     data = tempDir('phdmf-accounts-');
     const config = loadAccountsConfig({
       NATS_URL: nats.url,

@@ -7,7 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import { connect, type NatsConnection } from 'nats';
 import { LedgerAddDataset, LedgerAdmitMember, LedgerListMembers, type LedgerColumnType } from '@phdmf/contracts';
 import { createLogger, type Logger } from '@phdmf/logging';
-import { MessageBus, persistenceSettingsOf, startService, type ActorHeader } from '@phdmf/messaging';
+import { MessageBus, persistenceSettingsOf, startService, type ActorHeader, provisionEventStream } from '@phdmf/messaging';
 import { migrate } from '@phdmf/persistence';
 import { spawnTsEntry, TestNatsServer, tempDir } from '@phdmf/testing';
 import { AppModule } from '../src/app.module';
@@ -33,7 +33,7 @@ export class ServiceWorld {
   ) {}
 
   static async start(): Promise<ServiceWorld> {
-    const nats = await TestNatsServer.start();
+    const nats = await TestNatsServer.start({ provision: provisionEventStream });
     const dir = tempDir('phdmf-authorization-world-');
     const env = { NATS_URL: nats.url, PHDMF_DATA_DIR: path.join(dir.dir, 'ledger'), LOG_LEVEL: 'warn', LEDGER_GOVERNOR_MSP: 'ConsortiumMSP', LEDGER_VERIFY_ON_START: 'false' };
     const migrated = spawnTsEntry('apps/ledger/src/migrate.ts', env);

@@ -17,7 +17,7 @@ import {
   type Role,
 } from '@phdmf/contracts';
 import { createLogger, type Logger } from '@phdmf/logging';
-import { MessageBus, persistenceSettingsOf, startService, type ActorHeader } from '@phdmf/messaging';
+import { MessageBus, persistenceSettingsOf, startService, type ActorHeader, provisionEventStream } from '@phdmf/messaging';
 import { migrate } from '@phdmf/persistence';
 import { freePort, TestNatsServer, tempDir, spawnTsEntry, type TsChild } from '@phdmf/testing';
 import { AppModule } from '../src/app.module';
@@ -72,7 +72,7 @@ export class World {
   ) {}
 
   static async start(): Promise<World> {
-    const nats = await TestNatsServer.start();
+    const nats = await TestNatsServer.start({ provision: provisionEventStream });
     const dir = tempDir('phdmf-storage-world-');
     const env = { NATS_URL: nats.url, PHDMF_DATA_DIR: path.join(dir.dir, 'ledger'), LOG_LEVEL: 'warn', LEDGER_GOVERNOR_MSP: GOVERNOR_MSP, LEDGER_VERIFY_ON_START: 'false' };
     const migrated = spawnTs('apps/ledger/src/migrate.ts', env);

@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestNatsServer, tempDir } from '@phdmf/testing';
+import { provisionEventStream } from '@phdmf/messaging';
 import { ledgerEnv, startLedgerService } from '../test-support/ledger-service';
 
 function mode(file: string): string {
@@ -16,7 +17,7 @@ describe('ledger service: files at rest', () => {
   let app: INestApplication | undefined;
 
   beforeAll(async () => {
-    nats = await TestNatsServer.start();
+    nats = await TestNatsServer.start({ provision: provisionEventStream });
     root = tempDir('phdmf-ledger-at-rest-');
   });
 

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { TestNatsServer, tempDir, childEnv } from '@phdmf/testing';
+import { provisionEventStream } from '@phdmf/messaging';
 
 const root = path.join(__dirname, '../../..');
 
@@ -28,7 +29,7 @@ describe('main.ts crash-on-error handlers', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    nats = await TestNatsServer.start();
+    nats = await TestNatsServer.start({ provision: provisionEventStream });
     data = tempDir('phdmf-ledger-main-');
     env = { NATS_URL: nats.url, PHDMF_DATA_DIR: data.dir, LOG_LEVEL: 'fatal', LEDGER_VERIFY_ON_START: 'false' };
   });

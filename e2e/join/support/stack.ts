@@ -10,7 +10,7 @@ import { connect, type NatsConnection } from 'nats';
 import { StaticJwksSource } from '@phdmf/auth';
 import { AccountsGetJwks, GetHealth, type RequestContract } from '@phdmf/contracts';
 import { createLogger, type Logger } from '@phdmf/logging';
-import { persistenceSettingsOf, startService } from '@phdmf/messaging';
+import { persistenceSettingsOf, startService, provisionEventStream } from '@phdmf/messaging';
 import { migrate } from '@phdmf/persistence';
 import { freePort, TestNatsServer, tempDir, spawnTsEntry, type TsChild } from '@phdmf/testing';
 import { AppModule as AccountsModule } from '../../../apps/accounts/src/app.module';
@@ -80,7 +80,7 @@ export class Stack {
   ) {}
 
   static async start(options: StackOptions = {}): Promise<Stack> {
-    const nats = await TestNatsServer.start();
+    const nats = await TestNatsServer.start({ provision: provisionEventStream });
     const data = tempDir('phdmf-e2e-join-');
     const stack = new Stack(nats, data.dir, createLogger({ service: 'e2e', level: (process.env.E2E_LOG_LEVEL as 'warn' | undefined) ?? 'silent' }));
     stack.cleanups.push(data.remove);

@@ -4,7 +4,6 @@ import type { NatsConnection } from 'nats';
 import { CqrsEventBridge } from './events/cqrs-event-bridge';
 import { EventConsumer } from './events/event-consumer';
 import { EventPublisher } from './events/event-publisher';
-import { ensureEventStream } from './events/event-stream';
 import { Inbox } from './events/inbox';
 import { HEALTH_INDICATORS, NatsHealthIndicator, type HealthIndicator } from './health/health-indicator';
 import { healthControllerFor } from './health/health';
@@ -49,15 +48,8 @@ export class MessagingModule {
     const extraIndicators = options.healthIndicators ?? [];
     const providers: Provider[] = [
       { provide: MESSAGING_OPTIONS, useValue: options },
-      {
-        provide: NATS_CONNECTION,
-        useFactory: async () => {
-          const nc = await connectNats(options);
-          // Every service makes sure the stream exists, so publishing never races its creation.
-          await ensureEventStream(await nc.jetstreamManager());
-          return nc;
-        },
-      },
+      // The event stream is the platform's to create (events/event-stream.ts), not the service's.
+      { provide: NATS_CONNECTION, useFactory: () => connectNats(options) },
       {
         provide: NatsRpcServer,
         useFactory: (nc: NatsConnection) => new NatsRpcServer(nc, options.instanceGroup ?? options.service, options.logger),

@@ -1,12 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CommonErrorCode, GetHealth, type PhdmfError } from '@phdmf/contracts';
+import { AccountsLogin, CommonErrorCode, GetHealth, type PhdmfError } from '@phdmf/contracts';
 import { Correlation } from '@phdmf/logging';
 import { TestNatsServer, eventually, memoryLogger, tempDir } from '@phdmf/testing';
 import { connect, headers } from 'nats';
-import { countEffects, CreateThing, Echo, knobs, Refuse, startFixture, ThingHappened, type FixtureOptions } from '../test-support/fixture';
+import { countEffects, CreateThing, Echo, knobs, provisionFixture, Refuse, startFixture, ThingHappened, type FixtureOptions } from '../test-support/fixture';
 import { EventPublisher } from './events/event-publisher';
-import { EVENT_STREAM } from './events/event-stream';
+import { EVENT_STREAM, EventProvisioningCode, provisionEventStream } from './events/event-stream';
 import { MessageBus } from './rpc/message-bus';
 import { RemoteError } from './lib/remote-error';
 
@@ -19,7 +19,7 @@ describe('messaging over a real nats-server', () => {
   const options = (over: Partial<FixtureOptions> = {}): FixtureOptions => ({ natsUrl: nats.url, dataDir: data.dir, logger: log.logger, ...over });
 
   beforeEach(async () => {
-    nats = await TestNatsServer.start();
+    nats = await TestNatsServer.start({ provision: provisionFixture });
     data = tempDir();
     knobs.attempts = 0;
     knobs.failuresBeforeSuccess = 0;
@@ -134,6 +134,53 @@ describe('messaging over a real nats-server', () => {
       const failures = log.lines().filter((l) => l.msg === 'event handler failed; will be redelivered');
       expect(failures.length).toBeGreaterThanOrEqual(2);
       expect(failures[0]).toMatchObject({ correlationId: 'corr-fail', subject: ThingHappened.subject, level: 'error' });
+    });
+
+    it('binds to the durable the platform provisions, never creates one: it waits, saying what is missing, and consumes once provisioned', async () => {
+      // A server the platform has not provisioned yet (the Kubernetes Job still running, say).
+      const admin = await connect({ servers: nats.url });
+      const jsm = await admin.jetstreamManager();
+      await jsm.streams.delete(EVENT_STREAM.name);
+      try {
+        app = await startFixture(options());
+        await eventually(() => Promise.resolve(log.lines().some((l) => l.code === EventProvisioningCode.NOT_PROVISIONED)), 'the missing stream reported');
+        const reported = log.lines().filter((l) => l.code === EventProvisioningCode.NOT_PROVISIONED);
+        expect(reported).toHaveLength(1); // said once, not at every retry
+        expect(reported[0]).toMatchObject({ level: 'error', stream: EVENT_STREAM.name, durable: 'accounts', missing: `the event stream ${EVENT_STREAM.name}` });
+        expect(String(reported[0]!.msg)).toContain('provision');
+        await expect(jsm.streams.info(EVENT_STREAM.name)).rejects.toMatchObject({ api_error: { err_code: 10059 } }); // the service created nothing
+
+        // The stream alone is not enough: the durable is provisioned too, with the platform's settings.
+        await provisionEventStream(admin, []);
+        await eventually(() => Promise.resolve(log.lines().some((l) => l.code === EventProvisioningCode.NOT_PROVISIONED && l.missing === `the durable consumer accounts of ${EVENT_STREAM.name}`)), 'the missing durable reported');
+        await expect(jsm.consumers.info(EVENT_STREAM.name, 'accounts')).rejects.toMatchObject({ api_error: { err_code: 10014 } });
+        await provisionFixture(admin);
+        await publishEvent('thing-provisioned');
+        await eventually(async () => (await countEffects(app!, 'thing-provisioned', 'event')) === 1, 'event consumed once provisioned', 20_000);
+        expect((await jsm.consumers.info(EVENT_STREAM.name, 'accounts')).config).toMatchObject({ max_ack_pending: 1, ack_wait: 30_000_000_000 });
+      } finally {
+        await admin.close();
+      }
+    });
+
+    it('leaves a durable with other settings as provisioned and says so; provisioning brings it back to its declaration', async () => {
+      const admin = await connect({ servers: nats.url });
+      const jsm = await admin.jetstreamManager();
+      try {
+        await jsm.consumers.update(EVENT_STREAM.name, 'accounts', { max_ack_pending: 7 });
+        // What a site did to the stream before it lost the right (issue 13): a request subject captured.
+        await jsm.streams.update(EVENT_STREAM.name, { subjects: [...EVENT_STREAM.subjects, AccountsLogin.SUBJECT] });
+        app = await startFixture(options());
+        await eventually(() => Promise.resolve(log.lines().some((l) => l.code === EventProvisioningCode.CONSUMER_DRIFT)), 'the drift reported');
+        expect(log.lines().find((l) => l.code === EventProvisioningCode.CONSUMER_DRIFT)).toMatchObject({ level: 'warn', durable: 'accounts', drift: ['max_ack_pending: 7 → 1'] });
+        expect((await jsm.consumers.info(EVENT_STREAM.name, 'accounts')).config.max_ack_pending).toBe(7); // the service changed nothing
+        expect(await provisionFixture(admin)).toEqual({ stream: 'updated', consumers: { accounts: 'updated' } });
+        expect((await jsm.consumers.info(EVENT_STREAM.name, 'accounts')).config.max_ack_pending).toBe(1);
+        expect((await jsm.streams.info(EVENT_STREAM.name)).config.subjects).toEqual([...EVENT_STREAM.subjects]);
+        expect(await provisionFixture(admin)).toEqual({ stream: 'unchanged', consumers: { accounts: 'unchanged' } });
+      } finally {
+        await admin.close();
+      }
     });
 
     it('survives kill -9 of nats-server between publish and consume: delivered exactly once in effect', async () => {

@@ -7,7 +7,8 @@ import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import { defineCommand, defineEvent, PhdmfError } from '@phdmf/contracts';
 import { Correlation, type Logger } from '@phdmf/logging';
 import { createOrmOptions, migrate, SchemaMigration, type PersistenceSettings } from '@phdmf/persistence';
-import { HandleRequest, MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, MessagingModule, Outbox, startService } from '../src';
+import type { NatsConnection } from 'nats';
+import { eventConsumerSpec, HandleRequest, MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, MessagingModule, Outbox, provisionEventStream, startService, type ProvisionReport } from '../src';
 
 // ---- contracts (test-only subjects) ----
 export class EchoPayload {
@@ -174,6 +175,11 @@ class FixtureModule {
       providers: [ThingService, RecordThingHandler],
     };
   }
+}
+
+/** What the platform would create for the fixture (a service named `accounts` that consumes): the stream and its durable. */
+export function provisionFixture(nc: NatsConnection): Promise<ProvisionReport> {
+  return provisionEventStream(nc, [eventConsumerSpec('accounts')]);
 }
 
 export async function startFixture(o: FixtureOptions): Promise<INestApplication> {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connect } from 'nats';
+import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
 import { freePort } from './free-port';
 
 /** Where tests look for nats-server: NATS_SERVER_BIN, then PATH, then Debian's location. */
@@ -17,26 +17,64 @@ export function natsServerBinary(): string {
  * A nats-server with JetStream that a test starts on a free loopback port, with its own store
  * directory, and can stop, kill -9 and restart on the same port and store.
  */
+export interface TestNatsServerOptions {
+  /**
+   * What the platform creates before services start, run once with the admin connection below —
+   * `provisionEventStream` from @phdmf/messaging for a test that runs services (they bind to the
+   * event stream and their durables; they may not create them). The store keeps it across
+   * kill9/restart, as a real server's does.
+   */
+  provision?: (nc: NatsConnection) => Promise<unknown>;
+  /** A configuration file (an `authorization` block, say); the server's log then goes to `logFile`. */
+  configFile?: string;
+  /** How the test connects as an identity allowed everything (the operator), when `configFile` restricts who may. */
+  admin?: Partial<ConnectionOptions>;
+}
+
+/**
+ * A nats-server with JetStream that a test starts on a free loopback port, with its own store
+ * directory, and can stop, kill -9 and restart on the same port and store.
+ */
 export class TestNatsServer {
   private proc?: ChildProcess;
 
   private constructor(
     readonly port: number,
     readonly storeDir: string,
+    private readonly options: TestNatsServerOptions,
   ) {}
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<TestNatsServer> {
-    const server = new TestNatsServer(await freePort(), mkdtempSync(path.join(os.tmpdir(), 'phdmf-nats-')));
+  /** Where the server logs (violations included) when started with a `configFile`. */
+  get logFile(): string {
+    return path.join(this.storeDir, 'nats.log');
+  }
+
+  static async start(options: TestNatsServerOptions = {}): Promise<TestNatsServer> {
+    const server = new TestNatsServer(await freePort(), mkdtempSync(path.join(os.tmpdir(), 'phdmf-nats-')), options);
     await server.launch();
+    if (options.provision) {
+      const nc = await server.connectAdmin();
+      try {
+        await options.provision(nc);
+      } finally {
+        await nc.close();
+      }
+    }
     return server;
   }
 
+  /** A connection allowed everything (the options' `admin`, else anonymous). */
+  connectAdmin(extra: Partial<ConnectionOptions> = {}): Promise<NatsConnection> {
+    return connect({ servers: this.url, ...this.options.admin, ...extra });
+  }
+
   async launch(): Promise<void> {
-    const proc = spawn(natsServerBinary(), ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], { stdio: 'ignore' });
+    const config = this.options.configFile === undefined ? [] : ['-c', this.options.configFile, '-l', this.logFile];
+    const proc = spawn(natsServerBinary(), [...config, '-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], { stdio: 'ignore' });
     this.proc = proc;
     await this.waitUntilReady();
   }
@@ -77,7 +115,7 @@ export class TestNatsServer {
     const deadline = Date.now() + 15_000;
     for (;;) {
       try {
-        const nc = await connect({ servers: this.url, reconnect: false, timeout: 500 });
+        const nc = await this.connectAdmin({ reconnect: false, timeout: 500 });
         // JetStream becomes available a little after the client port opens.
         const jsm = await nc.jetstreamManager();
         await jsm.getAccountInfo();

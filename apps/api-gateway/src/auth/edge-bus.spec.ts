@@ -16,7 +16,7 @@ import {
   NodeRegistryUpdateNode,
   type Role,
 } from '@phdmf/contracts';
-import { startService } from '@phdmf/messaging';
+import { startService, provisionEventStream } from '@phdmf/messaging';
 import { freePort, memoryLogger, TestNatsServer } from '@phdmf/testing';
 import { AppModule } from '../app.module';
 import { loadApiGatewayConfig } from '../config';
@@ -39,7 +39,7 @@ describe('EdgeBus deadlines', () => {
   const asked: string[] = [];
 
   beforeAll(async () => {
-    nats = await TestNatsServer.start();
+    nats = await TestNatsServer.start({ provision: provisionEventStream });
     services = await connect({ servers: nats.url });
     key = await generateSigningKey();
     const answer = (subject: string, data: unknown, delayMs: number) => {

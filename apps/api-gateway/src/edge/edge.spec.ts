@@ -3,7 +3,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { memoryLogger, freePort, TestNatsServer } from '@phdmf/testing';
 import { PhdmfError } from '@phdmf/contracts';
-import { startService } from '@phdmf/messaging';
+import { startService, provisionEventStream } from '@phdmf/messaging';
 import { AppModule } from '../app.module';
 import { loadApiGatewayConfig } from '../config';
 import { configureHttp } from './configure-http';
@@ -15,7 +15,7 @@ describe('REST edge', () => {
   let base: string;
 
   beforeAll(async () => {
-    nats = await TestNatsServer.start();
+    nats = await TestNatsServer.start({ provision: provisionEventStream });
     const port = await freePort();
     const config = loadApiGatewayConfig({ NATS_URL: nats.url, HTTP_PORT: String(port), CORS_ORIGINS: 'https://console.phdmf.test', LOG_LEVEL: 'silent' });
     const { logger } = memoryLogger('api-gateway');

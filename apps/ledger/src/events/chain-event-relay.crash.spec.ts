@@ -3,6 +3,7 @@
 // hold every committed event exactly once.
 import { LedgerAdmitMember, LedgerGetChainInfo } from '@phdmf/contracts';
 import { TestNatsServer, eventually, tempDir } from '@phdmf/testing';
+import { provisionEventStream } from '@phdmf/messaging';
 import { Actors, LedgerClient, chainEventIds, ledgerEnv, migrateLedger, produceDatasets, spawnLedgerService, type StoredEvent } from '../../test-support/ledger-service';
 import { loadLedgerConfig } from '../config';
 import { admission } from '../ledger-port/conformance/builders';
@@ -14,7 +15,7 @@ describe('chain events across a crash of the ledger service', () => {
   let service: ReturnType<typeof spawnLedgerService> | undefined;
 
   beforeAll(async () => {
-    nats = await TestNatsServer.start();
+    nats = await TestNatsServer.start({ provision: provisionEventStream });
     data = tempDir('phdmf-ledger-crash-');
     await migrateLedger(loadLedgerConfig(ledgerEnv(nats.url, data.dir)));
     client = await LedgerClient.connect(nats.url);

@@ -13,7 +13,7 @@ import {
   LedgerRequestAccess,
   LedgerUpdateDataset,
 } from '@phdmf/contracts';
-import { validatePayload } from '@phdmf/messaging';
+import { validatePayload, provisionEventStream } from '@phdmf/messaging';
 import { TestNatsServer, eventually, tempDir } from '@phdmf/testing';
 import { Actors, LedgerClient, chainEventCountInFile, chainEventIds, ledgerEnv, produceDatasets, startLedgerService, type StoredEvent } from '../../test-support/ledger-service';
 import { ChaincodeEvent } from '../chaincode/phdmf-chaincode';
@@ -27,7 +27,7 @@ describe('chain events on the bus', () => {
   const hospitalA = Actors.staffOf('hospital-a');
 
   beforeAll(async () => {
-    nats = await TestNatsServer.start();
+    nats = await TestNatsServer.start({ provision: provisionEventStream });
     data = tempDir('phdmf-ledger-evt-');
     app = await startLedgerService(ledgerEnv(nats.url, data.dir));
     client = await LedgerClient.connect(nats.url);

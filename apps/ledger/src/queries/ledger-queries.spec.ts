@@ -29,6 +29,7 @@ import {
 } from '@phdmf/contracts';
 import { DATABASE_FILE } from '@phdmf/embedded-ledger';
 import { TestNatsServer, memoryLogger, tempDir } from '@phdmf/testing';
+import { provisionEventStream } from '@phdmf/messaging';
 import { Actors, LedgerClient, ledgerEnv, startLedgerService } from '../../test-support/ledger-service';
 import { accessRequest, admission, datasetVersion, sha, uniqueId } from '../ledger-port/conformance/builders';
 
@@ -40,7 +41,7 @@ describe('ledger queries over NATS', () => {
   const hospitalA = Actors.staffOf('hospital-a');
 
   beforeAll(async () => {
-    nats = await TestNatsServer.start();
+    nats = await TestNatsServer.start({ provision: provisionEventStream });
     data = tempDir('phdmf-ledger-qry-');
     app = await startLedgerService(ledgerEnv(nats.url, data.dir));
     client = await LedgerClient.connect(nats.url);

@@ -23,6 +23,7 @@ import {
   type PhdmfError,
 } from '@phdmf/contracts';
 import { TestNatsServer, tempDir } from '@phdmf/testing';
+import { provisionEventStream } from '@phdmf/messaging';
 import { Actors, LedgerClient, ledgerEnv, startLedgerService } from '../../test-support/ledger-service';
 import { accessRequest, admission, datasetVersion, publicKeyPem, sha, uniqueId } from '../ledger-port/conformance/builders';
 
@@ -35,7 +36,7 @@ describe('ledger commands over NATS', () => {
   const hospitalB = Actors.staffOf('hospital-b');
 
   beforeAll(async () => {
-    nats = await TestNatsServer.start();
+    nats = await TestNatsServer.start({ provision: provisionEventStream });
     data = tempDir('phdmf-ledger-cmd-');
     app = await startLedgerService(ledgerEnv(nats.url, data.dir));
     client = await LedgerClient.connect(nats.url);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
+import type { ConsumerInfo, ConsumerMessages, JsMsg, NatsConnection } from 'nats';
 import { Correlation } from '@phdmf/logging';
 import { decodeJson } from '../lib/codec';
 import { Header, scopeFromHeaders } from '../lib/headers';
@@ -7,7 +7,17 @@ import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from '../li
 import { toWireError } from '../lib/remote-error';
 import { validatePayload } from '../lib/validation';
 import { CqrsEventBridge } from './cqrs-event-bridge';
-import { EVENT_STREAM, ensureEventStream } from './event-stream';
+import {
+  consumerDrift,
+  EVENT_CONSUMERS,
+  EVENT_STREAM,
+  eventConsumerSpec,
+  EventProvisioningCode,
+  JS_CONSUMER_NOT_FOUND,
+  JS_STREAM_NOT_FOUND,
+  jsErrorCode,
+  PROVISIONING_HINT,
+} from './event-stream';
 import { Inbox } from './inbox';
 
 const MAX_BACKOFF_MS = 30_000;
@@ -15,8 +25,8 @@ const MAX_BACKOFF_MS = 30_000;
 /**
  * The service's durable JetStream consumer. A message is acked only after its handlers succeeded
  * and the idempotency record committed; a failure naks it with a growing delay so JetStream
- * redelivers it. By default one event is in flight at a time, so events are handled in stream
- * order and a failing one is retried before any later one.
+ * redelivers it. The durable is provisioned with one event in flight at a time (EVENT_CONSUMERS),
+ * so events are handled in stream order and a failing one is retried before any later one.
  */
 @Injectable()
 export class EventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -35,25 +45,14 @@ export class EventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     return this.options.instanceGroup ?? this.options.service;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * Binds to the durable the platform provisioned (event-stream.ts); it never creates or changes
+   * one, for its NATS user may not. A missing stream or durable is waited for rather than fatal:
+   * on Kubernetes the provisioning Job and the services roll out together, and the service's
+   * requests and queries need no events; until then it logs MESSAGING.EVENTS_NOT_PROVISIONED.
+   */
+  onApplicationBootstrap(): void {
     if (!this.options.events?.consume) return;
-    const jsm = await this.nc.jetstreamManager();
-    await ensureEventStream(jsm);
-    const config = {
-      durable_name: this.durableName,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: EVENT_STREAM.subjects[0],
-      ack_wait: 30_000_000_000,
-      max_deliver: -1,
-      max_ack_pending: this.options.events.maxAckPending ?? 1,
-    };
-    try {
-      await jsm.consumers.info(EVENT_STREAM.name, this.durableName);
-      await jsm.consumers.update(EVENT_STREAM.name, this.durableName, { max_ack_pending: config.max_ack_pending, ack_wait: config.ack_wait });
-    } catch {
-      await jsm.consumers.add(EVENT_STREAM.name, config);
-    }
     this.running = true;
     this.loop = this.run();
   }
@@ -65,9 +64,15 @@ export class EventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async run(): Promise<void> {
+    let missing: string | undefined; // what the last failed bind reported missing, so it is said once, not every retry
+    let retryMs = 500;
     while (this.running) {
       try {
         const consumer = await this.nc.jetstream().consumers.get(EVENT_STREAM.name, this.durableName);
+        if (missing !== undefined) this.options.logger.info({ stream: EVENT_STREAM.name, durable: this.durableName }, 'event stream and durable consumer provisioned; consuming');
+        missing = undefined;
+        retryMs = 500;
+        this.reportDrift(await consumer.info(true));
         this.messages = await consumer.consume({ max_messages: 64, idle_heartbeat: 5_000 });
         // Shutdown may have begun while the pull was being set up.
         if (this.stopping()) this.messages.stop();
@@ -77,10 +82,44 @@ export class EventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
         }
       } catch (error) {
         if (this.stopping()) break;
-        // The server restarted or the connection dropped: resume from the durable's position.
-        this.options.logger.warn({ err: error }, 'event consumer interrupted; resuming');
-        await new Promise((r) => setTimeout(r, 500));
+        const absent = this.absentOf(error);
+        if (absent === undefined) {
+          // The server restarted or the connection dropped: resume from the durable's position.
+          this.options.logger.warn({ err: error }, 'event consumer interrupted; resuming');
+          retryMs = 500;
+        } else {
+          if (absent !== missing) {
+            this.options.logger.error(
+              { code: EventProvisioningCode.NOT_PROVISIONED, stream: EVENT_STREAM.name, durable: this.durableName, missing: absent },
+              `${absent} does not exist: no events are consumed until it does; ${PROVISIONING_HINT}`,
+            );
+          }
+          missing = absent;
+          retryMs = Math.min(retryMs * 2, 5_000);
+        }
+        await new Promise((r) => setTimeout(r, retryMs));
       }
+    }
+  }
+
+  /** Which provisioned object a failed bind found missing, or undefined for any other failure. */
+  private absentOf(error: unknown): string | undefined {
+    switch (jsErrorCode(error)) {
+      case JS_STREAM_NOT_FOUND:
+        return `the event stream ${EVENT_STREAM.name}`;
+      case JS_CONSUMER_NOT_FOUND:
+        return `the durable consumer ${this.durableName} of ${EVENT_STREAM.name}`;
+      default:
+        return undefined;
+    }
+  }
+
+  /** The durable's settings are the platform's; one that differs from its declaration is provisioning not re-run since an upgrade. */
+  private reportDrift(info: ConsumerInfo): void {
+    const declared = EVENT_CONSUMERS.find((c) => c.durable === this.durableName) ?? eventConsumerSpec(this.durableName);
+    const drift = consumerDrift(info, declared);
+    if (drift.length > 0) {
+      this.options.logger.warn({ code: EventProvisioningCode.CONSUMER_DRIFT, stream: EVENT_STREAM.name, durable: this.durableName, drift }, `durable consumer settings differ from their declaration; ${PROVISIONING_HINT}`);
     }
   }
 

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { TestNatsServer, childEnv, memoryLogger, tempDir } from '@phdmf/testing';
-import { startFixture } from '../../test-support/fixture';
+import { provisionFixture, startFixture } from '../../test-support/fixture';
 import { probeHealth } from './probe';
 
 const PROBE = path.join(__dirname, 'probe.ts');
@@ -27,7 +27,7 @@ describe('health probe (the exec probe of NATS-only services)', () => {
   let app: INestApplication | undefined;
 
   beforeAll(async () => {
-    nats = await TestNatsServer.start();
+    nats = await TestNatsServer.start({ provision: provisionFixture });
     data = tempDir();
     app = await startFixture({ natsUrl: nats.url, dataDir: data.dir, logger: memoryLogger('accounts').logger });
   });

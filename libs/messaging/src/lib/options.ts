@@ -14,13 +14,12 @@ export interface MessagingOptions {
   requestTimeoutMs: number;
   logger: Logger;
   events?: {
-    /** Consume integration events with a durable consumer (needs MikroORM for the idempotency record). */
-    consume: boolean;
     /**
-     * Deliver one event at a time, in stream order, and retry a failing one before any later one.
-     * Projections of ledger events need that order; a service that does not can raise the limit.
+     * Consume integration events through the service's durable consumer (needs MikroORM for the
+     * idempotency record). The durable and its settings are provisioned by the platform
+     * (events/event-stream.ts), not by the service.
      */
-    maxAckPending?: number;
+    consume: boolean;
   };
   outbox?: {
     /** Relay stored outbox rows to JetStream (needs MikroORM). */

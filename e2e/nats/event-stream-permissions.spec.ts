@@ -1,0 +1,139 @@
+// The event stream belongs to the platform (issue 13; DESIGN.md, Security). Against a nats-server
+// that runs the authorization block infra/nats/permissions.mjs generates — the one `npm start` and
+// the Kubernetes Secret use — a storage site and every central service are refused stream
+// create/update/delete/purge and consumer creation (another's durable or their own), so none can
+// capture request subjects into the stream, seal it or take another's events; the operator
+// provisions both; a consuming service still pulls from and acks its own durable, and the ledger
+// still publishes its events into the stream.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
+import { AccountsLogin, EVENT_SUBJECTS_WILDCARD, LedgerNodeUpdated } from '@phdmf/contracts';
+import { EVENT_CONSUMING_SERVICES, EVENT_STREAM, provisionEventStream } from '@phdmf/messaging';
+import { childEnv, spawnTsEntry, TestNatsServer, tempDir } from '@phdmf/testing';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CENTRAL = ['ledger', 'accounts', 'node-registry', 'authorization', 'aggregation', 'api-gateway'] as const;
+const SITE = 'storage-site-north';
+const STREAM = EVENT_STREAM.name;
+const encoder = new TextEncoder();
+
+/** Each way to manage the stream or a consumer, as the JetStream API subject an identity would publish to. */
+function managementSubjects(identity: string): string[] {
+  const other = identity === 'authorization' ? 'aggregation' : 'authorization';
+  return [
+    `$JS.API.STREAM.CREATE.${STREAM}`,
+    `$JS.API.STREAM.UPDATE.${STREAM}`,
+    `$JS.API.STREAM.DELETE.${STREAM}`,
+    `$JS.API.STREAM.PURGE.${STREAM}`,
+    // Another's durable: in each form the server takes (2.9's durable create, the newer create with a filter).
+    `$JS.API.CONSUMER.DURABLE.CREATE.${STREAM}.${other}`,
+    `$JS.API.CONSUMER.CREATE.${STREAM}.${other}`,
+    `$JS.API.CONSUMER.CREATE.${STREAM}.${other}.${EVENT_SUBJECTS_WILDCARD}`,
+    `$JS.API.CONSUMER.DELETE.${STREAM}.${other}`,
+    // Its own durable's settings are the platform's too.
+    `$JS.API.CONSUMER.DURABLE.CREATE.${STREAM}.${identity}`,
+    `$JS.API.CONSUMER.CREATE.${STREAM}.${identity}.${EVENT_SUBJECTS_WILDCARD}`,
+    `$JS.API.CONSUMER.DELETE.${STREAM}.${identity}`,
+    // An ephemeral consumer would read every event, whoever it concerns.
+    `$JS.API.CONSUMER.CREATE.${STREAM}`,
+  ];
+}
+
+describe('the event stream is the platform’s: the generated NATS permissions', () => {
+  const dir = tempDir('phdmf-stream-perms-');
+  const keys = path.join(dir.dir, 'keys');
+  let nats: TestNatsServer;
+  let authBlock: string;
+  const connections: NatsConnection[] = [];
+
+  function seedOf(identity: string): Uint8Array {
+    return encoder.encode(readFileSync(path.join(keys, `${identity}.nk`), 'utf8').trim());
+  }
+  async function connectAs(identity: string): Promise<NatsConnection> {
+    const nc = await connect({ servers: nats.url, authenticator: nkeyAuthenticator(seedOf(identity)), inboxPrefix: `_INBOX_${identity}` });
+    connections.push(nc);
+    return nc;
+  }
+
+  beforeAll(async () => {
+    // The CLI a deployment runs (k8s/README.md); `npm start` renders the same block.
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'infra/nats/permissions.mjs'), keys, ...CENTRAL, SITE, 'operator'], { cwd: ROOT, env: childEnv({}), encoding: 'utf8' });
+    expect(cli.stderr).toBe('');
+    authBlock = cli.stdout;
+    const configFile = path.join(dir.dir, 'nats.conf');
+    writeFileSync(configFile, authBlock);
+    nats = await TestNatsServer.start({ configFile, admin: { authenticator: nkeyAuthenticator(seedOf('operator')) }, provision: provisionEventStream });
+  });
+
+  afterAll(async () => {
+    for (const nc of connections) await nc.close().catch(() => undefined);
+    await nats.dispose();
+    dir.remove();
+  });
+
+  it('grants consumer use to exactly the services the provisioning declares a durable for', () => {
+    // One list in permissions.mjs (`consumes`), one in libs/messaging (EVENT_CONSUMING_SERVICES): held equal here.
+    const users = authBlock.split(/\n {4}# /).slice(1);
+    const consumers = users.filter((u) => u.includes(`$JS.API.CONSUMER.MSG.NEXT.${STREAM}.`)).map((u) => u.slice(0, u.indexOf('\n')));
+    expect(consumers.sort()).toEqual([...EVENT_CONSUMING_SERVICES].sort());
+    // Only the operator may use the JetStream API beyond that; a site may not touch it at all.
+    for (const user of users.filter((u) => !u.startsWith('operator'))) {
+      const granted = (user.match(/"\$JS\.[^"]+"/g) ?? []).map((s) => JSON.parse(s) as string);
+      for (const subject of granted) expect(subject).toMatch(new RegExp(`^\\$JS\\.(API\\.CONSUMER\\.(INFO|MSG\\.NEXT)\\.${STREAM}\\.[a-z-]+|ACK\\.${STREAM}\\.[a-z-]+\\.>)$`));
+    }
+    expect(users.find((u) => u.startsWith(SITE))).not.toContain('$JS');
+  });
+
+  it.each([SITE, ...CENTRAL])('refuses %s every stream and consumer management call', async (identity) => {
+    const nc = await connectAs(identity);
+    const subjects = [...managementSubjects(identity), ...(identity === SITE ? [`$JS.API.INFO`, `$JS.API.STREAM.INFO.${STREAM}`, `$JS.API.CONSUMER.INFO.${STREAM}.${identity}`] : [])];
+    // What a site's user did in issue 13: the accounts' login subject and its own inbox into the stream, sealed.
+    const body = encoder.encode(JSON.stringify({ name: STREAM, subjects: [EVENT_SUBJECTS_WILDCARD, AccountsLogin.SUBJECT], sealed: true, durable_name: identity, ack_policy: 'explicit' }));
+    for (const subject of subjects) {
+      await expect(nc.request(subject, body, { timeout: 5_000 }).then(() => 'answered')).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+    }
+    // Nothing changed: the stream is as provisioned, every durable still there.
+    const admin = await nats.connectAdmin();
+    try {
+      const jsm = await admin.jetstreamManager();
+      const info = await jsm.streams.info(STREAM);
+      expect(info.config).toMatchObject({ subjects: [...EVENT_STREAM.subjects], sealed: false });
+      expect((await jsm.consumers.list(STREAM).next()).map((c) => c.name).sort()).toEqual([...EVENT_CONSUMING_SERVICES].sort());
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it('provisions with the command the Kubernetes Job runs only as the operator: a site running it is refused at once', async () => {
+    const env = (identity: string) => ({ NATS_URL: nats.url, NATS_NKEY_SEED_FILE: path.join(keys, `${identity}.nk`), NATS_INBOX_PREFIX: identity === 'operator' ? undefined : `_INBOX_${identity}` });
+    const asSite = spawnTsEntry('libs/messaging/src/events/provision.ts', env(SITE));
+    expect(await asSite.exited).toBe(1);
+    expect(asSite.output()).toMatch(/provisioning the event stream failed: .*Permissions Violation/i);
+    const asOperator = spawnTsEntry('libs/messaging/src/events/provision.ts', env('operator'));
+    expect(await asOperator.exited).toBe(0);
+    expect(asOperator.output()).toBe(`stream ${STREAM}: unchanged\n${EVENT_CONSUMING_SERVICES.map((d) => `durable ${d}: unchanged\n`).join('')}`);
+  });
+
+  it('lets the ledger publish its events into the stream and each consuming service pull from and ack its own durable only', async () => {
+    const ledger = await connectAs('ledger');
+    const ack = await ledger.jetstream().publish(LedgerNodeUpdated.SUBJECT, encoder.encode('{}'), { msgID: `perm-${Date.now()}` });
+    expect(ack.stream).toBe(STREAM);
+    for (const service of EVENT_CONSUMING_SERVICES) {
+      const nc = await connectAs(service);
+      const consumer = await nc.jetstream().consumers.get(STREAM, service);
+      const msg = await consumer.next({ expires: 5_000 });
+      expect(msg?.subject).toBe(LedgerNodeUpdated.SUBJECT);
+      expect(await msg!.ackAck()).toBe(true);
+      const other = EVENT_CONSUMING_SERVICES.find((s) => s !== service)!;
+      await expect(nc.jetstream().consumers.get(STREAM, other)).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+    }
+    // A site publishes no events: not even the ledger's.
+    const site = await connectAs(SITE);
+    await expect(site.jetstream().publish(LedgerNodeUpdated.SUBJECT, encoder.encode('{}'))).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+    // The server logged each refusal with the subject: what an operator sees.
+    const log = readFileSync(nats.logFile, 'utf8');
+    expect(log).toMatch(/Publish Violation[^\n]*\$JS\.API\.STREAM\.UPDATE\.PHDMF_EVENTS/);
+  });
+});
