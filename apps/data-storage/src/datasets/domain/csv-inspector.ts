@@ -26,6 +26,11 @@ export interface CsvSchema {
   columns: ColumnSchema[];
   /** Data rows, the header excluded. */
   rowCount: number;
+  /**
+   * Each numeric column's smallest and largest value, as the inspection read them: the default
+   * histogram grid comes from them without a second pass over the file (kept out of the stored schema).
+   */
+  ranges?: ReadonlyMap<string, { min: number; max: number }>;
 }
 
 /** Values read as missing (besides an empty field). Matches DuckDB's `nullstr` in the summary reader. */
@@ -81,6 +86,8 @@ export class CsvInspector {
   private integer: boolean[] = [];
   private date: boolean[] = [];
   private present: number[] = [];
+  private min: number[] = [];
+  private max: number[] = [];
 
   constructor(options: CsvInspectorOptions = {}) {
     this.maxColumns = options.maxColumns ?? 1000;
@@ -124,13 +131,12 @@ export class CsvInspector {
     if (this.header === undefined) this.fail(0, 'the file is empty');
     if (this.rows === 0) this.fail(2, 'the file has a header but no data rows');
     const header = this.header;
-    return {
-      columns: header.map((name, i) => {
-        const type = this.typeOf(i);
-        return type === 'numeric' && this.integer[i] ? { name, type, integer: true } : { name, type };
-      }),
-      rowCount: this.rows,
-    };
+    const columns = header.map((name, i): ColumnSchema => {
+      const type = this.typeOf(i);
+      return type === 'numeric' && this.integer[i] ? { name, type, integer: true } : { name, type };
+    });
+    const ranges = new Map(columns.flatMap((c, i) => (c.type === 'numeric' && this.min[i]! <= this.max[i]! ? [[c.name, { min: this.min[i]!, max: this.max[i]! }] as const] : [])));
+    return { columns, rowCount: this.rows, ranges };
   }
 
   private takePrefix(): void {
@@ -308,6 +314,11 @@ export class CsvInspector {
     if (len === 0 || (len === 2 && this.peek[0] === 0x4e && this.peek[1] === 0x41)) return; // '' or 'NA': missing
     this.present[i] = (this.present[i] ?? 0) + 1;
     if (this.numeric[i] && (len > peekLength || !isNumber(this.peek, len))) this.numeric[i] = false;
+    if (this.numeric[i]) {
+      const value = Number(this.peek.toString('latin1', 0, len));
+      if (value < this.min[i]!) this.min[i] = value;
+      if (value > this.max[i]!) this.max[i] = value;
+    }
     if (this.integer[i] && (!this.numeric[i] || !isInt64(this.peek, len))) this.integer[i] = false;
     if (this.date[i] && (len !== 10 || !isIsoDate(this.peek))) this.date[i] = false;
   }
@@ -322,6 +333,8 @@ export class CsvInspector {
       this.integer = new Array<boolean>(n).fill(true);
       this.date = new Array<boolean>(n).fill(true);
       this.present = new Array<number>(n).fill(0);
+      this.min = new Array<number>(n).fill(Infinity);
+      this.max = new Array<number>(n).fill(-Infinity);
     } else {
       if (fields !== this.header.length) {
         this.fail(this.recordLine, `expected ${this.header.length} fields (as in the header), found ${fields}`);

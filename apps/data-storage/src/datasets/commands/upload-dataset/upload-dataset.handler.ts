@@ -70,7 +70,8 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
         if (staged.sizeBytes === 0) throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, 'the file is empty');
         schema = await this.engine.inspectParquet(staged.tempPath);
       }
-      schema = { ...schema, columns: await this.declareGrids(staged.tempPath, format, schema.columns, meta.grids ?? new Map()) };
+      const { ranges, ...described } = schema;
+      schema = { ...described, columns: await this.declareGrids(staged.tempPath, format, schema.columns, ranges, meta.grids ?? new Map()) };
     } catch (error) {
       await this.files.discard(staged);
       // DuckDB's text names the temporary file's path: the site's log keeps it, the answer does not.
@@ -94,19 +95,28 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
    * the owner's own (`declared`), else the default from the data's range, rounded outwards
    * (`defaultGrid`). The upload's answer shows it with the schema.
    */
-  private async declareGrids(file: string, format: FileFormat, columns: ColumnSchema[], declared: ReadonlyMap<string, ColumnGrid>): Promise<ColumnSchema[]> {
+  private async declareGrids(
+    file: string,
+    format: FileFormat,
+    columns: ColumnSchema[],
+    inspected: CsvSchema['ranges'],
+    declared: ReadonlyMap<string, ColumnGrid>,
+  ): Promise<ColumnSchema[]> {
     for (const [name, grid] of declared) {
       if (columns.find((c) => c.name === name)?.type !== 'numeric') throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, `grid: "${name}" is not a numeric column of the file`);
       const problem = gridProblem(grid);
       if (problem !== undefined) throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, `grid of "${name}": ${problem}`);
     }
     const numeric = columns.flatMap((c, i) => (c.type === 'numeric' && !declared.has(c.name) ? [i] : []));
+    // A CSV's ranges were read while it streamed in; a Parquet file's come from DuckDB.
     const { columns: ranges } =
-      numeric.length === 0
-        ? { columns: [] }
-        : await this.engine.summarize({ file, format, schema: columns, columns: numeric, moments: false, minMax: true, probabilities: [], histograms: new Map() });
+      inspected !== undefined
+        ? { columns: [...inspected].map(([name, r]) => ({ name, ...r })) }
+        : numeric.length === 0
+          ? { columns: [] }
+          : await this.engine.summarize({ file, format, schema: columns, columns: numeric, moments: false, minMax: true, probabilities: [], histograms: new Map() });
     const grids = new Map<string, ColumnGrid>([
-      ...ranges.flatMap((r) => (r.min !== undefined && r.max !== undefined ? [[r.name, defaultGrid(r.min, r.max)] as const] : [])),
+      ...ranges.flatMap((r) => (r.min !== undefined && r.max !== undefined && !declared.has(r.name) ? [[r.name, defaultGrid(r.min, r.max)] as const] : [])),
       ...declared,
     ]);
     return columns.map((c) => {
