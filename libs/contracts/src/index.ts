@@ -4,6 +4,7 @@ import 'reflect-metadata';
 // Messages are re-exported as namespaces: `GetHealth.SUBJECTS`, `GetHealth.Payload`.
 export * from './lib/contract';
 export * from './lib/errors';
+export * from './lib/quota';
 export * from './lib/services';
 export * from './lib/actor';
 export * as GetHealth from './health/get-health';

@@ -25,6 +25,8 @@ export const ERROR_STATUS_TABLE: readonly Rule[] = [
   ['ACCOUNTS.WRONG_PASSWORD', 400],
   ['ACCOUNTS.WEAK_PASSWORD', 400],
   ['AUTH.LOGIN_THROTTLED', 429],
+  [CommonErrorCode.QUOTA_EXCEEDED, 429],
+  [CommonErrorCode.DEADLINE_EXCEEDED, 504],
   [EdgeErrorCode.RATE_LIMITED, 429],
   [EdgeErrorCode.PAYLOAD_TOO_LARGE, 413],
   [EdgeErrorCode.UNSUPPORTED_MEDIA_TYPE, 415],
