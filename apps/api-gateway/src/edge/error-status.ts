@@ -42,6 +42,7 @@ export const ERROR_STATUS_TABLE: readonly Rule[] = [
   [CommonErrorCode.NO_RESPONDERS, 503],
   [CommonErrorCode.UNAVAILABLE, 503],
   ['LEDGER.UNAVAILABLE', 503],
+  ['STORAGE.BUSY', 503],
   [CommonErrorCode.MALFORMED_MESSAGE, 502],
   // Grant refusals (the ledger's codes, also raised by the aggregation service before any site is asked).
   ['ACCESS.NOT_GRANTED', 403],
