@@ -306,6 +306,26 @@ describe('aggregation service (real NATS, ledger service, storage nodes)', () =>
     expect(partial.status).toBe('partial');
     expect(partial.datasets.map((d) => d.status)).toEqual(['used', 'failed']);
   });
+
+  it('runs at most ANALYSES_PER_HOUR analyses per researcher, counted from its database across a restart, each of bounded columns × quantiles', async () => {
+    const hurried: ActorHeader = { userId: 'researcher-3', roles: ['researcher'] };
+    await world.grant({ datasetId: datasets[0]!, owner: sites[0]!.organisationId, requester: hurried.userId, columns: ['age', 'bmi', 'sbp'], statistics: ALL });
+    const limits = { POOL_MIN_COUNT: '4', SITE_TIMEOUT_MS: '2500', ANALYSES_PER_HOUR: '1', MAX_COLUMNS_PER_ANALYSIS: '2', MAX_QUANTILES_PER_ANALYSIS: '3' };
+    await aggregation.close();
+    aggregation = await startAggregation(world.nats.url, world.root, world.logger, limits);
+    const ask = { datasets: [datasets[0]!], columns: ['sbp'], statistics: ['count'] as LedgerStatistic[] };
+    await expect(run({ ...ask, columns: ['age', 'bmi', 'sbp'] }, hurried)).rejects.toMatchObject({ code: 'ANALYSIS.REQUEST_INVALID', details: { limit: 2, asked: 3 } });
+    await expect(run({ ...ask, statistics: ['count', 'quantiles'], probabilities: [0.25, 0.5, 0.75, 0.9] }, hurried)).rejects.toMatchObject({
+      code: 'ANALYSIS.REQUEST_INVALID',
+      details: { limit: 3, asked: 4 },
+    });
+    expect((await run(ask, hurried)).status).toBe('complete');
+    const refusal = { code: 'QUOTA.EXCEEDED', details: { what: 'analyses', limit: 1, windowSeconds: 3_600, retryAfterSeconds: expect.any(Number) as number } };
+    await expect(run(ask, hurried)).rejects.toMatchObject(refusal);
+    await aggregation.close();
+    aggregation = await startAggregation(world.nats.url, world.root, world.logger, limits);
+    await expect(run(ask, hurried)).rejects.toMatchObject(refusal);
+  });
 });
 
 /** The status of an access request in the aggregation service's projection (its own SQLite file). */

@@ -57,6 +57,7 @@ describe('accounts service', () => {
       BOOTSTRAP_ADMIN_EMAIL: 'Admin@Consortium.test',
       BOOTSTRAP_ADMIN_PASSWORD: 'correct horse battery staple',
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: '3',
     });
     await migrate(persistenceSettingsOf('accounts', config, ACCOUNTS_PERSISTENCE));
     const { logger } = memoryLogger('accounts');
@@ -79,14 +80,19 @@ describe('accounts service', () => {
     expect(claims.roles).toEqual(['consortium-admin']);
   });
 
-  it('registers a researcher, refuses a duplicate email, and stores no password in the clear', async () => {
+  it('registers a researcher, stores no password in the clear, and does not tell whether an email is taken', async () => {
     const user = await call(AccountsRegisterResearcher.CONTRACT, { email: 'r1@uni.test', password: 'a long enough password', displayName: 'R One' });
     expect(user).toMatchObject({ email: 'r1@uni.test', roles: ['researcher'], status: 'active' });
     expect(user).not.toHaveProperty('organisationId');
     expect(await call(AccountsGetCurrentUser.CONTRACT, {}, { userId: user.userId, roles: ['researcher'] })).toEqual(user);
-    await expect(call(AccountsRegisterResearcher.CONTRACT, { email: 'R1@uni.test', password: 'a long enough password', displayName: 'x' })).rejects.toMatchObject({
-      code: AccountsErrorCode.EMAIL_TAKEN,
-    });
+    // A taken email is answered like a new one, with the same shape; the existing account is untouched.
+    const again = await call(AccountsRegisterResearcher.CONTRACT, { email: 'R1@uni.test', password: 'someone else entirely', displayName: 'x' });
+    const fresh = await call(AccountsRegisterResearcher.CONTRACT, { email: 'r1-fresh@uni.test', password: 'someone else entirely', displayName: 'x' });
+    expect(Object.keys(again).sort()).toEqual(Object.keys(fresh).sort());
+    expect(again).toMatchObject({ email: 'r1@uni.test', roles: ['researcher'], status: 'active', displayName: 'x' });
+    expect(again.userId).not.toBe(user.userId);
+    await expect(call(AccountsLogin.CONTRACT, { email: 'r1@uni.test', password: 'someone else entirely' })).rejects.toMatchObject({ code: AccountsErrorCode.INVALID_CREDENTIALS });
+    expect(await call(AccountsLogin.CONTRACT, { email: 'r1@uni.test', password: 'a long enough password' })).toMatchObject({ tokenType: 'Bearer' });
     await expect(call(AccountsRegisterResearcher.CONTRACT, { email: 'r2@uni.test', password: 'short', displayName: 'x' })).rejects.toMatchObject({ code: 'VALIDATION.FAILED' });
   });
 
@@ -114,16 +120,56 @@ describe('accounts service', () => {
         code: AccountsErrorCode.INVALID_CREDENTIALS,
       });
     }
-    // Even the right password is refused while throttled: no more guesses get through.
+    // From an address the account never logged in from, even the right password waits: no more guesses get through.
     await expect(call(AccountsLogin.CONTRACT, { email: 'thr@uni.test', password: 'a long enough password', address: '10.0.0.9' })).rejects.toMatchObject({
+      code: AccountsErrorCode.LOGIN_THROTTLED,
+      details: { retryAfterSeconds: expect.any(Number) as number },
+    });
+    await expect(call(AccountsLogin.CONTRACT, { email: 'thr@uni.test', password: 'a long enough password', address: '10.0.0.10' })).rejects.toMatchObject({
       code: AccountsErrorCode.LOGIN_THROTTLED,
       details: { scope: 'account' },
     });
     const actor = { userId: me.userId, roles: ['researcher'] };
     const history = await call(AccountsGetLoginHistory.CONTRACT, {}, actor);
-    expect(history.entries).toHaveLength(4);
-    expect(history.entries[0]).toMatchObject({ success: false, failureCode: AccountsErrorCode.LOGIN_THROTTLED, address: '10.0.0.9' });
-    expect(history.entries[3]).toMatchObject({ success: false, failureCode: AccountsErrorCode.INVALID_CREDENTIALS, userAgent: 'jest' });
+    expect(history.entries).toHaveLength(5);
+    expect(history.entries[0]).toMatchObject({ success: false, failureCode: AccountsErrorCode.LOGIN_THROTTLED, address: '10.0.0.10' });
+    expect(history.entries[4]).toMatchObject({ success: false, failureCode: AccountsErrorCode.INVALID_CREDENTIALS, userAgent: 'jest' });
+  });
+
+  it('never keeps the owner out from an address they logged in from, whatever others try from elsewhere', async () => {
+    await call(AccountsLogin.CONTRACT, { email: 'admin@consortium.test', password: 'correct horse battery staple', address: '192.0.2.1' });
+    for (let i = 0; i < 6; i++) {
+      await call(AccountsLogin.CONTRACT, { email: 'admin@consortium.test', password: `a guess ${i}`, address: `198.51.100.${i % 2}` }).catch(() => undefined);
+    }
+    await expect(call(AccountsLogin.CONTRACT, { email: 'admin@consortium.test', password: 'correct horse battery staple', address: '198.51.100.7' })).rejects.toMatchObject({
+      code: AccountsErrorCode.LOGIN_THROTTLED,
+    });
+    expect(await call(AccountsLogin.CONTRACT, { email: 'admin@consortium.test', password: 'correct horse battery staple', address: '192.0.2.1' })).toMatchObject({ tokenType: 'Bearer' });
+  });
+
+  it('does not lock out everyone behind one proxy: failures there hold back only the accounts tried', async () => {
+    const proxy = '203.0.113.5';
+    await call(AccountsRegisterResearcher.CONTRACT, { email: 'colleague@uni.test', password: 'a long enough password', displayName: 'Colleague' });
+    for (let i = 0; i < 21; i++) {
+      await expect(call(AccountsLogin.CONTRACT, { email: `sprayed-${i % 7}@uni.test`, password: 'wrong password!!', address: proxy })).rejects.toMatchObject({
+        code: AccountsErrorCode.INVALID_CREDENTIALS,
+      });
+    }
+    expect(await call(AccountsLogin.CONTRACT, { email: 'colleague@uni.test', password: 'a long enough password', address: proxy })).toMatchObject({ tokenType: 'Bearer' });
+  });
+
+  it('throttles wrong current passwords given to a password change like failed logins', async () => {
+    const u = await call(AccountsRegisterResearcher.CONTRACT, { email: 'pwthr@uni.test', password: 'a long enough password', displayName: 'PwThr' });
+    const actor = { userId: u.userId, roles: ['researcher'] };
+    for (let i = 0; i < 3; i++) {
+      await expect(call(AccountsChangePassword.CONTRACT, { currentPassword: `guess ${i}`, newPassword: 'another long password', address: '10.0.0.20' }, actor)).rejects.toMatchObject({
+        code: AccountsErrorCode.WRONG_PASSWORD,
+      });
+    }
+    await expect(call(AccountsChangePassword.CONTRACT, { currentPassword: 'a long enough password', newPassword: 'another long password', address: '10.0.0.20' }, actor)).rejects.toMatchObject({
+      code: AccountsErrorCode.LOGIN_THROTTLED,
+      details: { retryAfterSeconds: expect.any(Number) as number },
+    });
   });
 
   it('appoints an applicant as institution admin, who creates members of their own institution only', async () => {

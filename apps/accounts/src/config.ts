@@ -62,21 +62,43 @@ export class AccountsConfig extends ServiceConfig {
   @Max(90 * 86_400)
   REFRESH_TOKEN_TTL_SECONDS = 7 * 86_400;
 
-  /** Failed logins for one account within the window before further attempts are refused. */
+  /**
+   * Failed password checks (logins and password changes) against one account, from addresses it has
+   * never logged in from, within the window before each further attempt waits (a delay that doubles
+   * with every further failure). The account's owner, from an address they have logged in from
+   * before, is not held back by these.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(1_000)
   LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
 
-  /** Failed logins from one address within the window before further attempts are refused. */
+  /** Failed password checks against one account from one address before each further attempt from there waits. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS = 5;
+
+  /**
+   * Failed password checks from one address, over all accounts, before attempts from there (for
+   * accounts that never logged in from it) wait: a ceiling for many users behind one proxy.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(100_000)
-  LOGIN_MAX_FAILURES_PER_ADDRESS = 20;
+  LOGIN_MAX_FAILURES_PER_ADDRESS = 100;
 
-  /** The sliding window of the two limits above, and how long a throttled login waits at most. */
+  /** The first wait once a limit above is reached; each further failure doubles it, up to the window. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LOGIN_THROTTLE_BASE_DELAY_SECONDS = 15;
+
+  /** Failures older than this are not counted; also the longest wait. */
   @Type(() => Number)
   @IsInt()
   @Min(1)

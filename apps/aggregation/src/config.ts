@@ -41,6 +41,30 @@ export class AggregationConfig extends ServiceConfig {
   @Min(100)
   @Max(600_000)
   CATCH_UP_RETRY_MS = 500;
+
+  /**
+   * Analyses one user may run per hour. Each asks every site for a summary and is a ledger
+   * transaction, so this bounds how fast one self-registered account loads the sites and grows the chain.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ANALYSES_PER_HOUR = 60;
+
+  /** Columns one analysis may ask for (the sites compute each column's summary). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  MAX_COLUMNS_PER_ANALYSIS = 50;
+
+  /** Quantile probabilities one analysis may ask for (each column's quantiles are computed at every one). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  MAX_QUANTILES_PER_ANALYSIS = 19;
 }
 
 export function loadAggregationConfig(env: NodeJS.ProcessEnv = process.env): AggregationConfig {

@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { BusJwksSource, TokenVerifier } from '@phdmf/auth';
 import type { Logger } from '@phdmf/logging';
 import { coreModules, MessageBus } from '@phdmf/messaging';
@@ -9,6 +9,7 @@ import { EdgeBus } from './auth/edge-bus';
 import { JwtAuthGuard, RolesGuard } from './auth/guards';
 import { UsersController } from './auth/users.controller';
 import { ApiGatewayConfig } from './config';
+import { EdgeThrottlerGuard } from './edge/edge-throttler.guard';
 import { throttlerOptions } from './edge/throttling';
 import { HealthController } from './health/health.controller';
 import { ApplicationsController } from './membership/applications.controller';
@@ -36,7 +37,7 @@ export class AppModule {
         EdgeBus,
         JwtAuthGuard,
         RolesGuard,
-        ThrottlerGuard,
+        EdgeThrottlerGuard,
         {
           provide: TokenVerifier,
           // Keys come from accounts over NATS and are cached: no call to accounts per request.

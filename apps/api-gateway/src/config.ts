@@ -38,14 +38,14 @@ export class ApiGatewayConfig extends ServiceConfig {
   @Max(10_485_760)
   HTTP_BODY_LIMIT_BYTES = 32_768;
 
-  /** Requests per client address per minute, for every endpoint. */
+  /** Requests per user (authenticated) or client address (anonymous) per minute, for every endpoint. */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(10_000_000)
   RATE_LIMIT_PER_MINUTE = 600;
 
-  /** Requests per client address per minute to the credential endpoints (register, login, refresh). */
+  /** Requests per user or client address per minute to the credential endpoints (register, login, refresh, logout). */
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -2,6 +2,7 @@
 // market built from committed chain events, access decisions as ledger transactions signed by the
 // acting organisation, object-level refusals by the service itself, idempotent event handling,
 // and the catch-up that rebuilds everything for a service started after the events were gone.
+import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import {
   AuthorizationDenyAccess,
@@ -186,5 +187,30 @@ describe('authorization service (real NATS, real ledger)', () => {
     );
     // The owner's stance is on-chain, so the rebuilt market keeps it.
     expect(page.items.find((i) => i.datasetId === 'ds-stroke')).toMatchObject({ stance: 'closed' });
+  });
+
+  it('files at most ACCESS_REQUESTS_PER_HOUR requests per researcher, counted from its database across a restart', async () => {
+    await authz?.close();
+    authz = undefined;
+    const quotaDir = path.join(world.root, 'authorization-quota');
+    const start = async () => {
+      authz = await world.startAuthorization({ ACCESS_REQUESTS_PER_HOUR: '2', PHDMF_DATA_DIR: quotaDir });
+      await authz.get(LedgerCatchUp).done;
+    };
+    await start();
+    const hurried: ActorHeader = { userId: '3b1c2d4e-5f60-4718-89a0-b1c2d3e4f506', roles: ['researcher'] };
+    const ask = () => world.bus.request(AuthorizationRequestAccess.CONTRACT, { datasetId: 'ds-sentinel', purpose: 'again and again', columns: ['x'], statistics: ['count'], requestedExpiry: inDays(30) }, { actor: hurried });
+    await ask();
+    await ask();
+    const height = (await world.bus.request(LedgerGetProvenance.CONTRACT, { datasetId: 'ds-sentinel' })).entries.length;
+    const refusal = { code: 'QUOTA.EXCEEDED', details: { what: 'access requests', limit: 2, windowSeconds: 3_600, retryAfterSeconds: expect.any(Number) as number } };
+    await expect(ask()).rejects.toMatchObject(refusal);
+    // Nothing reached the ledger, and a restart does not reset the count.
+    expect((await world.bus.request(LedgerGetProvenance.CONTRACT, { datasetId: 'ds-sentinel' })).entries).toHaveLength(height);
+    await (authz as INestApplication | undefined)?.close();
+    await start();
+    await expect(ask()).rejects.toMatchObject(refusal);
+    // Another researcher is not held back by it.
+    await expect(world.bus.request(AuthorizationRequestAccess.CONTRACT, { datasetId: 'ds-sentinel', purpose: 'once', columns: ['x'], statistics: ['count'], requestedExpiry: inDays(30) }, { actor: otherResearcher })).resolves.toMatchObject({ status: 'pending' });
   });
 });

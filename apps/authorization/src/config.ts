@@ -29,6 +29,16 @@ export class AuthorizationConfig extends ServiceConfig {
   @Min(100)
   @Max(600_000)
   CATCH_UP_RETRY_MS = 500;
+
+  /**
+   * Access requests one user may file per hour. Each is a ledger transaction and lands in an owner's
+   * queue, so this also bounds how fast one self-registered account grows the chain and those queues.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ACCESS_REQUESTS_PER_HOUR = 20;
 }
 
 export function loadAuthorizationConfig(env: NodeJS.ProcessEnv = process.env): AuthorizationConfig {

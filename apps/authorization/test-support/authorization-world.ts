@@ -106,7 +106,7 @@ export function wire(orm: MikroORM, bus: ScriptedBus) {
     ledger,
     catalogue,
     setStance: new SetStanceHandler(orm, bus.asBus(), catalogue, projection, ledger, config, logger),
-    requestAccess: new RequestAccessHandler(bus.asBus(), catalogue, projection, ledger, config, logger),
+    requestAccess: new RequestAccessHandler(bus.asBus(), catalogue, projection, ledger, config, orm, logger),
     grant: new GrantAccessHandler(decisions, bus.asBus(), config),
     deny: new DenyAccessHandler(decisions, bus.asBus(), config),
     revoke: new RevokeAccessHandler(decisions, bus.asBus(), config),

@@ -27,6 +27,7 @@ export function storageSettingsOf(config: DataStorageConfig): StorageSettings {
     disclosure: config.disclosurePolicy,
     duckdb: { threads: config.DUCKDB_THREADS, memoryLimit: config.DUCKDB_MEMORY_LIMIT },
     summaryConcurrency: config.SUMMARY_CONCURRENCY,
+    summaryQueueSize: config.SUMMARY_QUEUE_SIZE,
   };
 }
 

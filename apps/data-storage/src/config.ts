@@ -110,6 +110,16 @@ export class DataStorageConfig extends ServiceConfig {
   @Max(64)
   SUMMARY_CONCURRENCY = 2;
 
+  /**
+   * Summaries that may wait for one of those slots; more are refused at once with STORAGE.BUSY
+   * (503), so no party can fill the node with work nobody will wait for.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  SUMMARY_QUEUE_SIZE = 8;
+
   @Matches(/^\d+(\.\d+)?\s?(KB|MB|GB|KiB|MiB|GiB)$/, { message: 'must be a size such as 512MB or 2GiB' })
   DUCKDB_MEMORY_LIMIT = '512MB';
 

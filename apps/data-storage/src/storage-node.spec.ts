@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { eventually } from '@phdmf/testing';
+import { Correlation } from '@phdmf/logging';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
   LedgerGetDataset,
@@ -513,6 +514,42 @@ describe('storage node', () => {
       expect(await code({ datasetId: 'ds-00000000-0000-0000-0000-000000000000' })).toBe('DATASET.NOT_FOUND');
       // A researcher calling the node directly can only ask for themself.
       expect(await code({}, { userId: 'someone-else', roles: ['researcher'] })).toBe('ACCESS.REQUESTER_MISMATCH');
+    });
+
+    it('does not compute a summary whose caller has stopped waiting (MESSAGING.DEADLINE_EXCEEDED)', async () => {
+      const view = await release(patientsCsv(50, 41));
+      await world.grant({ datasetId: view.datasetId, owner: 'hospital-a', requester, columns: ['age'], statistics: ['count', 'mean'] });
+      await expect(summarize({ datasetId: view.datasetId })).resolves.toMatchObject({ body: { datasetId: view.datasetId } });
+      // The request being served has a deadline that has passed: the bus passes it on in Phdmf-Deadline.
+      const late = Correlation.run({ correlationId: 'late-caller', deadline: Date.now() - 1 }, () => summarize({ datasetId: view.datasetId }));
+      await expect(late).rejects.toMatchObject({ code: 'MESSAGING.DEADLINE_EXCEEDED' });
+    });
+
+    it('bounds its queue of summaries: past SUMMARY_QUEUE_SIZE waiting, a request is refused at once with STORAGE.BUSY', async () => {
+      const member = await world.admit('clinic-q', 'node-q');
+      const siteQ = await world.startSite(member, { SUMMARY_CONCURRENCY: '1', SUMMARY_QUEUE_SIZE: '1' });
+      try {
+        const staffQ = new LocalApi(siteQ, await world.token({ userId: 'quinn-q01', organisationId: 'clinic-q', roles: ['member'] }));
+        const view = await release(patientsCsv(20_000, 43), staffQ);
+        await world.grant({ datasetId: view.datasetId, owner: 'clinic-q', requester, columns: ['age', 'bmi'], statistics: ['count', 'mean', 'quantiles'] });
+        const ask = (i: number) =>
+          world.bus
+            .request(
+              StorageSummarize.contractFor('node-q'),
+              { analysisId: `an-q-${i}`, datasetId: view.datasetId, requester, columns: ['age', 'bmi'], statistics: ['count', 'mean', 'quantiles'], probabilities: [0.25, 0.5, 0.75] },
+              { actor: AUTHZ, timeoutMs: 60_000 },
+            )
+            .then(() => 'answered', (e: unknown) => (e as PhdmfError).code);
+        const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => ask(i)));
+        // One computes, one waits; the others are told at once instead of piling up.
+        expect(outcomes.filter((o) => o === 'answered').length).toBeGreaterThanOrEqual(2);
+        expect(outcomes.filter((o) => o === 'STORAGE.BUSY').length).toBeGreaterThanOrEqual(1);
+        expect(outcomes.filter((o) => o !== 'answered' && o !== 'STORAGE.BUSY')).toEqual([]);
+        // Busy is not broken: once the queue drains, the node answers again.
+        expect(await ask(99)).toBe('answered');
+      } finally {
+        await siteQ.close();
+      }
     });
 
     it('never puts a row on NATS: no cell value appears in any message while summaries run', async () => {

@@ -13,6 +13,8 @@ export interface StorageSettings {
   disclosure: DisclosurePolicy;
   duckdb: { threads: number; memoryLimit: string };
   summaryConcurrency: number;
+  /** Summaries that may wait for a slot; more are refused with STORAGE.BUSY. */
+  summaryQueueSize: number;
 }
 
 export const STORAGE_SETTINGS = Symbol('STORAGE_SETTINGS');

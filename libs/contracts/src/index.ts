@@ -8,6 +8,7 @@ export * from './lib/http-status';
 export * from './lib/text';
 export * from './lib/optional';
 export * from './lib/payload-checks';
+export * from './lib/quota';
 export * from './lib/services';
 export * from './lib/actor';
 export * as GetHealth from './health/get-health';

@@ -7,6 +7,8 @@ export interface CorrelationScope {
   actor?: { userId: string; organisationId?: string; roles: string[] };
   /** The id of the message (event or request) that caused this unit of work. */
   causationId?: string;
+  /** When the caller stops waiting for this unit of work (epoch ms); work begun after it is wasted. */
+  deadline?: number;
 }
 
 const storage = new AsyncLocalStorage<CorrelationScope>();

@@ -9,6 +9,7 @@ import { RefreshTokenHandler } from './commands/refresh-token/refresh-token.hand
 import { RegisterResearcherHandler } from './commands/register-researcher/register-researcher.handler';
 import { UpdateProfileHandler } from './commands/update-profile/update-profile.handler';
 import { AccountsMessageController } from './infrastructure/accounts.controller';
+import { PasswordAttempts } from './infrastructure/password-attempts';
 import { PasswordHasher } from './infrastructure/password-hasher';
 import { SigningKeys } from './infrastructure/signing-keys';
 import { TokenService } from './infrastructure/token-service';
@@ -30,7 +31,7 @@ const commandHandlers: Provider[] = [
   AppointInstitutionAdminHandler,
 ];
 const queryHandlers: Provider[] = [GetCurrentUserHandler, GetLoginHistoryHandler, ListUsersHandler, GetJwksHandler];
-const infrastructure: Provider[] = [PasswordHasher, SigningKeys, TokenService, UserFactory, UserReader, BootstrapAdmin];
+const infrastructure: Provider[] = [PasswordAttempts, PasswordHasher, SigningKeys, TokenService, UserFactory, UserReader, BootstrapAdmin];
 
 /** Users, sessions, login history and token signing. Config and logger come from the app module. */
 @Module({

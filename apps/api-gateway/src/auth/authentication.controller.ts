@@ -19,7 +19,7 @@ import { ChangePasswordDto, HistoryQueryDto, LoginDto, RefreshDto, RegisterDto, 
 import { CredentialEndpoint, CurrentUser, Public } from './decorators';
 import { EdgeBus } from './edge-bus';
 
-/** Where the request came from, for login history and per-address throttling in accounts. */
+/** Where the request came from, for login history and the password-attempt throttle in accounts. */
 function clientInfo(req: Request): Pick<LoginNs.Payload, 'address' | 'userAgent'> {
   const address = req.ip?.replace(/^::ffff:/, '');
   const userAgent = req.header('user-agent')?.slice(0, 512);
@@ -98,10 +98,10 @@ export class AuthenticationController {
   @Post('password')
   @ApiBearerAuth()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Change the password (needs the current one); ends every session' })
+  @ApiOperation({ summary: 'Change the password (needs the current one); ends every session. Wrong current passwords are throttled like logins (429 AUTH.LOGIN_THROTTLED)' })
   @ApiOkResponse({ type: PasswordChangedResponse })
   changePassword(@Req() req: Request, @Body() body: ChangePasswordDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AccountsChangePassword.CONTRACT, body, user);
+    return this.bus.request(req, AccountsChangePassword.CONTRACT, { currentPassword: body.currentPassword, newPassword: body.newPassword, ...clientInfo(req) }, user);
   }
 
   @Get('login-history')

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { TokenVerifier } from '@phdmf/auth';
 import { PhdmfError, type Role } from '@phdmf/contracts';
 import { EdgeErrorCode } from '../edge/error-status';
+import { verifiedClaims } from './request-claims';
 import { PUBLIC_KEY, ROLES_KEY, SAME_ORGANISATION_KEY, USER_KEY, userOf } from './decorators';
 
 /**
@@ -20,9 +21,7 @@ export class JwtAuthGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()])) return true;
     const req = ctx.switchToHttp().getRequest<Request>();
-    const header = req.headers.authorization;
-    const match = header ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
-    (req as unknown as Record<symbol, unknown>)[USER_KEY] = await this.verifier.verify(match?.[1]);
+    (req as unknown as Record<symbol, unknown>)[USER_KEY] = await verifiedClaims(req, this.verifier);
     return true;
   }
 }

@@ -7,8 +7,8 @@ import { SOFTWARE_VERSION, answerClientErrorsAsJson } from '@phdmf/messaging';
 import { JwtAuthGuard, RolesGuard } from '../auth/guards';
 import type { ApiGatewayConfig } from '../config';
 import { EdgeExceptionFilter, type ErrorBody } from './edge-exception.filter';
+import { EdgeThrottlerGuard } from './edge-throttler.guard';
 import { ErrorResponse } from './openapi-schemas';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { refuseDeepJson } from './request-body';
 import { requestIdMiddleware } from './request-id';
 import { edgeValidationPipe } from './validation';
@@ -48,7 +48,7 @@ export function configureHttp(app: INestApplication, config: ApiGatewayConfig, l
   express.useBodyParser('urlencoded', { limit: 1_024, extended: false });
   express.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'ready'] });
   express.useGlobalFilters(new EdgeExceptionFilter(logger));
-  express.useGlobalGuards(app.get(ThrottlerGuard), app.get(JwtAuthGuard), app.get(RolesGuard));
+  express.useGlobalGuards(app.get(EdgeThrottlerGuard), app.get(JwtAuthGuard), app.get(RolesGuard));
   express.useGlobalPipes(edgeValidationPipe());
   if (config.OPENAPI_ENABLED === 'true') setUpOpenApi(app);
 }

@@ -39,7 +39,8 @@ export class EdgeExceptionFilter implements ExceptionFilter {
         ...(requestId ? { requestId } : {}),
       },
     };
-    if (code === 'AUTH.LOGIN_THROTTLED' && typeof details?.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(details.retryAfterSeconds));
+    // A throttled login, a used-up quota, a busy site: whoever knows when to come back says so.
+    if ((status === 429 || status === 503) && typeof details?.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(details.retryAfterSeconds));
     if (code === EdgeErrorCode.RATE_LIMITED && res.getHeader('Retry-After') === undefined) {
       // The throttler names its header after the limit that tripped (Retry-After-credentials); clients look for Retry-After.
       const named = res.getHeaderNames().find((h) => h.startsWith('retry-after-'));

@@ -43,6 +43,10 @@ export const CommonErrorCode = {
   INTERNAL: 'INTERNAL.UNEXPECTED',
   /** A required configuration value is missing or malformed. */
   CONFIG_INVALID: 'CONFIG.INVALID',
+  /** A per-user quota is used up; `details`: what, limit, windowSeconds, retryAfterSeconds. */
+  QUOTA_EXCEEDED: 'QUOTA.EXCEEDED',
+  /** The caller's deadline (the Phdmf-Deadline header) had passed before the work started: it was not done. */
+  DEADLINE_EXCEEDED: 'MESSAGING.DEADLINE_EXCEEDED',
 } as const;
 
 /** A stable error code: dotted upper-case words (`AREA.WHAT`), e.g. `DATASET.NOT_FOUND`. */

@@ -19,6 +19,7 @@ describe('the one error-code → HTTP status table', () => {
       [StorageErrorCode.REQUESTER_MISMATCH]: 403,
       [StorageErrorCode.FILE_UNREADABLE]: 500,
       [StorageErrorCode.IO_FAILED]: 507,
+      [StorageErrorCode.BUSY]: 503,
     };
     for (const [code, status] of Object.entries(expected)) expect([code, httpStatusFor(code)]).toEqual([code, status]);
   });

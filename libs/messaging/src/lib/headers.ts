@@ -9,18 +9,26 @@ export const Header = {
   Actor: 'Phdmf-Actor',
   EventId: 'Phdmf-Event-Id',
   OccurredAt: 'Phdmf-Occurred-At',
+  /** The caller's absolute deadline (epoch milliseconds): when it stops waiting for the reply. */
+  Deadline: 'Phdmf-Deadline',
 } as const;
 
 export type ActorHeader = NonNullable<CorrelationScope['actor']>;
 
-/** Builds outgoing headers from the caller's correlation scope (or a fresh one). */
-export function outgoingHeaders(actor?: ActorHeader): MsgHdrs {
+/**
+ * Builds outgoing headers from the caller's correlation scope (or a fresh one). A request carries
+ * its deadline: its own, or the deadline of the request being served if that comes first, so no
+ * hop works for a caller that has stopped waiting (absolute time: hosts keep their clocks in sync).
+ */
+export function outgoingHeaders(actor?: ActorHeader, deadline?: number): MsgHdrs {
   const scope = Correlation.current();
   const h = natsHeaders();
   h.set(Header.CorrelationId, scope?.correlationId ?? randomUUID());
   const who = actor ?? scope?.actor;
   if (who) h.set(Header.Actor, JSON.stringify(who));
   if (scope?.causationId) h.set(Header.CausationId, scope.causationId);
+  // Events carry none: they are durable and handled whenever their consumer gets to them.
+  if (deadline !== undefined) h.set(Header.Deadline, String(Math.min(deadline, scope?.deadline ?? deadline)));
   return h;
 }
 
@@ -28,10 +36,12 @@ export function outgoingHeaders(actor?: ActorHeader): MsgHdrs {
 export function scopeFromHeaders(h: MsgHdrs | undefined, causationId?: string): CorrelationScope {
   const correlationId = h?.get(Header.CorrelationId) || randomUUID();
   const actor = parseActor(h?.get(Header.Actor));
+  const deadline = Number(h?.get(Header.Deadline) || Number.NaN);
   return {
     correlationId,
     ...(actor ? { actor } : {}),
     ...(causationId ? { causationId } : {}),
+    ...(Number.isSafeInteger(deadline) && deadline > 0 ? { deadline } : {}),
   };
 }
 

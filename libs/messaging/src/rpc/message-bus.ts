@@ -29,7 +29,7 @@ export class MessageBus {
     const timeout = opts.timeoutMs ?? this.options.requestTimeoutMs;
     let reply;
     try {
-      reply = await this.nc.request(contract.subject, encodeJson(payload), { timeout, headers: outgoingHeaders(opts.actor) });
+      reply = await this.nc.request(contract.subject, encodeJson(payload), { timeout, headers: outgoingHeaders(opts.actor, Date.now() + timeout) });
     } catch (error) {
       throw transportError(error, contract.subject, timeout);
     }

@@ -19,20 +19,8 @@ export class UserFactory {
   constructor(private readonly hasher: PasswordHasher) {}
 
   async create(em: EntityManager, n: NewUser): Promise<User> {
-    const email = normaliseEmail(n.email);
-    if ((await em.count(User, { email })) > 0) throw emailTaken();
-    const now = new Date();
-    const user = new User();
-    user.id = randomUUID();
-    user.email = email;
-    user.displayName = n.displayName.trim();
-    user.passwordHash = await this.hasher.hash(n.password);
-    user.assignRoles([n.role]);
-    user.organisationId = n.organisationId ?? null;
-    user.status = 'active';
-    user.createdAt = now;
-    user.updatedAt = now;
-    user.passwordChangedAt = now;
+    if ((await em.count(User, { email: normaliseEmail(n.email) })) > 0) throw emailTaken();
+    const user = await this.build(n);
     em.persist(user);
     try {
       await em.flush();
@@ -41,6 +29,31 @@ export class UserFactory {
       if (error instanceof Error && error.name === 'UniqueConstraintViolationException') throw emailTaken();
       throw error;
     }
+    return user;
+  }
+
+  /**
+   * An account as `create` would make it, never stored: what a self-registration of a taken email
+   * is answered with, at the same cost (the password is hashed all the same), so the answer does not
+   * tell whether the email has an account.
+   */
+  decoy(n: NewUser): Promise<User> {
+    return this.build(n);
+  }
+
+  private async build(n: NewUser): Promise<User> {
+    const now = new Date();
+    const user = new User();
+    user.id = randomUUID();
+    user.email = normaliseEmail(n.email);
+    user.displayName = n.displayName.trim();
+    user.passwordHash = await this.hasher.hash(n.password);
+    user.assignRoles([n.role]);
+    user.organisationId = n.organisationId ?? null;
+    user.status = 'active';
+    user.createdAt = now;
+    user.updatedAt = now;
+    user.passwordChangedAt = now;
     return user;
   }
 }

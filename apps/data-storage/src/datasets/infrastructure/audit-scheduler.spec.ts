@@ -17,6 +17,7 @@ describe('AuditScheduler', () => {
     disclosure: DEFAULT_DISCLOSURE_POLICY,
     duckdb: { threads: 1, memoryLimit: '64MB' },
     summaryConcurrency: 1,
+    summaryQueueSize: 8,
   });
 
   beforeEach(() => {

@@ -12,7 +12,7 @@ export const AccountsErrorCode = {
   UNAUTHENTICATED: 'AUTH.UNAUTHENTICATED',
   /** The acting user may not do this (role or organisation). */
   FORBIDDEN: 'ACCOUNTS.FORBIDDEN',
-  /** An account with this email already exists. */
+  /** An account with this email already exists (member creation; self-registration does not say). */
   EMAIL_TAKEN: 'ACCOUNTS.EMAIL_TAKEN',
   USER_NOT_FOUND: 'ACCOUNTS.USER_NOT_FOUND',
   /** The current password given with a password change is wrong. */

@@ -34,6 +34,8 @@ export const StorageErrorCode = {
   FILE_UNREADABLE: 'STORAGE.FILE_UNREADABLE',
   /** Storage I/O failed (disk full, permissions). */
   IO_FAILED: 'STORAGE.IO_FAILED',
+  /** The node's queue of summaries is full (SUMMARY_QUEUE_SIZE waiting); retry after `retryAfterSeconds`. */
+  BUSY: 'STORAGE.BUSY',
 } as const;
 
 /** One of {@link StorageErrorCode}. */

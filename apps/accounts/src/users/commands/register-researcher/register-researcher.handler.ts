@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import type { AccountsRegisterResearcher } from '@phdmf/contracts';
+import { AccountsErrorCode, PhdmfError, type AccountsRegisterResearcher } from '@phdmf/contracts';
 import { UserFactory } from '../../infrastructure/user-factory';
 
-/** Self-registration, open to anyone, and only ever as a researcher (no organisation). */
+/**
+ * Self-registration, open to anyone, and only ever as a researcher (no organisation). It does not
+ * reveal whether an email has an account: a taken email is answered like a new one (same shape,
+ * same hashing cost) and nothing is stored; the existing account is untouched.
+ */
 @Injectable()
 export class RegisterResearcherHandler {
   constructor(
@@ -12,7 +16,12 @@ export class RegisterResearcherHandler {
   ) {}
 
   async execute(p: AccountsRegisterResearcher.Payload): Promise<AccountsRegisterResearcher.Result> {
-    const user = await this.users.create(this.orm.em.fork(), { email: p.email, password: p.password, displayName: p.displayName, role: 'researcher' });
-    return user.toView();
+    const n = { email: p.email, password: p.password, displayName: p.displayName, role: 'researcher' as const };
+    try {
+      return (await this.users.create(this.orm.em.fork(), n)).toView();
+    } catch (error) {
+      if (!(error instanceof PhdmfError) || error.code !== AccountsErrorCode.EMAIL_TAKEN) throw error;
+      return (await this.users.decoy(n)).toView();
+    }
   }
 }

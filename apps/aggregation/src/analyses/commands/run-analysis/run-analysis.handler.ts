@@ -4,6 +4,7 @@ import { MikroORM } from '@mikro-orm/core';
 import {
   AggregationErrorCode,
   CommonErrorCode,
+  enforceQuota,
   PhdmfError,
   type AggregationRunAnalysis,
   type AnalysisDataset,
@@ -53,8 +54,9 @@ export class RunAnalysisHandler {
 
   async execute(p: AggregationRunAnalysis.Payload, actor: ActingUser | undefined): Promise<AggregationRunAnalysis.Result> {
     const who = requireActor(actor);
-    const request = checkAnalysisRequest(p);
+    const request = checkAnalysisRequest(p, { maxColumns: this.config.MAX_COLUMNS_PER_ANALYSIS, maxQuantiles: this.config.MAX_QUANTILES_PER_ANALYSIS });
     const requester = who.userId;
+    await this.enforceQuota(requester);
     const siteStatistics = statisticsNeededFromSites(request.statistics);
     const analysisId = `an-${randomUUID()}`;
     const log = this.logger.child({ analysisId, requester });
@@ -98,6 +100,18 @@ export class RunAnalysisHandler {
     await this.orm.em.fork().persist(Analysis.of(result)).flush();
     log.info({ status: result.status, txId: result.txId, blockNumber: result.blockNumber }, 'analysis recorded');
     return result;
+  }
+
+  /** Counted from the service's own analyses table, so the quota survives restarts and replicas. */
+  private async enforceQuota(requester: string): Promise<void> {
+    const now = new Date();
+    const quota = { what: 'analyses', limit: this.config.ANALYSES_PER_HOUR, windowSeconds: 3_600 };
+    const recent = await this.orm.em.fork().find(
+      Analysis,
+      { requester, createdAt: { $gt: new Date(now.getTime() - quota.windowSeconds * 1000) } },
+      { orderBy: { createdAt: 'desc' }, limit: quota.limit, fields: ['createdAt'] },
+    );
+    enforceQuota(quota, recent.map((a) => a.createdAt), now);
   }
 
   private async ask(

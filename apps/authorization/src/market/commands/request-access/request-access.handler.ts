@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
 import {
   AuthorizationErrorCode,
   canonicalJson,
+  enforceQuota,
   LedgerChaincodeErrorCode,
   ledgerUnavailable,
   LedgerRequestAccess,
@@ -16,6 +18,7 @@ import { MessageBus, type ActorHeader } from '@phdmf/messaging';
 import { statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../../authorization.tokens';
 import { AuthorizationConfig } from '../../../config';
+import { AccessRequest } from '../../domain/access-request';
 import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../../domain/actor';
 import { Catalogue } from '../../infrastructure/catalogue';
 import { isAmbiguous } from '../../infrastructure/ledger-answers';
@@ -55,6 +58,7 @@ export class RequestAccessHandler {
     private readonly projection: Projection,
     private readonly ledger: LedgerReader,
     private readonly config: AuthorizationConfig,
+    private readonly orm: MikroORM,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -76,6 +80,7 @@ export class RequestAccessHandler {
     if (Date.parse(p.requestedExpiry) <= now.getTime()) {
       throw new PhdmfError(AuthorizationErrorCode.INVALID_REQUEST, 'requestedExpiry must lie in the future', { requestedExpiry: p.requestedExpiry });
     }
+    await this.enforceQuota(who.userId, now);
 
     const request: LedgerRequestAccess.Payload = {
       requestId: requestIdOf(who.userId, p),
@@ -93,6 +98,17 @@ export class RequestAccessHandler {
     // Shown only now that it is committed; the AccessRequested event lands on the same row later.
     const row = await this.projection.commit((em) => this.projection.applyRequest(em, committed.record, committed.blockNumber));
     return row.toView();
+  }
+
+  /** Counted from the projection (the committed requests), so the quota survives restarts and replicas. */
+  private async enforceQuota(requester: string, now: Date): Promise<void> {
+    const quota = { what: 'access requests', limit: this.config.ACCESS_REQUESTS_PER_HOUR, windowSeconds: 3_600 };
+    const recent = await this.orm.em.fork().find(
+      AccessRequest,
+      { requester, requestedAt: { $gt: new Date(now.getTime() - quota.windowSeconds * 1000) } },
+      { orderBy: { requestedAt: 'desc' }, limit: quota.limit, fields: ['requestedAt'] },
+    );
+    enforceQuota(quota, recent.map((r) => r.requestedAt), now);
   }
 
   private async submit(request: LedgerRequestAccess.Payload): Promise<LedgerCommitted<LedgerAccessRequestRecord>> {

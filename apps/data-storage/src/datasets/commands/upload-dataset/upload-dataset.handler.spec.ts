@@ -33,6 +33,7 @@ describe('UploadDatasetHandler', () => {
     disclosure: DEFAULT_DISCLOSURE_POLICY,
     duckdb: { threads: 1, memoryLimit: '64MB' },
     summaryConcurrency: 1,
+    summaryQueueSize: 8,
   };
   const user = { userId: 'alice-1', organisationId: 'hospital-a', roles: ['member' as const] };
   const intents = { drain: jest.fn() } as unknown as LedgerIntents;

@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
-import type { Logger } from '@phdmf/logging';
+import { CommonErrorCode, grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
+import { Correlation, type Logger } from '@phdmf/logging';
 import { edgesOnGrid, edgesProblem } from '@phdmf/statistics';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
 import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
-import { Semaphore } from '../../application/semaphore';
+import { Semaphore, SemaphoreFull } from '../../application/semaphore';
 import { applyDisclosure } from '../../domain/disclosure-policy';
 import type { KeyedNoise } from '../../domain/keyed-noise';
 import { datasetNotFound, EngineReadError } from '../../domain/storage-errors';
@@ -42,12 +42,14 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     @Inject(STORAGE_LOGGER) private readonly log: Logger,
   ) {
     // Only the file work waits for a slot; the ledger checks before it are cheap and run at once.
-    this.gate = new Semaphore(settings.summaryConcurrency);
+    this.gate = new Semaphore(settings.summaryConcurrency, settings.summaryQueueSize);
   }
 
   async execute({ request, actor }: SummarizeDatasetQuery): Promise<StorageSummarize.Result> {
     const started = performance.now();
     checkRequest(request, actor);
+    const deadline = Correlation.current()?.deadline;
+    refuseIfLate(deadline);
     const dataset = await this.datasets.find(request.datasetId);
     if (!dataset || dataset.state === 'deleted') throw datasetNotFound(request.datasetId);
     if (dataset.releasedVersion === null) {
@@ -93,8 +95,10 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
       const grid = grids.get(h.column);
       return grid === undefined ? [] : [{ column: h.column, edges: edgesOnGrid(h.edges, grid) }];
     });
-    const [hash, computed] = await this.gate.run(() =>
-      Promise.allSettled([
+    const [hash, computed] = await this.runQueued(() => {
+      // Waiting in the queue may have outlasted the caller: its summary is cancelled, not computed.
+      refuseIfLate(deadline);
+      return Promise.allSettled([
         this.files.hashObject(version.sha256),
         this.engine.summarize({
           file: this.files.pathOf(version.sha256),
@@ -106,8 +110,8 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
           probabilities: asked.includes('quantiles') ? (request.probabilities ?? []) : [],
           histograms: new Map(onGrid.map((h) => [indexOf.get(h.column) ?? -1, h.edges] as const)),
         }),
-      ]),
-    );
+      ]);
+    });
     // The hash decides first: numbers from a changed file are never released, whatever DuckDB said.
     if (hash.status === 'rejected' || hash.value.sha256 !== onChain.sha256) {
       await this.datasets.update(dataset.id, (d) => {
@@ -158,6 +162,22 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
     this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length }, 'summary released');
     return { body, signature: this.signer.sign(body) };
+  }
+
+  private async runQueued<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.gate.run(work);
+    } catch (error) {
+      if (!(error instanceof SemaphoreFull)) throw error;
+      throw new PhdmfError(StorageErrorCode.BUSY, `node is busy: ${error.waiting} summaries already wait their turn`, { retryAfterSeconds: 1 });
+    }
+  }
+}
+
+/** MESSAGING.DEADLINE_EXCEEDED when the caller's deadline (the request's Phdmf-Deadline header) has passed. */
+function refuseIfLate(deadline: number | undefined): void {
+  if (deadline !== undefined && Date.now() >= deadline) {
+    throw new PhdmfError(CommonErrorCode.DEADLINE_EXCEEDED, 'the caller\'s deadline passed before the summary was computed; it was not computed');
   }
 }
 

@@ -5,7 +5,10 @@ import { IsDisplayName, IsPassword } from '../../lib/validation';
 
 export const SUBJECT = 'phdmf.accounts.cmd.register-researcher.v1';
 
-/** A third-party researcher registers themself (the only self-service registration). */
+/**
+ * A third-party researcher registers themself (the only self-service registration). A taken email
+ * is answered like a new one and nothing is stored, so the answer does not reveal existing accounts.
+ */
 export class Payload {
   @IsEmailAddress()
   email!: string;
