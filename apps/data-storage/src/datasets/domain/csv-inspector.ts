@@ -135,7 +135,13 @@ export class CsvInspector {
       const type = this.typeOf(i);
       return type === 'numeric' && this.integer[i] ? { name, type, integer: true } : { name, type };
     });
-    const ranges = new Map(columns.flatMap((c, i) => (c.type === 'numeric' && this.min[i]! <= this.max[i]! ? [[c.name, { min: this.min[i]!, max: this.max[i]! }] as const] : [])));
+    const ranges = new Map(
+      columns.flatMap((c, i) => {
+        const min = this.min[i] ?? Infinity;
+        const max = this.max[i] ?? -Infinity;
+        return c.type === 'numeric' && min <= max ? [[c.name, { min, max }] as const] : [];
+      }),
+    );
     return { columns, rowCount: this.rows, ranges };
   }
 
@@ -316,8 +322,8 @@ export class CsvInspector {
     if (this.numeric[i] && (len > peekLength || !isNumber(this.peek, len))) this.numeric[i] = false;
     if (this.numeric[i]) {
       const value = Number(this.peek.toString('latin1', 0, len));
-      if (value < this.min[i]!) this.min[i] = value;
-      if (value > this.max[i]!) this.max[i] = value;
+      if (value < (this.min[i] ?? Infinity)) this.min[i] = value;
+      if (value > (this.max[i] ?? -Infinity)) this.max[i] = value;
     }
     if (this.integer[i] && (!this.numeric[i] || !isInt64(this.peek, len))) this.integer[i] = false;
     if (this.date[i] && (len !== 10 || !isIsoDate(this.peek))) this.date[i] = false;
