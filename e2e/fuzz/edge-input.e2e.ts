@@ -212,7 +212,7 @@ describe('bad input to the REST edge (issue 13, e2e)', () => {
       socket.on('error', reject);
     });
     const [head = '', body = ''] = raw.split('\r\n\r\n');
-    expect({ statusLine: head.split('\r\n')[0], body: JSON.parse(body) as unknown }).toEqual({ statusLine: 'HTTP/1.1 400 Bad Request', body: { error: { code: 'HTTP.BAD_REQUEST', message: 'Malformed HTTP request' } } });
+    expect({ statusLine: head.split('\r\n')[0], body: JSON.parse(body) as unknown }).toEqual({ statusLine: 'HTTP/1.1 400 Bad Request', body: { error: { code: 'HTTP.BAD_REQUEST', message: 'Malformed request' } } });
     // The server is still up after the header overflow.
     expect((await send('GET', '/health')).status).toBe(200);
   });

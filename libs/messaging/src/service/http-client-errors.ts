@@ -13,11 +13,13 @@ const PARSER_REFUSALS: Readonly<Record<string, (typeof HTTP_LAYER_ERRORS)[keyof 
  * Node's HTTP parser refuses some requests before any framework sees them (headers too large: 431,
  * a request that is not HTTP: 400, too slow: 408) and answers them itself, with an empty body. This
  * answers them as every other error, `{ error: { code, message } }`, under the same conditions Node
- * does: only while nothing has been written on the socket yet.
+ * does: only while no response to this request has begun.
  */
 export function answerClientErrorsAsJson(server: Server): void {
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }) => {
-    if (!socket.writable || (socket.bytesWritten ?? 0) > 0 || err.code === 'ECONNRESET') {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }) => {
+    // Only a response already under way on this socket forbids an answer: a kept-alive socket has
+    // written earlier responses (bytesWritten > 0) and its next request still deserves one.
+    if (!socket.writable || socket._httpMessage?.headersSent === true || err.code === 'ECONNRESET') {
       socket.destroy(err);
       return;
     }

@@ -24,6 +24,12 @@ describe('CsvInspector', () => {
     const csv = 'id,age,visit,sex,score\n1,34,2024-01-31,F,1.5e2\n2,,2024-02-29,M,-.5\n3,NA,,F,+7\n';
     expect(inspect(csv)).toEqual({
       rowCount: 3,
+      // Each numeric column's range, read in the same pass (missing values skipped): the default grid comes from it.
+      ranges: new Map([
+        ['id', { min: 1, max: 3 }],
+        ['age', { min: 34, max: 34 }],
+        ['score', { min: -0.5, max: 150 }],
+      ]),
       columns: [
         { name: 'id', type: 'numeric', integer: true },
         { name: 'age', type: 'numeric', integer: true },
