@@ -14,8 +14,10 @@ import {
   AggregationRunAnalysis,
   canonicalJson,
   LedgerAddDataset,
+  LedgerGetAnalysis,
   LedgerGetProvenance,
   LedgerGetTransaction,
+  LedgerRecordAnalysis,
   LedgerRequestAccess,
   StorageSummarize,
   type AnalysisResult,
@@ -325,6 +327,34 @@ describe('aggregation service (real NATS, ledger service, storage nodes)', () =>
     await aggregation.close();
     aggregation = await startAggregation(world.nats.url, world.root, world.logger, limits);
     await expect(run(ask, hurried)).rejects.toMatchObject(refusal);
+  });
+
+  it('completes an analysis whose record committed after its answer was lost, rather than failing it with the record on-chain', async () => {
+    const patient: ActorHeader = { userId: 'researcher-4', roles: ['researcher'] };
+    await world.grant({ datasetId: datasets[0]!, owner: sites[0]!.organisationId, requester: patient.userId, columns: ['sbp'], statistics: ['count', 'mean'] });
+    await aggregation.close();
+    aggregation = await startAggregation(world.nats.url, world.root, world.logger, { POOL_MIN_COUNT: '4', SITE_TIMEOUT_MS: '2500', LEDGER_COMMAND_TIMEOUT_MS: '500' });
+    // The ledger freezes as the record reaches it (an overloaded host, a long pause) and commits it only
+    // after the aggregation service stopped waiting for the answer.
+    const frozen = world.nc.subscribe(LedgerRecordAnalysis.SUBJECT, {
+      max: 1,
+      callback: () => {
+        world.pauseLedger();
+        setTimeout(() => { world.resumeLedger(); }, 1_500);
+      },
+    });
+    try {
+      const result = await run({ datasets: [datasets[0]!], columns: ['sbp'], statistics: ['count', 'mean'] }, patient);
+      expect(result.status).toBe('complete');
+      const onChain = await world.bus.request(LedgerGetAnalysis.CONTRACT, { analysisId: result.analysisId }, { actor: ADMIN });
+      expect(onChain).toMatchObject({ analysisId: result.analysisId, txId: result.txId, resultHash: result.resultHash });
+      const tx = await world.bus.request(LedgerGetTransaction.CONTRACT, { txId: result.txId }, { actor: ADMIN });
+      expect(tx.blockNumber).toBe(result.blockNumber);
+      expect(await world.bus.request(AggregationGetAnalysis.CONTRACT, { analysisId: result.analysisId }, { actor: patient })).toEqual(result);
+    } finally {
+      frozen.unsubscribe();
+      world.resumeLedger();
+    }
   });
 });
 

@@ -32,6 +32,17 @@ export class AggregationConfig extends ServiceConfig {
   LEDGER_COMMAND_TIMEOUT_MS = 30_000;
 
   /**
+   * How long an analysis whose record got no answer keeps asking the ledger whether the record
+   * committed (a frozen or restarting ledger may commit it late) before the researcher is answered
+   * LEDGER.UNAVAILABLE.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  RECORD_SETTLE_MS = 15_000;
+
+  /**
    * While the ledger does not answer, the start-up catch-up is retried this often: a short, fixed
    * interval, not a growing back-off, so that a service restarted during a ledger outage catches up
    * within a moment of the ledger's return (an attempt against an absent ledger costs one request).

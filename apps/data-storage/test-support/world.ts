@@ -107,6 +107,15 @@ export class World {
     await this.ledger.exited;
   }
 
+  /** Freezes the ledger service (SIGSTOP), as a long pause or an overloaded host does: nothing answers until {@link resumeLedger}. */
+  pauseLedger(): void {
+    this.ledger.child.kill('SIGSTOP');
+  }
+
+  resumeLedger(): void {
+    this.ledger.child.kill('SIGCONT');
+  }
+
   /** Starts the ledger service again on its data, and waits until it answers. */
   async restartLedger(): Promise<void> {
     this.ledger = spawnTs('apps/ledger/src/main.ts', this.ledgerEnv);

@@ -3,10 +3,11 @@
 // Transactions and provenance are answered as the acting user (actor header) may see them
 // (@phdmf/contracts visibility.ts); blocks carry public fields only.
 import { Controller, Inject } from '@nestjs/common';
-import { type AccessCheck, type AccessRequestRecord, type DatasetRecord, type MemberRecord } from '../chaincode/phdmf-chaincode';
+import { type AccessCheck, type AccessRequestRecord, type AnalysisRecord, type DatasetRecord, type MemberRecord } from '../chaincode/phdmf-chaincode';
 import {
   LedgerCheckAccess,
   LedgerGetAccessRequest,
+  LedgerGetAnalysis,
   LedgerGetBlock,
   LedgerGetChainInfo,
   LedgerGetDataset,
@@ -72,6 +73,11 @@ export class LedgerQueriesController {
   @HandleRequest(LedgerGetAccessRequest.CONTRACT)
   getAccessRequest(p: LedgerGetAccessRequest.Payload): Promise<LedgerGetAccessRequest.Result> {
     return this.chaincode.access.evaluate<AccessRequestRecord>('getRequest', p);
+  }
+
+  @HandleRequest(LedgerGetAnalysis.CONTRACT)
+  getAnalysis(p: LedgerGetAnalysis.Payload): Promise<LedgerGetAnalysis.Result> {
+    return this.chaincode.audit.evaluate<AnalysisRecord>('getAnalysis', p);
   }
 
   @HandleRequest(LedgerGetBlock.CONTRACT)

@@ -27,6 +27,7 @@ export * as LedgerUpdateNode from './commands/update-node';
 
 export * as LedgerCheckAccess from './queries/check-access';
 export * as LedgerGetAccessRequest from './queries/get-access-request';
+export * as LedgerGetAnalysis from './queries/get-analysis';
 export * as LedgerGetBlock from './queries/get-block';
 export * as LedgerGetChainInfo from './queries/get-chain-info';
 export * as LedgerGetDataset from './queries/get-dataset';

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
   LedgerCheckAccess,
+  LedgerGetAnalysis,
   LedgerGetDataset,
+  LedgerGetTransaction,
   LedgerGetMember,
   LedgerListDatasets,
   LedgerListMembers,
@@ -42,6 +44,15 @@ export class LedgerClient {
 
   listMembers(): Promise<LedgerListMembers.Result> {
     return this.bus.request(LedgerListMembers.CONTRACT, {}, { actor: LedgerClient.ACTOR });
+  }
+
+  /** The analysis's on-chain record, if the ledger holds one (AUDIT.ANALYSIS_NOT_FOUND otherwise). */
+  getAnalysis(analysisId: string): Promise<LedgerGetAnalysis.Result> {
+    return this.bus.request(LedgerGetAnalysis.CONTRACT, { analysisId }, { actor: LedgerClient.ACTOR });
+  }
+
+  getTransaction(txId: string): Promise<LedgerGetTransaction.Result> {
+    return this.bus.request(LedgerGetTransaction.CONTRACT, { txId }, { actor: LedgerClient.ACTOR });
   }
 
   /** Answered after commit, with the transaction id and block. */

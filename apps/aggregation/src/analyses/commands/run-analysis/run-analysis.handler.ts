@@ -5,10 +5,13 @@ import {
   AggregationErrorCode,
   CommonErrorCode,
   enforceQuota,
+  isLedgerRetryable,
+  ledgerUnavailable,
   PhdmfError,
   type AggregationRunAnalysis,
   type AnalysisDataset,
   type AnalysisResult,
+  type LedgerRecordAnalysis,
   type LedgerStatistic,
   type StorageSummarize,
 } from '@phdmf/contracts';
@@ -41,6 +44,9 @@ type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dat
  * 4. pooled under the pool's disclosure threshold, hashed, recorded on the ledger (answered after
  *    commit), stored, returned. Nothing is released unless the record is committed.
  */
+/** How often a record whose answer was lost is looked for on the ledger. */
+const RECORD_POLL_MS = 250;
+
 @Injectable()
 export class RunAnalysisHandler {
   constructor(
@@ -88,18 +94,46 @@ export class RunAnalysisHandler {
     const resultHash = resultHashOf(released);
 
     const used = outcomes.flatMap((o) => ('summary' in o ? [o.dataset] : []));
-    const committed = await this.ledger.recordAnalysis({
-      analysisId,
-      requester,
-      grants: used.map((d) => ({ requestId: d.grantRequestId, datasetId: d.datasetId, sha256: d.sha256 })),
-      statistics: siteStatistics,
-      columns: request.columns,
-      resultHash,
-    });
+    const committed = await this.record(
+      {
+        analysisId,
+        requester,
+        grants: used.map((d) => ({ requestId: d.grantRequestId, datasetId: d.datasetId, sha256: d.sha256 })),
+        statistics: siteStatistics,
+        columns: request.columns,
+        resultHash,
+      },
+      log,
+    );
     const result: AnalysisResult = { ...released, resultHash, txId: committed.txId, blockNumber: committed.blockNumber };
     await this.orm.em.fork().persist(Analysis.of(result)).flush();
     log.info({ status: result.status, txId: result.txId, blockNumber: result.blockNumber }, 'analysis recorded');
     return result;
+  }
+
+  /**
+   * Records the analysis on the ledger. When the ledger's answer does not come (a timeout, a ledger
+   * restarting), the record may still have committed: the ledger is asked for it by id for a while,
+   * so a committed record completes the analysis instead of leaving it on-chain with its result lost.
+   * Only when it is not found does the researcher get LEDGER.UNAVAILABLE (retryable).
+   */
+  private async record(p: LedgerRecordAnalysis.Payload, log: Logger): Promise<{ txId: string; blockNumber: number }> {
+    try {
+      return await this.ledger.recordAnalysis(p);
+    } catch (error) {
+      if (!isLedgerRetryable(error)) throw error;
+      log.warn({ code: error.code }, 'no answer to the analysis record; asking the ledger whether it committed');
+      const deadline = Date.now() + this.config.RECORD_SETTLE_MS;
+      while (Date.now() < deadline) {
+        const found = await this.ledger.getAnalysis(p.analysisId).catch(() => undefined);
+        if (found?.resultHash === p.resultHash) {
+          const tx = await this.ledger.getTransaction(found.txId);
+          return { txId: found.txId, blockNumber: tx.blockNumber };
+        }
+        await new Promise((resolve) => setTimeout(resolve, RECORD_POLL_MS));
+      }
+      throw ledgerUnavailable(error, 'the analysis was not recorded; run it again');
+    }
   }
 
   /** Counted from the service's own analyses table, so the quota survives restarts and replicas. */
