@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  isAmbiguous,
   AuthorizationErrorCode,
   LedgerChaincodeErrorCode,
   PhdmfError,
@@ -16,7 +17,6 @@ import { LOGGER } from '../../authorization.tokens';
 import type { AccessRequest } from '../domain/access-request';
 import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../domain/actor';
 import { Catalogue } from '../infrastructure/catalogue';
-import { isAmbiguous } from '../infrastructure/ledger-answers';
 import { LedgerReader } from '../infrastructure/ledger-reader';
 import { Projection } from '../infrastructure/projection';
 

@@ -51,6 +51,15 @@ export function isLedgerRetryable(error: unknown): error is PhdmfError {
 }
 
 /**
+ * Whether a failed ledger command may still have committed: it was sent, but its answer did not
+ * arrive (a deadline, or the connection dropped). Any other failure is the ledger's, or the
+ * chaincode's, definite refusal — or it never reached the ledger at all (no responders).
+ */
+export function isAmbiguous(error: unknown): error is PhdmfError {
+  return error instanceof PhdmfError && (error.code === CommonErrorCode.TIMEOUT || error.code === CommonErrorCode.UNAVAILABLE);
+}
+
+/**
  * What a client is answered when a ledger write it asked for met an outage: one clear, retryable
  * `LEDGER.UNAVAILABLE` (503 at the edge; `details.retryable`, `details.cause` the original code) saying
  * what to do. Refusals, and anything else, pass through unchanged.

@@ -5,7 +5,7 @@ import {
   AggregationErrorCode,
   CommonErrorCode,
   enforceQuota,
-  isLedgerRetryable,
+  isAmbiguous,
   ledgerUnavailable,
   PhdmfError,
   type AggregationRunAnalysis,
@@ -28,6 +28,10 @@ import { checkSiteSummary } from '../../domain/site-summary-check';
 import { LedgerClient } from '../../infrastructure/ledger-client';
 import { StorageSites } from '../../infrastructure/storage-sites';
 
+/** How often a record whose answer was lost is looked for on the ledger. */
+const RECORD_POLL_MS = 250;
+const RUN_AGAIN = 'the analysis was not recorded; run it again';
+
 type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dataset: ClearedDataset; failure: PhdmfError };
 
 /**
@@ -44,9 +48,6 @@ type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dat
  * 4. pooled under the pool's disclosure threshold, hashed, recorded on the ledger (answered after
  *    commit), stored, returned. Nothing is released unless the record is committed.
  */
-/** How often a record whose answer was lost is looked for on the ledger. */
-const RECORD_POLL_MS = 250;
-
 @Injectable()
 export class RunAnalysisHandler {
   constructor(
@@ -121,7 +122,8 @@ export class RunAnalysisHandler {
     try {
       return await this.ledger.recordAnalysis(p);
     } catch (error) {
-      if (!isLedgerRetryable(error)) throw error;
+      // A record never delivered (no responders) cannot have committed: answered at once; a refusal as it is.
+      if (!isAmbiguous(error)) throw ledgerUnavailable(error, RUN_AGAIN);
       log.warn({ code: error.code }, 'no answer to the analysis record; asking the ledger whether it committed');
       const deadline = Date.now() + this.config.RECORD_SETTLE_MS;
       while (Date.now() < deadline) {
@@ -132,7 +134,7 @@ export class RunAnalysisHandler {
         }
         await new Promise((resolve) => setTimeout(resolve, RECORD_POLL_MS));
       }
-      throw ledgerUnavailable(error, 'the analysis was not recorded; run it again');
+      throw ledgerUnavailable(error, RUN_AGAIN);
     }
   }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import {
+  isAmbiguous,
   AuthorizationErrorCode,
   canonicalJson,
   enforceQuota,
@@ -21,7 +22,6 @@ import { AuthorizationConfig } from '../../../config';
 import { AccessRequest } from '../../domain/access-request';
 import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../../domain/actor';
 import { Catalogue } from '../../infrastructure/catalogue';
-import { isAmbiguous } from '../../infrastructure/ledger-answers';
 import { LedgerReader } from '../../infrastructure/ledger-reader';
 import { Projection } from '../../infrastructure/projection';
 

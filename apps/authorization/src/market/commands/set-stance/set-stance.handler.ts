@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { LedgerSetDatasetStance, type AuthorizationSetStance, type LedgerCommitted, type LedgerDatasetRecord } from '@phdmf/contracts';
+import { isAmbiguous, LedgerSetDatasetStance, type AuthorizationSetStance, type LedgerCommitted, type LedgerDatasetRecord } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { MessageBus } from '@phdmf/messaging';
 import { LOGGER } from '../../../authorization.tokens';
@@ -8,7 +8,6 @@ import { AuthorizationConfig } from '../../../config';
 import { signerOf } from '../../application/access-decisions';
 import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../../domain/actor';
 import { Catalogue } from '../../infrastructure/catalogue';
-import { isAmbiguous } from '../../infrastructure/ledger-answers';
 import { LedgerReader } from '../../infrastructure/ledger-reader';
 import { Projection } from '../../infrastructure/projection';
 
