@@ -2,7 +2,7 @@
 // site's DuckDB computed), only noisy ones come out: every released quantity gets its own discrete
 // Gaussian noise calibrated to its sensitivity under adding or removing one record, and the ρ the
 // plan gave it.
-import { edgesOnGrid, type ColumnGrid } from '../grid';
+import { gridEdges, type ColumnGrid } from '../grid';
 import { sampleDiscreteGaussian } from './discrete-gaussian';
 import type { DpQuantity } from './plan';
 import { cryptoRandom, type RandomSource } from './random';
@@ -33,7 +33,7 @@ export function dpLattice(grid: ColumnGrid): DpLattice {
   const resolution = grid.binWidth / 2 ** DP_RESOLUTION_BITS;
   const center = (grid.lower + grid.upper) / 2;
   const bound = BigInt(Math.ceil((grid.upper - grid.lower) / (2 * resolution)));
-  return { center, resolution, bound, edges: edgesOnGrid([grid.lower, grid.upper], grid) };
+  return { center, resolution, bound, edges: gridEdges(grid) };
 }
 
 /** A value clamped to the grid's bounds. */
@@ -51,9 +51,13 @@ export function discretise(value: number, grid: ColumnGrid, lattice: DpLattice =
 /** The histogram cell of a value: clamped, then the j with edges[j] ≤ v < edges[j+1] (the last cell closed). */
 export function cellIndex(value: number, grid: ColumnGrid, lattice: DpLattice = dpLattice(grid)): number {
   const v = clampToGrid(value, grid);
-  const cells = lattice.edges.length - 1;
-  for (let j = 1; j < cells; j++) if (v < (lattice.edges[j] ?? Infinity)) return j - 1;
-  return cells - 1;
+  const { edges } = lattice;
+  const cells = edges.length - 1;
+  // A first guess by division, corrected against the edges themselves (which are what the SQL compares with).
+  let j = Math.min(cells - 1, Math.max(0, Math.floor((v - grid.lower) / grid.binWidth)));
+  while (j > 0 && v < (edges[j] ?? -Infinity)) j--;
+  while (j < cells - 1 && v >= (edges[j + 1] ?? Infinity)) j++;
+  return j;
 }
 
 /**
