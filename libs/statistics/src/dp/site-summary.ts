@@ -62,14 +62,16 @@ export function cellIndex(value: number, grid: ColumnGrid, lattice: DpLattice = 
 
 /**
  * The exact aggregates a site computes for one column, before noise. A site with DuckDB computes
- * them in SQL instead of passing rows, with c = lattice.center, r = lattice.resolution, H = lattice.bound,
- * lo/hi = grid.lower/upper and z = LEAST(H, GREATEST(−H, ROUND((LEAST(hi, GREATEST(lo, v)) − c) / r))):
+ * them in SQL instead of passing rows ({@link dpAggregateSql} writes the expressions,
+ * dpAggregatesFromRow reads them back), with c = lattice.center, r = lattice.resolution,
+ * H = lattice.bound, lo/hi = grid.lower/upper, x = LEAST(hi, GREATEST(lo, v)) and
+ * z = LEAST(H, GREATEST(−H, ROUND((x − c) / r))), over non-null v only:
  * - count      = COUNT(v)                                  (non-null values)
  * - missing    = COUNT(*) − COUNT(v)
- * - sum        = SUM(CAST(z AS HUGEINT))
- * - sumSquares = SUM(CAST(z AS HUGEINT) * CAST(z AS HUGEINT))
- * - cells[j]   = number of non-null v whose clamped value lies in [edges[j], edges[j+1]) (the last
- *                cell closed), one entry per cell of lattice.edges, zeros included.
+ * - sum        = Σ z                                       (as HUGEINT: exact)
+ * - sumSquares = Σ z²
+ * - cells[j]   = number of non-null v with edges[j] ≤ x < edges[j+1] (the first cell open below, the
+ *                last closed), one entry per cell of lattice.edges, zeros included.
  */
 export interface DpSufficientStatistics {
   count: number;
