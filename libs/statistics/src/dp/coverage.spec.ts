@@ -5,7 +5,7 @@
 // node:crypto instead: DP_COVERAGE_UNSEEDED=1 npx jest libs/statistics/src/dp/coverage.spec.ts
 import type { ColumnGrid } from '../grid';
 import { poolDpColumn } from './pool';
-import { planDpRelease } from './plan';
+import { planDpRelease, plannedFor } from './plan';
 import { cryptoRandom, seededRandom } from './random';
 import { dpSufficientStatistics, noisyColumnSummary } from './site-summary';
 import { syntheticReadings } from './testing';
@@ -26,7 +26,7 @@ describe('coverage of dp intervals', () => {
     const trueSd = Math.sqrt(all.reduce((a, v) => a + (v - trueMean) ** 2, 0) / (trueCount - 1));
     const plan = planDpRelease({ columns: ['systolic_bp'], statistics: ['count', 'mean', 'sd'], rho: 0.1 });
     if (!plan.ok) throw new Error('no plan');
-    const planned = plan.items.map(({ quantity, rho }) => ({ quantity, rho }));
+    const planned = plannedFor(plan.items, 'systolic_bp');
     // The DuckDB path: aggregates once per site, fresh noise per analysis.
     const aggregates = sites.map((s) => dpSufficientStatistics(s.values, s.grid));
     const random = process.env['DP_COVERAGE_UNSEEDED'] === '1' ? cryptoRandom : seededRandom(15);

@@ -1,4 +1,4 @@
-import { DpRefusalCode, planDpRelease } from './plan';
+import { DpRefusalCode, planDpRelease, plannedFor } from './plan';
 
 describe('planDpRelease', () => {
   it('maps statistics to noisy quantities per column, in a fixed order, with ρ split equally and adding up', () => {
@@ -44,5 +44,14 @@ describe('planDpRelease', () => {
     const a = planDpRelease({ columns: ['x', 'y', 'x'], statistics: ['mean', 'count', 'mean'], rho: 0.1 });
     const b = planDpRelease({ columns: ['x', 'y'], statistics: ['count', 'mean'], rho: 0.1 });
     expect(a).toEqual(b);
+  });
+
+  it('gives a column’s part of the plan', () => {
+    const plan = planDpRelease({ columns: ['x', 'y'], statistics: ['mean'], rho: 0.4 });
+    expect(plan.ok && plannedFor(plan.items, 'y')).toEqual([
+      { quantity: 'count', rho: 0.1 },
+      { quantity: 'sum', rho: 0.1 },
+    ]);
+    expect(plan.ok && plannedFor(plan.items, 'z')).toEqual([]);
   });
 });
