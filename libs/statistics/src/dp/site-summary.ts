@@ -3,7 +3,7 @@
 // Gaussian noise calibrated to its sensitivity under adding or removing one record, and the ρ the
 // plan gave it.
 import { gridEdges, type ColumnGrid } from '../grid';
-import { sampleDiscreteGaussian } from './discrete-gaussian';
+import { discreteGaussianSd, sampleDiscreteGaussian } from './discrete-gaussian';
 import type { DpQuantity } from './plan';
 import { cryptoRandom, type RandomSource } from './random';
 import { sigma2ForRho } from './zcdp';
@@ -119,8 +119,8 @@ export interface DpPlannedQuantity {
 /**
  * A site's dp release of one column: only the planned quantities, each noisy. `sum` and
  * `sumSquares` are of the clamped values centred on `center` — Σ(v − center) and Σ(v − center)² —
- * in the column's units; pooling puts the centre back. Noise sd is σ of the discrete Gaussian
- * (its true sd is slightly smaller, by less than 1e-9 relative for σ ≥ 1: conservative).
+ * in the column's units; pooling puts the centre back. Noise sd is the discrete Gaussian's own
+ * ({@link discreteGaussianSd}: below σ for σ² < 4, σ above).
  */
 export interface DpNoisyColumn {
   grid: ColumnGrid;
@@ -156,10 +156,10 @@ function checkAggregates(s: DpSufficientStatistics, lattice: DpLattice): void {
   if (s.cells.length !== lattice.edges.length - 1 || s.cells.some((c) => !Number.isSafeInteger(c) || c < 0) || cellTotal !== s.count) throw new RangeError('cells must be one non-negative count per grid cell, adding up to the count');
 }
 
-/** One noisy integer: exact + N_Z(0, Δ²/(2ρ)), and σ. */
+/** One noisy integer: exact + N_Z(0, Δ²/(2ρ)), and the sd of that noise. */
 function noisy(exact: bigint, sensitivity: bigint, rho: number, random: RandomSource): { value: bigint; sigma: number } {
   const sigma2 = sigma2ForRho(sensitivity, rho);
-  return { value: exact + sampleDiscreteGaussian(sigma2, random), sigma: Math.sqrt(Number(sigma2.num) / Number(sigma2.den)) };
+  return { value: exact + sampleDiscreteGaussian(sigma2, random), sigma: discreteGaussianSd(sigma2) };
 }
 
 /**
@@ -199,7 +199,7 @@ export function noisyColumnSummary(input: DpSiteColumnInput): DpNoisyColumn {
       case 'histogram': {
         const sigma2 = sigma2ForRho(1n, rho);
         const counts = stats.cells.map((c) => Number(BigInt(c) + sampleDiscreteGaussian(sigma2, random)));
-        out.histogram = { edges: [...lattice.edges], counts, sd: Math.sqrt(Number(sigma2.num) / Number(sigma2.den)) };
+        out.histogram = { edges: [...lattice.edges], counts, sd: discreteGaussianSd(sigma2) };
         break;
       }
     }
