@@ -82,6 +82,33 @@ describe('pooling dp summaries', () => {
     expect(drowned.withheld?.['mean']?.code).toBe(DpWithholdCode.NOISY_COUNT_TOO_SMALL);
   });
 
+  it('withholds the SD when the noisy variance is within 1.96 noise sd of 0, and otherwise gives it the square root of the variance interval', () => {
+    // 2,000 readings of one value (variance 0) with a generous count/sum budget and a small one for the
+    // sum of squares: the noisy variance straddles 0 in roughly half the releases. The old rule stated
+    // an SD of 0 with sd √sdV there (or sdV/2s for a tiny positive s), an interval that excludes the truth.
+    const flat = [{ grid: A, values: Array.from({ length: 2000 }, () => 140) }];
+    const planned = [...quantities(1, 'count', 'sum'), ...quantities(0.05, 'sumSquares')];
+    const rng = seededRandom(8);
+    let withheld = 0;
+    for (let i = 0; i < 200; i++) {
+      const out = poolDpColumn(release(flat, planned, rng), { statistics: ['count', 'variance', 'sd'] });
+      const v = out.variance;
+      if (v === undefined) throw new Error('variance not released');
+      if (v.interval[0] <= 0) {
+        withheld++;
+        expect(out.sd).toBeUndefined();
+        expect(out.withheld?.['sd']?.code).toBe(DpWithholdCode.VARIANCE_TOO_NOISY);
+      } else {
+        expect(out.sd?.interval[0]).toBeCloseTo(Math.sqrt(v.interval[0]), 9);
+        expect(out.sd?.interval[1]).toBeCloseTo(Math.sqrt(v.interval[1]), 9);
+      }
+    }
+    expect(withheld).toBeGreaterThan(100);
+    // With real spread the SD is released (the coverage spec checks its interval over 1,000 analyses).
+    const spread = poolDpColumn(release(data, planned, seededRandom(9)), { statistics: ['sd'] });
+    expect(spread.sd).toBeDefined();
+  });
+
   it('withholds what a site did not release', () => {
     const parts = release(data, quantities(1, 'count', 'sum'), seededRandom(5));
     const out = poolDpColumn(parts, { statistics: ['missing', 'variance', 'histogram'] });
