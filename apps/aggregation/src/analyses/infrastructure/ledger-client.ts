@@ -5,8 +5,6 @@ import {
   LedgerGetDataset,
   LedgerGetTransaction,
   LedgerGetMember,
-  LedgerListDatasets,
-  LedgerListMembers,
   LedgerRecordAnalysis,
 } from '@phdmf/contracts';
 import { MessageBus, type ActorHeader } from '@phdmf/messaging';
@@ -36,14 +34,6 @@ export class LedgerClient {
 
   getMember(memberId: string): Promise<LedgerGetMember.Result> {
     return this.bus.request(LedgerGetMember.CONTRACT, { memberId }, { actor: LedgerClient.ACTOR });
-  }
-
-  listDatasets(): Promise<LedgerListDatasets.Result> {
-    return this.bus.request(LedgerListDatasets.CONTRACT, {}, { actor: LedgerClient.ACTOR });
-  }
-
-  listMembers(): Promise<LedgerListMembers.Result> {
-    return this.bus.request(LedgerListMembers.CONTRACT, {}, { actor: LedgerClient.ACTOR });
   }
 
   /** The analysis's on-chain record, if the ledger holds one (AUDIT.ANALYSIS_NOT_FOUND otherwise). */

@@ -38,7 +38,7 @@ type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dat
  * Runs an analysis, in an order that keeps the invariant "no summary request without a committed
  * grant in force and in scope":
  *
- * 1. every dataset is cleared (projection, then the ledger itself) — any refusal stops the
+ * 1. every dataset is cleared with the ledger (access check, dataset, owner's node) — any refusal stops the
  *    analysis here, before a single summary request is sent;
  * 2. the storage nodes are asked in parallel, each on its own subject, with one deadline;
  * 3. every answer is verified (signature with the on-chain node key; the body names this analysis,
