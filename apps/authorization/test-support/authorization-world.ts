@@ -90,7 +90,7 @@ export async function authorizationDatabase(serverUrl?: string): Promise<{ orm: 
   };
 }
 
-export const testConfig = (env: Record<string, string> = {}) => loadAuthorizationConfig({ NATS_URL: 'nats://127.0.0.1:1', CATCH_UP_ON_START: 'false', ...env });
+export const testConfig = (env: Record<string, string> = {}) => loadAuthorizationConfig({ NATS_URL: 'nats://127.0.0.1:1', CATCH_UP_ON_START: 'false', DECISION_SETTLE_MS: '300', ...env });
 export const silentLogger = () => createLogger({ service: 'test', level: 'silent' });
 
 /** The service's parts over one database and one (scripted) bus, wired as MarketModule wires them. */
@@ -100,7 +100,7 @@ export function wire(orm: MikroORM, bus: ScriptedBus) {
   const projection = new Projection(orm);
   const ledger = new LedgerReader(bus.asBus());
   const catalogue = new Catalogue(orm, projection, ledger);
-  const decisions = new AccessDecisions(catalogue, projection, ledger, logger);
+  const decisions = new AccessDecisions(catalogue, projection, ledger, config, logger);
   return {
     projection,
     ledger,

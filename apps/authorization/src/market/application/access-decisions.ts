@@ -4,6 +4,7 @@ import {
   AuthorizationErrorCode,
   LedgerChaincodeErrorCode,
   PhdmfError,
+  settle,
   type AccessRequestView,
   type LedgerAccessRequestRecord,
   type LedgerCommitted,
@@ -14,6 +15,7 @@ import type { Logger } from '@phdmf/logging';
 import type { ActorHeader } from '@phdmf/messaging';
 import { statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../authorization.tokens';
+import { AuthorizationConfig } from '../../config';
 import type { AccessRequest } from '../domain/access-request';
 import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../domain/actor';
 import { Catalogue } from '../infrastructure/catalogue';
@@ -58,6 +60,7 @@ export class AccessDecisions {
     private readonly catalogue: Catalogue,
     private readonly projection: Projection,
     private readonly ledger: LedgerReader,
+    private readonly config: AuthorizationConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -87,9 +90,16 @@ export class AccessDecisions {
     return row.toView();
   }
 
-  /** After an answer was lost: the decision is committed if the ledger shows it, by this operator. */
+  /**
+   * After an answer was lost: the decision is committed if the ledger shows it, by this operator. The
+   * request is read back until it leaves the state the decision needs (a frozen ledger commits late),
+   * for DECISION_SETTLE_MS at most.
+   */
   private async recover(requestId: string, decision: Decision, operator: string): Promise<LedgerCommitted<LedgerAccessRequestRecord> | undefined> {
-    const record = await this.ledger.accessRequest(requestId).catch(() => undefined);
+    const record = await settle(async () => {
+      const current = await this.ledger.accessRequest(requestId);
+      return current?.status === decision.from ? undefined : current;
+    }, this.config.DECISION_SETTLE_MS);
     if (record?.status !== decision.to) return undefined;
     const by = decision.kind === 'grant' ? record.grant?.operator : decision.kind === 'deny' ? record.denial?.operator : record.revocation?.operator;
     if (by !== operator) return undefined;

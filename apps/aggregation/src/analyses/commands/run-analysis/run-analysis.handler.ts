@@ -8,6 +8,7 @@ import {
   isAmbiguous,
   ledgerUnavailable,
   PhdmfError,
+  settle,
   type AggregationRunAnalysis,
   type AnalysisDataset,
   type AnalysisResult,
@@ -28,8 +29,6 @@ import { checkSiteSummary } from '../../domain/site-summary-check';
 import { LedgerClient } from '../../infrastructure/ledger-client';
 import { StorageSites } from '../../infrastructure/storage-sites';
 
-/** How often a record whose answer was lost is looked for on the ledger. */
-const RECORD_POLL_MS = 250;
 const RUN_AGAIN = 'the analysis was not recorded; run it again';
 
 type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dataset: ClearedDataset; failure: PhdmfError };
@@ -125,16 +124,9 @@ export class RunAnalysisHandler {
       // A record never delivered (no responders) cannot have committed: answered at once; a refusal as it is.
       if (!isAmbiguous(error)) throw ledgerUnavailable(error, RUN_AGAIN);
       log.warn({ code: error.code }, 'no answer to the analysis record; asking the ledger whether it committed');
-      const deadline = Date.now() + this.config.RECORD_SETTLE_MS;
-      while (Date.now() < deadline) {
-        const found = await this.ledger.getAnalysis(p.analysisId).catch(() => undefined);
-        if (found?.resultHash === p.resultHash) {
-          const tx = await this.ledger.getTransaction(found.txId);
-          return { txId: found.txId, blockNumber: tx.blockNumber };
-        }
-        await new Promise((resolve) => setTimeout(resolve, RECORD_POLL_MS));
-      }
-      throw ledgerUnavailable(error, RUN_AGAIN);
+      const found = await settle(() => this.ledger.getAnalysis(p.analysisId), this.config.RECORD_SETTLE_MS);
+      if (found?.resultHash !== p.resultHash) throw ledgerUnavailable(error, RUN_AGAIN);
+      return { txId: found.txId, blockNumber: (await this.ledger.getTransaction(found.txId)).blockNumber };
     }
   }
 
