@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  isAmbiguous,
   AuthorizationErrorCode,
+  isAmbiguous,
   LedgerChaincodeErrorCode,
   PhdmfError,
+  requireActor,
   settle,
   type AccessRequestView,
+  type ActingUser,
   type LedgerAccessRequestRecord,
   type LedgerCommitted,
   type LedgerRequestStatus,
@@ -17,7 +19,7 @@ import { statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../authorization.tokens';
 import { AuthorizationConfig } from '../../config';
 import type { AccessRequest } from '../domain/access-request';
-import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../domain/actor';
+import { forbidden, MarketPolicy } from '../domain/actor';
 import { Catalogue } from '../infrastructure/catalogue';
 import { LedgerReader } from '../infrastructure/ledger-reader';
 import { Projection } from '../infrastructure/projection';

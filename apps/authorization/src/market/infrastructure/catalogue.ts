@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/core';
-import { AuthorizationErrorCode, PhdmfError, type MarketEntry } from '@phdmf/contracts';
+import { AuthorizationErrorCode, PhdmfError, type ActingUser, type MarketEntry } from '@phdmf/contracts';
 import { AccessRequest, permissionFrom } from '../domain/access-request';
-import type { ActingUser } from '../domain/actor';
 import { MarketDataset, MarketInstitution } from '../domain/market-dataset';
 import { LedgerReader } from './ledger-reader';
 import { Projection } from './projection';

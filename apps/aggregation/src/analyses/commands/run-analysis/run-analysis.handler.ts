@@ -8,7 +8,9 @@ import {
   isAmbiguous,
   ledgerUnavailable,
   PhdmfError,
+  requireActor,
   settle,
+  type ActingUser,
   type AggregationRunAnalysis,
   type AnalysisDataset,
   type AnalysisResult,
@@ -21,7 +23,6 @@ import { edgesOnGrid, statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../../aggregation.tokens';
 import { AggregationConfig } from '../../../config';
 import { AccessGate, type ClearedDataset } from '../../application/access-gate';
-import { requireActor, type ActingUser } from '../../domain/actor';
 import { Analysis } from '../../domain/analysis';
 import { checkAnalysisRequest } from '../../domain/analysis-request';
 import { buildResult, resultHashOf, type VerifiedSummary } from '../../domain/result';

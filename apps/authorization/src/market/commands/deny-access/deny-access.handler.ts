@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { LedgerDenyAccess, type AuthorizationDenyAccess } from '@phdmf/contracts';
+import { LedgerDenyAccess, type ActingUser, type AuthorizationDenyAccess } from '@phdmf/contracts';
 import { MessageBus } from '@phdmf/messaging';
 import { AuthorizationConfig } from '../../../config';
 import { AccessDecisions, Decisions } from '../../application/access-decisions';
-import type { ActingUser } from '../../domain/actor';
 
 /** The owner's staff deny a pending request, with a reason; shown denied once committed. */
 @Injectable()

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { LedgerGrantAccess, type AuthorizationGrantAccess } from '@phdmf/contracts';
+import { LedgerGrantAccess, type ActingUser, type AuthorizationGrantAccess } from '@phdmf/contracts';
 import { MessageBus } from '@phdmf/messaging';
 import { AuthorizationConfig } from '../../../config';
 import { AccessDecisions, assertComplete, assertNarrowing, Decisions } from '../../application/access-decisions';
-import type { ActingUser } from '../../domain/actor';
 
 /** The owner's staff grant a pending request, possibly narrowed; shown granted once committed. */
 @Injectable()

@@ -2,14 +2,16 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import {
-  isAmbiguous,
   AuthorizationErrorCode,
   canonicalJson,
   enforceQuota,
+  isAmbiguous,
   LedgerChaincodeErrorCode,
-  ledgerUnavailable,
   LedgerRequestAccess,
+  ledgerUnavailable,
   PhdmfError,
+  requireActor,
+  type ActingUser,
   type AuthorizationRequestAccess,
   type LedgerAccessRequestRecord,
   type LedgerCommitted,
@@ -20,7 +22,7 @@ import { statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../../authorization.tokens';
 import { AuthorizationConfig } from '../../../config';
 import { AccessRequest } from '../../domain/access-request';
-import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { forbidden, MarketPolicy } from '../../domain/actor';
 import { Catalogue } from '../../infrastructure/catalogue';
 import { LedgerReader } from '../../infrastructure/ledger-reader';
 import { Projection } from '../../infrastructure/projection';

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { LedgerRevokeAccess, type AuthorizationRevokeAccess } from '@phdmf/contracts';
+import { LedgerRevokeAccess, type ActingUser, type AuthorizationRevokeAccess } from '@phdmf/contracts';
 import { MessageBus } from '@phdmf/messaging';
 import { AuthorizationConfig } from '../../../config';
 import { AccessDecisions, Decisions } from '../../application/access-decisions';
-import type { ActingUser } from '../../domain/actor';
 
 /** The owner's staff revoke a granted request, with a reason; shown revoked once committed. */
 @Injectable()

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { isAmbiguous, LedgerSetDatasetStance, type AuthorizationSetStance, type LedgerCommitted, type LedgerDatasetRecord } from '@phdmf/contracts';
+import { isAmbiguous, LedgerSetDatasetStance, requireActor, type ActingUser, type AuthorizationSetStance, type LedgerCommitted, type LedgerDatasetRecord } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { MessageBus } from '@phdmf/messaging';
 import { LOGGER } from '../../../authorization.tokens';
 import { AuthorizationConfig } from '../../../config';
 import { signerOf } from '../../application/access-decisions';
-import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { forbidden, MarketPolicy } from '../../domain/actor';
 import { Catalogue } from '../../infrastructure/catalogue';
 import { LedgerReader } from '../../infrastructure/ledger-reader';
 import { Projection } from '../../infrastructure/projection';

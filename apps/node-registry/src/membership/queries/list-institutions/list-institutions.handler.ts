@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
+import { requireActor, type ActingUser } from '@phdmf/contracts';
 import type { NodeRegistryListInstitutions } from '@phdmf/contracts';
-import { requireActor, type ActingUser } from '../../domain/actor';
 import { Institution } from '../../domain/institution';
 import { LedgerRecords } from '../../infrastructure/ledger-records';
 
