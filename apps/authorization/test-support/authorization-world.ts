@@ -100,16 +100,16 @@ export function wire(orm: MikroORM, bus: ScriptedBus) {
   const projection = new Projection(orm);
   const ledger = new LedgerReader(bus.asBus());
   const catalogue = new Catalogue(orm, projection, ledger);
-  const decisions = new AccessDecisions(catalogue, projection, ledger, config, logger);
+  const decisions = new AccessDecisions(catalogue, projection, ledger, bus.asBus(), config, logger);
   return {
     projection,
     ledger,
     catalogue,
     setStance: new SetStanceHandler(orm, bus.asBus(), catalogue, projection, ledger, config, logger),
     requestAccess: new RequestAccessHandler(bus.asBus(), catalogue, projection, ledger, config, orm, logger),
-    grant: new GrantAccessHandler(decisions, bus.asBus(), config),
-    deny: new DenyAccessHandler(decisions, bus.asBus(), config),
-    revoke: new RevokeAccessHandler(decisions, bus.asBus(), config),
+    grant: new GrantAccessHandler(decisions),
+    deny: new DenyAccessHandler(decisions),
+    revoke: new RevokeAccessHandler(decisions),
     search: new SearchMarketHandler(orm, catalogue),
     getEntry: new GetMarketEntryHandler(orm, catalogue),
     listRequests: new ListAccessRequestsHandler(orm),
