@@ -33,7 +33,7 @@ import { RevokeAccessHandler } from '../src/market/commands/revoke-access/revoke
 import { SetStanceHandler } from '../src/market/commands/set-stance/set-stance.handler';
 import { Catalogue } from '../src/market/infrastructure/catalogue';
 import { LedgerCatchUp } from '../src/market/infrastructure/ledger-catch-up';
-import { LedgerReader } from '../src/market/infrastructure/ledger-reader';
+import { LedgerClient } from '../src/market/infrastructure/ledger-client';
 import { Projection } from '../src/market/infrastructure/projection';
 import { GetAccessRequestHandler } from '../src/market/queries/get-access-request/get-access-request.handler';
 import { GetMarketEntryHandler } from '../src/market/queries/get-market-entry/get-market-entry.handler';
@@ -98,7 +98,7 @@ export function wire(orm: MikroORM, bus: ScriptedBus) {
   const config = testConfig();
   const logger = silentLogger();
   const projection = new Projection(orm);
-  const ledger = new LedgerReader(bus.asBus());
+  const ledger = new LedgerClient(bus.asBus());
   const catalogue = new Catalogue(orm, projection, ledger);
   const decisions = new AccessDecisions(catalogue, projection, ledger, bus.asBus(), config, logger);
   return {

@@ -1,5 +1,6 @@
 import { IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { CommonErrorCode, PhdmfError } from './errors';
+import type { ServiceName } from './services';
 
 export const ROLES = ['consortium-admin', 'institution-admin', 'member', 'researcher', 'service'] as const;
 export type Role = (typeof ROLES)[number];
@@ -34,4 +35,13 @@ export interface ActingUser {
 export function requireActor(actor: ActingUser | undefined): ActingUser {
   if (!actor) throw new PhdmfError(CommonErrorCode.UNAUTHENTICATED, 'This request needs an authenticated user');
   return actor;
+}
+
+/**
+ * A central service acting as itself (recording an analysis, filing a request for a researcher): user id
+ * `service:<name>` — as a storage site acts as `node:<nodeId>` — and the `service` role, for which the
+ * ledger signs with the governing MSP. The id is for logs and checks, never written on-chain.
+ */
+export function serviceActor(service: ServiceName): { userId: string; roles: Role[] } {
+  return { userId: `service:${service}`, roles: ['service'] };
 }

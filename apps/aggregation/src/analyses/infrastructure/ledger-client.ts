@@ -6,6 +6,7 @@ import {
   LedgerGetTransaction,
   LedgerGetMember,
   LedgerRecordAnalysis,
+  serviceActor,
 } from '@phdmf/contracts';
 import { MessageBus, type ActorHeader } from '@phdmf/messaging';
 import { AggregationConfig } from '../../config';
@@ -17,7 +18,7 @@ import { AggregationConfig } from '../../config';
  */
 @Injectable()
 export class LedgerClient {
-  static readonly ACTOR: ActorHeader = { userId: 'aggregation', roles: ['service'] };
+  static readonly ACTOR: ActorHeader = serviceActor('aggregation');
 
   constructor(
     private readonly bus: MessageBus,

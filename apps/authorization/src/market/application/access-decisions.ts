@@ -26,7 +26,7 @@ import { AuthorizationConfig } from '../../config';
 import type { AccessRequest } from '../domain/access-request';
 import { forbidden, MarketPolicy } from '../domain/actor';
 import { Catalogue } from '../infrastructure/catalogue';
-import { LedgerReader } from '../infrastructure/ledger-reader';
+import { LedgerClient } from '../infrastructure/ledger-client';
 import { Projection } from '../infrastructure/projection';
 
 /** A ledger command that decides on an access request, answered with the committed record. */
@@ -71,7 +71,7 @@ export class AccessDecisions {
   constructor(
     private readonly catalogue: Catalogue,
     private readonly projection: Projection,
-    private readonly ledger: LedgerReader,
+    private readonly ledger: LedgerClient,
     private readonly bus: MessageBus,
     private readonly config: AuthorizationConfig,
     @Inject(LOGGER) private readonly logger: Logger,

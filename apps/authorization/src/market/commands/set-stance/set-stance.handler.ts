@@ -8,7 +8,7 @@ import { AuthorizationConfig } from '../../../config';
 import { signerOf } from '../../application/access-decisions';
 import { forbidden, MarketPolicy } from '../../domain/actor';
 import { Catalogue } from '../../infrastructure/catalogue';
-import { LedgerReader } from '../../infrastructure/ledger-reader';
+import { LedgerClient } from '../../infrastructure/ledger-client';
 import { Projection } from '../../infrastructure/projection';
 
 /**
@@ -24,7 +24,7 @@ export class SetStanceHandler {
     private readonly bus: MessageBus,
     private readonly catalogue: Catalogue,
     private readonly projection: Projection,
-    private readonly ledger: LedgerReader,
+    private readonly ledger: LedgerClient,
     private readonly config: AuthorizationConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
