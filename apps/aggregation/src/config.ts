@@ -43,17 +43,6 @@ export class AggregationConfig extends ServiceConfig {
   RECORD_SETTLE_MS = 15_000;
 
   /**
-   * While the ledger does not answer, the start-up catch-up is retried this often: a short, fixed
-   * interval, not a growing back-off, so that a service restarted during a ledger outage catches up
-   * within a moment of the ledger's return (an attempt against an absent ledger costs one request).
-   */
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
-  CATCH_UP_RETRY_MS = 500;
-
-  /**
    * Analyses one user may run per hour. Each asks every site for a summary and is a ledger
    * transaction, so this bounds how fast one self-registered account loads the sites and grows the chain.
    */

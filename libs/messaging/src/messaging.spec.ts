@@ -6,7 +6,7 @@ import { TestNatsServer, eventually, memoryLogger, tempDir } from '@phdmf/testin
 import { connect, headers } from 'nats';
 import { countEffects, CreateThing, Echo, knobs, provisionFixture, Refuse, startFixture, ThingHappened, type FixtureOptions } from '../test-support/fixture';
 import { EventPublisher } from './events/event-publisher';
-import { EVENT_STREAM, EventProvisioningCode, provisionEventStream } from './events/event-stream';
+import { EVENT_STREAM, eventConsumerConfig, eventConsumerSpec, EventProvisioningCode, provisionEventStream, RETIRED_DURABLES } from './events/event-stream';
 import { MessageBus } from './rpc/message-bus';
 import { RemoteError } from './lib/remote-error';
 
@@ -177,6 +177,20 @@ describe('messaging over a real nats-server', () => {
         expect(await provisionFixture(admin)).toEqual({ stream: 'updated', consumers: { accounts: 'updated' } });
         expect((await jsm.consumers.info(EVENT_STREAM.name, 'accounts')).config.max_ack_pending).toBe(1);
         expect((await jsm.streams.info(EVENT_STREAM.name)).config.subjects).toEqual([...EVENT_STREAM.subjects]);
+        expect(await provisionFixture(admin)).toEqual({ stream: 'unchanged', consumers: { accounts: 'unchanged' } });
+      } finally {
+        await admin.close();
+      }
+    });
+
+    it('deletes a retired durable (one no service reads any more) when provisioning, and reports it only while it was there', async () => {
+      const admin = await connect({ servers: nats.url });
+      const jsm = await admin.jetstreamManager();
+      try {
+        const retired = RETIRED_DURABLES[0]!;
+        await jsm.consumers.add(EVENT_STREAM.name, eventConsumerConfig(eventConsumerSpec(retired)));
+        expect(await provisionFixture(admin)).toEqual({ stream: 'unchanged', consumers: { accounts: 'unchanged', [retired]: 'deleted' } });
+        await expect(jsm.consumers.info(EVENT_STREAM.name, retired)).rejects.toMatchObject({ api_error: { err_code: 10014 } });
         expect(await provisionFixture(admin)).toEqual({ stream: 'unchanged', consumers: { accounts: 'unchanged' } });
       } finally {
         await admin.close();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
+import { requireActor, type ActingUser } from '@phdmf/contracts';
 import type { AuthorizationGetMarketEntry } from '@phdmf/contracts';
-import { requireActor, type ActingUser } from '../../domain/actor';
 import { Catalogue } from '../../infrastructure/catalogue';
 
 /** One dataset of the market, any status (a deleted one stays readable), with the caller's permission. */
