@@ -17,7 +17,10 @@ export class AggregationConfig extends ServiceConfig {
   @Max(1_000_000)
   POOL_MIN_COUNT = POOL_MIN_COUNT_FLOOR;
 
-  /** Deadline of each storage node's summary; a node that has not answered by then fails the analysis (or is left out, with allowPartial). */
+  /**
+   * The longest a storage node's summary is waited for; a node that has not answered by then fails the
+   * analysis (or is left out, with allowPartial). Shorter when the caller's own deadline leaves less.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(100)
