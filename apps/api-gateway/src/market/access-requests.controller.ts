@@ -12,7 +12,7 @@ import {
 } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../auth/edge-bus';
-import { AccessRequestDto, AccessRequestsQueryDto, GrantDto, ReasonDto, RequestIdParam } from './dto';
+import { AccessRequestDto, AccessRequestsQueryDto, GrantDto, DenyDto, RequestIdParam, RevokeDto } from './dto';
 import { AccessRequestListResponse, AccessRequestResponse } from './openapi';
 
 /**
@@ -81,7 +81,7 @@ export class AccessRequestsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Deny a pending request, with a reason; answered once committed' })
   @ApiOkResponse({ type: AccessRequestResponse })
-  deny(@Req() req: Request, @Param() params: RequestIdParam, @Body() body: ReasonDto, @CurrentUser() user: AccessTokenClaims) {
+  deny(@Req() req: Request, @Param() params: RequestIdParam, @Body() body: DenyDto, @CurrentUser() user: AccessTokenClaims) {
     return this.bus.requestCommitted(req, AuthorizationDenyAccess.CONTRACT, { requestId: params.requestId, reason: body.reason }, user);
   }
 
@@ -90,7 +90,7 @@ export class AccessRequestsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a granted request, with a reason; answered once committed' })
   @ApiOkResponse({ type: AccessRequestResponse })
-  revoke(@Req() req: Request, @Param() params: RequestIdParam, @Body() body: ReasonDto, @CurrentUser() user: AccessTokenClaims) {
+  revoke(@Req() req: Request, @Param() params: RequestIdParam, @Body() body: RevokeDto, @CurrentUser() user: AccessTokenClaims) {
     return this.bus.requestCommitted(req, AuthorizationRevokeAccess.CONTRACT, { requestId: params.requestId, reason: body.reason }, user);
   }
 }

@@ -1,7 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, Max, Min, ValidateNested } from 'class-validator';
+import { OptionalField } from '../../../lib/optional';
 import type { LedgerStatistic } from '../../../ledger/lib/records';
-import { IsColumnList, IsLedgerId, IsStatisticList } from '../../../ledger/lib/validation';
+import { IsColumnList, IsLedgerId, IsLedgerText, IsStatisticList, LedgerLimits } from '../../../ledger/lib/validation';
 import type { NodeSignature } from '../../lib/canonical-json';
 import { perNodeContract, perNodeContracts } from '../../lib/node-subject';
 
@@ -17,10 +19,17 @@ export const SummaryLimits = { probabilities: 99, histogramEdges: 101 } as const
 
 /** Bin edges of one column's histogram: bins are [e0,e1), [e1,e2), …, [e(n-1),en]. */
 export class HistogramRequest {
-  @IsString()
-  @Length(1, 256)
+  @ApiProperty({ description: 'A column among `columns`' })
+  @IsLedgerText(LedgerLimits.columnName)
   column!: string;
 
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'number' },
+    minItems: 2,
+    maxItems: SummaryLimits.histogramEdges,
+    description: 'Bin edges, strictly increasing: bins [e0,e1), …, [e(n-1),en]',
+  })
   @IsArray()
   @ArrayMinSize(2)
   @ArrayMaxSize(SummaryLimits.histogramEdges)
@@ -34,7 +43,14 @@ export class HistogramRequest {
  */
 export class SummaryOptions {
   /** Quantile probabilities (with the `quantiles` statistic); a site releases only published ones ({@link PUBLISHED_PROBABILITIES}) inside its band. */
-  @IsOptional()
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'number', minimum: 0, maximum: 1 },
+    minItems: 1,
+    maxItems: SummaryLimits.probabilities,
+    description: 'Quantile probabilities (with `quantiles`); sites release only published ones inside their band (default 5%–95%)',
+  })
+  @OptionalField()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(SummaryLimits.probabilities)
@@ -44,9 +60,10 @@ export class SummaryOptions {
   probabilities?: number[];
 
   /** Bin edges per column (with the `histogram` statistic). */
-  @IsOptional()
+  @ApiProperty({ type: [HistogramRequest], maxItems: LedgerLimits.columns, description: 'Bin edges per column (with `histogram`)' })
+  @OptionalField()
   @IsArray()
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(LedgerLimits.columns)
   @ValidateNested({ each: true })
   @Type(() => HistogramRequest)
   histograms?: HistogramRequest[];
