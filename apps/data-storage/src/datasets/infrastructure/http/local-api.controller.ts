@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { LedgerLimits, PhdmfError, StorageErrorCode, type StorageRunAudit } from '@phdmf/contracts';
+import { isSafeText, LedgerLimits, PhdmfError, safeTextProblem, StorageErrorCode, type StorageRunAudit } from '@phdmf/contracts';
 import type { ColumnGrid } from '@phdmf/statistics';
 import { DeleteDatasetCommand } from '../../commands/delete-dataset/delete-dataset.command';
 import { ReleaseDatasetCommand } from '../../commands/release-dataset/release-dataset.command';
@@ -67,7 +67,7 @@ export class LocalApiController {
     const u = user(req);
     requireAdmin(u);
     const view = await this.commands.execute<DeleteDatasetCommand, DatasetView>(
-      new DeleteDatasetCommand(u, datasetId(id), text('description', description ?? 'deleted by the owner', LedgerLimits.description, true)),
+      new DeleteDatasetCommand(u, datasetId(id), text('description', description ?? 'deleted by the owner', LedgerLimits.description, { allowEmpty: true, multiline: true })),
     );
     // 200: deleted; 202: the deletion waits for the ledger (ledgerStatus "pending"), the dataset stays until then.
     res.status(view.state === 'deleted' ? 200 : 202);
@@ -127,12 +127,12 @@ function uploadFormat(req: RequestWithUser): UploadFormat {
 }
 
 function uploadMeta(req: RequestWithUser, q: Record<string, unknown>): { name?: string; description: string; fileName: string; declaredLength?: number; grids?: Map<string, ColumnGrid> } {
-  const fileName = text('fileName', q.fileName ?? 'dataset.csv', LedgerLimits.fileName, false);
+  const fileName = text('fileName', q.fileName ?? 'dataset.csv', LedgerLimits.fileName, { allowEmpty: false, multiline: false });
   const length = req.headers['content-length'];
   return {
     ...(q.grid !== undefined ? { grids: grids(q.grid) } : {}),
-    ...(q.name !== undefined ? { name: text('name', q.name, LedgerLimits.name, false) } : {}),
-    description: text('description', q.description ?? '', LedgerLimits.description, true),
+    ...(q.name !== undefined ? { name: text('name', q.name, LedgerLimits.name, { allowEmpty: false, multiline: false }) } : {}),
+    description: text('description', q.description ?? '', LedgerLimits.description, { allowEmpty: true, multiline: true }),
     fileName,
     ...(length !== undefined && /^\d+$/.test(length) ? { declaredLength: Number(length) } : {}),
   };
@@ -145,7 +145,7 @@ function uploadMeta(req: RequestWithUser, q: Record<string, unknown>): { name?: 
 function grids(value: unknown): Map<string, ColumnGrid> {
   const out = new Map<string, ColumnGrid>();
   for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
-    const parts = text('grid', item, LedgerLimits.columnName + 100, false).split(':');
+    const parts = text('grid', item, LedgerLimits.columnName + 100, { allowEmpty: false, multiline: false }).split(':');
     const numbers = parts.slice(-3).map((p) => (/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(p) ? Number(p) : NaN));
     const column = parts.slice(0, -3).join(':');
     const [lower, upper, binWidth] = numbers;
@@ -158,10 +158,10 @@ function grids(value: unknown): Map<string, ColumnGrid> {
   return out;
 }
 
-function text(field: string, value: unknown, max: number, allowEmpty: boolean): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-  if (typeof value !== 'string' || value.length > max || (!allowEmpty && value.length === 0) || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) {
-    throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, `${field} must be text of at most ${max} characters without control characters`);
+/** Text by the platform's one rule (`isSafeText`: no control characters; tab and line breaks only when multiline). */
+function text(field: string, value: unknown, max: number, options: { allowEmpty: boolean; multiline: boolean }): string {
+  if (typeof value !== 'string' || value.length > max || (!options.allowEmpty && value.length === 0) || !isSafeText(value, options.multiline)) {
+    throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, `${field} must be text of at most ${max} characters that ${safeTextProblem(options.multiline).replace(/^must be/, 'is')}`);
   }
   return value;
 }

@@ -69,6 +69,48 @@ export class SummaryOptions {
   histograms?: HistogramRequest[];
 }
 
+/** Checks bin edges: at least two, finite and strictly increasing. */
+export function edgesProblem(edges: readonly number[]): string | undefined {
+  if (edges.length < 2) return 'a histogram needs at least two edges';
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i] ?? NaN;
+    if (!Number.isFinite(e)) return `edge ${i} is not a finite number`;
+    if (i > 0 && !(e > (edges[i - 1] ?? NaN))) return `edges must increase strictly (edge ${i} is ${e})`;
+  }
+  return undefined;
+}
+
+/** What {@link summaryRequestProblem} reads: the fields an analysis and a site's summary request share. */
+export interface SummaryRequestFields {
+  columns: readonly string[];
+  statistics: readonly LedgerStatistic[];
+  probabilities?: readonly number[];
+  histograms?: readonly { column: string; edges: readonly number[] }[];
+}
+
+/**
+ * THE consistency rule of a summary request, beyond each field's own check: the aggregation service
+ * applies it to an analysis before asking any site, and every site to each summary request, so no
+ * site is asked a question it would refuse and a site refuses what the aggregator would. The problem
+ * in words, or undefined.
+ */
+export function summaryRequestProblem(p: SummaryRequestFields): string | undefined {
+  const asked = p.statistics;
+  if (p.probabilities !== undefined && !asked.includes('quantiles')) return 'probabilities were given without the quantiles statistic';
+  if (asked.includes('quantiles') && (p.probabilities ?? []).length === 0) return 'the quantiles statistic needs probabilities';
+  if (p.histograms !== undefined && !asked.includes('histogram')) return 'histogram edges were given without the histogram statistic';
+  if (asked.includes('histogram') && (p.histograms ?? []).length === 0) return 'the histogram statistic needs bin edges for at least one column';
+  const seen = new Set<string>();
+  for (const h of p.histograms ?? []) {
+    if (!p.columns.includes(h.column)) return `histogram column "${h.column}" is not among the requested columns`;
+    if (seen.has(h.column)) return `histogram column "${h.column}" is given twice`;
+    seen.add(h.column);
+    const problem = edgesProblem(h.edges);
+    if (problem !== undefined) return `histogram of "${h.column}": ${problem}`;
+  }
+  return undefined;
+}
+
 /**
  * Per-column summaries of one dataset, for one analysis, on behalf of one requester. The node
  * answers only if the ledger holds a committed, unrevoked, unexpired grant of `requester` covering
