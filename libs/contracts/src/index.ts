@@ -7,6 +7,7 @@ export * from './lib/errors';
 export * from './lib/http-status';
 export * from './lib/text';
 export * from './lib/documented';
+export * from './lib/ids';
 export * from './lib/optional';
 export * from './lib/payload-checks';
 export * from './lib/quota';

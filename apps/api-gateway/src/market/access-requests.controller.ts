@@ -2,16 +2,10 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestj
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import {
-  AuthorizationDenyAccess,
-  AuthorizationGetAccessRequest,
-  AuthorizationGrantAccess,
-  AuthorizationListAccessRequests,
-  AuthorizationRequestAccess,
-  AuthorizationRevokeAccess,
-} from '@phdmf/contracts';
+import { AuthorizationDenyAccess, AuthorizationErrorCode, AuthorizationGetAccessRequest, AuthorizationGrantAccess, AuthorizationListAccessRequests, AuthorizationRequestAccess, AuthorizationRevokeAccess, LedgerChaincodeErrorCode, LedgerErrorCode } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../auth/edge-bus';
+import { ApiErrors } from '../edge/openapi-errors';
 import { AccessRequestDto, AccessRequestsQueryDto, GrantDto, DenyDto, RequestIdParam, RevokeDto } from './dto';
 import { AccessRequestListResponse, AccessRequestResponse } from './openapi';
 
@@ -22,6 +16,7 @@ import { AccessRequestListResponse, AccessRequestResponse } from './openapi';
  */
 @ApiTags('access')
 @ApiBearerAuth()
+@ApiErrors(AuthorizationErrorCode, LedgerErrorCode, LedgerChaincodeErrorCode)
 @Controller('access-requests')
 export class AccessRequestsController {
   constructor(private readonly bus: EdgeBus) {}
