@@ -15,7 +15,7 @@ import { generateSigningKey, issueAccessToken } from '@phdmf/auth';
 import { AccountsRegisterResearcher, AccountsUpdateProfile, LedgerUpdateNode, NodeRegistryUpdateNode } from '@phdmf/contracts';
 import { SigningKeys } from '../../apps/accounts/src/users/infrastructure/signing-keys';
 import { buildConsortium, pendingApplication, unique, type Consortium } from '../join/support/consortium';
-import { OpenApiConformance } from '../join/support/openapi-conformance';
+import { OpenApiConformance } from '@phdmf/testing';
 import { nodeKeyPair, Stack } from '../join/support/stack';
 import { CaseGenerator, seededRandom, type FuzzCase, type OpenApiDocument } from './support/openapi-cases';
 import { errorShapeProblem, leakIn, rawRequest, type RawAnswer } from './support/raw-http';

@@ -1,7 +1,7 @@
 // A small HTTP client for the REST edge, as an integrator would use it. Every answer is checked
-// against the edge's OpenAPI document (support/openapi-conformance.ts): one that the document does
+// against the edge's OpenAPI document (OpenApiConformance of @phdmf/testing): one that the document does
 // not describe fails the test that received it.
-import { OpenApiConformance } from './openapi-conformance';
+import { OpenApiConformance } from '@phdmf/testing';
 export interface HttpResult<T = unknown> {
   status: number;
   body: T;

@@ -13,6 +13,7 @@ import {
   type AccountsListUsers,
   type ApplicationView,
   type ConnectionTestResult,
+  type DocumentsExactly,
   type InstitutionView,
   type LedgerMemberRecord,
   type LoginHistoryEntry,
@@ -24,13 +25,7 @@ import {
   type UserView,
 } from '@phdmf/contracts';
 
-/**
- * Compile-time: `true` only when the documented class `Doc` has exactly the fields of the contract's
- * type `View`; otherwise a type naming the fields that differ (so the type check says which).
- */
-export type DocumentsExactly<Doc, View> = [Exclude<keyof View, keyof Doc>, Exclude<keyof Doc, keyof View>] extends [never, never]
-  ? true
-  : { undocumented: Exclude<keyof View, keyof Doc>; notInContract: Exclude<keyof Doc, keyof View> };
+export type { DocumentsExactly } from '@phdmf/contracts';
 
 /** An integer field (JSON Schema `integer`, not `number`). */
 export const INTEGER = { type: 'integer' } as const;

@@ -21,3 +21,12 @@ export function allOf(...decorators: FieldDecorator[]): FieldDecorator {
     for (const d of decorators) d(target, key);
   };
 }
+
+/**
+ * Compile-time: `true` only when the documented class `Doc` has exactly the fields of the contract's
+ * type `View`; otherwise a type naming the fields that differ (so the type check says which). A
+ * response class that `implements` its view and is listed in such a check cannot drift from it.
+ */
+export type DocumentsExactly<Doc, View> = [Exclude<keyof View, keyof Doc>, Exclude<keyof Doc, keyof View>] extends [never, never]
+  ? true
+  : { undocumented: Exclude<keyof View, keyof Doc>; notInContract: Exclude<keyof Doc, keyof View> };

@@ -1,7 +1,8 @@
-// Every answer the REST end-to-end suites receive is checked against the edge's own OpenAPI document
-// (the one it serves at /api/v1/openapi.json): its status must be documented for the operation, an
-// error's code must be among those the operation lists, and a JSON body must match the documented
-// schema, with no field the document does not name. So the document cannot drift from the code.
+// Every answer the REST end-to-end suites and the storage site's suites receive is checked against
+// the server's own OpenAPI document (the edge's at /api/v1/openapi.json, a site's at /openapi.json):
+// its status must be documented for the operation, an error's code must be among those the operation
+// lists, and a JSON body must match the documented schema, with no field the document does not name.
+// So the documents cannot drift from the code.
 //
 // ajv (the standard JSON Schema validator) and ajv-formats (date-time, email, uuid). The tree's
 // top-level `ajv` is eslint's v6; ajv 8 is the one ajv-formats itself depends on, resolved from it.
@@ -42,8 +43,29 @@ function closeObjects(schema: unknown): void {
   for (const [key, value] of Object.entries(s)) if (key !== 'example' && key !== 'enum') closeObjects(value);
 }
 
+/** OpenAPI 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum` in the JSON Schema form ajv reads (a bound). */
+function toJsonSchemaBounds(schema: unknown): void {
+  if (typeof schema !== 'object' || schema === null) return;
+  if (Array.isArray(schema)) {
+    for (const s of schema) toJsonSchemaBounds(s);
+    return;
+  }
+  const s = schema as Schema;
+  if (typeof s['exclusiveMinimum'] === 'boolean') {
+    const { exclusiveMinimum, minimum, ...rest } = s;
+    Object.keys(s).forEach((k) => Reflect.deleteProperty(s, k));
+    Object.assign(s, rest, exclusiveMinimum && typeof minimum === 'number' ? { exclusiveMinimum: minimum } : minimum === undefined ? {} : { minimum });
+  }
+  if (typeof s['exclusiveMaximum'] === 'boolean') {
+    const { exclusiveMaximum, maximum, ...rest } = s;
+    Object.keys(s).forEach((k) => Reflect.deleteProperty(s, k));
+    Object.assign(s, rest, exclusiveMaximum && typeof maximum === 'number' ? { exclusiveMaximum: maximum } : maximum === undefined ? {} : { maximum });
+  }
+  for (const [key, value] of Object.entries(s)) if (key !== 'example' && key !== 'enum') toJsonSchemaBounds(value);
+}
+
 export class OpenApiConformance {
-  private static readonly byBaseUrl = new Map<string, Promise<OpenApiConformance | undefined>>();
+  private static readonly byDocument = new Map<string, Promise<OpenApiConformance | undefined>>();
   private readonly ajv: AjvInstance;
   private readonly validators = new Map<string, ValidateFn>();
   private readonly routes: { method: string; template: string; pattern: RegExp; op: Operation }[] = [];
@@ -54,6 +76,7 @@ export class OpenApiConformance {
   }
 
   private constructor(private readonly doc: OpenApiDocument) {
+    toJsonSchemaBounds(doc);
     closeObjects(doc.components.schemas);
     this.ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(this.ajv);
@@ -63,12 +86,16 @@ export class OpenApiConformance {
     }
   }
 
-  /** The checker of the edge at `baseUrl` (its document fetched once); undefined when the edge serves none. */
-  static for(baseUrl: string): Promise<OpenApiConformance | undefined> {
-    let found = this.byBaseUrl.get(baseUrl);
+  /**
+   * The checker of the server at `baseUrl` by the document it serves at `documentPath` (fetched
+   * once); undefined when it serves none.
+   */
+  static for(baseUrl: string, documentPath = '/api/v1/openapi.json'): Promise<OpenApiConformance | undefined> {
+    const url = `${baseUrl}${documentPath}`;
+    let found = this.byDocument.get(url);
     if (!found) {
-      found = fetch(`${baseUrl}/api/v1/openapi.json`).then(async (res) => (res.ok ? OpenApiConformance.of((await res.json()) as OpenApiDocument) : undefined));
-      this.byBaseUrl.set(baseUrl, found);
+      found = fetch(url).then(async (res) => (res.ok ? OpenApiConformance.of((await res.json()) as OpenApiDocument) : undefined));
+      this.byDocument.set(url, found);
     }
     return found;
   }
@@ -79,7 +106,7 @@ export class OpenApiConformance {
     const route = this.routes.find((r) => r.method === method.toUpperCase() && r.pattern.test(path));
     if (route === undefined) {
       // An unknown route or method is the HTTP layer's 404/405 (or the docs page, which is no operation).
-      return status === 404 || status === 405 || path.startsWith('/api/v1/docs') || path.startsWith('/api/v1/openapi.') ? undefined : `no operation ${method} ${path} in the document`;
+      return status === 404 || status === 405 || /\/(docs|openapi\.(json|yaml))(\/|$)/.test(path) ? undefined : `no operation ${method} ${path} in the document`;
     }
     const documented = route.op.responses[String(status)] ?? (status >= 400 ? route.op.responses['default'] : undefined);
     if (documented === undefined) return `${method} ${route.template} answered ${status}, which the document does not list`;

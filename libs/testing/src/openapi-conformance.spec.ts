@@ -21,7 +21,11 @@ const document: OpenApiDocument = {
   },
   components: {
     schemas: {
-      Thing: { type: 'object', properties: { id: { type: 'string' }, count: { type: 'integer' }, at: { type: 'string', format: 'date-time' } }, required: ['id', 'count'] },
+      Thing: {
+        type: 'object',
+        properties: { id: { type: 'string' }, count: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, ratio: { type: 'number', minimum: 0, exclusiveMinimum: true } },
+        required: ['id', 'count'],
+      },
       ErrorResponse: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } }, required: ['error'] },
     },
   },
@@ -40,6 +44,8 @@ describe('OpenAPI conformance of answers', () => {
     expect(check.problem('GET', '/api/v1/things/a', 200, json, { id: 'a', count: 2, secret: 'x' })).toMatch(/additional/);
     expect(check.problem('GET', '/api/v1/things/a', 200, json, { id: 'a', count: 2.5 })).toMatch(/integer/);
     expect(check.problem('GET', '/api/v1/things/a', 200, json, { id: 'a', count: 1, at: 'yesterday' })).toMatch(/date-time/);
+    // OpenAPI 3.0's boolean exclusiveMinimum, read as the bound it means.
+    expect(check.problem('GET', '/api/v1/things/a', 200, json, { id: 'a', count: 1, ratio: 0 })).toMatch(/> 0/);
     expect(check.problem('GET', '/api/v1/things/a', 404, json, { error: { code: 'OTHER.NOT_FOUND', message: 'no' } })).toMatch(/allowed values/);
     expect(check.problem('GET', '/api/v1/things/a', 201, json, { id: 'a', count: 1 })).toMatch(/does not list/);
     expect(check.problem('POST', '/api/v1/things/a', 400, json, {})).toMatch(/no operation/);
