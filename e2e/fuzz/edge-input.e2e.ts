@@ -15,6 +15,7 @@ import { generateSigningKey, issueAccessToken } from '@phdmf/auth';
 import { AccountsRegisterResearcher, AccountsUpdateProfile, LedgerUpdateNode, NodeRegistryUpdateNode } from '@phdmf/contracts';
 import { SigningKeys } from '../../apps/accounts/src/users/infrastructure/signing-keys';
 import { buildConsortium, pendingApplication, unique, type Consortium } from '../join/support/consortium';
+import { OpenApiConformance } from '@phdmf/testing';
 import { nodeKeyPair, Stack } from '../join/support/stack';
 import { CaseGenerator, seededRandom, type FuzzCase, type OpenApiDocument } from './support/openapi-cases';
 import { errorShapeProblem, leakIn, rawRequest, type RawAnswer } from './support/raw-http';
@@ -254,6 +255,7 @@ describe('bad input to the REST edge (issue 13, e2e)', () => {
 
 describe('OpenAPI fuzz of the REST edge (e2e)', () => {
   let doc: OpenApiDocument;
+  let conformance: OpenApiConformance | undefined;
   const findings: string[] = [];
   const statuses = new Map<string, number>();
   const slow: string[] = [];
@@ -262,6 +264,7 @@ describe('OpenAPI fuzz of the REST edge (e2e)', () => {
 
   beforeAll(async () => {
     doc = (await rawRequest(stack.baseUrl, 'GET', '/api/v1/openapi.json')).json as OpenApiDocument;
+    conformance = await OpenApiConformance.for(stack.baseUrl);
   });
 
   function authHeader(auth: FuzzCase['auth']): Record<string, string> {
@@ -293,6 +296,10 @@ describe('OpenAPI fuzz of the REST edge (e2e)', () => {
     }
     const leak = leakIn(a);
     if (leak) findings.push(`${where}: leaks /${leak}/ ${a.text.slice(0, 200)}`);
+    // Every answer as the document says: a listed status, a listed code, the documented shape.
+    const contentType = a.headers['content-type'];
+    const undocumented = conformance?.problem(k.method, k.path, a.status, typeof contentType === 'string' ? contentType : null, a.json);
+    if (undocumented) findings.push(`${where}: not as documented (${undocumented}) ${a.text.slice(0, 200)}`);
   }
 
   async function badTokens(): Promise<Record<string, string>> {

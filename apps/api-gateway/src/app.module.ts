@@ -26,13 +26,16 @@ class EdgeConfigModule {
   }
 }
 
+/** Every controller of the edge (its HTTP surface; the document-coverage test walks them all). */
+export const EDGE_CONTROLLERS = [HealthController, AuthenticationController, UsersController, ApplicationsController, InstitutionsController, AnalysesController, MarketController, AccessRequestsController, ProvenanceController];
+
 /** The REST edge owns no data: it authenticates, validates and turns HTTP calls into NATS messages. */
 export class AppModule {
   static forRoot(config: ApiGatewayConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [EdgeConfigModule.of(config), ...(coreModules({ service: 'api-gateway', config, logger }) ?? []), ThrottlerModule.forRoot(throttlerOptions(config))],
-      controllers: [HealthController, AuthenticationController, UsersController, ApplicationsController, InstitutionsController, AnalysesController, MarketController, AccessRequestsController, ProvenanceController],
+      controllers: EDGE_CONTROLLERS,
       providers: [
         EdgeBus,
         JwtAuthGuard,

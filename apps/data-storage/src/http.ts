@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { answerClientErrorsAsJson, type StartOptions } from '@phdmf/messaging';
 import type { DataStorageConfig } from './config';
 import { HttpErrorFilter } from './datasets/infrastructure/http/http-error.filter';
+import { setUpSiteOpenApi } from './datasets/infrastructure/http/openapi';
 
 /** A large upload on a slow link may take long; Node's default (5 minutes) would cut it off. */
 const REQUEST_TIMEOUT_MS = 60 * 60_000;
@@ -21,16 +22,19 @@ export function siteHttpOptions(config: DataStorageConfig): NonNullable<StartOpt
 /**
  * Everything HTTP about a site's local API. main.ts and the tests both call it, so what is tested
  * is what runs: every answer that is an error, from a handler, a guard, an unknown route or Node's
- * own parser (431, 400), is `{ error: { code, message, details? } }`.
+ * own parser (431, 400), is `{ error: { code, message, details? } }`. Its OpenAPI document is served at
+ * `/openapi.json` (browsable at `/docs`).
  */
 export function configureSiteHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
-  express.use(helmet());
+  // The docs page (Swagger UI) loads its own scripts and styles from this origin only.
+  express.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] } } }));
   express.useGlobalFilters(app.get(HttpErrorFilter));
   const server: Server = express.getHttpServer();
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   // Headers must still arrive promptly: a slow-headers client does not hold a socket for an hour.
   server.headersTimeout = 30_000;
   answerClientErrorsAsJson(server);
+  setUpSiteOpenApi(app);
 }

@@ -99,6 +99,13 @@ describe('storage node', () => {
         const body = refused.json as { code?: string; error?: { code: string } };
         expect([grid, refused.status, body.error?.code ?? body.code]).toEqual([grid, 400, 'STORAGE.REQUEST_INVALID']);
       }
+      // Names by the platform's one text rule (the chaincode's): no tab or line break in a single-line
+      // name (a description may hold line breaks).
+      for (const query of ['name=a%09b&fileName=x.csv', 'name=ok&fileName=a%0Ab.csv']) {
+        const refused = await staff.upload(csv, query);
+        const body = refused.json as { code?: string; error?: { code: string } };
+        expect([query, refused.status, body.error?.code ?? body.code]).toEqual([query, 400, 'STORAGE.REQUEST_INVALID']);
+      }
       expect(filesUnder(tmpDir())).toEqual([]);
     });
 
@@ -510,6 +517,10 @@ describe('storage node', () => {
       expect(await code({ statistics: ['quantiles'] })).toBe('STORAGE.REQUEST_INVALID');
       expect(await code({ probabilities: [0.5] })).toBe('STORAGE.REQUEST_INVALID');
       expect(await code({ statistics: ['histogram'], histograms: [{ column: 'age', edges: [3, 1] }] })).toBe('STORAGE.REQUEST_INVALID');
+      // The aggregation service's rule too (one rule, StorageSummarize.summaryRequestProblem): a histogram needs edges.
+      expect(await code({ statistics: ['histogram'] })).toBe('STORAGE.REQUEST_INVALID');
+      // Histogram column names by the one text rule (a control character is refused like in `columns`).
+      expect(await code({ statistics: ['histogram'], histograms: [{ column: 'a\u0001', edges: [0, 1] }] })).toBe('VALIDATION.FAILED');
       expect(await code({ rows: true })).toBe('VALIDATION.FAILED');
       expect(await code({ statistics: ['everything'] })).toBe('VALIDATION.FAILED');
       expect(await code({ datasetId: 'ds-00000000-0000-0000-0000-000000000000' })).toBe('DATASET.NOT_FOUND');

@@ -19,7 +19,7 @@ import {
 import { createLogger, type Logger } from '@phdmf/logging';
 import { MessageBus, persistenceSettingsOf, startService, type ActorHeader, provisionEventStream } from '@phdmf/messaging';
 import { migrate } from '@phdmf/persistence';
-import { freePort, TestNatsServer, tempDir, spawnTsEntry, type TsChild } from '@phdmf/testing';
+import { freePort, OpenApiConformance, TestNatsServer, tempDir, spawnTsEntry, type TsChild } from '@phdmf/testing';
 import { AppModule } from '../src/app.module';
 import { loadDataStorageConfig, type DataStorageConfig } from '../src/config';
 import { configureSiteHttp, siteHttpOptions } from '../src/http';
@@ -254,6 +254,10 @@ export class LocalApi {
     } catch {
       json = undefined;
     }
+    // Every answer as the site's own OpenAPI document says (status, error code shape, body schema).
+    const conformance = await OpenApiConformance.for(this.site.baseUrl, '/openapi.json');
+    const problem = conformance?.problem(method, new URL(`${this.site.baseUrl}${pathAndQuery}`).pathname, res.status, res.headers.get('content-type'), json);
+    if (problem !== undefined) throw new Error(`site answer not as documented: ${problem}\n${text.slice(0, 2000)}`);
     return { status: res.status, json, text, headers: res.headers };
   }
 

@@ -1,4 +1,7 @@
-// A small HTTP client for the REST edge, as an integrator would use it.
+// A small HTTP client for the REST edge, as an integrator would use it. Every answer is checked
+// against the edge's OpenAPI document (OpenApiConformance of @phdmf/testing): one that the document does
+// not describe fails the test that received it.
+import { OpenApiConformance } from '@phdmf/testing';
 export interface HttpResult<T = unknown> {
   status: number;
   body: T;
@@ -27,6 +30,11 @@ export class Api {
     } catch {
       // not JSON (the docs page)
     }
+    const conformance = await OpenApiConformance.for(this.baseUrl);
+    // The path as fetch sent it (it resolves dot segments, `%2e%2e` included).
+    const sent = new URL(`${this.baseUrl}${path}`).pathname;
+    const problem = conformance?.problem(method, sent, res.status, res.headers.get('content-type'), parsed);
+    if (problem !== undefined) throw new Error(`answer not as documented: ${problem}\n${text.slice(0, 2000)}`);
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 

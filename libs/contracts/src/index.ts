@@ -6,6 +6,8 @@ export * from './lib/contract';
 export * from './lib/errors';
 export * from './lib/http-status';
 export * from './lib/text';
+export * from './lib/documented';
+export * from './lib/ids';
 export * from './lib/optional';
 export * from './lib/payload-checks';
 export * from './lib/quota';

@@ -28,17 +28,6 @@ export function poolHistograms(parts: readonly BinnedCounts[]): BinnedCounts {
   };
 }
 
-/** Checks bin edges: at least two, finite and strictly increasing. */
-export function edgesProblem(edges: readonly number[]): string | undefined {
-  if (edges.length < 2) return 'a histogram needs at least two edges';
-  for (let i = 0; i < edges.length; i++) {
-    const e = edges[i] ?? NaN;
-    if (!Number.isFinite(e)) return `edge ${i} is not a finite number`;
-    if (i > 0 && !(e > (edges[i - 1] ?? NaN))) return `edges must increase strictly (edge ${i} is ${e})`;
-  }
-  return undefined;
-}
-
 /** Why a released histogram cell is blank. */
 export const CellBlank = {
   /** 1..minCount−1 records. */

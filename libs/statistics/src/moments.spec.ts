@@ -1,5 +1,6 @@
 import { combineMoments, momentsOf, m2FromSampleVariance, poolMoments, populationVariance, sampleVariance } from './moments';
-import { edgesProblem, poolHistograms } from './histogram';
+import { StorageSummarize } from '@phdmf/contracts';
+import { poolHistograms } from './histogram';
 
 /** A deterministic generator, so a failure can be reproduced. */
 function lcg(seed: number): () => number {
@@ -61,8 +62,8 @@ describe('pooled histograms', () => {
       { edges: [0, 1], counts: [1], below: 0, above: 0 },
       { edges: [0, 2], counts: [1], below: 0, above: 0 },
     ])).toThrow(/different bin edges/);
-    expect(edgesProblem([0, 1, 1])).toMatch(/increase strictly/);
-    expect(edgesProblem([0])).toMatch(/at least two/);
-    expect(edgesProblem([0, 1, 2])).toBeUndefined();
+    expect(StorageSummarize.edgesProblem([0, 1, 1])).toMatch(/increase strictly/);
+    expect(StorageSummarize.edgesProblem([0])).toMatch(/at least two/);
+    expect(StorageSummarize.edgesProblem([0, 1, 2])).toBeUndefined();
   });
 });

@@ -4,3 +4,4 @@ export * from './temp-dir';
 export * from './silent-logger';
 export * from './postgres';
 export * from './child-env';
+export * from './openapi-conformance';

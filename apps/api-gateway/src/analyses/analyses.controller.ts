@@ -2,9 +2,10 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis } from '@phdmf/contracts';
+import { AggregationErrorCode, AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis, CommonErrorCode, LedgerChaincodeErrorCode, LedgerErrorCode, StorageErrorCode } from '@phdmf/contracts';
 import { CurrentUser } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
+import { ApiErrors } from '../edge/openapi-errors';
 import { ApiGatewayConfig } from '../config';
 import { AnalysisIdParam, ChartQueryDto, RunAnalysisDto } from './dto';
 import { AnalysisListResponse, AnalysisResponse, WithholdingResponse } from './openapi';
@@ -12,6 +13,7 @@ import { AnalysisListResponse, AnalysisResponse, WithholdingResponse } from './o
 @ApiTags('analyses')
 @ApiBearerAuth()
 @ApiExtraModels(WithholdingResponse)
+@ApiErrors(AggregationErrorCode, LedgerErrorCode, LedgerChaincodeErrorCode, StorageErrorCode, CommonErrorCode.QUOTA_EXCEEDED)
 @Controller('analyses')
 export class AnalysesController {
   constructor(

@@ -1,19 +1,29 @@
 // Response shapes of the analyses endpoints for the OpenAPI document. The wire types are the
 // interfaces in @phdmf/contracts, which carry no run-time metadata; each class here `implements` its
-// interface, so a field added to or changed in the contract fails the type check until it is
-// documented here too.
+// interface and is held to exactly its fields below, so a field added to or changed in the contract
+// fails the type check until it is documented here too.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  ANALYSIS_ID_PATTERN,
+  DATASET_ID_PATTERN,
   LEDGER_STATISTICS,
+  MEMBER_ID_PATTERN,
+  UUID_PATTERN,
+  type AggregationListAnalyses,
   type AnalysisColumn,
   type AnalysisDataset,
   type AnalysisQuantile,
+  type AnalysisRequestView,
   type AnalysisResult,
   type AnalysisSite,
+  type AnalysisSummary,
   type LedgerStatistic,
   type StorageSummarize,
   type Withholding,
 } from '@phdmf/contracts';
+import { BLOCK_NUMBER, INTEGER, type DocumentsExactly } from '../edge/openapi-schemas';
+
+const COUNT = { type: 'integer', minimum: 0 } as const;
 
 export class WithholdingResponse implements Withholding {
   @ApiProperty({ example: 'DISCLOSURE.POOL_BELOW_THRESHOLD' }) code!: string;
@@ -21,7 +31,7 @@ export class WithholdingResponse implements Withholding {
 }
 
 export class QuantileResponse implements AnalysisQuantile {
-  @ApiProperty() p!: number;
+  @ApiProperty({ minimum: 0, maximum: 1 }) p!: number;
   @ApiProperty() value!: number;
   @ApiProperty() approximate!: boolean;
   @ApiProperty({ enum: ['single-site', 'pooled-histogram', 'count-weighted-mean'] }) method!: AnalysisQuantile['method'];
@@ -30,17 +40,22 @@ export class QuantileResponse implements AnalysisQuantile {
 
 export class HistogramResponse implements StorageSummarize.Histogram {
   @ApiProperty({ type: [Number] }) edges!: number[];
-  @ApiProperty({ type: [Number], nullable: true, description: 'null: withheld (below the threshold, blanked by a site, or withheld with one of those so that it cannot be recovered from the count)' }) counts!: (number | null)[];
-  @ApiProperty({ nullable: true }) below!: number | null;
-  @ApiProperty({ nullable: true }) above!: number | null;
+  @ApiProperty({
+    type: 'array',
+    items: { ...COUNT, nullable: true },
+    description: 'Count per bin; null: withheld (below the threshold, blanked by a site, or withheld with one of those so that it cannot be recovered from the count)',
+  })
+  counts!: (number | null)[];
+  @ApiProperty({ ...COUNT, nullable: true, description: 'Values below the first edge; null when withheld' }) below!: number | null;
+  @ApiProperty({ ...COUNT, nullable: true, description: 'Values above the last edge; null when withheld' }) above!: number | null;
 }
 
 export class AnalysisColumnResponse implements AnalysisColumn {
   @ApiProperty() name!: string;
   @ApiPropertyOptional({ enum: ['numeric', 'categorical', 'date'] }) type?: StorageSummarize.ColumnType;
   @ApiPropertyOptional({ type: WithholdingResponse, description: 'The whole column is withheld: no number of it is released' }) suppressed?: WithholdingResponse;
-  @ApiPropertyOptional() count?: number;
-  @ApiPropertyOptional() missing?: number;
+  @ApiPropertyOptional(COUNT) count?: number;
+  @ApiPropertyOptional(COUNT) missing?: number;
   @ApiPropertyOptional() sum?: number;
   @ApiPropertyOptional() mean?: number;
   @ApiPropertyOptional({ description: 'Sample variance (n − 1), pooled exactly' }) variance?: number;
@@ -54,53 +69,88 @@ export class AnalysisColumnResponse implements AnalysisColumn {
   withheld?: Record<string, WithholdingResponse>;
 }
 
+export class DatasetFailureResponse {
+  @ApiProperty() code!: string;
+  @ApiProperty() message!: string;
+}
+
 export class AnalysisDatasetResponse implements AnalysisDataset {
-  @ApiProperty() datasetId!: string;
+  @ApiProperty({ pattern: DATASET_ID_PATTERN.source }) datasetId!: string;
   @ApiProperty() nodeId!: string;
-  @ApiProperty() ownerMemberId!: string;
+  @ApiProperty({ pattern: MEMBER_ID_PATTERN.source }) ownerMemberId!: string;
   @ApiProperty() sha256!: string;
-  @ApiProperty() datasetVersion!: number;
-  @ApiProperty() grantRequestId!: string;
+  @ApiProperty({ ...INTEGER, minimum: 1 }) datasetVersion!: number;
+  @ApiProperty({ pattern: UUID_PATTERN.source }) grantRequestId!: string;
   @ApiProperty({ enum: ['used', 'failed'] }) status!: AnalysisDataset['status'];
-  @ApiPropertyOptional({ type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } }) error?: { code: string; message: string };
-  @ApiPropertyOptional({ description: 'The node\'s own time for its summary (signed)' }) computeMillis?: number;
+  @ApiPropertyOptional({ type: DatasetFailureResponse }) error?: DatasetFailureResponse;
+  @ApiPropertyOptional({ type: 'number', minimum: 0, description: 'The node\'s own time for its summary in milliseconds (signed)' }) computeMillis?: number;
 }
 
 export class AnalysisSiteResponse implements AnalysisSite {
   @ApiProperty() nodeId!: string;
-  @ApiProperty() datasetId!: string;
+  @ApiProperty({ pattern: DATASET_ID_PATTERN.source }) datasetId!: string;
   @ApiProperty({ type: [AnalysisColumnResponse] }) columns!: AnalysisColumnResponse[];
 }
 
-export class AnalysisResponse implements Omit<AnalysisResult, 'request'> {
-  @ApiProperty() analysisId!: string;
+export class AnalysisHistogramRequestResponse {
+  @ApiProperty() column!: string;
+  @ApiProperty({ type: [Number] }) edges!: number[];
+}
+
+export class AnalysisRequestResponse implements AnalysisRequestView {
+  @ApiProperty({ type: [String] }) datasets!: string[];
+  @ApiProperty({ type: [String] }) columns!: string[];
+  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: LedgerStatistic[];
+  @ApiPropertyOptional({ type: [Number] }) probabilities?: number[];
+  @ApiPropertyOptional({ type: [AnalysisHistogramRequestResponse] }) histograms?: AnalysisHistogramRequestResponse[];
+  @ApiProperty() breakdown!: boolean;
+  @ApiProperty() allowPartial!: boolean;
+}
+
+export class AnalysisResponse implements AnalysisResult {
+  @ApiProperty({ pattern: ANALYSIS_ID_PATTERN.source }) analysisId!: string;
   @ApiProperty({ enum: ['complete', 'partial'] }) status!: AnalysisResult['status'];
   @ApiProperty() requester!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The request as asked' }) request!: Record<string, unknown>;
+  @ApiProperty({ type: AnalysisRequestResponse, description: 'The request as asked (defaults filled in)' }) request!: AnalysisRequestResponse;
   @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true, description: 'Asked of the sites and recorded on-chain' }) siteStatistics!: LedgerStatistic[];
-  @ApiProperty() poolMinCount!: number;
+  @ApiProperty({ ...INTEGER, minimum: 1 }) poolMinCount!: number;
   @ApiProperty({ type: [AnalysisDatasetResponse] }) datasets!: AnalysisDatasetResponse[];
   @ApiProperty({ type: [AnalysisColumnResponse] }) columns!: AnalysisColumnResponse[];
   @ApiPropertyOptional({ type: [AnalysisSiteResponse], description: 'Only with breakdown' }) sites?: AnalysisSiteResponse[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ description: 'Hex SHA-256 of the canonical JSON of this object without resultHash, txId and blockNumber; recorded on-chain' }) resultHash!: string;
   @ApiProperty() txId!: string;
-  @ApiProperty() blockNumber!: number;
+  @ApiProperty(BLOCK_NUMBER) blockNumber!: number;
 }
 
-export class AnalysisSummaryResponse {
-  @ApiProperty() analysisId!: string;
-  @ApiProperty({ enum: ['complete', 'partial'] }) status!: string;
+export class AnalysisSummaryResponse implements AnalysisSummary {
+  @ApiProperty({ pattern: ANALYSIS_ID_PATTERN.source }) analysisId!: string;
+  @ApiProperty({ enum: ['complete', 'partial'] }) status!: AnalysisSummary['status'];
   @ApiProperty() requester!: string;
   @ApiProperty({ type: [String] }) datasets!: string[];
   @ApiProperty({ type: [String] }) columns!: string[];
-  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: string[];
+  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: LedgerStatistic[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty() resultHash!: string;
   @ApiProperty() txId!: string;
-  @ApiProperty() blockNumber!: number;
+  @ApiProperty(BLOCK_NUMBER) blockNumber!: number;
 }
 
-export class AnalysisListResponse {
+export class AnalysisListResponse implements AggregationListAnalyses.Result {
   @ApiProperty({ type: [AnalysisSummaryResponse] }) items!: AnalysisSummaryResponse[];
 }
+
+const _documentedExactly: [
+  DocumentsExactly<WithholdingResponse, Withholding>,
+  DocumentsExactly<QuantileResponse, AnalysisQuantile>,
+  DocumentsExactly<HistogramResponse, StorageSummarize.Histogram>,
+  DocumentsExactly<AnalysisColumnResponse, AnalysisColumn>,
+  DocumentsExactly<DatasetFailureResponse, NonNullable<AnalysisDataset['error']>>,
+  DocumentsExactly<AnalysisDatasetResponse, AnalysisDataset>,
+  DocumentsExactly<AnalysisSiteResponse, AnalysisSite>,
+  DocumentsExactly<AnalysisHistogramRequestResponse, NonNullable<AnalysisRequestView['histograms']>[number]>,
+  DocumentsExactly<AnalysisRequestResponse, AnalysisRequestView>,
+  DocumentsExactly<AnalysisResponse, AnalysisResult>,
+  DocumentsExactly<AnalysisSummaryResponse, AnalysisSummary>,
+  DocumentsExactly<AnalysisListResponse, AggregationListAnalyses.Result>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true];

@@ -2,21 +2,11 @@ import { Body, Controller, Get, Header, HttpCode, Patch, Post, Query, Req } from
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import {
-  AccountsChangePassword,
-  AccountsGetCurrentUser,
-  AccountsGetJwks,
-  AccountsGetLoginHistory,
-  AccountsLogin,
-  AccountsLogout,
-  AccountsRefreshToken,
-  AccountsRegisterResearcher,
-  AccountsUpdateProfile,
-  type AccountsLogin as LoginNs,
-} from '@phdmf/contracts';
+import { AccountsChangePassword, AccountsErrorCode, AccountsGetCurrentUser, AccountsGetJwks, AccountsGetLoginHistory, AccountsLogin, AccountsLogout, AccountsRefreshToken, AccountsRegisterResearcher, AccountsUpdateProfile, type AccountsLogin as LoginNs } from '@phdmf/contracts';
 import { LoginHistoryResponse, PasswordChangedResponse, TokenResponse, UserResponse } from '../edge/openapi-schemas';
 import { ChangePasswordDto, HistoryQueryDto, LoginDto, RefreshDto, RegisterDto, UpdateProfileDto } from './dto';
 import { CredentialEndpoint, CurrentUser, Public } from './decorators';
+import { ApiErrors } from '../edge/openapi-errors';
 import { EdgeBus } from '../bus/edge-bus';
 
 /** Where the request came from, for login history and the password-attempt throttle in accounts. */
@@ -27,6 +17,7 @@ function clientInfo(req: Request): Pick<LoginNs.Payload, 'address' | 'userAgent'
 }
 
 @ApiTags('auth')
+@ApiErrors(AccountsErrorCode)
 @Controller('auth')
 export class AuthenticationController {
   constructor(private readonly bus: EdgeBus) {}

@@ -1,70 +1,23 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsEmailAddress, LEDGER_ID_PATTERN, OptionalField, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, SafeText } from '@phdmf/contracts';
+import { ApiProperty, ApiPropertyOptional, OmitType, PickType } from '@nestjs/swagger';
+import { IsInt, IsUUID, Max, Min } from 'class-validator';
+import { AccountsChangePassword, AccountsCreateMember, AccountsLogin, AccountsRefreshToken, AccountsRegisterResearcher, AccountsUpdateProfile, IsLedgerId, OptionalField } from '@phdmf/contracts';
 import { CanonicalInt } from '../edge/validation';
 
-// HTTP request bodies. They are the edge's public contract and deliberately narrower than the bus
-// payloads: what the edge fills in itself (client address, user agent, the organisation from the
-// path) cannot be sent by a client.
+// HTTP request bodies: the contracts' own payload classes, validated and documented once (in
+// libs/contracts). Deliberately narrower than the bus payloads where the edge fills a field in
+// itself (client address, user agent, the organisation from the path): a client cannot send those.
 
-export class RegisterDto {
-  @ApiProperty({ format: 'email', maxLength: 254 })
-  @IsEmailAddress()
-  email!: string;
+export class RegisterDto extends AccountsRegisterResearcher.Payload {}
 
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
-  @IsString()
-  @MinLength(PASSWORD_MIN_LENGTH)
-  @MaxLength(PASSWORD_MAX_LENGTH)
-  password!: string;
+export class LoginDto extends PickType(AccountsLogin.Payload, ['email', 'password']) {}
 
-  @ApiProperty({ minLength: 1, maxLength: 200 })
-  @IsString()
-  @Length(1, 200)
-  @SafeText()
-  displayName!: string;
-}
+export class RefreshDto extends PickType(AccountsRefreshToken.Payload, ['refreshToken']) {}
 
-export class LoginDto {
-  @ApiProperty({ format: 'email' })
-  @IsEmailAddress()
-  email!: string;
+export class UpdateProfileDto extends AccountsUpdateProfile.Payload {}
 
-  @ApiProperty({ maxLength: PASSWORD_MAX_LENGTH })
-  @IsString()
-  @Length(1, PASSWORD_MAX_LENGTH)
-  password!: string;
-}
+export class ChangePasswordDto extends PickType(AccountsChangePassword.Payload, ['currentPassword', 'newPassword']) {}
 
-export class RefreshDto {
-  @ApiProperty()
-  @IsString()
-  @Length(16, 256)
-  refreshToken!: string;
-}
-
-export class UpdateProfileDto {
-  @ApiProperty({ minLength: 1, maxLength: 200 })
-  @IsString()
-  @Length(1, 200)
-  @SafeText()
-  displayName!: string;
-}
-
-export class ChangePasswordDto {
-  @ApiProperty()
-  @IsString()
-  @Length(1, PASSWORD_MAX_LENGTH)
-  currentPassword!: string;
-
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
-  @IsString()
-  @MinLength(PASSWORD_MIN_LENGTH)
-  @MaxLength(PASSWORD_MAX_LENGTH)
-  newPassword!: string;
-}
-
-export class CreateMemberDto extends RegisterDto {}
+export class CreateMemberDto extends OmitType(AccountsCreateMember.Payload, ['organisationId']) {}
 
 export class HistoryQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
@@ -84,7 +37,6 @@ export class UserIdParam {
 
 export class MemberIdParam {
   @ApiProperty({ description: 'Member (institution) id' })
-  @IsString()
-  @Matches(LEDGER_ID_PATTERN)
+  @IsLedgerId()
   memberId!: string;
 }

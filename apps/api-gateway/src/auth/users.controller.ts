@@ -2,14 +2,16 @@ import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { AccountsCreateMember, AccountsGetLoginHistory, AccountsListUsers } from '@phdmf/contracts';
+import { AccountsCreateMember, AccountsErrorCode, AccountsGetLoginHistory, AccountsListUsers } from '@phdmf/contracts';
 import { LoginHistoryResponse, UserListResponse, UserResponse } from '../edge/openapi-schemas';
 import { CreateMemberDto, HistoryQueryDto, MemberIdParam, UserIdParam } from './dto';
 import { CurrentUser, Roles, SameOrganisation } from './decorators';
+import { ApiErrors } from '../edge/openapi-errors';
 import { EdgeBus } from '../bus/edge-bus';
 
 @ApiTags('users')
 @ApiBearerAuth()
+@ApiErrors(AccountsErrorCode)
 @Controller()
 export class UsersController {
   constructor(private readonly bus: EdgeBus) {}

@@ -4,10 +4,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from '@phdmf/logging';
 import { SOFTWARE_VERSION, answerClientErrorsAsJson } from '@phdmf/messaging';
+import { EDGE_CONTROLLERS } from '../app.module';
 import { JwtAuthGuard, RolesGuard } from '../auth/guards';
 import type { ApiGatewayConfig } from '../config';
 import { EdgeExceptionFilter, type ErrorBody } from './edge-exception.filter';
 import { EdgeThrottlerGuard } from './edge-throttler.guard';
+import { documentErrors } from './openapi-errors';
 import { ErrorResponse } from './openapi-schemas';
 import { refuseDeepJson } from './request-body';
 import { requestIdMiddleware } from './request-id';
@@ -60,21 +62,14 @@ function setUpOpenApi(app: INestApplication): void {
       .setTitle('PHDMF REST API')
       .setDescription(
         'The edge of the PHDMF consortium platform. Every error answers `{ error: { code, message, details?, requestId } }` with a stable code; ' +
-          'see the api-gateway README for the code → status table.',
+          'each operation lists the codes it can answer under their HTTP status (the api-gateway README has the whole code → status table).',
       )
       .setVersion(SOFTWARE_VERSION)
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
     { extraModels: [ErrorResponse] },
   );
-  const errorSchema = { $ref: '#/components/schemas/ErrorResponse' };
-  for (const item of Object.values(document.paths)) {
-    for (const op of Object.values(item)) {
-      if (typeof op !== 'object' || !('responses' in op)) continue;
-      const responses = (op as { responses: Record<string, unknown> }).responses;
-      responses.default ??= { description: 'Error (4xx/5xx) with a stable code', content: { 'application/json': { schema: errorSchema } } };
-    }
-  }
+  documentErrors(document, EDGE_CONTROLLERS);
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/openapi.json`, yamlDocumentUrl: `${API_PREFIX}/openapi.yaml` });
 }
 

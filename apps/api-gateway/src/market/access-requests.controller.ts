@@ -2,17 +2,11 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestj
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import {
-  AuthorizationDenyAccess,
-  AuthorizationGetAccessRequest,
-  AuthorizationGrantAccess,
-  AuthorizationListAccessRequests,
-  AuthorizationRequestAccess,
-  AuthorizationRevokeAccess,
-} from '@phdmf/contracts';
+import { AuthorizationDenyAccess, AuthorizationErrorCode, AuthorizationGetAccessRequest, AuthorizationGrantAccess, AuthorizationListAccessRequests, AuthorizationRequestAccess, AuthorizationRevokeAccess, LedgerChaincodeErrorCode, LedgerErrorCode } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
-import { AccessRequestDto, AccessRequestsQueryDto, GrantDto, ReasonDto, RequestIdParam } from './dto';
+import { ApiErrors } from '../edge/openapi-errors';
+import { AccessRequestDto, AccessRequestsQueryDto, GrantDto, DenyDto, RequestIdParam, RevokeDto } from './dto';
 import { AccessRequestListResponse, AccessRequestResponse } from './openapi';
 
 /**
@@ -22,6 +16,7 @@ import { AccessRequestListResponse, AccessRequestResponse } from './openapi';
  */
 @ApiTags('access')
 @ApiBearerAuth()
+@ApiErrors(AuthorizationErrorCode, LedgerErrorCode, LedgerChaincodeErrorCode)
 @Controller('access-requests')
 export class AccessRequestsController {
   constructor(private readonly bus: EdgeBus) {}
@@ -81,7 +76,7 @@ export class AccessRequestsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Deny a pending request, with a reason; answered once committed' })
   @ApiOkResponse({ type: AccessRequestResponse })
-  deny(@Req() req: Request, @Param() params: RequestIdParam, @Body() body: ReasonDto, @CurrentUser() user: AccessTokenClaims) {
+  deny(@Req() req: Request, @Param() params: RequestIdParam, @Body() body: DenyDto, @CurrentUser() user: AccessTokenClaims) {
     return this.bus.requestCommitted(req, AuthorizationDenyAccess.CONTRACT, { requestId: params.requestId, reason: body.reason }, user);
   }
 
@@ -90,7 +85,7 @@ export class AccessRequestsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a granted request, with a reason; answered once committed' })
   @ApiOkResponse({ type: AccessRequestResponse })
-  revoke(@Req() req: Request, @Param() params: RequestIdParam, @Body() body: ReasonDto, @CurrentUser() user: AccessTokenClaims) {
+  revoke(@Req() req: Request, @Param() params: RequestIdParam, @Body() body: RevokeDto, @CurrentUser() user: AccessTokenClaims) {
     return this.bus.requestCommitted(req, AuthorizationRevokeAccess.CONTRACT, { requestId: params.requestId, reason: body.reason }, user);
   }
 }

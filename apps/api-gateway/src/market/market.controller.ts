@@ -2,14 +2,16 @@ import { Body, Controller, Get, Param, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { AuthorizationGetMarketEntry, AuthorizationSearchMarket, AuthorizationSetStance } from '@phdmf/contracts';
+import { AuthorizationErrorCode, AuthorizationGetMarketEntry, AuthorizationSearchMarket, AuthorizationSetStance, LedgerChaincodeErrorCode, LedgerErrorCode } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
+import { ApiErrors } from '../edge/openapi-errors';
 import { DatasetIdParam, MarketQueryDto, StanceDto } from './dto';
 import { MarketEntryResponse, MarketPageResponse } from './openapi';
 
 @ApiTags('market')
 @ApiBearerAuth()
+@ApiErrors(AuthorizationErrorCode, LedgerErrorCode, LedgerChaincodeErrorCode)
 @Controller('market/datasets')
 export class MarketController {
   constructor(private readonly bus: EdgeBus) {}

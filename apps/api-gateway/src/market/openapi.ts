@@ -1,53 +1,71 @@
 // Response shapes of the market and access-request endpoints for the OpenAPI document (the wire
-// types are the interfaces in @phdmf/contracts, which carry no run-time metadata).
+// types are the interfaces in @phdmf/contracts, which carry no run-time metadata; each class
+// implements its own and is held to exactly its fields below).
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { LEDGER_COLUMN_TYPES, LEDGER_STATISTICS, MARKET_STANCES } from '@phdmf/contracts';
+import {
+  DATASET_ID_PATTERN,
+  LEDGER_COLUMN_TYPES,
+  LEDGER_STATISTICS,
+  MARKET_STANCES,
+  MEMBER_ID_PATTERN,
+  UUID_PATTERN,
+  type AccessRequestView,
+  type AuthorizationListAccessRequests,
+  type LedgerDecision,
+  type LedgerGrant,
+  type LedgerStatistic,
+  type MarketColumn,
+  type MarketEntry,
+  type MarketPage,
+  type MarketPermission,
+} from '@phdmf/contracts';
+import { BLOCK_NUMBER, INTEGER, type DocumentsExactly } from '../edge/openapi-schemas';
 
-export class MarketColumnResponse {
+export class MarketColumnResponse implements MarketColumn {
   @ApiProperty() name!: string;
-  @ApiProperty({ enum: [...LEDGER_COLUMN_TYPES, 'unknown'], description: 'unknown: the release recorded no types' }) type!: string;
+  @ApiProperty({ enum: [...LEDGER_COLUMN_TYPES, 'unknown'], description: 'unknown: the release recorded no types' }) type!: MarketColumn['type'];
 }
 
-export class MarketPermissionResponse {
-  @ApiProperty({ enum: ['none', 'requested', 'granted', 'denied', 'revoked', 'expired'], description: 'Your standing on the dataset, from your most relevant request' }) state!: string;
-  @ApiPropertyOptional() requestId?: string;
+export class MarketPermissionResponse implements MarketPermission {
+  @ApiProperty({ enum: ['none', 'requested', 'granted', 'denied', 'revoked', 'expired'], description: 'Your standing on the dataset, from your most relevant request' }) state!: MarketPermission['state'];
+  @ApiPropertyOptional({ pattern: UUID_PATTERN.source }) requestId?: string;
   @ApiPropertyOptional({ type: [String], description: 'Granted (or, while requested, asked-for) columns' }) columns?: string[];
-  @ApiPropertyOptional({ enum: LEDGER_STATISTICS, isArray: true }) statistics?: string[];
+  @ApiPropertyOptional({ enum: LEDGER_STATISTICS, isArray: true }) statistics?: LedgerStatistic[];
   @ApiPropertyOptional({ format: 'date-time' }) expiresAt?: string;
   @ApiPropertyOptional({ description: 'The owner\'s reason (denial, revocation) or note (grant)' }) reason?: string;
 }
 
-export class MarketEntryResponse {
-  @ApiProperty() datasetId!: string;
+export class MarketEntryResponse implements MarketEntry {
+  @ApiProperty({ pattern: DATASET_ID_PATTERN.source }) datasetId!: string;
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
-  @ApiProperty() ownerMemberId!: string;
+  @ApiProperty({ pattern: MEMBER_ID_PATTERN.source }) ownerMemberId!: string;
   @ApiProperty() ownerName!: string;
   @ApiProperty({ type: [MarketColumnResponse] }) columns!: MarketColumnResponse[];
-  @ApiProperty() rowCount!: number;
-  @ApiProperty() version!: number;
+  @ApiProperty({ ...INTEGER, minimum: 0 }) rowCount!: number;
+  @ApiProperty({ ...INTEGER, minimum: 1 }) version!: number;
   @ApiProperty({ description: 'SHA-256 of the file, as on-chain' }) sha256!: string;
   @ApiProperty({ format: 'date-time' }) releasedAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ description: 'The transaction that wrote the current record' }) txId!: string;
-  @ApiProperty() blockNumber!: number;
-  @ApiProperty({ enum: ['active', 'deleted', 'tampered'] }) status!: string;
-  @ApiProperty({ enum: MARKET_STANCES }) stance!: string;
+  @ApiProperty(BLOCK_NUMBER) blockNumber!: number;
+  @ApiProperty({ enum: ['active', 'deleted', 'tampered'] }) status!: MarketEntry['status'];
+  @ApiProperty({ enum: MARKET_STANCES }) stance!: MarketEntry['stance'];
   @ApiProperty({ type: MarketPermissionResponse }) permission!: MarketPermissionResponse;
 }
 
-export class MarketPageResponse {
+export class MarketPageResponse implements MarketPage {
   @ApiProperty({ type: [MarketEntryResponse] }) items!: MarketEntryResponse[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
+  @ApiProperty({ ...INTEGER, minimum: 0 }) total!: number;
+  @ApiProperty({ ...INTEGER, minimum: 1 }) page!: number;
+  @ApiProperty({ ...INTEGER, minimum: 1 }) pageSize!: number;
 }
 
-export class GrantResponse {
-  @ApiPropertyOptional({ description: 'The dataset version the grant covers (absent in grants made before grants were bound to versions)' }) datasetVersion?: number;
+export class GrantResponse implements LedgerGrant {
+  @ApiPropertyOptional({ ...INTEGER, minimum: 1, description: 'The dataset version the grant covers (absent in grants made before grants were bound to versions)' }) datasetVersion?: number;
   @ApiPropertyOptional({ description: 'The owner chose that the grant covers later versions too' }) followsUpdates?: boolean;
   @ApiProperty({ type: [String] }) columns!: string[];
-  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: string[];
+  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: LedgerStatistic[];
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
   @ApiProperty() operator!: string;
   @ApiPropertyOptional() reason?: string;
@@ -55,38 +73,49 @@ export class GrantResponse {
   @ApiProperty() txId!: string;
 }
 
-export class DecisionResponse {
+export class DecisionResponse implements LedgerDecision {
   @ApiProperty() operator!: string;
   @ApiProperty() reason!: string;
   @ApiProperty({ format: 'date-time' }) decidedAt!: string;
   @ApiProperty() txId!: string;
 }
 
-export class AccessRequestResponse {
-  @ApiProperty() requestId!: string;
-  @ApiProperty() datasetId!: string;
-  @ApiProperty() datasetVersion!: number;
+export class AccessRequestResponse implements AccessRequestView {
+  @ApiProperty({ pattern: UUID_PATTERN.source }) requestId!: string;
+  @ApiProperty({ pattern: DATASET_ID_PATTERN.source }) datasetId!: string;
+  @ApiProperty({ ...INTEGER, minimum: 1 }) datasetVersion!: number;
   @ApiProperty() datasetSha256!: string;
-  @ApiProperty() ownerMemberId!: string;
+  @ApiProperty({ pattern: MEMBER_ID_PATTERN.source }) ownerMemberId!: string;
   @ApiProperty() ownerMspId!: string;
   @ApiProperty({ description: 'Pseudonymous id of the requester (their user id)' }) requester!: string;
   @ApiPropertyOptional() requesterOrg?: string;
   @ApiProperty() purpose!: string;
   @ApiProperty({ type: [String] }) columns!: string[];
-  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: string[];
+  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: LedgerStatistic[];
   @ApiProperty({ format: 'date-time' }) requestedExpiry!: string;
   @ApiProperty() submittedByMspId!: string;
   @ApiProperty({ format: 'date-time' }) requestedAt!: string;
   @ApiProperty() requestTxId!: string;
-  @ApiProperty({ enum: ['pending', 'granted', 'denied', 'revoked'] }) status!: string;
+  @ApiProperty({ enum: ['pending', 'granted', 'denied', 'revoked'] }) status!: AccessRequestView['status'];
   @ApiPropertyOptional({ type: GrantResponse }) grant?: GrantResponse;
   @ApiPropertyOptional({ type: DecisionResponse }) denial?: DecisionResponse;
   @ApiPropertyOptional({ type: DecisionResponse }) revocation?: DecisionResponse;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ description: 'The transaction of the last committed change' }) txId!: string;
-  @ApiProperty({ description: 'Its block' }) blockNumber!: number;
+  @ApiProperty({ ...BLOCK_NUMBER, description: 'Its block' }) blockNumber!: number;
 }
 
-export class AccessRequestListResponse {
+export class AccessRequestListResponse implements AuthorizationListAccessRequests.Result {
   @ApiProperty({ type: [AccessRequestResponse] }) items!: AccessRequestResponse[];
 }
+
+const _documentedExactly: [
+  DocumentsExactly<MarketColumnResponse, MarketColumn>,
+  DocumentsExactly<MarketPermissionResponse, MarketPermission>,
+  DocumentsExactly<MarketEntryResponse, MarketEntry>,
+  DocumentsExactly<MarketPageResponse, MarketPage>,
+  DocumentsExactly<GrantResponse, LedgerGrant>,
+  DocumentsExactly<DecisionResponse, LedgerDecision>,
+  DocumentsExactly<AccessRequestResponse, AccessRequestView>,
+  DocumentsExactly<AccessRequestListResponse, AuthorizationListAccessRequests.Result>,
+] = [true, true, true, true, true, true, true, true];

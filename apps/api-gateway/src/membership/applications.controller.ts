@@ -2,20 +2,16 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestj
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import {
-  NodeRegistryAdmitApplication,
-  NodeRegistryApplyForMembership,
-  NodeRegistryGetApplication,
-  NodeRegistryListApplications,
-  NodeRegistryRejectApplication,
-} from '@phdmf/contracts';
+import { LedgerChaincodeErrorCode, LedgerErrorCode, NodeRegistryAdmitApplication, NodeRegistryApplyForMembership, NodeRegistryErrorCode, NodeRegistryGetApplication, NodeRegistryListApplications, NodeRegistryRejectApplication } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
+import { ApiErrors } from '../edge/openapi-errors';
 import { ApplicationListResponse, ApplicationResponse } from '../edge/openapi-schemas';
 import { ApplicationIdParam, ApplicationsQueryDto, ApplyDto, RejectDto } from './dto';
 
 @ApiTags('membership')
 @ApiBearerAuth()
+@ApiErrors(NodeRegistryErrorCode, LedgerErrorCode, LedgerChaincodeErrorCode)
 @Controller('membership-applications')
 export class ApplicationsController {
   constructor(private readonly bus: EdgeBus) {}

@@ -2,14 +2,16 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { NodeRegistryGetInstitution, NodeRegistryListInstitutions, NodeRegistryTestNodeConnection, NodeRegistryUpdateNode } from '@phdmf/contracts';
+import { LedgerChaincodeErrorCode, LedgerErrorCode, NodeRegistryErrorCode, NodeRegistryGetInstitution, NodeRegistryListInstitutions, NodeRegistryTestNodeConnection, NodeRegistryUpdateNode } from '@phdmf/contracts';
 import { CurrentUser, Roles, SameOrganisation } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
+import { ApiErrors } from '../edge/openapi-errors';
 import { ConnectionTestResponse, InstitutionListResponse, InstitutionResponse } from '../edge/openapi-schemas';
 import { InstitutionParam, InstitutionsQueryDto, NodeConfigurationDto } from './dto';
 
 @ApiTags('institutions')
 @ApiBearerAuth()
+@ApiErrors(NodeRegistryErrorCode, LedgerErrorCode, LedgerChaincodeErrorCode)
 @Controller('institutions')
 export class InstitutionsController {
   constructor(private readonly bus: EdgeBus) {}

@@ -1,12 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { LEDGER_ID_PATTERN } from '@phdmf/contracts';
+import { IsLedgerId } from '@phdmf/contracts';
 import { CanonicalInt } from '../edge/validation';
 
 export class ProvenanceDatasetParam {
   @ApiProperty({ description: 'Dataset id (as on-chain)' })
-  @IsString()
-  @Matches(LEDGER_ID_PATTERN, { message: 'datasetId must be a ledger id' })
+  @IsLedgerId()
   datasetId!: string;
 }
 

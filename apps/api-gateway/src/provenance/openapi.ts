@@ -1,10 +1,16 @@
 // Response shapes of the provenance and ledger endpoints for the OpenAPI document (the wire types
-// are the interfaces in @phdmf/contracts, which carry no run-time metadata).
+// are the interfaces in @phdmf/contracts, which carry no run-time metadata; each class implements
+// its own and is held to exactly its fields below).
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DATASET_ID_PATTERN, type LedgerBlock, type LedgerBlockTransaction, type LedgerChainInfo, type LedgerGetProvenance, type LedgerTransaction } from '@phdmf/contracts';
+import { BLOCK_NUMBER, INTEGER, type DocumentsExactly } from '../edge/openapi-schemas';
 
-export class ProvenanceEntryResponse {
-  @ApiProperty({ enum: ['add', 'update', 'delete', 'request', 'grant', 'deny', 'revoke', 'analysis', 'tamper', 'stance'] }) operation!: string;
-  @ApiProperty() datasetVersion!: number;
+/** One provenance entry as the edge shows it: the ledger's, without the dataset id its table already names. */
+export type ProvenanceEntry = Omit<LedgerGetProvenance.Entry, 'datasetId'>;
+
+export class ProvenanceEntryResponse implements ProvenanceEntry {
+  @ApiProperty({ enum: ['add', 'update', 'delete', 'request', 'grant', 'deny', 'revoke', 'analysis', 'tamper', 'stance'] }) operation!: ProvenanceEntry['operation'];
+  @ApiProperty({ ...INTEGER, minimum: 1 }) datasetVersion!: number;
   @ApiProperty() fileName!: string;
   @ApiProperty({ description: 'SHA-256 of the dataset version the operation applied to' }) sha256!: string;
   @ApiPropertyOptional({ description: 'Release note, purpose, or reason; left out of a request, decision or analysis that does not concern the caller (see `redacted`)' }) description?: string;
@@ -14,29 +20,29 @@ export class ProvenanceEntryResponse {
   @ApiPropertyOptional({ description: 'The request, analysis or finding the operation belongs to' }) referenceId?: string;
   @ApiProperty({ format: 'date-time' }) timestamp!: string;
   @ApiProperty() txId!: string;
-  @ApiProperty() blockNumber!: number;
+  @ApiProperty(BLOCK_NUMBER) blockNumber!: number;
   @ApiPropertyOptional({
-    type: [String],
+    isArray: true,
     enum: ['description', 'operator'],
     description: 'Fields left out: a request, decision or analysis is read in full only by its requester, the staff of the institution that owns the dataset, and a consortium admin',
   })
-  redacted?: string[];
+  redacted?: ('description' | 'operator')[];
 }
 
 export class ProvenanceResponse {
-  @ApiProperty() datasetId!: string;
+  @ApiProperty({ pattern: DATASET_ID_PATTERN.source }) datasetId!: string;
   @ApiProperty({ type: [ProvenanceEntryResponse], description: 'Every operation, in commit order' }) entries!: ProvenanceEntryResponse[];
 }
 
-export class ChainInfoResponse {
-  @ApiProperty({ description: 'Number of blocks, the genesis block included' }) height!: number;
+export class ChainInfoResponse implements LedgerChainInfo {
+  @ApiProperty({ ...INTEGER, minimum: 1, description: 'Number of blocks, the genesis block included' }) height!: number;
   @ApiProperty() currentBlockHash!: string;
   @ApiProperty() previousBlockHash!: string;
 }
 
-export class BlockTransactionResponse {
+export class BlockTransactionResponse implements LedgerBlockTransaction {
   @ApiProperty() txId!: string;
-  @ApiProperty() txIndex!: number;
+  @ApiProperty({ ...INTEGER, minimum: 0 }) txIndex!: number;
   @ApiProperty() contract!: string;
   @ApiProperty() function!: string;
   @ApiProperty() creatorMspId!: string;
@@ -45,16 +51,16 @@ export class BlockTransactionResponse {
   @ApiPropertyOptional() eventName?: string;
 }
 
-export class BlockResponse {
-  @ApiProperty() number!: number;
+export class BlockResponse implements LedgerBlock {
+  @ApiProperty(BLOCK_NUMBER) number!: number;
   @ApiProperty() hash!: string;
   @ApiProperty() previousHash!: string;
   @ApiProperty() dataHash!: string;
   @ApiProperty({ type: [BlockTransactionResponse] }) transactions!: BlockTransactionResponse[];
 }
 
-export class TransactionResponse extends BlockTransactionResponse {
-  @ApiProperty() blockNumber!: number;
+export class TransactionResponse extends BlockTransactionResponse implements LedgerTransaction {
+  @ApiProperty(BLOCK_NUMBER) blockNumber!: number;
   @ApiProperty({ type: [String], description: 'The transaction\'s arguments (one JSON request)' }) args!: string[];
   @ApiProperty({ description: 'What the chaincode returned' }) response!: string;
   @ApiPropertyOptional({ type: 'object', properties: { name: { type: 'string' }, payload: {} }, description: 'The chaincode event it emitted' }) event?: { name: string; payload: unknown };
@@ -66,3 +72,12 @@ export class TransactionResponse extends BlockTransactionResponse {
   })
   redacted?: string[];
 }
+
+const _documentedExactly: [
+  DocumentsExactly<ProvenanceEntryResponse, ProvenanceEntry>,
+  DocumentsExactly<ProvenanceResponse, { datasetId: string; entries: ProvenanceEntry[] }>,
+  DocumentsExactly<ChainInfoResponse, LedgerChainInfo>,
+  DocumentsExactly<BlockTransactionResponse, LedgerBlockTransaction>,
+  DocumentsExactly<BlockResponse, LedgerBlock>,
+  DocumentsExactly<TransactionResponse, LedgerTransaction>,
+] = [true, true, true, true, true, true];

@@ -2,14 +2,12 @@ import { Controller, Get, Param, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { LedgerGetBlock, LedgerGetChainInfo, LedgerGetProvenance, LedgerGetTransaction, type LedgerGetProvenance as Provenance } from '@phdmf/contracts';
+import { LedgerChaincodeErrorCode, LedgerErrorCode, LedgerGetBlock, LedgerGetChainInfo, LedgerGetProvenance, LedgerGetTransaction } from '@phdmf/contracts';
 import { CurrentUser } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
+import { ApiErrors } from '../edge/openapi-errors';
 import { BlockNumberParam, ProvenanceDatasetParam, TransactionIdParam } from './dto';
-import { BlockResponse, ChainInfoResponse, ProvenanceResponse, TransactionResponse } from './openapi';
-
-/** One provenance entry as the edge shows it: the ledger's, without the dataset id its table already names. */
-type ProvenanceEntry = Omit<Provenance.Entry, 'datasetId'>;
+import { BlockResponse, ChainInfoResponse, ProvenanceResponse, TransactionResponse, type ProvenanceEntry } from './openapi';
 
 /**
  * Provenance and the chain itself, read from the ledger service's queries. Every authenticated user
@@ -20,6 +18,7 @@ type ProvenanceEntry = Omit<Provenance.Entry, 'datasetId'>;
  */
 @ApiTags('provenance')
 @ApiBearerAuth()
+@ApiErrors(LedgerErrorCode, LedgerChaincodeErrorCode)
 @Controller()
 export class ProvenanceController {
   constructor(private readonly bus: EdgeBus) {}

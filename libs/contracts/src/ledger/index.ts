@@ -8,7 +8,7 @@ export * from './lib/visibility';
 export { LedgerChainEventPayload, ledgerEventId } from './lib/chain-event';
 export { DatasetVersionFields } from './lib/dataset-version';
 export { grantCoversVersion } from './lib/grant-version';
-export { LEDGER_ID_PATTERN, LedgerLimits } from './lib/validation';
+export { IsLedgerId, IsLedgerText, LEDGER_ID_PATTERN, LedgerLimits } from './lib/validation';
 export { ledgerNodeContract, ledgerNodeContracts, nodeOfLedgerSubject } from './lib/node-bound';
 export { LEDGER_EVENTS, type LedgerEventName } from './events/all-events';
 

@@ -6,8 +6,7 @@
 // interpret the rest, and the chaincode refuses them, so a service that let one through would
 // fail after the fact.
 import { isEmail, ValidateBy, type ValidationOptions } from 'class-validator';
-
-type Decorator = (target: object, propertyKey: string) => void;
+import { documented, type FieldDecorator as Decorator } from './documented';
 
 /** SPKI public key in PEM form, as the chaincode accepts it. */
 export const PUBLIC_KEY_PEM_PATTERN = /^-----BEGIN PUBLIC KEY-----\r?\n(?:[A-Za-z0-9+/=]{1,76}\r?\n)+-----END PUBLIC KEY-----(?:\r?\n)?$/;
@@ -52,13 +51,30 @@ export function SafeText(options: { multiline?: boolean } & Pick<ValidationOptio
 
 /** An e-mail address of at most 254 characters. Safe text first: validator's isEmail throws on a lone surrogate. */
 export function IsEmailAddress(): Decorator {
-  return ValidateBy({
-    name: 'isEmailAddress',
-    validator: {
-      validate: (v: unknown) => typeof v === 'string' && v.length <= 254 && isSafeText(v) && isEmail(v),
-      defaultMessage: () => '$property must be an e-mail address of at most 254 characters',
-    },
-  });
+  return documented(
+    ValidateBy({
+      name: 'isEmailAddress',
+      validator: {
+        validate: (v: unknown) => typeof v === 'string' && v.length <= 254 && isSafeText(v) && isEmail(v),
+        defaultMessage: () => '$property must be an e-mail address of at most 254 characters',
+      },
+    }),
+    { type: 'string', format: 'email', maxLength: 254 },
+  );
+}
+
+/**
+ * A string of `min`-`max` characters with no rule on its content (a password, an opaque token):
+ * what it holds is checked by whoever reads it (a hash comparison, a token lookup).
+ */
+export function IsBoundedString(min: number, max: number): Decorator {
+  return documented(
+    ValidateBy({
+      name: 'isBoundedString',
+      validator: { validate: (v: unknown) => typeof v === 'string' && v.length >= min && v.length <= max, defaultMessage: () => `$property must be a string of ${min}-${max} characters` },
+    }),
+    { type: 'string', minLength: min, maxLength: max },
+  );
 }
 
 /** An absolute URL with a scheme and a host, at most `max` characters, as the chaincode accepts it. */

@@ -2,6 +2,19 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { canonicalJson, isStorageNodeId, nodeKeyId, StorageGetNodeInfo, StorageRunAudit, StorageSummarize, verifyNodeSignature } from '../index';
 
 describe('storage contracts', () => {
+  it('holds one consistency rule for summary requests (the aggregator and every site apply it)', () => {
+    const ok = { columns: ['age'], statistics: ['count', 'histogram'] as const, histograms: [{ column: 'age', edges: [0, 1] }] };
+    expect(StorageSummarize.summaryRequestProblem({ ...ok, statistics: [...ok.statistics] })).toBeUndefined();
+    const problem = (p: Partial<StorageSummarize.SummaryRequestFields>) => StorageSummarize.summaryRequestProblem({ columns: ok.columns, statistics: [...ok.statistics], histograms: ok.histograms, ...p });
+    expect(problem({ histograms: undefined })).toMatch(/needs bin edges/);
+    expect(problem({ statistics: ['count'] })).toMatch(/without the histogram statistic/);
+    expect(problem({ histograms: [{ column: 'bmi', edges: [0, 1] }] })).toMatch(/not among the requested columns/);
+    expect(problem({ histograms: [ok.histograms[0]!, ok.histograms[0]!] })).toMatch(/given twice/);
+    expect(problem({ histograms: [{ column: 'age', edges: [1, 0] }] })).toMatch(/increase strictly/);
+    expect(problem({ statistics: ['count', 'quantiles'], histograms: undefined })).toMatch(/needs probabilities/);
+    expect(problem({ statistics: ['count'], histograms: undefined, probabilities: [0.5] })).toMatch(/without the quantiles statistic/);
+  });
+
   it('builds one versioned subject per node, from a validated node id only', () => {
     expect(StorageSummarize.contractFor('node-a').subject).toBe('phdmf.storage.node-a.qry.summarize.v1');
     expect(StorageRunAudit.contractFor('node-a').subject).toBe('phdmf.storage.node-a.cmd.run-audit.v1');

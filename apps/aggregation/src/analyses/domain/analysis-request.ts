@@ -1,5 +1,4 @@
-import { AggregationErrorCode, PhdmfError, type AggregationRunAnalysis, type AnalysisRequestView } from '@phdmf/contracts';
-import { edgesProblem } from '@phdmf/statistics';
+import { AggregationErrorCode, PhdmfError, StorageSummarize, type AggregationRunAnalysis, type AnalysisRequestView } from '@phdmf/contracts';
 
 function invalid(message: string, details?: Record<string, unknown>): PhdmfError {
   return new PhdmfError(AggregationErrorCode.REQUEST_INVALID, message, details);
@@ -13,29 +12,19 @@ export interface AnalysisSizeLimits {
 
 /**
  * Refuses an analysis request that cannot be answered as asked, before anything is checked or
- * sent: the same consistency rules a storage node applies, so no site is asked a question it
- * would refuse as malformed, and the size limits that bound one analysis's work at every site.
+ * sent: the consistency rule every storage node applies (`StorageSummarize.summaryRequestProblem`),
+ * and the size limits that bound one analysis's work at every site.
  */
 export function checkAnalysisRequest(p: AggregationRunAnalysis.Payload, limits: AnalysisSizeLimits): AnalysisRequestView {
-  const asked = p.statistics;
   if (p.columns.length > limits.maxColumns) {
     throw invalid(`at most ${limits.maxColumns} columns per analysis`, { limit: limits.maxColumns, asked: p.columns.length });
   }
   if ((p.probabilities ?? []).length > limits.maxQuantiles) {
     throw invalid(`at most ${limits.maxQuantiles} quantile probabilities per analysis`, { limit: limits.maxQuantiles, asked: p.probabilities?.length });
   }
-  if (p.probabilities !== undefined && !asked.includes('quantiles')) throw invalid('probabilities were given without the quantiles statistic');
-  if (asked.includes('quantiles') && (p.probabilities ?? []).length === 0) throw invalid('the quantiles statistic needs probabilities');
-  if (p.histograms !== undefined && !asked.includes('histogram')) throw invalid('histogram edges were given without the histogram statistic');
-  if (asked.includes('histogram') && (p.histograms ?? []).length === 0) throw invalid('the histogram statistic needs bin edges for at least one column');
-  const seen = new Set<string>();
-  for (const h of p.histograms ?? []) {
-    if (!p.columns.includes(h.column)) throw invalid(`histogram column "${h.column}" is not among the requested columns`);
-    if (seen.has(h.column)) throw invalid(`histogram column "${h.column}" is given twice`);
-    seen.add(h.column);
-    const problem = edgesProblem(h.edges);
-    if (problem !== undefined) throw invalid(`histogram of "${h.column}": ${problem}`);
-  }
+  // The sites' own rule, so that no site is asked a question it would refuse as malformed.
+  const problem = StorageSummarize.summaryRequestProblem(p);
+  if (problem !== undefined) throw invalid(problem);
   return {
     datasets: [...p.datasets],
     columns: [...p.columns],

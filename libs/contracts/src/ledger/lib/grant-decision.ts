@@ -1,4 +1,6 @@
-import { IsBoolean, IsOptional } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean } from 'class-validator';
+import { OptionalField } from '../../lib/optional';
 import type { LedgerStatistic } from './records';
 import { IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsStatisticList, LedgerLimits } from './validation';
 
@@ -12,21 +14,27 @@ export abstract class GrantDecisionFields {
   requestId!: string;
 
   /** Defaults to the requested columns; may only narrow them. */
-  @IsOptional()
+  @ApiProperty({ description: 'Narrow to these of the requested columns (default: all requested)' })
+  @OptionalField()
   @IsColumnList()
   columns?: string[];
 
   /** Defaults to the requested statistics; may only narrow them. */
-  @IsOptional()
+  @ApiProperty({
+    description: 'Narrow to these of the requested statistics (default: all requested); they must include what they are computed from (`count`; `mean` with `variance` or `sd`), else 400 ACCESS.SCOPE_INCOMPLETE',
+  })
+  @OptionalField()
   @IsStatisticList()
   statistics?: LedgerStatistic[];
 
   /** Defaults to the requested expiry; may only be earlier. */
-  @IsOptional()
+  @ApiProperty({ description: 'No later than the requested expiry (default: the requested expiry)' })
+  @OptionalField()
   @IsIsoTime()
   expiresAt?: string;
 
-  @IsOptional()
+  @ApiProperty({ description: 'A note to the requester (recorded on-chain)' })
+  @OptionalField()
   @IsLedgerText(LedgerLimits.reason, { multiline: true })
   reason?: string;
 
@@ -34,7 +42,11 @@ export abstract class GrantDecisionFields {
    * The owner's explicit choice that the grant covers later versions of the dataset too. Absent or
    * false: it covers only the version current when granted, and a later one needs a new grant.
    */
-  @IsOptional()
+  @ApiProperty({
+    default: false,
+    description: 'Cover later versions of the dataset too. Default: the grant covers only the version current now; after an update the researcher is refused (403 ACCESS.VERSION_NOT_COVERED) until a new grant',
+  })
+  @OptionalField()
   @IsBoolean()
   followsUpdates?: boolean;
 }

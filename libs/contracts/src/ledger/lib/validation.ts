@@ -2,14 +2,16 @@
 // (chaincode/src/validation.ts) so that a malformed request is refused at the ledger service's
 // edge with VALIDATION.FAILED naming the field, before it costs a simulation. The chaincode still
 // checks everything itself: it is the authority, these are the early warning.
-import { ValidateBy } from 'class-validator';
-import { isEndpointUrl, isSafeText, PUBLIC_KEY_PEM_PATTERN, safeTextProblem } from '../../lib/text';
+import type { ApiPropertyOptions } from '@nestjs/swagger';
+import { isISO8601, ValidateBy } from 'class-validator';
+import { documented, type FieldDecorator as Decorator } from '../../lib/documented';
+import { ENDPOINT_URL_PATTERN, isEndpointUrl, isSafeText, PUBLIC_KEY_PEM_PATTERN, safeTextProblem } from '../../lib/text';
 import { LEDGER_COLUMN_TYPES, LEDGER_STATISTICS } from './records';
 
 /** Identifiers (member, MSP, dataset, request, operator, …), as the chaincode accepts them. */
 export const LEDGER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+=/-]{0,127}$/;
 const SHA256_PATTERN = /^[0-9a-fA-F]{64}$/;
-const ISO_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+export const ISO_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /** Size limits of ledger fields (the chaincode's). */
 export const LedgerLimits = {
@@ -27,14 +29,15 @@ export const LedgerLimits = {
   url: 2048,
 } as const;
 
-type Decorator = (target: object, propertyKey: string) => void;
-
 // Each decorator is one validator doing every check of its field: payloads are validated on every
 // ledger command, on the service's hot path, and class-validator's cost grows with the number of
-// validators per class.
-function check(name: string, valid: (value: unknown) => boolean, message: string): Decorator {
-  return ValidateBy({ name, validator: { validate: valid, defaultMessage: () => `$property ${message}` } });
+// validators per class. Each also documents its field (OpenAPI schema) from the same limits.
+function check(name: string, valid: (value: unknown) => boolean, message: string, schema: ApiPropertyOptions): Decorator {
+  return documented(ValidateBy({ name, validator: { validate: valid, defaultMessage: () => `$property ${message}` } }), schema);
 }
+
+/** The OpenAPI schema of a column name (one item of a column list). */
+const COLUMN_NAME_SCHEMA = { type: 'string', minLength: 1, maxLength: LedgerLimits.columnName } as const;
 
 function isText(value: unknown, min: number, max: number, multiline: boolean): value is string {
   return typeof value === 'string' && value.length >= min && value.length <= max && isSafeText(value, multiline);
@@ -50,6 +53,7 @@ export function IsLedgerId(): Decorator {
     'isLedgerId',
     (v) => typeof v === 'string' && LEDGER_ID_PATTERN.test(v),
     'must be 1-128 characters: letters, digits and . _ : @ + = / - (starting with a letter or digit)',
+    { type: 'string', pattern: LEDGER_ID_PATTERN.source },
   );
 }
 
@@ -57,17 +61,26 @@ export function IsLedgerId(): Decorator {
 export function IsLedgerText(max: number, options: { min?: number; multiline?: boolean } = {}): Decorator {
   const min = options.min ?? 1;
   const multiline = options.multiline === true;
-  return check('isLedgerText', (v) => isText(v, min, max, multiline), `must be a string of ${min}-${max} characters that ${safeTextProblem(multiline).replace(/^must be/, 'is')}`);
+  return check('isLedgerText', (v) => isText(v, min, max, multiline), `must be a string of ${min}-${max} characters that ${safeTextProblem(multiline).replace(/^must be/, 'is')}`, {
+    type: 'string',
+    minLength: min,
+    maxLength: max,
+  });
 }
 
 /** A SHA-256 digest, 64 hexadecimal digits. */
 export function IsSha256(): Decorator {
-  return check('isSha256', (v) => typeof v === 'string' && SHA256_PATTERN.test(v), 'must be a SHA-256 digest (64 hexadecimal digits)');
+  return check('isSha256', (v) => typeof v === 'string' && SHA256_PATTERN.test(v), 'must be a SHA-256 digest (64 hexadecimal digits)', { type: 'string', pattern: SHA256_PATTERN.source });
 }
 
-/** An ISO-8601 date-time with an explicit offset, e.g. 2030-01-31T00:00:00Z. */
+/** An ISO-8601 date-time with an explicit offset, e.g. 2030-01-31T00:00:00Z, that names a real instant (no 31 February). */
 export function IsIsoTime(): Decorator {
-  return check('isIsoTime', (v) => typeof v === 'string' && ISO_TIME_PATTERN.test(v), 'must be an ISO-8601 date-time with offset, e.g. 2030-01-31T00:00:00Z');
+  return check('isIsoTime', (v) => typeof v === 'string' && ISO_TIME_PATTERN.test(v) && isISO8601(v, { strict: true }), 'must be an ISO-8601 date-time with offset, e.g. 2030-01-31T00:00:00Z', {
+    type: 'string',
+    format: 'date-time',
+    pattern: ISO_TIME_PATTERN.source,
+    example: '2031-01-31T00:00:00Z',
+  });
 }
 
 /** An SPKI public key in PEM form. */
@@ -76,17 +89,24 @@ export function IsPublicKeyPem(): Decorator {
     'isPublicKeyPem',
     (v) => typeof v === 'string' && v.length <= LedgerLimits.pem && PUBLIC_KEY_PEM_PATTERN.test(v),
     'must be a PEM-encoded public key (-----BEGIN PUBLIC KEY-----)',
+    { type: 'string', maxLength: LedgerLimits.pem, pattern: PUBLIC_KEY_PEM_PATTERN.source },
   );
 }
 
 /** An absolute URL with a scheme and a host, without control characters. */
 export function IsEndpointUrl(): Decorator {
-  return check('isEndpointUrl', (v) => isEndpointUrl(v, LedgerLimits.url), 'must be an absolute URL such as https://node.example.org:8443 (no control characters)');
+  return check('isEndpointUrl', (v) => isEndpointUrl(v, LedgerLimits.url), 'must be an absolute URL such as https://node.example.org:8443 (no control characters)', {
+    type: 'string',
+    minLength: 1,
+    maxLength: LedgerLimits.url,
+    pattern: ENDPOINT_URL_PATTERN.source,
+    example: 'https://node.hospital-a.org:8443',
+  });
 }
 
 /** An integer no smaller than `min`. */
 export function IsIntAtLeast(min: number): Decorator {
-  return check('isIntAtLeast', (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min, `must be an integer of at least ${min}`);
+  return check('isIntAtLeast', (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min, `must be an integer of at least ${min}`, { type: 'integer', minimum: min });
 }
 
 /** A list of distinct column names. */
@@ -95,6 +115,7 @@ export function IsColumnList(min = 1): Decorator {
     'isColumnList',
     (v) => isDistinctList(v, min, LedgerLimits.columns, (c) => isText(c, 1, LedgerLimits.columnName, false)),
     `must be a list of ${min}-${LedgerLimits.columns} distinct column names (1-${LedgerLimits.columnName} characters, well-formed, no control characters)`,
+    { type: 'array', items: COLUMN_NAME_SCHEMA, minItems: min, maxItems: LedgerLimits.columns, uniqueItems: true },
   );
 }
 
@@ -104,7 +125,8 @@ export function IsColumnList(min = 1): Decorator {
  */
 export function IsColumnTypeList(): Decorator {
   const known: readonly unknown[] = LEDGER_COLUMN_TYPES;
-  return ValidateBy({
+  const schema: ApiPropertyOptions = { type: 'array', items: { type: 'string', enum: [...LEDGER_COLUMN_TYPES] }, minItems: 1, maxItems: LedgerLimits.columns };
+  return documented(ValidateBy({
     name: 'isColumnTypeList',
     validator: {
       validate: (v, args) => {
@@ -113,7 +135,7 @@ export function IsColumnTypeList(): Decorator {
       },
       defaultMessage: () => `$property must list one type per column (only together with columns), each among ${LEDGER_COLUMN_TYPES.join(', ')}`,
     },
-  });
+  }), schema);
 }
 
 /** A list of distinct statistics from {@link LEDGER_STATISTICS}. */
@@ -123,6 +145,7 @@ export function IsStatisticList(min = 1): Decorator {
     'isStatisticList',
     (v) => isDistinctList(v, min, LEDGER_STATISTICS.length, (x) => known.includes(x)),
     `must be a list of ${min}-${LEDGER_STATISTICS.length} distinct statistics among ${LEDGER_STATISTICS.join(', ')}`,
+    { type: 'array', items: { type: 'string', enum: [...LEDGER_STATISTICS] }, minItems: min, maxItems: LEDGER_STATISTICS.length, uniqueItems: true },
   );
 }
 
@@ -131,7 +154,14 @@ export function IsStatisticList(min = 1): Decorator {
  * `columns`: bounds increasing, a positive width, at most `gridCells` bins between them.
  */
 export function IsColumnGridList(): Decorator {
-  return ValidateBy({
+  const cell = { type: 'number' } as const;
+  const schema: ApiPropertyOptions = {
+    type: 'array',
+    items: { type: 'object', required: ['column', 'lower', 'upper', 'binWidth'], additionalProperties: false, properties: { column: COLUMN_NAME_SCHEMA, lower: cell, upper: cell, binWidth: { type: 'number', minimum: 0, exclusiveMinimum: true } } },
+    minItems: 1,
+    maxItems: LedgerLimits.columns,
+  };
+  return documented(ValidateBy({
     name: 'isColumnGridList',
     validator: {
       validate: (v, args) => {
@@ -152,5 +182,5 @@ export function IsColumnGridList(): Decorator {
       },
       defaultMessage: () => `$property must list { column, lower, upper, binWidth } per numeric column of columns, lower < upper, binWidth > 0, at most ${LedgerLimits.gridCells} bins`,
     },
-  });
+  }), schema);
 }

@@ -1,7 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { LedgerLimits, PhdmfError, StorageErrorCode, type StorageRunAudit } from '@phdmf/contracts';
+import { isSafeText, LedgerLimits, PhdmfError, safeTextProblem, StorageErrorCode, type StorageRunAudit } from '@phdmf/contracts';
 import type { ColumnGrid } from '@phdmf/statistics';
 import { DeleteDatasetCommand } from '../../commands/delete-dataset/delete-dataset.command';
 import { ReleaseDatasetCommand } from '../../commands/release-dataset/release-dataset.command';
@@ -14,14 +15,20 @@ import { DownloadDatasetQuery } from '../../queries/download-dataset/download-da
 import { GetDatasetQuery } from '../../queries/get-dataset/get-dataset.query';
 import { ListDatasetsQuery } from '../../queries/list-datasets/list-datasets.query';
 import { LocalUserGuard, requireAdmin, type RequestWithUser } from './local-user.guard';
+import { AuditResponse, DatasetResponse } from './openapi';
 
 const DATASET_ID = /^ds-[0-9a-f-]{36}$/;
+
+/** The IANA media type of Parquet (2024); `application/x-parquet` is accepted too. */
+const PARQUET_TYPE = 'application/vnd.apache.parquet';
 
 /**
  * The node's local HTTP API, for its own institution's staff only. It is the one way raw data
  * enters or leaves the node. Uploads are the request body itself (Content-Type: text/csv),
  * streamed to disk: `curl --data-binary @file.csv -H 'Content-Type: text/csv' …/datasets?name=…`.
  */
+@ApiTags('datasets')
+@ApiBearerAuth()
 @Controller('datasets')
 @UseGuards(LocalUserGuard)
 export class LocalApiController {
@@ -31,11 +38,23 @@ export class LocalApiController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'The site\'s datasets' })
+  @ApiQuery({ name: 'includeDeleted', required: false, enum: ['true', 'false'] })
+  @ApiOkResponse({ type: [DatasetResponse] })
   list(@Query('includeDeleted') includeDeleted?: string): Promise<DatasetView[]> {
     return this.queries.execute(new ListDatasetsQuery(includeDeleted === 'true'));
   }
 
   @Post()
+  @ApiOperation({ summary: 'Upload a new dataset (CSV or Parquet as the request body) and release it on the ledger' })
+  @ApiConsumes('text/csv', PARQUET_TYPE)
+  @ApiBody({ description: 'The file itself (streamed to disk)', schema: { type: 'string', format: 'binary' } })
+  @ApiQuery({ name: 'name', required: false, description: 'The dataset\'s name (first upload)' })
+  @ApiQuery({ name: 'description', required: false, description: 'Release note (recorded on-chain)' })
+  @ApiQuery({ name: 'fileName', required: false, description: 'Default dataset.csv' })
+  @ApiQuery({ name: 'grid', required: false, isArray: true, description: 'A column\'s histogram grid, `<column>:<lower>:<upper>:<binWidth>`, repeatable' })
+  @ApiCreatedResponse({ type: DatasetResponse, description: 'Stored and committed on the ledger' })
+  @ApiAcceptedResponse({ type: DatasetResponse, description: 'Stored, not (yet) released: ledgerStatus says whether it waits for the ledger or was refused' })
   async upload(@Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response, @Query() q: Record<string, unknown>): Promise<DatasetView> {
     const view = await this.commands.execute<UploadDatasetCommand, DatasetView>(new UploadDatasetCommand(user(req), req, { ...uploadMeta(req, q), format: uploadFormat(req) }));
     res.status(statusOf(view));
@@ -43,11 +62,23 @@ export class LocalApiController {
   }
 
   @Get(':id')
+  @ApiParam({ name: 'id', description: 'Dataset id', schema: { type: 'string', pattern: DATASET_ID.source } })
+  @ApiOkResponse({ type: DatasetResponse })
   get(@Param('id') id: string): Promise<DatasetView> {
     return this.queries.execute(new GetDatasetQuery(datasetId(id)));
   }
 
   @Post(':id/versions')
+  @ApiOperation({ summary: 'Upload a new version of a dataset and release it on the ledger' })
+  @ApiParam({ name: 'id', description: 'Dataset id', schema: { type: 'string', pattern: DATASET_ID.source } })
+  @ApiConsumes('text/csv', PARQUET_TYPE)
+  @ApiBody({ description: 'The file itself (streamed to disk)', schema: { type: 'string', format: 'binary' } })
+  @ApiQuery({ name: 'name', required: false, description: 'The dataset\'s name (first upload)' })
+  @ApiQuery({ name: 'description', required: false, description: 'Release note (recorded on-chain)' })
+  @ApiQuery({ name: 'fileName', required: false, description: 'Default dataset.csv' })
+  @ApiQuery({ name: 'grid', required: false, isArray: true, description: 'A column\'s histogram grid, `<column>:<lower>:<upper>:<binWidth>`, repeatable' })
+  @ApiCreatedResponse({ type: DatasetResponse, description: 'Stored and committed on the ledger' })
+  @ApiAcceptedResponse({ type: DatasetResponse, description: 'Stored, not (yet) released: ledgerStatus says whether it waits for the ledger or was refused' })
   async uploadVersion(@Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response, @Param('id') id: string, @Query() q: Record<string, unknown>): Promise<DatasetView> {
     const view = await this.commands.execute<UploadDatasetCommand, DatasetView>(
       new UploadDatasetCommand(user(req), req, { ...uploadMeta(req, q), format: uploadFormat(req), datasetId: datasetId(id) }),
@@ -58,16 +89,24 @@ export class LocalApiController {
 
   @Post(':id/release')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Release (again) a version the ledger has not committed yet' })
+  @ApiParam({ name: 'id', description: 'Dataset id', schema: { type: 'string', pattern: DATASET_ID.source } })
+  @ApiOkResponse({ type: DatasetResponse })
   release(@Req() req: RequestWithUser, @Param('id') id: string): Promise<DatasetView> {
     return this.commands.execute(new ReleaseDatasetCommand(user(req), datasetId(id)));
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Delete a dataset (its admins): the files go, the ledger records the deletion' })
+  @ApiParam({ name: 'id', description: 'Dataset id', schema: { type: 'string', pattern: DATASET_ID.source } })
+  @ApiQuery({ name: 'description', required: false })
+  @ApiOkResponse({ type: DatasetResponse, description: 'Deleted' })
+  @ApiAcceptedResponse({ type: DatasetResponse, description: 'The deletion waits for the ledger (ledgerStatus pending)' })
   async remove(@Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response, @Param('id') id: string, @Query('description') description?: string): Promise<DatasetView> {
     const u = user(req);
     requireAdmin(u);
     const view = await this.commands.execute<DeleteDatasetCommand, DatasetView>(
-      new DeleteDatasetCommand(u, datasetId(id), text('description', description ?? 'deleted by the owner', LedgerLimits.description, true)),
+      new DeleteDatasetCommand(u, datasetId(id), text('description', description ?? 'deleted by the owner', LedgerLimits.description, { allowEmpty: true, multiline: true })),
     );
     // 200: deleted; 202: the deletion waits for the ledger (ledgerStatus "pending"), the dataset stays until then.
     res.status(view.state === 'deleted' ? 200 : 202);
@@ -75,6 +114,11 @@ export class LocalApiController {
   }
 
   @Get(':id/download')
+  @ApiOperation({ summary: 'Download a version (default: the latest); Repr-Digest carries its SHA-256' })
+  @ApiParam({ name: 'id', description: 'Dataset id', schema: { type: 'string', pattern: DATASET_ID.source } })
+  @ApiQuery({ name: 'version', required: false, schema: { type: 'integer', minimum: 1 } })
+  @ApiProduces('text/csv', PARQUET_TYPE)
+  @ApiOkResponse({ description: 'The file', schema: { type: 'string', format: 'binary' } })
   async download(@Param('id') id: string, @Query('version') version: string | undefined, @Res() res: Response): Promise<void> {
     const v = version === undefined ? undefined : Number(version);
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, 'version must be a positive integer');
@@ -92,6 +136,8 @@ export class LocalApiController {
 }
 
 /** The node's on-demand audit for its own admins. */
+@ApiTags('audit')
+@ApiBearerAuth()
 @Controller('audit')
 @UseGuards(LocalUserGuard)
 export class LocalAuditController {
@@ -99,6 +145,8 @@ export class LocalAuditController {
 
   @Post()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Re-hash every stored file against the ledger now (its admins); mismatches are recorded on-chain as tamper findings' })
+  @ApiOkResponse({ type: AuditResponse })
   run(@Req() req: RequestWithUser): Promise<StorageRunAudit.Result> {
     requireAdmin(user(req));
     return this.commands.execute(new RunAuditCommand('local-api'));
@@ -116,8 +164,6 @@ function statusOf(view: DatasetView): number {
   return view.versions?.find((v) => v.version === view.latestVersion)?.release.state === 'committed' ? 201 : 202;
 }
 
-/** The IANA media type of Parquet (2024); `application/x-parquet` is accepted too. */
-const PARQUET_TYPE = 'application/vnd.apache.parquet';
 
 function uploadFormat(req: RequestWithUser): UploadFormat {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
@@ -127,12 +173,12 @@ function uploadFormat(req: RequestWithUser): UploadFormat {
 }
 
 function uploadMeta(req: RequestWithUser, q: Record<string, unknown>): { name?: string; description: string; fileName: string; declaredLength?: number; grids?: Map<string, ColumnGrid> } {
-  const fileName = text('fileName', q.fileName ?? 'dataset.csv', LedgerLimits.fileName, false);
+  const fileName = text('fileName', q.fileName ?? 'dataset.csv', LedgerLimits.fileName, { allowEmpty: false, multiline: false });
   const length = req.headers['content-length'];
   return {
     ...(q.grid !== undefined ? { grids: grids(q.grid) } : {}),
-    ...(q.name !== undefined ? { name: text('name', q.name, LedgerLimits.name, false) } : {}),
-    description: text('description', q.description ?? '', LedgerLimits.description, true),
+    ...(q.name !== undefined ? { name: text('name', q.name, LedgerLimits.name, { allowEmpty: false, multiline: false }) } : {}),
+    description: text('description', q.description ?? '', LedgerLimits.description, { allowEmpty: true, multiline: true }),
     fileName,
     ...(length !== undefined && /^\d+$/.test(length) ? { declaredLength: Number(length) } : {}),
   };
@@ -145,7 +191,7 @@ function uploadMeta(req: RequestWithUser, q: Record<string, unknown>): { name?: 
 function grids(value: unknown): Map<string, ColumnGrid> {
   const out = new Map<string, ColumnGrid>();
   for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
-    const parts = text('grid', item, LedgerLimits.columnName + 100, false).split(':');
+    const parts = text('grid', item, LedgerLimits.columnName + 100, { allowEmpty: false, multiline: false }).split(':');
     const numbers = parts.slice(-3).map((p) => (/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(p) ? Number(p) : NaN));
     const column = parts.slice(0, -3).join(':');
     const [lower, upper, binWidth] = numbers;
@@ -158,10 +204,10 @@ function grids(value: unknown): Map<string, ColumnGrid> {
   return out;
 }
 
-function text(field: string, value: unknown, max: number, allowEmpty: boolean): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-  if (typeof value !== 'string' || value.length > max || (!allowEmpty && value.length === 0) || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) {
-    throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, `${field} must be text of at most ${max} characters without control characters`);
+/** Text by the platform's one rule (`isSafeText`: no control characters; tab and line breaks only when multiline). */
+function text(field: string, value: unknown, max: number, options: { allowEmpty: boolean; multiline: boolean }): string {
+  if (typeof value !== 'string' || value.length > max || (!options.allowEmpty && value.length === 0) || !isSafeText(value, options.multiline)) {
+    throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, `${field} must be text of at most ${max} characters that ${safeTextProblem(options.multiline).replace(/^must be/, 'is')}`);
   }
   return value;
 }

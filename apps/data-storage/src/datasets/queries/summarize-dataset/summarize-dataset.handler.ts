@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
+import { grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerStatistic, StorageSummarize } from '@phdmf/contracts';
 import { Correlation, type Logger } from '@phdmf/logging';
 import { refuseIfLate } from '@phdmf/messaging';
-import { edgesOnGrid, edgesProblem } from '@phdmf/statistics';
+import { edgesOnGrid } from '@phdmf/statistics';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
 import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
 import { Semaphore, SemaphoreFull } from '../../application/semaphore';
@@ -191,16 +191,6 @@ function checkRequest(request: StorageSummarize.Payload, actor: SummarizeDataset
   if (actor !== undefined && !actor.roles.includes('service') && actor.userId !== request.requester) {
     throw new PhdmfError(StorageErrorCode.REQUESTER_MISMATCH, 'the requester named in the request is not the acting user');
   }
-  const asked = request.statistics;
-  if (request.probabilities !== undefined && !asked.includes('quantiles')) throw invalid('probabilities were given without the quantiles statistic');
-  if (asked.includes('quantiles') && (request.probabilities ?? []).length === 0) throw invalid('the quantiles statistic needs probabilities');
-  if (request.histograms !== undefined && !asked.includes('histogram')) throw invalid('histogram edges were given without the histogram statistic');
-  const seen = new Set<string>();
-  for (const h of request.histograms ?? []) {
-    if (!request.columns.includes(h.column)) throw invalid(`histogram column "${h.column}" is not among the requested columns`);
-    if (seen.has(h.column)) throw invalid(`histogram column "${h.column}" is given twice`);
-    seen.add(h.column);
-    const problem = edgesProblem(h.edges);
-    if (problem !== undefined) throw invalid(`histogram of "${h.column}": ${problem}`);
-  }
+  const problem = StorageSummarize.summaryRequestProblem(request);
+  if (problem !== undefined) throw invalid(problem);
 }

@@ -1,7 +1,7 @@
-import { IsString, Length } from 'class-validator';
+import { IsBoundedString } from '../../../lib/text';
 import { defineCommand } from '../../../lib/contract';
 import { ClientInfo } from '../../lib/client-info';
-import { IsPassword } from '../../lib/validation';
+import { IsPassword, PASSWORD_MAX_LENGTH } from '../../lib/validation';
 
 export const SUBJECT = 'phdmf.accounts.cmd.change-password.v1';
 
@@ -10,8 +10,7 @@ export const SUBJECT = 'phdmf.accounts.cmd.change-password.v1';
  * end). A wrong current password counts as a failed login (AUTH.LOGIN_THROTTLED applies alike).
  */
 export class Payload extends ClientInfo {
-  @IsString()
-  @Length(1, 128)
+  @IsBoundedString(1, PASSWORD_MAX_LENGTH)
   currentPassword!: string;
 
   @IsPassword()

@@ -1,7 +1,7 @@
-import { IsString, Length } from 'class-validator';
-import { IsEmailAddress } from '../../../lib/text';
+import { IsBoundedString, IsEmailAddress } from '../../../lib/text';
 import { defineCommand } from '../../../lib/contract';
 import { ClientInfo } from '../../lib/client-info';
+import { PASSWORD_MAX_LENGTH } from '../../lib/validation';
 import type { TokenPair } from '../../lib/views';
 
 export const SUBJECT = 'phdmf.accounts.cmd.login.v1';
@@ -12,8 +12,7 @@ export class Payload extends ClientInfo {
   email!: string;
 
   // Not the password policy: an old account's password may predate it. Bounded for hashing cost.
-  @IsString()
-  @Length(1, 128)
+  @IsBoundedString(1, PASSWORD_MAX_LENGTH)
   password!: string;
 }
 

@@ -1,12 +1,11 @@
-import { IsString, Length } from 'class-validator';
+import { IsBoundedString } from '../../../lib/text';
 import { defineCommand } from '../../../lib/contract';
 
 export const SUBJECT = 'phdmf.accounts.cmd.logout.v1';
 
 /** Revokes the refresh token's whole family (the session). Idempotent. */
 export class Payload {
-  @IsString()
-  @Length(16, 256)
+  @IsBoundedString(16, 256)
   refreshToken!: string;
 }
 

@@ -1,4 +1,4 @@
-import { IsString, Length } from 'class-validator';
+import { IsBoundedString } from '../../../lib/text';
 import { defineCommand } from '../../../lib/contract';
 import { ClientInfo } from '../../lib/client-info';
 import type { TokenPair } from '../../lib/views';
@@ -7,8 +7,7 @@ export const SUBJECT = 'phdmf.accounts.cmd.refresh-token.v1';
 
 /** Exchanges a refresh token for a new pair; the old one is retired, and presenting it again revokes the family. */
 export class Payload extends ClientInfo {
-  @IsString()
-  @Length(16, 256)
+  @IsBoundedString(16, 256)
   refreshToken!: string;
 }
 

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { defineCommand } from '../../../lib/contract';
 import type { LedgerStatistic } from '../../../ledger/lib/records';
 import { IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsStatisticList, LedgerLimits } from '../../../ledger/lib/validation';
@@ -10,19 +11,24 @@ export const SUBJECT = 'phdmf.authorization.cmd.request-access.v1';
  * institution). Answered once the request is committed on-chain (status `pending`).
  */
 export class Payload {
+  @ApiProperty({ description: 'Dataset id (from the data market)' })
   @IsLedgerId()
   datasetId!: string;
 
+  @ApiProperty({ description: 'What the data will be used for (recorded on-chain)' })
   @IsLedgerText(LedgerLimits.purpose, { multiline: true })
   purpose!: string;
 
+  @ApiProperty({ description: 'Columns of the dataset' })
   @IsColumnList()
   columns!: string[];
 
+  @ApiProperty({ description: 'The request records these plus what an analysis computes them from: `count` always, `mean` with `variance` or `sd`' })
   @IsStatisticList()
   statistics!: LedgerStatistic[];
 
   /** Until when access is asked for; must lie in the future. */
+  @ApiProperty({ description: 'Until when access is asked for; in the future, with an offset' })
   @IsIsoTime()
   requestedExpiry!: string;
 }

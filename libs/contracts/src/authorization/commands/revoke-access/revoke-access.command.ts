@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { defineCommand } from '../../../lib/contract';
 import { IsLedgerId, IsLedgerText, LedgerLimits } from '../../../ledger/lib/validation';
 import type { AccessRequestView } from '../../lib/views';
@@ -9,6 +10,7 @@ export class Payload {
   @IsLedgerId()
   requestId!: string;
 
+  @ApiProperty({ description: 'Recorded on-chain and shown to the requester' })
   @IsLedgerText(LedgerLimits.reason, { multiline: true })
   reason!: string;
 }

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { defineCommand } from '../../../lib/contract';
 import { IsLedgerId } from '../../../ledger/lib/validation';
@@ -10,6 +11,7 @@ export class Payload {
   @IsLedgerId()
   datasetId!: string;
 
+  @ApiProperty({ enum: MARKET_STANCES, description: '`closed`: new access requests are refused (ACCESS.DATASET_CLOSED) by the market and by the chaincode; recorded on-chain' })
   @IsIn(MARKET_STANCES)
   stance!: MarketStance;
 }

@@ -1,4 +1,5 @@
-import { IsOptional } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { OptionalField } from '../../../lib/optional';
 import { IsEmailAddress } from '../../../lib/text';
 import { defineCommand } from '../../../lib/contract';
 import { IsLedgerId, IsLedgerText, LedgerLimits } from '../../../ledger/lib/validation';
@@ -9,6 +10,7 @@ export const SUBJECT = 'phdmf.node-registry.cmd.apply-for-membership.v1';
 
 /** An institution applies to join. The acting user (who belongs to no institution yet) becomes its admin when admitted. */
 export class Payload extends NodeFields {
+  @ApiProperty({ description: 'The institution\'s name' })
   @IsLedgerText(LedgerLimits.name)
   name!: string;
 
@@ -22,7 +24,8 @@ export class Payload extends NodeFields {
    * The institution's own MSP id on a Fabric network (its organisation on the channel). Without
    * it the registry assigns `<memberId>-msp`, which suits the embedded ledger.
    */
-  @IsOptional()
+  @ApiProperty({ description: 'The institution\'s own MSP id on a Fabric network; assigned (`<memberId>-msp`) when absent', example: 'HospitalAMSP' })
+  @OptionalField()
   @IsLedgerId()
   mspId?: string;
 }

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { defineCommand } from '../../../lib/contract';
 import { IsLedgerText, LedgerLimits } from '../../../ledger/lib/validation';
@@ -10,6 +11,7 @@ export class Payload {
   @IsUUID()
   applicationId!: string;
 
+  @ApiProperty({ description: 'Shown to the applicant; a rejection is recorded on-chain' })
   @IsLedgerText(LedgerLimits.reason, { multiline: true })
   reason!: string;
 }

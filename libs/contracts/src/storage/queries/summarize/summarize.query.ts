@@ -1,7 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, Max, Min, ValidateNested } from 'class-validator';
+import { OptionalField } from '../../../lib/optional';
 import type { LedgerStatistic } from '../../../ledger/lib/records';
-import { IsColumnList, IsLedgerId, IsStatisticList } from '../../../ledger/lib/validation';
+import { IsColumnList, IsLedgerId, IsLedgerText, IsStatisticList, LedgerLimits } from '../../../ledger/lib/validation';
 import type { NodeSignature } from '../../lib/canonical-json';
 import { perNodeContract, perNodeContracts } from '../../lib/node-subject';
 
@@ -17,10 +19,17 @@ export const SummaryLimits = { probabilities: 99, histogramEdges: 101 } as const
 
 /** Bin edges of one column's histogram: bins are [e0,e1), [e1,e2), …, [e(n-1),en]. */
 export class HistogramRequest {
-  @IsString()
-  @Length(1, 256)
+  @ApiProperty({ description: 'A column among `columns`' })
+  @IsLedgerText(LedgerLimits.columnName)
   column!: string;
 
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'number' },
+    minItems: 2,
+    maxItems: SummaryLimits.histogramEdges,
+    description: 'Bin edges, strictly increasing: bins [e0,e1), …, [e(n-1),en]',
+  })
   @IsArray()
   @ArrayMinSize(2)
   @ArrayMaxSize(SummaryLimits.histogramEdges)
@@ -34,7 +43,14 @@ export class HistogramRequest {
  */
 export class SummaryOptions {
   /** Quantile probabilities (with the `quantiles` statistic); a site releases only published ones ({@link PUBLISHED_PROBABILITIES}) inside its band. */
-  @IsOptional()
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'number', minimum: 0, maximum: 1 },
+    minItems: 1,
+    maxItems: SummaryLimits.probabilities,
+    description: 'Quantile probabilities (with `quantiles`); sites release only published ones inside their band (default 5%–95%)',
+  })
+  @OptionalField()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(SummaryLimits.probabilities)
@@ -44,12 +60,55 @@ export class SummaryOptions {
   probabilities?: number[];
 
   /** Bin edges per column (with the `histogram` statistic). */
-  @IsOptional()
+  @ApiProperty({ type: [HistogramRequest], maxItems: LedgerLimits.columns, description: 'Bin edges per column (with `histogram`)' })
+  @OptionalField()
   @IsArray()
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(LedgerLimits.columns)
   @ValidateNested({ each: true })
   @Type(() => HistogramRequest)
   histograms?: HistogramRequest[];
+}
+
+/** Checks bin edges: at least two, finite and strictly increasing. */
+export function edgesProblem(edges: readonly number[]): string | undefined {
+  if (edges.length < 2) return 'a histogram needs at least two edges';
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i] ?? NaN;
+    if (!Number.isFinite(e)) return `edge ${i} is not a finite number`;
+    if (i > 0 && !(e > (edges[i - 1] ?? NaN))) return `edges must increase strictly (edge ${i} is ${e})`;
+  }
+  return undefined;
+}
+
+/** What {@link summaryRequestProblem} reads: the fields an analysis and a site's summary request share. */
+export interface SummaryRequestFields {
+  columns: readonly string[];
+  statistics: readonly LedgerStatistic[];
+  probabilities?: readonly number[];
+  histograms?: readonly { column: string; edges: readonly number[] }[];
+}
+
+/**
+ * THE consistency rule of a summary request, beyond each field's own check: the aggregation service
+ * applies it to an analysis before asking any site, and every site to each summary request, so no
+ * site is asked a question it would refuse and a site refuses what the aggregator would. The problem
+ * in words, or undefined.
+ */
+export function summaryRequestProblem(p: SummaryRequestFields): string | undefined {
+  const asked = p.statistics;
+  if (p.probabilities !== undefined && !asked.includes('quantiles')) return 'probabilities were given without the quantiles statistic';
+  if (asked.includes('quantiles') && (p.probabilities ?? []).length === 0) return 'the quantiles statistic needs probabilities';
+  if (p.histograms !== undefined && !asked.includes('histogram')) return 'histogram edges were given without the histogram statistic';
+  if (asked.includes('histogram') && (p.histograms ?? []).length === 0) return 'the histogram statistic needs bin edges for at least one column';
+  const seen = new Set<string>();
+  for (const h of p.histograms ?? []) {
+    if (!p.columns.includes(h.column)) return `histogram column "${h.column}" is not among the requested columns`;
+    if (seen.has(h.column)) return `histogram column "${h.column}" is given twice`;
+    seen.add(h.column);
+    const problem = edgesProblem(h.edges);
+    if (problem !== undefined) return `histogram of "${h.column}": ${problem}`;
+  }
+  return undefined;
 }
 
 /**
