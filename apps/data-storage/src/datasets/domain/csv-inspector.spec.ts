@@ -85,6 +85,83 @@ describe('CsvInspector', () => {
     expect(refusal('a,b\n1,"x"y\n').problem).toMatch(/after a closing quote/);
   });
 
+  // The behaviour of the streaming inspector as it was written in JavaScript, pinned case by case so
+  // that any reader that replaces it (faster, native, in another thread) answers exactly the same.
+  describe('pinned behaviour', () => {
+    const refusals: [string, string | Buffer, number, string][] = [
+      ['a carriage return alone', 'a,b\r1,2\n', 1, 'a carriage return not followed by a line feed'],
+      ['a carriage return at the end', 'a,b\n1,2\r', 2, 'a carriage return not followed by a line feed'],
+      ['a control character in a quoted field', 'a,b\n1,"x\u0001"\n', 2, 'control character 0x01 (binary data?)'],
+      ['a control character in a header', 'a\u0002,b\n1,2\n', 1, 'control character 0x02 (binary data?)'],
+      ['a stray quote, naming the field', 'a,b\n1,x"y\n', 2, 'a double quote inside an unquoted field (field 2)'],
+      ['text after a closing quote, naming the field', 'a,b\n"1"x,2\n', 2, 'unexpected character after a closing quote (field 1)'],
+      ['an empty header line', '\na,b\n1,2\n', 1, 'the header line is empty'],
+      ['an empty line in a one-column file', 'a\n1\n\n2\n', 3, 'empty line'],
+      ['a quote left open on an earlier line', 'a,b\n1,2\n3,"x\n\n', 3, 'a quoted field is never closed'],
+      ['ragged rows after CRLF inside quotes', 'a,b\r\n"x\r\ny",2\r\n3\r\n', 4, 'expected 2 fields (as in the header), found 1'],
+      ['too few fields on the last line, no line break', 'a,b,c\n1,2,3\n4,5', 3, 'expected 3 fields (as in the header), found 2'],
+      ['a header of only numbers and dates', '1,2024-01-01\nx,y\n', 1, 'no header: the first line holds values, not column names'],
+      ['a blank column name', 'a, \n1,2\n', 1, 'column 2 has no name'],
+      ['a column name over 256 characters', `${'n'.repeat(257)},b\n1,2\n`, 1, 'column name 1 is longer than 256 characters'],
+      ['more than 1000 columns', `${Array.from({ length: 1002 }, (_, i) => `c${i}`).join(',')}\n`, 1, 'more than 1000 columns'],
+      ['only a byte order mark', '\uFEFF', 0, 'the file is empty'],
+      ['a file that ends inside a UTF-8 character', Buffer.concat([Buffer.from('a\n1\n'), Buffer.from([0xc3])]), 3, 'the file ends inside a multi-byte UTF-8 character (binary data or truncated file?)'],
+      ['an overlong UTF-8 form', Buffer.concat([Buffer.from('a,b\n1,2\n3,'), Buffer.from([0xc0, 0xaf]), Buffer.from('\n')]), 3, 'the file is not UTF-8 text (binary data?)'],
+      ['a lone 0xFE after a BOM-like character in the middle', Buffer.concat([Buffer.from('a\n\uFEFFx\n'), Buffer.from([0xfe]), Buffer.from('\n')]), 3, 'the file is not UTF-8 text (binary data?)'],
+    ];
+
+    it.each(refusals)('refuses %s, naming the line, whatever the chunk boundaries', (_name, text, line, problem) => {
+      for (const size of [1, 2, 3, 5, 7, 1 << 20]) expect(refusal(text, size)).toEqual({ line, problem });
+    });
+
+    it('accepts the last row without a line break, a trailing empty field, quoted missing values and tabs', () => {
+      expect(inspect('a,b\n1,2').rowCount).toBe(1);
+      const trailing = inspect('a,b\n1,\n2,');
+      expect(trailing.rowCount).toBe(2);
+      expect(trailing.columns).toEqual([{ name: 'a', type: 'numeric', integer: true }, { name: 'b', type: 'categorical' }]);
+      const quotedMissing = inspect('a,b\n1,""\n2,"NA"\n3,NA\n');
+      expect(quotedMissing.columns[1]).toEqual({ name: 'b', type: 'categorical' });
+      expect(quotedMissing.ranges).toEqual(new Map([['a', { min: 1, max: 3 }]]));
+      expect(inspect('a,b\n1,x\ty\n').columns[1]?.type).toBe('categorical');
+      expect(inspect('a,b\n,1\n2,\n').rowCount).toBe(2);
+    });
+
+    it('reads header names unquoted and unescaped, and keeps a leading BOM out of them', () => {
+      expect(inspect('"a ""b""",c\n1,2\n').columns.map((c) => c.name)).toEqual(['a "b"', 'c']);
+      expect(inspect('\uFEFF"x",y\r\n1,2\r\n').columns.map((c) => c.name)).toEqual(['x', 'y']);
+      expect(inspect('a,1\n2,3\n').columns.map((c) => c.name)).toEqual(['a', '1']);
+    });
+
+    it('types numbers strictly: what DuckDB casts to DOUBLE, without spaces, words or huge exponents', () => {
+      const numeric = ['1', '-2', '+3', '1.', '.5', '-.5', '1e5', '1E+05', '2.5e-3', '0007', '1e308'];
+      const not = [' 1', '1 ', 'inf', 'NaN', '0x10', '1_000', '1e', 'e5', '.', '-', '1e1000', '1e400', '1.2.3', '1,5', '1e+', '١'];
+      for (const v of numeric) expect([v, inspect(`a\n"${v}"\n0\n`).columns[0]?.type]).toEqual([v, 'numeric']);
+      for (const v of not) expect([v, inspect(`a\n"${v}"\n0\n`).columns[0]?.type]).toEqual([v, 'categorical']);
+      // Quoted values are typed by their content; a field longer than any number is text.
+      expect(inspect('a\n"12"\n"3.5"\n').columns[0]).toEqual({ name: 'a', type: 'numeric' });
+      expect(inspect(`a\n${'1'.repeat(60)}\n`).columns[0]?.type).toBe('categorical');
+      expect(inspect(`a\n${'1'.repeat(40)}\n`).columns[0]).toEqual({ name: 'a', type: 'numeric' });
+    });
+
+    it('marks integers of at most 18 digits, and ranges every numeric column exactly as Number() reads it', () => {
+      const types = inspect('a,b,c,d,e\n123456789012345678,1234567890123456789,-0,1e3,1.0\n1,1,+0,2,2\n').columns.map((c) => c.integer ?? false);
+      expect(types).toEqual([true, false, true, false, false]);
+      const values = ['0.1', '0.30000000000000004', '123456789.123456789', '9007199254740993', '-1.5e-7', '4.9e-324', '1.7976931348623157e308', '12345678901234567890123', '.000001', '5e-1'];
+      const { ranges } = inspect(`x\n${values.join('\n')}\n`);
+      const numbers = values.map(Number);
+      expect(ranges?.get('x')).toEqual({ min: Math.min(...numbers), max: Math.max(...numbers) });
+      for (const v of values) expect([v, inspect(`x\n${v}\n`).ranges?.get('x')]).toEqual([v, { min: Number(v), max: Number(v) }]);
+    });
+
+    it('types dates as YYYY-MM-DD with a real calendar day, and a column of numbers and dates as text', () => {
+      expect(inspect('d\n2000-02-29\n2024-12-31\nNA\n').columns[0]?.type).toBe('date');
+      for (const v of ['1900-02-29', '2023-02-29', '2024-04-31', '2024-13-01', '2024-00-10', '2024-1-01', '2024/01/01', '20240101x', ' 2024-01-01']) {
+        expect([v, inspect(`d\n"${v}"\n2024-01-01\n`).columns[0]?.type]).toEqual([v, 'categorical']);
+      }
+      expect(inspect('d\n2024-01-01\n5\n').columns[0]?.type).toBe('categorical');
+    });
+  });
+
   describe('a byte that is not UTF-8', () => {
     // The module object the inspector calls isUtf8 on (an `import * as` would give a copy).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
