@@ -1,6 +1,7 @@
 import type * as NodeBuffer from 'node:buffer';
-import { CsvInspector, firstInvalidUtf8 } from './csv-inspector';
-import { CsvInvalidError } from './storage-errors';
+import { CsvInvalidError } from '../../domain/storage-errors';
+import { CsvInspection, CsvInspector } from './csv-inspection';
+import { firstInvalidUtf8 } from './csv-tokenizer';
 
 function inspect(text: string | Buffer, chunkSize = 1 << 20): ReturnType<CsvInspector['finish']> {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
@@ -19,7 +20,7 @@ function refusal(text: string | Buffer, chunkSize?: number): { line: number; pro
   throw new Error('accepted');
 }
 
-describe('CsvInspector', () => {
+describe('CsvInspector (tokenizer + type inference)', () => {
   it('infers numeric, date and categorical columns from every value and counts rows', () => {
     const csv = 'id,age,visit,sex,score\n1,34,2024-01-31,F,1.5e2\n2,,2024-02-29,M,-.5\n3,NA,,F,+7\n';
     expect(inspect(csv)).toEqual({
@@ -205,5 +206,59 @@ describe('CsvInspector', () => {
         else expect([0, 1, 2, 3].some((cut) => nodeBuffer.isUtf8(buf.subarray(0, buf.length - cut)))).toBe(true);
       }
     });
+  });
+});
+
+describe('CsvInspection (the same, in a worker thread, as uploads run it)', () => {
+  async function threaded(text: string | Buffer, chunkSize = 1 << 20): Promise<ReturnType<CsvInspector['finish']> | { line: number; problem: string }> {
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    const inspection = new CsvInspection();
+    try {
+      for (let i = 0; i < bytes.length; i += chunkSize) await inspection.inspect(bytes.subarray(i, i + chunkSize));
+      return await inspection.finish();
+    } catch (error) {
+      if (error instanceof CsvInvalidError) return { line: error.line, problem: error.problem };
+      throw error;
+    } finally {
+      await inspection.close();
+    }
+  }
+
+  it('answers as on this thread: schemas, ranges and refusals with their lines', async () => {
+    const cases: (string | Buffer)[] = [
+      'id,age,visit,sex,score\n1,34,2024-01-31,F,1.5e2\n2,,2024-02-29,M,-.5\n3,NA,,F,+7\n',
+      '\uFEFFname,"note, with comma",n\r\n"Zoë","line one\r\nline two",1\r\n"a ""quoted"" word","x",2\r\n',
+      'a,b\n1,2\n3,4,5\n6,7\n',
+      'a,b\n1,"open\n2,3\n',
+      Buffer.concat([Buffer.from('a,b\n1,2\n'), Buffer.from([0xff, 0xfe, 0x41])]),
+      '',
+      'a,b\n',
+    ];
+    for (const text of cases) {
+      let expected: unknown;
+      try {
+        expected = inspect(text);
+      } catch (error) {
+        expected = { line: (error as CsvInvalidError).line, problem: (error as CsvInvalidError).problem };
+      }
+      expect(await threaded(text)).toEqual(expected);
+      expect(await threaded(text, 3)).toEqual(expected);
+    }
+  });
+
+  it('keeps answering the first refusal for every later chunk, and reads chunks in shared memory without a copy', async () => {
+    const inspection = new CsvInspection();
+    try {
+      const shared = Buffer.from(new SharedArrayBuffer(8));
+      shared.write('a,b\n1,2\n');
+      await inspection.inspect(shared);
+      // The memory is the caller's again once inspect() resolved: overwriting it changes nothing read.
+      shared.write('3,4,5\n\n');
+      await expect(inspection.inspect(shared.subarray(0, 6))).rejects.toMatchObject({ code: 'STORAGE.CSV_INVALID', line: 3 });
+      await expect(inspection.inspect(Buffer.from('6,7\n'))).rejects.toMatchObject({ line: 3 });
+      await expect(inspection.finish()).rejects.toMatchObject({ line: 3, problem: 'expected 2 fields (as in the header), found more' });
+    } finally {
+      await inspection.close();
+    }
   });
 });

@@ -1,0 +1,33 @@
+// The inspection's thread: tokenizer and type inference over the chunks the upload hands over
+// (shared memory, not copied), one answer per message, in order. See `csv-inspection.ts`.
+import { parentPort } from 'node:worker_threads';
+import { CsvProblem, TableInference } from '../../domain/csv-schema';
+import { CsvTokenizer } from './csv-tokenizer';
+import type { InspectionReply, InspectionRequest } from './csv-inspection.protocol';
+
+const port = parentPort;
+if (port === null) throw new Error('csv-inspection.worker runs as a worker thread');
+
+const inference = new TableInference();
+const tokenizer = new CsvTokenizer(inference);
+let refused: InspectionReply | undefined;
+
+port.on('message', (request: InspectionRequest) => {
+  port.postMessage(refused ?? answer(request));
+});
+
+function answer(request: InspectionRequest): InspectionReply {
+  try {
+    if (request.kind === 'chunk') {
+      tokenizer.push(new Uint8Array(request.memory, 0, request.length));
+      return { kind: 'taken' };
+    }
+    tokenizer.finish();
+    return { kind: 'schema', schema: inference.finish() };
+  } catch (error) {
+    if (!(error instanceof CsvProblem)) throw error;
+    // Every later message gets the same answer: the first problem is the one reported.
+    refused = { kind: 'refused', line: error.line, problem: error.problem };
+    return refused;
+  }
+}
