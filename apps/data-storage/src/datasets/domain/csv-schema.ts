@@ -107,13 +107,14 @@ export class TableInference implements CsvRecordSink {
     this.present[i] = (this.present[i] as number) + 1;
     if (this.numeric[i] === 1) {
       const value = length > MAX_VALUE_BYTES ? NaN : numberAt(b, start, end);
-      if (Number.isNaN(value)) {
+      if (value !== value) {
+        // NaN: not a number.
         this.numeric[i] = 0;
         this.integer[i] = 0;
       } else {
         if (value < (this.min[i] as number)) this.min[i] = value;
         if (value > (this.max[i] as number)) this.max[i] = value;
-        if (this.integer[i] === 1 && !isInt64(b, start, end)) this.integer[i] = 0;
+        if (!lastWasInt64) this.integer[i] = 0;
       }
     }
     if (this.date[i] === 1 && (length !== 10 || !isIsoDate(b, start))) this.date[i] = 0;
@@ -194,56 +195,57 @@ function isDigit(b: number): boolean {
   return b >= 0x30 && b <= 0x39;
 }
 
-/** `[+-]?d{1,18}`: an integer that certainly fits a signed 64-bit BIGINT. */
-function isInt64(p: Uint8Array, start: number, end: number): boolean {
-  let i = p[start] === 0x2b || p[start] === 0x2d ? start + 1 : start;
-  if (end - i < 1 || end - i > 18) return false;
-  for (; i < end; i++) if (!isDigit(p[i] as number)) return false;
-  return true;
-}
-
 // Powers of ten that are exact doubles.
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/** Set by numberAt: the number it read was `[+-]?d{1,18}`, an integer that certainly fits a signed 64-bit BIGINT. */
+let lastWasInt64 = false;
 
 /**
  * The value of `[+-]?(d+(.d*)?|.d+)([eE][+-]?d{1,3})?` — what DuckDB casts to DOUBLE — exactly as
  * `Number()` reads it, or NaN for anything else (and for an exponent that overflows a double: such a
  * column is not usable as numbers). Up to 15 significant digits and a power of ten up to 22, the
  * value is one correctly rounded multiplication or division of two exact doubles, the same double
- * `Number()` gives; otherwise `Number()` itself reads it.
+ * `Number()` gives; otherwise `Number()` itself reads it. One pass, no allocation: it runs for every
+ * value of every numeric column.
  */
 function numberAt(p: Uint8Array, start: number, end: number): number {
+  lastWasInt64 = false;
   let i = start;
+  let c = p[i] as number;
   let negative = false;
-  if (p[i] === 0x2b || p[i] === 0x2d) {
-    negative = p[i] === 0x2d;
-    i++;
+  if (c === 0x2d || c === 0x2b) {
+    negative = c === 0x2d;
+    c = p[++i] as number;
   }
   let mantissa = 0;
   let digits = 0;
-  let fraction = 0;
-  while (i < end) {
-    const d = (p[i] as number) - 0x30;
-    if (d < 0 || d > 9) break;
+  let d = c - 0x30;
+  while (i < end && d >= 0 && d <= 9) {
     mantissa = mantissa * 10 + d;
     digits++;
-    i++;
+    d = (p[++i] as number) - 0x30;
   }
-  if (i < end && p[i] === 0x2e) {
-    i++;
-    while (i < end) {
-      const d = (p[i] as number) - 0x30;
-      if (d < 0 || d > 9) break;
+  if (i === end) {
+    if (digits === 0) return NaN;
+    lastWasInt64 = digits <= 18;
+    if (digits <= 15) return negative ? -mantissa : mantissa;
+    return slowNumber(p, start, end, false);
+  }
+  let fraction = 0;
+  if (d === 0x2e - 0x30) {
+    d = (p[++i] as number) - 0x30;
+    while (i < end && d >= 0 && d <= 9) {
       mantissa = mantissa * 10 + d;
       digits++;
       fraction++;
-      i++;
+      d = (p[++i] as number) - 0x30;
     }
   }
   if (digits === 0) return NaN;
   let exponent = 0;
   let hasExponent = false;
-  if (i < end && (p[i] === 0x65 || p[i] === 0x45)) {
+  if (i < end && (d === 0x65 - 0x30 || d === 0x45 - 0x30)) {
     hasExponent = true;
     i++;
     let expNegative = false;
@@ -266,6 +268,10 @@ function numberAt(p: Uint8Array, start: number, end: number): number {
     const value = scale >= 0 ? mantissa * (POW10[scale] as number) : mantissa / (POW10[-scale] as number);
     return negative ? -value : value;
   }
+  return slowNumber(p, start, end, hasExponent);
+}
+
+function slowNumber(p: Uint8Array, start: number, end: number, hasExponent: boolean): number {
   const value = Number(Buffer.from(p.buffer, p.byteOffset + start, end - start).toString('latin1'));
   return hasExponent && !Number.isFinite(value) ? NaN : value;
 }
