@@ -87,7 +87,8 @@ export class TableInference implements CsvRecordSink {
   private numeric = new Uint8Array(0);
   private integer = new Uint8Array(0);
   private date = new Uint8Array(0);
-  private present = new Float64Array(0);
+  /** Per column: 1 once a value that is not missing was seen. */
+  private seen = new Uint8Array(0);
   private min = new Float64Array(0);
   private max = new Float64Array(0);
 
@@ -104,7 +105,7 @@ export class TableInference implements CsvRecordSink {
     }
     if (i >= this.width) this.fail(this.recordLine, `expected ${this.width} fields (as in the header), found more`);
     if (length === 0 || (length === 2 && b[start] === 0x4e && b[start + 1] === 0x41)) return; // '' or 'NA': missing
-    this.present[i] = (this.present[i] as number) + 1;
+    this.seen[i] = 1;
     if (this.numeric[i] === 1) {
       const value = length > MAX_VALUE_BYTES ? NaN : numberAt(b, start, end);
       if (value !== value) {
@@ -129,7 +130,7 @@ export class TableInference implements CsvRecordSink {
       this.numeric = new Uint8Array(n).fill(1);
       this.integer = new Uint8Array(n).fill(1);
       this.date = new Uint8Array(n).fill(1);
-      this.present = new Float64Array(n);
+      this.seen = new Uint8Array(n);
       this.min = new Float64Array(n).fill(Infinity);
       this.max = new Float64Array(n).fill(-Infinity);
     } else {
@@ -164,7 +165,7 @@ export class TableInference implements CsvRecordSink {
   }
 
   private typeOf(i: number): ColumnType {
-    if (this.present[i] === 0) return 'categorical';
+    if (this.seen[i] === 0) return 'categorical';
     if (this.numeric[i] === 1) return 'numeric';
     if (this.date[i] === 1) return 'date';
     return 'categorical';

@@ -125,42 +125,48 @@ export class CsvTokenizer {
     let i = 0;
     while (i < end) {
       if (this.state === State.FieldStart) {
-        // The fast path: an unquoted field, handed on as a slice of the chunk.
-        let j = i;
-        while (j < end && SPECIAL[buf[j] as number] === 0) j++;
-        if (j === end) {
-          if (j > i) {
+        // The fast path: unquoted fields, each handed on as a slice of the chunk, for as long as they come.
+        for (;;) {
+          let j = i;
+          while (j < end && SPECIAL[buf[j] as number] === 0) j++;
+          if (j === end) {
+            if (j > i) {
+              this.keepLength = 0;
+              this.append(buf, i, j);
+              this.state = State.Unquoted;
+            }
+            return;
+          }
+          const b = buf[j] as number;
+          if (b === COMMA) {
+            this.emit(buf, i, j);
+            this.fieldIndex++;
+            i = j + 1;
+            continue;
+          }
+          if (b === LF) {
+            if (j === i && this.fieldIndex === 0) this.emptyLine();
+            this.emit(buf, i, j);
+            this.line++;
+            this.endRecord();
+            i = j + 1;
+            continue;
+          }
+          if (b === CR) {
+            this.crAtRecordStart = j === i && this.fieldIndex === 0;
             this.keepLength = 0;
             this.append(buf, i, j);
-            this.state = State.Unquoted;
+            this.state = State.AfterCr;
+          } else if (b === QUOTE) {
+            if (j > i) this.strayQuote();
+            this.quoteOpenedOnLine = this.line;
+            this.keepLength = 0;
+            this.state = State.Quoted;
+          } else {
+            this.controlCharacter(b);
           }
-          return;
-        }
-        const b = buf[j] as number;
-        if (b === COMMA) {
-          this.emit(buf, i, j);
-          this.fieldIndex++;
           i = j + 1;
-        } else if (b === LF) {
-          if (j === i && this.fieldIndex === 0) this.emptyLine();
-          this.emit(buf, i, j);
-          this.line++;
-          this.endRecord();
-          i = j + 1;
-        } else if (b === CR) {
-          this.crAtRecordStart = j === i && this.fieldIndex === 0;
-          this.keepLength = 0;
-          this.append(buf, i, j);
-          this.state = State.AfterCr;
-          i = j + 1;
-        } else if (b === QUOTE) {
-          if (j > i) this.strayQuote();
-          this.quoteOpenedOnLine = this.line;
-          this.keepLength = 0;
-          this.state = State.Quoted;
-          i = j + 1;
-        } else {
-          this.controlCharacter(b);
+          break;
         }
       } else if (this.state === State.Unquoted) {
         let j = i;
