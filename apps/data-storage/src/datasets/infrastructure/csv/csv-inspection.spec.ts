@@ -261,4 +261,28 @@ describe('CsvInspection (the same, in a worker thread, as uploads run it)', () =
       await inspection.close();
     }
   });
+
+  it('hands a finished thread to the next inspection, which starts afresh; a thread left mid-file is ended', async () => {
+    const first = new CsvInspection();
+    await first.inspect(Buffer.from('a,b\n1,2\n'));
+    expect((await first.finish()).columns.map((c) => c.name)).toEqual(['a', 'b']);
+    await first.close();
+
+    const second = new CsvInspection();
+    expect(second.threadId).toBe(first.threadId);
+    await second.inspect(Buffer.from('x\n2024-01-01\n'));
+    expect(await second.finish()).toEqual({ columns: [{ name: 'x', type: 'date' }], rowCount: 1, ranges: new Map() });
+    await second.close();
+
+    const third = new CsvInspection();
+    expect(third.threadId).toBe(first.threadId);
+    await expect(third.inspect(Buffer.from('p,q\n1\n'))).rejects.toMatchObject({ line: 2 });
+    await third.close();
+
+    const fourth = new CsvInspection();
+    expect(fourth.threadId).not.toBe(first.threadId);
+    await fourth.inspect(Buffer.from('n\n5\n'));
+    expect((await fourth.finish()).ranges).toEqual(new Map([['n', { min: 5, max: 5 }]]));
+    await fourth.close();
+  });
 });

@@ -46,22 +46,29 @@ function refuseOn<T>(work: () => T): T {
 /**
  * The inspection in its own worker thread. `inspect(chunk)` resolves once the thread is done with
  * the chunk's memory, and rejects with CsvInvalidError (naming the line) if the file is refused;
- * `finish()` gives the schema. `close()` ends the thread (always call it).
+ * `finish()` gives the schema. `close()` gives the thread back (always call it): a thread whose file
+ * was finished waits, idle, for the next upload (one at most; starting a thread costs 30–120 ms), any
+ * other is ended.
  */
 export class CsvInspection {
   private readonly worker: Worker;
   private readonly waiting: { resolve: (reply: InspectionReply) => void; reject: (error: Error) => void }[] = [];
   private failure: Error | undefined;
+  private finished = false;
+
+  private readonly onMessage = (reply: InspectionReply): void => this.waiting.shift()?.resolve(reply);
+  private readonly onError = (error: Error): void => {
+    this.fail(error);
+  };
+  private readonly onExit = (code: number): void => {
+    this.fail(new Error(`the CSV inspection thread exited (code ${code})`));
+  };
 
   constructor() {
-    this.worker = spawnInspectionThread();
-    this.worker.on('message', (reply: InspectionReply) => this.waiting.shift()?.resolve(reply));
-    this.worker.on('error', (error) => {
-      this.fail(error);
-    });
-    this.worker.on('exit', (code) => {
-      this.fail(new Error(`the CSV inspection thread exited (code ${code})`));
-    });
+    this.worker = takeIdleThread() ?? spawnInspectionThread();
+    this.worker.on('message', this.onMessage);
+    this.worker.on('error', this.onError);
+    this.worker.on('exit', this.onExit);
   }
 
   /** Hands the thread the next bytes. A chunk outside shared memory is copied into it first. */
@@ -74,15 +81,28 @@ export class CsvInspection {
     this.answer(await this.request({ kind: 'chunk', memory, length: chunk.length }));
   }
 
+  /** The thread's id (the same for consecutive inspections that reuse an idle thread). */
+  get threadId(): number {
+    return this.worker.threadId;
+  }
+
   async finish(): Promise<CsvSchema> {
-    const reply = this.answer(await this.request({ kind: 'finish' }));
-    if (reply.kind !== 'schema') throw new Error('the CSV inspection thread answered out of order');
-    return reply.schema;
+    const reply = await this.request({ kind: 'finish' });
+    // Answered, refused or not: the thread has started afresh.
+    this.finished = this.waiting.length === 0;
+    if (this.answer(reply).kind !== 'schema') throw new Error('the CSV inspection thread answered out of order');
+    return (reply as Extract<InspectionReply, { kind: 'schema' }>).schema;
   }
 
   async close(): Promise<void> {
-    this.failure ??= new Error('the CSV inspection was closed');
-    await this.worker.terminate();
+    const reusable = this.finished && this.failure === undefined && this.waiting.length === 0;
+    // Whatever still waits for an answer (an upload cut off mid-file) is told, not left hanging.
+    this.fail(new Error('the CSV inspection was closed'));
+    this.worker.off('message', this.onMessage);
+    this.worker.off('error', this.onError);
+    this.worker.off('exit', this.onExit);
+    if (reusable && idleThread === undefined) keepIdle(this.worker);
+    else await this.worker.terminate();
   }
 
   private request(message: InspectionRequest): Promise<InspectionReply> {
@@ -102,6 +122,30 @@ export class CsvInspection {
     this.failure ??= error;
     for (const w of this.waiting.splice(0)) w.reject(error);
   }
+}
+
+let idleThread: { worker: Worker; forget: () => void } | undefined;
+
+function takeIdleThread(): Worker | undefined {
+  const idle = idleThread;
+  idleThread = undefined;
+  if (idle === undefined) return undefined;
+  idle.worker.off('exit', idle.forget);
+  idle.worker.off('error', idle.forget);
+  idle.worker.ref();
+  return idle.worker;
+}
+
+/** Keeps a thread for the next upload; it does not keep the process alive, and is forgotten if it dies. */
+function keepIdle(worker: Worker): void {
+  worker.unref();
+  const forget = (): void => {
+    if (idleThread?.worker === worker) idleThread = undefined;
+  };
+  worker.on('exit', forget);
+  // An 'error' event without a listener would be thrown in this thread.
+  worker.on('error', forget);
+  idleThread = { worker, forget };
 }
 
 /**

@@ -1,5 +1,6 @@
 // The inspection's thread: tokenizer and type inference over the chunks the upload hands over
-// (shared memory, not copied), one answer per message, in order. See `csv-inspection.ts`.
+// (shared memory, not copied), one answer per message, in order; after a file's `finish` it starts
+// afresh, ready for the next file. See `csv-inspection.ts`.
 import { parentPort } from 'node:worker_threads';
 import { CsvProblem, TableInference } from '../../domain/csv-schema';
 import { CsvTokenizer } from './csv-tokenizer';
@@ -8,12 +9,17 @@ import type { InspectionReply, InspectionRequest } from './csv-inspection.protoc
 const port = parentPort;
 if (port === null) throw new Error('csv-inspection.worker runs as a worker thread');
 
-const inference = new TableInference();
-const tokenizer = new CsvTokenizer(inference);
+let inference = new TableInference();
+let tokenizer = new CsvTokenizer(inference);
 let refused: InspectionReply | undefined;
 
 port.on('message', (request: InspectionRequest) => {
   port.postMessage(refused ?? answer(request));
+  if (request.kind === 'finish') {
+    inference = new TableInference();
+    tokenizer = new CsvTokenizer(inference);
+    refused = undefined;
+  }
 });
 
 function answer(request: InspectionRequest): InspectionReply {
