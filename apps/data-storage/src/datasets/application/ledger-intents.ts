@@ -4,7 +4,7 @@ import { canonicalJson, isLedgerRetryable, LedgerChaincodeErrorCode, PhdmfError,
 import type { Logger } from '@phdmf/logging';
 import type { ActorHeader } from '@phdmf/messaging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../storage.settings';
-import type { ColumnSchema } from '../domain/csv-inspector';
+import type { ColumnSchema } from '../domain/csv-schema';
 import type { FileStore } from '../infrastructure/files/file-store';
 import { LedgerGateway } from '../infrastructure/ledger/ledger-gateway';
 import type { DatasetRow, DatasetVersionRow } from '../infrastructure/persistence/dataset.entity';

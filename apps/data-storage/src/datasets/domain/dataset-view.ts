@@ -1,4 +1,4 @@
-import type { ColumnSchema } from './csv-inspector';
+import type { ColumnSchema } from './csv-schema';
 
 /** What the local API shows of one version. */
 export interface DatasetVersionView {

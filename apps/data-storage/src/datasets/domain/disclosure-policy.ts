@@ -3,7 +3,7 @@
 // code path. A site can tighten the defaults (config), never loosen them below the consortium's floor.
 import { StorageSummarize, type LedgerStatistic } from '@phdmf/contracts';
 import { suppressHistogram } from '@phdmf/statistics';
-import type { ColumnType } from './csv-inspector';
+import type { ColumnType } from './csv-schema';
 
 /** A node's disclosure policy. */
 export interface DisclosurePolicy {

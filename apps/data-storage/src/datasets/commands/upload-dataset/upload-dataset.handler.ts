@@ -7,7 +7,8 @@ import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.setting
 import { LedgerIntents, schemaDigest } from '../../application/ledger-intents';
 import { actorOf } from '../../application/local-access';
 import { defaultGrid, gridProblem, type ColumnGrid } from '@phdmf/statistics';
-import { CsvInspector, type ColumnSchema, type CsvSchema } from '../../domain/csv-inspector';
+import type { ColumnSchema, CsvSchema } from '../../domain/csv-schema';
+import { CsvInspection } from '../../infrastructure/csv/csv-inspection';
 import type { DatasetView } from '../../domain/dataset-view';
 import { datasetNotFound, EngineReadError, UploadTooLargeError } from '../../domain/storage-errors';
 import { FileStore, ioFailure, type StagedFile } from '../../infrastructure/files/file-store';
@@ -44,39 +45,45 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
     if (meta.datasetId !== undefined && (!existing || existing.state === 'deleted')) throw datasetNotFound(meta.datasetId);
 
     const format = meta.format ?? 'csv';
-    // CSV is checked byte by byte as it streams in; Parquet keeps its schema in a footer, so only its
-    // magic bytes can be checked on the way and DuckDB reads the rest once the file is complete.
-    const inspector = format === 'csv' ? new CsvInspector() : undefined;
-    let first = true;
-    const inspect = (chunk: Buffer) => {
-      if (inspector) inspector.push(chunk);
-      else if (first) {
-        first = false;
-        if (chunk.length < 4 || chunk.toString('latin1', 0, 4) !== 'PAR1') {
-          throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, 'the file does not start with the Parquet magic bytes PAR1');
-        }
-      }
-    };
+    // CSV is checked byte by byte as it streams in, in the inspection's own thread; Parquet keeps its
+    // schema in a footer, so only its magic bytes can be checked on the way and DuckDB reads the rest
+    // once the file is complete.
+    const inspection = format === 'csv' ? new CsvInspection() : undefined;
+    let schema: CsvSchema;
     let staged: StagedFile;
     try {
-      staged = await this.files.stage(body, { limitBytes: this.settings.uploadMaxBytes, inspect });
-    } catch (error) {
-      throw ioFailure(error);
-    }
-    let schema: CsvSchema;
-    try {
-      if (inspector) schema = inspector.finish();
-      else {
-        if (staged.sizeBytes === 0) throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, 'the file is empty');
-        schema = await this.engine.inspectParquet(staged.tempPath);
+      let first = true;
+      const inspect = (chunk: Buffer): Promise<void> | undefined => {
+        if (inspection) return inspection.inspect(chunk);
+        if (first) {
+          first = false;
+          if (chunk.length < 4 || chunk.toString('latin1', 0, 4) !== 'PAR1') {
+            throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, 'the file does not start with the Parquet magic bytes PAR1');
+          }
+        }
+        return undefined;
+      };
+      try {
+        staged = await this.files.stage(body, { limitBytes: this.settings.uploadMaxBytes, inspect });
+      } catch (error) {
+        throw ioFailure(error);
       }
-      const { ranges, ...described } = schema;
-      schema = { ...described, columns: await this.declareGrids(staged.tempPath, format, schema.columns, ranges, meta.grids ?? new Map()) };
-    } catch (error) {
-      await this.files.discard(staged);
-      // DuckDB's text names the temporary file's path: the site's log keeps it, the answer does not.
-      if (error instanceof EngineReadError) this.log.warn({ code: error.code, engine: error.engineText }, 'the uploaded Parquet file was refused');
-      throw error;
+      try {
+        if (inspection) schema = await inspection.finish();
+        else {
+          if (staged.sizeBytes === 0) throw new PhdmfError(StorageErrorCode.PARQUET_INVALID, 'the file is empty');
+          schema = await this.engine.inspectParquet(staged.tempPath);
+        }
+        const { ranges, ...described } = schema;
+        schema = { ...described, columns: await this.declareGrids(staged.tempPath, format, schema.columns, ranges, meta.grids ?? new Map()) };
+      } catch (error) {
+        await this.files.discard(staged);
+        // DuckDB's text names the temporary file's path: the site's log keeps it, the answer does not.
+        if (error instanceof EngineReadError) this.log.warn({ code: error.code, engine: error.engineText }, 'the uploaded Parquet file was refused');
+        throw error;
+      }
+    } finally {
+      await inspection?.close();
     }
     const datasetId = existing?.id ?? `ds-${randomUUID()}`;
     // From "file under its hash" to "row that points at it", no deletion of the same hash may run.

@@ -4,9 +4,9 @@
 // c0…cN, and the only literals are numbers we produced and our own file path.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { PhdmfError, StorageErrorCode } from '@phdmf/contracts';
-import type { ColumnSchema, CsvSchema } from '../../domain/csv-inspector';
+import type { ColumnSchema, CsvSchema } from '../../domain/csv-schema';
 import { EngineReadError } from '../../domain/storage-errors';
-import { MISSING_TOKENS } from '../../domain/csv-inspector';
+import { MISSING_TOKENS } from '../../domain/csv-schema';
 import type { FileFormat } from '../persistence/dataset.entity';
 import type { RawColumnStats } from '../../domain/disclosure-policy';
 

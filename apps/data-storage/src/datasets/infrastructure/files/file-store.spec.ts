@@ -69,6 +69,46 @@ describe('FileStore', () => {
     expect(readdirSync(store.objectsDir)).toEqual([]);
   });
 
+  it('lets an inspector that answers later (another thread) keep each chunk until it settles, and stops on its refusal', async () => {
+    // Every byte differs from its neighbours' chunks: a chunk overwritten before its inspector settled would hash differently.
+    const total = 5 * IO_CHUNK_BYTES + 999;
+    const random = Readable.from((function* () {
+      for (let sent = 0; sent < total; sent += 65_536) yield createHash('sha512').update(String(sent)).digest().subarray(0, Math.min(64, total - sent)).toString('hex').padEnd(Math.min(65_536, total - sent), String(sent % 10));
+    })());
+    const seen = createHash('sha256');
+    const settled: string[] = [];
+    const staged = await store.stage(random, {
+      limitBytes: total,
+      inspect: async (chunk) => {
+        const before = createHash('sha256').update(chunk).digest('hex');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const after = createHash('sha256').update(chunk).digest('hex');
+        settled.push(before === after ? 'intact' : 'overwritten');
+        seen.update(chunk);
+      },
+    });
+    expect(settled).toEqual(Array.from({ length: 6 }, () => 'intact'));
+    expect(staged.sha256).toBe(seen.digest('hex'));
+    expect(await hashFile(staged.tempPath)).toEqual({ sha256: staged.sha256, bytes: total });
+
+    let calls = 0;
+    await expect(
+      store.stage(source(4 * IO_CHUNK_BYTES), {
+        limitBytes: 4 * IO_CHUNK_BYTES,
+        inspect: async () => {
+          calls++;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          throw new Error('refused later');
+        },
+      }),
+    ).rejects.toThrow('refused later');
+    // The refusal of the first chunk stops the upload at the second: the rest is never read.
+    expect(calls).toBeLessThanOrEqual(2);
+    await store.discard(staged);
+    expect(readdirSync(store.tmpDir)).toEqual([]);
+    expect(readdirSync(store.objectsDir)).toEqual([]);
+  });
+
   it('sweeps partial uploads left by a killed process, and heals a tampered object on re-upload', async () => {
     writeFileSync(path.join(store.tmpDir, 'dead.part'), 'partial');
     expect(await new FileStore(tmp.dir).open()).toEqual(['dead.part']);

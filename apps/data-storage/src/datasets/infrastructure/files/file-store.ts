@@ -1,6 +1,6 @@
 // Content-addressed file storage that loses nothing.
 //
-//   upload ──> tmp/<uuid>.part (O_EXCL, 0600) ── hash + inspect while writing, in ≥1 MiB writes
+//   upload ──> tmp/<uuid>.part (O_EXCL, 0600) ── hash + inspect while writing, in ≥1 MiB writes (double-buffered)
 //          ──> fsync(file) ──> rename to objects/<aa>/<sha256> ──> fsync(directory)
 //
 // A failed upload deletes its temporary file before the error is answered. A process killed
@@ -20,8 +20,11 @@ export const IO_CHUNK_BYTES = 4 * 1024 * 1024;
 
 export interface IngestOptions {
   limitBytes: number;
-  /** Sees every byte in order, in chunks of IO_CHUNK_BYTES (the last may be shorter); throws to refuse. */
-  inspect?: (chunk: Buffer) => void;
+  /**
+   * Sees every byte in order, in chunks of IO_CHUNK_BYTES (the last may be shorter), in shared memory;
+   * throws or rejects to refuse. The chunk's memory is reused once the promise it returns settles.
+   */
+  inspect?: (chunk: Buffer) => void | Promise<void>;
 }
 
 /** A fully written, fsynced upload that is not yet under its hash. */
@@ -64,16 +67,24 @@ export class FileStore {
     const hash = createHash('sha256');
     let size = 0;
     let closed = false;
-    // Socket chunks are small (16-64 KiB); they are gathered into one large buffer so that the hash,
-    // the inspector and write(2) each work on ≥ 1 MiB at a time.
-    const pending = Buffer.allocUnsafe(IO_CHUNK_BYTES);
+    // Socket chunks are small (16-64 KiB); they are gathered into large buffers so that the hash,
+    // the inspector and write(2) each work on ≥ 1 MiB at a time. Two of them, in shared memory: while
+    // one is written and inspected (in the inspector's thread), the next fills from the socket.
+    const buffers = [Buffer.from(new SharedArrayBuffer(IO_CHUNK_BYTES)), Buffer.from(new SharedArrayBuffer(IO_CHUNK_BYTES))];
+    let pending = buffers[0] as Buffer;
     let filled = 0;
+    let inFlight: Promise<unknown> = Promise.resolve();
     const flush = async () => {
       if (filled === 0) return;
       const chunk = pending.subarray(0, filled);
       hash.update(chunk);
-      options.inspect?.(chunk);
-      await writeAll(fh, chunk);
+      const inspected = Promise.resolve(options.inspect?.(chunk));
+      // Observed now, awaited below: a refusal that comes while the previous write runs is not "unhandled".
+      inspected.catch(() => undefined);
+      // One write at a time, in order; the other buffer is free again once its write and inspection are done.
+      await inFlight;
+      inFlight = Promise.all([writeAll(fh, chunk), inspected]);
+      pending = pending === buffers[0] ? (buffers[1] as Buffer) : (buffers[0] as Buffer);
       filled = 0;
     };
     try {
@@ -91,11 +102,14 @@ export class FileStore {
         }
       }
       await flush();
+      await inFlight;
       await fh.sync();
       await fh.close();
       closed = true;
       return { tempPath, sha256: hash.digest('hex'), sizeBytes: size };
     } catch (error) {
+      // No write may still be running on the handle when it is closed and the file removed.
+      await inFlight.catch(() => undefined);
       if (!closed) await fh.close().catch(() => undefined);
       await rm(tempPath, { force: true });
       throw error;

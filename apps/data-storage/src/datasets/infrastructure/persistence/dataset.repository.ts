@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/core';
-import type { ColumnSchema } from '../../domain/csv-inspector';
+import type { ColumnSchema } from '../../domain/csv-schema';
 import type { DatasetVersionView, DatasetView } from '../../domain/dataset-view';
 import { DatasetRow, DatasetVersionRow } from './dataset.entity';
 import { LedgerIntentRow } from './ledger-intent.entity';

@@ -1,0 +1,176 @@
+// A CSV upload's inspection (tokenizer + the domain's type inference), in two forms with the same
+// answers: `CsvInspector` on the calling thread, and `CsvInspection`, which runs it in a worker
+// thread while the upload streams in. The upload uses the thread: the inspection (~1 byte-step per
+// byte in JavaScript) then overlaps the socket reads, the SHA-256 and the disk writes of the event
+// loop instead of adding to them. The chunks are shared with the thread (SharedArrayBuffer), not
+// copied; the upload reuses a chunk's memory only once the thread answered for it.
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { CsvProblem, TableInference, type CsvLimits, type CsvSchema } from '../../domain/csv-schema';
+import { CsvInvalidError } from '../../domain/storage-errors';
+import { CsvTokenizer } from './csv-tokenizer';
+import type { InspectionReply, InspectionRequest } from './csv-inspection.protocol';
+
+/** On this thread: push() the chunks, then finish(); either throws CsvInvalidError naming the line. */
+export class CsvInspector {
+  private readonly inference: TableInference;
+  private readonly tokenizer: CsvTokenizer;
+
+  constructor(limits: CsvLimits = {}) {
+    this.inference = new TableInference(limits);
+    this.tokenizer = new CsvTokenizer(this.inference);
+  }
+
+  push(chunk: Uint8Array): void {
+    refuseOn(() => {
+      this.tokenizer.push(chunk);
+    });
+  }
+
+  finish(): CsvSchema {
+    return refuseOn(() => {
+      this.tokenizer.finish();
+      return this.inference.finish();
+    });
+  }
+}
+
+function refuseOn<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw error instanceof CsvProblem ? new CsvInvalidError(error.line, error.problem) : error;
+  }
+}
+
+/**
+ * The inspection in its own worker thread. `inspect(chunk)` resolves once the thread is done with
+ * the chunk's memory, and rejects with CsvInvalidError (naming the line) if the file is refused;
+ * `finish()` gives the schema. `close()` gives the thread back (always call it): a thread whose file
+ * was finished waits, idle, for the next upload (one at most; starting a thread costs 30–120 ms), any
+ * other is ended.
+ */
+export class CsvInspection {
+  private readonly worker: Worker;
+  private readonly waiting: { resolve: (reply: InspectionReply) => void; reject: (error: Error) => void }[] = [];
+  private failure: Error | undefined;
+  private finished = false;
+
+  private readonly onMessage = (reply: InspectionReply): void => this.waiting.shift()?.resolve(reply);
+  private readonly onError = (error: Error): void => {
+    this.fail(error);
+  };
+  private readonly onExit = (code: number): void => {
+    this.fail(new Error(`the CSV inspection thread exited (code ${code})`));
+  };
+
+  constructor() {
+    this.worker = takeIdleThread() ?? spawnInspectionThread();
+    this.worker.on('message', this.onMessage);
+    this.worker.on('error', this.onError);
+    this.worker.on('exit', this.onExit);
+  }
+
+  /** Hands the thread the next bytes. A chunk outside shared memory is copied into it first. */
+  async inspect(chunk: Buffer): Promise<void> {
+    let memory = chunk.buffer;
+    if (!(memory instanceof SharedArrayBuffer) || chunk.byteOffset !== 0) {
+      memory = new SharedArrayBuffer(chunk.length);
+      chunk.copy(Buffer.from(memory));
+    }
+    this.answer(await this.request({ kind: 'chunk', memory, length: chunk.length }));
+  }
+
+  /** The thread's id (the same for consecutive inspections that reuse an idle thread). */
+  get threadId(): number {
+    return this.worker.threadId;
+  }
+
+  async finish(): Promise<CsvSchema> {
+    const reply = await this.request({ kind: 'finish' });
+    // Answered, refused or not: the thread has started afresh.
+    this.finished = this.waiting.length === 0;
+    if (this.answer(reply).kind !== 'schema') throw new Error('the CSV inspection thread answered out of order');
+    return (reply as Extract<InspectionReply, { kind: 'schema' }>).schema;
+  }
+
+  async close(): Promise<void> {
+    const reusable = this.finished && this.failure === undefined && this.waiting.length === 0;
+    // Whatever still waits for an answer (an upload cut off mid-file) is told, not left hanging.
+    this.fail(new Error('the CSV inspection was closed'));
+    this.worker.off('message', this.onMessage);
+    this.worker.off('error', this.onError);
+    this.worker.off('exit', this.onExit);
+    if (reusable && idleThread === undefined) keepIdle(this.worker);
+    else await this.worker.terminate();
+  }
+
+  private request(message: InspectionRequest): Promise<InspectionReply> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.worker.postMessage(message);
+    });
+  }
+
+  private answer(reply: InspectionReply): InspectionReply {
+    if (reply.kind === 'refused') throw new CsvInvalidError(reply.line, reply.problem);
+    return reply;
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const w of this.waiting.splice(0)) w.reject(error);
+  }
+}
+
+let idleThread: { worker: Worker; forget: () => void } | undefined;
+
+function takeIdleThread(): Worker | undefined {
+  const idle = idleThread;
+  idleThread = undefined;
+  if (idle === undefined) return undefined;
+  idle.worker.off('exit', idle.forget);
+  idle.worker.off('error', idle.forget);
+  idle.worker.ref();
+  return idle.worker;
+}
+
+/** Keeps a thread for the next upload; it does not keep the process alive, and is forgotten if it dies. */
+function keepIdle(worker: Worker): void {
+  worker.unref();
+  const forget = (): void => {
+    if (idleThread?.worker === worker) idleThread = undefined;
+  };
+  worker.on('exit', forget);
+  // An 'error' event without a listener would be thrown in this thread.
+  worker.on('error', forget);
+  idleThread = { worker, forget };
+}
+
+/**
+ * The thread, from the built JavaScript; from the TypeScript sources (Jest, scripts) a worker does
+ * not inherit the parent's compile hooks, so SWC's plain transform is installed first (the thread's
+ * modules import only each other and Node: no path aliases to resolve). As in the embedded ledger's
+ * committer thread.
+ */
+function spawnInspectionThread(): Worker {
+  const extension = extname(__filename);
+  const entry = join(__dirname, `csv-inspection.worker${extension}`);
+  if (extension !== '.ts') return new Worker(entry);
+  return new Worker(
+    `const { readFileSync } = require('node:fs');
+const { transformSync } = require('@swc/core');
+require.extensions['.ts'] = (module, filename) => {
+  const options = {
+    filename,
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022', transform: { useDefineForClassFields: false } },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  };
+  module._compile(transformSync(readFileSync(filename, 'utf8'), options).code, filename);
+};
+require(${JSON.stringify(entry)});`,
+    { eval: true },
+  );
+}
