@@ -7,7 +7,7 @@ import { ApiProperty, ApiPropertyOptional, DocumentBuilder, SwaggerModule } from
 import { DATASET_ID_PATTERN, ERROR_CODE_PATTERN, type DocumentsExactly, type StorageRunAudit } from '@phdmf/contracts';
 import { SOFTWARE_VERSION } from '@phdmf/messaging';
 import type { ColumnGrid } from '@phdmf/statistics';
-import type { ColumnSchema } from '../../domain/csv-inspector';
+import type { ColumnSchema } from '../../domain/csv-schema';
 import type { DatasetVersionView, DatasetView } from '../../domain/dataset-view';
 
 const COUNT = { type: 'integer', minimum: 0 } as const;
