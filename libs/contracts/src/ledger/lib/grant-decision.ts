@@ -1,6 +1,6 @@
 import { IsBoolean, IsOptional } from 'class-validator';
-import type { LedgerStatistic } from './records';
-import { IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsStatisticList, LedgerLimits } from './validation';
+import type { LedgerPrivacyMode, LedgerStatistic } from './records';
+import { IsBudgetRho, IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsPrivacyMode, IsStatisticList, LedgerLimits } from './validation';
 
 /**
  * What an owner's grant says, as `access:grantAccess` takes it: the request and, optionally, a
@@ -37,4 +37,14 @@ export abstract class GrantDecisionFields {
   @IsOptional()
   @IsBoolean()
   followsUpdates?: boolean;
+
+  /** The owner's choice of protection; defaults to what the researcher proposed, else `controlled`. */
+  @IsOptional()
+  @IsPrivacyMode()
+  privacyMode?: LedgerPrivacyMode;
+
+  /** The zCDP budget ρ of a `dp` grant (defaults to the proposed one); at most the consortium's maximum. */
+  @IsOptional()
+  @IsBudgetRho()
+  budgetRho?: number;
 }
