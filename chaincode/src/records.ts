@@ -24,7 +24,7 @@ export const PRIVACY_MODES = ['controlled', 'dp'] as const;
 export type PrivacyMode = (typeof PRIVACY_MODES)[number];
 
 /** The noisy quantities a dp analysis releases per column (everything else is derived from them). */
-export const DP_QUANTITIES = ['count', 'sum', 'sumSquares', 'histogram'] as const;
+export const DP_QUANTITIES = ['count', 'missing', 'sum', 'sumSquares', 'histogram'] as const;
 
 /** One of {@link DP_QUANTITIES}. */
 export type DpQuantity = (typeof DP_QUANTITIES)[number];

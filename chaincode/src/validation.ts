@@ -37,8 +37,8 @@ export const Limits = {
   grants: 100,
   /** The consortium's largest privacy budget ρ per grant (zCDP; ρ = 10 is already a weak guarantee). */
   budgetRho: 10,
-  /** Planned noisy quantities per grant of one reservation (four per column at most). */
-  quantities: 4000,
+  /** Planned noisy quantities per grant of one reservation (five per column at most). */
+  quantities: 5000,
   pem: 8192,
   url: 2048,
 } as const;

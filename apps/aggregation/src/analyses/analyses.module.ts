@@ -1,5 +1,6 @@
 import { Module, type Provider } from '@nestjs/common';
 import { AccessGate } from './application/access-gate';
+import { BudgetReservations } from './application/budget-reservation';
 import { RunAnalysisHandler } from './commands/run-analysis/run-analysis.handler';
 import { AccessRequestChangedHandler } from './events/access-request-changed.handler';
 import { DatasetChangedHandler } from './events/dataset-changed.handler';
@@ -18,7 +19,7 @@ import { ListAnalysesHandler } from './queries/list-analyses/list-analyses.handl
 const commandHandlers: Provider[] = [RunAnalysisHandler];
 const queryHandlers: Provider[] = [GetAnalysisHandler, ListAnalysesHandler, GetAnalysisChartHandler];
 const eventHandlers: Provider[] = [AccessRequestChangedHandler, DatasetChangedHandler, TamperDetectedHandler, MemberChangedHandler];
-const application: Provider[] = [AccessGate];
+const application: Provider[] = [AccessGate, BudgetReservations];
 const infrastructure: Provider[] = [LedgerClient, StorageSites, ProjectionStore, ProjectionCatchUp, SvgChartRenderer];
 
 /** Analyses: the projection of committed grants, the gate before any summary request, pooling, the on-chain record, charts. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AggregationErrorCode, LedgerChaincodeErrorCode, PhdmfError, type LedgerColumnGrid, type LedgerStatistic } from '@phdmf/contracts';
+import { AggregationErrorCode, LedgerChaincodeErrorCode, PhdmfError, type LedgerColumnGrid, type LedgerPrivacyMode, type LedgerStatistic } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { LOGGER } from '../../aggregation.tokens';
 import { admitFromProjection, type Admitted } from '../domain/grant-check';
@@ -17,6 +17,8 @@ export interface ClearedDataset {
   grantRequestId: string;
   /** The owner's declared histogram grids (on-chain): a site's histogram must come back on them. */
   columnGrids: LedgerColumnGrid[];
+  /** The grant's privacy mode (on-chain): `dp` analyses reserve budget before any site is asked. */
+  privacyMode: LedgerPrivacyMode;
 }
 
 /**
@@ -77,6 +79,7 @@ export class AccessGate {
       datasetVersion: onChain.version,
       grantRequestId: check.grant.requestId,
       columnGrids: onChain.columnGrids ?? [],
+      privacyMode: check.grant.grant?.privacyMode ?? 'controlled',
     };
   }
 

@@ -28,7 +28,7 @@ export const LEDGER_PRIVACY_MODES = ['controlled', 'dp'] as const;
 export type LedgerPrivacyMode = (typeof LEDGER_PRIVACY_MODES)[number];
 
 /** The noisy quantities a dp analysis releases per column. */
-export const LEDGER_DP_QUANTITIES = ['count', 'sum', 'sumSquares', 'histogram'] as const;
+export const LEDGER_DP_QUANTITIES = ['count', 'missing', 'sum', 'sumSquares', 'histogram'] as const;
 
 /** One of {@link LEDGER_DP_QUANTITIES}. */
 export type LedgerDpQuantity = (typeof LEDGER_DP_QUANTITIES)[number];

@@ -26,7 +26,7 @@ export const LedgerLimits = {
   /** The consortium's largest privacy budget ρ per grant. */
   budgetRho: 10,
   /** Planned noisy quantities per grant of one reservation. */
-  quantities: 4000,
+  quantities: 5000,
   pem: 8192,
   url: 2048,
 } as const;

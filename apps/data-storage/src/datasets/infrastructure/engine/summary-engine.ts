@@ -9,6 +9,7 @@ import { EngineReadError } from '../../domain/storage-errors';
 import { MISSING_TOKENS } from '../../domain/csv-inspector';
 import type { FileFormat } from '../persistence/dataset.entity';
 import type { RawColumnStats } from '../../domain/disclosure-policy';
+import { dpLattice, type ColumnGrid, type DpSufficientStatistics } from '@phdmf/statistics';
 
 export interface EngineOptions {
   threads: number;
@@ -27,6 +28,14 @@ export interface SummarySpec {
   probabilities: number[];
   /** Column index → bin edges. */
   histograms: Map<number, number[]>;
+}
+
+/** What the dp aggregates need: the file and, per column asked, its schema index and declared grid. */
+export interface DpAggregatesSpec {
+  file: string;
+  format: FileFormat;
+  schema: ColumnSchema[];
+  columns: { index: number; grid: ColumnGrid }[];
 }
 
 const DUCK_TYPE = { numeric: 'DOUBLE', date: 'DATE', categorical: 'VARCHAR' } as const;
@@ -123,6 +132,47 @@ export class SummaryEngine {
       at = next;
     }
     return { rowCount, columns };
+  }
+
+  /**
+   * dp mode: per column the exact aggregates the noise is added to (`@phdmf/statistics`
+   * `DpSufficientStatistics`), computed in one scan as that type's documentation spells out: values
+   * clamped to the declared grid, centred and rounded to its lattice (sums as HUGEINT, exact), and
+   * the count of every cell of the grid, empty ones included.
+   */
+  async dpAggregates(spec: DpAggregatesSpec): Promise<DpSufficientStatistics[]> {
+    const selects: string[] = [];
+    for (const { index, grid } of spec.columns) {
+      const c = `c${index}`;
+      const lattice = dpLattice(grid);
+      const clamped = `LEAST(${num(grid.upper)}, GREATEST(${num(grid.lower)}, ${c}::DOUBLE))`;
+      const h = lattice.bound.toString();
+      const z = `CAST(LEAST(${h}, GREATEST(-${h}, ROUND((${clamped} - ${num(lattice.center)}) / ${num(lattice.resolution)}))) AS HUGEINT)`;
+      selects.push(`count(${c})::DOUBLE`, `(count(*) - count(${c}))::DOUBLE`, `coalesce(sum(${z}), 0)::VARCHAR`, `coalesce(sum(${z} * ${z}), 0)::VARCHAR`);
+      const edges = lattice.edges;
+      const cells = edges.length - 1;
+      for (let j = 0; j < cells; j++) {
+        const upper = j === cells - 1 ? '' : ` AND ${clamped} < ${num(edges[j + 1])}`;
+        selects.push(`count(*) FILTER (WHERE ${c} IS NOT NULL AND ${clamped} >= ${num(edges[j])}${upper})::DOUBLE`);
+      }
+    }
+    const sql = `SELECT ${selects.join(', ')} FROM ${SummaryEngine.source(spec.file, spec.schema, spec.format)}`;
+    let row: unknown[];
+    try {
+      row = await this.withConnection(async (conn) => (await conn.runAndReadAll(sql)).getRowsJson()[0] ?? []);
+    } catch (error) {
+      throw engineFailure(StorageErrorCode.FILE_UNREADABLE, 'the stored file could not be read to compute the summary', error);
+    }
+    let at = 0;
+    const next = (): unknown => row[at++];
+    return spec.columns.map(({ grid }) => {
+      const count = Number(next());
+      const missing = Number(next());
+      const sum = BigInt(String(next()));
+      const sumSquares = BigInt(String(next()));
+      const cells = dpLattice(grid).edges.slice(1).map(() => Number(next()));
+      return { count, missing, sum, sumSquares, cells };
+    });
   }
 
   /**

@@ -2,16 +2,19 @@ import { Inject } from '@nestjs/common';
 import { CommandBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { CommonErrorCode, grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
 import { Correlation, type Logger } from '@phdmf/logging';
-import { edgesOnGrid, edgesProblem } from '@phdmf/statistics';
+import { edgesOnGrid, edgesProblem, noisyColumnSummary } from '@phdmf/statistics';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
 import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
 import { Semaphore, SemaphoreFull } from '../../application/semaphore';
+import type { ColumnSchema } from '../../domain/csv-inspector';
 import { applyDisclosure } from '../../domain/disclosure-policy';
+import { plansFromReservation, refuseDpRequest, type DpColumnPlan } from '../../domain/dp-reservation';
 import type { KeyedNoise } from '../../domain/keyed-noise';
 import { datasetNotFound, EngineReadError } from '../../domain/storage-errors';
 import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
 import type { FileStore } from '../../infrastructure/files/file-store';
 import { LedgerGateway } from '../../infrastructure/ledger/ledger-gateway';
+import type { FileFormat } from '../../infrastructure/persistence/dataset.entity';
 import { DatasetRepository, schemaOf } from '../../infrastructure/persistence/dataset.repository';
 import type { NodeSigner } from '../../infrastructure/signing/node-signer';
 import { FILE_STORE, NODE_SIGNER, DISCLOSURE_NOISE, STORAGE_LOGGER, SUMMARY_ENGINE } from '../../storage.tokens';
@@ -91,6 +94,13 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     // Histograms only on the grid the owner declared on-chain: requested edges are rounded out to it,
     // and a column without a declaration gets none (DISCLOSURE.NO_GRID).
     const grids = new Map((onChain.columnGrids ?? []).map((g) => [g.column, g] as const));
+    if (access.grant.grant?.privacyMode === 'dp') {
+      // dp: only for the committed reservation that paid for exactly this; noise, never exact numbers.
+      refuseDpRequest(request);
+      const reservation = await this.ledger.getReservation(request.analysisId);
+      const plans = plansFromReservation(request, reservation, { requestId: access.grant.requestId, datasetId: dataset.id, datasetVersion: version.version, grids });
+      return this.summarizeDp(request, plans, { id: dataset.id, version: version.version, sha256: version.sha256, format: version.format, schema, indexOf, grantRequestId: access.grant.requestId, onChainSha256: onChain.sha256 }, deadline, started);
+    }
     const onGrid = (asked.includes('histogram') ? (request.histograms ?? []) : []).flatMap((h) => {
       const grid = grids.get(h.column);
       return grid === undefined ? [] : [{ column: h.column, edges: edgesOnGrid(h.edges, grid) }];
@@ -114,13 +124,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     });
     // The hash decides first: numbers from a changed file are never released, whatever DuckDB said.
     if (hash.status === 'rejected' || hash.value.sha256 !== onChain.sha256) {
-      await this.datasets.update(dataset.id, (d) => {
-        d.tampered = true;
-      });
-      this.log.error({ datasetId: dataset.id, version: version.version }, 'stored file differs from its on-chain hash; summary refused, audit started');
-      void this.commands.execute(new RunAuditCommand('nats')).catch((error: unknown) => {
-        this.log.error({ err: error }, 'audit after a hash mismatch failed');
-      });
+      await this.markTampered(dataset.id, version.version);
       throw tampered(dataset.id);
     }
     if (computed.status === 'rejected') {
@@ -162,6 +166,85 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
     this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length }, 'summary released');
     return { body, signature: this.signer.sign(body) };
+  }
+
+  /**
+   * A dp summary: the clamped, discretised aggregates from DuckDB (the file re-hashed meanwhile, as
+   * for every summary), then fresh discrete Gaussian noise per planned quantity from node:crypto. The
+   * signed body names the reservation; no exact number (not even the row count) leaves the site.
+   */
+  private async summarizeDp(
+    request: StorageSummarize.Payload,
+    plans: DpColumnPlan[],
+    dataset: { id: string; version: number; sha256: string; format: FileFormat; schema: ColumnSchema[]; indexOf: Map<string, number>; grantRequestId: string; onChainSha256: string },
+    deadline: number | undefined,
+    started: number,
+  ): Promise<StorageSummarize.Result> {
+    const [hash, computed] = await this.runQueued(() => {
+      refuseIfLate(deadline);
+      return Promise.allSettled([
+        this.files.hashObject(dataset.sha256),
+        this.engine.dpAggregates({
+          file: this.files.pathOf(dataset.sha256),
+          format: dataset.format,
+          schema: dataset.schema,
+          columns: plans.map((p) => ({ index: dataset.indexOf.get(p.column) ?? -1, grid: p.grid })),
+        }),
+      ]);
+    });
+    if (hash.status === 'rejected' || hash.value.sha256 !== dataset.onChainSha256) {
+      await this.markTampered(dataset.id, dataset.version);
+      throw tampered(dataset.id);
+    }
+    if (computed.status === 'rejected') {
+      const failure: unknown = computed.reason;
+      if (failure instanceof EngineReadError) {
+        this.log.error({ datasetId: dataset.id, version: dataset.version, code: failure.code, engine: failure.engineText }, 'the summary engine could not read the stored file');
+      }
+      throw failure;
+    }
+    const policy = this.settings.disclosure;
+    const body: StorageSummarize.SummaryBody = {
+      nodeId: this.settings.nodeId,
+      organisationId: this.settings.organisationId,
+      analysisId: request.analysisId,
+      datasetId: dataset.id,
+      datasetVersion: dataset.version,
+      sha256: dataset.sha256,
+      requester: request.requester,
+      grantRequestId: dataset.grantRequestId,
+      // The exact row count is not released in dp mode; the noisy count is in the columns.
+      rowCount: 0,
+      computedAt: new Date().toISOString(),
+      computeMillis: 0,
+      policy: {
+        minCount: policy.minCount,
+        exactMinMax: policy.exactMinMax,
+        quantileBand: [policy.quantileLow, policy.quantileHigh],
+        maxHistogramBins: policy.maxHistogramBins,
+        minMaxNoise: policy.minMaxNoise,
+      },
+      privacy: { mode: 'dp', reservationTxId: request.reservationTxId ?? '' },
+      columns: plans.map((plan, i) => {
+        const aggregates = computed.value[i];
+        if (aggregates === undefined) throw new Error(`no dp aggregates for column ${plan.column}`);
+        const type = dataset.schema[dataset.indexOf.get(plan.column) ?? -1]?.type ?? 'numeric';
+        return { name: plan.column, type, noisy: noisyColumnSummary({ grid: plan.grid, data: aggregates, planned: plan.planned }) };
+      }),
+    };
+    body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
+    this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length, reservationTxId: request.reservationTxId }, 'dp summary released');
+    return { body, signature: this.signer.sign(body) };
+  }
+
+  private async markTampered(datasetId: string, version: number): Promise<void> {
+    await this.datasets.update(datasetId, (d) => {
+      d.tampered = true;
+    });
+    this.log.error({ datasetId, version }, 'stored file differs from its on-chain hash; summary refused, audit started');
+    void this.commands.execute(new RunAuditCommand('nats')).catch((error: unknown) => {
+      this.log.error({ err: error }, 'audit after a hash mismatch failed');
+    });
   }
 
   private async runQueued<T>(work: () => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import { IsBoolean, IsOptional } from 'class-validator';
 import { defineCommand } from '../../../lib/contract';
 import type { LedgerStatistic } from '../../../ledger/lib/records';
-import { IsColumnList, IsStatisticList } from '../../../ledger/lib/validation';
+import { IsBudgetRho, IsColumnList, IsStatisticList } from '../../../ledger/lib/validation';
 import { SummaryOptions } from '../../../storage/queries/summarize/summarize.query';
 import type { AnalysisResult } from '../../lib/views';
 import { IsDatasetIdList } from '../../lib/validation';
@@ -33,7 +33,21 @@ export class Payload extends SummaryOptions {
   @IsOptional()
   @IsBoolean()
   allowPartial?: boolean;
+
+  /**
+   * The zCDP ρ this analysis spends on each dp grant it uses (default {@link DEFAULT_ANALYSIS_RHO});
+   * split equally over the noisy quantities it releases. Ignored for controlled grants.
+   */
+  @IsOptional()
+  @IsBudgetRho()
+  rho?: number;
 }
+
+/**
+ * ρ of a dp analysis that does not state one: 0.1 per grant, so a budget of 1 admits ten analyses,
+ * and the mean of a few hundred records on a 0–300 grid comes with noise of a unit or two.
+ */
+export const DEFAULT_ANALYSIS_RHO = 0.1;
 
 export type Result = AnalysisResult;
 
