@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { CHART_GROUPINGS, CHART_STATISTICS, LEDGER_ID_PATTERN, LEDGER_STATISTICS, LedgerLimits, OptionalField, SafeText, StorageSummarize, type ChartGrouping, type ChartStatistic, type LedgerStatistic } from '@phdmf/contracts';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsPositive, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { AggregationRunAnalysis, CHART_GROUPINGS, CHART_STATISTICS, LEDGER_ID_PATTERN, LEDGER_STATISTICS, LedgerLimits, OptionalField, SafeText, StorageSummarize, type ChartGrouping, type ChartStatistic, type LedgerStatistic } from '@phdmf/contracts';
 
 export class HistogramDto {
   @ApiProperty({ description: 'A column among `columns`' })
@@ -71,6 +71,19 @@ export class RunAnalysisDto {
   @OptionalField()
   @IsBoolean()
   allowPartial?: boolean;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    exclusiveMinimum: true,
+    maximum: LedgerLimits.budgetRho,
+    default: AggregationRunAnalysis.DEFAULT_ANALYSIS_RHO,
+    description: 'dp grants: the zCDP ρ this analysis spends on each grant, reserved on-chain before any site is asked (409 BUDGET.EXHAUSTED when a budget has less left). Ignored for controlled grants',
+  })
+  @OptionalField()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(LedgerLimits.budgetRho)
+  rho?: number;
 }
 
 export class AnalysisIdParam {

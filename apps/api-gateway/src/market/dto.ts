@@ -1,13 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsPositive, IsString, Length, Matches, Max, Min } from 'class-validator';
 import {
   AuthorizationListAccessRequests,
   LEDGER_ID_PATTERN,
+  LEDGER_PRIVACY_MODES,
   LEDGER_STATISTICS,
   LedgerLimits,
   MARKET_STANCES,
   OptionalField,
   SafeText,
+  type LedgerPrivacyMode,
   type LedgerRequestStatus,
   type LedgerStatistic,
   type MarketStance,
@@ -110,6 +112,18 @@ export class AccessRequestDto {
   @IsISO8601({ strict: true })
   @Matches(ISO_WITH_OFFSET, { message: 'requestedExpiry must be an ISO-8601 date-time with offset, e.g. 2031-01-31T00:00:00Z' })
   requestedExpiry!: string;
+
+  @ApiPropertyOptional({ enum: LEDGER_PRIVACY_MODES, description: 'Proposed privacy mode; the owner decides at grant time. `dp` (differential privacy) needs `budgetRho`' })
+  @OptionalField()
+  @IsIn(LEDGER_PRIVACY_MODES)
+  privacyMode?: LedgerPrivacyMode;
+
+  @ApiPropertyOptional({ minimum: 0, exclusiveMinimum: true, maximum: LedgerLimits.budgetRho, description: 'Proposed zCDP budget ρ of a `dp` grant' })
+  @OptionalField()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(LedgerLimits.budgetRho)
+  budgetRho?: number;
 }
 
 export class GrantDto {
@@ -150,6 +164,22 @@ export class GrantDto {
   @OptionalField()
   @IsBoolean()
   followsUpdates?: boolean;
+
+  @ApiPropertyOptional({
+    enum: LEDGER_PRIVACY_MODES,
+    description:
+      'The owner\'s choice of protection, recorded on-chain with the grant. `controlled` (default): hardened disclosure control. `dp`: zero-concentrated differential privacy with budget `budgetRho`; every analysis reserves its ρ on-chain and the chaincode refuses one that would exceed it (409 BUDGET.EXHAUSTED). Default: what the request proposed',
+  })
+  @OptionalField()
+  @IsIn(LEDGER_PRIVACY_MODES)
+  privacyMode?: LedgerPrivacyMode;
+
+  @ApiPropertyOptional({ minimum: 0, exclusiveMinimum: true, maximum: LedgerLimits.budgetRho, description: 'zCDP budget ρ of a `dp` grant (above 0, at most the consortium maximum); default: the proposed one' })
+  @OptionalField()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(LedgerLimits.budgetRho)
+  budgetRho?: number;
 }
 
 export class ReasonDto {

@@ -1,6 +1,7 @@
 import { defineCommand } from '../../../lib/contract';
-import type { LedgerStatistic } from '../../../ledger/lib/records';
-import { IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsStatisticList, LedgerLimits } from '../../../ledger/lib/validation';
+import { IsOptional } from 'class-validator';
+import type { LedgerPrivacyMode, LedgerStatistic } from '../../../ledger/lib/records';
+import { IsBudgetRho, IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsPrivacyMode, IsStatisticList, LedgerLimits } from '../../../ledger/lib/validation';
 import type { AccessRequestView } from '../../lib/views';
 
 export const SUBJECT = 'phdmf.authorization.cmd.request-access.v1';
@@ -25,6 +26,15 @@ export class Payload {
   /** Until when access is asked for; must lie in the future. */
   @IsIsoTime()
   requestedExpiry!: string;
+
+  /** The privacy mode proposed (`dp` with `budgetRho`); the owner decides at grant time. */
+  @IsOptional()
+  @IsPrivacyMode()
+  privacyMode?: LedgerPrivacyMode;
+
+  @IsOptional()
+  @IsBudgetRho()
+  budgetRho?: number;
 }
 
 export type Result = AccessRequestView;
