@@ -4,18 +4,20 @@ import { ChaincodeError, ChaincodeErrorCode } from './errors';
 import { ChaincodeEvent, emitResult } from './events';
 import { datasetRefusal, grantRefusal } from './grants';
 import { key, ObjectType } from './keys';
-import { loadDataset, loadRequest, requireGovernor } from './lookups';
+import { findMemberByMsp, loadDataset, loadRequest, recordProvenance, requireGovernor } from './lookups';
 import { marshal } from './marshal';
 import { ContractName } from './names';
 import {
+  ProvenanceOperation,
   ReservationStatus,
   type BudgetAccount,
   type BudgetReservationRecord,
   type BudgetSpend,
   type BudgetView,
+  type DatasetRecord,
   type ReservationGrant,
 } from './records';
-import { readByPartialKey, readState, txTime, txTimeMs, writeState } from './state';
+import { callerMsp, readByPartialKey, readState, txTime, txTimeMs, writeState } from './state';
 import { Fields, Limits } from './validation';
 
 /** The budget account of a dp grant, or BUDGET.NOT_DP. */
@@ -80,7 +82,7 @@ export class BudgetContract extends Contract {
     }
 
     const nowMs = txTimeMs(ctx);
-    const charged: { grant: ReservationGrant; account: BudgetAccount }[] = [];
+    const charged: { grant: ReservationGrant; account: BudgetAccount; dataset: DatasetRecord }[] = [];
     for (const g of asked) {
       const grantRequest = await loadRequest(ctx, g.requestId);
       if (grantRequest.datasetId !== g.datasetId || grantRequest.requester !== requester) {
@@ -101,7 +103,7 @@ export class BudgetContract extends Contract {
           `the grant of request "${g.requestId}" has ρ ${leftOf(account)} left of its budget ${account.budgetRho}; this analysis needs ${rho}`,
         );
       }
-      charged.push({ grant: { requestId: g.requestId, datasetId: g.datasetId, datasetVersion: dataset.version, quantities: g.quantities, rho }, account });
+      charged.push({ grant: { requestId: g.requestId, datasetId: g.datasetId, datasetVersion: dataset.version, quantities: g.quantities, rho }, account, dataset });
     }
 
     const record: BudgetReservationRecord = {
@@ -112,9 +114,20 @@ export class BudgetContract extends Contract {
       reservedAt: txTime(ctx),
       txId: ctx.stub.getTxID(),
     };
-    for (const { grant, account } of charged) {
+    const recorder = await findMemberByMsp(ctx, callerMsp(ctx));
+    for (const { grant, account, dataset } of charged) {
       await writeState(ctx, key(ctx, ObjectType.Budget, grant.requestId), { ...account, spentRho: account.spentRho + grant.rho } satisfies BudgetAccount);
       await writeState(ctx, key(ctx, ObjectType.ReservationByGrant, grant.requestId, analysisId), analysisId);
+      await recordProvenance(ctx, {
+        operation: ProvenanceOperation.Budget,
+        datasetId: dataset.datasetId,
+        datasetVersion: dataset.version,
+        sha256: dataset.sha256,
+        description: `analysis ${analysisId} reserved ρ ${grant.rho} of grant ${grant.requestId} (${account.spentRho + grant.rho} of ${account.budgetRho} spent)`,
+        operator: requester,
+        memberId: recorder?.memberId,
+        referenceId: analysisId,
+      });
     }
     await writeState(ctx, reservationKey, record);
     return emitResult(ctx, ChaincodeEvent.BudgetReserved, record);
@@ -137,9 +150,22 @@ export class BudgetContract extends Contract {
     if (reservation.status !== ReservationStatus.Reserved) {
       throw new ChaincodeError(ChaincodeErrorCode.BudgetReservationClosed, `the reservation of analysis "${analysisId}" is ${reservation.status}; only a reserved one is released`);
     }
+    const recorder = await findMemberByMsp(ctx, callerMsp(ctx));
     for (const grant of reservation.grants) {
       const account = await loadAccount(ctx, grant.requestId);
-      await writeState(ctx, key(ctx, ObjectType.Budget, grant.requestId), { ...account, spentRho: Math.max(0, account.spentRho - grant.rho) } satisfies BudgetAccount);
+      const spentRho = Math.max(0, account.spentRho - grant.rho);
+      await writeState(ctx, key(ctx, ObjectType.Budget, grant.requestId), { ...account, spentRho } satisfies BudgetAccount);
+      const dataset = await loadDataset(ctx, grant.datasetId);
+      await recordProvenance(ctx, {
+        operation: ProvenanceOperation.Budget,
+        datasetId: dataset.datasetId,
+        datasetVersion: dataset.version,
+        sha256: dataset.sha256,
+        description: `analysis ${analysisId} released its ρ ${grant.rho} of grant ${grant.requestId} (${spentRho} of ${account.budgetRho} spent): ${reason}`,
+        operator: reservation.requester,
+        memberId: recorder?.memberId,
+        referenceId: analysisId,
+      });
     }
     const released: BudgetReservationRecord = {
       ...reservation,

@@ -83,6 +83,8 @@ export const ProvenanceOperation = {
   Analysis: 'analysis',
   Tamper: 'tamper',
   Stance: 'stance',
+  /** A dp analysis' budget reservation charged to a grant on the dataset, or its release. */
+  Budget: 'budget',
 } as const;
 /** One of {@link ProvenanceOperation}. */
 export type ProvenanceOperation = (typeof ProvenanceOperation)[keyof typeof ProvenanceOperation];

@@ -1,5 +1,5 @@
 import './support/quiet';
-import { ChaincodeErrorCode, ChaincodeEvent, type AccessRequestRecord, type AnalysisRecord, type BudgetReservationRecord, type BudgetView } from '../src';
+import { ChaincodeErrorCode, ChaincodeEvent, type AccessRequestRecord, type AnalysisRecord, type BudgetReservationRecord, type BudgetView, type ProvenanceEntry } from '../src';
 import { analysis, GOVERNOR_MSP, HOSPITAL_A, rejection, withGrant, withRequest, type World } from './support/builders';
 
 const A = { msp: HOSPITAL_A.mspId };
@@ -78,6 +78,9 @@ describe('budget contract', () => {
       expect(view).toMatchObject({ budgetRho: 1, leftRho: 0, requester: 'researcher-9c21' });
       expect(view.spentRho).toBeCloseTo(1, 12);
       expect(view.spends.map((s) => [s.analysisId, s.rho, s.txId])).toEqual(reserved.map((r) => [r.analysisId, 0.25, r.txId]));
+      // Each spend is in the dataset's provenance, with its transaction.
+      const provenance = (await w.ledger.evaluate(w.dataset, 'getProvenance', { datasetId: 'ds-1' }, GOV)) as ProvenanceEntry[];
+      expect(provenance.filter((e) => e.operation === 'budget').map((e) => [e.referenceId, e.txId])).toEqual(reserved.map((r) => [r.analysisId, r.txId]));
     });
 
     it('refuses a controlled grant, a grant out of scope and a repeated analysis id', async () => {

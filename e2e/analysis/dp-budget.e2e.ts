@@ -19,14 +19,14 @@ import { SummaryTap } from './support/summary-tap';
 
 const AGGREGATION: ActorHeader = { userId: 'aggregation', roles: ['service'] };
 
-/** 300 patients with systolic blood pressure spread over 95–185. */
+/** 300 patients with systolic blood pressure spread over 95–185, and a ward (categorical: no grid, no dp release). */
 function vitalsCsv(): { csv: string; sbp: number[] } {
-  const lines = ['id,sbp'];
+  const lines = ['id,sbp,ward'];
   const sbp: number[] = [];
   for (let i = 0; i < 300; i++) {
     const value = Math.round((95 + ((i * 37) % 90) + (i % 7) / 10) * 10) / 10;
     sbp.push(value);
-    lines.push(`${i + 1},${value}`);
+    lines.push(`${i + 1},${value},${['north', 'south', 'east'][i % 3] ?? ''}`);
   }
   return { csv: `${lines.join('\n')}\n`, sbp };
 }
@@ -52,7 +52,7 @@ describe('dp mode: the budget on-chain, the chaincode as accountant (real NATS, 
       (error: unknown) => error as PhdmfError,
     );
   const grantDp = (who: ActorHeader, budgetRho: number): Promise<string> =>
-    world.grant({ datasetId, owner: site.organisationId, requester: who.userId, columns: ['sbp'], statistics: ['count', 'mean', 'sd', 'min'], privacy: { privacyMode: 'dp', budgetRho } });
+    world.grant({ datasetId, owner: site.organisationId, requester: who.userId, columns: ['sbp', 'ward'], statistics: ['count', 'mean', 'sd', 'min'], privacy: { privacyMode: 'dp', budgetRho } });
 
   beforeAll(async () => {
     world = await World.start();
@@ -109,6 +109,18 @@ describe('dp mode: the budget on-chain, the chaincode as accountant (real NATS, 
     const refused = await refusal(run(who, { columns: ['sbp'], statistics: ['min'] }));
     expect(refused.code).toBe('ANALYSIS.DP_STATISTIC_UNAVAILABLE');
     expect((await world.bus.request(LedgerGetBudget.CONTRACT, { requestId }, { actor: AGGREGATION })).spends).toHaveLength(0);
+  });
+
+  it('gives the reservation back when every site refused before computing (a column without a grid): nothing is spent', async () => {
+    const who = researcher('researcher-refused');
+    const requestId = await grantDp(who, 0.1);
+    const refused = await refusal(run(who, { columns: ['ward'], statistics: ['count'], rho: 0.1 }));
+    expect(refused.code).toBe('ANALYSIS.SITE_FAILED');
+    expect(refused.details).toMatchObject({ cause: 'DISCLOSURE.DP_NO_GRID' });
+    const budget = await world.bus.request(LedgerGetBudget.CONTRACT, { requestId }, { actor: AGGREGATION });
+    expect([budget.spends.length, budget.leftRho]).toEqual([0, 0.1]);
+    // The whole budget is there for an analysis the site can answer.
+    expect((await run(who, { columns: ['sbp'], statistics: ['count'], rho: 0.1 })).columns[0]?.noise?.count?.sd).toBeGreaterThan(0);
   });
 
   it('40 analyses at once on a budget for 10: exactly 10 complete, 30 are refused BUDGET.EXHAUSTED, the chain records 10 spends', async () => {

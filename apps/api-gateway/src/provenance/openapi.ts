@@ -3,7 +3,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class ProvenanceEntryResponse {
-  @ApiProperty({ enum: ['add', 'update', 'delete', 'request', 'grant', 'deny', 'revoke', 'analysis', 'tamper', 'stance'] }) operation!: string;
+  @ApiProperty({ enum: ['add', 'update', 'delete', 'request', 'grant', 'deny', 'revoke', 'analysis', 'tamper', 'stance', 'budget'], description: '`budget`: a dp analysis reserved (or released) privacy budget of a grant on the dataset; referenceId is the analysis, txId the reservation' }) operation!: string;
   @ApiProperty() datasetVersion!: number;
   @ApiProperty() fileName!: string;
   @ApiProperty({ description: 'SHA-256 of the dataset version the operation applied to' }) sha256!: string;

@@ -42,7 +42,7 @@ export type LedgerDatasetStatus = 'active' | 'deleted' | 'tampered';
 export type LedgerRequestStatus = 'pending' | 'granted' | 'denied' | 'revoked';
 
 /** The operations recorded in a dataset's provenance. */
-export type LedgerProvenanceOperation = 'add' | 'update' | 'delete' | 'request' | 'grant' | 'deny' | 'revoke' | 'analysis' | 'tamper' | 'stance';
+export type LedgerProvenanceOperation = 'add' | 'update' | 'delete' | 'request' | 'grant' | 'deny' | 'revoke' | 'analysis' | 'tamper' | 'stance' | 'budget';
 
 /** The consortium: its name and the MSP that governs membership and records analyses. */
 export interface LedgerConsortiumRecord {

@@ -197,7 +197,7 @@ export function transactionAsSeenBy(tx: LedgerTransaction, reader: LedgerReader 
 }
 
 /** The provenance operations whose description and operator concern a request or an analysis. */
-const CONFIDENTIAL_OPERATIONS: readonly LedgerProvenanceOperation[] = ['request', 'grant', 'deny', 'revoke', 'analysis'];
+const CONFIDENTIAL_OPERATIONS: readonly LedgerProvenanceOperation[] = ['request', 'grant', 'deny', 'revoke', 'analysis', 'budget'];
 
 /** The fields of a provenance entry of {@link CONFIDENTIAL_OPERATIONS} (purpose, reasons, who asked or decided). */
 export const PROVENANCE_CONFIDENTIAL_FIELDS = ['description', 'operator'] as const;
@@ -222,7 +222,7 @@ export function provenanceAsSeenBy<E extends ProvenanceEntryLike>(entries: reado
   for (const e of entries) if (e.operation === 'request' && e.referenceId !== undefined && e.operator !== undefined) requesters.set(e.referenceId, e.operator);
   return entries.map((entry) => {
     if (!CONFIDENTIAL_OPERATIONS.includes(entry.operation)) return entry;
-    const requester = entry.operation === 'request' || entry.operation === 'analysis' ? entry.operator : requesters.get(entry.referenceId ?? '');
+    const requester = entry.operation === 'request' || entry.operation === 'analysis' || entry.operation === 'budget' ? entry.operator : requesters.get(entry.referenceId ?? '');
     if (isConcerned(reader, { requester, ownerMemberIds: [ownerMemberId] })) return entry;
     const { description: _description, operator: _operator, ...rest } = entry;
     return { ...rest, redacted: [...PROVENANCE_CONFIDENTIAL_FIELDS] } as E;
