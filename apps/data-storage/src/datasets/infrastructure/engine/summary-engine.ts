@@ -148,7 +148,10 @@ export class SummaryEngine {
       const clamped = `LEAST(${num(grid.upper)}, GREATEST(${num(grid.lower)}, ${c}::DOUBLE))`;
       const h = lattice.bound.toString();
       const z = `CAST(LEAST(${h}, GREATEST(-${h}, ROUND((${clamped} - ${num(lattice.center)}) / ${num(lattice.resolution)}))) AS HUGEINT)`;
-      selects.push(`count(${c})::DOUBLE`, `(count(*) - count(${c}))::DOUBLE`, `coalesce(sum(${z}), 0)::VARCHAR`, `coalesce(sum(${z} * ${z}), 0)::VARCHAR`);
+      // FILTER, not NULL propagation: DuckDB's LEAST/GREATEST skip NULLs, so a missing value would
+      // otherwise clamp to the lower bound and enter the sums.
+      const present = `FILTER (WHERE ${c} IS NOT NULL)`;
+      selects.push(`count(${c})::DOUBLE`, `(count(*) - count(${c}))::DOUBLE`, `coalesce(sum(${z}) ${present}, 0)::VARCHAR`, `coalesce(sum(${z} * ${z}) ${present}, 0)::VARCHAR`);
       const edges = lattice.edges;
       const cells = edges.length - 1;
       for (let j = 0; j < cells; j++) {
