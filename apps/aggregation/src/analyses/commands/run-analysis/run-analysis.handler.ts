@@ -41,6 +41,8 @@ type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dat
  *
  * 1. every dataset is cleared (projection, then the ledger itself) — any refusal stops the
  *    analysis here, before a single summary request is sent;
+ * 1½. on dp grants, the analysis' ρ is reserved on-chain (BudgetReservations) — BUDGET.EXHAUSTED stops it
+ *    here, and each summary request names the reservation;
  * 2. the storage nodes are asked in parallel, each on its own subject, with one deadline;
  * 3. every answer is verified (signature with the on-chain node key; the body names this analysis,
  *    dataset, requester, grant, hash and version) — a forged or altered answer fails the analysis

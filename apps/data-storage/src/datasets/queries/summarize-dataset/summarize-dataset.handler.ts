@@ -68,6 +68,9 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
       throw new PhdmfError(StorageErrorCode.COLUMN_UNKNOWN, `dataset "${dataset.id}" has no column ${unknown.map((c) => `"${c}"`).join(', ')}`);
     }
 
+    // A dp request's reservation is read alongside the grant (one round trip less); used only if the grant is dp.
+    const reservationRead =
+      request.reservationTxId === undefined ? undefined : this.ledger.getReservation(request.analysisId).then((r) => ({ ok: true as const, r }), (error: unknown) => ({ ok: false as const, error }));
     const [access, onChain] = await Promise.all([
       this.ledger.checkAccess({ datasetId: dataset.id, requester: request.requester, columns: request.columns, statistics: request.statistics }),
       this.ledger.getDataset(dataset.id),
@@ -97,7 +100,9 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     if (access.grant.grant?.privacyMode === 'dp') {
       // dp: only for the committed reservation that paid for exactly this; noise, never exact numbers.
       refuseDpRequest(request);
-      const reservation = await this.ledger.getReservation(request.analysisId);
+      const read = await (reservationRead ?? this.ledger.getReservation(request.analysisId).then((r) => ({ ok: true as const, r })));
+      if (!read.ok) throw read.error;
+      const reservation = read.r;
       const plans = plansFromReservation(request, reservation, { requestId: access.grant.requestId, datasetId: dataset.id, datasetVersion: version.version, grids });
       return this.summarizeDp(request, plans, { id: dataset.id, version: version.version, sha256: version.sha256, format: version.format, schema, indexOf, grantRequestId: access.grant.requestId, onChainSha256: onChain.sha256 }, deadline, started);
     }
