@@ -127,41 +127,12 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
         }),
       ]);
     });
-    // The hash decides first: numbers from a changed file are never released, whatever DuckDB said.
-    if (hash.status === 'rejected' || hash.value.sha256 !== onChain.sha256) {
-      await this.markTampered(dataset.id, version.version);
-      throw tampered(dataset.id);
-    }
-    if (computed.status === 'rejected') {
-      const failure: unknown = computed.reason;
-      // The engine's own text quotes rows and paths: it goes to this site's log, never into the reply.
-      if (failure instanceof EngineReadError) {
-        this.log.error({ datasetId: dataset.id, version: version.version, code: failure.code, engine: failure.engineText }, 'the summary engine could not read the stored file');
-      }
-      throw failure;
-    }
+    const values = await this.afterHash(hash, computed, dataset.id, version.version, onChain.sha256);
 
     const policy = this.settings.disclosure;
     const body: StorageSummarize.SummaryBody = {
-      nodeId: this.settings.nodeId,
-      organisationId: this.settings.organisationId,
-      analysisId: request.analysisId,
-      datasetId: dataset.id,
-      datasetVersion: version.version,
-      sha256: version.sha256,
-      requester: request.requester,
-      grantRequestId: access.grant.requestId,
-      rowCount: computed.value.rowCount,
-      computedAt: new Date().toISOString(),
-      computeMillis: 0,
-      policy: {
-        minCount: policy.minCount,
-        exactMinMax: policy.exactMinMax,
-        quantileBand: [policy.quantileLow, policy.quantileHigh],
-        maxHistogramBins: policy.maxHistogramBins,
-        minMaxNoise: policy.minMaxNoise,
-      },
-      columns: computed.value.columns.map((raw) =>
+      ...this.bodyHead(request, { id: dataset.id, version: version.version, sha256: version.sha256 }, access.grant.requestId, values.rowCount),
+      columns: values.columns.map((raw) =>
         applyDisclosure(policy, grids.has(raw.name) ? raw : { ...raw, gridless: true }, asked, (statistic) =>
           this.noise.uniform({ datasetId: dataset.id, datasetVersion: version.version, grantRequestId: access.grant.requestId, column: raw.name, statistic }),
         ),
@@ -197,19 +168,52 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
         }),
       ]);
     });
-    if (hash.status === 'rejected' || hash.value.sha256 !== dataset.onChainSha256) {
-      await this.markTampered(dataset.id, dataset.version);
-      throw tampered(dataset.id);
+    const aggregates = await this.afterHash(hash, computed, dataset.id, dataset.version, dataset.onChainSha256);
+    const body: StorageSummarize.SummaryBody = {
+      // The exact row count is not released in dp mode; the noisy count is in the columns.
+      ...this.bodyHead(request, dataset, dataset.grantRequestId, 0),
+      privacy: { mode: 'dp', reservationTxId: request.reservationTxId ?? '' },
+      columns: plans.map((plan, i) => {
+        const data = aggregates[i];
+        if (data === undefined) throw new Error(`no dp aggregates for column ${plan.column}`);
+        const type = dataset.schema[dataset.indexOf.get(plan.column) ?? -1]?.type ?? 'numeric';
+        return { name: plan.column, type, noisy: noisyColumnSummary({ grid: plan.grid, data, planned: plan.planned }) };
+      }),
+    };
+    body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
+    this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length, reservationTxId: request.reservationTxId }, 'dp summary released');
+    return { body, signature: this.signer.sign(body) };
+  }
+
+  /**
+   * The computed numbers, once the file's hash equals the chain's. The hash decides first: numbers from
+   * a changed file are never released, whatever DuckDB said (the dataset is marked tampered).
+   */
+  private async afterHash<T>(hash: PromiseSettledResult<{ sha256: string }>, computed: PromiseSettledResult<T>, datasetId: string, version: number, onChainSha256: string): Promise<T> {
+    if (hash.status === 'rejected' || hash.value.sha256 !== onChainSha256) {
+      await this.markTampered(datasetId, version);
+      throw tampered(datasetId);
     }
     if (computed.status === 'rejected') {
       const failure: unknown = computed.reason;
+      // The engine's own text quotes rows and paths: it goes to this site's log, never into the reply.
       if (failure instanceof EngineReadError) {
-        this.log.error({ datasetId: dataset.id, version: dataset.version, code: failure.code, engine: failure.engineText }, 'the summary engine could not read the stored file');
+        this.log.error({ datasetId, version, code: failure.code, engine: failure.engineText }, 'the summary engine could not read the stored file');
       }
       throw failure;
     }
+    return computed.value;
+  }
+
+  /** What every signed body says before its columns: who computed what, for whom, under which policy. */
+  private bodyHead(
+    request: StorageSummarize.Payload,
+    dataset: { id: string; version: number; sha256: string },
+    grantRequestId: string,
+    rowCount: number,
+  ): Omit<StorageSummarize.SummaryBody, 'columns'> {
     const policy = this.settings.disclosure;
-    const body: StorageSummarize.SummaryBody = {
+    return {
       nodeId: this.settings.nodeId,
       organisationId: this.settings.organisationId,
       analysisId: request.analysisId,
@@ -217,9 +221,8 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
       datasetVersion: dataset.version,
       sha256: dataset.sha256,
       requester: request.requester,
-      grantRequestId: dataset.grantRequestId,
-      // The exact row count is not released in dp mode; the noisy count is in the columns.
-      rowCount: 0,
+      grantRequestId,
+      rowCount,
       computedAt: new Date().toISOString(),
       computeMillis: 0,
       policy: {
@@ -229,17 +232,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
         maxHistogramBins: policy.maxHistogramBins,
         minMaxNoise: policy.minMaxNoise,
       },
-      privacy: { mode: 'dp', reservationTxId: request.reservationTxId ?? '' },
-      columns: plans.map((plan, i) => {
-        const aggregates = computed.value[i];
-        if (aggregates === undefined) throw new Error(`no dp aggregates for column ${plan.column}`);
-        const type = dataset.schema[dataset.indexOf.get(plan.column) ?? -1]?.type ?? 'numeric';
-        return { name: plan.column, type, noisy: noisyColumnSummary({ grid: plan.grid, data: aggregates, planned: plan.planned }) };
-      }),
     };
-    body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
-    this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length, reservationTxId: request.reservationTxId }, 'dp summary released');
-    return { body, signature: this.signer.sign(body) };
   }
 
   private async markTampered(datasetId: string, version: number): Promise<void> {
