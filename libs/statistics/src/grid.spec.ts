@@ -1,4 +1,4 @@
-import { commonEdges, defaultGrid, edgesOnGrid, rebin } from './grid';
+import { commonEdges, defaultGrid, edgesOnGrid, gridEdges, rebin } from './grid';
 
 describe('declared histogram grids', () => {
   const sbp = { lower: 80, upper: 220, binWidth: 10 };
@@ -33,5 +33,11 @@ describe('declared histogram grids', () => {
     expect(rebin(a, edges)).toEqual({ edges: [20, 30, 40], counts: [11, 6], below: 5, above: 0 });
     expect(rebin(b, edges)).toEqual({ edges: [20, 30, 40], counts: [null, 3], below: 4, above: 0 });
     expect(() => rebin(a, [20, 25])).toThrow(/edges of the histogram/);
+  });
+
+  it('lists every grid point of the declared range, the last at or above upper, as edgesOnGrid spells them', () => {
+    expect(gridEdges(sbp)).toEqual([80, 90, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210, 220]);
+    expect(gridEdges({ lower: 0, upper: 1, binWidth: 0.3 })).toEqual([0, 0.3, 0.6, 0.9, 1.2]);
+    expect(gridEdges({ lower: 0.1, upper: 0.7, binWidth: 0.1 })).toEqual(edgesOnGrid([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7], { lower: 0.1, upper: 0.7, binWidth: 0.1 }));
   });
 });

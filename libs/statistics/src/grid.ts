@@ -51,6 +51,15 @@ export function edgesOnGrid(edges: readonly number[], g: ColumnGrid): number[] {
 }
 
 /**
+ * Every grid point from lower up to the first at or above upper: the cells of the whole declared
+ * range (a dp histogram releases all of them, empty ones too).
+ */
+export function gridEdges(g: ColumnGrid): number[] {
+  const cells = Math.max(1, Math.ceil((g.upper - g.lower) / g.binWidth - 1e-9));
+  return Array.from({ length: cells + 1 }, (_, k) => point(g, k));
+}
+
+/**
  * A default declaration from the data's own range: 10 bins of a 1-2-5 width, bounds rounded out
  * to it. Coarse on purpose (the owner may declare finer): what nobody declared is not released finely.
  */

@@ -1,4 +1,4 @@
-import { discreteGaussianPmf, discreteGaussianVariance, floorSqrt, sampleBernoulliExp, sampleDiscreteGaussian, sampleDiscreteLaplace } from './discrete-gaussian';
+import { discreteGaussianPmf, discreteGaussianSd, discreteGaussianVariance, floorSqrt, sampleBernoulliExp, sampleDiscreteGaussian, sampleDiscreteLaplace } from './discrete-gaussian';
 import { cryptoRandom, seededRandom, type RandomSource } from './random';
 import { rational, rationalFromNumber } from './rational';
 
@@ -162,5 +162,12 @@ describe('building blocks', () => {
       if (r > 0n) expect(floorSqrt(r * r - 1n)).toBe(r - 1n);
       expect(floorSqrt(r * r + 2n * r)).toBe(r);
     }
+  });
+
+  it('reports the discrete Gaussian’s own sd: under σ for small σ², σ for large', () => {
+    expect(discreteGaussianSd(rational(1n, 4n))).toBeCloseTo(Math.sqrt(0.215012675), 6);
+    expect(discreteGaussianSd(rational(1n))).toBeCloseTo(Math.sqrt(0.99999979), 7);
+    expect(discreteGaussianSd(rational(9n))).toBe(3);
+    expect(discreteGaussianSd(rational(10n ** 30n))).toBe(1e15);
   });
 });

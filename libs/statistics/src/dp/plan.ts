@@ -96,3 +96,8 @@ export function planDpRelease(request: DpPlanRequest): DpPlanResult {
   const each = rho / wanted.length;
   return { ok: true, rho, items: wanted.map((w) => ({ ...w, rho: each })) };
 }
+
+/** A column's part of a plan, as a site's noisyColumnSummary takes it. */
+export function plannedFor(items: readonly DpPlanItem[], column: string): { quantity: DpQuantity; rho: number }[] {
+  return items.filter((i) => i.column === column).map(({ quantity, rho }) => ({ quantity, rho }));
+}

@@ -25,6 +25,8 @@ export const DpWithholdCode = {
   QUANTITY_MISSING: 'DP.QUANTITY_MISSING',
   /** The sites' grids share fewer than two edges: their histograms have no common cells. */
   GRIDS_DISJOINT: 'DP.GRIDS_DISJOINT',
+  /** The noisy variance's 95 % interval reaches 0: the SD (its square root) has no usable noise sd. */
+  VARIANCE_TOO_NOISY: 'DP.VARIANCE_TOO_NOISY',
   /** The noisy histogram has no mass where the quantile falls. */
   QUANTILE_UNDEFINED: 'DP.QUANTILE_UNDEFINED',
 } as const;
@@ -170,9 +172,16 @@ export function poolDpColumn(parts: readonly DpNoisyColumn[], request: DpPoolReq
               const sdV = book.sd(gradient);
               if (asked.has('variance')) out.variance = estimate(V, sdV);
               if (asked.has('sd')) {
-                // The noisy variance may come out negative: the SD is then 0, its sd taken at the variance's sd.
-                const s = Math.sqrt(Math.max(V, 0));
-                out.sd = estimate(s, s > 0 ? sdV / (2 * s) : Math.sqrt(sdV));
+                // The SD's interval is the square root of the variance's (a monotone map keeps its 95 %).
+                // Where that interval reaches 0 the square root's delta-method sd (sdV/2s) collapses as s
+                // nears 0 and no honest sd exists: the SD is withheld rather than stated too precise.
+                const low = V - Z95 * sdV;
+                if (low <= 0) {
+                  withheld['sd'] = { code: DpWithholdCode.VARIANCE_TOO_NOISY, reason: `the noisy variance ${V.toFixed(3)} is within 1.96 noise sd (${sdV.toFixed(3)}) of 0` };
+                } else {
+                  const s = Math.sqrt(V);
+                  out.sd = { value: s, sd: sdV / (2 * s), interval: [Math.sqrt(low), Math.sqrt(V + Z95 * sdV)] };
+                }
               }
             }
           }

@@ -2,8 +2,8 @@
 // site's DuckDB computed), only noisy ones come out: every released quantity gets its own discrete
 // Gaussian noise calibrated to its sensitivity under adding or removing one record, and the ρ the
 // plan gave it.
-import { edgesOnGrid, type ColumnGrid } from '../grid';
-import { sampleDiscreteGaussian } from './discrete-gaussian';
+import { gridEdges, type ColumnGrid } from '../grid';
+import { discreteGaussianSd, sampleDiscreteGaussian } from './discrete-gaussian';
 import type { DpQuantity } from './plan';
 import { cryptoRandom, type RandomSource } from './random';
 import { sigma2ForRho } from './zcdp';
@@ -33,7 +33,7 @@ export function dpLattice(grid: ColumnGrid): DpLattice {
   const resolution = grid.binWidth / 2 ** DP_RESOLUTION_BITS;
   const center = (grid.lower + grid.upper) / 2;
   const bound = BigInt(Math.ceil((grid.upper - grid.lower) / (2 * resolution)));
-  return { center, resolution, bound, edges: edgesOnGrid([grid.lower, grid.upper], grid) };
+  return { center, resolution, bound, edges: gridEdges(grid) };
 }
 
 /** A value clamped to the grid's bounds. */
@@ -51,21 +51,27 @@ export function discretise(value: number, grid: ColumnGrid, lattice: DpLattice =
 /** The histogram cell of a value: clamped, then the j with edges[j] ≤ v < edges[j+1] (the last cell closed). */
 export function cellIndex(value: number, grid: ColumnGrid, lattice: DpLattice = dpLattice(grid)): number {
   const v = clampToGrid(value, grid);
-  const cells = lattice.edges.length - 1;
-  for (let j = 1; j < cells; j++) if (v < (lattice.edges[j] ?? Infinity)) return j - 1;
-  return cells - 1;
+  const { edges } = lattice;
+  const cells = edges.length - 1;
+  // A first guess by division, corrected against the edges themselves (which are what the SQL compares with).
+  let j = Math.min(cells - 1, Math.max(0, Math.floor((v - grid.lower) / grid.binWidth)));
+  while (j > 0 && v < (edges[j] ?? -Infinity)) j--;
+  while (j < cells - 1 && v >= (edges[j + 1] ?? Infinity)) j++;
+  return j;
 }
 
 /**
  * The exact aggregates a site computes for one column, before noise. A site with DuckDB computes
- * them in SQL instead of passing rows, with c = lattice.center, r = lattice.resolution, H = lattice.bound,
- * lo/hi = grid.lower/upper and z = LEAST(H, GREATEST(−H, ROUND((LEAST(hi, GREATEST(lo, v)) − c) / r))):
+ * them in SQL instead of passing rows ({@link dpAggregateSql} writes the expressions,
+ * dpAggregatesFromRow reads them back), with c = lattice.center, r = lattice.resolution,
+ * H = lattice.bound, lo/hi = grid.lower/upper, x = LEAST(hi, GREATEST(lo, v)) and
+ * z = LEAST(H, GREATEST(−H, ROUND((x − c) / r))), over non-null v only:
  * - count      = COUNT(v)                                  (non-null values)
  * - missing    = COUNT(*) − COUNT(v)
- * - sum        = SUM(CAST(z AS HUGEINT))
- * - sumSquares = SUM(CAST(z AS HUGEINT) * CAST(z AS HUGEINT))
- * - cells[j]   = number of non-null v whose clamped value lies in [edges[j], edges[j+1]) (the last
- *                cell closed), one entry per cell of lattice.edges, zeros included.
+ * - sum        = Σ z                                       (as HUGEINT: exact)
+ * - sumSquares = Σ z²
+ * - cells[j]   = number of non-null v with edges[j] ≤ x < edges[j+1] (the first cell open below, the
+ *                last closed), one entry per cell of lattice.edges, zeros included.
  */
 export interface DpSufficientStatistics {
   count: number;
@@ -113,8 +119,8 @@ export interface DpPlannedQuantity {
 /**
  * A site's dp release of one column: only the planned quantities, each noisy. `sum` and
  * `sumSquares` are of the clamped values centred on `center` — Σ(v − center) and Σ(v − center)² —
- * in the column's units; pooling puts the centre back. Noise sd is σ of the discrete Gaussian
- * (its true sd is slightly smaller, by less than 1e-9 relative for σ ≥ 1: conservative).
+ * in the column's units; pooling puts the centre back. Noise sd is the discrete Gaussian's own
+ * ({@link discreteGaussianSd}: below σ for σ² < 4, σ above).
  */
 export interface DpNoisyColumn {
   grid: ColumnGrid;
@@ -150,10 +156,10 @@ function checkAggregates(s: DpSufficientStatistics, lattice: DpLattice): void {
   if (s.cells.length !== lattice.edges.length - 1 || s.cells.some((c) => !Number.isSafeInteger(c) || c < 0) || cellTotal !== s.count) throw new RangeError('cells must be one non-negative count per grid cell, adding up to the count');
 }
 
-/** One noisy integer: exact + N_Z(0, Δ²/(2ρ)), and σ. */
+/** One noisy integer: exact + N_Z(0, Δ²/(2ρ)), and the sd of that noise. */
 function noisy(exact: bigint, sensitivity: bigint, rho: number, random: RandomSource): { value: bigint; sigma: number } {
   const sigma2 = sigma2ForRho(sensitivity, rho);
-  return { value: exact + sampleDiscreteGaussian(sigma2, random), sigma: Math.sqrt(Number(sigma2.num) / Number(sigma2.den)) };
+  return { value: exact + sampleDiscreteGaussian(sigma2, random), sigma: discreteGaussianSd(sigma2) };
 }
 
 /**
@@ -193,7 +199,7 @@ export function noisyColumnSummary(input: DpSiteColumnInput): DpNoisyColumn {
       case 'histogram': {
         const sigma2 = sigma2ForRho(1n, rho);
         const counts = stats.cells.map((c) => Number(BigInt(c) + sampleDiscreteGaussian(sigma2, random)));
-        out.histogram = { edges: [...lattice.edges], counts, sd: Math.sqrt(Number(sigma2.num) / Number(sigma2.den)) };
+        out.histogram = { edges: [...lattice.edges], counts, sd: discreteGaussianSd(sigma2) };
         break;
       }
     }
