@@ -9,7 +9,7 @@ import { EngineReadError } from '../../domain/storage-errors';
 import { MISSING_TOKENS } from '../../domain/csv-inspector';
 import type { FileFormat } from '../persistence/dataset.entity';
 import type { RawColumnStats } from '../../domain/disclosure-policy';
-import { dpLattice, type ColumnGrid, type DpSufficientStatistics } from '@phdmf/statistics';
+import { dpAggregateSql, dpAggregatesFromRow, type ColumnGrid, type DpSufficientStatistics } from '@phdmf/statistics';
 
 export interface EngineOptions {
   threads: number;
@@ -135,31 +135,14 @@ export class SummaryEngine {
   }
 
   /**
-   * dp mode: per column the exact aggregates the noise is added to (`@phdmf/statistics`
-   * `DpSufficientStatistics`), computed in one scan as that type's documentation spells out: values
-   * clamped to the declared grid, centred and rounded to its lattice (sums as HUGEINT, exact), and
-   * the count of every cell of the grid, empty ones included.
+   * dp mode: per column the exact aggregates the noise is added to, in one scan, as
+   * `@phdmf/statistics` spells them in SQL (`dpAggregateSql`: values clamped to the declared grid,
+   * centred and rounded to its lattice, sums exact as HUGEINT, missing values left out, every cell of
+   * the grid counted, empty ones too) and reads them back (`dpAggregatesFromRow`).
    */
   async dpAggregates(spec: DpAggregatesSpec): Promise<DpSufficientStatistics[]> {
-    const selects: string[] = [];
-    for (const { index, grid } of spec.columns) {
-      const c = `c${index}`;
-      const lattice = dpLattice(grid);
-      const clamped = `LEAST(${num(grid.upper)}, GREATEST(${num(grid.lower)}, ${c}::DOUBLE))`;
-      const h = lattice.bound.toString();
-      const z = `CAST(LEAST(${h}, GREATEST(-${h}, ROUND((${clamped} - ${num(lattice.center)}) / ${num(lattice.resolution)}))) AS HUGEINT)`;
-      // FILTER, not NULL propagation: DuckDB's LEAST/GREATEST skip NULLs, so a missing value would
-      // otherwise clamp to the lower bound and enter the sums.
-      const present = `FILTER (WHERE ${c} IS NOT NULL)`;
-      selects.push(`count(${c})::DOUBLE`, `(count(*) - count(${c}))::DOUBLE`, `coalesce(sum(${z}) ${present}, 0)::VARCHAR`, `coalesce(sum(${z} * ${z}) ${present}, 0)::VARCHAR`);
-      const edges = lattice.edges;
-      const cells = edges.length - 1;
-      for (let j = 0; j < cells; j++) {
-        const upper = j === cells - 1 ? '' : ` AND ${clamped} < ${num(edges[j + 1])}`;
-        selects.push(`count(*) FILTER (WHERE ${c} IS NOT NULL AND ${clamped} >= ${num(edges[j])}${upper})::DOUBLE`);
-      }
-    }
-    const sql = `SELECT ${selects.join(', ')} FROM ${SummaryEngine.source(spec.file, spec.schema, spec.format)}`;
+    const perColumn = spec.columns.map(({ index, grid }) => dpAggregateSql(`c${index}::DOUBLE`, grid));
+    const sql = `SELECT ${perColumn.flat().join(', ')} FROM ${SummaryEngine.source(spec.file, spec.schema, spec.format)}`;
     let row: unknown[];
     try {
       row = await this.withConnection(async (conn) => (await conn.runAndReadAll(sql)).getRowsJson()[0] ?? []);
@@ -167,14 +150,11 @@ export class SummaryEngine {
       throw engineFailure(StorageErrorCode.FILE_UNREADABLE, 'the stored file could not be read to compute the summary', error);
     }
     let at = 0;
-    const next = (): unknown => row[at++];
-    return spec.columns.map(({ grid }) => {
-      const count = Number(next());
-      const missing = Number(next());
-      const sum = BigInt(String(next()));
-      const sumSquares = BigInt(String(next()));
-      const cells = dpLattice(grid).edges.slice(1).map(() => Number(next()));
-      return { count, missing, sum, sumSquares, cells };
+    return spec.columns.map(({ grid }, i) => {
+      const width = perColumn[i]?.length ?? 0;
+      const values = row.slice(at, at + width);
+      at += width;
+      return dpAggregatesFromRow(values, grid);
     });
   }
 
