@@ -11,6 +11,7 @@ import {
   PhdmfError,
   StorageSummarize,
   type AnalysisResult,
+  type LedgerStatistic,
 } from '@phdmf/contracts';
 import type { ActorHeader } from '@phdmf/messaging';
 import { LocalApi, World, type Site } from '../../apps/data-storage/test-support/world';
@@ -51,8 +52,8 @@ describe('dp mode: the budget on-chain, the chaincode as accountant (real NATS, 
       },
       (error: unknown) => error as PhdmfError,
     );
-  const grantDp = (who: ActorHeader, budgetRho: number): Promise<string> =>
-    world.grant({ datasetId, owner: site.organisationId, requester: who.userId, columns: ['sbp', 'ward'], statistics: ['count', 'mean', 'sd', 'min'], privacy: { privacyMode: 'dp', budgetRho } });
+  const grantDp = (who: ActorHeader, budgetRho: number, statistics: LedgerStatistic[] = ['count', 'mean', 'sd', 'min']): Promise<string> =>
+    world.grant({ datasetId, owner: site.organisationId, requester: who.userId, columns: ['sbp', 'ward'], statistics, privacy: { privacyMode: 'dp', budgetRho } });
 
   beforeAll(async () => {
     world = await World.start();
@@ -101,6 +102,24 @@ describe('dp mode: the budget on-chain, the chaincode as accountant (real NATS, 
     const budget = await world.bus.request(LedgerGetBudget.CONTRACT, { requestId }, { actor: AGGREGATION });
     expect(budget.spends).toHaveLength(3);
     expect(budget.leftRho).toBeLessThan(1e-9);
+  });
+
+  it('releases a noisy histogram on the declared grid (every cell, each with its noise) and quantiles read off it', async () => {
+    const who = researcher('researcher-histogram');
+    await grantDp(who, 1, ['count', 'histogram', 'quantiles']);
+    const result = await run(who, { columns: ['sbp'], statistics: ['histogram', 'quantiles'], histograms: [{ column: 'sbp', edges: [90, 190] }], probabilities: [0.5], rho: 0.5 });
+    const sbp = result.columns[0];
+    const h = sbp?.histogram;
+    expect(h?.edges.length).toBeGreaterThan(2);
+    expect(sbp?.noise?.histogram).toHaveLength(h?.counts.length ?? -1);
+    // Noisy cells: their total is near the 300 records, each cell's noise sd stated.
+    const total = (h?.counts ?? []).reduce<number>((a, c) => a + (c ?? 0), 0);
+    expect(Math.abs(total - 300)).toBeLessThan(60);
+    const median = [...data.sbp].sort((a, b) => a - b)[150] ?? NaN;
+    const q = sbp?.quantiles?.[0];
+    expect(q?.p).toBe(0.5);
+    expect(Math.abs((q?.value ?? NaN) - median)).toBeLessThan(15);
+    expect(sbp?.noise?.quantiles?.[0]?.sd).toBeGreaterThan(0);
   });
 
   it('refuses min and max on a dp grant (400 code) before reserving anything', async () => {
