@@ -6,7 +6,7 @@
 //      from dist/;
 //   3. releases each cohort at its site (local API → on-chain), requests and grants access;
 //   4. runs a warm-up analysis, then the measured one: the aggregation service clears every grant
-//      (projection and ledger), asks the three nodes in parallel, verifies their signatures, pools,
+//      (with the ledger), asks the three nodes in parallel, verifies their signatures, pools,
 //      records the analysis on-chain and answers.
 // Each node signs its own wall time for its summary (`computeMillis`: grant check, re-hash against
 // the on-chain hash, DuckDB, disclosure control), so the service's overhead is what the analysis

@@ -52,6 +52,48 @@ function requireStatus(request: AccessRequestRecord, expected: RequestStatus): v
   }
 }
 
+/**
+ * The two ways an owner ends a request — deny a pending one, revoke a granted one — differ only in
+ * these: the status needed and reached, where the decision is kept, the provenance operation and
+ * the event. Checks, record and provenance are one function, {@link closeRequest}.
+ */
+const Closings = {
+  deny: { from: RequestStatus.Pending, to: RequestStatus.Denied, decision: 'denial', operation: ProvenanceOperation.Deny, event: ChaincodeEvent.AccessDenied },
+  revoke: { from: RequestStatus.Granted, to: RequestStatus.Revoked, decision: 'revocation', operation: ProvenanceOperation.Revoke, event: ChaincodeEvent.AccessRevoked },
+} as const;
+
+/** `{ requestId, operator, reason }` → AccessRequestRecord, closed as `closing` says. Dataset owner's MSP only. */
+async function closeRequest(ctx: Context, request: string, closing: (typeof Closings)[keyof typeof Closings]): Promise<string> {
+  const f = Fields.parse(request, ['requestId', 'operator', 'reason']);
+  const requestId = f.id('requestId');
+  const operator = f.id('operator');
+  const reason = f.text('reason', { max: Limits.reason, multiline: true });
+
+  const { request: current, dataset, owner } = await loadOwnRequest(ctx, requestId);
+  requireStatus(current, closing.from);
+  const now = txTime(ctx);
+  const txId = ctx.stub.getTxID();
+  const record: AccessRequestRecord = {
+    ...current,
+    status: closing.to,
+    [closing.decision]: { operator, reason, decidedAt: now, txId },
+    updatedAt: now,
+    txId,
+  };
+  await writeState(ctx, key(ctx, ObjectType.Request, requestId), record);
+  await recordProvenance(ctx, {
+    operation: closing.operation,
+    datasetId: dataset.datasetId,
+    datasetVersion: dataset.version,
+    sha256: dataset.sha256,
+    description: reason,
+    operator,
+    memberId: owner.memberId,
+    referenceId: requestId,
+  });
+  return emitResult(ctx, closing.event, record);
+}
+
 async function readRequests(ctx: Context, objectType: ObjectType, attributes: string[]): Promise<AccessRequestRecord[]> {
   const ids = (await readByPartialKey(ctx, objectType, attributes)) as string[];
   const requests: AccessRequestRecord[] = [];
@@ -247,68 +289,14 @@ export class AccessContract extends Contract {
   @Transaction()
   @Returns('string')
   async denyAccess(ctx: Context, request: string): Promise<string> {
-    const f = Fields.parse(request, ['requestId', 'operator', 'reason']);
-    const requestId = f.id('requestId');
-    const operator = f.id('operator');
-    const reason = f.text('reason', { max: Limits.reason, multiline: true });
-
-    const { request: current, dataset, owner } = await loadOwnRequest(ctx, requestId);
-    requireStatus(current, RequestStatus.Pending);
-    const now = txTime(ctx);
-    const txId = ctx.stub.getTxID();
-    const record: AccessRequestRecord = {
-      ...current,
-      status: RequestStatus.Denied,
-      denial: { operator, reason, decidedAt: now, txId },
-      updatedAt: now,
-      txId,
-    };
-    await writeState(ctx, key(ctx, ObjectType.Request, requestId), record);
-    await recordProvenance(ctx, {
-      operation: ProvenanceOperation.Deny,
-      datasetId: dataset.datasetId,
-      datasetVersion: dataset.version,
-      sha256: dataset.sha256,
-      description: reason,
-      operator,
-      memberId: owner.memberId,
-      referenceId: requestId,
-    });
-    return emitResult(ctx, ChaincodeEvent.AccessDenied, record);
+    return closeRequest(ctx, request, Closings.deny);
   }
 
   /** `{ requestId, operator, reason }` → AccessRequestRecord (revoked). Dataset owner's MSP only; granted requests only. */
   @Transaction()
   @Returns('string')
   async revokeAccess(ctx: Context, request: string): Promise<string> {
-    const f = Fields.parse(request, ['requestId', 'operator', 'reason']);
-    const requestId = f.id('requestId');
-    const operator = f.id('operator');
-    const reason = f.text('reason', { max: Limits.reason, multiline: true });
-
-    const { request: current, dataset, owner } = await loadOwnRequest(ctx, requestId);
-    requireStatus(current, RequestStatus.Granted);
-    const now = txTime(ctx);
-    const txId = ctx.stub.getTxID();
-    const record: AccessRequestRecord = {
-      ...current,
-      status: RequestStatus.Revoked,
-      revocation: { operator, reason, decidedAt: now, txId },
-      updatedAt: now,
-      txId,
-    };
-    await writeState(ctx, key(ctx, ObjectType.Request, requestId), record);
-    await recordProvenance(ctx, {
-      operation: ProvenanceOperation.Revoke,
-      datasetId: dataset.datasetId,
-      datasetVersion: dataset.version,
-      sha256: dataset.sha256,
-      description: reason,
-      operator,
-      memberId: owner.memberId,
-      referenceId: requestId,
-    });
-    return emitResult(ctx, ChaincodeEvent.AccessRevoked, record);
+    return closeRequest(ctx, request, Closings.revoke);
   }
 
   /**

@@ -17,6 +17,7 @@ import {
   withMembers,
   type World,
 } from './support/builders';
+import { formerMarshal } from './support/former-canonical-json';
 
 function reversed(value: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).reverse());
@@ -71,6 +72,16 @@ describe('determinism', () => {
     await scenario(w, true);
     for (const [, value] of w.ledger.dump()) expect(marshal(JSON.parse(value))).toBe(value);
     for (const tx of w.ledger.transactions) for (const e of tx.events) expect(marshal(JSON.parse(e.payload))).toBe(e.payload);
+  });
+
+  it('writes every state value, event and result as the former marshal did (no stored byte changes)', async () => {
+    // The former marshal ordered array-index keys ("0", "42") first; the chaincode's records are keyed
+    // by field names only, so the one canonical JSON writes the bytes already on the ledgers.
+    const w = newWorld();
+    const results = await scenario(w, true);
+    for (const [, value] of w.ledger.dump()) expect(formerMarshal(JSON.parse(value))).toBe(value);
+    for (const tx of w.ledger.transactions) for (const e of tx.events) expect(formerMarshal(JSON.parse(e.payload))).toBe(e.payload);
+    for (const result of results) expect(formerMarshal(JSON.parse(result))).toBe(result);
   });
 
   it('every write emits exactly one event, named from ChaincodeEvent, whose payload is the result', async () => {

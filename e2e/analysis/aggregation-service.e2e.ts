@@ -4,8 +4,6 @@
 // an impostor, to show what the service does with answers it must not trust.
 import { createHash, createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import Database from 'better-sqlite3';
 import type { INestApplication } from '@nestjs/common';
 import {
   AggregationGetAnalysis,
@@ -24,7 +22,7 @@ import {
   type LedgerAnalysisRecord,
   type LedgerStatistic,
 } from '@phdmf/contracts';
-import type { ActorHeader } from '@phdmf/messaging';
+import { Header, type ActorHeader } from '@phdmf/messaging';
 import { ADMIN, AUTHZ, LocalApi, staffActor, World, type Site } from '../../apps/data-storage/test-support/world';
 import { CHATTY_REFUSAL, ImpostorNode, startAggregation } from './support/aggregation';
 import { cohortCsv, duckdbOverConcatenation, relativeError } from './support/cohorts';
@@ -196,8 +194,6 @@ describe('aggregation service (real NATS, ledger service, storage nodes)', () =>
     expect(refusal.message).toContain(pending);
     const revoked = await world.grant({ datasetId: pending, owner: site.organisationId, requester: researcher.userId, columns: ['age'], statistics: ['count'] });
     await world.revoke(revoked, site.organisationId);
-    // The projection follows the chain events on its own (not only the catch-up): the revocation arrives.
-    await eventually(() => projectedStatus(world.root, revoked) === 'revoked');
     expect((await failureOf({ datasets: [pending], columns: ['age'], statistics: ['count'] })).code).toBe('ACCESS.REVOKED');
     expect((await failureOf({ datasets: [datasets[1]!], columns: ['age', 'id'], statistics: ['count'] })).code).toBe('ACCESS.OUT_OF_SCOPE');
     expect((await failureOf({ datasets: [impostorDataset], columns: ['age'], statistics: ['sd'] })).code).toBe('ACCESS.OUT_OF_SCOPE');
@@ -233,6 +229,29 @@ describe('aggregation service (real NATS, ledger service, storage nodes)', () =>
     const tx = await world.bus.request(LedgerGetTransaction.CONTRACT, { txId: partial.txId }, { actor: ADMIN });
     expect((tx.event?.payload as LedgerAnalysisRecord).grants.map((g) => g.datasetId)).toEqual([datasets[0]]);
     impostor.mode = 'honest';
+  });
+
+  it('asks the sites with what is left of its caller\'s deadline, not its own SITE_TIMEOUT_MS: a 2 s caller is answered within 2 s', async () => {
+    await aggregation.close();
+    aggregation = await startAggregation(world.nats.url, world.root, world.logger, { POOL_MIN_COUNT: '4', SITE_TIMEOUT_MS: '120000' });
+    impostor.mode = 'silent';
+    const deadlines: number[] = [];
+    const asked = world.nc.subscribe(StorageSummarize.contractFor('node-d').subject, { callback: (_e, msg) => deadlines.push(Number(msg.headers?.get(Header.Deadline))) });
+    try {
+      const started = Date.now();
+      const ask = { datasets: [datasets[0]!, impostorDataset], columns: ['age'], statistics: ['count', 'mean'] as LedgerStatistic[] };
+      const outcome = await world.bus.request(AggregationRunAnalysis.CONTRACT, ask, { actor: researcher, timeoutMs: 2_000 }).catch((e: unknown) => e);
+      // The silent node was asked to answer within the researcher's 2 s, and the service gave up on it then.
+      expect(deadlines).toHaveLength(1);
+      expect(deadlines[0]! - started).toBeLessThanOrEqual(2_000);
+      expect(outcome).toMatchObject({ code: 'ANALYSIS.SITE_TIMEOUT', message: expect.stringContaining('node "node-d"') });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      asked.unsubscribe();
+      impostor.mode = 'honest';
+      await aggregation.close();
+      aggregation = await startAggregation(world.nats.url, world.root, world.logger, { POOL_MIN_COUNT: '4', SITE_TIMEOUT_MS: '2500' });
+    }
   });
 
   it('shows an analysis to its requester and the consortium admin only, lists the requester\'s own, and charts it', async () => {
@@ -357,24 +376,6 @@ describe('aggregation service (real NATS, ledger service, storage nodes)', () =>
     }
   });
 });
-
-/** The status of an access request in the aggregation service's projection (its own SQLite file). */
-function projectedStatus(root: string, requestId: string): string | undefined {
-  const db = new Database(path.join(root, 'aggregation', 'aggregation.sqlite3'), { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare('SELECT status FROM aggregation_access_requests WHERE request_id = ?').get(requestId) as { status: string } | undefined)?.status;
-  } finally {
-    db.close();
-  }
-}
-
-async function eventually(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Non-missing values of a numeric column (by index) in a CSV of cohortCsv. */
 function columnValues(csv: string, index: number): number[] {

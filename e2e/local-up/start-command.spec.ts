@@ -99,7 +99,7 @@ describe('npm start (infra/local/up.mjs)', () => {
     } finally {
       await operator.close();
     }
-    expect(s.output).toMatch(/event stream created; durable consumers: node-registry created, authorization created, aggregation created/);
+    expect(s.output).toMatch(/event stream created; durable consumers: node-registry created, authorization created/);
     // A site's health over NATS is its own node-info query: no site answers a shared health subject.
     await expect(s.bus(GetHealth.contractFor('data-storage'), {}, 2_000)).rejects.toMatchObject({ code: expect.stringMatching(/503|NO_RESPONDERS/) });
     const authFile = readFileSync(path.join(data.dir, 'nats-auth.conf'), 'utf8');

@@ -21,7 +21,7 @@ const encoder = new TextEncoder();
 
 /** Each way to manage the stream or a consumer, as the JetStream API subject an identity would publish to. */
 function managementSubjects(identity: string): string[] {
-  const other = identity === 'authorization' ? 'aggregation' : 'authorization';
+  const other = identity === 'authorization' ? 'node-registry' : 'authorization';
   return [
     `$JS.API.STREAM.CREATE.${STREAM}`,
     `$JS.API.STREAM.UPDATE.${STREAM}`,

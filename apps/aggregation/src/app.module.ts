@@ -26,7 +26,7 @@ export class AppModule {
   static forRoot(config: AggregationConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.of(config, logger), ...(coreModules({ service: 'aggregation', config, logger, persistence: AGGREGATION_PERSISTENCE }) ?? []), AnalysesModule],
+      imports: [ConfigModule.of(config, logger), ...(coreModules({ service: 'aggregation', config, logger, persistence: AGGREGATION_PERSISTENCE, events: { consume: false } }) ?? []), AnalysesModule],
     };
   }
 }

@@ -17,7 +17,10 @@ export class AggregationConfig extends ServiceConfig {
   @Max(1_000_000)
   POOL_MIN_COUNT = POOL_MIN_COUNT_FLOOR;
 
-  /** Deadline of each storage node's summary; a node that has not answered by then fails the analysis (or is left out, with allowPartial). */
+  /**
+   * The longest a storage node's summary is waited for; a node that has not answered by then fails the
+   * analysis (or is left out, with allowPartial). Shorter when the caller's own deadline leaves less.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(100)
@@ -41,17 +44,6 @@ export class AggregationConfig extends ServiceConfig {
   @Min(0)
   @Max(300_000)
   RECORD_SETTLE_MS = 15_000;
-
-  /**
-   * While the ledger does not answer, the start-up catch-up is retried this often: a short, fixed
-   * interval, not a growing back-off, so that a service restarted during a ledger outage catches up
-   * within a moment of the ledger's return (an attempt against an absent ledger costs one request).
-   */
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
-  CATCH_UP_RETRY_MS = 500;
 
   /**
    * Analyses one user may run per hour. Each asks every site for a summary and is a ledger

@@ -5,7 +5,7 @@ import type { Logger } from '@phdmf/logging';
 import { coreModules, MessageBus } from '@phdmf/messaging';
 import { AnalysesController } from './analyses/analyses.controller';
 import { AuthenticationController } from './auth/authentication.controller';
-import { EdgeBus } from './auth/edge-bus';
+import { EdgeBus } from './bus/edge-bus';
 import { JwtAuthGuard, RolesGuard } from './auth/guards';
 import { UsersController } from './auth/users.controller';
 import { ApiGatewayConfig } from './config';

@@ -81,8 +81,9 @@ export class ApiGatewayConfig extends ServiceConfig {
 
   /**
    * How long the edge waits for an analysis: every site computes its summary (files of millions of
-   * rows) and the ledger commits the record. The aggregation service's own SITE_TIMEOUT_MS (120 s)
-   * and ledger deadline end it sooner when a site or the ledger does not answer.
+   * rows) and the ledger commits the record. This deadline travels with the request (Phdmf-Deadline):
+   * the aggregation service asks the sites and the ledger with what is left of it (or its own caps,
+   * SITE_TIMEOUT_MS and LEDGER_COMMAND_TIMEOUT_MS, when shorter), so it need not be kept above their sum.
    */
   @Type(() => Number)
   @IsInt()

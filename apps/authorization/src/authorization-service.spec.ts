@@ -213,4 +213,31 @@ describe('authorization service (real NATS, real ledger)', () => {
     // Another researcher is not held back by it.
     await expect(world.bus.request(AuthorizationRequestAccess.CONTRACT, { datasetId: 'ds-sentinel', purpose: 'once', columns: ['x'], statistics: ['count'], requestedExpiry: inDays(30) }, { actor: otherResearcher })).resolves.toMatchObject({ status: 'pending' });
   });
+
+  it('answers a grant whose commit came after its answer was lost with the committed decision, not a timeout', async () => {
+    await authz?.close();
+    // The grant's answer is awaited 500 ms, and every read-back gives up after 300 ms while the ledger is frozen.
+    authz = await world.startAuthorization({ LEDGER_COMMAND_TIMEOUT_MS: '500', NATS_REQUEST_TIMEOUT_MS: '300' });
+    await authz.get(LedgerCatchUp).done;
+    const patient: ActorHeader = { userId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', roles: ['researcher'] };
+    const { requestId } = await world.bus.request(AuthorizationRequestAccess.CONTRACT, { datasetId: 'ds-sentinel', purpose: 'late commit', columns: ['x'], statistics: ['count'], requestedExpiry: inDays(30) }, { actor: patient });
+    // The ledger freezes as the grant reaches it and commits it only after the service stopped waiting for the answer.
+    const frozen = world.nc.subscribe(LedgerGrantAccess.SUBJECT, {
+      max: 1,
+      callback: () => {
+        world.pauseLedger();
+        setTimeout(() => { world.resumeLedger(); }, 2_000);
+      },
+    });
+    try {
+      const granted = await world.bus.request(AuthorizationGrantAccess.CONTRACT, { requestId }, { actor: adminB, timeoutMs: 30_000 });
+      expect(granted).toMatchObject({ requestId, status: 'granted', grant: { operator: adminB.userId } });
+      const onChain = await world.bus.request(LedgerGetAccessRequest.CONTRACT, { requestId });
+      expect(onChain).toMatchObject({ status: 'granted', txId: granted.txId });
+      expect((await world.bus.request(LedgerGetTransaction.CONTRACT, { txId: granted.txId })).blockNumber).toBe(granted.blockNumber);
+    } finally {
+      frozen.unsubscribe();
+      world.resumeLedger();
+    }
+  });
 });

@@ -12,6 +12,18 @@ export class AuthorizationConfig extends ServiceConfig {
   LEDGER_COMMAND_TIMEOUT_MS = 30_000;
 
   /**
+   * How long a decision (grant, deny, revoke) whose answer was lost keeps asking the ledger whether
+   * it committed (a frozen or restarting ledger may commit it late) before the owner is answered
+   * with the original error: answering "failed" for a decision that then commits would make its
+   * retry a conflict.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  DECISION_SETTLE_MS = 15_000;
+
+  /**
    * Rebuild the projection from the ledger's own queries at start (members, datasets, and every
    * access request named in the datasets' provenance), so a service started late, or after the
    * event stream lost old messages, still shows everything committed.

@@ -33,7 +33,7 @@ import { RevokeAccessHandler } from '../src/market/commands/revoke-access/revoke
 import { SetStanceHandler } from '../src/market/commands/set-stance/set-stance.handler';
 import { Catalogue } from '../src/market/infrastructure/catalogue';
 import { LedgerCatchUp } from '../src/market/infrastructure/ledger-catch-up';
-import { LedgerReader } from '../src/market/infrastructure/ledger-reader';
+import { LedgerClient } from '../src/market/infrastructure/ledger-client';
 import { Projection } from '../src/market/infrastructure/projection';
 import { GetAccessRequestHandler } from '../src/market/queries/get-access-request/get-access-request.handler';
 import { GetMarketEntryHandler } from '../src/market/queries/get-market-entry/get-market-entry.handler';
@@ -90,7 +90,7 @@ export async function authorizationDatabase(serverUrl?: string): Promise<{ orm: 
   };
 }
 
-export const testConfig = (env: Record<string, string> = {}) => loadAuthorizationConfig({ NATS_URL: 'nats://127.0.0.1:1', CATCH_UP_ON_START: 'false', ...env });
+export const testConfig = (env: Record<string, string> = {}) => loadAuthorizationConfig({ NATS_URL: 'nats://127.0.0.1:1', CATCH_UP_ON_START: 'false', DECISION_SETTLE_MS: '300', ...env });
 export const silentLogger = () => createLogger({ service: 'test', level: 'silent' });
 
 /** The service's parts over one database and one (scripted) bus, wired as MarketModule wires them. */
@@ -98,18 +98,18 @@ export function wire(orm: MikroORM, bus: ScriptedBus) {
   const config = testConfig();
   const logger = silentLogger();
   const projection = new Projection(orm);
-  const ledger = new LedgerReader(bus.asBus());
+  const ledger = new LedgerClient(bus.asBus());
   const catalogue = new Catalogue(orm, projection, ledger);
-  const decisions = new AccessDecisions(catalogue, projection, ledger, logger);
+  const decisions = new AccessDecisions(catalogue, projection, ledger, bus.asBus(), config, logger);
   return {
     projection,
     ledger,
     catalogue,
     setStance: new SetStanceHandler(orm, bus.asBus(), catalogue, projection, ledger, config, logger),
     requestAccess: new RequestAccessHandler(bus.asBus(), catalogue, projection, ledger, config, orm, logger),
-    grant: new GrantAccessHandler(decisions, bus.asBus(), config),
-    deny: new DenyAccessHandler(decisions, bus.asBus(), config),
-    revoke: new RevokeAccessHandler(decisions, bus.asBus(), config),
+    grant: new GrantAccessHandler(decisions),
+    deny: new DenyAccessHandler(decisions),
+    revoke: new RevokeAccessHandler(decisions),
     search: new SearchMarketHandler(orm, catalogue),
     getEntry: new GetMarketEntryHandler(orm, catalogue, ledger),
     listRequests: new ListAccessRequestsHandler(orm),

@@ -67,6 +67,15 @@ export class ServiceWorld {
     return startService(AppModule.forRoot(config, this.logger), { logger: this.logger });
   }
 
+  /** Freezes the ledger service (SIGSTOP), as a long pause or an overloaded host does: nothing answers until {@link resumeLedger}. */
+  pauseLedger(): void {
+    this.ledger.child.kill('SIGSTOP');
+  }
+
+  resumeLedger(): void {
+    this.ledger.child.kill('SIGCONT');
+  }
+
   /** Admits an institution on-chain, as the node registry does. */
   async admit(memberId: string, name: string): Promise<void> {
     await this.bus.request(

@@ -6,6 +6,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { eventually } from '@phdmf/testing';
 import { Correlation } from '@phdmf/logging';
+import { outgoingHeaders } from '@phdmf/messaging';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
   LedgerGetDataset,
@@ -523,6 +524,12 @@ describe('storage node', () => {
       // The request being served has a deadline that has passed: the bus passes it on in Phdmf-Deadline.
       const late = Correlation.run({ correlationId: 'late-caller', deadline: Date.now() - 1 }, () => summarize({ datasetId: view.datasetId }));
       await expect(late).rejects.toMatchObject({ code: 'MESSAGING.DEADLINE_EXCEEDED' });
+      // The bus does not even send that one; a request that reaches the site late (a slow network, a
+      // caller's clock ahead) is refused by the site itself, before any work.
+      const subject = StorageSummarize.contractFor('node-a').subject;
+      const payload = { analysisId: 'an-late', requester, columns: ['age'], statistics: ['count', 'mean'], datasetId: view.datasetId };
+      const reply = await world.nc.request(subject, new TextEncoder().encode(JSON.stringify(payload)), { timeout: 10_000, headers: outgoingHeaders(AUTHZ, Date.now() - 1) });
+      expect(JSON.parse(new TextDecoder().decode(reply.data))).toMatchObject({ ok: false, error: { code: 'MESSAGING.DEADLINE_EXCEEDED', message: expect.stringContaining('the summary was computed') } });
     });
 
     it('bounds its queue of summaries: past SUMMARY_QUEUE_SIZE waiting, a request is refused at once with STORAGE.BUSY', async () => {

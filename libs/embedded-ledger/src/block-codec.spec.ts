@@ -1,7 +1,7 @@
 // The helpers come first: they quiet fabric-contract-api's load-time logging.
 import { ORG1, ORG2, openTestLedger, tempDataDir } from '../testing/helpers';
 import { blockDataJson } from './block-codec';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '@phdmf/chaincode/canonical-json';
 import type { BlockData, TransactionRecord } from './types';
 
 function record(overrides: Partial<TransactionRecord> = {}): TransactionRecord {

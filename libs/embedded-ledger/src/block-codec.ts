@@ -4,7 +4,7 @@
 // Validation codes sit in metadata as in Fabric, but each transaction in `data` carries its own
 // code as well, so the codes are covered by the data hash; the verifier checks the two agree.
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '@phdmf/chaincode/canonical-json';
 import type { LedgerSigner } from './signer';
 import type { BlockData, BlockHeader, KeyRead, KeyVersion, KeyWrite, ReadSet, TransactionRecord, ValidationCode } from './types';
 

@@ -6,7 +6,7 @@
 // only involves the block itself and the hash of the block before it (already verified), altering
 // any byte of block N makes block N, and not N+1, the first invalid block.
 import { TextDecoder } from 'node:util';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '@phdmf/chaincode/canonical-json';
 import { sha256 } from './block-codec';
 import type { StoredBlockRow } from './block-store';
 import type { LedgerSigner } from './signer';

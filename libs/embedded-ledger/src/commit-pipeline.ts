@@ -19,6 +19,7 @@
 // The thread outlives the ledger: after close() it waits, idle and unreferenced, for the next
 // ledger the process opens (tests open hundreds; a new thread costs tens of milliseconds).
 import type { KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ChainTip, CommittedBlock } from './block-committer';
@@ -255,12 +256,20 @@ export function spawnCommitter(prelude = ''): Worker {
     return prelude === '' ? new Worker(entry) : new Worker(`${prelude}\nrequire(${JSON.stringify(entry)});`, { eval: true });
   }
   // Running from the TypeScript sources (Jest, scripts under swc-node): a worker thread does not
-  // inherit the parent's compile hooks. The committer's modules import only each other and
-  // packages, so SWC's plain TypeScript transform is all they need (swc-node's register, which
-  // reads the workspace's tsconfig through TypeScript, takes ~0.4 s to load per thread).
+  // inherit the parent's compile hooks. The committer's modules import each other, packages and the
+  // workspace's path aliases (the canonical JSON), so SWC's plain TypeScript transform and the aliases
+  // of tsconfig.base.json are all they need (swc-node's register, which reads the workspace's tsconfig
+  // through TypeScript, takes ~0.4 s to load per thread).
+  const aliases = workspaceAliases();
   return new Worker(
     `const { readFileSync } = require('node:fs');
+const Module = require('node:module');
 const { transformSync } = require('@swc/core');
+const aliases = ${JSON.stringify(aliases)};
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  return resolveFilename.call(this, aliases[request] ?? request, ...rest);
+};
 require.extensions['.ts'] = (module, filename) => {
   const options = {
     filename,
@@ -274,4 +283,11 @@ ${prelude}
 require(${JSON.stringify(entry)});`,
     { eval: true },
   );
+}
+
+/** tsconfig.base.json's path aliases as absolute file names (the sources sit at libs/embedded-ledger/src). */
+function workspaceAliases(): Record<string, string> {
+  const root = join(__dirname, '..', '..', '..');
+  const config = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
+  return Object.fromEntries(Object.entries(config.compilerOptions.paths).flatMap(([alias, [target]]) => (target === undefined ? [] : [[alias, join(root, target)]])));
 }

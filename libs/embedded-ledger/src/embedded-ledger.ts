@@ -19,7 +19,7 @@ import { BlockCutter } from './block-cutter';
 import { blockHash, encodeBlock } from './block-codec';
 import type { CommittedBlock } from './block-committer';
 import { BlockStore } from './block-store';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '@phdmf/chaincode/canonical-json';
 import { verifyStoredBlock } from './chain-verifier';
 import { EmbeddedClientIdentity } from './client-identity';
 import { CommitPipeline, CommitterStoppedError } from './commit-pipeline';

@@ -15,7 +15,7 @@ export {
   UnknownFunctionError,
 } from './errors';
 export { blockHash } from './block-codec';
-export { canonicalJson } from './canonical-json';
+export { canonicalJson } from '@phdmf/chaincode/canonical-json';
 export { DATABASE_FILE } from './database';
 export { SIGNING_KEY_FILE } from './signer';
 export type {

@@ -1,6 +1,6 @@
 // Public data shapes of the embedded ledger. Everything stored in a block is plain JSON (strings,
 // integers, booleans, null, arrays, objects) so that a block's bytes are exactly its canonical
-// JSON and can be re-derived and checked byte for byte (see canonical-json.ts, chain-verifier.ts).
+// JSON and can be re-derived and checked byte for byte (see chaincode/src/canonical-json.ts, chain-verifier.ts).
 import type { Contract } from 'fabric-contract-api';
 
 /** The caller of a transaction: an organisation (MSP id) and a member identity inside it. */

@@ -1,5 +1,6 @@
 export * from './lib/options';
 export * from './lib/headers';
+export * from './lib/deadline';
 export * from './lib/remote-error';
 export * from './lib/validation';
 export * from './lib/connection';

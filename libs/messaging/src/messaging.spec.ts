@@ -4,10 +4,12 @@ import { AccountsLogin, CommonErrorCode, GetHealth, type PhdmfError } from '@phd
 import { Correlation } from '@phdmf/logging';
 import { TestNatsServer, eventually, memoryLogger, tempDir } from '@phdmf/testing';
 import { connect, headers } from 'nats';
-import { countEffects, CreateThing, Echo, knobs, provisionFixture, Refuse, startFixture, ThingHappened, type FixtureOptions } from '../test-support/fixture';
+import { countEffects, CreateThing, Echo, knobs, provisionFixture, Refuse, Silent, startFixture, ThingHappened, type FixtureOptions } from '../test-support/fixture';
 import { EventPublisher } from './events/event-publisher';
-import { EVENT_STREAM, EventProvisioningCode, provisionEventStream } from './events/event-stream';
+import { EVENT_STREAM, eventConsumerConfig, eventConsumerSpec, EventProvisioningCode, provisionEventStream, RETIRED_DURABLES } from './events/event-stream';
 import { MessageBus } from './rpc/message-bus';
+import { DEADLINE_MARGIN_MS } from './lib/deadline';
+import { Header } from './lib/headers';
 import { RemoteError } from './lib/remote-error';
 
 describe('messaging over a real nats-server', () => {
@@ -85,6 +87,44 @@ describe('messaging over a real nats-server', () => {
     it('gives every call a deadline: a slow handler times out with MESSAGING.TIMEOUT', async () => {
       const error = await app!.get(MessageBus).request(Echo, { text: 'slow', delayMs: 1_000 }, { timeoutMs: 100 }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: CommonErrorCode.TIMEOUT });
+    });
+
+    describe('within the deadline of the request being served', () => {
+      const seen: number[] = [];
+      let nc: Awaited<ReturnType<typeof connect>>;
+      beforeEach(async () => {
+        seen.length = 0;
+        nc = await connect({ servers: nats.url });
+        nc.subscribe(Silent.subject, { callback: (_e, msg) => seen.push(Number(msg.headers?.get(Header.Deadline))) });
+        await nc.flush();
+      });
+      afterEach(() => nc.close());
+      const ask = (deadline: number, timeoutMs: number) =>
+        Correlation.run({ correlationId: 'corr-deadline', deadline }, () => app!.get(MessageBus).request(Silent, { text: 'x' }, { timeoutMs })).catch((e: unknown) => e as PhdmfError);
+
+      it('waits no longer than what is left of it, less a margin, whatever its own cap, and passes that on', async () => {
+        const started = Date.now();
+        const deadline = started + 1_000;
+        const error = await ask(deadline, 120_000);
+        expect(error).toMatchObject({ code: CommonErrorCode.TIMEOUT });
+        expect(error.details?.['timeoutMs']).toBeLessThanOrEqual(1_000 - DEADLINE_MARGIN_MS);
+        expect(Date.now() - started).toBeLessThan(1_000);
+        expect(seen).toHaveLength(1);
+        expect(seen[0]).toBeLessThanOrEqual(deadline - DEADLINE_MARGIN_MS);
+      });
+
+      it('keeps its own cap when that is shorter', async () => {
+        const error = await ask(Date.now() + 60_000, 200);
+        expect(error).toMatchObject({ code: CommonErrorCode.TIMEOUT, details: { timeoutMs: 200 } });
+      });
+
+      it('does not send a request the deadline leaves no time for: MESSAGING.DEADLINE_EXCEEDED', async () => {
+        for (const deadline of [Date.now() - 1, Date.now() + DEADLINE_MARGIN_MS / 2]) {
+          expect(await ask(deadline, 5_000)).toMatchObject({ code: CommonErrorCode.DEADLINE_EXCEEDED, details: { subject: Silent.subject } });
+        }
+        await nc.flush();
+        expect(seen).toEqual([]);
+      });
     });
 
     it('reports a subject nobody serves as MESSAGING.NO_RESPONDERS', async () => {
@@ -177,6 +217,20 @@ describe('messaging over a real nats-server', () => {
         expect(await provisionFixture(admin)).toEqual({ stream: 'updated', consumers: { accounts: 'updated' } });
         expect((await jsm.consumers.info(EVENT_STREAM.name, 'accounts')).config.max_ack_pending).toBe(1);
         expect((await jsm.streams.info(EVENT_STREAM.name)).config.subjects).toEqual([...EVENT_STREAM.subjects]);
+        expect(await provisionFixture(admin)).toEqual({ stream: 'unchanged', consumers: { accounts: 'unchanged' } });
+      } finally {
+        await admin.close();
+      }
+    });
+
+    it('deletes a retired durable (one no service reads any more) when provisioning, and reports it only while it was there', async () => {
+      const admin = await connect({ servers: nats.url });
+      const jsm = await admin.jetstreamManager();
+      try {
+        const retired = RETIRED_DURABLES[0]!;
+        await jsm.consumers.add(EVENT_STREAM.name, eventConsumerConfig(eventConsumerSpec(retired)));
+        expect(await provisionFixture(admin)).toEqual({ stream: 'unchanged', consumers: { accounts: 'unchanged', [retired]: 'deleted' } });
+        await expect(jsm.consumers.info(EVENT_STREAM.name, retired)).rejects.toMatchObject({ api_error: { err_code: 10014 } });
         expect(await provisionFixture(admin)).toEqual({ stream: 'unchanged', consumers: { accounts: 'unchanged' } });
       } finally {
         await admin.close();

@@ -27,6 +27,8 @@ export interface EchoResult {
   actorUserId: string | undefined;
 }
 export const Echo = defineCommand<EchoPayload, EchoResult>('phdmf.accounts.cmd.test-echo.v1', EchoPayload);
+/** A subject no handler serves: a test's raw subscriber takes it, to see what a request carried. */
+export const Silent = defineCommand<EchoPayload, never>('phdmf.accounts.cmd.test-silent.v1', EchoPayload);
 
 export class RefusePayload {
   @IsString()

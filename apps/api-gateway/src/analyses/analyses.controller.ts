@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
 import { AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis } from '@phdmf/contracts';
 import { CurrentUser } from '../auth/decorators';
-import { EdgeBus } from '../auth/edge-bus';
+import { EdgeBus } from '../bus/edge-bus';
 import { ApiGatewayConfig } from '../config';
 import { AnalysisIdParam, ChartQueryDto, RunAnalysisDto } from './dto';
 import { AnalysisListResponse, AnalysisResponse, WithholdingResponse } from './openapi';

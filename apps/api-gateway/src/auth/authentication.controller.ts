@@ -17,7 +17,7 @@ import {
 import { LoginHistoryResponse, PasswordChangedResponse, TokenResponse, UserResponse } from '../edge/openapi-schemas';
 import { ChangePasswordDto, HistoryQueryDto, LoginDto, RefreshDto, RegisterDto, UpdateProfileDto } from './dto';
 import { CredentialEndpoint, CurrentUser, Public } from './decorators';
-import { EdgeBus } from './edge-bus';
+import { EdgeBus } from '../bus/edge-bus';
 
 /** Where the request came from, for login history and the password-attempt throttle in accounts. */
 function clientInfo(req: Request): Pick<LoginNs.Payload, 'address' | 'userAgent'> {

@@ -6,7 +6,7 @@ import { AccountsCreateMember, AccountsGetLoginHistory, AccountsListUsers } from
 import { LoginHistoryResponse, UserListResponse, UserResponse } from '../edge/openapi-schemas';
 import { CreateMemberDto, HistoryQueryDto, MemberIdParam, UserIdParam } from './dto';
 import { CurrentUser, Roles, SameOrganisation } from './decorators';
-import { EdgeBus } from './edge-bus';
+import { EdgeBus } from '../bus/edge-bus';
 
 @ApiTags('users')
 @ApiBearerAuth()

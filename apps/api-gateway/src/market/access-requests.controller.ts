@@ -11,7 +11,7 @@ import {
   AuthorizationRevokeAccess,
 } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
-import { EdgeBus } from '../auth/edge-bus';
+import { EdgeBus } from '../bus/edge-bus';
 import { AccessRequestDto, AccessRequestsQueryDto, GrantDto, ReasonDto, RequestIdParam } from './dto';
 import { AccessRequestListResponse, AccessRequestResponse } from './openapi';
 

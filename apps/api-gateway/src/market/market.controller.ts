@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
 import { AuthorizationGetMarketEntry, AuthorizationSearchMarket, AuthorizationSetStance } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
-import { EdgeBus } from '../auth/edge-bus';
+import { EdgeBus } from '../bus/edge-bus';
 import { DatasetIdParam, MarketQueryDto, StanceDto } from './dto';
 import { MarketEntryResponse, MarketPageResponse } from './openapi';
 

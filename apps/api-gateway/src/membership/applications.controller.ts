@@ -10,7 +10,7 @@ import {
   NodeRegistryRejectApplication,
 } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
-import { EdgeBus } from '../auth/edge-bus';
+import { EdgeBus } from '../bus/edge-bus';
 import { ApplicationListResponse, ApplicationResponse } from '../edge/openapi-schemas';
 import { ApplicationIdParam, ApplicationsQueryDto, ApplyDto, RejectDto } from './dto';
 

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
 import { NodeRegistryGetInstitution, NodeRegistryListInstitutions, NodeRegistryTestNodeConnection, NodeRegistryUpdateNode } from '@phdmf/contracts';
 import { CurrentUser, Roles, SameOrganisation } from '../auth/decorators';
-import { EdgeBus } from '../auth/edge-bus';
+import { EdgeBus } from '../bus/edge-bus';
 import { ConnectionTestResponse, InstitutionListResponse, InstitutionResponse } from '../edge/openapi-schemas';
 import { InstitutionParam, InstitutionsQueryDto, NodeConfigurationDto } from './dto';
 

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
 import { LedgerGetBlock, LedgerGetChainInfo, LedgerGetProvenance, LedgerGetTransaction, type LedgerGetProvenance as Provenance } from '@phdmf/contracts';
 import { CurrentUser } from '../auth/decorators';
-import { EdgeBus } from '../auth/edge-bus';
+import { EdgeBus } from '../bus/edge-bus';
 import { BlockNumberParam, ProvenanceDatasetParam, TransactionIdParam } from './dto';
 import { BlockResponse, ChainInfoResponse, ProvenanceResponse, TransactionResponse } from './openapi';
 

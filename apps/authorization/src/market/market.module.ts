@@ -12,7 +12,7 @@ import { TamperDetectedHandler } from './events/tamper-detected.handler';
 import { AuthorizationMessageController } from './infrastructure/authorization.controller';
 import { Catalogue } from './infrastructure/catalogue';
 import { LedgerCatchUp } from './infrastructure/ledger-catch-up';
-import { LedgerReader } from './infrastructure/ledger-reader';
+import { LedgerClient } from './infrastructure/ledger-client';
 import { Projection } from './infrastructure/projection';
 import { GetAccessRequestHandler } from './queries/get-access-request/get-access-request.handler';
 import { GetMarketEntryHandler } from './queries/get-market-entry/get-market-entry.handler';
@@ -23,7 +23,7 @@ const commandHandlers: Provider[] = [SetStanceHandler, RequestAccessHandler, Gra
 const queryHandlers: Provider[] = [SearchMarketHandler, GetMarketEntryHandler, ListAccessRequestsHandler, GetAccessRequestHandler];
 const eventHandlers: Provider[] = [MemberAdmittedHandler, DatasetRecordedHandler, TamperDetectedHandler, AccessRecordedHandler];
 const application: Provider[] = [AccessDecisions];
-const infrastructure: Provider[] = [Projection, LedgerReader, Catalogue, LedgerCatchUp];
+const infrastructure: Provider[] = [Projection, LedgerClient, Catalogue, LedgerCatchUp];
 
 /** The data market (a projection of committed ledger events), the owners' stances, and access decisions on-chain. */
 @Module({

@@ -4,10 +4,10 @@
 // must agree: the command is signed only if the actor belongs to the active member that registered
 // that node, and never as the consortium. A compromised site cannot act for anyone else.
 import { Inject, Injectable } from '@nestjs/common';
-import { LedgerErrorCode, PhdmfError } from '@phdmf/contracts';
+import { LedgerErrorCode, PhdmfError, type ActingUser } from '@phdmf/contracts';
 import { ConsortiumContract, ContractName, type MemberRecord } from '../chaincode/phdmf-chaincode';
 import { LEDGER_PORT, type LedgerPort } from '../ledger-port/ledger-port';
-import { SigningIdentityResolver, type ActingUser } from './signing-identity.resolver';
+import { SigningIdentityResolver } from './signing-identity.resolver';
 
 // The function name is checked against the contract class at compile time.
 const LIST_MEMBERS: keyof ConsortiumContract = 'listMembers';

@@ -11,14 +11,10 @@
 // B's grant on hospital A's dataset with ACCESS.NOT_OWNER.
 import { Inject, Injectable } from '@nestjs/common';
 import { ConsortiumContract, ContractName, type MemberRecord } from '../chaincode/phdmf-chaincode';
-import { LedgerChaincodeErrorCode, LedgerErrorCode, PhdmfError, type Role } from '@phdmf/contracts';
-import type { CorrelationScope } from '@phdmf/logging';
+import { LedgerChaincodeErrorCode, LedgerErrorCode, PhdmfError, type ActingUser, type Role } from '@phdmf/contracts';
 import { LedgerConfig } from '../config';
 import { hasCode } from '../ledger-port/ledger-errors';
 import { LEDGER_PORT, type LedgerPort, type SigningIdentity } from '../ledger-port/ledger-port';
-
-/** The acting user as it arrives in the message headers. */
-export type ActingUser = NonNullable<CorrelationScope['actor']>;
 
 /** Roles that act for the consortium as a whole and sign with the governing MSP. */
 const GOVERNOR_ROLES: readonly Role[] = ['consortium-admin', 'service'];

@@ -10,7 +10,7 @@ import { NodeUpdatedHandler } from './events/node-updated.handler';
 import { InstitutionAdminAppointer } from './infrastructure/accounts-client';
 import { Admissions } from './infrastructure/admissions';
 import { HeartbeatMonitor } from './infrastructure/heartbeat-monitor';
-import { LedgerRecords } from './infrastructure/ledger-records';
+import { LedgerClient } from './infrastructure/ledger-client';
 import { NodeRegistryMessageController } from './infrastructure/node-registry.controller';
 import { StorageNodeProbe } from './infrastructure/storage-node-probe';
 import { GetApplicationHandler } from './queries/get-application/get-application.handler';
@@ -21,7 +21,7 @@ import { ListInstitutionsHandler } from './queries/list-institutions/list-instit
 const commandHandlers: Provider[] = [ApplyForMembershipHandler, AdmitApplicationHandler, RejectApplicationHandler, UpdateNodeHandler, TestNodeConnectionHandler];
 const queryHandlers: Provider[] = [ListApplicationsHandler, GetApplicationHandler, ListInstitutionsHandler, GetInstitutionHandler];
 const eventHandlers: Provider[] = [MemberAdmittedHandler, MemberRejectedHandler, NodeUpdatedHandler];
-const infrastructure: Provider[] = [StorageNodeProbe, InstitutionAdminAppointer, Admissions, LedgerRecords, HeartbeatMonitor];
+const infrastructure: Provider[] = [StorageNodeProbe, InstitutionAdminAppointer, Admissions, LedgerClient, HeartbeatMonitor];
 
 /** Membership applications, admission on-chain, node configuration and connection tests. */
 @Module({

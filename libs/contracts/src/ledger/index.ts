@@ -3,6 +3,7 @@
 export * from './lib/records';
 export * from './lib/chain';
 export * from './lib/errors';
+export { settle, SETTLE_POLL_MS } from './lib/settle';
 export * from './lib/visibility';
 export { LedgerChainEventPayload, ledgerEventId } from './lib/chain-event';
 export { DatasetVersionFields } from './lib/dataset-version';

@@ -47,6 +47,8 @@ export const CommonErrorCode = {
   QUOTA_EXCEEDED: 'QUOTA.EXCEEDED',
   /** The caller's deadline (the Phdmf-Deadline header) had passed before the work started: it was not done. */
   DEADLINE_EXCEEDED: 'MESSAGING.DEADLINE_EXCEEDED',
+  /** A message that acts for a user carries no acting user (the actor header). */
+  UNAUTHENTICATED: 'AUTH.UNAUTHENTICATED',
 } as const;
 
 /** A stable error code: dotted upper-case words (`AREA.WHAT`), e.g. `DATASET.NOT_FOUND`. */

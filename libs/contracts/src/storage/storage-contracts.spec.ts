@@ -16,7 +16,7 @@ describe('storage contracts', () => {
 
   it('canonical JSON sorts keys at every depth, drops undefined members and refuses non-finite numbers', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, 'x', null], c: true }, u: undefined })).toBe('{"a":{"c":true,"d":[1,"x",null]},"b":1}');
-    expect(() => canonicalJson({ x: NaN })).toThrow(/non-finite/);
+    expect(() => canonicalJson({ x: NaN })).toThrow(/not a finite number/);
   });
 
   it('verifies a node signature over the canonical body with the registered public key, and nothing else', () => {

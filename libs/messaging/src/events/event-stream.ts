@@ -59,7 +59,14 @@ export function eventConsumerSpec(durable: string, settings: Partial<Omit<EventC
 }
 
 /** The central services that consume events, each with its one durable (replicas share it). */
-export const EVENT_CONSUMING_SERVICES = ['node-registry', 'authorization', 'aggregation'] as const satisfies readonly ServiceName[];
+export const EVENT_CONSUMING_SERVICES = ['node-registry', 'authorization'] as const satisfies readonly ServiceName[];
+
+/**
+ * Durables the platform once provisioned and no service reads any more, deleted by provisioning: an
+ * unread durable holds nothing back under limits retention, but it is a consumer nobody owns.
+ * `aggregation`: its gate asks the ledger itself instead of keeping a projection of the events.
+ */
+export const RETIRED_DURABLES: readonly string[] = ['aggregation'];
 
 /** Every durable consumer the platform provisions. */
 export const EVENT_CONSUMERS: readonly EventConsumerSpec[] = EVENT_CONSUMING_SERVICES.map((service) => eventConsumerSpec(service));
@@ -105,9 +112,9 @@ export class ProvisioningRefused extends Error {
   override readonly name = 'ProvisioningRefused';
 }
 
-export type ProvisionOutcome = 'created' | 'updated' | 'unchanged';
+export type ProvisionOutcome = 'created' | 'updated' | 'unchanged' | 'deleted';
 
-/** What provisioning did: the stream's outcome and each durable's. */
+/** What provisioning did: the stream's outcome and each durable's (a retired one only if it was there to delete). */
 export interface ProvisionReport {
   stream: ProvisionOutcome;
   consumers: Record<string, ProvisionOutcome>;
@@ -115,15 +122,29 @@ export interface ProvisionReport {
 
 /**
  * Creates the event stream and the durables, or brings existing ones back to their declaration
- * (subjects, duplicate window, no republish; each durable's ack wait, filter, max ack pending);
- * safe to repeat, and run at every start and rollout so that a changed declaration reaches the
- * server. Needs a connection whose user may manage JetStream (the operator, or a test's own server).
+ * (subjects, duplicate window, no republish; each durable's ack wait, filter, max ack pending), and
+ * deletes the retired durables; safe to repeat, and run at every start and rollout so that a changed
+ * declaration reaches the server. Needs a connection whose user may manage JetStream (the operator,
+ * or a test's own server).
  */
 export async function provisionEventStream(nc: NatsConnection, consumers: readonly EventConsumerSpec[] = EVENT_CONSUMERS): Promise<ProvisionReport> {
   const jsm = await nc.jetstreamManager();
   const report: ProvisionReport = { stream: await provisionStream(jsm), consumers: {} };
   for (const spec of consumers) report.consumers[spec.durable] = await provisionConsumer(jsm, spec);
+  for (const durable of RETIRED_DURABLES.filter((d) => !consumers.some((c) => c.durable === d))) {
+    if (await retireConsumer(jsm, durable)) report.consumers[durable] = 'deleted';
+  }
   return report;
+}
+
+/** Deletes a retired durable; false if it was not there. */
+async function retireConsumer(jsm: JetStreamManager, durable: string): Promise<boolean> {
+  try {
+    return await jsm.consumers.delete(EVENT_STREAM.name, durable);
+  } catch (error) {
+    if (jsErrorCode(error) === JS_CONSUMER_NOT_FOUND) return false;
+    throw error;
+  }
 }
 
 async function provisionStream(jsm: JetStreamManager): Promise<ProvisionOutcome> {

@@ -2,20 +2,24 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode as NatsErrorCode, NatsError, type NatsConnection } from 'nats';
 import { CommonErrorCode, PhdmfError, type PayloadOf, type RequestContract, type ResultOf } from '@phdmf/contracts';
 import { decodeJson, encodeJson } from '../lib/codec';
+import { downstreamTimeout } from '../lib/deadline';
 import { outgoingHeaders, type ActorHeader } from '../lib/headers';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from '../lib/options';
 import { RemoteError, isWireError } from '../lib/remote-error';
 import type { RpcReply } from './nats-rpc.server';
 
 export interface RequestOptions {
-  /** Deadline of this call; defaults to the service's NATS_REQUEST_TIMEOUT_MS. */
+  /**
+   * The longest this call may wait; defaults to the service's NATS_REQUEST_TIMEOUT_MS. Shortened to
+   * what is left of the deadline of the request being served, if any (see lib/deadline.ts).
+   */
   timeoutMs?: number;
   /** Acting user, when it is not the one of the current correlation scope. */
   actor?: ActorHeader;
 }
 
 /**
- * Sends commands and queries. Every call has a deadline; a failure comes back as a PhdmfError
+ * Sends commands and queries. Every call has a deadline, within the caller's; a failure comes back as a PhdmfError
  * whose code says what happened (the remote handler's own code, or a MESSAGING.* code).
  */
 @Injectable()
@@ -26,7 +30,7 @@ export class MessageBus {
   ) {}
 
   async request<C extends RequestContract<object, unknown>>(contract: C, payload: PayloadOf<C>, opts: RequestOptions = {}): Promise<ResultOf<C>> {
-    const timeout = opts.timeoutMs ?? this.options.requestTimeoutMs;
+    const timeout = downstreamTimeout(opts.timeoutMs ?? this.options.requestTimeoutMs, contract.subject);
     let reply;
     try {
       reply = await this.nc.request(contract.subject, encodeJson(payload), { timeout, headers: outgoingHeaders(opts.actor, Date.now() + timeout) });

@@ -1,4 +1,5 @@
-import { hasRole, type ActingUser } from './actor';
+import { type ActingUser } from '@phdmf/contracts';
+import { hasRole } from './actor';
 
 /**
  * Who may see or change which account. Kept apart from the handlers so the rules read in one place

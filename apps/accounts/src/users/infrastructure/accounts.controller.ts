@@ -12,6 +12,7 @@ import {
   AccountsRefreshToken,
   AccountsRegisterResearcher,
   AccountsUpdateProfile,
+  type ActingUser,
 } from '@phdmf/contracts';
 import { Correlation } from '@phdmf/logging';
 import { HandleRequest } from '@phdmf/messaging';
@@ -23,7 +24,6 @@ import { LogoutHandler } from '../commands/logout/logout.handler';
 import { RefreshTokenHandler } from '../commands/refresh-token/refresh-token.handler';
 import { RegisterResearcherHandler } from '../commands/register-researcher/register-researcher.handler';
 import { UpdateProfileHandler } from '../commands/update-profile/update-profile.handler';
-import type { ActingUser } from '../domain/actor';
 import { GetCurrentUserHandler } from '../queries/get-current-user/get-current-user.handler';
 import { GetJwksHandler } from '../queries/get-jwks/get-jwks.handler';
 import { GetLoginHistoryHandler } from '../queries/get-login-history/get-login-history.handler';

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { AccountsErrorCode, PhdmfError } from '@phdmf/contracts';
-import { requireActor, type ActingUser } from '../domain/actor';
+import { AccountsErrorCode, PhdmfError, requireActor, type ActingUser } from '@phdmf/contracts';
 import { User } from '../domain/user';
 
 /** The acting user's own, active account; AUTH.UNAUTHENTICATED when there is none. */

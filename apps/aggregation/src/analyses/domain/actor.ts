@@ -1,16 +1,4 @@
-import { AggregationErrorCode, PhdmfError } from '@phdmf/contracts';
-
-/** The acting user from the message's actor header (authenticated at the REST edge). */
-export interface ActingUser {
-  userId: string;
-  organisationId?: string;
-  roles: readonly string[];
-}
-
-export function requireActor(actor: ActingUser | undefined): ActingUser {
-  if (!actor) throw new PhdmfError(AggregationErrorCode.UNAUTHENTICATED, 'This request needs an authenticated user');
-  return actor;
-}
+import type { ActingUser } from '@phdmf/contracts';
 
 /**
  * Who may see an analysis. The REST edge authenticates; these rules hold for any message that

@@ -1,9 +1,8 @@
 import { Controller } from '@nestjs/common';
-import { AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis } from '@phdmf/contracts';
+import { AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis, type ActingUser } from '@phdmf/contracts';
 import { Correlation } from '@phdmf/logging';
 import { HandleRequest } from '@phdmf/messaging';
 import { RunAnalysisHandler } from '../commands/run-analysis/run-analysis.handler';
-import type { ActingUser } from '../domain/actor';
 import { GetAnalysisChartHandler } from '../queries/get-analysis-chart/get-analysis-chart.handler';
 import { GetAnalysisHandler } from '../queries/get-analysis/get-analysis.handler';
 import { ListAnalysesHandler } from '../queries/list-analyses/list-analyses.handler';

@@ -5,12 +5,11 @@ import {
   LedgerGetDataset,
   LedgerGetTransaction,
   LedgerGetMember,
-  LedgerListDatasets,
-  LedgerListMembers,
   LedgerRecordAnalysis,
   LedgerGetReservation,
   LedgerReleaseReservation,
   LedgerReserveBudget,
+  serviceActor,
 } from '@phdmf/contracts';
 import { MessageBus, type ActorHeader } from '@phdmf/messaging';
 import { AggregationConfig } from '../../config';
@@ -22,7 +21,7 @@ import { AggregationConfig } from '../../config';
  */
 @Injectable()
 export class LedgerClient {
-  static readonly ACTOR: ActorHeader = { userId: 'aggregation', roles: ['service'] };
+  static readonly ACTOR: ActorHeader = serviceActor('aggregation');
 
   constructor(
     private readonly bus: MessageBus,
@@ -39,14 +38,6 @@ export class LedgerClient {
 
   getMember(memberId: string): Promise<LedgerGetMember.Result> {
     return this.bus.request(LedgerGetMember.CONTRACT, { memberId }, { actor: LedgerClient.ACTOR });
-  }
-
-  listDatasets(): Promise<LedgerListDatasets.Result> {
-    return this.bus.request(LedgerListDatasets.CONTRACT, {}, { actor: LedgerClient.ACTOR });
-  }
-
-  listMembers(): Promise<LedgerListMembers.Result> {
-    return this.bus.request(LedgerListMembers.CONTRACT, {}, { actor: LedgerClient.ACTOR });
   }
 
   /** The analysis's on-chain record, if the ledger holds one (AUDIT.ANALYSIS_NOT_FOUND otherwise). */

@@ -1,38 +1,52 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  isAmbiguous,
   AuthorizationErrorCode,
+  isAmbiguous,
   LedgerChaincodeErrorCode,
+  LedgerDenyAccess,
+  LedgerGrantAccess,
+  LedgerRevokeAccess,
   PhdmfError,
+  requireActor,
+  settle,
   type AccessRequestView,
+  type ActingUser,
+  type PayloadOf,
+  type RequestContract,
   type LedgerAccessRequestRecord,
   type LedgerCommitted,
   type LedgerRequestStatus,
   type LedgerStatistic,
 } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
-import type { ActorHeader } from '@phdmf/messaging';
+import { MessageBus, type ActorHeader } from '@phdmf/messaging';
 import { statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../authorization.tokens';
+import { AuthorizationConfig } from '../../config';
 import type { AccessRequest } from '../domain/access-request';
-import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../domain/actor';
+import { forbidden, MarketPolicy } from '../domain/actor';
 import { Catalogue } from '../infrastructure/catalogue';
-import { LedgerReader } from '../infrastructure/ledger-reader';
+import { LedgerClient } from '../infrastructure/ledger-client';
 import { Projection } from '../infrastructure/projection';
 
+/** A ledger command that decides on an access request, answered with the committed record. */
+type DecisionCommand = RequestContract<{ requestId: string; operator: string }, LedgerCommitted<LedgerAccessRequestRecord>>;
+
 /** An owner's decision on an access request, and what it needs and leads to. */
-export interface Decision {
+export interface Decision<C extends DecisionCommand = DecisionCommand> {
   kind: 'grant' | 'deny' | 'revoke';
   /** The status the request must have. */
   from: LedgerRequestStatus;
   /** The status it has once the decision is committed. */
   to: LedgerRequestStatus;
+  /** The ledger command that makes it. */
+  command: C;
 }
 
 export const Decisions = {
-  grant: { kind: 'grant', from: 'pending', to: 'granted' },
-  deny: { kind: 'deny', from: 'pending', to: 'denied' },
-  revoke: { kind: 'revoke', from: 'granted', to: 'revoked' },
+  grant: { kind: 'grant', from: 'pending', to: 'granted', command: LedgerGrantAccess.CONTRACT },
+  deny: { kind: 'deny', from: 'pending', to: 'denied', command: LedgerDenyAccess.CONTRACT },
+  revoke: { kind: 'revoke', from: 'granted', to: 'revoked', command: LedgerRevokeAccess.CONTRACT },
 } as const satisfies Record<string, Decision>;
 
 /**
@@ -43,8 +57,8 @@ export function signerOf(who: ActingUser): ActorHeader {
   return { userId: who.userId, roles: [...who.roles], ...(who.organisationId !== undefined ? { organisationId: who.organisationId } : {}) };
 }
 
-/** Sends the decision's ledger command as `actor` and answers with the committed record. */
-export type SendDecision = (actor: ActorHeader, operator: string, request: AccessRequest) => Promise<LedgerCommitted<LedgerAccessRequestRecord>>;
+/** The decision's ledger command payload, for this operator and request (it may refuse first, before any transaction). */
+export type DecisionPayload<C extends DecisionCommand> = (operator: string, request: AccessRequest) => PayloadOf<C>;
 
 /**
  * Grant, deny and revoke have one shape: checked here (the owner institution's staff, the request
@@ -57,11 +71,22 @@ export class AccessDecisions {
   constructor(
     private readonly catalogue: Catalogue,
     private readonly projection: Projection,
-    private readonly ledger: LedgerReader,
+    private readonly ledger: LedgerClient,
+    private readonly bus: MessageBus,
+    private readonly config: AuthorizationConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async decide(requestId: string, actor: ActingUser | undefined, decision: Decision, send: SendDecision): Promise<AccessRequestView> {
+  /** Deny or revoke: `{ requestId, operator, reason }`, the two differing only in their {@link Decisions} entry. */
+  close(decision: typeof Decisions.deny | typeof Decisions.revoke, p: { requestId: string; reason: string }, actor: ActingUser | undefined): Promise<AccessRequestView> {
+    return this.decide(p.requestId, actor, decision, (operator) => ({ requestId: p.requestId, operator, reason: p.reason }));
+  }
+
+  /**
+   * Checks the acting user and the request's state, sends the decision's ledger command signed as the
+   * acting user's organisation, and shows the committed record.
+   */
+  async decide<C extends DecisionCommand>(requestId: string, actor: ActingUser | undefined, decision: Decision<C>, payload: DecisionPayload<C>): Promise<AccessRequestView> {
     const who = requireActor(actor);
     const request = await this.catalogue.request(requestId);
     if (!request) throw new PhdmfError(AuthorizationErrorCode.REQUEST_NOT_FOUND, `No access request ${requestId}`, { requestId });
@@ -77,7 +102,7 @@ export class AccessDecisions {
     const signer = signerOf(who);
     let committed: LedgerCommitted<LedgerAccessRequestRecord>;
     try {
-      committed = await send(signer, who.userId, request);
+      committed = await this.bus.request(decision.command, payload(who.userId, request), { actor: signer, timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS });
     } catch (error) {
       const recovered = isAmbiguous(error) ? await this.recover(requestId, decision, who.userId) : undefined;
       if (!recovered) throw error;
@@ -87,9 +112,16 @@ export class AccessDecisions {
     return row.toView();
   }
 
-  /** After an answer was lost: the decision is committed if the ledger shows it, by this operator. */
+  /**
+   * After an answer was lost: the decision is committed if the ledger shows it, by this operator. The
+   * request is read back until it leaves the state the decision needs (a frozen ledger commits late),
+   * for DECISION_SETTLE_MS at most.
+   */
   private async recover(requestId: string, decision: Decision, operator: string): Promise<LedgerCommitted<LedgerAccessRequestRecord> | undefined> {
-    const record = await this.ledger.accessRequest(requestId).catch(() => undefined);
+    const record = await settle(async () => {
+      const current = await this.ledger.accessRequest(requestId);
+      return current?.status === decision.from ? undefined : current;
+    }, this.config.DECISION_SETTLE_MS);
     if (record?.status !== decision.to) return undefined;
     const by = decision.kind === 'grant' ? record.grant?.operator : decision.kind === 'deny' ? record.denial?.operator : record.revocation?.operator;
     if (by !== operator) return undefined;

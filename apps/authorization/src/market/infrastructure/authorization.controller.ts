@@ -9,6 +9,7 @@ import {
   AuthorizationRevokeAccess,
   AuthorizationSearchMarket,
   AuthorizationSetStance,
+  type ActingUser,
 } from '@phdmf/contracts';
 import { Correlation } from '@phdmf/logging';
 import { HandleRequest } from '@phdmf/messaging';
@@ -17,7 +18,6 @@ import { GrantAccessHandler } from '../commands/grant-access/grant-access.handle
 import { RequestAccessHandler } from '../commands/request-access/request-access.handler';
 import { RevokeAccessHandler } from '../commands/revoke-access/revoke-access.handler';
 import { SetStanceHandler } from '../commands/set-stance/set-stance.handler';
-import type { ActingUser } from '../domain/actor';
 import { GetAccessRequestHandler } from '../queries/get-access-request/get-access-request.handler';
 import { GetMarketEntryHandler } from '../queries/get-market-entry/get-market-entry.handler';
 import { ListAccessRequestsHandler } from '../queries/list-access-requests/list-access-requests.handler';

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/core';
-import { AuthorizationErrorCode, PhdmfError, type MarketEntry } from '@phdmf/contracts';
+import { AuthorizationErrorCode, PhdmfError, type ActingUser, type MarketEntry } from '@phdmf/contracts';
 import { AccessRequest, permissionFrom } from '../domain/access-request';
-import type { ActingUser } from '../domain/actor';
 import { MarketDataset, MarketInstitution } from '../domain/market-dataset';
-import { LedgerReader } from './ledger-reader';
+import { LedgerClient } from './ledger-client';
 import { Projection } from './projection';
 
 /**
@@ -17,7 +16,7 @@ export class Catalogue {
   constructor(
     private readonly orm: MikroORM,
     private readonly projection: Projection,
-    private readonly ledger: LedgerReader,
+    private readonly ledger: LedgerClient,
   ) {}
 
   async dataset(datasetId: string): Promise<MarketDataset | undefined> {

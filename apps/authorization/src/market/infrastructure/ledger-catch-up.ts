@@ -6,7 +6,7 @@ import { LOGGER } from '../../authorization.tokens';
 import { AuthorizationConfig } from '../../config';
 import { AccessRequest } from '../domain/access-request';
 import { MarketDataset, MarketInstitution } from '../domain/market-dataset';
-import { LedgerReader } from './ledger-reader';
+import { LedgerClient } from './ledger-client';
 import { Projection } from './projection';
 
 const ACCESS_OPERATIONS: readonly LedgerProvenanceOperation[] = ['request', 'grant', 'deny', 'revoke'];
@@ -40,7 +40,7 @@ export class LedgerCatchUp implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly ledger: LedgerReader,
+    private readonly ledger: LedgerClient,
     private readonly projection: Projection,
     private readonly config: AuthorizationConfig,
     @Inject(LOGGER) private readonly logger: Logger,

@@ -1,16 +1,4 @@
-import { NodeRegistryErrorCode, PhdmfError } from '@phdmf/contracts';
-
-/** The acting user from the message's actor header (authenticated at the REST edge). */
-export interface ActingUser {
-  userId: string;
-  organisationId?: string;
-  roles: readonly string[];
-}
-
-export function requireActor(actor: ActingUser | undefined): ActingUser {
-  if (!actor) throw new PhdmfError(NodeRegistryErrorCode.UNAUTHENTICATED, 'This request needs an authenticated user');
-  return actor;
-}
+import { NodeRegistryErrorCode, PhdmfError, type ActingUser } from '@phdmf/contracts';
 
 export function forbidden(message: string): PhdmfError {
   return new PhdmfError(NodeRegistryErrorCode.FORBIDDEN, message);

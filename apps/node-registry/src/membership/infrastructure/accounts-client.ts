@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
-import { AccountsAppointInstitutionAdmin, PhdmfError } from '@phdmf/contracts';
+import { AccountsAppointInstitutionAdmin, PhdmfError, serviceActor } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { MessageBus } from '@phdmf/messaging';
 import { LOGGER } from '../../registry.tokens';
 import type { MembershipApplication } from '../domain/application';
 
 /** The registry acts on accounts as a service, never as the end user who triggered it. */
-export const REGISTRY_SERVICE_ACTOR = { userId: 'service:node-registry', roles: ['service'] };
+export const REGISTRY_SERVICE_ACTOR = serviceActor('node-registry');
 
 /**
  * Makes an admitted institution's applicant its admin in accounts. Called after the admission is

@@ -9,6 +9,7 @@ import {
   NodeRegistryRejectApplication,
   NodeRegistryTestNodeConnection,
   NodeRegistryUpdateNode,
+  type ActingUser,
 } from '@phdmf/contracts';
 import { Correlation } from '@phdmf/logging';
 import { HandleRequest } from '@phdmf/messaging';
@@ -17,7 +18,6 @@ import { ApplyForMembershipHandler } from '../commands/apply-for-membership/appl
 import { RejectApplicationHandler } from '../commands/reject-application/reject-application.handler';
 import { TestNodeConnectionHandler } from '../commands/test-node-connection/test-node-connection.handler';
 import { UpdateNodeHandler } from '../commands/update-node/update-node.handler';
-import type { ActingUser } from '../domain/actor';
 import { GetApplicationHandler } from '../queries/get-application/get-application.handler';
 import { GetInstitutionHandler } from '../queries/get-institution/get-institution.handler';
 import { ListApplicationsHandler } from '../queries/list-applications/list-applications.handler';

@@ -1,8 +1,8 @@
 /**
  * Codes of the aggregation service's own errors; the REST edge maps each to one HTTP status. Grant
  * refusals reuse the ledger's codes (`ACCESS.NOT_GRANTED`, `ACCESS.OUT_OF_SCOPE`, `ACCESS.EXPIRED`,
- * `ACCESS.REVOKED`, `DATASET.NOT_FOUND`, `DATASET.DELETED`, `DATASET.TAMPERED`), so a refusal reads
- * the same whether the aggregation service's projection or the ledger itself found it.
+ * `ACCESS.REVOKED`, `DATASET.NOT_FOUND`, `DATASET.DELETED`, `DATASET.TAMPERED`) as the ledger's access
+ * check answers them.
  */
 export const AggregationErrorCode = {
   /** The request carries no acting user. */

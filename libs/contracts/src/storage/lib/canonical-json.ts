@@ -1,30 +1,9 @@
+// Canonical JSON is PHDMF's one encoding under every hash and signature (RFC 8785). It is written once,
+// in the chaincode, which the ledger's peers run on their own; a summary's signature rests on it too.
 import { createHash, createPublicKey, verify } from 'node:crypto';
+import { canonicalJson } from '@phdmf/chaincode/canonical-json';
 
-/**
- * Canonical JSON: object keys sorted by code unit, no whitespace, `undefined` members dropped,
- * numbers as ECMAScript prints them. Two parties that hold the same value produce the same bytes,
- * which is what a signature over a summary needs. Non-finite numbers are refused (JSON has none).
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'number':
-      if (!Number.isFinite(value)) throw new Error('canonical JSON has no representation for a non-finite number');
-      return JSON.stringify(value);
-    case 'string':
-    case 'boolean':
-      return JSON.stringify(value);
-    case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v: unknown) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-      const entries = Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-    }
-    default:
-      throw new Error(`canonical JSON has no representation for a ${typeof value}`);
-  }
-}
+export { canonicalJson, CanonicalJsonError } from '@phdmf/chaincode/canonical-json';
 
 /** Key id of a node public key: hex SHA-256 of its DER SubjectPublicKeyInfo. */
 export function nodeKeyId(publicKeyPem: string): string {

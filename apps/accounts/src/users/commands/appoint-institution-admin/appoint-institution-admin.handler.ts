@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { AccountsErrorCode, PhdmfError, type AccountsAppointInstitutionAdmin } from '@phdmf/contracts';
+import { AccountsErrorCode, PhdmfError, requireActor, type AccountsAppointInstitutionAdmin, type ActingUser } from '@phdmf/contracts';
 import { AccessPolicy } from '../../domain/access-policy';
-import { forbidden, requireActor, type ActingUser } from '../../domain/actor';
+import { forbidden } from '../../domain/actor';
 import { User } from '../../domain/user';
 
 /**

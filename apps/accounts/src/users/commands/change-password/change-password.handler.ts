@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { AccountsErrorCode, PhdmfError, type AccountsChangePassword } from '@phdmf/contracts';
-import type { ActingUser } from '../../domain/actor';
+import { AccountsErrorCode, PhdmfError, type AccountsChangePassword, type ActingUser } from '@phdmf/contracts';
 import { RefreshToken } from '../../domain/refresh-token';
 import { loadActingUser } from '../../infrastructure/current-user';
 import { PasswordAttempts } from '../../infrastructure/password-attempts';

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
+import { requireActor, type ActingUser } from '@phdmf/contracts';
 import type { AccountsCreateMember } from '@phdmf/contracts';
 import { AccessPolicy } from '../../domain/access-policy';
-import { forbidden, requireActor, type ActingUser } from '../../domain/actor';
+import { forbidden } from '../../domain/actor';
 import { UserFactory } from '../../infrastructure/user-factory';
 
 /** An institution admin creates a member of their own institution. */

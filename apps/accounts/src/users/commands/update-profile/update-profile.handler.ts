@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import type { AccountsUpdateProfile } from '@phdmf/contracts';
-import type { ActingUser } from '../../domain/actor';
+import type { AccountsUpdateProfile, ActingUser } from '@phdmf/contracts';
 import { loadActingUser } from '../../infrastructure/current-user';
 
 /** A user changes their own profile; nobody changes another's. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { requireActor, type ActingUser } from '@phdmf/contracts';
 import type { AccountsGetCurrentUser } from '@phdmf/contracts';
-import { requireActor, type ActingUser } from '../../domain/actor';
 import { UserReader } from '../../infrastructure/user-reader';
 
 @Injectable()

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
+import { requireActor, type ActingUser } from '@phdmf/contracts';
 import type { AccountsListUsers } from '@phdmf/contracts';
 import { AccessPolicy } from '../../domain/access-policy';
-import { forbidden, requireActor, type ActingUser } from '../../domain/actor';
+import { forbidden } from '../../domain/actor';
 import { User } from '../../domain/user';
 
 @Injectable()

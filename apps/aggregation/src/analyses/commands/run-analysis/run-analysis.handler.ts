@@ -8,6 +8,9 @@ import {
   isAmbiguous,
   ledgerUnavailable,
   PhdmfError,
+  requireActor,
+  settle,
+  type ActingUser,
   type AggregationRunAnalysis,
   type AnalysisDataset,
   type AnalysisResult,
@@ -21,7 +24,6 @@ import { LOGGER } from '../../../aggregation.tokens';
 import { AggregationConfig } from '../../../config';
 import { AccessGate, type ClearedDataset } from '../../application/access-gate';
 import { BudgetReservations } from '../../application/budget-reservation';
-import { requireActor, type ActingUser } from '../../domain/actor';
 import { Analysis } from '../../domain/analysis';
 import { checkAnalysisRequest } from '../../domain/analysis-request';
 import { buildResult, resultHashOf, type VerifiedSummary } from '../../domain/result';
@@ -29,8 +31,6 @@ import { checkSiteSummary } from '../../domain/site-summary-check';
 import { LedgerClient } from '../../infrastructure/ledger-client';
 import { StorageSites } from '../../infrastructure/storage-sites';
 
-/** How often a record whose answer was lost is looked for on the ledger. */
-const RECORD_POLL_MS = 250;
 const RUN_AGAIN = 'the analysis was not recorded; run it again';
 
 type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dataset: ClearedDataset; failure: PhdmfError };
@@ -39,7 +39,7 @@ type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dat
  * Runs an analysis, in an order that keeps the invariant "no summary request without a committed
  * grant in force and in scope":
  *
- * 1. every dataset is cleared (projection, then the ledger itself) — any refusal stops the
+ * 1. every dataset is cleared with the ledger (access check, dataset, owner's node) — any refusal stops the
  *    analysis here, before a single summary request is sent;
  * 1½. on dp grants, the analysis' ρ is reserved on-chain (BudgetReservations) — BUDGET.EXHAUSTED stops it
  *    here, and each summary request names the reservation;
@@ -146,16 +146,9 @@ export class RunAnalysisHandler {
       // A record never delivered (no responders) cannot have committed: answered at once; a refusal as it is.
       if (!isAmbiguous(error)) throw ledgerUnavailable(error, RUN_AGAIN);
       log.warn({ code: error.code }, 'no answer to the analysis record; asking the ledger whether it committed');
-      const deadline = Date.now() + this.config.RECORD_SETTLE_MS;
-      while (Date.now() < deadline) {
-        const found = await this.ledger.getAnalysis(p.analysisId).catch(() => undefined);
-        if (found?.resultHash === p.resultHash) {
-          const tx = await this.ledger.getTransaction(found.txId);
-          return { txId: found.txId, blockNumber: tx.blockNumber };
-        }
-        await new Promise((resolve) => setTimeout(resolve, RECORD_POLL_MS));
-      }
-      throw ledgerUnavailable(error, RUN_AGAIN);
+      const found = await settle(() => this.ledger.getAnalysis(p.analysisId), this.config.RECORD_SETTLE_MS);
+      if (found?.resultHash !== p.resultHash) throw ledgerUnavailable(error, RUN_AGAIN);
+      return { txId: found.txId, blockNumber: (await this.ledger.getTransaction(found.txId)).blockNumber };
     }
   }
 

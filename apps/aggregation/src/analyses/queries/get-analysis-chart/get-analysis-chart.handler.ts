@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AggregationGetAnalysisChart } from '@phdmf/contracts';
-import type { ActingUser } from '../../domain/actor';
+import type { ActingUser, AggregationGetAnalysisChart } from '@phdmf/contracts';
 import { chartData } from '../../domain/chart';
 import { SvgChartRenderer } from '../../infrastructure/charts/svg-chart';
 import { GetAnalysisHandler } from '../get-analysis/get-analysis.handler';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { AggregationErrorCode, PhdmfError, type AggregationGetAnalysis, type AnalysisResult } from '@phdmf/contracts';
-import { AnalysisPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { AggregationErrorCode, PhdmfError, requireActor, type ActingUser, type AggregationGetAnalysis, type AnalysisResult } from '@phdmf/contracts';
+import { AnalysisPolicy } from '../../domain/actor';
 import { Analysis } from '../../domain/analysis';
 
 /** An analysis for its requester or a consortium admin; anyone else is told there is none (ids cannot be probed). */

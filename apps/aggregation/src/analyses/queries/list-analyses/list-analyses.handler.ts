@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
+import { requireActor, type ActingUser } from '@phdmf/contracts';
 import type { AggregationListAnalyses } from '@phdmf/contracts';
-import { requireActor, type ActingUser } from '../../domain/actor';
 import { Analysis } from '../../domain/analysis';
 
 /** The acting user's own analyses, newest first. */

@@ -2,14 +2,17 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import {
-  isAmbiguous,
   AuthorizationErrorCode,
   canonicalJson,
   enforceQuota,
+  isAmbiguous,
   LedgerChaincodeErrorCode,
-  ledgerUnavailable,
   LedgerRequestAccess,
+  ledgerUnavailable,
   PhdmfError,
+  requireActor,
+  serviceActor,
+  type ActingUser,
   type AuthorizationRequestAccess,
   type LedgerAccessRequestRecord,
   type LedgerCommitted,
@@ -20,9 +23,9 @@ import { statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../../authorization.tokens';
 import { AuthorizationConfig } from '../../../config';
 import { AccessRequest } from '../../domain/access-request';
-import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { forbidden, MarketPolicy } from '../../domain/actor';
 import { Catalogue } from '../../infrastructure/catalogue';
-import { LedgerReader } from '../../infrastructure/ledger-reader';
+import { LedgerClient } from '../../infrastructure/ledger-client';
 import { Projection } from '../../infrastructure/projection';
 
 /**
@@ -32,7 +35,7 @@ import { Projection } from '../../infrastructure/projection';
  * service files a request only after its own checks: the dataset is in the market, open, not
  * deleted, and the columns are its own.
  */
-export const SERVICE_ACTOR: ActorHeader = { userId: 'authorization', roles: ['service'] };
+export const SERVICE_ACTOR: ActorHeader = serviceActor('authorization');
 
 /** Nothing is shown until the ledger answers, and the same request sent again is safe (see requestIdOf). */
 const SEND_AGAIN = 'send the same request again (it is recorded once)';
@@ -56,7 +59,7 @@ export class RequestAccessHandler {
     private readonly bus: MessageBus,
     private readonly catalogue: Catalogue,
     private readonly projection: Projection,
-    private readonly ledger: LedgerReader,
+    private readonly ledger: LedgerClient,
     private readonly config: AuthorizationConfig,
     private readonly orm: MikroORM,
     @Inject(LOGGER) private readonly logger: Logger,

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { isAmbiguous, LedgerSetDatasetStance, type AuthorizationSetStance, type LedgerCommitted, type LedgerDatasetRecord } from '@phdmf/contracts';
+import { isAmbiguous, LedgerSetDatasetStance, requireActor, type ActingUser, type AuthorizationSetStance, type LedgerCommitted, type LedgerDatasetRecord } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { MessageBus } from '@phdmf/messaging';
 import { LOGGER } from '../../../authorization.tokens';
 import { AuthorizationConfig } from '../../../config';
 import { signerOf } from '../../application/access-decisions';
-import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { forbidden, MarketPolicy } from '../../domain/actor';
 import { Catalogue } from '../../infrastructure/catalogue';
-import { LedgerReader } from '../../infrastructure/ledger-reader';
+import { LedgerClient } from '../../infrastructure/ledger-client';
 import { Projection } from '../../infrastructure/projection';
 
 /**
@@ -24,7 +24,7 @@ export class SetStanceHandler {
     private readonly bus: MessageBus,
     private readonly catalogue: Catalogue,
     private readonly projection: Projection,
-    private readonly ledger: LedgerReader,
+    private readonly ledger: LedgerClient,
     private readonly config: AuthorizationConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuthorizationErrorCode, PhdmfError, type AuthorizationGetAccessRequest } from '@phdmf/contracts';
-import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { AuthorizationErrorCode, PhdmfError, requireActor, type ActingUser, type AuthorizationGetAccessRequest } from '@phdmf/contracts';
+import { forbidden, MarketPolicy } from '../../domain/actor';
 import { Catalogue } from '../../infrastructure/catalogue';
 
 /** One access request, for its requester, the owner institution's staff, or a consortium admin. */

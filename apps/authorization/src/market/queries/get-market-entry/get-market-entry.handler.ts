@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
+import { requireActor, type ActingUser } from '@phdmf/contracts';
 import type { AuthorizationGetMarketEntry } from '@phdmf/contracts';
-import { requireActor, type ActingUser } from '../../domain/actor';
 import { Catalogue } from '../../infrastructure/catalogue';
-import { LedgerReader } from '../../infrastructure/ledger-reader';
+import { LedgerClient } from '../../infrastructure/ledger-client';
 
 /** One dataset of the market, any status (a deleted one stays readable), with the caller's permission. */
 @Injectable()
@@ -11,7 +11,7 @@ export class GetMarketEntryHandler {
   constructor(
     private readonly orm: MikroORM,
     private readonly catalogue: Catalogue,
-    private readonly ledger: LedgerReader,
+    private readonly ledger: LedgerClient,
   ) {}
 
   async execute(p: AuthorizationGetMarketEntry.Payload, actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationGetMarketEntry.Result> {

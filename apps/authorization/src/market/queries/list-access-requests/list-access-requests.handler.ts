@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM, type FilterQuery } from '@mikro-orm/core';
+import { requireActor, type ActingUser } from '@phdmf/contracts';
 import type { AuthorizationListAccessRequests } from '@phdmf/contracts';
 import { AccessRequest } from '../../domain/access-request';
-import { forbidden, MarketPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { forbidden, MarketPolicy } from '../../domain/actor';
 
 /** Longest list answered; the newest requests first. */
 export const MAX_LISTED_REQUESTS = 1_000;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM, raw, type FilterQuery } from '@mikro-orm/core';
+import { requireActor, type ActingUser } from '@phdmf/contracts';
 import type { AuthorizationSearchMarket } from '@phdmf/contracts';
-import { requireActor, type ActingUser } from '../../domain/actor';
 import { MarketDataset, MarketDatasetColumn } from '../../domain/market-dataset';
 import { Catalogue } from '../../infrastructure/catalogue';
 

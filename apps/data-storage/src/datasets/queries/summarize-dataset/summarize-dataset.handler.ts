@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { CommonErrorCode, grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
+import { grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
 import { Correlation, type Logger } from '@phdmf/logging';
+import { refuseIfLate } from '@phdmf/messaging';
 import { edgesOnGrid, edgesProblem, noisyColumnSummary } from '@phdmf/statistics';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
 import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
@@ -52,7 +53,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     const started = performance.now();
     checkRequest(request, actor);
     const deadline = Correlation.current()?.deadline;
-    refuseIfLate(deadline);
+    refuseIfLate(SUMMARY, deadline);
     const dataset = await this.datasets.find(request.datasetId);
     if (!dataset || dataset.state === 'deleted') throw datasetNotFound(request.datasetId);
     if (dataset.releasedVersion === null) {
@@ -112,7 +113,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     });
     const [hash, computed] = await this.runQueued(() => {
       // Waiting in the queue may have outlasted the caller: its summary is cancelled, not computed.
-      refuseIfLate(deadline);
+      refuseIfLate(SUMMARY, deadline);
       return Promise.allSettled([
         this.files.hashObject(version.sha256),
         this.engine.summarize({
@@ -157,7 +158,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     started: number,
   ): Promise<StorageSummarize.Result> {
     const [hash, computed] = await this.runQueued(() => {
-      refuseIfLate(deadline);
+      refuseIfLate(SUMMARY, deadline);
       return Promise.allSettled([
         this.files.hashObject(dataset.sha256),
         this.engine.dpAggregates({
@@ -255,12 +256,8 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
   }
 }
 
-/** MESSAGING.DEADLINE_EXCEEDED when the caller's deadline (the request's Phdmf-Deadline header) has passed. */
-function refuseIfLate(deadline: number | undefined): void {
-  if (deadline !== undefined && Date.now() >= deadline) {
-    throw new PhdmfError(CommonErrorCode.DEADLINE_EXCEEDED, 'the caller\'s deadline passed before the summary was computed; it was not computed');
-  }
-}
+/** What a late caller's refusal (MESSAGING.DEADLINE_EXCEEDED, from refuseIfLate) says was not done. */
+const SUMMARY = 'the summary was computed';
 
 function tampered(datasetId: string): PhdmfError {
   return new PhdmfError(StorageErrorCode.DATASET_TAMPERED, `dataset "${datasetId}" does not match its on-chain hash and is refused until a good version is uploaded`, { datasetId });

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { LedgerAdmitMember, LedgerChaincodeErrorCode, LedgerGetMember, LedgerGetTransaction, NodeRegistryErrorCode, PhdmfError, type NodeRegistryAdmitApplication } from '@phdmf/contracts';
+import { LedgerAdmitMember, LedgerChaincodeErrorCode, LedgerGetMember, LedgerGetTransaction, NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryAdmitApplication } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { MessageBus } from '@phdmf/messaging';
 import { NodeRegistryConfig } from '../../../config';
 import { LOGGER } from '../../../registry.tokens';
-import { forbidden, RegistryPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { forbidden, RegistryPolicy } from '../../domain/actor';
 import { MembershipApplication } from '../../domain/application';
 import { InstitutionAdminAppointer } from '../../infrastructure/accounts-client';
 import { Admissions } from '../../infrastructure/admissions';

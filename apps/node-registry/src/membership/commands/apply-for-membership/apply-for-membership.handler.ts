@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { NodeRegistryErrorCode, PhdmfError, type NodeRegistryApplyForMembership } from '@phdmf/contracts';
-import { forbidden, RegistryPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryApplyForMembership } from '@phdmf/contracts';
+import { forbidden, RegistryPolicy } from '../../domain/actor';
 import { MembershipApplication } from '../../domain/application';
 import { Institution } from '../../domain/institution';
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { LedgerRejectMember, NodeRegistryErrorCode, PhdmfError, type NodeRegistryRejectApplication } from '@phdmf/contracts';
+import { LedgerRejectMember, NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryRejectApplication } from '@phdmf/contracts';
 import { MessageBus } from '@phdmf/messaging';
 import { NodeRegistryConfig } from '../../../config';
-import { forbidden, RegistryPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { forbidden, RegistryPolicy } from '../../domain/actor';
 import { MembershipApplication } from '../../domain/application';
 
 /** A rejection is recorded on-chain too, so the decision is as auditable as an admission. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { NodeRegistryErrorCode, PhdmfError, type NodeRegistryTestNodeConnection } from '@phdmf/contracts';
-import { forbidden, RegistryPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryTestNodeConnection } from '@phdmf/contracts';
+import { forbidden, RegistryPolicy } from '../../domain/actor';
 import { Institution } from '../../domain/institution';
 import { StorageNodeProbe } from '../../infrastructure/storage-node-probe';
 

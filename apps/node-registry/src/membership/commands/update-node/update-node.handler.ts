@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { LedgerUpdateNode, NodeRegistryErrorCode, PhdmfError, type NodeRegistryUpdateNode } from '@phdmf/contracts';
+import { LedgerUpdateNode, NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryUpdateNode } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { MessageBus } from '@phdmf/messaging';
 import { NodeRegistryConfig } from '../../../config';
 import { LOGGER } from '../../../registry.tokens';
-import { forbidden, RegistryPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { forbidden, RegistryPolicy } from '../../domain/actor';
 import { Institution } from '../../domain/institution';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { NodeRegistryErrorCode, PhdmfError, type NodeRegistryGetApplication } from '@phdmf/contracts';
-import { RegistryPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryGetApplication } from '@phdmf/contracts';
+import { RegistryPolicy } from '../../domain/actor';
 import { MembershipApplication } from '../../domain/application';
 
 @Injectable()

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { LedgerGetMember, NodeRegistryErrorCode, PhdmfError, type NodeRegistryGetInstitution } from '@phdmf/contracts';
+import { LedgerGetMember, NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryGetInstitution } from '@phdmf/contracts';
 import { MessageBus } from '@phdmf/messaging';
-import { requireActor, type ActingUser } from '../../domain/actor';
 import { Institution } from '../../domain/institution';
 
 @Injectable()

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
+import { requireActor, type ActingUser } from '@phdmf/contracts';
 import type { NodeRegistryListApplications } from '@phdmf/contracts';
-import { RegistryPolicy, requireActor, type ActingUser } from '../../domain/actor';
+import { RegistryPolicy } from '../../domain/actor';
 import { MembershipApplication } from '../../domain/application';
 
 /** The consortium admin sees every application; anyone else only their own. */

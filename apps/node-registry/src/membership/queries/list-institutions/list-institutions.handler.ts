@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
+import { requireActor, type ActingUser } from '@phdmf/contracts';
 import type { NodeRegistryListInstitutions } from '@phdmf/contracts';
-import { requireActor, type ActingUser } from '../../domain/actor';
 import { Institution } from '../../domain/institution';
-import { LedgerRecords } from '../../infrastructure/ledger-records';
+import { LedgerClient } from '../../infrastructure/ledger-client';
 
 /** Node information: every member, its node, last heartbeat, and its record as on-chain now. */
 @Injectable()
 export class ListInstitutionsHandler {
   constructor(
     private readonly orm: MikroORM,
-    private readonly ledger: LedgerRecords,
+    private readonly ledger: LedgerClient,
   ) {}
 
   async execute(p: NodeRegistryListInstitutions.Payload, actor: ActingUser | undefined): Promise<NodeRegistryListInstitutions.Result> {

@@ -4,7 +4,7 @@ import { MessageBus } from '@phdmf/messaging';
 
 /** Reads members' on-chain records; a ledger outage degrades node information, it does not fail it. */
 @Injectable()
-export class LedgerRecords {
+export class LedgerClient {
   constructor(private readonly bus: MessageBus) {}
 
   async members(): Promise<{ byId: Map<string, LedgerMemberRecord>; error?: string }> {

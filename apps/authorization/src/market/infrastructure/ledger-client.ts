@@ -21,7 +21,7 @@ function isCode(error: unknown, code: string): boolean {
 
 /** The ledger's queries the service reads committed state with (never its commands: see the handlers). */
 @Injectable()
-export class LedgerReader {
+export class LedgerClient {
   constructor(private readonly bus: MessageBus) {}
 
   /** The block a transaction was committed in. */
