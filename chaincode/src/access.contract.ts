@@ -1,6 +1,7 @@
 import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
 import { ChaincodeError, ChaincodeErrorCode } from './errors';
 import { ChaincodeEvent, emitResult } from './events';
+import { privacyOf } from './budget';
 import { datasetRefusal, grantRefusal, mostRelevant, type Refusal } from './grants';
 import { key, ObjectType } from './keys';
 import { findMemberByMsp, loadConsortium, loadDataset, loadRequest, recordProvenance, requireActiveCaller } from './lookups';
@@ -12,6 +13,7 @@ import {
   RequestStatus,
   type AccessCheck,
   type AccessRequestRecord,
+  type BudgetAccount,
   type DatasetRecord,
   type Grant,
   type MemberRecord,
@@ -112,7 +114,7 @@ export class AccessContract extends Contract {
   @Transaction()
   @Returns('string')
   async requestAccess(ctx: Context, request: string): Promise<string> {
-    const f = Fields.parse(request, ['requestId', 'datasetId', 'requester', 'requesterOrg', 'purpose', 'columns', 'statistics', 'requestedExpiry']);
+    const f = Fields.parse(request, ['requestId', 'datasetId', 'requester', 'requesterOrg', 'purpose', 'columns', 'statistics', 'requestedExpiry', 'privacyMode', 'budgetRho']);
     const requestId = f.id('requestId');
     const datasetId = f.id('datasetId');
     const requester = f.id('requester');
@@ -121,6 +123,10 @@ export class AccessContract extends Contract {
     const columns = f.columns('columns');
     const statistics = f.statistics('statistics');
     const requestedExpiry = f.isoTime('requestedExpiry');
+    // The researcher may propose a mode and budget; the owner decides when granting.
+    const proposedMode = f.optionalPrivacyMode('privacyMode');
+    const proposedRho = f.optionalPositiveNumber('budgetRho');
+    const proposal = proposedMode === undefined && proposedRho === undefined ? {} : privacyOf(proposedMode ?? 'controlled', proposedRho);
 
     const consortium = await loadConsortium(ctx);
     const msp = callerMsp(ctx);
@@ -161,6 +167,7 @@ export class AccessContract extends Contract {
       columns,
       statistics,
       requestedExpiry,
+      ...proposal,
       submittedByMspId: msp,
       requestedAt: now,
       requestTxId: ctx.stub.getTxID(),
@@ -185,13 +192,15 @@ export class AccessContract extends Contract {
   }
 
   /**
-   * `{ requestId, operator, columns?, statistics?, expiresAt?, reason? }` → AccessRequestRecord (granted).
-   * Dataset owner's MSP only. The scope defaults to the requested one and may only be narrowed.
+   * `{ requestId, operator, columns?, statistics?, expiresAt?, reason?, followsUpdates?, privacyMode?, budgetRho? }`
+   * → AccessRequestRecord (granted). Dataset owner's MSP only. The scope defaults to the requested one
+   * and may only be narrowed. The privacy mode is the owner's: the proposal fills what it leaves out;
+   * a dp grant opens its budget account (`budget[requestId]`).
    */
   @Transaction()
   @Returns('string')
   async grantAccess(ctx: Context, request: string): Promise<string> {
-    const f = Fields.parse(request, ['requestId', 'operator', 'columns', 'statistics', 'expiresAt', 'reason', 'followsUpdates']);
+    const f = Fields.parse(request, ['requestId', 'operator', 'columns', 'statistics', 'expiresAt', 'reason', 'followsUpdates', 'privacyMode', 'budgetRho']);
     const requestId = f.id('requestId');
     const followsUpdates = f.optionalBoolean('followsUpdates') ?? false;
     const operator = f.id('operator');
@@ -199,9 +208,14 @@ export class AccessContract extends Contract {
     const statistics = f.optionalStatistics('statistics');
     const expiresAt = f.optionalIsoTime('expiresAt');
     const reason = f.optionalText('reason', { max: Limits.reason, multiline: true });
+    const chosenMode = f.optionalPrivacyMode('privacyMode');
+    const chosenRho = f.optionalPositiveNumber('budgetRho');
 
     const { request: current, dataset, owner } = await loadOwnRequest(ctx, requestId);
     requireStatus(current, RequestStatus.Pending);
+    // The owner's choice; what the researcher proposed fills what the owner left out.
+    const mode = chosenMode ?? current.privacyMode ?? 'controlled';
+    const privacy = privacyOf(mode, chosenRho ?? (mode === 'dp' ? current.budgetRho : undefined));
     if (dataset.status === DatasetStatus.Deleted) {
       throw new ChaincodeError(ChaincodeErrorCode.DatasetDeleted, `dataset "${dataset.datasetId}" was deleted`);
     }
@@ -246,6 +260,7 @@ export class AccessContract extends Contract {
       // Bound to the version the owner saw when granting; later ones only by the owner's explicit choice.
       datasetVersion: dataset.version,
       followsUpdates,
+      ...privacy,
       operator,
       reason,
       grantedAt: now,
@@ -253,6 +268,10 @@ export class AccessContract extends Contract {
     };
     const record: AccessRequestRecord = { ...current, status: RequestStatus.Granted, grant, updatedAt: now, txId };
     await writeState(ctx, key(ctx, ObjectType.Request, requestId), record);
+    if (privacy.budgetRho !== undefined) {
+      const account: BudgetAccount = { requestId, datasetId: current.datasetId, requester: current.requester, budgetRho: privacy.budgetRho, spentRho: 0 };
+      await writeState(ctx, key(ctx, ObjectType.Budget, requestId), account);
+    }
     await recordProvenance(ctx, {
       operation: ProvenanceOperation.Grant,
       datasetId: dataset.datasetId,

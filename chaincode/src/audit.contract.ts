@@ -1,4 +1,5 @@
 import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
+import { loadReservation } from './budget.contract';
 import { ChaincodeError, ChaincodeErrorCode } from './errors';
 import { ChaincodeEvent, emitResult } from './events';
 import { datasetRefusal, grantRefusal } from './grants';
@@ -9,13 +10,49 @@ import { ContractName } from './names';
 import {
   DatasetStatus,
   ProvenanceOperation,
+  ReservationStatus,
   type AnalysisGrant,
+  type BudgetReservationRecord,
   type AnalysisRecord,
   type DatasetRecord,
   type TamperFindingRecord,
 } from './records';
 import { callerMsp, readByPartialKey, readState, txTime, txTimeMs, writeState } from './state';
 import { Fields, Limits } from './validation';
+
+/**
+ * The reservation a dp analysis names (`reservationTxId`), checked: a dp grant needs one, and it must
+ * be the reserved (not released, not used) reservation of this analysis and requester, charged to
+ * exactly the analysis' dp grants. Undefined for an analysis without dp grants and without a name.
+ */
+async function usedReservation(
+  ctx: Context,
+  analysisId: string,
+  requester: string,
+  reservationTxId: string | undefined,
+  grants: readonly { grant: AnalysisGrant; dp: boolean }[],
+): Promise<BudgetReservationRecord | undefined> {
+  const dpGrants = grants.filter((g) => g.dp).map((g) => g.grant.requestId).sort();
+  if (reservationTxId === undefined) {
+    if (dpGrants.length === 0) return undefined;
+    throw new ChaincodeError(ChaincodeErrorCode.BudgetReservationMismatch, `analysis "${analysisId}" uses dp grants (${dpGrants.join(', ')}) and must name its budget reservation ("reservationTxId")`);
+  }
+  const reservation = await loadReservation(ctx, analysisId);
+  if (reservation.txId !== reservationTxId) {
+    throw new ChaincodeError(ChaincodeErrorCode.BudgetReservationMismatch, `the reservation of analysis "${analysisId}" was made by transaction ${reservation.txId}, not ${reservationTxId}`);
+  }
+  if (reservation.status !== ReservationStatus.Reserved) {
+    throw new ChaincodeError(ChaincodeErrorCode.BudgetReservationClosed, `the reservation of analysis "${analysisId}" is ${reservation.status}`);
+  }
+  const reserved = reservation.grants.map((g) => g.requestId).sort();
+  if (reservation.requester !== requester || JSON.stringify(reserved) !== JSON.stringify(dpGrants)) {
+    throw new ChaincodeError(
+      ChaincodeErrorCode.BudgetReservationMismatch,
+      `the reservation of analysis "${analysisId}" is for requester "${reservation.requester}" and grants ${reserved.join(', ')}; the analysis is by "${requester}" with dp grants ${dpGrants.join(', ') || 'none'}`,
+    );
+  }
+  return reservation;
+}
 
 /** Analyses (who used which grants over which dataset hashes) and tamper findings. */
 export class AuditContract extends Contract {
@@ -24,14 +61,15 @@ export class AuditContract extends Contract {
   }
 
   /**
-   * `{ analysisId, requester, grants: [{ requestId, datasetId, sha256 }], statistics, columns, resultHash }`
+   * `{ analysisId, requester, grants: [{ requestId, datasetId, sha256 }], statistics, columns, resultHash, reservationTxId? }`
    * → AnalysisRecord. Governor MSP only. Every grant must be in force and in scope for the requester, and
-   * every hash must equal the dataset's current on-chain hash.
+   * every hash must equal the dataset's current on-chain hash. An analysis with dp grants names its
+   * budget reservation, which becomes `used` (no longer releasable).
    */
   @Transaction()
   @Returns('string')
   async recordAnalysis(ctx: Context, request: string): Promise<string> {
-    const f = Fields.parse(request, ['analysisId', 'requester', 'grants', 'statistics', 'columns', 'resultHash']);
+    const f = Fields.parse(request, ['analysisId', 'requester', 'grants', 'statistics', 'columns', 'resultHash', 'reservationTxId']);
     const analysisId = f.id('analysisId');
     const requester = f.id('requester');
     const grantFields = f.objects('grants', ['requestId', 'datasetId', 'sha256'], 1, Limits.grants);
@@ -39,6 +77,7 @@ export class AuditContract extends Contract {
     const statistics = f.statistics('statistics');
     const columns = f.columns('columns', 0);
     const resultHash = f.sha256('resultHash');
+    const reservationTxId = f.optionalId('reservationTxId');
     const seenDatasets = new Set<string>();
     const seenRequests = new Set<string>();
     grantsAsked.forEach((g, index) => {
@@ -55,7 +94,7 @@ export class AuditContract extends Contract {
     }
 
     const nowMs = txTimeMs(ctx);
-    const checked: { grant: AnalysisGrant; dataset: DatasetRecord }[] = [];
+    const checked: { grant: AnalysisGrant; dataset: DatasetRecord; dp: boolean }[] = [];
     for (const asked of grantsAsked) {
       const grantRequest = await loadRequest(ctx, asked.requestId);
       if (grantRequest.datasetId !== asked.datasetId) {
@@ -76,8 +115,9 @@ export class AuditContract extends Contract {
           `the analysed hash of dataset "${asked.datasetId}" is ${asked.sha256}, the on-chain hash (version ${dataset.version}) is ${dataset.sha256}`,
         );
       }
-      checked.push({ grant: { ...asked, datasetVersion: dataset.version }, dataset });
+      checked.push({ grant: { ...asked, datasetVersion: dataset.version }, dataset, dp: grantRequest.grant?.privacyMode === 'dp' });
     }
+    const reservation = await usedReservation(ctx, analysisId, requester, reservationTxId, checked);
 
     const record: AnalysisRecord = {
       analysisId,
@@ -86,11 +126,15 @@ export class AuditContract extends Contract {
       statistics,
       columns,
       resultHash,
+      reservationTxId,
       recordedByMspId: callerMsp(ctx),
       recordedAt: txTime(ctx),
       txId: ctx.stub.getTxID(),
     };
     await writeState(ctx, analysisKey, record);
+    if (reservation !== undefined) {
+      await writeState(ctx, key(ctx, ObjectType.Reservation, analysisId), { ...reservation, status: ReservationStatus.Used } satisfies BudgetReservationRecord);
+    }
     const recorder = await findMemberByMsp(ctx, callerMsp(ctx));
     for (const { dataset } of checked) {
       await recordProvenance(ctx, {

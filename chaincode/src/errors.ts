@@ -59,6 +59,21 @@ export const ChaincodeErrorCode = {
   /** The dataset's owner closed it to access requests. */
   AccessDatasetClosed: 'ACCESS.DATASET_CLOSED',
 
+  /** The grant is not in the `dp` privacy mode, so it has no budget to reserve from. */
+  BudgetNotDp: 'BUDGET.NOT_DP',
+  /** The reservation would take a grant's spent ρ over its budget; nothing was reserved. */
+  BudgetExhausted: 'BUDGET.EXHAUSTED',
+  /** The budget ρ is not positive or above the consortium's maximum. */
+  BudgetInvalid: 'BUDGET.INVALID',
+  /** No reservation exists for that analysis id. */
+  BudgetReservationNotFound: 'BUDGET.RESERVATION_NOT_FOUND',
+  /** A reservation for that analysis id already exists. */
+  BudgetReservationAlreadyExists: 'BUDGET.RESERVATION_ALREADY_EXISTS',
+  /** The reservation is released, or an analysis already used it: it can be neither used nor released again. */
+  BudgetReservationClosed: 'BUDGET.RESERVATION_CLOSED',
+  /** The reservation does not match the analysis (requester, grants) or is missing where a dp grant needs it. */
+  BudgetReservationMismatch: 'BUDGET.RESERVATION_MISMATCH',
+
   /** No analysis with that id exists. */
   AuditAnalysisNotFound: 'AUDIT.ANALYSIS_NOT_FOUND',
   /** An analysis with that id was already recorded. */

@@ -32,6 +32,10 @@ export const ChaincodeEvent = {
   AccessRevoked: 'AccessRevoked',
   /** Payload: AnalysisRecord. */
   AnalysisRecorded: 'AnalysisRecorded',
+  /** Payload: BudgetReservationRecord (status reserved). */
+  BudgetReserved: 'BudgetReserved',
+  /** Payload: BudgetReservationRecord (status released). */
+  ReservationReleased: 'ReservationReleased',
   /** Payload: TamperFindingRecord. */
   TamperDetected: 'TamperDetected',
 } as const;

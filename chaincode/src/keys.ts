@@ -25,6 +25,12 @@ export const ObjectType = {
   RequestByRequester: 'request~requester',
   /** [analysisId] → AnalysisRecord */
   Analysis: 'analysis',
+  /** [requestId] → BudgetAccount: a dp grant's budget and what is spent of it (the key reservations contend on) */
+  Budget: 'budget',
+  /** [analysisId] → BudgetReservationRecord */
+  Reservation: 'reservation',
+  /** [requestId, analysisId] → analysisId (JSON string): the reservations charged to a grant */
+  ReservationByGrant: 'reservation~grant',
   /** [datasetId, findingId] → TamperFindingRecord */
   Finding: 'finding',
 } as const;

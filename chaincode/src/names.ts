@@ -4,6 +4,7 @@ export const ContractName = {
   Dataset: 'dataset',
   Access: 'access',
   Audit: 'audit',
+  Budget: 'budget',
 } as const;
 
 /** One of {@link ContractName}. */

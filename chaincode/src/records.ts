@@ -14,6 +14,21 @@ export const COLUMN_TYPES = ['numeric', 'categorical', 'date'] as const;
 /** One type of {@link COLUMN_TYPES}. */
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
+/**
+ * How a grant protects what it releases: `controlled` (hardened disclosure control, the default) or
+ * `dp` (zero-concentrated differential privacy with a budget ρ the chaincode accounts for).
+ */
+export const PRIVACY_MODES = ['controlled', 'dp'] as const;
+
+/** One of {@link PRIVACY_MODES}. */
+export type PrivacyMode = (typeof PRIVACY_MODES)[number];
+
+/** The noisy quantities a dp analysis releases per column (everything else is derived from them). */
+export const DP_QUANTITIES = ['count', 'missing', 'sum', 'sumSquares', 'histogram'] as const;
+
+/** One of {@link DP_QUANTITIES}. */
+export type DpQuantity = (typeof DP_QUANTITIES)[number];
+
 /** Whether a dataset's owner takes access requests for it (a dataset without a stance is open). */
 export const DATASET_STANCES = ['open', 'closed'] as const;
 
@@ -68,6 +83,8 @@ export const ProvenanceOperation = {
   Analysis: 'analysis',
   Tamper: 'tamper',
   Stance: 'stance',
+  /** A dp analysis' budget reservation charged to a grant on the dataset, or its release. */
+  Budget: 'budget',
 } as const;
 /** One of {@link ProvenanceOperation}. */
 export type ProvenanceOperation = (typeof ProvenanceOperation)[keyof typeof ProvenanceOperation];
@@ -194,6 +211,10 @@ export interface Grant extends GrantScope {
    * analysis before and after an update would give the changed records by subtraction.
    */
   followsUpdates?: boolean;
+  /** `dp` when the owner chose differential privacy; absent or `controlled` otherwise. */
+  privacyMode?: PrivacyMode;
+  /** The zCDP budget ρ of a `dp` grant (present exactly then). */
+  budgetRho?: number;
   operator: string;
   reason?: string;
   grantedAt: string;
@@ -224,6 +245,10 @@ export interface AccessRequestRecord {
   columns: string[];
   statistics: Statistic[];
   requestedExpiry: string;
+  /** The privacy mode the researcher proposed (the owner decides at grant time). */
+  privacyMode?: PrivacyMode;
+  /** The budget ρ the researcher proposed with `dp`. */
+  budgetRho?: number;
   /** MSP that submitted the request on the researcher's behalf. */
   submittedByMspId: string;
   requestedAt: string;
@@ -258,6 +283,8 @@ export interface AnalysisRecord {
   columns: string[];
   /** SHA-256 of the released result. */
   resultHash: string;
+  /** The transaction id of the budget reservation of a dp analysis (its id is the analysis id). */
+  reservationTxId?: string;
   recordedByMspId: string;
   recordedAt: string;
   txId: string;
@@ -275,4 +302,81 @@ export interface TamperFindingRecord {
   mspId: string;
   detectedAt: string;
   txId: string;
+}
+
+/** One noisy quantity an analysis plans to release from one column, and the ρ it costs. */
+export interface PlannedQuantity {
+  column: string;
+  quantity: DpQuantity;
+  rho: number;
+}
+
+/** What a reservation takes from one dp grant. */
+export interface ReservationGrant {
+  requestId: string;
+  datasetId: string;
+  /** The dataset version the grant covered when the reservation committed. */
+  datasetVersion: number;
+  quantities: PlannedQuantity[];
+  /** The sum of the quantities' ρ: what the grant's budget is charged. */
+  rho: number;
+}
+
+/** Lifecycle of a budget reservation. */
+export const ReservationStatus = {
+  /** Charged to the budgets; sites may compute for it. */
+  Reserved: 'reserved',
+  /** Given back before any site computed; sites refuse it. */
+  Released: 'released',
+  /** Named by the recorded analysis: spent for good. */
+  Used: 'used',
+} as const;
+/** One of {@link ReservationStatus}. */
+export type ReservationStatus = (typeof ReservationStatus)[keyof typeof ReservationStatus];
+
+/** The release of a reservation no site computed for. */
+export interface ReservationRelease {
+  reason: string;
+  releasedAt: string;
+  txId: string;
+}
+
+/** A dp analysis' reservation of privacy budget on each of its dp grants; keyed by the analysis id. */
+export interface BudgetReservationRecord {
+  analysisId: string;
+  requester: string;
+  grants: ReservationGrant[];
+  status: ReservationStatus;
+  reservedAt: string;
+  /** The reserving transaction (stays when the reservation is released). */
+  txId: string;
+  release?: ReservationRelease;
+}
+
+/** A dp grant's account in world state, written at grant time and by every reservation and release. */
+export interface BudgetAccount {
+  requestId: string;
+  datasetId: string;
+  requester: string;
+  budgetRho: number;
+  spentRho: number;
+}
+
+/** One charge to a grant's budget: a reservation that was not released. */
+export interface BudgetSpend {
+  analysisId: string;
+  rho: number;
+  reservedAt: string;
+  txId: string;
+}
+
+/** A dp grant's budget as `budget:getBudget` answers it. */
+export interface BudgetView {
+  requestId: string;
+  datasetId: string;
+  requester: string;
+  budgetRho: number;
+  spentRho: number;
+  leftRho: number;
+  spends: BudgetSpend[];
 }

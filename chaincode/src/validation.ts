@@ -2,7 +2,19 @@
 // before the contract touches state. Errors are INPUT.INVALID and name the offending field. Checks are
 // pure functions of the input (regular expressions and arithmetic), so every peer decides alike.
 import { ChaincodeError, ChaincodeErrorCode } from './errors';
-import { COLUMN_TYPES, DATASET_STANCES, STATISTICS, type ColumnGrid, type ColumnType, type DatasetStance, type Statistic } from './records';
+import {
+  COLUMN_TYPES,
+  DATASET_STANCES,
+  DP_QUANTITIES,
+  PRIVACY_MODES,
+  STATISTICS,
+  type ColumnGrid,
+  type ColumnType,
+  type DatasetStance,
+  type PlannedQuantity,
+  type PrivacyMode,
+  type Statistic,
+} from './records';
 
 /** Identifiers (member, MSP, dataset, request, operator, …): ASCII, safe inside composite keys. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+=/-]{0,127}$/;
@@ -23,6 +35,10 @@ export const Limits = {
   /** Bins of a declared histogram grid between its bounds: finer is no grid. */
   gridCells: 10_000,
   grants: 100,
+  /** The consortium's largest privacy budget ρ per grant (zCDP; ρ = 10 is already a weak guarantee). */
+  budgetRho: 10,
+  /** Planned noisy quantities per grant of one reservation (five per column at most). */
+  quantities: 5000,
   pem: 8192,
   url: 2048,
 } as const;
@@ -205,6 +221,42 @@ export class Fields {
     if (value === undefined) throw invalid(this.path(name), 'is required');
     if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(this.path(name), 'must be a finite number');
     return value;
+  }
+
+  /** A finite number above zero. */
+  positiveNumber(name: string): number {
+    const value = this.number(name);
+    if (!(value > 0)) throw invalid(this.path(name), 'must be above zero');
+    return value;
+  }
+
+  /** Optional {@link positiveNumber}; null counts as absent. */
+  optionalPositiveNumber(name: string): number | undefined {
+    return this.present(name) ? this.positiveNumber(name) : undefined;
+  }
+
+  /** Optional one of {@link PRIVACY_MODES}; null counts as absent. */
+  optionalPrivacyMode(name: string): PrivacyMode | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const known = PRIVACY_MODES.find((m) => m === value);
+    if (known === undefined) throw invalid(this.path(name), `must be one of ${PRIVACY_MODES.join(', ')}`);
+    return known;
+  }
+
+  /** Planned quantities `{ column, quantity, rho }`: each column and quantity at most once, ρ above zero. */
+  plannedQuantities(name: string): PlannedQuantity[] {
+    const seen = new Set<string>();
+    return this.objects(name, ['column', 'quantity', 'rho'], 1, Limits.quantities).map((f, index) => {
+      const field = `${this.path(name)}[${index}]`;
+      const column = f.text('column', { max: Limits.columnName });
+      const quantity = DP_QUANTITIES.find((q) => q === f.raw('quantity'));
+      if (quantity === undefined) throw invalid(`${field}.quantity`, `must be one of ${DP_QUANTITIES.join(', ')}`);
+      const id = JSON.stringify([column, quantity]);
+      if (seen.has(id)) throw invalid(field, `repeats ${quantity} of column "${column}"`);
+      seen.add(id);
+      return { column, quantity, rho: f.positiveNumber('rho') };
+    });
   }
 
   /** An ISO-8601 date-time with offset, returned normalised to UTC (`toISOString`). */

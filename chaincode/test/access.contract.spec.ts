@@ -103,6 +103,7 @@ describe('access contract', () => {
         expiresAt: '2031-01-01T00:00:00.000Z',
         datasetVersion: 1,
         followsUpdates: false,
+        privacyMode: 'controlled',
         operator: 'reviewer-11',
         grantedAt: record.updatedAt,
         txId: record.txId,

@@ -39,6 +39,14 @@ async function scenario(w: World, shuffle: boolean): Promise<string[]> {
   results.push(await w.ledger.submitRaw(w.access, 'requestAccess', order(accessRequest()), GOV));
   results.push(await w.ledger.submitRaw(w.access, 'grantAccess', order(grantDecision({ columns: ['sbp', 'age'] })), A));
   results.push(await w.ledger.submitRaw(w.audit, 'recordAnalysis', order(analysis()), GOV));
+  results.push(await w.ledger.submitRaw(w.access, 'requestAccess', order(accessRequest({ requestId: 'req-3', privacyMode: 'dp', budgetRho: 1 })), GOV));
+  results.push(await w.ledger.submitRaw(w.access, 'grantAccess', order(grantDecision({ requestId: 'req-3' })), A));
+  const quantities = [order({ column: 'sbp', quantity: 'count', rho: 0.1 }), order({ column: 'sbp', quantity: 'sum', rho: 0.2 })];
+  const reserve = (analysisId: string): Record<string, unknown> =>
+    order({ analysisId, requester: 'researcher-9c21', statistics: ['mean'], grants: [order({ requestId: 'req-3', datasetId: 'ds-1', quantities })] });
+  results.push(await w.ledger.submitRaw(w.budget, 'reserveBudget', reserve('an-dp-1'), GOV));
+  results.push(await w.ledger.submitRaw(w.budget, 'reserveBudget', reserve('an-dp-2'), GOV));
+  results.push(await w.ledger.submitRaw(w.budget, 'releaseReservation', order({ analysisId: 'an-dp-2', reason: 'no site asked' }), GOV));
   results.push(await w.ledger.submitRaw(w.access, 'requestAccess', order(accessRequest({ requestId: 'req-2' })), GOV));
   results.push(await w.ledger.submitRaw(w.access, 'denyAccess', order({ requestId: 'req-2', operator: 'r', reason: 'no' }), A));
   results.push(await w.ledger.submitRaw(w.access, 'revokeAccess', order({ requestId: 'req-1', operator: 'r', reason: 'done' }), A));

@@ -77,12 +77,12 @@ describe('fabric-shim dispatch', () => {
     return { status: response.status, message: response.message, payload: response.payload && Buffer.from(response.payload).toString('utf8') };
   }
 
-  it('publishes metadata: four named contracts, one string parameter per transaction, string results', async () => {
+  it('publishes metadata: five named contracts, one string parameter per transaction, string results', async () => {
     const response = await invoke('ConsortiumMSP', 'org.hyperledger.fabric:GetMetadata');
     const metadata = JSON.parse(response.payload ?? '') as {
       contracts: Record<string, { transactions: { name: string; tag: string[]; parameters: { name: string; schema: unknown }[]; returns: unknown }[] }>;
     };
-    expect(Object.keys(metadata.contracts).sort()).toEqual(['access', 'audit', 'consortium', 'dataset', 'org.hyperledger.fabric']);
+    expect(Object.keys(metadata.contracts).sort()).toEqual(['access', 'audit', 'budget', 'consortium', 'dataset', 'org.hyperledger.fabric']);
     const transactions = metadata.contracts['dataset']?.transactions ?? [];
     expect(transactions.map((t) => t.name).sort()).toEqual(
       ['addDataset', 'deleteDataset', 'getDataset', 'getDatasetHistory', 'getProvenance', 'listDatasets', 'setStance', 'updateDataset'].sort(),

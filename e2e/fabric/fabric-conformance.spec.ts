@@ -82,7 +82,7 @@ describeWithFabric('Fabric ledger adapter on a local Fabric network', () => {
   const openAdapter = (): FabricLedgerAdapter => FabricLedgerAdapter.open({ profile: loadConnectionProfile(connectionFile) });
   const target: LedgerPortConformanceTarget = {
     name: 'fabric',
-    open: ({ maxSubmitAttempts }) => Promise.resolve(new MvccRetryingLedgerPort(openAdapter(), maxSubmitAttempts)),
+    open: ({ maxSubmitAttempts, contendedSubmitAttempts }) => Promise.resolve(new MvccRetryingLedgerPort(openAdapter(), maxSubmitAttempts, contendedSubmitAttempts)),
     governor: organisationIdentity(GOVERNOR_MSP),
     memberA: { memberId: 'fabric-hospital-org1', identity: organisationIdentity(MEMBER_A_MSP) },
     memberB: { memberId: 'fabric-hospital-org2', identity: organisationIdentity(MEMBER_B_MSP) },

@@ -72,10 +72,22 @@ const EXPECTED: Record<number, (out: string) => void> = {
     expect(out).toMatch(json('validationCode', 'VALID'));
   },
   12: (out) => {
+    expect(out).toMatch(json('status', 'granted'));
+    expect(out).toMatch(json('privacyMode', 'dp'));
+    expect(out).toMatch(/"budgetRho":\s*0\.2/);
+  },
+  13: (out) => {
+    // Two noisy results, each number with its noise; the budget spent on-chain with each spend's transaction; then the refusal.
+    expect(out.match(/"meanNoise":\{"sd":[0-9.e-]+,"interval":\[/g)?.length).toBe(2);
+    expect(out).toMatch(/"leftRho":\s*0(\.0+\d*e-\d+)?[,\s]/);
+    expect(out.match(/"txId":\s*"[0-9a-f]+"/g)?.length).toBe(2);
+    expect(out).toMatch(json('code', 'BUDGET.EXHAUSTED'));
+  },
+  14: (out) => {
     expect(out).toMatch(/"mismatches":\s*\[\s*\{/);
     expect(out).toMatch(/"findingId":\s*"[^"]+"/);
   },
-  13: (out) => {
+  15: (out) => {
     expect(out).toMatch(json('status', 'tampered'));
     expect(out).toMatch(/"code":\s*"[A-Z_.]*TAMPERED|TAMPERED/);
   },
@@ -111,7 +123,7 @@ describe('the README walkthrough, against `npm start`', () => {
   });
 
   it('has the story in numbered blocks, from pointing the shell at the system to the refused analysis', () => {
-    expect(blocks.map((b) => b.step)).toEqual([...Array(14).keys()]);
+    expect(blocks.map((b) => b.step)).toEqual([...Array(16).keys()]);
   });
 
   describe('runs each block as written, in one shell', () => {

@@ -111,7 +111,7 @@ export function wire(orm: MikroORM, bus: ScriptedBus) {
     deny: new DenyAccessHandler(decisions),
     revoke: new RevokeAccessHandler(decisions),
     search: new SearchMarketHandler(orm, catalogue),
-    getEntry: new GetMarketEntryHandler(orm, catalogue),
+    getEntry: new GetMarketEntryHandler(orm, catalogue, ledger),
     listRequests: new ListAccessRequestsHandler(orm),
     getRequest: new GetAccessRequestHandler(catalogue),
     catchUp: new LedgerCatchUp(orm, ledger, projection, config, logger),

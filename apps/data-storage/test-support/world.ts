@@ -200,7 +200,17 @@ export class World {
   }
 
   /** A researcher's access request, submitted by the authorization service, granted by the owner's staff. */
-  async grant(o: { datasetId: string; owner: string; requester: string; columns: string[]; statistics: LedgerStatistic[]; expiresInMs?: number; followsUpdates?: boolean }): Promise<string> {
+  async grant(o: {
+    datasetId: string;
+    owner: string;
+    requester: string;
+    columns: string[];
+    statistics: LedgerStatistic[];
+    expiresInMs?: number;
+    followsUpdates?: boolean;
+    /** `dp` with a budget ρ: the owner's choice of differential privacy. */
+    privacy?: { privacyMode: 'dp'; budgetRho: number } | { privacyMode: 'controlled' };
+  }): Promise<string> {
     const requestId = `rq-${randomUUID()}`;
     const expiry = new Date(Date.now() + (o.expiresInMs ?? 3_600_000)).toISOString();
     await this.bus.request(
@@ -210,7 +220,7 @@ export class World {
     );
     await this.bus.request(
       LedgerGrantAccess.CONTRACT,
-      { requestId, operator: `staff-of-${o.owner}`, ...(o.followsUpdates !== undefined ? { followsUpdates: o.followsUpdates } : {}) },
+      { requestId, operator: `staff-of-${o.owner}`, ...(o.followsUpdates !== undefined ? { followsUpdates: o.followsUpdates } : {}), ...(o.privacy ?? {}) },
       { actor: staffActor(o.owner) },
     );
     return requestId;

@@ -66,6 +66,16 @@ export class LedgerConfig extends ServiceConfig {
   @Max(20)
   LEDGER_SUBMIT_MAX_ATTEMPTS = 5;
 
+  /**
+   * Attempts per budget reservation or release on MVCC conflict: they contend on the grant's budget
+   * by design, one round per analysis started at once on the grant (see mvcc-retry.ts).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  LEDGER_BUDGET_SUBMIT_MAX_ATTEMPTS = 100;
+
   /** Chain events published to JetStream concurrently before the checkpoint advances. */
   @Type(() => Number)
   @IsInt()

@@ -1,7 +1,7 @@
 // Builders for test data and a small consortium scenario. Every builder returns a valid request;
 // tests override only the fields they are about.
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { AccessContract, AuditContract, ConsortiumContract, DatasetContract, parseChaincodeError } from '../../src';
+import { AccessContract, AuditContract, BudgetContract, ConsortiumContract, DatasetContract, parseChaincodeError } from '../../src';
 import { FakeLedger } from './fake-ledger';
 
 /** SHA-256 hex of a label: stable, readable fake hashes. */
@@ -98,6 +98,7 @@ export function newWorld(): {
   dataset: DatasetContract;
   access: AccessContract;
   audit: AuditContract;
+  budget: BudgetContract;
 } {
   return {
     ledger: new FakeLedger(),
@@ -105,6 +106,7 @@ export function newWorld(): {
     dataset: new DatasetContract(),
     access: new AccessContract(),
     audit: new AuditContract(),
+    budget: new BudgetContract(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Module, type Provider } from '@nestjs/common';
 import { AccessGate } from './application/access-gate';
+import { BudgetReservations } from './application/budget-reservation';
 import { RunAnalysisHandler } from './commands/run-analysis/run-analysis.handler';
 import { AggregationMessageController } from './infrastructure/aggregation.controller';
 import { SvgChartRenderer } from './infrastructure/charts/svg-chart';
@@ -11,7 +12,7 @@ import { ListAnalysesHandler } from './queries/list-analyses/list-analyses.handl
 
 const commandHandlers: Provider[] = [RunAnalysisHandler];
 const queryHandlers: Provider[] = [GetAnalysisHandler, ListAnalysesHandler, GetAnalysisChartHandler];
-const application: Provider[] = [AccessGate];
+const application: Provider[] = [AccessGate, BudgetReservations];
 const infrastructure: Provider[] = [LedgerClient, StorageSites, SvgChartRenderer];
 
 /** Analyses: the gate before any summary request (the ledger's access check), pooling, the on-chain record, charts. */

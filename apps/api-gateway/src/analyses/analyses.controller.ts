@@ -25,7 +25,9 @@ export class AnalysesController {
   @ApiOperation({
     summary: 'Run an analysis: pooled statistics over datasets you hold committed grants for',
     description:
-      'Refused (403 ACCESS.*) before any site is asked unless every dataset has your committed grant in force covering the columns and statistics. Answered after the analysis is recorded on-chain (txId, blockNumber).',
+      'Refused (403 ACCESS.*) before any site is asked unless every dataset has your committed grant in force covering the columns and statistics. ' +
+      'On dp grants the analysis first reserves its ρ on-chain (409 BUDGET.EXHAUSTED when a budget has less left; 400 ANALYSIS.DP_STATISTIC_UNAVAILABLE for min/max), and every number comes back noisy with its noise sd and 95 % interval (`columns[].noise`). ' +
+      'Answered after the analysis is recorded on-chain (txId, blockNumber).',
   })
   @ApiCreatedResponse({ type: AnalysisResponse })
   run(@Req() req: Request, @Body() body: RunAnalysisDto, @CurrentUser() user: AccessTokenClaims) {
@@ -37,6 +39,7 @@ export class AnalysesController {
       ...(body.histograms ? { histograms: body.histograms.map((h) => ({ column: h.column, edges: h.edges })) } : {}),
       ...(body.breakdown !== undefined ? { breakdown: body.breakdown } : {}),
       ...(body.allowPartial !== undefined ? { allowPartial: body.allowPartial } : {}),
+      ...(body.rho !== undefined ? { rho: body.rho } : {}),
     };
     return this.bus.request(req, AggregationRunAnalysis.CONTRACT, payload, user, { timeoutMs: this.config.ANALYSIS_REQUEST_TIMEOUT_MS });
   }

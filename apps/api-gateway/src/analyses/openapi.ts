@@ -12,12 +12,14 @@ import {
   type AggregationListAnalyses,
   type AnalysisColumn,
   type AnalysisDataset,
+  type AnalysisNoise,
   type AnalysisQuantile,
   type AnalysisRequestView,
   type AnalysisResult,
   type AnalysisSite,
   type AnalysisSummary,
   type LedgerStatistic,
+  type NoiseView,
   type StorageSummarize,
   type Withholding,
 } from '@phdmf/contracts';
@@ -50,6 +52,26 @@ export class HistogramResponse implements StorageSummarize.Histogram {
   @ApiProperty({ ...COUNT, nullable: true, description: 'Values above the last edge; null when withheld' }) above!: number | null;
 }
 
+export class NoiseResponse implements NoiseView {
+  @ApiProperty({ description: 'Standard deviation of the noise added to this number (dp mode)' }) sd!: number;
+  @ApiProperty({ type: [Number], minItems: 2, maxItems: 2, description: '95 % interval for the noise-free value' }) interval!: [number, number];
+}
+
+export class QuantileNoiseResponse extends NoiseResponse {
+  @ApiProperty() p!: number;
+}
+
+export class AnalysisNoiseResponse implements AnalysisNoise {
+  @ApiPropertyOptional({ type: NoiseResponse }) count?: NoiseResponse;
+  @ApiPropertyOptional({ type: NoiseResponse }) missing?: NoiseResponse;
+  @ApiPropertyOptional({ type: NoiseResponse }) sum?: NoiseResponse;
+  @ApiPropertyOptional({ type: NoiseResponse }) mean?: NoiseResponse;
+  @ApiPropertyOptional({ type: NoiseResponse }) variance?: NoiseResponse;
+  @ApiPropertyOptional({ type: NoiseResponse }) sd?: NoiseResponse;
+  @ApiPropertyOptional({ type: [QuantileNoiseResponse] }) quantiles?: QuantileNoiseResponse[];
+  @ApiPropertyOptional({ type: [NoiseResponse], description: 'Per cell of histogram.counts' }) histogram?: NoiseResponse[];
+}
+
 export class AnalysisColumnResponse implements AnalysisColumn {
   @ApiProperty() name!: string;
   @ApiPropertyOptional({ enum: ['numeric', 'categorical', 'date'] }) type?: StorageSummarize.ColumnType;
@@ -67,6 +89,8 @@ export class AnalysisColumnResponse implements AnalysisColumn {
   @ApiPropertyOptional({ type: HistogramResponse }) histogram?: HistogramResponse;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { $ref: '#/components/schemas/WithholdingResponse' }, description: 'Statistics asked for but withheld, with the reason' })
   withheld?: Record<string, WithholdingResponse>;
+  @ApiPropertyOptional({ type: AnalysisNoiseResponse, description: 'dp mode: every number here is noisy; per number the sd of its noise and its 95 % interval' })
+  noise?: AnalysisNoiseResponse;
 }
 
 export class DatasetFailureResponse {
@@ -117,6 +141,12 @@ export class AnalysisResponse implements AnalysisResult {
   @ApiProperty({ type: [AnalysisDatasetResponse] }) datasets!: AnalysisDatasetResponse[];
   @ApiProperty({ type: [AnalysisColumnResponse] }) columns!: AnalysisColumnResponse[];
   @ApiPropertyOptional({ type: [AnalysisSiteResponse], description: 'Only with breakdown' }) sites?: AnalysisSiteResponse[];
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: { mode: { type: 'string', enum: ['dp'] }, rho: { type: 'number' }, reservationTxId: { type: 'string' } },
+    description: 'dp mode: the ρ spent on each grant and the on-chain budget reservation that paid it',
+  })
+  privacy?: { mode: 'dp'; rho: number; reservationTxId: string };
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ description: 'Hex SHA-256 of the canonical JSON of this object without resultHash, txId and blockNumber; recorded on-chain' }) resultHash!: string;
   @ApiProperty() txId!: string;

@@ -31,7 +31,15 @@ export class AccessRequestsController {
   })
   @ApiCreatedResponse({ type: AccessRequestResponse })
   apply(@Req() req: Request, @Body() body: AccessRequestDto, @CurrentUser() user: AccessTokenClaims) {
-    const payload: AuthorizationRequestAccess.Payload = { datasetId: body.datasetId, purpose: body.purpose, columns: body.columns, statistics: body.statistics, requestedExpiry: body.requestedExpiry };
+    const payload: AuthorizationRequestAccess.Payload = {
+      datasetId: body.datasetId,
+      purpose: body.purpose,
+      columns: body.columns,
+      statistics: body.statistics,
+      requestedExpiry: body.requestedExpiry,
+      ...(body.privacyMode !== undefined ? { privacyMode: body.privacyMode } : {}),
+      ...(body.budgetRho !== undefined ? { budgetRho: body.budgetRho } : {}),
+    };
     return this.bus.requestCommitted(req, AuthorizationRequestAccess.CONTRACT, payload, user);
   }
 
@@ -67,6 +75,8 @@ export class AccessRequestsController {
       ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
       ...(body.reason !== undefined ? { reason: body.reason } : {}),
       ...(body.followsUpdates !== undefined ? { followsUpdates: body.followsUpdates } : {}),
+      ...(body.privacyMode !== undefined ? { privacyMode: body.privacyMode } : {}),
+      ...(body.budgetRho !== undefined ? { budgetRho: body.budgetRho } : {}),
     };
     return this.bus.requestCommitted(req, AuthorizationGrantAccess.CONTRACT, payload, user);
   }

@@ -5,6 +5,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   DATASET_ID_PATTERN,
   LEDGER_COLUMN_TYPES,
+  LEDGER_PRIVACY_MODES,
   LEDGER_STATISTICS,
   MARKET_STANCES,
   MEMBER_ID_PATTERN,
@@ -13,6 +14,7 @@ import {
   type AuthorizationListAccessRequests,
   type LedgerDecision,
   type LedgerGrant,
+  type LedgerPrivacyMode,
   type LedgerStatistic,
   type MarketColumn,
   type MarketEntry,
@@ -26,6 +28,23 @@ export class MarketColumnResponse implements MarketColumn {
   @ApiProperty({ enum: [...LEDGER_COLUMN_TYPES, 'unknown'], description: 'unknown: the release recorded no types' }) type!: MarketColumn['type'];
 }
 
+export class BudgetSpendResponse {
+  @ApiProperty() analysisId!: string;
+  @ApiProperty({ description: 'ρ the analysis spent on this grant' }) rho!: number;
+  @ApiProperty({ format: 'date-time' }) reservedAt!: string;
+  @ApiProperty({ description: 'The reservation\'s transaction' }) txId!: string;
+}
+
+export class GrantPrivacyResponse {
+  @ApiProperty({ enum: LEDGER_PRIVACY_MODES, description: '`controlled`: hardened disclosure control; `dp`: differential privacy with a budget the chaincode accounts for' }) mode!: LedgerPrivacyMode;
+  @ApiPropertyOptional({ description: 'dp: the zCDP budget ρ' }) budgetRho?: number;
+  @ApiPropertyOptional({ description: 'dp: the ε of the (ε, δ)-DP the budget implies at δ (Canonne–Kamath–Steinke 2020, Prop. 12)' }) epsilon?: number;
+  @ApiPropertyOptional({ description: 'dp: δ = 10⁻⁶' }) delta?: number;
+  @ApiPropertyOptional({ description: 'dp, one dataset\'s entry: ρ spent, as the chain holds it' }) spentRho?: number;
+  @ApiPropertyOptional({ description: 'dp, one dataset\'s entry: ρ left' }) leftRho?: number;
+  @ApiPropertyOptional({ type: [BudgetSpendResponse], description: 'dp, one dataset\'s entry: every spend with its transaction' }) spends?: BudgetSpendResponse[];
+}
+
 export class MarketPermissionResponse implements MarketPermission {
   @ApiProperty({ enum: ['none', 'requested', 'granted', 'denied', 'revoked', 'expired'], description: 'Your standing on the dataset, from your most relevant request' }) state!: MarketPermission['state'];
   @ApiPropertyOptional({ pattern: UUID_PATTERN.source }) requestId?: string;
@@ -33,6 +52,7 @@ export class MarketPermissionResponse implements MarketPermission {
   @ApiPropertyOptional({ enum: LEDGER_STATISTICS, isArray: true }) statistics?: LedgerStatistic[];
   @ApiPropertyOptional({ format: 'date-time' }) expiresAt?: string;
   @ApiPropertyOptional({ description: 'The owner\'s reason (denial, revocation) or note (grant)' }) reason?: string;
+  @ApiPropertyOptional({ type: GrantPrivacyResponse, description: 'How the grant (or, while requested, the proposal) protects what it releases' }) privacy?: GrantPrivacyResponse;
 }
 
 export class MarketEntryResponse implements MarketEntry {
@@ -64,6 +84,8 @@ export class MarketPageResponse implements MarketPage {
 export class GrantResponse implements LedgerGrant {
   @ApiPropertyOptional({ ...INTEGER, minimum: 1, description: 'The dataset version the grant covers (absent in grants made before grants were bound to versions)' }) datasetVersion?: number;
   @ApiPropertyOptional({ description: 'The owner chose that the grant covers later versions too' }) followsUpdates?: boolean;
+  @ApiPropertyOptional({ enum: LEDGER_PRIVACY_MODES, description: 'The owner\'s choice; absent in grants made before modes existed (controlled)' }) privacyMode?: LedgerPrivacyMode;
+  @ApiPropertyOptional({ description: 'dp: the zCDP budget ρ, recorded on-chain' }) budgetRho?: number;
   @ApiProperty({ type: [String] }) columns!: string[];
   @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: LedgerStatistic[];
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
@@ -93,6 +115,8 @@ export class AccessRequestResponse implements AccessRequestView {
   @ApiProperty({ type: [String] }) columns!: string[];
   @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: LedgerStatistic[];
   @ApiProperty({ format: 'date-time' }) requestedExpiry!: string;
+  @ApiPropertyOptional({ enum: LEDGER_PRIVACY_MODES, description: 'The mode the requester proposed' }) privacyMode?: LedgerPrivacyMode;
+  @ApiPropertyOptional({ description: 'The budget ρ the requester proposed' }) budgetRho?: number;
   @ApiProperty() submittedByMspId!: string;
   @ApiProperty({ format: 'date-time' }) requestedAt!: string;
   @ApiProperty() requestTxId!: string;

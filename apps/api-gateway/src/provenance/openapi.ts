@@ -9,7 +9,7 @@ import { BLOCK_NUMBER, INTEGER, type DocumentsExactly } from '../edge/openapi-sc
 export type ProvenanceEntry = Omit<LedgerGetProvenance.Entry, 'datasetId'>;
 
 export class ProvenanceEntryResponse implements ProvenanceEntry {
-  @ApiProperty({ enum: ['add', 'update', 'delete', 'request', 'grant', 'deny', 'revoke', 'analysis', 'tamper', 'stance'] }) operation!: ProvenanceEntry['operation'];
+  @ApiProperty({ enum: ['add', 'update', 'delete', 'request', 'grant', 'deny', 'revoke', 'analysis', 'tamper', 'stance', 'budget'], description: '`budget`: a dp analysis reserved (or released) privacy budget of a grant on the dataset; referenceId is the analysis, txId the reservation' }) operation!: ProvenanceEntry['operation'];
   @ApiProperty({ ...INTEGER, minimum: 1 }) datasetVersion!: number;
   @ApiProperty() fileName!: string;
   @ApiProperty({ description: 'SHA-256 of the dataset version the operation applied to' }) sha256!: string;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ContractName, type AccessContract, type AuditContract, type ConsortiumContract, type DatasetContract } from './phdmf-chaincode';
+import { ContractName, type AccessContract, type AuditContract, type BudgetContract, type ConsortiumContract, type DatasetContract } from './phdmf-chaincode';
 import type { LedgerCommitted } from '@phdmf/contracts';
 import { Correlation } from '@phdmf/logging';
 import type { Context } from 'fabric-contract-api';
@@ -37,18 +37,20 @@ export class ContractClient<C> {
   }
 }
 
-/** The PHDMF chaincode's four contracts, each a typed client over the ledger port. */
+/** The PHDMF chaincode's five contracts, each a typed client over the ledger port. */
 @Injectable()
 export class ChaincodeClient {
   readonly consortium: ContractClient<ConsortiumContract>;
   readonly dataset: ContractClient<DatasetContract>;
   readonly access: ContractClient<AccessContract>;
   readonly audit: ContractClient<AuditContract>;
+  readonly budget: ContractClient<BudgetContract>;
 
   constructor(@Inject(LEDGER_PORT) ledger: LedgerPort, identities: SigningIdentityResolver) {
     this.consortium = new ContractClient(ContractName.Consortium, ledger, identities);
     this.dataset = new ContractClient(ContractName.Dataset, ledger, identities);
     this.access = new ContractClient(ContractName.Access, ledger, identities);
     this.audit = new ContractClient(ContractName.Audit, ledger, identities);
+    this.budget = new ContractClient(ContractName.Budget, ledger, identities);
   }
 }

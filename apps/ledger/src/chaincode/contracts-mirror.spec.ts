@@ -5,6 +5,8 @@ import {
   isSafeText as contractsSafeText,
   LEDGER_ID_PATTERN,
   LEDGER_STATISTICS,
+  LEDGER_DP_QUANTITIES,
+  LEDGER_PRIVACY_MODES,
   grantCoversVersion as siteCoversVersion,
   LedgerChaincodeErrorCode,
   LedgerLimits,
@@ -12,6 +14,9 @@ import {
   type LedgerAccessCheck,
   type LedgerAccessRequestRecord,
   type LedgerAnalysisRecord,
+  type LedgerBudgetReservationRecord,
+  type LedgerBudgetView,
+  LEDGER_CONFIDENTIAL_FIELDS,
   type LedgerConsortiumRecord,
   type LedgerDatasetRecord,
   type LedgerGetDatasetHistory,
@@ -25,11 +30,16 @@ import {
   Limits,
   PEM_PATTERN,
   STATISTICS,
+  DP_QUANTITIES,
+  PRIVACY_MODES,
+  contracts,
   URL_PATTERN,
   grantCoversVersion,
   type AccessCheck,
   type AccessRequestRecord,
   type AnalysisRecord,
+  type BudgetReservationRecord,
+  type BudgetView,
   type ConsortiumRecord,
   type DatasetHistoryEntry,
   type DatasetRecord,
@@ -49,8 +59,10 @@ const recordsMatch: [
   Same<AccessCheck, LedgerAccessCheck>,
   Same<AnalysisRecord, LedgerAnalysisRecord>,
   Same<TamperFindingRecord, LedgerTamperFindingRecord>,
+  Same<BudgetReservationRecord, LedgerBudgetReservationRecord>,
+  Same<BudgetView, LedgerBudgetView>,
   Same<Omit<DatasetHistoryEntry, never>, Omit<LedgerGetDatasetHistory.Entry, 'blockNumber'>>,
-] = [true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];
 
 describe('contracts mirror the chaincode', () => {
   it('has the same record shapes (checked by the compiler)', () => {
@@ -80,6 +92,8 @@ describe('contracts mirror the chaincode', () => {
 
   it('validates with the same vocabulary, identifier pattern and limits', () => {
     expect([...LEDGER_STATISTICS]).toEqual([...STATISTICS]);
+    expect([...LEDGER_PRIVACY_MODES]).toEqual([...PRIVACY_MODES]);
+    expect([...LEDGER_DP_QUANTITIES]).toEqual([...DP_QUANTITIES]);
     expect(LEDGER_ID_PATTERN.source).toBe(ID_PATTERN.source);
     expect(LedgerLimits).toEqual(Limits);
   });
@@ -102,5 +116,17 @@ describe('contracts mirror the chaincode', () => {
   it('checks URLs and public keys with the same patterns', () => {
     expect(ENDPOINT_URL_PATTERN.source).toBe(URL_PATTERN.source);
     expect(PUBLIC_KEY_PEM_PATTERN.source).toBe(PEM_PATTERN.source);
+  });
+
+  it('classifies every write transaction of the chaincode in the visibility rule (an unclassified one is admin-only)', () => {
+    const writes = contracts.flatMap((C) => {
+      const contract = new C();
+      const prototype = Object.getPrototypeOf(contract) as Record<string, unknown>;
+      return Object.getOwnPropertyNames(prototype)
+        .filter((name) => name !== 'constructor' && typeof prototype[name] === 'function')
+        .map((name) => `${contract.getName()}:${name}`);
+    });
+    const reads = /^[a-z]+:(get|list|check)[A-Z]/;
+    expect(writes.filter((fn) => !reads.test(fn)).sort()).toEqual(Object.keys(LEDGER_CONFIDENTIAL_FIELDS).sort());
   });
 });

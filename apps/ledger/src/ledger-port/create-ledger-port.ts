@@ -28,7 +28,7 @@ export async function createLedgerPort(config: LedgerConfig, logger: Logger): Pr
       adapter = openFabric(config, logger);
       break;
   }
-  return new MvccRetryingLedgerPort(adapter, config.LEDGER_SUBMIT_MAX_ATTEMPTS);
+  return new MvccRetryingLedgerPort(adapter, config.LEDGER_SUBMIT_MAX_ATTEMPTS, config.LEDGER_BUDGET_SUBMIT_MAX_ATTEMPTS);
 }
 
 /** The Fabric adapter, after checking that connection.json is usable and names the governing MSP. */

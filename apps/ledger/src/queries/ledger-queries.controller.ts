@@ -3,12 +3,22 @@
 // Transactions and provenance are answered as the acting user (actor header) may see them
 // (@phdmf/contracts visibility.ts); blocks carry public fields only.
 import { Controller, Inject } from '@nestjs/common';
-import { type AccessCheck, type AccessRequestRecord, type AnalysisRecord, type DatasetRecord, type MemberRecord } from '../chaincode/phdmf-chaincode';
+import {
+  type AccessCheck,
+  type AccessRequestRecord,
+  type AnalysisRecord,
+  type BudgetReservationRecord,
+  type BudgetView,
+  type DatasetRecord,
+  type MemberRecord,
+} from '../chaincode/phdmf-chaincode';
 import {
   LedgerCheckAccess,
   LedgerGetAccessRequest,
   LedgerGetAnalysis,
   LedgerGetBlock,
+  LedgerGetBudget,
+  LedgerGetReservation,
   LedgerGetChainInfo,
   LedgerGetDataset,
   LedgerGetDatasetHistory,
@@ -78,6 +88,16 @@ export class LedgerQueriesController {
   @HandleRequest(LedgerGetAnalysis.CONTRACT)
   getAnalysis(p: LedgerGetAnalysis.Payload): Promise<LedgerGetAnalysis.Result> {
     return this.chaincode.audit.evaluate<AnalysisRecord>('getAnalysis', p);
+  }
+
+  @HandleRequest(LedgerGetReservation.CONTRACT)
+  getReservation(p: LedgerGetReservation.Payload): Promise<LedgerGetReservation.Result> {
+    return this.chaincode.budget.evaluate<BudgetReservationRecord>('getReservation', p);
+  }
+
+  @HandleRequest(LedgerGetBudget.CONTRACT)
+  getBudget(p: LedgerGetBudget.Payload): Promise<LedgerGetBudget.Result> {
+    return this.chaincode.budget.evaluate<BudgetView>('getBudget', p);
   }
 
   @HandleRequest(LedgerGetBlock.CONTRACT)

@@ -11,6 +11,8 @@ import {
   LedgerRecordAnalysis,
   LedgerRecordTamperFinding,
   LedgerRejectMember,
+  LedgerReleaseReservation,
+  LedgerReserveBudget,
   LedgerRequestAccess,
   LedgerRevokeAccess,
   LedgerSetDatasetStance,
@@ -82,6 +84,16 @@ export class LedgerCommandsController {
   @HandleRequest(LedgerRecordAnalysis.CONTRACT)
   recordAnalysis(p: LedgerRecordAnalysis.Payload): Promise<LedgerRecordAnalysis.Result> {
     return this.chaincode.audit.submit('recordAnalysis', p);
+  }
+
+  @HandleRequest(LedgerReserveBudget.CONTRACT)
+  reserveBudget(p: LedgerReserveBudget.Payload): Promise<LedgerReserveBudget.Result> {
+    return this.chaincode.budget.submit('reserveBudget', p);
+  }
+
+  @HandleRequest(LedgerReleaseReservation.CONTRACT)
+  releaseReservation(p: LedgerReleaseReservation.Payload): Promise<LedgerReleaseReservation.Result> {
+    return this.chaincode.budget.submit('releaseReservation', p);
   }
 
   @HandleRequest(LedgerRecordTamperFinding.CONTRACT)

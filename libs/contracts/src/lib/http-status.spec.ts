@@ -20,8 +20,16 @@ describe('the one error-code → HTTP status table', () => {
       [StorageErrorCode.FILE_UNREADABLE]: 500,
       [StorageErrorCode.IO_FAILED]: 507,
       [StorageErrorCode.BUSY]: 503,
+      [StorageErrorCode.DP_STATISTIC_UNAVAILABLE]: 400,
+      [StorageErrorCode.DP_NO_GRID]: 409,
     };
     for (const [code, status] of Object.entries(expected)) expect([code, httpStatusFor(code)]).toEqual([code, status]);
+  });
+
+  it('answers a spent privacy budget 409: a state of the grant that waiting does not change (not 429)', () => {
+    expect(httpStatusFor('BUDGET.EXHAUSTED')).toBe(409);
+    expect(httpStatusFor('ANALYSIS.DP_STATISTIC_UNAVAILABLE')).toBe(400);
+    expect(httpStatusFor('BUDGET.INVALID')).toBe(400);
   });
 
   it('gives each HTTP-layer failure the status it stands for', () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AggregationErrorCode, LedgerChaincodeErrorCode, PhdmfError, type LedgerColumnGrid, type LedgerMemberRecord, type LedgerStatistic } from '@phdmf/contracts';
+import { AggregationErrorCode, LedgerChaincodeErrorCode, PhdmfError, type LedgerColumnGrid, type LedgerMemberRecord, type LedgerPrivacyMode, type LedgerStatistic } from '@phdmf/contracts';
 import { LedgerClient } from '../infrastructure/ledger-client';
 
 /** A dataset cleared for an analysis: what to ask, where, and what its answer must say. */
@@ -13,6 +13,8 @@ export interface ClearedDataset {
   grantRequestId: string;
   /** The owner's declared histogram grids (on-chain): a site's histogram must come back on them. */
   columnGrids: LedgerColumnGrid[];
+  /** The grant's privacy mode (on-chain): `dp` analyses reserve budget before any site is asked. */
+  privacyMode: LedgerPrivacyMode;
 }
 
 /**
@@ -59,6 +61,7 @@ export class AccessGate {
       datasetVersion: record.version,
       grantRequestId: access.grant.requestId,
       columnGrids: record.columnGrids ?? [],
+      privacyMode: access.grant.grant?.privacyMode ?? 'controlled',
     };
   }
 

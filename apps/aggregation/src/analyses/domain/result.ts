@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type AnalysisColumn, type AnalysisDataset, type AnalysisRequestView, type AnalysisResult, type AnalysisSite, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
 import { poolColumn, type PoolRequest, type SitePart } from '@phdmf/statistics';
+import { poolDpAnalysisColumn } from './dp-result';
 
 /** One site's verified summary. */
 export interface VerifiedSummary {
@@ -24,6 +25,8 @@ export interface ResultInput {
   datasets: AnalysisDataset[];
   summaries: readonly VerifiedSummary[];
   createdAt: Date;
+  /** dp mode: the reservation that paid for the noise; columns are pooled from the noisy quantities. */
+  dp?: { rho: number; reservationTxId: string };
 }
 
 function siteParts(summaries: readonly VerifiedSummary[], index: number): SitePart[] {
@@ -41,13 +44,15 @@ export function buildResult(input: ResultInput): ReleasedResult {
     ...(input.request.probabilities ? { probabilities: input.request.probabilities } : {}),
     minCount: input.poolMinCount,
   };
-  const columns: AnalysisColumn[] = input.request.columns.map((name, i) => poolColumn(name, siteParts(input.summaries, i), pool));
+  const poolOne = (name: string, parts: SitePart[]): AnalysisColumn =>
+    input.dp === undefined ? poolColumn(name, parts, pool) : poolDpAnalysisColumn(name, parts.map((p) => p.column), pool);
+  const columns: AnalysisColumn[] = input.request.columns.map((name, i) => poolOne(name, siteParts(input.summaries, i)));
   const sites: AnalysisSite[] | undefined = input.request.breakdown
     ? input.summaries.map((s) => ({
         nodeId: s.nodeId,
         datasetId: s.datasetId,
         // One site alone, under the pool's threshold: a site's cell below it is withheld here too.
-        columns: input.request.columns.map((name, i) => poolColumn(name, siteParts([s], i), pool)),
+        columns: input.request.columns.map((name, i) => poolOne(name, siteParts([s], i))),
       }))
     : undefined;
   const failed = input.datasets.some((d) => d.status === 'failed');
@@ -61,6 +66,7 @@ export function buildResult(input: ResultInput): ReleasedResult {
     datasets: input.datasets,
     columns,
     ...(sites ? { sites } : {}),
+    ...(input.dp ? { privacy: { mode: 'dp' as const, rho: input.dp.rho, reservationTxId: input.dp.reservationTxId } } : {}),
     createdAt: input.createdAt.toISOString(),
   };
 }

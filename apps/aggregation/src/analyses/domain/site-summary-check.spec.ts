@@ -75,3 +75,27 @@ describe('a storage node\'s answer', () => {
     expect(checkSiteSummary(signed(body({ columns: [age!, { ...bmi!, histogram: { edges: [10, 25, 30], counts: [1, 2], below: 0, above: 0 } }] })), expected)).toMatchObject({ ok: false, reason: expect.stringContaining('bin edges') });
   });
 });
+
+describe("a storage node's dp answer", () => {
+  const dpExpected: ExpectedSummary = { ...expected, columns: ['age'], histograms: new Map(), reservationTxId: 'tx-reserved' };
+  const noisy = { grid: { lower: 0, upper: 100, binWidth: 10 }, center: 50, resolution: 10 / 1024, count: { value: 91, sd: 3.2 }, sum: { value: -930.5, sd: 160 } };
+  const dpBody = (overrides: Partial<StorageSummarize.SummaryBody> = {}): StorageSummarize.SummaryBody =>
+    body({ rowCount: 0, privacy: { mode: 'dp', reservationTxId: 'tx-reserved' }, columns: [{ name: 'age', type: 'numeric', noisy }], ...overrides });
+
+  it('is accepted when it names the reservation that paid for it and every column is noisy', () => {
+    expect(checkSiteSummary(signed(dpBody()), dpExpected)).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['no reservation', { privacy: undefined }],
+    ['another reservation', { privacy: { mode: 'dp' as const, reservationTxId: 'tx-other' } }],
+    ['a column without noisy quantities', { columns: [{ name: 'age', type: 'numeric' as const, count: 91 }] }],
+    ['a noisy number without noise', { columns: [{ name: 'age', type: 'numeric' as const, noisy: { ...noisy, count: { value: 91, sd: 0 } } }] }],
+  ])('is refused, even correctly signed, with %s', (_what, overrides) => {
+    expect(checkSiteSummary(signed(dpBody(overrides)), dpExpected)).toMatchObject({ ok: false, code: 'ANALYSIS.SITE_RESPONSE_MISMATCH' });
+  });
+
+  it('is refused where no reservation was made (a controlled analysis)', () => {
+    expect(checkSiteSummary(signed(dpBody()), { ...dpExpected, reservationTxId: undefined })).toMatchObject({ ok: false, code: 'ANALYSIS.SITE_RESPONSE_MISMATCH' });
+  });
+});

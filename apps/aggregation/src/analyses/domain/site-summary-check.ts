@@ -20,6 +20,8 @@ export interface ExpectedSummary {
   histograms: ReadonlyMap<string, readonly number[]>;
   /** The node public key registered on-chain for the owner (SPKI PEM). */
   publicKeyPem: string;
+  /** dp mode: the reservation the signed summary must name (and every column must be noisy). */
+  reservationTxId?: string;
 }
 
 export type SiteCheck = { ok: true; body: StorageSummarize.SummaryBody } | { ok: false; code: string; reason: string };
@@ -53,6 +55,19 @@ function columnProblem(c: unknown, name: string, edges: readonly number[] | unde
   }
   if (c.withheld !== undefined && !(isObject(c.withheld) && Object.values(c.withheld).every((w) => isObject(w) && typeof w.code === 'string' && typeof w.reason === 'string'))) {
     return `column "${name}": malformed withheld reasons`;
+  }
+  return undefined;
+}
+
+const noisyNumber = (v: unknown) => v === undefined || (isObject(v) && isNumber(v.value) && isNumber(v.sd) && v.sd > 0);
+
+/** Why a dp column's noisy quantities are malformed (every number finite, every noise sd positive). */
+function noisyProblem(n: unknown): string | undefined {
+  if (!isObject(n) || !isObject(n.grid) || !isNumber(n.center) || !isNumber(n.resolution)) return 'no noisy quantities';
+  if (!['count', 'missing', 'sum', 'sumSquares'].every((k) => noisyNumber(n[k]))) return 'a malformed noisy number';
+  const h = n.histogram;
+  if (h !== undefined && !(isObject(h) && Array.isArray(h.edges) && Array.isArray(h.counts) && h.counts.length === h.edges.length - 1 && h.counts.every(isNumber) && isNumber(h.sd))) {
+    return 'a malformed noisy histogram';
   }
   return undefined;
 }
@@ -97,6 +112,13 @@ export function checkSiteSummary(answer: unknown, expected: ExpectedSummary): Si
     const name = expected.columns[i] ?? '';
     const problem = columnProblem(body.columns[i], name, expected.histograms.get(name));
     if (problem !== undefined) return mismatch(problem);
+  }
+  const privacy = isObject(body.privacy) ? body.privacy : undefined;
+  if (privacy?.reservationTxId !== expected.reservationTxId || (privacy !== undefined && privacy.mode !== 'dp')) {
+    return mismatch(`the signed summary names reservation ${JSON.stringify(privacy?.reservationTxId)}, expected ${JSON.stringify(expected.reservationTxId)}`);
+  }
+  if (expected.reservationTxId !== undefined && !(body.columns as unknown[]).every((c) => isObject(c) && noisyProblem(c.noisy) === undefined)) {
+    return mismatch('a column of the dp summary carries no well-formed noisy quantities');
   }
   if (!optionalNumber(body.computeMillis)) return mismatch('computeMillis is not a number');
   // A site that loosened its policy (exact min/max, a lower threshold, …) releases what the

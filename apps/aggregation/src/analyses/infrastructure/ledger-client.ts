@@ -6,6 +6,9 @@ import {
   LedgerGetTransaction,
   LedgerGetMember,
   LedgerRecordAnalysis,
+  LedgerGetReservation,
+  LedgerReleaseReservation,
+  LedgerReserveBudget,
   serviceActor,
 } from '@phdmf/contracts';
 import { MessageBus, type ActorHeader } from '@phdmf/messaging';
@@ -49,5 +52,24 @@ export class LedgerClient {
   /** Answered after commit, with the transaction id and block. */
   recordAnalysis(p: LedgerRecordAnalysis.Payload): Promise<LedgerRecordAnalysis.Result> {
     return this.bus.request(LedgerRecordAnalysis.CONTRACT, p, { actor: LedgerClient.ACTOR, timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS });
+  }
+
+  /**
+   * Reserves a dp analysis' privacy cost on its grants; answered after commit. The ledger service
+   * re-simulates a reservation that lost an MVCC race itself, so this sees the chaincode's verdict
+   * (committed, or BUDGET.EXHAUSTED), never a conflict.
+   */
+  reserveBudget(p: LedgerReserveBudget.Payload): Promise<LedgerReserveBudget.Result> {
+    return this.bus.request(LedgerReserveBudget.CONTRACT, p, { actor: LedgerClient.ACTOR, timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS });
+  }
+
+  /** Gives back a reservation no site computed for. */
+  releaseReservation(p: LedgerReleaseReservation.Payload): Promise<LedgerReleaseReservation.Result> {
+    return this.bus.request(LedgerReleaseReservation.CONTRACT, p, { actor: LedgerClient.ACTOR, timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS });
+  }
+
+  /** A reservation by analysis id (BUDGET.RESERVATION_NOT_FOUND otherwise). */
+  getReservation(analysisId: string): Promise<LedgerGetReservation.Result> {
+    return this.bus.request(LedgerGetReservation.CONTRACT, { analysisId }, { actor: LedgerClient.ACTOR });
   }
 }

@@ -36,7 +36,7 @@ describe('access decisions (grant, deny, revoke)', () => {
     const sent = bus.sent.find((s) => s.subject === LedgerGrantAccess.SUBJECT);
     expect(sent?.actor).toEqual({ userId: Users.memberA.userId, organisationId: 'hospital-a', roles: ['member'] });
     expect(sent?.payload).toEqual({ requestId, operator: Users.memberA.userId, columns: ['age'], statistics: ['count', 'mean'], expiresAt, reason: 'sex withheld' });
-    expect((await parts.getEntry.execute({ datasetId }, Users.researcher)).permission).toEqual({ state: 'granted', requestId, columns: ['age'], statistics: ['count', 'mean'], expiresAt, reason: 'sex withheld' });
+    expect((await parts.getEntry.execute({ datasetId }, Users.researcher)).permission).toEqual({ state: 'granted', requestId, columns: ['age'], statistics: ['count', 'mean'], expiresAt, reason: 'sex withheld', privacy: { mode: 'controlled' } });
     expect((await parts.getEntry.execute({ datasetId }, Users.otherResearcher)).permission).toEqual({ state: 'none' });
   });
 

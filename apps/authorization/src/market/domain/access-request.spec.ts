@@ -12,6 +12,19 @@ function granted(expiresAt: string, requestedAt = before(3)) {
 }
 
 describe('AccessRequest', () => {
+  it("shows a dp grant's budget with the (ε, δ) it implies, and the proposal while pending", () => {
+    const inForce = granted(after(10));
+    const dp = { ...inForce, grant: { ...inForce.grant, privacyMode: 'dp' as const, budgetRho: 1 } };
+    const privacy = AccessRequest.fromRecord(dp, 2).permission(now).privacy;
+    expect(privacy).toMatchObject({ mode: 'dp', budgetRho: 1, delta: 1e-6 });
+    // ρ = 1 zCDP is (ε, 1e-6)-DP with ε between ρ and Bun–Steinke's ρ + 2√(ρ ln 1/δ) ≈ 8.43 (CKS 2020 is tighter).
+    expect(privacy?.epsilon).toBeGreaterThan(1);
+    expect(privacy?.epsilon).toBeLessThan(1 + 2 * Math.sqrt(Math.log(1e6)));
+    expect(AccessRequest.fromRecord(inForce, 2).permission(now).privacy).toEqual({ mode: 'controlled' });
+    const proposed = accessRecord(dataset, { requestedExpiry: after(30), privacyMode: 'dp', budgetRho: 0.5 });
+    expect(AccessRequest.fromRecord(proposed, 1).permission(now).privacy).toMatchObject({ mode: 'dp', budgetRho: 0.5 });
+  });
+
   it('moves only forward: an older or repeated record changes nothing', () => {
     const pending = accessRecord(dataset);
     const request = AccessRequest.fromRecord(pending, 5);
@@ -43,6 +56,7 @@ describe('AccessRequest', () => {
       statistics: ['mean'],
       expiresAt: after(10),
       reason: 'sex withheld',
+      privacy: { mode: 'controlled' },
     });
     expect(AccessRequest.fromRecord(granted(before(1)), 2).permission(now).state).toBe('expired');
     // Exactly at the expiry it is over (the chaincode's check is `expiresAt > now`).

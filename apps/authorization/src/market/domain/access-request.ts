@@ -1,4 +1,13 @@
-import type { AccessRequestView, LedgerAccessRequestRecord, LedgerRequestStatus, MarketPermission, MarketPermissionState } from '@phdmf/contracts';
+import type {
+  AccessRequestView,
+  GrantPrivacyView,
+  LedgerAccessRequestRecord,
+  LedgerPrivacyMode,
+  LedgerRequestStatus,
+  MarketPermission,
+  MarketPermissionState,
+} from '@phdmf/contracts';
+import { zcdpToApproxDp } from '@phdmf/statistics';
 
 // An access request only ever moves forward on-chain: pending → granted | denied, granted → revoked.
 // So a record whose status is not further along than the one shown is old (or the same) news.
@@ -51,7 +60,14 @@ export class AccessRequest {
     const r = this.record();
     switch (r.status) {
       case 'pending':
-        return { state: 'requested', requestId: r.requestId, columns: r.columns, statistics: r.statistics, expiresAt: r.requestedExpiry };
+        return {
+          state: 'requested',
+          requestId: r.requestId,
+          columns: r.columns,
+          statistics: r.statistics,
+          expiresAt: r.requestedExpiry,
+          ...(r.privacyMode !== undefined ? { privacy: privacyOf(r.privacyMode, r.budgetRho) } : {}),
+        };
       case 'granted':
       case 'revoked': {
         const grant = r.grant;
@@ -60,7 +76,7 @@ export class AccessRequest {
         return {
           state,
           requestId: r.requestId,
-          ...(grant ? { columns: grant.columns, statistics: grant.statistics, expiresAt: grant.expiresAt } : {}),
+          ...(grant ? { columns: grant.columns, statistics: grant.statistics, expiresAt: grant.expiresAt, privacy: privacyOf(grant.privacyMode ?? 'controlled', grant.budgetRho) } : {}),
           ...(reason !== undefined ? { reason } : {}),
         };
       }
@@ -82,6 +98,16 @@ export class AccessRequest {
 const PRECEDENCE: Record<MarketPermissionState, number> = { granted: 0, requested: 1, expired: 2, denied: 2, revoked: 2, none: 3 };
 
 /** The caller's permission on one dataset, from their requests on it. */
+/** δ at which the market states the (ε, δ) a budget implies: well below 1/n for any cohort it holds. */
+export const PRIVACY_DELTA = 1e-6;
+
+/** A mode and budget as the market shows them: with the (ε, δ) the budget implies. */
+export function privacyOf(mode: LedgerPrivacyMode, budgetRho: number | undefined): GrantPrivacyView {
+  if (mode !== 'dp' || budgetRho === undefined) return { mode };
+  const { epsilon, delta } = zcdpToApproxDp(budgetRho, PRIVACY_DELTA);
+  return { mode, budgetRho, epsilon, delta };
+}
+
 export function permissionFrom(requests: readonly AccessRequest[], now: Date): MarketPermission {
   let best: { permission: MarketPermission; requestedAt: number } | undefined;
   for (const request of requests) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   LedgerChaincodeErrorCode,
   LedgerGetAccessRequest,
+  LedgerGetBudget,
   LedgerGetDataset,
   LedgerGetProvenance,
   LedgerGetTransaction,
@@ -46,6 +47,11 @@ export class LedgerClient {
       if (isCode(error, LedgerChaincodeErrorCode.AccessRequestNotFound)) return undefined;
       throw error;
     }
+  }
+
+  /** A dp grant's budget as the chain holds it: spent, left and every spend with its transaction. */
+  budget(requestId: string): Promise<LedgerGetBudget.Result> {
+    return this.bus.request(LedgerGetBudget.CONTRACT, { requestId });
   }
 
   async members(): Promise<LedgerMemberRecord[]> {

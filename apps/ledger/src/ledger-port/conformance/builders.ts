@@ -84,6 +84,8 @@ export interface AccessRequestRequest {
   columns: string[];
   statistics: LedgerStatistic[];
   requestedExpiry: string;
+  privacyMode?: 'controlled' | 'dp';
+  budgetRho?: number;
 }
 
 export function accessRequest(datasetId: string, overrides: Partial<AccessRequestRequest> = {}): AccessRequestRequest {

@@ -5,7 +5,15 @@
 // fresh ledger: the consortium and members are set up idempotently and every dataset and request
 // id is unique, so it can run against a long-lived network.
 import { ContractName } from '../../chaincode/phdmf-chaincode';
-import { LedgerChaincodeErrorCode, LedgerErrorCode, PhdmfError, type LedgerAccessRequestRecord, type LedgerDatasetRecord, type LedgerMemberRecord } from '@phdmf/contracts';
+import {
+  LedgerChaincodeErrorCode,
+  LedgerErrorCode,
+  PhdmfError,
+  type LedgerAccessRequestRecord,
+  type LedgerBudgetView,
+  type LedgerDatasetRecord,
+  type LedgerMemberRecord,
+} from '@phdmf/contracts';
 import { createLogger } from '@phdmf/logging';
 import { ensureConsortium } from '../../identity/consortium-bootstrap';
 import type { LedgerChaincodeEvent, LedgerPort, SigningIdentity, SubmitResult } from '../ledger-port';
@@ -26,7 +34,7 @@ export interface LedgerPortConformanceTarget {
    * Opens a port on the ledger under test with the given MVCC retry policy (1 = no retry). The
    * embedded adapter opens a fresh ledger each time; a Fabric target may connect to one network.
    */
-  open(options: { maxSubmitAttempts: number }): Promise<LedgerPort>;
+  open(options: { maxSubmitAttempts: number; contendedSubmitAttempts?: number }): Promise<LedgerPort>;
   /** The governing MSP's identity and two member organisations, each with its own MSP. */
   governor: SigningIdentity;
   memberA: ConformanceMember;
@@ -45,7 +53,7 @@ export function describeLedgerPortConformance(target: LedgerPortConformanceTarge
     let memberIdA: string;
 
     beforeAll(async () => {
-      ledger = await target.open({ maxSubmitAttempts: 3 });
+      ledger = await target.open({ maxSubmitAttempts: 3, contendedSubmitAttempts: 100 });
       ({ memberIdA } = await setUpConsortium(ledger, target));
     });
 
@@ -207,6 +215,34 @@ export function describeLedgerPortConformance(target: LedgerPortConformanceTarge
           const events = await take(noRetry.chaincodeEvents({ blockNumber: added.blockNumber, afterTxId: added.txId }), 2);
           expect(events.map((e) => e.txId)).toEqual([winner.txId, marker.txId]);
         });
+      });
+    });
+
+    describe('privacy budget', () => {
+      it('admits exactly as many of 40 reservations started at once as the budget holds: 10 commit, 30 are refused BUDGET.EXHAUSTED, none conflicts', async () => {
+        const { datasetId } = datasetVersion();
+        await addDataset({ datasetId });
+        const request = accessRequest(datasetId, { privacyMode: 'dp', budgetRho: 1 });
+        await submit(governor, ContractName.Access, 'requestAccess', request);
+        await submit(a, ContractName.Access, 'grantAccess', { requestId: request.requestId, operator: 'reviewer-a' });
+        const reserve = (analysisId: string): Promise<SubmitResult> =>
+          submit(governor, ContractName.Budget, 'reserveBudget', {
+            analysisId,
+            requester: request.requester,
+            statistics: ['mean'],
+            grants: [{ requestId: request.requestId, datasetId, quantities: [{ column: 'sbp', quantity: 'count', rho: 0.04 }, { column: 'sbp', quantity: 'sum', rho: 0.06 }] }],
+          });
+
+        const outcomes = await Promise.allSettled(Array.from({ length: 40 }, () => reserve(uniqueId('an'))));
+        const committed = outcomes.filter((o): o is PromiseFulfilledResult<SubmitResult> => o.status === 'fulfilled').map((o) => o.value);
+        const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => (o.reason as PhdmfError).code);
+        expect(committed).toHaveLength(10);
+        expect(refused).toEqual(Array.from({ length: 30 }, () => LedgerChaincodeErrorCode.BudgetExhausted));
+
+        const budget = await evaluate<LedgerBudgetView>(ContractName.Budget, 'getBudget', { requestId: request.requestId });
+        expect(budget.spends.map((s) => s.txId).sort()).toEqual(committed.map((c) => c.txId).sort());
+        expect(budget.spentRho).toBeCloseTo(1, 9);
+        for (const c of committed) expect((await ledger.getTransaction(c.txId)).validationCode).toBe('VALID');
       });
     });
 

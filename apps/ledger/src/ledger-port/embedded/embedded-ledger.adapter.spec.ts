@@ -23,14 +23,14 @@ function newDir(): string {
   return dir.dir;
 }
 
-async function openEmbedded(dataDir: string, maxSubmitAttempts = 3): Promise<LedgerPort> {
+async function openEmbedded(dataDir: string, maxSubmitAttempts = 3, contendedSubmitAttempts = maxSubmitAttempts): Promise<LedgerPort> {
   // A batch timeout long enough that concurrent submits of one test reliably share a block.
-  return new MvccRetryingLedgerPort(await EmbeddedLedgerAdapter.open({ dataDir, batchTimeoutMs: 20 }), maxSubmitAttempts);
+  return new MvccRetryingLedgerPort(await EmbeddedLedgerAdapter.open({ dataDir, batchTimeoutMs: 20 }), maxSubmitAttempts, contendedSubmitAttempts);
 }
 
 const target: LedgerPortConformanceTarget = {
   name: 'embedded',
-  open: ({ maxSubmitAttempts }) => openEmbedded(newDir(), maxSubmitAttempts),
+  open: ({ maxSubmitAttempts, contendedSubmitAttempts }) => openEmbedded(newDir(), maxSubmitAttempts, contendedSubmitAttempts),
   governor: organisationIdentity('ConsortiumMSP'),
   memberA: { memberId: 'hospital-a', identity: organisationIdentity('HospitalAMSP') },
   memberB: { memberId: 'hospital-b', identity: organisationIdentity('HospitalBMSP') },

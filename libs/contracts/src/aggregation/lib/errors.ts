@@ -25,6 +25,10 @@ export const AggregationErrorCode = {
   SITE_RESPONSE_MISMATCH: 'ANALYSIS.SITE_RESPONSE_MISMATCH',
   /** A correctly signed summary was made under a disclosure policy looser than the consortium's floor. */
   SITE_POLICY_BELOW_FLOOR: 'ANALYSIS.SITE_POLICY_BELOW_FLOOR',
+  /** A statistic with no differentially private release (min, max) was asked of a dp grant. */
+  DP_STATISTIC_UNAVAILABLE: 'ANALYSIS.DP_STATISTIC_UNAVAILABLE',
+  /** The datasets' grants mix privacy modes (dp and controlled): their numbers cannot be pooled. */
+  MIXED_PRIVACY_MODES: 'ANALYSIS.MIXED_PRIVACY_MODES',
   /** The chart asked for has nothing to show (a statistic not in the result, or per site without a breakdown). */
   CHART_UNAVAILABLE: 'ANALYSIS.CHART_UNAVAILABLE',
 } as const;

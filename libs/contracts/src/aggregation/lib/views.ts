@@ -28,6 +28,30 @@ export interface AnalysisQuantile extends QuantileValue {
  */
 export interface AnalysisColumn extends ReleasedColumn {
   quantiles?: AnalysisQuantile[];
+  /**
+   * dp mode: every released number is noisy; per statistic, the standard deviation of its noise and
+   * the 95 % interval for the noise-free value (`quantiles` per probability, `histogram` per cell).
+   */
+  noise?: AnalysisNoise;
+}
+
+/** A noisy number's noise: its standard deviation and the 95 % interval for the noise-free value. */
+export interface NoiseView {
+  sd: number;
+  interval: [number, number];
+}
+
+/** The noise of a dp column's numbers (present for each number released). */
+export interface AnalysisNoise {
+  count?: NoiseView;
+  missing?: NoiseView;
+  sum?: NoiseView;
+  mean?: NoiseView;
+  variance?: NoiseView;
+  sd?: NoiseView;
+  quantiles?: (NoiseView & { p: number })[];
+  /** Per cell of `histogram.counts`, in order. */
+  histogram?: NoiseView[];
 }
 
 /** A dataset of the analysis: where it was summarized, under which grant, over which on-chain hash. */
@@ -81,6 +105,8 @@ export interface AnalysisResult {
   datasets: AnalysisDataset[];
   columns: AnalysisColumn[];
   sites?: AnalysisSite[];
+  /** dp mode: the ρ spent per grant and the on-chain reservation that paid it (its id is `analysisId`). */
+  privacy?: { mode: 'dp'; rho: number; reservationTxId: string };
   createdAt: string;
   resultHash: string;
   txId: string;

@@ -1,6 +1,8 @@
 import {
   LEDGER_DATASET_STANCES,
   type LedgerAccessRequestRecord,
+  type LedgerBudgetSpend,
+  type LedgerPrivacyMode,
   type LedgerColumnType,
   type LedgerDatasetStance,
   type LedgerDatasetStatus,
@@ -36,6 +38,23 @@ export interface MarketPermission {
   expiresAt?: string;
   /** The owner's reason for a denial or revocation, or the grant's note. */
   reason?: string;
+  /** How the grant (or, while pending, the proposal) protects what it releases. */
+  privacy?: GrantPrivacyView;
+}
+
+/**
+ * A grant's privacy mode. For `dp`: the zCDP budget ρ, the (ε, δ)-DP it implies at δ = 10⁻⁶
+ * (Canonne–Kamath–Steinke 2020, Prop. 12), and, for a grant in force, what is spent and left on-chain
+ * with every spend's transaction.
+ */
+export interface GrantPrivacyView {
+  mode: LedgerPrivacyMode;
+  budgetRho?: number;
+  epsilon?: number;
+  delta?: number;
+  spentRho?: number;
+  leftRho?: number;
+  spends?: LedgerBudgetSpend[];
 }
 
 /** A released dataset as the data market shows it: metadata and schema, built from committed ledger records only. */

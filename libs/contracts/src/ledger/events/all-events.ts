@@ -12,6 +12,8 @@ import * as AccessDenied from './access-denied';
 import * as AccessRevoked from './access-revoked';
 import * as AnalysisRecorded from './analysis-recorded';
 import * as TamperDetected from './tamper-detected';
+import * as BudgetReserved from './budget-reserved';
+import * as ReservationReleased from './reservation-released';
 
 /**
  * Every ledger event, keyed by the chaincode event it republishes: `LEDGER_EVENTS.DatasetAdded.CONTRACT`.
@@ -32,6 +34,8 @@ export const LEDGER_EVENTS = {
   AccessRevoked,
   AnalysisRecorded,
   TamperDetected,
+  BudgetReserved,
+  ReservationReleased,
 } as const;
 
 /** The name of a chaincode event that the ledger republishes on the bus. */

@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
 import { OptionalField } from '../../lib/optional';
-import type { LedgerStatistic } from './records';
-import { IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsStatisticList, LedgerLimits } from './validation';
+import type { LedgerPrivacyMode, LedgerStatistic } from './records';
+import { IsBudgetRho, IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsPrivacyMode, IsStatisticList, LedgerLimits } from './validation';
 
 /**
  * What an owner's grant says, as `access:grantAccess` takes it: the request and, optionally, a
@@ -49,4 +49,16 @@ export abstract class GrantDecisionFields {
   @OptionalField()
   @IsBoolean()
   followsUpdates?: boolean;
+
+  /** The owner's choice of protection; defaults to what the researcher proposed, else `controlled`. */
+  @ApiProperty({ description: 'controlled (disclosure control, the default) or dp (differential privacy with a budget ρ); defaults to what the researcher proposed' })
+  @OptionalField()
+  @IsPrivacyMode()
+  privacyMode?: LedgerPrivacyMode;
+
+  /** The zCDP budget ρ of a `dp` grant (defaults to the proposed one); at most the consortium's maximum. */
+  @ApiProperty({ description: 'The zCDP budget ρ of a dp grant (defaults to the proposed one); at most the consortium maximum' })
+  @OptionalField()
+  @IsBudgetRho()
+  budgetRho?: number;
 }

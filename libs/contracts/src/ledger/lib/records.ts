@@ -21,6 +21,18 @@ export const LEDGER_DATASET_STANCES = ['open', 'closed'] as const;
 export type LedgerDatasetStance = (typeof LEDGER_DATASET_STANCES)[number];
 
 /** Membership status of a consortium member. */
+/** How a grant protects what it releases: hardened disclosure control, or zCDP with a budget ρ. */
+export const LEDGER_PRIVACY_MODES = ['controlled', 'dp'] as const;
+
+/** One of {@link LEDGER_PRIVACY_MODES}. */
+export type LedgerPrivacyMode = (typeof LEDGER_PRIVACY_MODES)[number];
+
+/** The noisy quantities a dp analysis releases per column. */
+export const LEDGER_DP_QUANTITIES = ['count', 'missing', 'sum', 'sumSquares', 'histogram'] as const;
+
+/** One of {@link LEDGER_DP_QUANTITIES}. */
+export type LedgerDpQuantity = (typeof LEDGER_DP_QUANTITIES)[number];
+
 export type LedgerMemberStatus = 'active' | 'rejected';
 
 /** Lifecycle status of a dataset record. */
@@ -30,7 +42,7 @@ export type LedgerDatasetStatus = 'active' | 'deleted' | 'tampered';
 export type LedgerRequestStatus = 'pending' | 'granted' | 'denied' | 'revoked';
 
 /** The operations recorded in a dataset's provenance. */
-export type LedgerProvenanceOperation = 'add' | 'update' | 'delete' | 'request' | 'grant' | 'deny' | 'revoke' | 'analysis' | 'tamper' | 'stance';
+export type LedgerProvenanceOperation = 'add' | 'update' | 'delete' | 'request' | 'grant' | 'deny' | 'revoke' | 'analysis' | 'tamper' | 'stance' | 'budget';
 
 /** The consortium: its name and the MSP that governs membership and records analyses. */
 export interface LedgerConsortiumRecord {
@@ -109,6 +121,10 @@ export interface LedgerGrant extends LedgerGrantScope {
   datasetVersion?: number;
   /** The owner's explicit choice that the grant covers later versions too. */
   followsUpdates?: boolean;
+  /** `dp` when the owner chose differential privacy; absent or `controlled` otherwise. */
+  privacyMode?: LedgerPrivacyMode;
+  /** The zCDP budget ρ of a `dp` grant. */
+  budgetRho?: number;
   operator: string;
   reason?: string;
   grantedAt: string;
@@ -137,6 +153,10 @@ export interface LedgerAccessRequestRecord {
   columns: string[];
   statistics: LedgerStatistic[];
   requestedExpiry: string;
+  /** The privacy mode the researcher proposed (the owner decides). */
+  privacyMode?: LedgerPrivacyMode;
+  /** The budget ρ the researcher proposed with `dp`. */
+  budgetRho?: number;
   submittedByMspId: string;
   requestedAt: string;
   requestTxId: string;
@@ -167,6 +187,8 @@ export interface LedgerAnalysisRecord {
   statistics: LedgerStatistic[];
   columns: string[];
   resultHash: string;
+  /** The reserving transaction of a dp analysis' budget reservation. */
+  reservationTxId?: string;
   recordedByMspId: string;
   recordedAt: string;
   txId: string;
@@ -184,4 +206,60 @@ export interface LedgerTamperFindingRecord {
   mspId: string;
   detectedAt: string;
   txId: string;
+}
+
+/** One noisy quantity an analysis plans to release from one column, and the ρ it costs. */
+export interface LedgerPlannedQuantity {
+  column: string;
+  quantity: LedgerDpQuantity;
+  rho: number;
+}
+
+/** What a reservation takes from one dp grant. */
+export interface LedgerReservationGrant {
+  requestId: string;
+  datasetId: string;
+  datasetVersion: number;
+  quantities: LedgerPlannedQuantity[];
+  rho: number;
+}
+
+/** `reserved` (sites may compute), `released` (refunded; sites refuse), `used` (named by the recorded analysis). */
+export type LedgerReservationStatus = 'reserved' | 'released' | 'used';
+
+/** The release of a reservation no site computed for. */
+export interface LedgerReservationRelease {
+  reason: string;
+  releasedAt: string;
+  txId: string;
+}
+
+/** A dp analysis' budget reservation (`budget:reserveBudget`), keyed by the analysis id. */
+export interface LedgerBudgetReservationRecord {
+  analysisId: string;
+  requester: string;
+  grants: LedgerReservationGrant[];
+  status: LedgerReservationStatus;
+  reservedAt: string;
+  txId: string;
+  release?: LedgerReservationRelease;
+}
+
+/** One charge to a grant's budget (a reservation not released). */
+export interface LedgerBudgetSpend {
+  analysisId: string;
+  rho: number;
+  reservedAt: string;
+  txId: string;
+}
+
+/** A dp grant's budget: ρ granted, spent and left, and every spend with its transaction. */
+export interface LedgerBudgetView {
+  requestId: string;
+  datasetId: string;
+  requester: string;
+  budgetRho: number;
+  spentRho: number;
+  leftRho: number;
+  spends: LedgerBudgetSpend[];
 }

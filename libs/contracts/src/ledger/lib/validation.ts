@@ -6,7 +6,7 @@ import type { ApiPropertyOptions } from '@nestjs/swagger';
 import { isISO8601, ValidateBy } from 'class-validator';
 import { documented, type FieldDecorator as Decorator } from '../../lib/documented';
 import { ENDPOINT_URL_PATTERN, isEndpointUrl, isSafeText, PUBLIC_KEY_PEM_PATTERN, safeTextProblem } from '../../lib/text';
-import { LEDGER_COLUMN_TYPES, LEDGER_STATISTICS } from './records';
+import { LEDGER_COLUMN_TYPES, LEDGER_DP_QUANTITIES, LEDGER_PRIVACY_MODES, LEDGER_STATISTICS } from './records';
 
 /** Identifiers (member, MSP, dataset, request, operator, …), as the chaincode accepts them. */
 export const LEDGER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+=/-]{0,127}$/;
@@ -25,6 +25,10 @@ export const LedgerLimits = {
   /** Bins of a declared histogram grid between its bounds. */
   gridCells: 10_000,
   grants: 100,
+  /** The consortium's largest privacy budget ρ per grant. */
+  budgetRho: 10,
+  /** Planned noisy quantities per grant of one reservation. */
+  quantities: 5000,
   pem: 8192,
   url: 2048,
 } as const;
@@ -183,4 +187,52 @@ export function IsColumnGridList(): Decorator {
       defaultMessage: () => `$property must list { column, lower, upper, binWidth } per numeric column of columns, lower < upper, binWidth > 0, at most ${LedgerLimits.gridCells} bins`,
     },
   }), schema);
+}
+
+/** A privacy mode of {@link LEDGER_PRIVACY_MODES}. */
+export function IsPrivacyMode(): Decorator {
+  const known: readonly unknown[] = LEDGER_PRIVACY_MODES;
+  return check('isPrivacyMode', (v) => known.includes(v), `must be one of ${LEDGER_PRIVACY_MODES.join(', ')}`, { type: 'string', enum: [...LEDGER_PRIVACY_MODES] });
+}
+
+/** A budget ρ: above zero, at most the consortium's maximum. */
+export function IsBudgetRho(): Decorator {
+  return check('isBudgetRho', (v) => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= LedgerLimits.budgetRho, `must be a number above 0 and at most ${LedgerLimits.budgetRho}`, {
+    type: 'number',
+    exclusiveMinimum: true,
+    minimum: 0,
+    maximum: LedgerLimits.budgetRho,
+  });
+}
+
+/** Planned quantities `{ column, quantity, rho }`: each column and quantity once, ρ above zero. */
+export function IsPlannedQuantityList(): Decorator {
+  const known: readonly unknown[] = LEDGER_DP_QUANTITIES;
+  return check(
+    'isPlannedQuantityList',
+    (v) => {
+      if (!Array.isArray(v) || v.length < 1 || v.length > LedgerLimits.quantities) return false;
+      const seen = new Set<string>();
+      return v.every((item: unknown) => {
+        if (typeof item !== 'object' || item === null) return false;
+        const { column, quantity, rho, ...rest } = item as Record<string, unknown>;
+        const id = JSON.stringify([column, quantity]);
+        const ok = Object.keys(rest).length === 0 && isText(column, 1, LedgerLimits.columnName, false) && known.includes(quantity) && typeof rho === 'number' && Number.isFinite(rho) && rho > 0 && !seen.has(id);
+        seen.add(id);
+        return ok;
+      });
+    },
+    `must list 1-${LedgerLimits.quantities} { column, quantity (${LEDGER_DP_QUANTITIES.join(', ')}), rho > 0 }, each column and quantity once`,
+    {
+      type: 'array',
+      minItems: 1,
+      maxItems: LedgerLimits.quantities,
+      items: {
+        type: 'object',
+        required: ['column', 'quantity', 'rho'],
+        additionalProperties: false,
+        properties: { column: COLUMN_NAME_SCHEMA, quantity: { type: 'string', enum: [...LEDGER_DP_QUANTITIES] }, rho: { type: 'number', exclusiveMinimum: true, minimum: 0 } },
+      },
+    },
+  );
 }

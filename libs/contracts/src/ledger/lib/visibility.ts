@@ -48,9 +48,13 @@ const ACCESS_RECORD_FIELDS = [
   'columns',
   'statistics',
   'requestedExpiry',
+  'privacyMode',
+  'budgetRho',
   'grant.columns',
   'grant.statistics',
   'grant.expiresAt',
+  'grant.privacyMode',
+  'grant.budgetRho',
   'grant.operator',
   'grant.reason',
   'denial.operator',
@@ -60,6 +64,12 @@ const ACCESS_RECORD_FIELDS = [
 ] as const;
 
 const ANALYSIS_FIELDS = ['requester', 'statistics', 'columns'] as const;
+
+// A reservation says who analyses which columns of which datasets, and how much budget it takes.
+const RESERVATION_FIELDS = ['requester', 'grants', 'release.reason'] as const;
+
+/** The functions whose record lists the datasets they used in `grants[].datasetId`: those datasets' owners are concerned. */
+const ANALYSIS_FUNCTIONS: readonly string[] = ['audit:recordAnalysis', 'budget:reserveBudget', 'budget:releaseReservation'];
 
 /** What a write transaction carries that is not public, and who reads it. */
 interface Confidential {
@@ -86,12 +96,18 @@ export const LEDGER_CONFIDENTIAL_FIELDS: Readonly<Record<string, Confidential>> 
   'dataset:updateDataset': { args: [], record: [], readers: 'concerned' },
   'dataset:deleteDataset': { args: [], record: [], readers: 'concerned' },
   'dataset:setStance': { args: [], record: [], readers: 'concerned' },
-  'access:requestAccess': { args: ['requester', 'requesterOrg', 'purpose', 'columns', 'statistics', 'requestedExpiry'], record: ACCESS_RECORD_FIELDS, readers: 'concerned' },
-  'access:grantAccess': { args: ['operator', 'columns', 'statistics', 'expiresAt', 'reason'], record: ACCESS_RECORD_FIELDS, readers: 'concerned' },
+  'access:requestAccess': {
+    args: ['requester', 'requesterOrg', 'purpose', 'columns', 'statistics', 'requestedExpiry', 'privacyMode', 'budgetRho'],
+    record: ACCESS_RECORD_FIELDS,
+    readers: 'concerned',
+  },
+  'access:grantAccess': { args: ['operator', 'columns', 'statistics', 'expiresAt', 'reason', 'privacyMode', 'budgetRho'], record: ACCESS_RECORD_FIELDS, readers: 'concerned' },
   'access:denyAccess': { args: ['operator', 'reason'], record: ACCESS_RECORD_FIELDS, readers: 'concerned' },
   'access:revokeAccess': { args: ['operator', 'reason'], record: ACCESS_RECORD_FIELDS, readers: 'concerned' },
   'audit:recordAnalysis': { args: ANALYSIS_FIELDS, record: ANALYSIS_FIELDS, readers: 'concerned' },
   'audit:recordTamperFinding': { args: [], record: [], readers: 'concerned' },
+  'budget:reserveBudget': { args: ['requester', 'statistics', 'grants'], record: RESERVATION_FIELDS, readers: 'concerned' },
+  'budget:releaseReservation': { args: ['reason'], record: RESERVATION_FIELDS, readers: 'concerned' },
 };
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
@@ -111,9 +127,9 @@ function recordOf(tx: LedgerTransaction): Record<string, unknown> | undefined {
   return parseObject(tx.response) ?? asObject(tx.event?.payload);
 }
 
-/** The datasets an analysis transaction used, whose owners it concerns (other transactions name their owner). */
+/** The datasets an analysis or budget reservation transaction used, whose owners it concerns (other transactions name their owner). */
 export function datasetsConcernedBy(tx: LedgerTransaction): string[] {
-  if (`${tx.contract}:${tx.function}` !== 'audit:recordAnalysis') return [];
+  if (!ANALYSIS_FUNCTIONS.includes(`${tx.contract}:${tx.function}`)) return [];
   const grants = recordOf(tx)?.['grants'];
   if (!Array.isArray(grants)) return [];
   return grants.map((g) => asObject(g)?.['datasetId']).filter((id): id is string => typeof id === 'string');
@@ -181,7 +197,7 @@ export function transactionAsSeenBy(tx: LedgerTransaction, reader: LedgerReader 
 }
 
 /** The provenance operations whose description and operator concern a request or an analysis. */
-const CONFIDENTIAL_OPERATIONS: readonly LedgerProvenanceOperation[] = ['request', 'grant', 'deny', 'revoke', 'analysis'];
+const CONFIDENTIAL_OPERATIONS: readonly LedgerProvenanceOperation[] = ['request', 'grant', 'deny', 'revoke', 'analysis', 'budget'];
 
 /** The fields of a provenance entry of {@link CONFIDENTIAL_OPERATIONS} (purpose, reasons, who asked or decided). */
 export const PROVENANCE_CONFIDENTIAL_FIELDS = ['description', 'operator'] as const;
@@ -206,7 +222,7 @@ export function provenanceAsSeenBy<E extends ProvenanceEntryLike>(entries: reado
   for (const e of entries) if (e.operation === 'request' && e.referenceId !== undefined && e.operator !== undefined) requesters.set(e.referenceId, e.operator);
   return entries.map((entry) => {
     if (!CONFIDENTIAL_OPERATIONS.includes(entry.operation)) return entry;
-    const requester = entry.operation === 'request' || entry.operation === 'analysis' ? entry.operator : requesters.get(entry.referenceId ?? '');
+    const requester = entry.operation === 'request' || entry.operation === 'analysis' || entry.operation === 'budget' ? entry.operator : requesters.get(entry.referenceId ?? '');
     if (isConcerned(reader, { requester, ownerMemberIds: [ownerMemberId] })) return entry;
     const { description: _description, operator: _operator, ...rest } = entry;
     return { ...rest, redacted: [...PROVENANCE_CONFIDENTIAL_FIELDS] } as E;

@@ -34,6 +34,10 @@ export const StorageErrorCode = {
   FILE_UNREADABLE: 'STORAGE.FILE_UNREADABLE',
   /** Storage I/O failed (disk full, permissions). */
   IO_FAILED: 'STORAGE.IO_FAILED',
+  /** A statistic with no differentially private release (min, max) was asked under a dp grant. */
+  DP_STATISTIC_UNAVAILABLE: 'DISCLOSURE.DP_STATISTIC_UNAVAILABLE',
+  /** Under a dp grant, a column has no declared grid (bounds and bin width) to calibrate the noise to. */
+  DP_NO_GRID: 'DISCLOSURE.DP_NO_GRID',
   /** The node's queue of summaries is full (SUMMARY_QUEUE_SIZE waiting); retry after `retryAfterSeconds`. */
   BUSY: 'STORAGE.BUSY',
 } as const;

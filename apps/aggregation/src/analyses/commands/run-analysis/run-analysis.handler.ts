@@ -23,6 +23,7 @@ import { edgesOnGrid, statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../../aggregation.tokens';
 import { AggregationConfig } from '../../../config';
 import { AccessGate, type ClearedDataset } from '../../application/access-gate';
+import { BudgetReservations } from '../../application/budget-reservation';
 import { Analysis } from '../../domain/analysis';
 import { checkAnalysisRequest } from '../../domain/analysis-request';
 import { buildResult, resultHashOf, type VerifiedSummary } from '../../domain/result';
@@ -40,6 +41,8 @@ type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dat
  *
  * 1. every dataset is cleared with the ledger (access check, dataset, owner's node) — any refusal stops the
  *    analysis here, before a single summary request is sent;
+ * 1½. on dp grants, the analysis' ρ is reserved on-chain (BudgetReservations) — BUDGET.EXHAUSTED stops it
+ *    here, and each summary request names the reservation;
  * 2. the storage nodes are asked in parallel, each on its own subject, with one deadline;
  * 3. every answer is verified (signature with the on-chain node key; the body names this analysis,
  *    dataset, requester, grant, hash and version) — a forged or altered answer fails the analysis
@@ -53,6 +56,7 @@ export class RunAnalysisHandler {
   constructor(
     private readonly orm: MikroORM,
     private readonly gate: AccessGate,
+    private readonly budget: BudgetReservations,
     private readonly sites: StorageSites,
     private readonly ledger: LedgerClient,
     private readonly config: AggregationConfig,
@@ -69,10 +73,16 @@ export class RunAnalysisHandler {
     const log = this.logger.child({ analysisId, requester });
 
     const cleared = await Promise.all(request.datasets.map((datasetId) => this.gate.clear(datasetId, requester, request.columns, siteStatistics)));
+    // dp grants: the cost is reserved on-chain before any site is asked (BUDGET.EXHAUSTED stops here).
+    const dp = await this.budget.reserve(analysisId, requester, cleared, request, siteStatistics, p.rho);
 
     const started = performance.now();
-    const outcomes = await Promise.all(cleared.map((dataset) => this.ask(dataset, analysisId, requester, request, siteStatistics, who)));
+    const outcomes = await Promise.all(cleared.map((dataset) => this.ask(dataset, analysisId, requester, request, siteStatistics, who, dp?.reservationTxId)));
     log.info({ datasets: cleared.length, millis: Math.round(performance.now() - started) }, 'site summaries in');
+    if (dp !== undefined && outcomes.every((o) => 'failure' in o && !mayHaveComputed(o.failure))) {
+      // Every site refused before computing: nothing was released, so nothing is spent.
+      await this.budget.release(analysisId, 'every site refused the summary before computing');
+    }
 
     const forged = outcomes.find((o): o is Extract<SiteOutcome, { failure: PhdmfError }> => 'failure' in o && isVerificationFailure(o.failure));
     if (forged) throw forged.failure;
@@ -91,7 +101,17 @@ export class RunAnalysisHandler {
         : { status: 'failed' as const, error: { code: o.failure.code, message: o.failure.message } }),
     }));
     const summaries = outcomes.flatMap((o) => ('summary' in o ? [o.summary] : []));
-    const released = buildResult({ analysisId, requester, request, siteStatistics, poolMinCount: this.config.POOL_MIN_COUNT, datasets, summaries, createdAt: new Date() });
+    const released = buildResult({
+      analysisId,
+      requester,
+      request,
+      siteStatistics,
+      poolMinCount: this.config.POOL_MIN_COUNT,
+      datasets,
+      summaries,
+      createdAt: new Date(),
+      ...(dp ? { dp: { rho: dp.rho, reservationTxId: dp.reservationTxId } } : {}),
+    });
     const resultHash = resultHashOf(released);
 
     const used = outcomes.flatMap((o) => ('summary' in o ? [o.dataset] : []));
@@ -103,6 +123,7 @@ export class RunAnalysisHandler {
         statistics: siteStatistics,
         columns: request.columns,
         resultHash,
+        ...(dp ? { reservationTxId: dp.reservationTxId } : {}),
       },
       log,
     );
@@ -150,6 +171,7 @@ export class RunAnalysisHandler {
     request: ReturnType<typeof checkAnalysisRequest>,
     statistics: LedgerStatistic[],
     researcher: ActingUser,
+    reservationTxId: string | undefined,
   ): Promise<SiteOutcome> {
     const payload: StorageSummarize.Payload = {
       analysisId,
@@ -159,6 +181,7 @@ export class RunAnalysisHandler {
       statistics,
       ...(request.probabilities ? { probabilities: request.probabilities } : {}),
       ...(request.histograms ? { histograms: request.histograms } : {}),
+      ...(reservationTxId !== undefined ? { reservationTxId } : {}),
     };
     let answer: unknown;
     try {
@@ -184,6 +207,7 @@ export class RunAnalysisHandler {
         }),
       ),
       publicKeyPem: dataset.publicKeyPem,
+      ...(reservationTxId !== undefined ? { reservationTxId } : {}),
     });
     if (!verdict.ok) {
       this.logger.error({ analysisId, nodeId: dataset.nodeId, datasetId: dataset.datasetId, code: verdict.code, reason: verdict.reason }, 'storage node answer rejected');
@@ -191,6 +215,15 @@ export class RunAnalysisHandler {
     }
     return { dataset, summary: { nodeId: dataset.nodeId, datasetId: dataset.datasetId, body: verdict.body } };
   }
+}
+
+/**
+ * Whether a failed site may still have computed (and so spent budget): it timed out (it may have
+ * computed after the deadline) or it answered (a summary that failed verification). Refusals and an
+ * unreachable site computed nothing.
+ */
+function mayHaveComputed(e: PhdmfError): boolean {
+  return e.code === AggregationErrorCode.SITE_TIMEOUT || isVerificationFailure(e) || e.code === AggregationErrorCode.SITE_POLICY_BELOW_FLOOR;
 }
 
 function isVerificationFailure(e: PhdmfError): boolean {

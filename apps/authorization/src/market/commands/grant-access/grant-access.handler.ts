@@ -19,6 +19,8 @@ export class GrantAccessHandler {
         ...(p.expiresAt !== undefined ? { expiresAt: p.expiresAt } : {}),
         ...(p.reason !== undefined ? { reason: p.reason } : {}),
         ...(p.followsUpdates !== undefined ? { followsUpdates: p.followsUpdates } : {}),
+        ...(p.privacyMode !== undefined ? { privacyMode: p.privacyMode } : {}),
+        ...(p.budgetRho !== undefined ? { budgetRho: p.budgetRho } : {}),
       };
     });
   }

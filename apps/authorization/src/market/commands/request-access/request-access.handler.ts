@@ -96,6 +96,8 @@ export class RequestAccessHandler {
       // the count always (the disclosure threshold and the weights), the mean with variance or SD.
       statistics: statisticsNeededFromSites(p.statistics),
       requestedExpiry: p.requestedExpiry,
+      ...(p.privacyMode !== undefined ? { privacyMode: p.privacyMode } : {}),
+      ...(p.budgetRho !== undefined ? { budgetRho: p.budgetRho } : {}),
     };
     const committed = await this.submit(request);
     // Shown only now that it is committed; the AccessRequested event lands on the same row later.

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '@phdmf/testing';
 import { EngineReadError } from '../../domain/storage-errors';
+import { dpSufficientStatistics } from '@phdmf/statistics';
 import { SummaryEngine } from './summary-engine';
 
 describe('SummaryEngine failures', () => {
@@ -42,5 +43,35 @@ describe('SummaryEngine failures', () => {
     const error = await failure(() => engine.inspectParquet(file));
     expect(error.toWire()).toEqual({ code: 'STORAGE.PARQUET_INVALID', message: 'the file is not a readable Parquet file' });
     expect(error.engineText).toContain(file);
+  });
+});
+
+describe('SummaryEngine dp aggregates', () => {
+  const dir = tempDir('phdmf-engine-dp-');
+  let engine: SummaryEngine;
+
+  beforeAll(async () => {
+    engine = await SummaryEngine.open({ threads: 1, memoryLimit: '256MB' });
+  });
+
+  afterAll(() => {
+    engine.close();
+    dir.remove();
+  });
+
+  it('equal what @phdmf/statistics computes from the rows: missing values out of the sums, outliers clamped, half-way values rounded away from zero, every grid cell', async () => {
+    // Missing values (which DuckDB's LEAST/GREATEST would clamp to the lower bound), values beyond
+    // both bounds, integer and fractional ones, and values exactly half a lattice step from a point.
+    const grid = { column: 'sbp', lower: 80, upper: 220, binWidth: 20 };
+    const resolution = grid.binWidth / 1024;
+    const values: (number | null)[] = [];
+    for (let i = 0; i < 500; i++) values.push(i % 9 === 0 ? null : i % 50 === 1 ? 300 : i % 50 === 2 ? 10 : 80 + ((i * 37) % 140) + (i % 4) * 0.25);
+    values.push(150 + resolution / 2, 150 - resolution / 2, 150 + 1.5 * resolution);
+    const file = path.join(dir.dir, 'dp.csv');
+    writeFileSync(file, `id,sbp\n${values.map((v, i) => `${i},${v ?? ''}`).join('\n')}\n`);
+    const [got] = await engine.dpAggregates({ file, format: 'csv', schema: [{ name: 'id', type: 'numeric', integer: true }, { name: 'sbp', type: 'numeric' }], columns: [{ index: 1, grid }] });
+    const expected = dpSufficientStatistics(values, grid);
+    expect(got).toEqual(expected);
+    expect(expected.missing).toBeGreaterThan(50);
   });
 });

@@ -9,6 +9,7 @@ import { EngineReadError } from '../../domain/storage-errors';
 import { MISSING_TOKENS } from '../../domain/csv-schema';
 import type { FileFormat } from '../persistence/dataset.entity';
 import type { RawColumnStats } from '../../domain/disclosure-policy';
+import { dpAggregateSql, dpAggregatesFromRow, type ColumnGrid, type DpSufficientStatistics } from '@phdmf/statistics';
 
 export interface EngineOptions {
   threads: number;
@@ -27,6 +28,14 @@ export interface SummarySpec {
   probabilities: number[];
   /** Column index → bin edges. */
   histograms: Map<number, number[]>;
+}
+
+/** What the dp aggregates need: the file and, per column asked, its schema index and declared grid. */
+export interface DpAggregatesSpec {
+  file: string;
+  format: FileFormat;
+  schema: ColumnSchema[];
+  columns: { index: number; grid: ColumnGrid }[];
 }
 
 const DUCK_TYPE = { numeric: 'DOUBLE', date: 'DATE', categorical: 'VARCHAR' } as const;
@@ -123,6 +132,30 @@ export class SummaryEngine {
       at = next;
     }
     return { rowCount, columns };
+  }
+
+  /**
+   * dp mode: per column the exact aggregates the noise is added to, in one scan, as
+   * `@phdmf/statistics` spells them in SQL (`dpAggregateSql`: values clamped to the declared grid,
+   * centred and rounded to its lattice, sums exact as HUGEINT, missing values left out, every cell of
+   * the grid counted, empty ones too) and reads them back (`dpAggregatesFromRow`).
+   */
+  async dpAggregates(spec: DpAggregatesSpec): Promise<DpSufficientStatistics[]> {
+    const perColumn = spec.columns.map(({ index, grid }) => dpAggregateSql(`c${index}::DOUBLE`, grid));
+    const sql = `SELECT ${perColumn.flat().join(', ')} FROM ${SummaryEngine.source(spec.file, spec.schema, spec.format)}`;
+    let row: unknown[];
+    try {
+      row = await this.withConnection(async (conn) => (await conn.runAndReadAll(sql)).getRowsJson()[0] ?? []);
+    } catch (error) {
+      throw engineFailure(StorageErrorCode.FILE_UNREADABLE, 'the stored file could not be read to compute the summary', error);
+    }
+    let at = 0;
+    return spec.columns.map(({ grid }, i) => {
+      const width = perColumn[i]?.length ?? 0;
+      const values = row.slice(at, at + width);
+      at += width;
+      return dpAggregatesFromRow(values, grid);
+    });
   }
 
   /**

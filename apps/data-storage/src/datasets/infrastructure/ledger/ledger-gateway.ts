@@ -6,6 +6,7 @@ import {
   LedgerGetChainInfo,
   LedgerGetDataset,
   LedgerGetMember,
+  LedgerGetReservation,
   LedgerRecordTamperFinding,
   LedgerUpdateDataset,
   ledgerNodeContract,
@@ -50,6 +51,11 @@ export class LedgerGateway {
 
   getDataset(datasetId: string): Promise<LedgerGetDataset.Result> {
     return this.bus.request(LedgerGetDataset.CONTRACT, { datasetId }, { actor: this.nodeActor });
+  }
+
+  /** A dp analysis' budget reservation (BUDGET.RESERVATION_NOT_FOUND when none committed). */
+  getReservation(analysisId: string): Promise<LedgerGetReservation.Result> {
+    return this.bus.request(LedgerGetReservation.CONTRACT, { analysisId }, { actor: this.nodeActor });
   }
 
   checkAccess(p: LedgerCheckAccess.Payload): Promise<LedgerCheckAccess.Result> {

@@ -3,16 +3,19 @@ import { CommandBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerStatistic, StorageSummarize } from '@phdmf/contracts';
 import { Correlation, type Logger } from '@phdmf/logging';
 import { refuseIfLate } from '@phdmf/messaging';
-import { edgesOnGrid } from '@phdmf/statistics';
+import { edgesOnGrid, noisyColumnSummary } from '@phdmf/statistics';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
 import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
 import { Semaphore, SemaphoreFull } from '../../application/semaphore';
+import type { ColumnSchema } from '../../domain/csv-schema';
 import { applyDisclosure } from '../../domain/disclosure-policy';
+import { plansFromReservation, refuseDpRequest, type DpColumnPlan } from '../../domain/dp-reservation';
 import type { KeyedNoise } from '../../domain/keyed-noise';
 import { datasetNotFound, EngineReadError } from '../../domain/storage-errors';
 import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
 import type { FileStore } from '../../infrastructure/files/file-store';
 import { LedgerGateway } from '../../infrastructure/ledger/ledger-gateway';
+import type { FileFormat } from '../../infrastructure/persistence/dataset.entity';
 import { DatasetRepository, schemaOf } from '../../infrastructure/persistence/dataset.repository';
 import type { NodeSigner } from '../../infrastructure/signing/node-signer';
 import { FILE_STORE, NODE_SIGNER, DISCLOSURE_NOISE, STORAGE_LOGGER, SUMMARY_ENGINE } from '../../storage.tokens';
@@ -66,6 +69,9 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
       throw new PhdmfError(StorageErrorCode.COLUMN_UNKNOWN, `dataset "${dataset.id}" has no column ${unknown.map((c) => `"${c}"`).join(', ')}`);
     }
 
+    // A dp request's reservation is read alongside the grant (one round trip less); used only if the grant is dp.
+    const reservationRead =
+      request.reservationTxId === undefined ? undefined : this.ledger.getReservation(request.analysisId).then((r) => ({ ok: true as const, r }), (error: unknown) => ({ ok: false as const, error }));
     const [access, onChain] = await Promise.all([
       this.ledger.checkAccess({ datasetId: dataset.id, requester: request.requester, columns: request.columns, statistics: request.statistics }),
       this.ledger.getDataset(dataset.id),
@@ -92,6 +98,15 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     // Histograms only on the grid the owner declared on-chain: requested edges are rounded out to it,
     // and a column without a declaration gets none (DISCLOSURE.NO_GRID).
     const grids = new Map((onChain.columnGrids ?? []).map((g) => [g.column, g] as const));
+    if (access.grant.grant?.privacyMode === 'dp') {
+      // dp: only for the committed reservation that paid for exactly this; noise, never exact numbers.
+      refuseDpRequest(request);
+      const read = await (reservationRead ?? this.ledger.getReservation(request.analysisId).then((r) => ({ ok: true as const, r })));
+      if (!read.ok) throw read.error;
+      const reservation = read.r;
+      const plans = plansFromReservation(request, reservation, { requestId: access.grant.requestId, datasetId: dataset.id, datasetVersion: version.version, grids });
+      return this.summarizeDp(request, plans, { id: dataset.id, version: version.version, sha256: version.sha256, format: version.format, schema, indexOf, grantRequestId: access.grant.requestId, onChainSha256: onChain.sha256 }, deadline, started);
+    }
     const onGrid = (asked.includes('histogram') ? (request.histograms ?? []) : []).flatMap((h) => {
       const grid = grids.get(h.column);
       return grid === undefined ? [] : [{ column: h.column, edges: edgesOnGrid(h.edges, grid) }];
@@ -113,47 +128,12 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
         }),
       ]);
     });
-    // The hash decides first: numbers from a changed file are never released, whatever DuckDB said.
-    if (hash.status === 'rejected' || hash.value.sha256 !== onChain.sha256) {
-      await this.datasets.update(dataset.id, (d) => {
-        d.tampered = true;
-      });
-      this.log.error({ datasetId: dataset.id, version: version.version }, 'stored file differs from its on-chain hash; summary refused, audit started');
-      void this.commands.execute(new RunAuditCommand('nats')).catch((error: unknown) => {
-        this.log.error({ err: error }, 'audit after a hash mismatch failed');
-      });
-      throw tampered(dataset.id);
-    }
-    if (computed.status === 'rejected') {
-      const failure: unknown = computed.reason;
-      // The engine's own text quotes rows and paths: it goes to this site's log, never into the reply.
-      if (failure instanceof EngineReadError) {
-        this.log.error({ datasetId: dataset.id, version: version.version, code: failure.code, engine: failure.engineText }, 'the summary engine could not read the stored file');
-      }
-      throw failure;
-    }
+    const values = await this.afterHash(hash, computed, dataset.id, version.version, onChain.sha256);
 
     const policy = this.settings.disclosure;
     const body: StorageSummarize.SummaryBody = {
-      nodeId: this.settings.nodeId,
-      organisationId: this.settings.organisationId,
-      analysisId: request.analysisId,
-      datasetId: dataset.id,
-      datasetVersion: version.version,
-      sha256: version.sha256,
-      requester: request.requester,
-      grantRequestId: access.grant.requestId,
-      rowCount: computed.value.rowCount,
-      computedAt: new Date().toISOString(),
-      computeMillis: 0,
-      policy: {
-        minCount: policy.minCount,
-        exactMinMax: policy.exactMinMax,
-        quantileBand: [policy.quantileLow, policy.quantileHigh],
-        maxHistogramBins: policy.maxHistogramBins,
-        minMaxNoise: policy.minMaxNoise,
-      },
-      columns: computed.value.columns.map((raw) =>
+      ...this.bodyHead(request, { id: dataset.id, version: version.version, sha256: version.sha256 }, access.grant.requestId, values.rowCount),
+      columns: values.columns.map((raw) =>
         applyDisclosure(policy, grids.has(raw.name) ? raw : { ...raw, gridless: true }, asked, (statistic) =>
           this.noise.uniform({ datasetId: dataset.id, datasetVersion: version.version, grantRequestId: access.grant.requestId, column: raw.name, statistic }),
         ),
@@ -163,6 +143,107 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
     this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length }, 'summary released');
     return { body, signature: this.signer.sign(body) };
+  }
+
+  /**
+   * A dp summary: the clamped, discretised aggregates from DuckDB (the file re-hashed meanwhile, as
+   * for every summary), then fresh discrete Gaussian noise per planned quantity from node:crypto. The
+   * signed body names the reservation; no exact number (not even the row count) leaves the site.
+   */
+  private async summarizeDp(
+    request: StorageSummarize.Payload,
+    plans: DpColumnPlan[],
+    dataset: { id: string; version: number; sha256: string; format: FileFormat; schema: ColumnSchema[]; indexOf: Map<string, number>; grantRequestId: string; onChainSha256: string },
+    deadline: number | undefined,
+    started: number,
+  ): Promise<StorageSummarize.Result> {
+    const [hash, computed] = await this.runQueued(() => {
+      refuseIfLate(SUMMARY, deadline);
+      return Promise.allSettled([
+        this.files.hashObject(dataset.sha256),
+        this.engine.dpAggregates({
+          file: this.files.pathOf(dataset.sha256),
+          format: dataset.format,
+          schema: dataset.schema,
+          columns: plans.map((p) => ({ index: dataset.indexOf.get(p.column) ?? -1, grid: p.grid })),
+        }),
+      ]);
+    });
+    const aggregates = await this.afterHash(hash, computed, dataset.id, dataset.version, dataset.onChainSha256);
+    const body: StorageSummarize.SummaryBody = {
+      // The exact row count is not released in dp mode; the noisy count is in the columns.
+      ...this.bodyHead(request, dataset, dataset.grantRequestId, 0),
+      privacy: { mode: 'dp', reservationTxId: request.reservationTxId ?? '' },
+      columns: plans.map((plan, i) => {
+        const data = aggregates[i];
+        if (data === undefined) throw new Error(`no dp aggregates for column ${plan.column}`);
+        const type = dataset.schema[dataset.indexOf.get(plan.column) ?? -1]?.type ?? 'numeric';
+        return { name: plan.column, type, noisy: noisyColumnSummary({ grid: plan.grid, data, planned: plan.planned }) };
+      }),
+    };
+    body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
+    this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length, reservationTxId: request.reservationTxId }, 'dp summary released');
+    return { body, signature: this.signer.sign(body) };
+  }
+
+  /**
+   * The computed numbers, once the file's hash equals the chain's. The hash decides first: numbers from
+   * a changed file are never released, whatever DuckDB said (the dataset is marked tampered).
+   */
+  private async afterHash<T>(hash: PromiseSettledResult<{ sha256: string }>, computed: PromiseSettledResult<T>, datasetId: string, version: number, onChainSha256: string): Promise<T> {
+    if (hash.status === 'rejected' || hash.value.sha256 !== onChainSha256) {
+      await this.markTampered(datasetId, version);
+      throw tampered(datasetId);
+    }
+    if (computed.status === 'rejected') {
+      const failure: unknown = computed.reason;
+      // The engine's own text quotes rows and paths: it goes to this site's log, never into the reply.
+      if (failure instanceof EngineReadError) {
+        this.log.error({ datasetId, version, code: failure.code, engine: failure.engineText }, 'the summary engine could not read the stored file');
+      }
+      throw failure;
+    }
+    return computed.value;
+  }
+
+  /** What every signed body says before its columns: who computed what, for whom, under which policy. */
+  private bodyHead(
+    request: StorageSummarize.Payload,
+    dataset: { id: string; version: number; sha256: string },
+    grantRequestId: string,
+    rowCount: number,
+  ): Omit<StorageSummarize.SummaryBody, 'columns'> {
+    const policy = this.settings.disclosure;
+    return {
+      nodeId: this.settings.nodeId,
+      organisationId: this.settings.organisationId,
+      analysisId: request.analysisId,
+      datasetId: dataset.id,
+      datasetVersion: dataset.version,
+      sha256: dataset.sha256,
+      requester: request.requester,
+      grantRequestId,
+      rowCount,
+      computedAt: new Date().toISOString(),
+      computeMillis: 0,
+      policy: {
+        minCount: policy.minCount,
+        exactMinMax: policy.exactMinMax,
+        quantileBand: [policy.quantileLow, policy.quantileHigh],
+        maxHistogramBins: policy.maxHistogramBins,
+        minMaxNoise: policy.minMaxNoise,
+      },
+    };
+  }
+
+  private async markTampered(datasetId: string, version: number): Promise<void> {
+    await this.datasets.update(datasetId, (d) => {
+      d.tampered = true;
+    });
+    this.log.error({ datasetId, version }, 'stored file differs from its on-chain hash; summary refused, audit started');
+    void this.commands.execute(new RunAuditCommand('nats')).catch((error: unknown) => {
+      this.log.error({ err: error }, 'audit after a hash mismatch failed');
+    });
   }
 
   private async runQueued<T>(work: () => Promise<T>): Promise<T> {

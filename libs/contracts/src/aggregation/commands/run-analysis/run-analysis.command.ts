@@ -3,7 +3,7 @@ import { IsBoolean } from 'class-validator';
 import { defineCommand } from '../../../lib/contract';
 import { OptionalField } from '../../../lib/optional';
 import type { LedgerStatistic } from '../../../ledger/lib/records';
-import { IsColumnList, IsStatisticList } from '../../../ledger/lib/validation';
+import { IsBudgetRho, IsColumnList, IsStatisticList } from '../../../ledger/lib/validation';
 import { SummaryOptions } from '../../../storage/queries/summarize/summarize.query';
 import type { AnalysisResult } from '../../lib/views';
 import { IsDatasetIdList } from '../../lib/validation';
@@ -40,7 +40,25 @@ export class Payload extends SummaryOptions {
   @OptionalField()
   @IsBoolean()
   allowPartial?: boolean;
+
+  /**
+   * The zCDP ρ this analysis spends on each dp grant it uses (default {@link DEFAULT_ANALYSIS_RHO});
+   * split equally over the noisy quantities it releases. Ignored for controlled grants.
+   */
+  @ApiProperty({
+    default: 0.1,
+    description: 'dp grants: the zCDP ρ this analysis spends on each grant, reserved on-chain before any site is asked (409 BUDGET.EXHAUSTED when a budget has less left). Ignored for controlled grants',
+  })
+  @OptionalField()
+  @IsBudgetRho()
+  rho?: number;
 }
+
+/**
+ * ρ of a dp analysis that does not state one: 0.1 per grant, so a budget of 1 admits ten analyses,
+ * and the mean of a few hundred records on a 0–300 grid comes with noise of a unit or two.
+ */
+export const DEFAULT_ANALYSIS_RHO = 0.1;
 
 export type Result = AnalysisResult;
 

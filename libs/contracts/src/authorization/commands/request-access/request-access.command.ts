@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { defineCommand } from '../../../lib/contract';
-import type { LedgerStatistic } from '../../../ledger/lib/records';
-import { IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsStatisticList, LedgerLimits } from '../../../ledger/lib/validation';
+import { OptionalField } from '../../../lib/optional';
+import type { LedgerPrivacyMode, LedgerStatistic } from '../../../ledger/lib/records';
+import { IsBudgetRho, IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsPrivacyMode, IsStatisticList, LedgerLimits } from '../../../ledger/lib/validation';
 import type { AccessRequestView } from '../../lib/views';
 
 export const SUBJECT = 'phdmf.authorization.cmd.request-access.v1';
@@ -31,6 +32,18 @@ export class Payload {
   @ApiProperty({ description: 'Until when access is asked for; in the future, with an offset' })
   @IsIsoTime()
   requestedExpiry!: string;
+
+  /** The privacy mode proposed (`dp` with `budgetRho`); the owner decides at grant time. */
+  @ApiProperty({ description: 'Proposed privacy mode; the owner decides at grant time. `dp` (differential privacy) needs `budgetRho`' })
+  @OptionalField()
+  @IsPrivacyMode()
+  privacyMode?: LedgerPrivacyMode;
+
+  /** The proposed zCDP budget of a `dp` grant. */
+  @ApiProperty({ description: 'Proposed zCDP budget ρ of a `dp` grant' })
+  @OptionalField()
+  @IsBudgetRho()
+  budgetRho?: number;
 }
 
 export type Result = AccessRequestView;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
 import { defineCommand } from '../../../lib/contract';
 import type { LedgerCommitted } from '../../lib/chain';
 import type { LedgerAnalysisRecord, LedgerStatistic } from '../../lib/records';
@@ -44,6 +44,11 @@ export class Payload {
   /** SHA-256 of the released result. */
   @IsSha256()
   resultHash!: string;
+
+  /** The reserving transaction of the analysis' budget reservation: required when any grant is dp. */
+  @IsOptional()
+  @IsLedgerId()
+  reservationTxId?: string;
 }
 
 /** Answered after commit. */

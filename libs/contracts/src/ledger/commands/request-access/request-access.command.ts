@@ -1,8 +1,8 @@
 import { IsOptional } from 'class-validator';
 import { defineCommand } from '../../../lib/contract';
 import type { LedgerCommitted } from '../../lib/chain';
-import type { LedgerAccessRequestRecord, LedgerStatistic } from '../../lib/records';
-import { IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsStatisticList, LedgerLimits } from '../../lib/validation';
+import type { LedgerAccessRequestRecord, LedgerPrivacyMode, LedgerStatistic } from '../../lib/records';
+import { IsBudgetRho, IsColumnList, IsIsoTime, IsLedgerId, IsLedgerText, IsPrivacyMode, IsStatisticList, LedgerLimits } from '../../lib/validation';
 
 export const SUBJECT = 'phdmf.ledger.cmd.request-access.v1';
 
@@ -34,6 +34,15 @@ export class Payload {
   /** Must lie after the transaction time. */
   @IsIsoTime()
   requestedExpiry!: string;
+
+  /** The researcher's proposal; the owner decides at grant time. */
+  @IsOptional()
+  @IsPrivacyMode()
+  privacyMode?: LedgerPrivacyMode;
+
+  @IsOptional()
+  @IsBudgetRho()
+  budgetRho?: number;
 }
 
 /** Answered after commit. */

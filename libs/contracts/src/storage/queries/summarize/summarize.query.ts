@@ -134,6 +134,37 @@ export class Payload extends SummaryOptions {
 
   @IsStatisticList(1)
   statistics!: LedgerStatistic[];
+
+  /**
+   * Under a dp grant: the transaction id of the analysis' budget reservation (`budget:reserveBudget`,
+   * whose id is `analysisId`). The site computes only if that committed reservation names this
+   * analysis, requester, grant and dataset and exactly the noisy quantities the request needs.
+   */
+  @OptionalField()
+  @IsLedgerId()
+  reservationTxId?: string;
+}
+
+/** A noisy number a dp site released, and the standard deviation of its noise. */
+export interface NoisyNumber {
+  value: number;
+  sd: number;
+}
+
+/**
+ * One column released in dp mode: the planned quantities, each with fresh discrete Gaussian noise
+ * at the site, over the owner's declared grid (`@phdmf/statistics` `DpNoisyColumn`). Sums are of the
+ * clamped values centred on `center`; the histogram has every cell of the grid, empty ones too.
+ */
+export interface NoisyColumn {
+  grid: { lower: number; upper: number; binWidth: number };
+  center: number;
+  resolution: number;
+  count?: NoisyNumber;
+  missing?: NoisyNumber;
+  sum?: NoisyNumber;
+  sumSquares?: NoisyNumber;
+  histogram?: { edges: number[]; counts: number[]; sd: number };
 }
 
 /** How a column's values were typed at upload. */
@@ -194,6 +225,8 @@ export interface ReleasedColumn {
  */
 export interface ColumnSummary extends ReleasedColumn {
   type: ColumnType;
+  /** Under a dp grant: the column's noisy quantities (then no exact number is in the summary). */
+  noisy?: NoisyColumn;
   /** Sum of squared deviations from the mean: what pools variance exactly. */
   m2?: number;
   quantiles?: QuantileValue[];
@@ -256,6 +289,8 @@ export interface SummaryBody {
    */
   computeMillis: number;
   policy: DisclosurePolicyView;
+  /** Under a dp grant: the budget reservation the noise was paid by (its id is `analysisId`). */
+  privacy?: { mode: 'dp'; reservationTxId: string };
   columns: ColumnSummary[];
 }
 
