@@ -184,6 +184,7 @@ describe('the data market and access decisions (e2e over HTTP)', () => {
       statistics: ['count', 'mean'],
       expiresAt: new Date(expiresAt).toISOString(),
       reason: 'sex withheld',
+      privacy: { mode: 'controlled' },
     });
     expect((await entry(datasets.cardio.datasetId, c.tokens.memberB)).permission).toEqual({ state: 'none' });
     const again = await api().post<ErrorBody>(`/api/v1/access-requests/${requestId}/grant`, {}, c.tokens.adminA);
