@@ -1,0 +1,3 @@
+export * from './schema';
+export * from './disclosure';
+export * from './subset';
