@@ -1,3 +1,5 @@
 export * from './schema';
 export * from './disclosure';
 export * from './subset';
+export * from './distributions';
+export * from './table';
