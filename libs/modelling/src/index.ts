@@ -3,3 +3,4 @@ export * from './disclosure';
 export * from './subset';
 export * from './distributions';
 export * from './table';
+export * from './correlation';
