@@ -4,3 +4,4 @@ export * from './subset';
 export * from './distributions';
 export * from './table';
 export * from './correlation';
+export * from './glm';

@@ -1,12 +1,12 @@
 // Seeded synthetic health records for the modelling tests: age, sex, smoker, bmi, sbp (systolic blood
-// pressure), diabetes (0/1), visits (a count), with some values missing. Deterministic, so R sees the same.
+// pressure), diabetes (0/1), visits (a count over `years`, logyears its offset), with some values missing. Deterministic, so R sees the same.
 import { seededRandom } from '@phdmf/statistics';
 import type { DatasetSchema } from '../schema';
 import type { RecordValue } from '../subset/filter-sql';
 
 export const healthSchema: DatasetSchema = {
-  columns: ['age', 'sex', 'smoker', 'bmi', 'sbp', 'diabetes', 'visits', 'years'],
-  columnTypes: ['numeric', 'categorical', 'categorical', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric'],
+  columns: ['age', 'sex', 'smoker', 'bmi', 'sbp', 'diabetes', 'visits', 'years', 'logyears'],
+  columnTypes: ['numeric', 'categorical', 'categorical', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric'],
 };
 
 export function healthRecords(seed: number, n: number, missing = true): Record<string, RecordValue>[] {
@@ -27,6 +27,6 @@ export function healthRecords(seed: number, n: number, missing = true): Record<s
     let visits = 0;
     for (let p = Math.exp(-rate * years), s = p, x = u(); x > s; s += p) p *= (rate * years) / ++visits;
     const gap = missing && i % 17 === 3;
-    return { age, sex, smoker: missing && i % 23 === 5 ? null : smoker, bmi: gap ? null : bmi, sbp, diabetes, visits, years };
+    return { age, sex, smoker: missing && i % 23 === 5 ? null : smoker, bmi: gap ? null : bmi, sbp, diabetes, visits, years, logyears: Math.log(years) };
   });
 }

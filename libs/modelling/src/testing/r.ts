@@ -9,15 +9,19 @@ export const hasR = spawnSync('Rscript', ['--version']).status === 0;
 
 /** Runs an R script (printing 17 digits) with `data.csv` (the given CSV text, if any) in its working directory; its printed numbers. */
 export function runR(script: string, csv?: string): number[] {
+  return runRText(script, csv)
+    .split(/\s+/)
+    .filter((s) => s !== '')
+    .map(Number);
+}
+
+/** runR's output as text (a data set R ships, written as CSV, for instance). */
+export function runRText(script: string, csv?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'phdmf-r-'));
   try {
     if (csv !== undefined) writeFileSync(join(dir, 'data.csv'), csv);
     writeFileSync(join(dir, 'script.R'), `options(digits = 17)\n${script}`);
-    const out = execFileSync('Rscript', ['--vanilla', 'script.R'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return out
-      .split(/\s+/)
-      .filter((s) => s !== '')
-      .map(Number);
+    return execFileSync('Rscript', ['--vanilla', 'script.R'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

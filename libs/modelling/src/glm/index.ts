@@ -1,0 +1,5 @@
+export * from './family';
+export * from './model';
+export * from './site';
+export * from './linalg';
+export * from './fit';

@@ -1,0 +1,152 @@
+// A site's part of a federated GLM (DataSHIELD's glmDS2): for the coefficients it is sent, the
+// sums over its own records of XᵀWX, XᵀWz, the deviance and the AIC terms. The model session is
+// opened once (design built, disclosure checked) and answers every iteration; nothing else of the
+// records leaves it.
+import { ModellingErrorCode, PhdmfError } from '@phdmf/contracts';
+import { checkLevels, checkParameters } from '../disclosure';
+import type { RecordValue } from '../subset/filter-sql';
+import { FAMILIES } from './family';
+import { parameterNames, type GlmModel } from './model';
+
+/** A site's design: n records (complete cases) by p parameters, row-major. */
+export interface GlmDesign {
+  n: number;
+  p: number;
+  x: Float64Array;
+  y: Float64Array;
+  offset: Float64Array | undefined;
+}
+
+/** What a site releases per iteration. xtwx is p×p row-major. */
+export interface GlmSiteStep {
+  n: number;
+  xtwx: number[];
+  xtwz: number[];
+  deviance: number;
+  aicTerms: number;
+}
+
+/**
+ * The design matrix of a site's records: an intercept, each numeric covariate, an indicator per
+ * non-reference level. A record missing the outcome, a covariate or the offset is left out (R's
+ * na.omit), and so is one whose level is not among the listed levels (the model does not cover it).
+ */
+export function glmDesign(model: GlmModel, records: readonly Readonly<Record<string, RecordValue>>[]): GlmDesign {
+  const p = parameterNames(model).length;
+  const rows: number[][] = [];
+  const ys: number[] = [];
+  const offsets: number[] = [];
+  for (const r of records) {
+    const y = r[model.outcome];
+    const o = model.offset === undefined ? 0 : r[model.offset];
+    if (typeof y !== 'number' || typeof o !== 'number') continue;
+    const row = [1];
+    let complete = true;
+    for (const c of model.covariates) {
+      const v = r[c];
+      const levels = model.levels[c];
+      if (levels === undefined) {
+        if (typeof v !== 'number') complete = false;
+        else row.push(v);
+      } else {
+        const k = typeof v === 'string' ? levels.indexOf(v) : -1;
+        if (k < 0) complete = false;
+        else row.push(...levels.slice(1).map((_, j) => (j + 1 === k ? 1 : 0)));
+      }
+    }
+    if (!complete) continue;
+    rows.push(model.interceptOnly === true ? [1] : row);
+    ys.push(y);
+    offsets.push(o);
+  }
+  const x = new Float64Array(rows.length * p);
+  rows.forEach((row, i) => {
+    x.set(row, i * p);
+  });
+  return { n: rows.length, p, x, y: Float64Array.from(ys), offset: model.offset === undefined ? undefined : Float64Array.from(offsets) };
+}
+
+/**
+ * The site's release rules for a model, before any iteration: nfilter.glm (p ≤ 0.33·n), the
+ * outcome's values (0/1 for binomial, ≥ 0 for poisson), and no rare level of a binomial outcome, a
+ * categorical covariate or a two-valued numeric covariate.
+ */
+export function checkGlmRelease(model: GlmModel, d: GlmDesign, threshold: number, details: Readonly<Record<string, unknown>> = {}): void {
+  checkParameters(d.p, d.n, details);
+  const counts = (values: ArrayLike<number>) => {
+    const m = new Map<string, number>();
+    for (let i = 0; i < values.length; i++) m.set(String(values[i]), (m.get(String(values[i])) ?? 0) + 1);
+    return m;
+  };
+  if (model.family === 'binomial') {
+    if (d.y.some((y) => y !== 0 && y !== 1)) throw new PhdmfError(ModellingErrorCode.TYPE_MISMATCH, `A binomial outcome is 0 or 1; "${model.outcome}" has other values`, { ...details, column: model.outcome });
+    checkLevels(model.outcome, counts(d.y), threshold, details);
+  }
+  if (model.family === 'poisson' && d.y.some((y) => y < 0)) {
+    throw new PhdmfError(ModellingErrorCode.TYPE_MISMATCH, `A poisson outcome is a count; "${model.outcome}" has negative values`, { ...details, column: model.outcome });
+  }
+  let col = 1;
+  for (const c of model.interceptOnly === true ? [] : model.covariates) {
+    const levels = model.levels[c];
+    const width = levels === undefined ? 1 : levels.length - 1;
+    const column = (j: number) => Float64Array.from({ length: d.n }, (_, i) => d.x[i * d.p + j] ?? 0);
+    if (levels === undefined) {
+      const values = counts(column(col));
+      if (values.size === 2) checkLevels(c, values, threshold, details);
+    } else {
+      const indicators = Array.from({ length: width }, (_, j) => column(col + j));
+      const perLevel = new Map<string, number>(levels.map((l, k) => [l, k === 0 ? d.n - indicators.reduce((s, ind) => s + ind.reduce((a, b) => a + b, 0), 0) : (indicators[k - 1]?.reduce((a, b) => a + b, 0) ?? 0)]));
+      checkLevels(c, perLevel, threshold, details);
+    }
+    col += width;
+  }
+}
+
+/**
+ * One IRLS iteration's sums at a site (R's glm.fit loop body, before the solve): η = Xβ + offset
+ * (or, on the first call, the link of the family's starting μ), μ, the deviance and AIC terms at
+ * μ, the working weights W = (dμ/dη)²/V(μ) and responses z = η − offset + (y − μ)/(dμ/dη).
+ */
+export function glmSiteStep(model: GlmModel, d: GlmDesign, beta: readonly number[] | null): GlmSiteStep {
+  const f = FAMILIES[model.family];
+  const { n, p, x, y, offset } = d;
+  const xtwx = new Float64Array(p * p);
+  const xtwz = new Float64Array(p);
+  let deviance = 0;
+  let aicTerms = 0;
+  for (let i = 0; i < n; i++) {
+    const yi = y[i] ?? 0;
+    const oi = offset?.[i] ?? 0;
+    const base = i * p;
+    let eta: number;
+    if (beta === null) eta = f.linkfun(f.muStart(yi));
+    else {
+      eta = oi;
+      for (let j = 0; j < p; j++) eta += (x[base + j] ?? 0) * (beta[j] ?? 0);
+    }
+    const mu = f.linkinv(eta);
+    deviance += f.devResid(yi, mu);
+    aicTerms += f.aicTerm(yi, mu);
+    const g = f.muEta(eta);
+    const w = (g * g) / f.variance(mu);
+    const z = eta - oi + (yi - mu) / g;
+    for (let j = 0; j < p; j++) {
+      const wx = w * (x[base + j] ?? 0);
+      xtwz[j] = (xtwz[j] ?? 0) + wx * z;
+      for (let k = j; k < p; k++) xtwx[j * p + k] = (xtwx[j * p + k] ?? 0) + wx * (x[base + k] ?? 0);
+    }
+  }
+  for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) xtwx[j * p + k] = xtwx[k * p + j] ?? 0;
+  return { n, xtwx: [...xtwx], xtwz: [...xtwz], deviance, aicTerms };
+}
+
+/** A site's model session: the design built and its release checked once, then one step per iteration. */
+export interface GlmSession {
+  step(beta: readonly number[] | null): GlmSiteStep;
+}
+
+export function openGlmSession(model: GlmModel, records: readonly Readonly<Record<string, RecordValue>>[], threshold: number, details: Readonly<Record<string, unknown>> = {}): GlmSession {
+  const design = glmDesign(model, records);
+  checkGlmRelease(model, design, threshold, details);
+  return { step: (beta) => glmSiteStep(model, design, beta) };
+}
