@@ -69,3 +69,11 @@ export function matchesFilter(filter: Filter, record: Readonly<Record<string, Re
       return v >= c;
   }
 }
+
+/**
+ * The site's count of a subset and of all its records, one row (inSubset, total): what
+ * checkSubset needs before anything is computed over the subset.
+ */
+export function subsetCountsSql(condition: SqlCondition, from: string): SqlCondition {
+  return { sql: `SELECT COUNT(*) FILTER (WHERE ${condition.sql}), COUNT(*) FROM ${from}`, params: condition.params };
+}

@@ -3,7 +3,8 @@ import { codeOf } from '../testing/refusal';
 import type { DatasetSchema } from '../schema';
 import { withTable } from '../testing/duckdb';
 import { filterColumns, parseFilter, type Filter } from './filter';
-import { filterSql, matchesFilter, type RecordValue } from './filter-sql';
+import { checkSubset } from '../disclosure';
+import { filterSql, matchesFilter, subsetCountsSql, type RecordValue } from './filter-sql';
 import { bandOf, parseStratum, stratumKeySql } from './stratum';
 
 const schema: DatasetSchema = { columns: ['age', 'sex', 'visit', 'we"ird'], columnTypes: ['numeric', 'categorical', 'date', 'categorical'] };
@@ -79,6 +80,20 @@ describe('subset filters', () => {
       [{ or: Array.from({ length: 64 }, () => ({ column: 'age', op: 'is missing' })) }, ModellingErrorCode.TOO_LARGE],
     ];
     for (const [input, code] of cases) expect([JSON.stringify(input).slice(0, 60), codeOf(() => parseFilter(input, schema))]).toEqual([JSON.stringify(input).slice(0, 60), code]);
+  });
+
+  it('count a subset and the whole at a site, so that a subset of a few records, or all but a few, is refused', async () => {
+    const check = async (input: unknown) => {
+      const { sql, params } = subsetCountsSql(filterSql(parseFilter(input, schema), schema), 't');
+      const [inSubset, total] = await withTable(schema, records, async (query) => ((await query(sql, params))[0] ?? []).map(Number));
+      return codeOf(() => {
+        checkSubset(inSubset ?? NaN, total ?? NaN, 5);
+      });
+    };
+    const oldest = Math.max(...records.map((r) => (r['age'] as number | null) ?? -Infinity));
+    expect(await check({ column: 'age', op: '>=', value: oldest })).toBe(ModellingErrorCode.SUBSET_TOO_SMALL);
+    expect(await check({ not: { column: 'age', op: '>=', value: oldest } })).toBe(ModellingErrorCode.COMPLEMENT_TOO_SMALL);
+    expect(await check({ column: 'sex', op: '=', value: 'F' })).toBeUndefined();
   });
 
   it('name the columns they read', () => {
