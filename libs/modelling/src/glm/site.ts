@@ -15,9 +15,11 @@ export interface GlmDesign {
   x: Float64Array;
   y: Float64Array;
   offset: Float64Array | undefined;
+  /** Σ of the family's aicOffset over the records (the part of the AIC that does not depend on β). */
+  aicOffset: number;
 }
 
-/** What a site releases per iteration. xtwx is p×p row-major. */
+/** What a site releases per iteration. xtwx is p×p row-major; aicTerms is R's family$aic over its records (binomial, poisson). */
 export interface GlmSiteStep {
   n: number;
   xtwx: number[];
@@ -63,7 +65,8 @@ export function glmDesign(model: GlmModel, records: readonly Readonly<Record<str
   rows.forEach((row, i) => {
     x.set(row, i * p);
   });
-  return { n: rows.length, p, x, y: Float64Array.from(ys), offset: model.offset === undefined ? undefined : Float64Array.from(offsets) };
+  const aicOffset = ys.reduce((sum, y) => sum + FAMILIES[model.family].aicOffset(y), 0);
+  return { n: rows.length, p, x, y: Float64Array.from(ys), offset: model.offset === undefined ? undefined : Float64Array.from(offsets), aicOffset };
 }
 
 /**
@@ -108,27 +111,26 @@ export function checkGlmRelease(model: GlmModel, d: GlmDesign, threshold: number
  * μ, the working weights W = (dμ/dη)²/V(μ) and responses z = η − offset + (y − μ)/(dμ/dη).
  */
 export function glmSiteStep(model: GlmModel, d: GlmDesign, beta: readonly number[] | null): GlmSiteStep {
-  const f = FAMILIES[model.family];
+  // The family's functions as locals: the loop below runs once per record and iteration.
+  const { linkfun, linkinv, muEta, variance, devResid, muStart } = FAMILIES[model.family];
   const { n, p, x, y, offset } = d;
   const xtwx = new Float64Array(p * p);
   const xtwz = new Float64Array(p);
   let deviance = 0;
-  let aicTerms = 0;
   for (let i = 0; i < n; i++) {
     const yi = y[i] ?? 0;
     const oi = offset?.[i] ?? 0;
     const base = i * p;
     let eta: number;
-    if (beta === null) eta = f.linkfun(f.muStart(yi));
+    if (beta === null) eta = linkfun(muStart(yi));
     else {
       eta = oi;
       for (let j = 0; j < p; j++) eta += (x[base + j] ?? 0) * (beta[j] ?? 0);
     }
-    const mu = f.linkinv(eta);
-    deviance += f.devResid(yi, mu);
-    aicTerms += f.aicTerm(yi, mu);
-    const g = f.muEta(eta);
-    const w = (g * g) / f.variance(mu);
+    const mu = linkinv(eta);
+    deviance += devResid(yi, mu);
+    const g = muEta(eta);
+    const w = (g * g) / variance(mu);
     const z = eta - oi + (yi - mu) / g;
     for (let j = 0; j < p; j++) {
       const wx = w * (x[base + j] ?? 0);
@@ -137,7 +139,7 @@ export function glmSiteStep(model: GlmModel, d: GlmDesign, beta: readonly number
     }
   }
   for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) xtwx[j * p + k] = xtwx[k * p + j] ?? 0;
-  return { n, xtwx: [...xtwx], xtwz: [...xtwz], deviance, aicTerms };
+  return { n, xtwx: [...xtwx], xtwz: [...xtwz], deviance, aicTerms: deviance + d.aicOffset };
 }
 
 /** A site's model session: the design built and its release checked once, then one step per iteration. */
