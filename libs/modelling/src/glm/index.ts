@@ -3,3 +3,4 @@ export * from './model';
 export * from './site';
 export * from './linalg';
 export * from './fit';
+export * from './site-sql';
