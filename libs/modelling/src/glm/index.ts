@@ -4,3 +4,4 @@ export * from './site';
 export * from './linalg';
 export * from './fit';
 export * from './site-sql';
+export * from './release';

@@ -4,6 +4,7 @@ import { relativeError } from '../testing/r';
 import { filterSql, matchesFilter } from '../subset/filter-sql';
 import { parseFilter } from '../subset/filter';
 import { parameterNames, parseGlmModel } from './model';
+import { glmCountsFromRow, glmCountsSql, glmDesignCounts } from './release';
 import { glmDesign, glmSiteStep } from './site';
 import { glmStepFromRow, glmStepSql } from './site-sql';
 
@@ -36,5 +37,17 @@ describe("a site's IRLS step in DuckDB SQL", () => {
       }
     }
     expect(p).toBeGreaterThan(1);
+  });
+
+  it.each(models.map((m) => [m.family, m]))('%s: counts what the release rules look at as the rows do (levels, two-valued covariates, outcome range)', async (_, input) => {
+    const schema = { columns: [...healthSchema.columns, 'flag'], columnTypes: [...healthSchema.columnTypes, 'numeric' as const] };
+    const flagged = records.map((r, i) => ({ ...r, flag: i % 7 === 0 ? 2.5 : -1, diabetes: i === 5 ? 2 : r['diabetes'] ?? null, visits: i === 6 ? -1 : r['visits'] ?? null }));
+    const model = parseGlmModel({ ...input, covariates: [...input.covariates, 'flag'] }, schema);
+    const { sql, params } = glmCountsSql(model, schema, 't');
+    const got = await withTable(schema, flagged, async (query) => glmCountsFromRow(model, (await query(sql, params))[0] ?? []));
+    const expected = glmDesignCounts(model, glmDesign(model, flagged));
+    expect(got).toEqual(expected);
+    expect(got.covariateLevels.find((c) => c.column === 'flag')?.levels?.size).toBe(2);
+    expect(got.outcomeOutOfRange).toBe(model.family === 'gaussian' ? 0 : 1);
   });
 });

@@ -34,6 +34,29 @@ const FAMILY_SQL: Record<GlmFamilyName, { start: string; mu: string; g: string; 
  * complete case, as in glmDesign) within the subset. β travels as parameters.
  */
 export function glmStepSql(model: GlmModel, schema: DatasetSchema, from: string, beta: readonly number[] | null, subset?: SqlCondition): SqlCondition {
+  const design = designCte(model, schema, from, subset);
+  const p = parameterNames(model).length;
+  const f = FAMILY_SQL[model.family];
+  const eta = beta === null ? f.start : ['o', ...Array.from({ length: p }, (_, j) => `x${j} * CAST(? AS DOUBLE)`)].join(' + ');
+  const betaParams = beta === null ? [] : Array.from({ length: p }, (_, j) => beta[j] ?? 0);
+  const sums = ['COUNT(*)', `SUM(${f.dev})`, ...Array.from({ length: p }, (_, j) => `SUM(w * x${j} * z)`)];
+  for (let j = 0; j < p; j++) for (let k = j; k < p; k++) sums.push(`SUM(w * x${j} * x${k})`);
+  const sql = [
+    `${design.sql},`,
+    `e AS (SELECT *, ${eta} AS eta FROM d),`,
+    `m AS (SELECT *, ${f.mu} AS mu, ${f.g} AS g FROM e),`,
+    `w AS (SELECT *, g * g / (${f.variance}) AS w, eta - o + (y - mu) / g AS z FROM m)`,
+    `SELECT ${sums.join(', ')} FROM w`,
+  ].join(' ');
+  return { sql, params: [...design.params, ...betaParams] };
+}
+
+/**
+ * `WITH d AS (…)`: the design's rows — x0 … x(p−1) (intercept, numeric covariates, indicators), y
+ * and o (the offset) — over the complete cases of the model's columns (a level outside the listed
+ * levels is not a complete case, as in glmDesign) within the subset.
+ */
+export function designCte(model: GlmModel, schema: DatasetSchema, from: string, subset?: SqlCondition): SqlCondition {
   const params: (number | string)[] = [];
   const q = (c: string) => quotedColumn(schema, c);
   const xs: string[] = ['1.0'];
@@ -55,22 +78,12 @@ export function glmStepSql(model: GlmModel, schema: DatasetSchema, from: string,
       }
     }
   }
-  const p = parameterNames(model).length;
-  const f = FAMILY_SQL[model.family];
   const offset = model.offset === undefined ? '0.0' : `CAST(${q(model.offset)} AS DOUBLE)`;
-  const eta = beta === null ? f.start : ['o', ...xs.map((_, j) => `x${j} * CAST(? AS DOUBLE)`)].join(' + ');
-  const betaParams = beta === null ? [] : Array.from({ length: p }, (_, j) => beta[j] ?? 0);
   const where = [...present, ...(subset === undefined ? [] : [subset.sql])].join(' AND ');
-  const sums = ['COUNT(*)', `SUM(${f.dev})`, ...xs.map((_, j) => `SUM(w * x${j} * z)`)];
-  for (let j = 0; j < p; j++) for (let k = j; k < p; k++) sums.push(`SUM(w * x${j} * x${k})`);
-  const sql = [
-    `WITH d AS (SELECT ${xs.map((x, j) => `${x} AS x${j}`).join(', ')}, CAST(${q(model.outcome)} AS DOUBLE) AS y, ${offset} AS o FROM ${from} WHERE ${where}),`,
-    `e AS (SELECT *, ${eta} AS eta FROM d),`,
-    `m AS (SELECT *, ${f.mu} AS mu, ${f.g} AS g FROM e),`,
-    `w AS (SELECT *, g * g / (${f.variance}) AS w, eta - o + (y - mu) / g AS z FROM m)`,
-    `SELECT ${sums.join(', ')} FROM w`,
-  ].join(' ');
-  return { sql, params: [...params, ...presentParams, ...(subset?.params ?? []), ...betaParams] };
+  return {
+    sql: `WITH d AS (SELECT ${xs.map((x, j) => `${x} AS x${j}`).join(', ')}, CAST(${q(model.outcome)} AS DOUBLE) AS y, ${offset} AS o FROM ${from} WHERE ${where})`,
+    params: [...params, ...presentParams, ...(subset?.params ?? [])],
+  };
 }
 
 /** The query's row as a step (aicTerms left to the caller: deviance + the design's aicOffset). */

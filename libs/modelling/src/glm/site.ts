@@ -2,11 +2,10 @@
 // sums over its own records of XᵀWX, XᵀWz, the deviance and the AIC terms. The model session is
 // opened once (design built, disclosure checked) and answers every iteration; nothing else of the
 // records leaves it.
-import { ModellingErrorCode, PhdmfError } from '@phdmf/contracts';
-import { checkLevels, checkParameters } from '../disclosure';
 import type { RecordValue } from '../subset/filter-sql';
 import { FAMILIES } from './family';
 import { parameterNames, type GlmModel } from './model';
+import { checkGlmCounts, glmDesignCounts } from './release';
 
 /** A site's design: n records (complete cases) by p parameters, row-major. */
 export interface GlmDesign {
@@ -70,42 +69,6 @@ export function glmDesign(model: GlmModel, records: readonly Readonly<Record<str
 }
 
 /**
- * The site's release rules for a model, before any iteration: nfilter.glm (p ≤ 0.33·n), the
- * outcome's values (0/1 for binomial, ≥ 0 for poisson), and no rare level of a binomial outcome, a
- * categorical covariate or a two-valued numeric covariate.
- */
-export function checkGlmRelease(model: GlmModel, d: GlmDesign, threshold: number, details: Readonly<Record<string, unknown>> = {}): void {
-  checkParameters(d.p, d.n, details);
-  const counts = (values: ArrayLike<number>) => {
-    const m = new Map<string, number>();
-    for (let i = 0; i < values.length; i++) m.set(String(values[i]), (m.get(String(values[i])) ?? 0) + 1);
-    return m;
-  };
-  if (model.family === 'binomial') {
-    if (d.y.some((y) => y !== 0 && y !== 1)) throw new PhdmfError(ModellingErrorCode.TYPE_MISMATCH, `A binomial outcome is 0 or 1; "${model.outcome}" has other values`, { ...details, column: model.outcome });
-    checkLevels(model.outcome, counts(d.y), threshold, details);
-  }
-  if (model.family === 'poisson' && d.y.some((y) => y < 0)) {
-    throw new PhdmfError(ModellingErrorCode.TYPE_MISMATCH, `A poisson outcome is a count; "${model.outcome}" has negative values`, { ...details, column: model.outcome });
-  }
-  let col = 1;
-  for (const c of model.interceptOnly === true ? [] : model.covariates) {
-    const levels = model.levels[c];
-    const width = levels === undefined ? 1 : levels.length - 1;
-    const column = (j: number) => Float64Array.from({ length: d.n }, (_, i) => d.x[i * d.p + j] ?? 0);
-    if (levels === undefined) {
-      const values = counts(column(col));
-      if (values.size === 2) checkLevels(c, values, threshold, details);
-    } else {
-      const indicators = Array.from({ length: width }, (_, j) => column(col + j));
-      const perLevel = new Map<string, number>(levels.map((l, k) => [l, k === 0 ? d.n - indicators.reduce((s, ind) => s + ind.reduce((a, b) => a + b, 0), 0) : (indicators[k - 1]?.reduce((a, b) => a + b, 0) ?? 0)]));
-      checkLevels(c, perLevel, threshold, details);
-    }
-    col += width;
-  }
-}
-
-/**
  * One IRLS iteration's sums at a site (R's glm.fit loop body, before the solve): η = Xβ + offset
  * (or, on the first call, the link of the family's starting μ), μ, the deviance and AIC terms at
  * μ, the working weights W = (dμ/dη)²/V(μ) and responses z = η − offset + (y − μ)/(dμ/dη).
@@ -149,6 +112,6 @@ export interface GlmSession {
 
 export function openGlmSession(model: GlmModel, records: readonly Readonly<Record<string, RecordValue>>[], threshold: number, details: Readonly<Record<string, unknown>> = {}): GlmSession {
   const design = glmDesign(model, records);
-  checkGlmRelease(model, design, threshold, details);
+  checkGlmCounts(model, glmDesignCounts(model, design), threshold, details);
   return { step: (beta) => glmSiteStep(model, design, beta) };
 }
