@@ -20,3 +20,4 @@ export * from './node-registry';
 export * from './storage';
 export * from './authorization';
 export * from './aggregation';
+export * from './modelling/errors';

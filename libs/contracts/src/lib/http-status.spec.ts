@@ -1,3 +1,4 @@
+import { ModellingErrorCode } from '../modelling/errors';
 import { StorageErrorCode } from '../storage/lib/errors';
 import { HTTP_LAYER_ERRORS, httpStatusFor } from './http-status';
 
@@ -30,6 +31,21 @@ describe('the one error-code → HTTP status table', () => {
     expect(httpStatusFor('BUDGET.EXHAUSTED')).toBe(409);
     expect(httpStatusFor('ANALYSIS.DP_STATISTIC_UNAVAILABLE')).toBe(400);
     expect(httpStatusFor('BUDGET.INVALID')).toBe(400);
+  });
+
+  it("gives each of the modelling's codes its status: a malformed request 400, a disclosure refusal 422", () => {
+    const expected: Record<ModellingErrorCode, number> = {
+      [ModellingErrorCode.REQUEST_INVALID]: 400,
+      [ModellingErrorCode.UNKNOWN_COLUMN]: 400,
+      [ModellingErrorCode.TYPE_MISMATCH]: 400,
+      [ModellingErrorCode.TOO_LARGE]: 400,
+      [ModellingErrorCode.SINGULAR]: 422,
+      [ModellingErrorCode.SUBSET_TOO_SMALL]: 422,
+      [ModellingErrorCode.COMPLEMENT_TOO_SMALL]: 422,
+      [ModellingErrorCode.TOO_MANY_PARAMETERS]: 422,
+      [ModellingErrorCode.RARE_LEVEL]: 422,
+    };
+    for (const [code, status] of Object.entries(expected)) expect([code, httpStatusFor(code)]).toEqual([code, status]);
   });
 
   it('gives each HTTP-layer failure the status it stands for', () => {

@@ -1,5 +1,6 @@
 // THE table from error codes to HTTP statuses, for every HTTP listener of PHDMF: the REST edge and
 // each storage site's local API. It lives here, beside the codes, so that neither keeps a copy.
+import { ModellingErrorCode } from '../modelling/errors';
 import { StorageErrorCode } from '../storage/lib/errors';
 import { CommonErrorCode, type WireError } from './errors';
 
@@ -109,6 +110,17 @@ export const ERROR_STATUS_TABLE: readonly Rule[] = [
   ['ANALYSIS.SITE_POLICY_BELOW_FLOOR', 502],
   ['ANALYSIS.SITE_UNREACHABLE', 503],
   ['ANALYSIS.SITE_TIMEOUT', 504],
+  // Federated modelling (issue 16): a malformed request is the caller's; a disclosure refusal is a
+  // well-formed request the data cannot answer without exposing a few records.
+  [ModellingErrorCode.REQUEST_INVALID, 400],
+  [ModellingErrorCode.UNKNOWN_COLUMN, 400],
+  [ModellingErrorCode.TYPE_MISMATCH, 400],
+  [ModellingErrorCode.TOO_LARGE, 400],
+  [ModellingErrorCode.SINGULAR, 422],
+  [ModellingErrorCode.SUBSET_TOO_SMALL, 422],
+  [ModellingErrorCode.COMPLEMENT_TOO_SMALL, 422],
+  [ModellingErrorCode.TOO_MANY_PARAMETERS, 422],
+  [ModellingErrorCode.RARE_LEVEL, 422],
   // A storage site's local API (uploads, downloads, audits by the institution's own staff).
   [StorageErrorCode.CSV_INVALID, 422],
   [StorageErrorCode.PARQUET_INVALID, 422],

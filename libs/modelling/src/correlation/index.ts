@@ -1,0 +1,2 @@
+export * from './moments';
+export * from './pearson';

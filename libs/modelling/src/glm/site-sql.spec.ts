@@ -1,0 +1,53 @@
+import { healthRecords, healthSchema } from '../testing/data';
+import { withTable } from '../testing/duckdb';
+import { relativeError } from '../testing/r';
+import { filterSql, matchesFilter } from '../subset/filter-sql';
+import { parseFilter } from '../subset/filter';
+import { parameterNames, parseGlmModel } from './model';
+import { glmCountsFromRow, glmCountsSql, glmDesignCounts } from './release';
+import { glmDesign, glmSiteStep } from './site';
+import { glmStepFromRow, glmStepSql } from './site-sql';
+
+const records = healthRecords(31, 300);
+const models = [
+  { family: 'gaussian', outcome: 'sbp', covariates: ['age', 'bmi', 'sex', 'smoker'], levels: { sex: ['F', 'M'], smoker: ['never', 'former', 'current'] } },
+  { family: 'binomial', outcome: 'diabetes', covariates: ['age', 'bmi', 'sex'], levels: { sex: ['F', 'M'] } },
+  { family: 'poisson', outcome: 'visits', covariates: ['age', 'smoker'], levels: { smoker: ['current', 'never', 'former'] }, offset: 'logyears' },
+];
+
+describe("a site's IRLS step in DuckDB SQL", () => {
+  it.each(models.map((m) => [m.family, m]))('%s: equals glmSiteStep, at the start and at given coefficients, within a subset, and for the null model', async (_, input) => {
+    const model = parseGlmModel(input, healthSchema);
+    const subset = parseFilter({ column: 'age', op: '>', value: 30 }, healthSchema);
+    const p = parameterNames(model).length;
+    for (const m of [model, { ...model, interceptOnly: true }]) {
+      const q = parameterNames(m).length;
+      for (const beta of [null, Array.from({ length: q }, (_, j) => (j === 0 ? 0.5 : 0.01 * j))]) {
+        const expected = glmSiteStep(m, glmDesign(m, records.filter((r) => matchesFilter(subset, r))), beta);
+        const { sql, params } = glmStepSql(m, healthSchema, 't', beta, filterSql(subset, healthSchema));
+        const got = await withTable(healthSchema, records, async (query) => glmStepFromRow(q, (await query(sql, params))[0] ?? []));
+        expect(got.n).toBe(expected.n);
+        expect(relativeError(got.deviance, expected.deviance)).toBeLessThan(1e-10);
+        got.xtwz.forEach((v, j) => {
+          expect(relativeError(v, expected.xtwz[j] ?? NaN)).toBeLessThan(1e-10);
+        });
+        got.xtwx.forEach((v, j) => {
+          expect(Math.abs(v - (expected.xtwx[j] ?? NaN))).toBeLessThanOrEqual(1e-10 * Math.abs(expected.xtwx[j] ?? NaN) + 1e-12);
+        });
+      }
+    }
+    expect(p).toBeGreaterThan(1);
+  });
+
+  it.each(models.map((m) => [m.family, m]))('%s: counts what the release rules look at as the rows do (levels, two-valued covariates, outcome range)', async (_, input) => {
+    const schema = { columns: [...healthSchema.columns, 'flag'], columnTypes: [...healthSchema.columnTypes, 'numeric' as const] };
+    const flagged = records.map((r, i) => ({ ...r, flag: i % 7 === 0 ? 2.5 : -1, diabetes: i === 5 ? 2 : r['diabetes'] ?? null, visits: i === 6 ? -1 : r['visits'] ?? null }));
+    const model = parseGlmModel({ ...input, covariates: [...input.covariates, 'flag'] }, schema);
+    const { sql, params } = glmCountsSql(model, schema, 't');
+    const got = await withTable(schema, flagged, async (query) => glmCountsFromRow(model, (await query(sql, params))[0] ?? []));
+    const expected = glmDesignCounts(model, glmDesign(model, flagged));
+    expect(got).toEqual(expected);
+    expect(got.covariateLevels.find((c) => c.column === 'flag')?.levels?.size).toBe(2);
+    expect(got.outcomeOutOfRange).toBe(model.family === 'gaussian' ? 0 : 1);
+  });
+});

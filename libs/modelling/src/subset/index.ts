@@ -1,0 +1,3 @@
+export * from './filter';
+export * from './filter-sql';
+export * from './stratum';

@@ -1,0 +1,3 @@
+export * from './contingency';
+export * from './chi-square';
+export * from './suppress';
