@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode as NatsErrorCode, NatsError, type NatsConnection } from 'nats';
 import { CommonErrorCode, PhdmfError, type PayloadOf, type RequestContract, type ResultOf } from '@phdmf/contracts';
+import { Metrics, SpanKind, inSpan, outcomeOf, secondsSince, subjectLabel } from '@phdmf/observability';
 import { decodeJson, encodeJson } from '../lib/codec';
 import { outgoingHeaders, type ActorHeader } from '../lib/headers';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from '../lib/options';
@@ -26,6 +27,22 @@ export class MessageBus {
   ) {}
 
   async request<C extends RequestContract<object, unknown>>(contract: C, payload: PayloadOf<C>, opts: RequestOptions = {}): Promise<ResultOf<C>> {
+    // One client span per request (its traceparent travels in the headers) and one latency sample per outcome.
+    const subject = subjectLabel(contract.subject);
+    const start = process.hrtime.bigint();
+    let error: unknown;
+    try {
+      return await inSpan(subject, SpanKind.CLIENT, { 'messaging.system': 'nats', 'messaging.destination.name': subject }, () => this.send(contract, payload, opts));
+    } catch (e) {
+      error = e;
+      throw e;
+    } finally {
+      const outcome = outcomeOf(error);
+      Metrics.natsRequestDuration.observe({ side: 'client', subject, outcome: outcome === 'ok' ? 'ok' : 'error', code: outcome === 'ok' ? 'none' : outcome }, secondsSince(start));
+    }
+  }
+
+  private async send<C extends RequestContract<object, unknown>>(contract: C, payload: PayloadOf<C>, opts: RequestOptions): Promise<ResultOf<C>> {
     const timeout = opts.timeoutMs ?? this.options.requestTimeoutMs;
     let reply;
     try {

@@ -4,6 +4,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ConfigError, type ServiceConfig } from '@phdmf/config';
 import type { ServiceName } from '@phdmf/contracts';
 import { createLogger, type Logger } from '@phdmf/logging';
+import { collectProcessMetrics, initTracing, startMetricsListener } from '@phdmf/observability';
 import { createOrmOptions, DatabaseHealthIndicator, migrate, type PersistenceSettings } from '@phdmf/persistence';
 import { startService, type StartOptions } from '../bootstrap';
 import { MessagingModule, type MessagingModuleOptions } from '../messaging.module';
@@ -76,12 +77,16 @@ export async function runService<C extends ServiceConfig>(o: RunOptions<C>): Pro
   const config = loadConfigOrExit(o.service, o.loadConfig);
   const logger = createLogger({ service: o.service, level: config.LOG_LEVEL });
   exitOnUnexpectedErrors(logger);
+  collectProcessMetrics(o.service);
+  // Before Nest starts, so the first request is traced like every other.
+  const tracing = initTracing({ service: o.service, version: SOFTWARE_VERSION, ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}) });
   const app = await startService(o.module(config, logger), {
     logger,
     ...(o.http ? { http: o.http(config) } : {}),
     ...(o.configure ? { configure: o.configure } : {}),
   });
-  logger.info({ version: SOFTWARE_VERSION }, `${o.service} started`);
+  const metrics = config.METRICS_PORT === undefined ? undefined : await startMetricsListener(config.METRICS_PORT, config.METRICS_HOST);
+  logger.info({ version: SOFTWARE_VERSION, ...(metrics ? { metrics: metrics.url } : {}), tracing }, `${o.service} started`);
   return app;
 }
 

@@ -1,0 +1,16 @@
+/**
+ * A subject as a metric label or span name. Per-node subjects carry the node's id
+ * (`phdmf.storage.<nodeId>.qry.…`, `phdmf.ledger.node.<nodeId>.cmd.…`, see libs/contracts); it is
+ * folded to `*` so one message is one series however many sites join, and the site, where it
+ * matters, is a label of its own (Metrics.siteSummaryDuration).
+ */
+export function subjectLabel(subject: string): string {
+  return subject.replace(/^phdmf\.storage\.[^.]+\./, 'phdmf.storage.*.').replace(/^phdmf\.ledger\.node\.[^.]+\./, 'phdmf.ledger.node.*.');
+}
+
+/** `ok`, or the stable error code of a failure (codes are constants, so the label stays bounded). */
+export function outcomeOf(error: unknown): string {
+  if (error === undefined) return 'ok';
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*(\.[A-Z0-9_]+)+$/.test(code) ? code : 'INTERNAL';
+}
