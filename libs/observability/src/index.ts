@@ -4,3 +4,4 @@ export * from './metrics/metrics-listener';
 export * from './tracing/tracing';
 export * from './http/http-observability';
 export * from './metrics/ledger-metrics';
+export * from './metrics/use-case-metrics';

@@ -11,6 +11,6 @@ export function subjectLabel(subject: string): string {
 /** `ok`, or the stable error code of a failure (codes are constants, so the label stays bounded). */
 export function outcomeOf(error: unknown): string {
   if (error === undefined) return 'ok';
-  const code = (error as { code?: unknown } | null)?.code;
+  const code: unknown = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
   return typeof code === 'string' && /^[A-Z][A-Z0-9_]*(\.[A-Z0-9_]+)+$/.test(code) ? code : 'INTERNAL';
 }
