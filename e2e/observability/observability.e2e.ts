@@ -10,7 +10,7 @@
 import { Writable } from 'node:stream';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { AggregationRunAnalysis, StorageSummarize } from '@phdmf/contracts';
+import { AggregationRunAnalysis, LedgerRecordAnalysis, StorageSummarize } from '@phdmf/contracts';
 import { createLogger } from '@phdmf/logging';
 import { initTracing, metricsRegistry, shutdownTracing, subjectLabel } from '@phdmf/observability';
 import { freePort } from '@phdmf/testing';
@@ -201,7 +201,7 @@ describe('issue 19 acceptance: one analysis is one trace; metrics from every pro
     for (const s of ledger) expect(parentOf(s)).toMatchObject({ kind: 'client', name: s.name });
     // …asked by each site (its grant check) and by aggregation itself (its grant gate, the analysis record).
     for (const site of siteSpans) expect(ledger.some((l) => descends(l, site))).toBe(true);
-    const record = ledger.find((l) => l.name === 'phdmf.ledger.cmd.record-analysis.v1');
+    const record = ledger.find((l) => l.name === LedgerRecordAnalysis.SUBJECT);
     expect(record && parentOf(parentOf(record)!)).toBe(aggregation);
 
     // Attributes carry names and codes, never personal data or ids.

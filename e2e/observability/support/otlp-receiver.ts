@@ -29,38 +29,25 @@ function attributes(list: OtlpAttribute[] = []): Record<string, unknown> {
 
 /** The collector end of OTLP/HTTP (JSON) for tests: keeps what it is sent, on a loopback port. */
 export class OtlpReceiver {
-  private readonly received: ReceivedSpan[] = [];
-
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    private readonly received: ReceivedSpan[],
   ) {}
 
   static async start(): Promise<OtlpReceiver> {
-    let receiver: OtlpReceiver | undefined;
+    const spans: ReceivedSpan[] = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        if (req.url === '/v1/traces' && req.headers['content-type']?.startsWith('application/json')) receiver?.take(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport);
+        if (req.url === '/v1/traces' && req.headers['content-type']?.startsWith('application/json')) take(spans, JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{}');
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    receiver = new OtlpReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return receiver;
-  }
-
-  private take(body: OtlpExport): void {
-    for (const rs of body.resourceSpans ?? []) {
-      const service = String(attributes(rs.resource?.attributes)['service.name'] ?? '');
-      for (const ss of rs.scopeSpans ?? []) {
-        for (const s of ss.spans ?? []) {
-          this.received.push({ service, name: s.name, kind: s.kind, traceId: s.traceId, spanId: s.spanId, ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}), attributes: attributes(s.attributes) });
-        }
-      }
-    }
+    return new OtlpReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans);
   }
 
   spans(): ReceivedSpan[] {
@@ -69,5 +56,17 @@ export class OtlpReceiver {
 
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => { resolve(); }));
+  }
+}
+
+function take(into: ReceivedSpan[], body: OtlpExport): void {
+  for (const rs of body.resourceSpans ?? []) {
+    const name = attributes(rs.resource?.attributes)['service.name'];
+    const service = typeof name === 'string' ? name : '';
+    for (const ss of rs.scopeSpans ?? []) {
+      for (const s of ss.spans ?? []) {
+        into.push({ service, name: s.name, kind: s.kind, traceId: s.traceId, spanId: s.spanId, ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}), attributes: attributes(s.attributes) });
+      }
+    }
   }
 }
