@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode as NatsErrorCode, NatsError, type NatsConnection } from 'nats';
 import { CommonErrorCode, PhdmfError, type PayloadOf, type RequestContract, type ResultOf } from '@phdmf/contracts';
-import { Metrics, SpanKind, inSpan, outcomeOf, secondsSince, subjectLabel } from '@phdmf/observability';
+import { SpanKind, inSpan, observeNatsRequest, outcomeOf, secondsSince, subjectLabel } from '@phdmf/observability';
 import { decodeJson, encodeJson } from '../lib/codec';
 import { outgoingHeaders, type ActorHeader } from '../lib/headers';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from '../lib/options';
@@ -37,8 +37,7 @@ export class MessageBus {
       error = e;
       throw e;
     } finally {
-      const outcome = outcomeOf(error);
-      Metrics.natsRequestDuration.observe({ side: 'client', subject, outcome: outcome === 'ok' ? 'ok' : 'error', code: outcome === 'ok' ? 'none' : outcome }, secondsSince(start));
+      observeNatsRequest('client', subject, error === undefined ? undefined : outcomeOf(error), secondsSince(start));
     }
   }
 

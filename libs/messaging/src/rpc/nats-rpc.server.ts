@@ -3,7 +3,7 @@ import { lastValueFrom } from 'rxjs';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { CommonErrorCode, type AnyRequestContract } from '@phdmf/contracts';
 import { Correlation, type Logger } from '@phdmf/logging';
-import { Metrics, SpanKind, extractTraceContext, inSpan, secondsSince, subjectLabel } from '@phdmf/observability';
+import { SpanKind, extractTraceContext, inSpan, observeNatsRequest, secondsSince, subjectLabel } from '@phdmf/observability';
 import { decodeJson, encodeJson } from '../lib/codec';
 import { natsHeaderGetter } from '../lib/trace-headers';
 import { scopeFromHeaders } from '../lib/headers';
@@ -80,9 +80,9 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
         }
       }
       if (msg.reply) msg.respond(encodeJson(reply));
-      const code = reply.ok ? 'none' : reply.error.code;
-      span.setAttribute('phdmf.outcome', reply.ok ? 'ok' : code);
-      Metrics.natsRequestDuration.observe({ side: 'server', subject, outcome: reply.ok ? 'ok' : 'error', code }, secondsSince(start));
+      const code = reply.ok ? undefined : reply.error.code;
+      if (code !== undefined) span.setAttribute('phdmf.outcome', code);
+      observeNatsRequest('server', subject, code, secondsSince(start));
     }), parent);
   }
 

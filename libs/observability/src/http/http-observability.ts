@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import { Metrics, secondsSince } from '../metrics/metrics';
-import { extractTraceContext } from '../tracing/tracing';
+import { extractTraceContext, tracingEnabled } from '../tracing/tracing';
 
 const TRACE_CONTEXT = Symbol('phdmf.traceContext');
 
@@ -21,6 +21,13 @@ export function routeTemplateOf(req: Request): string {
  */
 export function httpObservability(req: Request, res: Response, next: NextFunction): void {
   const start = process.hrtime.bigint();
+  if (!tracingEnabled()) {
+    res.once('finish', () => {
+      Metrics.httpRequestDuration.observe({ method: req.method, route: routeTemplateOf(req), status: String(res.statusCode) }, secondsSince(start));
+    });
+    next();
+    return;
+  }
   const parent = extractTraceContext(req.headers, {
     keys: (h) => Object.keys(h),
     get: (h, key) => h[key],

@@ -106,6 +106,11 @@ export const Metrics = {
   }),
 } as const;
 
+/** Records one request/reply's latency, seen by the caller or by the service that answered; `code` is a failure's. */
+export function observeNatsRequest(side: 'client' | 'server', subject: string, code: string | undefined, seconds: number): void {
+  Metrics.natsRequestDuration.observe({ side, subject, outcome: code === undefined ? 'ok' : 'error', code: code ?? 'none' }, seconds);
+}
+
 let defaultsCollected = false;
 
 /** Node's own metrics (heap, event-loop lag, GC, handles) and process CPU/memory, labelled with the service. */

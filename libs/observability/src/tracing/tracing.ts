@@ -1,4 +1,4 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -45,6 +45,11 @@ export function initTracing(o: TracingOptions): boolean {
   return true;
 }
 
+/** Whether this process traces (initTracing found an exporter). */
+export function tracingEnabled(): boolean {
+  return provider !== undefined;
+}
+
 /** Flushes and stops the exporter (on shutdown, and in tests). */
 export async function shutdownTracing(): Promise<void> {
   const p = provider;
@@ -74,7 +79,15 @@ export function traceFields(): { traceId: string; spanId: string } | undefined {
  * (`phdmf.outcome`: ok or the error's stable code). Attributes must carry no personal data: names
  * of messages and use cases, kinds, codes, counts.
  */
-export async function inSpan<T>(name: string, kind: SpanKind, attributes: Attributes, fn: (span: Span) => Promise<T>, parent: Context = context.active()): Promise<T> {
+export function inSpan<T>(name: string, kind: SpanKind, attributes: Attributes, fn: (span: Span) => Promise<T>, parent?: Context): Promise<T> {
+  // Tracing off: no span, no context switch (this runs twice per request on the hot path).
+  if (!provider) return fn(NOT_TRACED);
+  return traced(name, kind, attributes, fn, parent ?? context.active());
+}
+
+const NOT_TRACED: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+async function traced<T>(name: string, kind: SpanKind, attributes: Attributes, fn: (span: Span) => Promise<T>, parent: Context): Promise<T> {
   // `ok` unless the work says otherwise (a request answered with a coded refusal) or throws.
   const span = trace.getTracer(TRACER).startSpan(name, { kind, attributes: { ...attributes, 'phdmf.outcome': 'ok' } }, parent);
   try {
