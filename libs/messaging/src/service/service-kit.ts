@@ -85,7 +85,11 @@ export async function runService<C extends ServiceConfig>(o: RunOptions<C>): Pro
     ...(o.http ? { http: o.http(config) } : {}),
     ...(o.configure ? { configure: o.configure } : {}),
   });
-  const metrics = config.METRICS_PORT === undefined ? undefined : await startMetricsListener(config.METRICS_PORT, config.METRICS_HOST);
+  // A port that is taken costs the metrics, not the service: the scrape's `up == 0` alert says so.
+  const metrics = config.METRICS_PORT === undefined ? undefined : await startMetricsListener(config.METRICS_PORT, config.METRICS_HOST).catch((error: unknown) => {
+    logger.error({ err: error, port: config.METRICS_PORT }, 'metrics listener not started; serving without /metrics');
+    return undefined;
+  });
   logger.info({ version: SOFTWARE_VERSION, ...(metrics ? { metrics: metrics.url } : {}), tracing }, `${o.service} started`);
   return app;
 }
