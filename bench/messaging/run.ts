@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { connect } from 'nats';
 import { createLogger } from '@phdmf/logging';
 import { MessageBus, type MessagingOptions } from '@phdmf/messaging';
+import { initTracing } from '@phdmf/observability';
 import { TestNatsServer } from '@phdmf/testing';
 import { BenchEcho, RAW_SUBJECT } from './contracts';
 
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
     });
   });
 
+  const otlpEndpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (otlpEndpoint) initTracing({ service: 'bench-client', version: 'bench', otlpEndpoint });
   const nc = await connect({ servers: nats.url });
   const options: MessagingOptions = { service: 'api-gateway', servers: [nats.url], requestTimeoutMs: 10_000, logger: createLogger({ service: 'bench', level: 'warn' }) };
   const bus = new MessageBus(nc, options);

@@ -5,6 +5,7 @@ import { Controller } from '@nestjs/common';
 import { connect } from 'nats';
 import { createLogger } from '@phdmf/logging';
 import { HandleRequest, MessagingModule, startService } from '@phdmf/messaging';
+import { initTracing } from '@phdmf/observability';
 import { BenchEcho, RAW_SUBJECT, type EchoPayload } from './contracts';
 
 @Controller()
@@ -18,6 +19,9 @@ class EchoController {
 async function main(): Promise<void> {
   const url = process.env.NATS_URL;
   if (!url) throw new Error('NATS_URL is required');
+  // With OTEL_EXPORTER_OTLP_ENDPOINT set, as a service would run traced (runService does the same).
+  const otlpEndpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (otlpEndpoint) initTracing({ service: 'bench-server', version: 'bench', otlpEndpoint });
   const raw = await connect({ servers: url });
   raw.subscribe(RAW_SUBJECT, {
     callback: (_err, msg) => {

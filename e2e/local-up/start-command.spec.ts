@@ -155,6 +155,10 @@ describe('npm start (infra/local/up.mjs)', () => {
     // The console says where everything is and how to log in (passwords generated, 0600, printed).
     expect(s.output).toContain(`${s.api}/docs`);
     for (const site of SITES) expect(s.output).toContain(s.siteUrl(site.nodeId));
+    // …and where each process' metrics are: a listener per central service (the ledger's first), a site on its own port.
+    expect(s.output).toContain(`ledger :${s.ports.metrics}`);
+    expect(await (await fetch(`http://127.0.0.1:${s.ports.metrics}/metrics`)).text()).toMatch(/^phdmf_ledger_height_blocks\{[^}]*\} [1-9]/m);
+    expect(await (await fetch(`${s.siteUrl('site-north')}/metrics`)).text()).toMatch(/^phdmf_http_request_duration_seconds_count\{[^}]*route="\/datasets"/m);
     for (const email of ['admin@phdmf.local', 'researcher@lab.example', ...SITES.flatMap((x) => [`admin@${x.domain}`, `member@${x.domain}`])]) {
       expect(s.output).toMatch(new RegExp(`${email.replace(/\./g, '\\.')}\\s+${s.password(email).replace(/[-]/g, '\\-')}`));
       expect(s.password(email)).toMatch(/^[A-Za-z0-9_-]{24}$/);

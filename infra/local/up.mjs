@@ -34,6 +34,9 @@ const dataDir = path.resolve(env.PHDMF_DATA_DIR ?? path.join(root, '.data'));
 const keysDir = path.join(dataDir, 'keys');
 const natsPort = Number(env.PHDMF_NATS_PORT ?? 4322);
 const httpPort = Number(env.HTTP_PORT ?? 3000);
+// Each central service's Prometheus /metrics listener: consecutive ports from this one (the sites
+// serve /metrics on their own local API's port).
+const metricsPort = Number(env.PHDMF_METRICS_PORT ?? 9464);
 const logLevel = env.LOG_LEVEL ?? 'info';
 const CENTRAL = ['ledger', 'accounts', 'node-registry', 'authorization', 'aggregation', 'api-gateway'];
 const WITHOUT_DATABASE = new Set(['api-gateway']);
@@ -235,7 +238,7 @@ function sharedEnv() {
   const shared = { ...env, NATS_URL: `nats://127.0.0.1:${natsPort}`, PHDMF_DATA_DIR: dataDir, LOG_LEVEL: logLevel };
   // Everything of the one-machine system lives in the data directory (SQLite), so that a restart
   // finds it and --reset removes it; a DATABASE_URL meant for something else is not picked up.
-  for (const name of ['HTTP_PORT', 'STORAGE_HTTP_PORT', 'STORAGE_HTTP_PORTS', 'DATABASE_URL', 'NODE_ID', 'ORGANISATION_ID', 'NODE_PRIVATE_KEY_FILE']) delete shared[name];
+  for (const name of ['HTTP_PORT', 'METRICS_PORT', 'STORAGE_HTTP_PORT', 'STORAGE_HTTP_PORTS', 'DATABASE_URL', 'NODE_ID', 'ORGANISATION_ID', 'NODE_PRIVATE_KEY_FILE']) delete shared[name];
   return shared;
 }
 
@@ -257,7 +260,7 @@ function ensureNatsAuth(sites, nkeys) {
 
 /** Per-service settings on top of the shared ones. */
 function envFor(service) {
-  const shared = { ...sharedEnv(), ...natsIdentityEnv(service) };
+  const shared = { ...sharedEnv(), ...natsIdentityEnv(service), METRICS_PORT: String(metricsPortOf(service)) };
   switch (service) {
     case 'api-gateway':
       // Every demo client is 127.0.0.1, so the per-address limit on credential endpoints (30 a
@@ -273,6 +276,10 @@ function envFor(service) {
     default:
       return shared;
   }
+}
+
+function metricsPortOf(service) {
+  return metricsPort + CENTRAL.indexOf(service);
 }
 
 /** A storage site: the data-storage service with its own data directory, database, key and port. */
@@ -486,6 +493,9 @@ async function main() {
   out();
   out('  Storage sites (each institution\'s local API, for its own staff):');
   for (const s of sites) out(`    ${s.nodeId.padEnd(14)} ${s.url.padEnd(24)} ${s.institution.name} (${s.memberId}), ${s.datasets.map((d) => `"${d.name}"`).join(', ')}`);
+  out();
+  out(`  Metrics (Prometheus): ${CENTRAL.map((service) => `${service} :${metricsPortOf(service)}`).join(', ')} at http://127.0.0.1:<port>/metrics;`);
+  out('    each site at <its URL>/metrics. Traces: set OTEL_EXPORTER_OTLP_ENDPOINT (libs/observability/README.md).');
   out();
   out(`  Demo accounts (passwords generated once, kept in ${keysDir}/):`);
   const account = (role, email, password, where = '') => out(`    ${role.padEnd(18)} ${email.padEnd(28)} ${password.padEnd(26)} ${where}`);

@@ -16,7 +16,7 @@ const REQUEST_TIMEOUT_MS = 60 * 60_000;
  * parsed and echoed back by a framework).
  */
 export function siteHttpOptions(config: DataStorageConfig): NonNullable<StartOptions['http']> {
-  return { port: config.HTTP_PORT, host: config.HTTP_HOST, bodyParser: false };
+  return { port: config.HTTP_PORT, host: config.HTTP_HOST, bodyParser: false, metrics: true };
 }
 
 /**

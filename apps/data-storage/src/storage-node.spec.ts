@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { eventually } from '@phdmf/testing';
+import { Metrics } from '@phdmf/observability';
 import { Correlation } from '@phdmf/logging';
 import { outgoingHeaders } from '@phdmf/messaging';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -672,8 +673,12 @@ describe('storage node', () => {
       bytes[100] = (bytes[100] ?? 0) ^ 0x01;
       writeFileSync(file, bytes);
 
+      const findings = async () => (await Metrics.tamperFindings.get()).values.reduce((sum, v) => sum + v.value, 0);
+      const findingsBefore = await findings();
       const audit = await admin.call('POST', '/audit');
       expect(audit.status).toBe(200);
+      // One new finding on the site's metrics (phdmf_tamper_findings_total, alerted on in k8s/observability).
+      expect(await findings()).toBe(findingsBefore + 1);
       const report = audit.json as { mismatches: { datasetId: string; findingId?: string; foundSha256: string }[] };
       const mismatch = report.mismatches.find((m) => m.datasetId === view.datasetId);
       expect(mismatch?.foundSha256).toBe(sha256(bytes));

@@ -48,6 +48,8 @@ export interface StackOptions {
   authorizationEnv?: Record<string, string>;
   /** Extra environment for the ledger service's child process (LEDGER_ADAPTER=fabric, FABRIC_CONNECTION_FILE, …). */
   ledgerEnv?: Record<string, string>;
+  /** The in-process services' logger (default: silent, or E2E_LOG_LEVEL to stdout); a test reads their log lines through it. */
+  logger?: Logger;
 }
 
 export interface StorageNode {
@@ -82,7 +84,7 @@ export class Stack {
   static async start(options: StackOptions = {}): Promise<Stack> {
     const nats = await TestNatsServer.start({ provision: provisionEventStream });
     const data = tempDir('phdmf-e2e-join-');
-    const stack = new Stack(nats, data.dir, createLogger({ service: 'e2e', level: (process.env.E2E_LOG_LEVEL as 'warn' | undefined) ?? 'silent' }));
+    const stack = new Stack(nats, data.dir, options.logger ?? createLogger({ service: 'e2e', level: (process.env.E2E_LOG_LEVEL as 'warn' | undefined) ?? 'silent' }));
     stack.cleanups.push(data.remove);
     try {
       await stack.boot(options);

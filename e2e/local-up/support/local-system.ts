@@ -24,11 +24,13 @@ export interface Ports {
   nats: number;
   http: number;
   sites: Record<SiteId, number>;
+  /** The first of the central services' metrics ports (up.mjs counts up from it). */
+  metrics: number;
 }
 
 export async function freePorts(): Promise<Ports> {
   const [nats, http, north, aldric, lakeside] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-  return { nats, http, sites: { 'site-north': north, 'site-aldric': aldric, 'site-lakeside': lakeside } };
+  return { nats, http, sites: { 'site-north': north, 'site-aldric': aldric, 'site-lakeside': lakeside }, metrics: await freePort() };
 }
 
 export interface Pids {
@@ -98,6 +100,7 @@ export class LocalSystem {
         PHDMF_DATA_DIR: dataDir,
         PHDMF_NATS_PORT: String(ports.nats),
         HTTP_PORT: String(ports.http),
+        PHDMF_METRICS_PORT: String(ports.metrics),
         STORAGE_HTTP_PORTS: SITES.map((s) => ports.sites[s.nodeId]).join(','),
         STORAGE_HTTP_PORT: undefined,
         LOG_LEVEL: 'warn',

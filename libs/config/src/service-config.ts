@@ -57,6 +57,27 @@ export class ServiceConfig {
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
   /**
+   * Port of this process' own `/metrics` listener (Prometheus); none when unset. The edge serves its
+   * metrics only here, never on its public HTTP port (libs/observability).
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65_535)
+  METRICS_PORT?: number;
+
+  /** Address the metrics listener binds: loopback by default, the pod's (0.0.0.0) on Kubernetes. */
+  @IsString()
+  @MinLength(1)
+  METRICS_HOST = '127.0.0.1';
+
+  /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318): traces are exported there; tracing is off when unset. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /**
    * `production` (the container image sets it) makes a service refuse settings that are fit only for
    * a developer's machine, such as token-signing keys stored in plain; anything else is not production.
    */

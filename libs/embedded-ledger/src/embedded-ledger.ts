@@ -15,6 +15,7 @@ import { createHash, createPublicKey, randomBytes, verify as cryptoVerify } from
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { ensurePrivateDir, ensurePrivateFile } from '@phdmf/config';
+import { observeBlockCommitted } from '@phdmf/observability';
 import { BlockCutter } from './block-cutter';
 import { blockHash, encodeBlock } from './block-codec';
 import type { CommittedBlock } from './block-committer';
@@ -486,6 +487,7 @@ export class EmbeddedLedger {
     this.previousHash = this.currentHash;
     this.currentHash = block.hash;
     this.height = number + 1;
+    observeBlockCommitted((performance.now() - started) / 1000, codes, this.height);
     this.logger.debug({ block: number, txs: batch.length, ms: Math.round((performance.now() - started) * 10) / 10 }, 'block committed');
     // Before any submit resolves: a caller that reads after its commit must see it.
     batch.forEach((p, txIndex) => {

@@ -1,4 +1,5 @@
 import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
 import pino, { type Logger, type LevelWithSilent } from 'pino';
 import { Correlation } from './correlation';
 
@@ -24,7 +25,10 @@ export function createLogger(options: LoggerOptions): Logger {
       formatters: { level: (label) => ({ level: label }) },
       mixin() {
         const scope = Correlation.current();
-        return scope ? { correlationId: scope.correlationId } : {};
+        // The trace of the work in progress (libs/observability), so a log line leads to its trace.
+        const span = trace.getActiveSpan();
+        const traced = span?.isRecording() ? { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId } : {};
+        return scope ? { correlationId: scope.correlationId, ...traced } : traced;
       },
     },
     options.destination ?? pino.destination({ sync: false }),

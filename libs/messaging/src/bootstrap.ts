@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { PinoNestLogger, type Logger } from '@phdmf/logging';
+import { httpObservability, writeMetrics } from '@phdmf/observability';
 import { NatsRpcServer } from './rpc/nats-rpc.server';
 
 export interface StartOptions {
@@ -8,8 +9,10 @@ export interface StartOptions {
   /**
    * Listen for HTTP too (the REST edge, a site's local API); other services only speak NATS.
    * `bodyParser: false` leaves request bodies unread for the handlers to stream (a site's uploads).
+   * `metrics: true` serves `GET /metrics` on this port too (a site's local API is internal; the
+   * edge's port is public, so its metrics go to the METRICS_PORT listener only).
    */
-  http?: { port: number; host: string; bodyParser?: boolean };
+  http?: { port: number; host: string; bodyParser?: boolean; metrics?: boolean };
   /** Adjust the HTTP application (middleware, pipes) before it listens. */
   configure?: (app: INestApplication) => void | Promise<void>;
 }
@@ -26,6 +29,7 @@ export async function startService(appModule: Type | DynamicModule, options: Sta
   try {
     app.connectMicroservice({ strategy: app.get(NatsRpcServer) }, { inheritAppConfig: false });
     app.enableShutdownHooks();
+    if (options.http) observeHttp(app, options.http.metrics === true);
     await options.configure?.(app);
     await app.startAllMicroservices();
     if (options.http) await app.listen(options.http.port, options.http.host);
@@ -36,5 +40,16 @@ export async function startService(appModule: Type | DynamicModule, options: Sta
       options.logger.warn({ err: closeError }, 'stopping the half-started service failed too');
     });
     throw error;
+  }
+}
+
+/** HTTP latency per route and the request's server span; and `/metrics` when the port may serve it. */
+function observeHttp(app: INestApplication, serveMetrics: boolean): void {
+  app.use(httpObservability);
+  if (serveMetrics) {
+    app.use('/metrics', (req: { method: string }, res: Parameters<typeof writeMetrics>[0], next: () => void) => {
+      if (req.method === 'GET') void writeMetrics(res);
+      else next();
+    });
   }
 }

@@ -6,6 +6,8 @@ import { Correlation, type CorrelationScope } from '@phdmf/logging';
 import { MessageBus, type RequestOptions } from '@phdmf/messaging';
 import { ApiGatewayConfig } from '../config';
 import { requestIdOf } from '../edge/request-id';
+import { context } from '@opentelemetry/api';
+import { traceContextOf } from '@phdmf/observability';
 
 /**
  * Turns an HTTP call into a NATS request: the request id becomes the correlation id, and the
@@ -47,7 +49,8 @@ export class EdgeBus {
     const scope: CorrelationScope = { correlationId: requestIdOf(req) ?? 'edge', ...(actor ? { actor } : {}) };
     return new Promise<ResultOf<C>>((resolve, reject) => {
       this.pending.push(() => {
-        Correlation.run(scope, () => this.bus.request(contract, payload, options)).then(resolve, reject);
+        // In the HTTP request's trace (libs/observability): the NATS request becomes its child span.
+        context.with(traceContextOf(req), () => Correlation.run(scope, () => this.bus.request(contract, payload, options))).then(resolve, reject);
       });
       if (!this.scheduled) {
         this.scheduled = true;

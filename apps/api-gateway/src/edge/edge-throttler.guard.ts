@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
+import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { TokenVerifier } from '@phdmf/auth';
+import { Metrics, routeTemplateOf } from '@phdmf/observability';
 import { verifiedClaims } from '../auth/request-claims';
 
 /**
@@ -31,5 +32,10 @@ export class EdgeThrottlerGuard extends ThrottlerGuard {
       if (subject) return `user:${subject}`;
     }
     return `address:${request.ip ?? 'unknown'}`;
+  }
+
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    Metrics.throttled.inc({ route: routeTemplateOf(context.switchToHttp().getRequest<Request>()) });
+    await super.throwThrottlingException(context, detail);
   }
 }

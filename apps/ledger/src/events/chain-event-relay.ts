@@ -23,6 +23,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { LEDGER_EVENTS, ledgerEventId, type LedgerEventName } from '@phdmf/contracts';
+import { observeRelayWaiting, observeRelayed } from '@phdmf/observability';
 import type { Logger } from '@phdmf/logging';
 import { Header, NATS_CONNECTION } from '@phdmf/messaging';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
@@ -129,7 +130,9 @@ export class ChainEventRelay implements OnApplicationBootstrap, OnModuleDestroy 
     const next = (): Promise<IteratorResult<LedgerChaincodeEvent>> => (pending ??= events.next());
     try {
       while (this.active()) {
+        observeRelayWaiting(true);
         const first = await Promise.race([next(), this.stopped]);
+        observeRelayWaiting(false);
         if (first === STOP) return;
         pending = undefined;
         if (first.done === true) return;
@@ -179,6 +182,7 @@ export class ChainEventRelay implements OnApplicationBootstrap, OnModuleDestroy 
     }
     const last = batch[batch.length - 1];
     if (last !== undefined) {
+      observeRelayed(last.blockNumber);
       this.unsaved = { blockNumber: last.blockNumber, txId: last.txId };
       this.saver ??= this.saveCheckpoints();
     }

@@ -1,7 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ConsumerInfo, ConsumerMessages, JsMsg, NatsConnection } from 'nats';
 import { Correlation } from '@phdmf/logging';
+import { Metrics, SpanKind, extractTraceContext, inSpan, subjectLabel } from '@phdmf/observability';
 import { decodeJson } from '../lib/codec';
+import { natsHeaderGetter } from '../lib/trace-headers';
 import { Header, scopeFromHeaders } from '../lib/headers';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from '../lib/options';
 import { toWireError } from '../lib/remote-error';
@@ -137,7 +139,12 @@ export class EventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const eventId = msg.headers?.get(Header.EventId) || msg.headers?.get('Nats-Msg-Id') || `${EVENT_STREAM.name}:${msg.seq}`;
     const scope = scopeFromHeaders(msg.headers, eventId);
-    await Correlation.run(scope, async () => {
+    const durable = this.durableName;
+    Metrics.consumerPending.set({ durable }, msg.info.pending);
+    if (msg.info.redelivered) Metrics.consumerRedeliveries.inc({ durable });
+    const subject = subjectLabel(msg.subject);
+    // A consumer span, child of the span that published the event (its traceparent went with it).
+    await inSpan(subject, SpanKind.CONSUMER, { 'messaging.system': 'nats', 'messaging.destination.name': subject, 'messaging.consumer.group.name': durable }, (span) => Correlation.run(scope, async () => {
       const log = this.options.logger.child({ eventId, subject: msg.subject, delivery: msg.info.deliveryCount });
       let payload: object;
       try {
@@ -147,6 +154,8 @@ export class EventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
         // stays in the stream (sequence below) for replay once the producer is fixed.
         log.error({ err: toWireError(error), streamSeq: msg.seq }, 'invalid event payload; terminated delivery');
         msg.term();
+        Metrics.eventsHandled.inc({ durable, outcome: 'invalid' });
+        span.setAttribute('phdmf.outcome', 'invalid');
         return;
       }
       try {
@@ -160,14 +169,17 @@ export class EventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
         const delay = Math.min(MAX_BACKOFF_MS, 200 * 2 ** Math.max(0, msg.info.deliveryCount - 1));
         log.error({ err: error, code: toWireError(error).code, retryInMs: delay, handlers: route.handlers.map((h) => h.name) }, 'event handler failed; will be redelivered');
         msg.nak(delay);
+        Metrics.eventsHandled.inc({ durable, outcome: 'failed' });
+        span.setAttribute('phdmf.outcome', toWireError(error).code);
         return;
       }
+      Metrics.eventsHandled.inc({ durable, outcome: 'ok' });
       try {
         await msg.ackAck();
       } catch (error) {
         // The effect is committed; a redelivery will meet the idempotency record and be acked then.
         log.warn({ err: error }, 'ack not confirmed; a redelivery will be recognised as a duplicate');
       }
-    });
+    }), extractTraceContext(msg.headers, natsHeaderGetter));
   }
 }

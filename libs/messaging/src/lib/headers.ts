@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, type MsgHdrs } from 'nats';
 import { Correlation, type CorrelationScope } from '@phdmf/logging';
+import { injectTraceContext } from '@phdmf/observability';
+import { natsHeaderSetter } from './trace-headers';
 
 /** Header names used on every PHDMF message; JetStream's own de-duplication header is Nats-Msg-Id. */
 export const Header = {
@@ -29,6 +31,7 @@ export function outgoingHeaders(actor?: ActorHeader, deadline?: number): MsgHdrs
   if (scope?.causationId) h.set(Header.CausationId, scope.causationId);
   // Events carry none: they are durable and handled whenever their consumer gets to them.
   if (deadline !== undefined) h.set(Header.Deadline, String(Math.min(deadline, scope?.deadline ?? deadline)));
+  injectTraceContext(h, natsHeaderSetter);
   return h;
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { MikroORM, type EventSubscriber } from '@mikro-orm/core';
 import { headers as natsHeaders } from 'nats';
+import { Metrics } from '@phdmf/observability';
 import { EventPublisher } from '../events/event-publisher';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../lib/options';
 import { OutboxMessage } from './outbox-message.entity';
@@ -71,6 +72,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     await em.flush();
+    // A short batch was everything pending; only a full one needs a count.
+    Metrics.outboxBacklog.set(rows.length < BATCH ? rows.length - published : await em.count(OutboxMessage, { publishedAt: null }));
     return published;
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode as NatsErrorCode, NatsError, type NatsConnection } from 'nats';
 import { CommonErrorCode, PhdmfError, type PayloadOf, type RequestContract, type ResultOf } from '@phdmf/contracts';
+import { SpanKind, inSpan, observeNatsRequest, outcomeOf, secondsSince, subjectLabel } from '@phdmf/observability';
 import { decodeJson, encodeJson } from '../lib/codec';
 import { downstreamTimeout } from '../lib/deadline';
 import { outgoingHeaders, type ActorHeader } from '../lib/headers';
@@ -30,6 +31,21 @@ export class MessageBus {
   ) {}
 
   async request<C extends RequestContract<object, unknown>>(contract: C, payload: PayloadOf<C>, opts: RequestOptions = {}): Promise<ResultOf<C>> {
+    // One client span per request (its traceparent travels in the headers) and one latency sample per outcome.
+    const subject = subjectLabel(contract.subject);
+    const start = process.hrtime.bigint();
+    let error: unknown;
+    try {
+      return await inSpan(subject, SpanKind.CLIENT, { 'messaging.system': 'nats', 'messaging.destination.name': subject }, () => this.send(contract, payload, opts));
+    } catch (e) {
+      error = e;
+      throw e;
+    } finally {
+      observeNatsRequest('client', subject, error === undefined ? undefined : outcomeOf(error), secondsSince(start));
+    }
+  }
+
+  private async send<C extends RequestContract<object, unknown>>(contract: C, payload: PayloadOf<C>, opts: RequestOptions): Promise<ResultOf<C>> {
     const timeout = downstreamTimeout(opts.timeoutMs ?? this.options.requestTimeoutMs, contract.subject);
     let reply;
     try {

@@ -3,7 +3,9 @@ import { lastValueFrom } from 'rxjs';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { CommonErrorCode, type AnyRequestContract } from '@phdmf/contracts';
 import { Correlation, type Logger } from '@phdmf/logging';
+import { SpanKind, extractTraceContext, inSpan, observeNatsRequest, secondsSince, subjectLabel } from '@phdmf/observability';
 import { decodeJson, encodeJson } from '../lib/codec';
+import { natsHeaderGetter } from '../lib/trace-headers';
 import { scopeFromHeaders } from '../lib/headers';
 import { toWireError } from '../lib/remote-error';
 import { validatePayload } from '../lib/validation';
@@ -45,7 +47,7 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
             this.log.error({ err, subject }, 'subscription error');
             return;
           }
-          void this.dispatch(contract, handler, msg);
+          void this.dispatch(contract, handler, msg, subjectLabel(subject));
         },
       });
       this.subscriptions.push(sub);
@@ -53,9 +55,12 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     callback();
   }
 
-  private async dispatch(contract: AnyRequestContract, handler: MessageHandler, msg: Msg): Promise<void> {
+  private async dispatch(contract: AnyRequestContract, handler: MessageHandler, msg: Msg, subject: string): Promise<void> {
     const scope = scopeFromHeaders(msg.headers);
-    await Correlation.run(scope, async () => {
+    const start = process.hrtime.bigint();
+    const parent = extractTraceContext(msg.headers, natsHeaderGetter);
+    // The span's outcome is the reply's: the handler's failures are answered, not thrown.
+    await inSpan(subject, SpanKind.SERVER, { 'messaging.system': 'nats', 'messaging.destination.name': subject }, (span) => Correlation.run(scope, async () => {
       let reply: RpcReply<unknown>;
       try {
         const payload = validatePayload(contract.payload, decodeJson(msg.data));
@@ -75,7 +80,10 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
         }
       }
       if (msg.reply) msg.respond(encodeJson(reply));
-    });
+      const code = reply.ok ? undefined : reply.error.code;
+      if (code !== undefined) span.setAttribute('phdmf.outcome', code);
+      observeNatsRequest('server', subject, code, secondsSince(start));
+    }), parent);
   }
 
   async close(): Promise<void> {

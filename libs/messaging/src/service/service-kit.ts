@@ -4,6 +4,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ConfigError, type ServiceConfig } from '@phdmf/config';
 import type { ServiceName } from '@phdmf/contracts';
 import { createLogger, type Logger } from '@phdmf/logging';
+import { collectProcessMetrics, initTracing, shutdownTracing, startMetricsListener } from '@phdmf/observability';
 import { createOrmOptions, DatabaseHealthIndicator, migrate, type PersistenceSettings } from '@phdmf/persistence';
 import { startService, type StartOptions } from '../bootstrap';
 import { MessagingModule, type MessagingModuleOptions } from '../messaging.module';
@@ -76,12 +77,23 @@ export async function runService<C extends ServiceConfig>(o: RunOptions<C>): Pro
   const config = loadConfigOrExit(o.service, o.loadConfig);
   const logger = createLogger({ service: o.service, level: config.LOG_LEVEL });
   exitOnUnexpectedErrors(logger);
+  collectProcessMetrics(o.service);
+  // Before Nest starts, so the first request is traced like every other.
+  const tracing = initTracing({ service: o.service, version: SOFTWARE_VERSION, ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}) });
+  // Spans still batched when the service is stopped go out while Nest's own shutdown hooks run (best
+  // effort: Nest ends the process once they are done). `once`, so Nest's re-raised signal still ends it.
+  if (tracing) for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdownTracing());
   const app = await startService(o.module(config, logger), {
     logger,
     ...(o.http ? { http: o.http(config) } : {}),
     ...(o.configure ? { configure: o.configure } : {}),
   });
-  logger.info({ version: SOFTWARE_VERSION }, `${o.service} started`);
+  // A port that is taken costs the metrics, not the service: the scrape's `up == 0` alert says so.
+  const metrics = config.METRICS_PORT === undefined ? undefined : await startMetricsListener(config.METRICS_PORT, config.METRICS_HOST).catch((error: unknown) => {
+    logger.error({ err: error, port: config.METRICS_PORT }, 'metrics listener not started; serving without /metrics');
+    return undefined;
+  });
+  logger.info({ version: SOFTWARE_VERSION, ...(metrics ? { metrics: metrics.url } : {}), tracing }, `${o.service} started`);
   return app;
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
 import { AccountsErrorCode, PhdmfError } from '@phdmf/contracts';
+import { Metrics } from '@phdmf/observability';
 import { AccountsConfig } from '../../config';
 import { decideThrottle, failuresNeeded, type ThrottleLimits } from '../domain/login-throttle';
 import { LoginEvent } from '../domain/login-event';
@@ -61,6 +62,7 @@ export class PasswordAttempts {
     event.userAgent = attempt.userAgent ?? null;
     em.persist(event);
     await em.flush();
+    if (failureCode !== null) Metrics.loginFailures.inc({ code: failureCode });
   }
 
   private async recentFailures(em: EntityManager, { email, address }: PasswordAttempt, now: Date) {

@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis, type ActingUser } from '@phdmf/contracts';
+import { countAnalysis } from '@phdmf/observability';
 import { Correlation } from '@phdmf/logging';
 import { HandleRequest } from '@phdmf/messaging';
 import { RunAnalysisHandler } from '../commands/run-analysis/run-analysis.handler';
@@ -23,7 +24,7 @@ export class AggregationMessageController {
 
   @HandleRequest(AggregationRunAnalysis.CONTRACT)
   onRun(p: AggregationRunAnalysis.Payload) {
-    return this.run.execute(p, actor());
+    return countAnalysis(p.datasets.length > 1 ? 'multi-dataset' : 'single-dataset', () => this.run.execute(p, actor()));
   }
 
   @HandleRequest(AggregationGetAnalysis.CONTRACT)

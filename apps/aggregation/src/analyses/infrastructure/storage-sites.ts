@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { StorageSummarize } from '@phdmf/contracts';
+import { timeSiteSummary } from '@phdmf/observability';
 import { MessageBus, type ActorHeader } from '@phdmf/messaging';
 
 /**
@@ -13,6 +14,6 @@ export class StorageSites {
   constructor(private readonly bus: MessageBus) {}
 
   summarize(nodeId: string, payload: StorageSummarize.Payload, researcher: ActorHeader, timeoutMs: number): Promise<unknown> {
-    return this.bus.request(StorageSummarize.contractFor(nodeId), payload, { actor: researcher, timeoutMs });
+    return timeSiteSummary(nodeId, () => this.bus.request(StorageSummarize.contractFor(nodeId), payload, { actor: researcher, timeoutMs }));
   }
 }

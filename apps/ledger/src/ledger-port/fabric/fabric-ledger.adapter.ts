@@ -11,6 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import { CommitStatusError, connect, EndorseError, GatewayError, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 import { peer as peerProtos, common } from '@hyperledger/fabric-protos';
 import { LedgerErrorCode, PhdmfError, type LedgerBlock, type LedgerChainInfo, type LedgerChainVerification, type LedgerTransaction } from '@phdmf/contracts';
+import { timeFabricPhase } from '@phdmf/observability';
 import { parseChaincodeError } from '../../chaincode/phdmf-chaincode';
 import { chaincodeFailure, ledgerError } from '../ledger-errors';
 import type { EventCheckpoint, LedgerChaincodeEvent, LedgerPort, SigningIdentity, SubmitResult } from '../ledger-port';
@@ -111,7 +112,9 @@ export class FabricLedgerAdapter implements LedgerPort {
     const org = this.gatewayFor(identity);
     let submitted;
     try {
-      submitted = await org.contract.submitAsync(`${contract}:${fn}`, { arguments: [...args] });
+      // submitAsync's two steps, apart so each is timed (phdmf_fabric_duration_seconds).
+      const endorsed = await timeFabricPhase('endorse', () => org.contract.newProposal(`${contract}:${fn}`, { arguments: [...args] }).endorse());
+      submitted = await timeFabricPhase('submit', () => endorsed.submit());
     } catch (error) {
       throw this.mapError(error);
     }
@@ -119,7 +122,7 @@ export class FabricLedgerAdapter implements LedgerPort {
     const result = Buffer.from(submitted.getResult()).toString('utf8');
     let status;
     try {
-      status = await submitted.getStatus();
+      status = await timeFabricPhase('commit', () => submitted.getStatus());
     } catch (error) {
       throw this.mapError(error, { txId });
     }
@@ -137,7 +140,7 @@ export class FabricLedgerAdapter implements LedgerPort {
     return this.track(async () => {
       const org = this.gatewayFor(identity);
       try {
-        return Buffer.from(await org.contract.evaluate(`${contract}:${fn}`, { arguments: [...args] })).toString('utf8');
+        return Buffer.from(await timeFabricPhase('evaluate', () => org.contract.evaluate(`${contract}:${fn}`, { arguments: [...args] }))).toString('utf8');
       } catch (error) {
         throw this.mapError(error);
       }

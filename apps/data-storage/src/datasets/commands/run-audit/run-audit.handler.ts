@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { StorageRunAudit } from '@phdmf/contracts';
+import { Metrics } from '@phdmf/observability';
 import type { Logger } from '@phdmf/logging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
 import type { FileStore } from '../../infrastructure/files/file-store';
@@ -81,7 +82,10 @@ export class RunAuditHandler implements ICommandHandler<RunAuditCommand, Storage
         const payload: TamperIntentPayload = { findingId: `tf-${randomUUID()}`, expectedSha256: version.sha256, foundSha256: found.sha256 };
         owed = this.owed.add(em, { kind: 'tamper-finding', datasetId: d.id, version: version.version, payload, actor: this.ledger.nodeActor });
       });
-      if (owed) await this.intents.drain(dataset.id);
+      if (owed) {
+        Metrics.tamperFindings.inc(); // a new finding, not one this site has reported before
+        await this.intents.drain(dataset.id);
+      }
       const now = await this.datasets.find(dataset.id);
       if (now?.tamperFindingId) mismatch.findingId = now.tamperFindingId;
       else if (now?.lastErrorCode) mismatch.findingError = `${now.lastErrorCode}: ${now.lastError ?? ''}`;

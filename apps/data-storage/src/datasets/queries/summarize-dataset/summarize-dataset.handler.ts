@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerStatistic, StorageSummarize } from '@phdmf/contracts';
+import { countWithheld } from '@phdmf/observability';
 import { Correlation, type Logger } from '@phdmf/logging';
 import { refuseIfLate } from '@phdmf/messaging';
 import { edgesOnGrid, noisyColumnSummary } from '@phdmf/statistics';
@@ -141,6 +142,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     };
     // Measured last, so that it covers everything but the signature itself.
     body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
+    countWithheld(body.columns);
     this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length }, 'summary released');
     return { body, signature: this.signer.sign(body) };
   }
