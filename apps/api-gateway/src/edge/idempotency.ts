@@ -64,7 +64,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (this.reflector.get<boolean>(IDEMPOTENT_KEY, context.getHandler()) !== true) return next.handle();
+    if (this.reflector.get<boolean | undefined>(IDEMPOTENT_KEY, context.getHandler()) !== true) return next.handle();
     const req = context.switchToHttp().getRequest<Request>();
     const header = req.headers[IDEMPOTENCY_HEADER.toLowerCase()];
     if (header === undefined) return next.handle();
