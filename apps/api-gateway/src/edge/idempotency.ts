@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { KV, NatsConnection } from 'nats';
 import { catchError, from, mergeMap, type Observable } from 'rxjs';
-import { httpStatusFor, IdempotencyErrorCode, PhdmfError } from '@phdmf/contracts';
+import { CommonErrorCode, httpStatusFor, IdempotencyErrorCode, PhdmfError } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { IDEMPOTENCY_BUCKET } from '@phdmf/messaging';
 import { userOf } from '../auth/decorators';
@@ -75,7 +75,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // Scoped per user: the same key from two users names two requests.
     const kvKey = sha256(`${user?.userId ?? ''}\u0000${key}`);
     const fingerprint = sha256(`${req.method} ${req.path}\u0000${JSON.stringify(req.body ?? null)}`);
-    return from(this.claim(kvKey, fingerprint)).pipe(
+    return from(this.claimOrUnavailable(kvKey, fingerprint)).pipe(
       mergeMap((claim) => {
         if (claim.replay) return replay(claim.replay);
         return next.handle().pipe(
@@ -93,6 +93,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }),
     );
+  }
+
+  /** A bucket that does not answer (NATS down, not provisioned) refuses the call before anything is sent: 503, retryable. */
+  private async claimOrUnavailable(kvKey: string, fingerprint: string): Promise<{ revision: number; replay?: undefined } | { replay: KeyRecord }> {
+    try {
+      return await this.claim(kvKey, fingerprint);
+    } catch (error) {
+      if (error instanceof PhdmfError) throw error;
+      this.logger.error({ err: error, code: CommonErrorCode.UNAVAILABLE }, 'the Idempotency-Key bucket did not answer');
+      throw new PhdmfError(CommonErrorCode.UNAVAILABLE, `The ${IDEMPOTENCY_HEADER} record is unavailable; nothing was sent, retry later`, { retryable: true });
+    }
   }
 
   /**
