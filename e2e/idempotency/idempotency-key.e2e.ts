@@ -4,6 +4,7 @@
 // commits nothing more, and two users' keys are independent. Real nats-server (with the platform's
 // idempotency bucket provisioned like the event stream), the real services and the embedded ledger.
 import { randomUUID } from 'node:crypto';
+import { IDEMPOTENCY_STREAM } from '@phdmf/messaging';
 import { buildConsortium, unique, type Consortium } from '../join/support/consortium';
 import type { ErrorBody } from '../join/support/http';
 import { nodeKeyPair, Stack } from '../join/support/stack';
@@ -113,5 +114,42 @@ describe('Idempotency-Key on the calls that commit to the ledger (e2e over HTTP)
       expect({ key, status: res.status, code: (res.body as unknown as ErrorBody).error?.code }).toEqual({ key, status: 400, code: 'IDEMPOTENCY.KEY_INVALID' });
     }
     expect(await height()).toBe(before);
+  });
+
+  it('keeps no 5xx: a call that failed while the ledger was down runs again on retry with the same key, and commits once', async () => {
+    const key = randomUUID();
+    const body = { nodeId: `node-${unique()}`, endpoint: 'https://outage.hospital-a.test', nodePublicKey: nodeKeyPair().publicKeyPem };
+    const send = () => c.api.call<{ endpoint: string }>('PUT', `/api/v1/institutions/${c.a.memberId}/node`, { token: c.tokens.adminA, body, headers: { 'idempotency-key': key } });
+    const before = await height();
+    await stack.stopLedger();
+    let failed;
+    try {
+      failed = await send();
+    } finally {
+      await stack.startLedger();
+    }
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(await height()).toBe(before);
+    const retried = await send();
+    expect({ status: retried.status, endpoint: retried.body.endpoint }).toEqual({ status: 200, endpoint: 'https://outage.hospital-a.test' });
+    expect(await height()).toBe(before + 1);
+    expect((await send()).body).toEqual(retried.body);
+    expect(await height()).toBe(before + 1);
+  });
+
+  // Last: it removes the bucket.
+  it('refuses a keyed call with 503 before anything is sent when the bucket does not answer; calls without a key go on', async () => {
+    const admin = await stack.nats.connectAdmin();
+    try {
+      await (await admin.jetstreamManager()).streams.delete(IDEMPOTENCY_STREAM);
+    } finally {
+      await admin.close();
+    }
+    const before = await height();
+    const keyed = await nodeChange(c.a.memberId, c.tokens.adminA, randomUUID(), 'https://no-bucket.hospital-a.test');
+    expect({ status: keyed.status, code: (keyed.body as unknown as ErrorBody).error?.code }).toEqual({ status: 503, code: 'MESSAGING.UNAVAILABLE' });
+    expect(await height()).toBe(before);
+    expect((await nodeChange(c.a.memberId, c.tokens.adminA, undefined, 'https://no-bucket.hospital-a.test')).status).toBe(200);
+    expect(await height()).toBe(before + 1);
   });
 });

@@ -134,12 +134,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
     throw new PhdmfError(IdempotencyErrorCode.IN_FLIGHT, `A request with this ${IDEMPOTENCY_HEADER} is still being answered; retry once it is`, { retryAfterSeconds: 1 });
   }
 
-  /** Keeps the final answer, if the key is still ours (a failure to keep it only loses the replay, not the answer). */
+  /**
+   * Keeps the final answer, if the key is still ours. A failure to keep it (an answer larger than a
+   * NATS message, the bucket gone) only loses the replay, not the answer: the key is released so
+   * that a retry runs again and meets the services' own read-back, rather than waiting out the lease.
+   */
   private async settle(kvKey: string, revision: number, record: KeyRecord): Promise<void> {
     try {
       await (await this.kv()).update(kvKey, encode(record), revision);
     } catch (error) {
       this.logger.warn({ err: error, code: 'IDEMPOTENCY.NOT_RECORDED' }, 'the answer of an Idempotency-Key request was not recorded; a retry runs again');
+      await this.release(kvKey, revision);
     }
   }
 
