@@ -111,7 +111,7 @@ describe('Idempotency-Key on the calls that commit to the ledger (e2e over HTTP)
     const before = await height();
     for (const key of ['', 'has space', 'x'.repeat(256), 'ünicode', '"unterminated']) {
       const res = await nodeChange(c.a.memberId, c.tokens.adminA, key, 'https://bad-key.hospital-a.test');
-      expect({ key, status: res.status, code: (res.body as unknown as ErrorBody).error?.code }).toEqual({ key, status: 400, code: 'IDEMPOTENCY.KEY_INVALID' });
+      expect({ key, status: res.status, code: (res.body as unknown as ErrorBody).error.code }).toEqual({ key, status: 400, code: 'IDEMPOTENCY.KEY_INVALID' });
     }
     expect(await height()).toBe(before);
   });
@@ -147,7 +147,7 @@ describe('Idempotency-Key on the calls that commit to the ledger (e2e over HTTP)
     }
     const before = await height();
     const keyed = await nodeChange(c.a.memberId, c.tokens.adminA, randomUUID(), 'https://no-bucket.hospital-a.test');
-    expect({ status: keyed.status, code: (keyed.body as unknown as ErrorBody).error?.code }).toEqual({ status: 503, code: 'MESSAGING.UNAVAILABLE' });
+    expect({ status: keyed.status, code: (keyed.body as unknown as ErrorBody).error.code }).toEqual({ status: 503, code: 'MESSAGING.UNAVAILABLE' });
     expect(await height()).toBe(before);
     expect((await nodeChange(c.a.memberId, c.tokens.adminA, undefined, 'https://no-bucket.hospital-a.test')).status).toBe(200);
     expect(await height()).toBe(before + 1);
