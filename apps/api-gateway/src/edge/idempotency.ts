@@ -77,7 +77,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const fingerprint = sha256(`${req.method} ${req.path}\u0000${JSON.stringify(req.body ?? null)}`);
     return from(this.claimOrUnavailable(kvKey, fingerprint)).pipe(
       mergeMap((claim) => {
-        if (claim.replay) return replay(claim.replay);
+        if (claim.replay) return replay(claim.replay, context.switchToHttp().getResponse<{ status(code: number): unknown }>());
         return next.handle().pipe(
           mergeMap(async (body: unknown) => {
             await this.settle(kvKey, claim.revision, { state: 'answered', fingerprint, status: context.switchToHttp().getResponse<{ statusCode: number }>().statusCode, body });
@@ -169,9 +169,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-function replay(record: KeyRecord): Promise<unknown> {
+/** The first answer again: a refusal through the one error filter (with this request's id), a success with its status and body. */
+function replay(record: KeyRecord, res: { status(code: number): unknown }): Promise<unknown> {
   if (record.state === 'refused') return Promise.reject(new PhdmfError(record.error.code, record.error.message, record.error.details));
-  if (record.state === 'answered') return Promise.resolve(record.body);
+  if (record.state === 'answered') {
+    res.status(record.status);
+    return Promise.resolve(record.body);
+  }
   return Promise.reject(new Error('an in-flight record is not an answer'));
 }
 
