@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
 import { AccountsLogin, EVENT_SUBJECTS_WILDCARD, LedgerNodeUpdated } from '@phdmf/contracts';
-import { EVENT_CONSUMING_SERVICES, EVENT_STREAM, provisionEventStream } from '@phdmf/messaging';
+import { EVENT_CONSUMING_SERVICES, EVENT_STREAM, IDEMPOTENCY_BUCKET, IDEMPOTENCY_STREAM, provisionEventStream } from '@phdmf/messaging';
 import { childEnv, spawnTsEntry, TestNatsServer, tempDir } from '@phdmf/testing';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -81,7 +81,9 @@ describe('the event stream is the platform’s: the generated NATS permissions',
     // Only the operator may use the JetStream API beyond that; a site may not touch it at all.
     for (const user of users.filter((u) => !u.startsWith('operator'))) {
       const granted = (user.match(/"\$JS\.[^"]+"/g) ?? []).map((s) => JSON.parse(s) as string);
-      for (const subject of granted) expect(subject).toMatch(new RegExp(`^\\$JS\\.(API\\.CONSUMER\\.(INFO|MSG\\.NEXT)\\.${STREAM}\\.[a-z-]+|ACK\\.${STREAM}\\.[a-z-]+\\.>)$`));
+      // The edge reads its idempotency keys back (and the client's account-info call when it binds the bucket).
+      const edgeOnly = user.startsWith('api-gateway') ? `|API\\.STREAM\\.MSG\\.GET\\.${IDEMPOTENCY_STREAM}|API\\.INFO` : '';
+      for (const subject of granted) expect(subject).toMatch(new RegExp(`^\\$JS\\.(API\\.CONSUMER\\.(INFO|MSG\\.NEXT)\\.${STREAM}\\.[a-z-]+|ACK\\.${STREAM}\\.[a-z-]+\\.>${edgeOnly})$`));
     }
     expect(users.find((u) => u.startsWith(SITE))).not.toContain('$JS');
   });
@@ -113,7 +115,7 @@ describe('the event stream is the platform’s: the generated NATS permissions',
     expect(asSite.output()).toMatch(/provisioning the event stream failed: .*Permissions Violation/i);
     const asOperator = spawnTsEntry('libs/messaging/src/events/provision.ts', env('operator'));
     expect(await asOperator.exited).toBe(0);
-    expect(asOperator.output()).toBe(`stream ${STREAM}: unchanged\n${EVENT_CONSUMING_SERVICES.map((d) => `durable ${d}: unchanged\n`).join('')}`);
+    expect(asOperator.output()).toBe(`stream ${STREAM}: unchanged\n${EVENT_CONSUMING_SERVICES.map((d) => `durable ${d}: unchanged\n`).join('')}key-value bucket ${IDEMPOTENCY_BUCKET.name}: unchanged\n`);
   });
 
   it('lets the ledger publish its events into the stream and each consuming service pull from and ack its own durable only', async () => {
@@ -135,5 +137,24 @@ describe('the event stream is the platform’s: the generated NATS permissions',
     // The server logged each refusal with the subject: what an operator sees.
     const log = readFileSync(nats.logFile, 'utf8');
     expect(log).toMatch(/Publish Violation[^\n]*\$JS\.API\.STREAM\.UPDATE\.PHDMF_EVENTS/);
+  });
+
+  it('lets the edge claim, read and settle Idempotency-Key records in its bucket, and nobody else; the bucket itself stays the operator’s', async () => {
+    const edge = await connectAs('api-gateway');
+    const kv = await edge.jetstream().views.kv(IDEMPOTENCY_BUCKET.name, { bindOnly: true });
+    const revision = await kv.create('perm-key', encoder.encode('{"state":"in-flight"}'));
+    await expect(kv.create('perm-key', encoder.encode('{}'))).rejects.toThrow(/wrong last sequence/);
+    await kv.update('perm-key', encoder.encode('{"state":"answered"}'), revision);
+    expect((await kv.get('perm-key'))?.string()).toBe('{"state":"answered"}');
+    const body = encoder.encode(JSON.stringify({ name: IDEMPOTENCY_STREAM, subjects: ['$KV.>', AccountsLogin.SUBJECT] }));
+    for (const subject of [`$JS.API.STREAM.UPDATE.${IDEMPOTENCY_STREAM}`, `$JS.API.STREAM.DELETE.${IDEMPOTENCY_STREAM}`, `$JS.API.STREAM.PURGE.${IDEMPOTENCY_STREAM}`, `$JS.API.CONSUMER.CREATE.${IDEMPOTENCY_STREAM}`]) {
+      await expect(edge.request(subject, body, { timeout: 5_000 }).then(() => 'answered')).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+    }
+    // Another service cannot read or forge the edge's answers.
+    const other = await connectAs('authorization');
+    await expect(other.jetstream().views.kv(IDEMPOTENCY_BUCKET.name, { bindOnly: true })).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+    for (const subject of [`$KV.${IDEMPOTENCY_BUCKET.name}.perm-key`, `$JS.API.STREAM.MSG.GET.${IDEMPOTENCY_STREAM}`]) {
+      await expect(other.request(subject, encoder.encode('{"last_by_subj":"$KV.PHDMF_IDEMPOTENCY.perm-key"}'), { timeout: 5_000 }).then(() => 'answered')).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+    }
   });
 });

@@ -378,7 +378,7 @@ async function main() {
     'JetStream to take the event stream',
     30_000,
   );
-  done(`event stream ${provisioned.stream}; durable consumers: ${Object.entries(provisioned.consumers).map(([d, outcome]) => `${d} ${outcome}`).join(', ')}`);
+  done(`event stream ${provisioned.stream}; durable consumers: ${Object.entries(provisioned.consumers).map(([d, outcome]) => `${d} ${outcome}`).join(', ')}; the edge's idempotency bucket ${provisioned.idempotencyBucket}`);
 
   // Sites seeded by an earlier start come up with the central services.
   for (const site of sites) {

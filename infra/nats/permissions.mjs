@@ -30,8 +30,21 @@ const CENTRAL = {
   'node-registry': { calls: ['accounts', 'ledger'], storage: ['qry.node-info.v1'], consumes: true },
   authorization: { calls: ['ledger'], consumes: true },
   aggregation: { calls: ['ledger'], storage: ['qry.summarize.v1'], consumes: false },
-  'api-gateway': { calls: ['accounts', 'node-registry', 'authorization', 'aggregation'], queries: ['ledger'], consumes: false },
+  'api-gateway': { calls: ['accounts', 'node-registry', 'authorization', 'aggregation'], queries: ['ledger'], consumes: false, idempotencyKeys: true },
 };
+
+/** The edge's Idempotency-Key bucket (libs/messaging/src/events/idempotency-bucket.ts), provisioned by the operator like the stream. */
+const IDEMPOTENCY_BUCKET = 'PHDMF_IDEMPOTENCY';
+
+/**
+ * The keys of the idempotency bucket and nothing else: write them (a key-value put is a publish on
+ * `$KV.<bucket>.<key>`), read one back, and the account-info call the client makes when it binds. No
+ * right to create, change, purge or delete the bucket's stream.
+ */
+function idempotencyKeys(allowed) {
+  if (!allowed) return [];
+  return [`$KV.${IDEMPOTENCY_BUCKET}.>`, `$JS.API.STREAM.MSG.GET.KV_${IDEMPOTENCY_BUCKET}`, '$JS.API.INFO'];
+}
 
 /** The inbox prefix an identity reads its replies under (services get it as NATS_INBOX_PREFIX). */
 export function inboxPrefixOf(identity) {
@@ -88,6 +101,7 @@ export function permissionsFor(identity) {
         `phdmf.${identity}.qry.health.v1`,
         ...(service.publishesEvents ? [`phdmf.evt.${identity}.>`] : []),
         ...jetStream(service.consumes ? identity : undefined),
+        ...idempotencyKeys(service.idempotencyKeys === true),
       ],
     },
     subscribe: { allow: [`phdmf.${identity}.>`, inbox] },

@@ -67,6 +67,9 @@ const BAD_PATH_SEGMENTS = ['%20', '0x3', '1e1', '+2', '3.0', '007', '-1', '%00',
 /** Query values that no query parameter takes. */
 const BAD_QUERY_VALUES = ['', '%00', '%ED%A0%80', 'x'.repeat(3000), '0x3', '-1', '%20', 'null'];
 
+/** Header parameter values a header parser or a key store might trip on (raw bytes as Latin-1, as they travel). */
+const BAD_HEADER_VALUES = ['', ' ', 'a b', '"unterminated', '""', 'a,b', 'x'.repeat(300), '\u00ff\u00fe', '../../etc', '$KV.>', '*'];
+
 /** Wrong types, one field at a time. */
 const WRONG_TYPES: readonly unknown[] = [12345, true, null, ['x'], { nested: 'x' }, -1.5, ''];
 
@@ -182,6 +185,10 @@ export class CaseGenerator {
       add(`query ${p.name}[x]`, { path: `${path}?${p.name}[x]=1` });
     }
     add('query __proto__', { path: `${path}?__proto__[x]=1&constructor=1` });
+    // Bad values of the header parameters it documents (Idempotency-Key), with a plausible body.
+    for (const p of op.parameters?.filter((x) => x.in === 'header') ?? []) {
+      for (const bad of BAD_HEADER_VALUES) add(`header ${p.name}=${bad.slice(0, 20)}`, { headers: { [p.name.toLowerCase()]: bad }, ...(plausible ? { body: json(plausible) } : {}) });
+    }
     // Headers: oversized; a body where none is taken or an unknown content type.
     add('header 20 KB', { headers: { 'x-fuzz': 'x'.repeat(20_000) } });
     add('header odd request id', { headers: { 'x-request-id': '<a%00b>'.repeat(50) } });

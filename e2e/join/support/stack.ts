@@ -207,11 +207,17 @@ export class Stack {
   /** Stops the ledger service (SIGTERM) and starts it again with the same environment; resolves once it answers. */
   async restartLedger(): Promise<void> {
     await this.stopLedger();
+    await this.startLedger();
+  }
+
+  /** Starts the stopped ledger service again with the same environment; resolves once it answers. */
+  async startLedger(): Promise<void> {
     this.ledger = spawnTsEntry('apps/ledger/src/main.ts', this.ledgerEnv);
     await this.waitForLedger();
   }
 
-  private async stopLedger(): Promise<void> {
+  /** Stops the ledger service (SIGTERM, SIGKILL after 10 s). */
+  async stopLedger(): Promise<void> {
     const ledger = this.ledger;
     if (ledger && ledger.child.exitCode === null) {
       ledger.child.kill('SIGTERM');

@@ -9,6 +9,7 @@ export * from './rpc/message-bus';
 export * from './rpc/nats-rpc.server';
 export * from './rpc/pass-through.filter';
 export * from './events/event-stream';
+export * from './events/idempotency-bucket';
 export * from './events/event-publisher';
 export * from './events/event-consumer';
 export * from './events/cqrs-event-bridge';

@@ -214,10 +214,10 @@ describe('messaging over a real nats-server', () => {
         await eventually(() => Promise.resolve(log.lines().some((l) => l.code === EventProvisioningCode.CONSUMER_DRIFT)), 'the drift reported');
         expect(log.lines().find((l) => l.code === EventProvisioningCode.CONSUMER_DRIFT)).toMatchObject({ level: 'warn', durable: 'accounts', drift: ['max_ack_pending: 7 → 1'] });
         expect((await jsm.consumers.info(EVENT_STREAM.name, 'accounts')).config.max_ack_pending).toBe(7); // the service changed nothing
-        expect(await provisionFixture(admin)).toEqual({ stream: 'updated', consumers: { accounts: 'updated' } });
+        expect(await provisionFixture(admin)).toEqual({ stream: 'updated', consumers: { accounts: 'updated' }, idempotencyBucket: 'unchanged' });
         expect((await jsm.consumers.info(EVENT_STREAM.name, 'accounts')).config.max_ack_pending).toBe(1);
         expect((await jsm.streams.info(EVENT_STREAM.name)).config.subjects).toEqual([...EVENT_STREAM.subjects]);
-        expect(await provisionFixture(admin)).toEqual({ stream: 'unchanged', consumers: { accounts: 'unchanged' } });
+        expect(await provisionFixture(admin)).toEqual({ stream: 'unchanged', consumers: { accounts: 'unchanged' }, idempotencyBucket: 'unchanged' });
       } finally {
         await admin.close();
       }
@@ -229,9 +229,9 @@ describe('messaging over a real nats-server', () => {
       try {
         const retired = RETIRED_DURABLES[0]!;
         await jsm.consumers.add(EVENT_STREAM.name, eventConsumerConfig(eventConsumerSpec(retired)));
-        expect(await provisionFixture(admin)).toEqual({ stream: 'unchanged', consumers: { accounts: 'unchanged', [retired]: 'deleted' } });
+        expect(await provisionFixture(admin)).toEqual({ stream: 'unchanged', consumers: { accounts: 'unchanged', [retired]: 'deleted' }, idempotencyBucket: 'unchanged' });
         await expect(jsm.consumers.info(EVENT_STREAM.name, retired)).rejects.toMatchObject({ api_error: { err_code: 10014 } });
-        expect(await provisionFixture(admin)).toEqual({ stream: 'unchanged', consumers: { accounts: 'unchanged' } });
+        expect(await provisionFixture(admin)).toEqual({ stream: 'unchanged', consumers: { accounts: 'unchanged' }, idempotencyBucket: 'unchanged' });
       } finally {
         await admin.close();
       }

@@ -5,6 +5,7 @@ import type { AccessTokenClaims } from '@phdmf/auth';
 import { AggregationErrorCode, AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis, CommonErrorCode, LedgerChaincodeErrorCode, LedgerErrorCode, StorageErrorCode } from '@phdmf/contracts';
 import { CurrentUser } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
+import { Idempotent } from '../edge/idempotency';
 import { ApiErrors } from '../edge/openapi-errors';
 import { ApiGatewayConfig } from '../config';
 import { AnalysisIdParam, ChartQueryDto, RunAnalysisDto } from './dto';
@@ -22,6 +23,7 @@ export class AnalysesController {
   ) {}
 
   @Post()
+  @Idempotent()
   @ApiOperation({
     summary: 'Run an analysis: pooled statistics over datasets you hold committed grants for',
     description:

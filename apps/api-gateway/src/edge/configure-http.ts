@@ -1,14 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from '@phdmf/logging';
-import { SOFTWARE_VERSION, answerClientErrorsAsJson } from '@phdmf/messaging';
+import { NATS_CONNECTION, SOFTWARE_VERSION, answerClientErrorsAsJson } from '@phdmf/messaging';
+import type { NatsConnection } from 'nats';
 import { EDGE_CONTROLLERS } from '../app.module';
 import { JwtAuthGuard, RolesGuard } from '../auth/guards';
 import type { ApiGatewayConfig } from '../config';
 import { EdgeExceptionFilter, type ErrorBody } from './edge-exception.filter';
 import { EdgeThrottlerGuard } from './edge-throttler.guard';
+import { IdempotencyInterceptor } from './idempotency';
 import { documentErrors } from './openapi-errors';
 import { ErrorResponse } from './openapi-schemas';
 import { refuseDeepJson } from './request-body';
@@ -19,7 +22,7 @@ export const API_PREFIX = 'api/v1';
 
 /**
  * Everything HTTP about the edge, in the order requests meet it: request id, security headers,
- * CORS, body limits, rate limits, authentication, roles, validation; and one error filter.
+ * CORS, body limits, rate limits, authentication, roles, Idempotency-Key, validation; and one error filter.
  * main.ts and the tests both call this, so what is tested is what runs.
  */
 export function configureHttp(app: INestApplication, config: ApiGatewayConfig, logger: Logger): void {
@@ -37,7 +40,7 @@ export function configureHttp(app: INestApplication, config: ApiGatewayConfig, l
   express.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Idempotency-Key'],
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
     credentials: false,
     maxAge: 600,
@@ -52,6 +55,8 @@ export function configureHttp(app: INestApplication, config: ApiGatewayConfig, l
   express.useGlobalFilters(new EdgeExceptionFilter(logger));
   express.useGlobalGuards(app.get(EdgeThrottlerGuard), app.get(JwtAuthGuard), app.get(RolesGuard));
   express.useGlobalPipes(edgeValidationPipe());
+  // Around the handler and its validation: a retried Idempotency-Key call gets its first answer.
+  express.useGlobalInterceptors(new IdempotencyInterceptor(app.get(Reflector), app.get<NatsConnection>(NATS_CONNECTION), config, logger));
   if (config.OPENAPI_ENABLED === 'true') setUpOpenApi(app);
 }
 

@@ -25,7 +25,7 @@ export class EdgeExceptionFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const requestId = requestIdOf(req);
-    const { code, message, details } = this.describe(exception);
+    const { code, message, details } = describeError(exception);
     const status = httpStatusFor(code);
     if (status >= 500) {
       this.logger.error({ err: exception, code, requestId, method: req.method, path: req.path }, 'request failed');
@@ -39,8 +39,8 @@ export class EdgeExceptionFilter implements ExceptionFilter {
         ...(requestId ? { requestId } : {}),
       },
     };
-    // A throttled login, a used-up quota, a busy site: whoever knows when to come back says so.
-    if ((status === 429 || status === 503) && typeof details?.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(details.retryAfterSeconds));
+    // A throttled login, a used-up quota, a busy site, a key still in flight: whoever knows when to come back says so.
+    if (typeof details?.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(details.retryAfterSeconds));
     if (code === EdgeErrorCode.RATE_LIMITED && res.getHeader('Retry-After') === undefined) {
       // The throttler names its header after the limit that tripped (Retry-After-credentials); clients look for Retry-After.
       const named = res.getHeaderNames().find((h) => h.startsWith('retry-after-'));
@@ -50,27 +50,28 @@ export class EdgeExceptionFilter implements ExceptionFilter {
     if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     if (!res.headersSent) res.status(status).json(body);
   }
+}
 
-  private describe(e: unknown): { code: string; message: string; details?: Readonly<Record<string, unknown>> } {
-    // A code that is not in the stable shape names an engine (SQLITE_ERROR): internal, whatever carried it.
-    if (e instanceof PhdmfError && isStableErrorCode(e.code)) return { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
-    if (e instanceof ThrottlerException) return { code: EdgeErrorCode.RATE_LIMITED, message: 'Too many requests; slow down' };
-    if (e instanceof HttpException) {
-      const status = e.getStatus();
-      if (status === 404) return { code: EdgeErrorCode.NOT_FOUND, message: 'No such endpoint' };
-      if (status === 413) return { code: EdgeErrorCode.PAYLOAD_TOO_LARGE, message: 'Request body too large' };
-      if (status === 400) return { code: EdgeErrorCode.BAD_REQUEST, message: 'Malformed request (the body must be valid JSON)' };
-      if (status === 415) return { code: EdgeErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'Unsupported content type' };
-    }
-    // body-parser's own errors (http-errors): a client-error status it means to expose. Its type is
-    // not always set (a zlib error on a body that is not compressed as its Content-Encoding says has
-    // none), and its message is the engine's, so only the status is used.
-    const parserError = e as { status?: unknown; expose?: unknown };
-    if (typeof parserError.status === 'number' && parserError.expose === true && parserError.status >= 400 && parserError.status < 500) {
-      if (parserError.status === 413) return { code: EdgeErrorCode.PAYLOAD_TOO_LARGE, message: 'Request body too large' };
-      if (parserError.status === 415) return { code: EdgeErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'Unsupported content encoding or charset' };
-      return { code: EdgeErrorCode.BAD_REQUEST, message: 'Malformed request body (JSON, at most 32 levels deep, encoded as its Content-Encoding says)' };
-    }
-    return { code: CommonErrorCode.INTERNAL, message: 'Internal error' };
+/** The coded error an exception is answered as (its status: `httpStatusFor(code)`); the Idempotency-Key record stores the same. */
+export function describeError(e: unknown): { code: string; message: string; details?: Readonly<Record<string, unknown>> } {
+  // A code that is not in the stable shape names an engine (SQLITE_ERROR): internal, whatever carried it.
+  if (e instanceof PhdmfError && isStableErrorCode(e.code)) return { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
+  if (e instanceof ThrottlerException) return { code: EdgeErrorCode.RATE_LIMITED, message: 'Too many requests; slow down' };
+  if (e instanceof HttpException) {
+    const status = e.getStatus();
+    if (status === 404) return { code: EdgeErrorCode.NOT_FOUND, message: 'No such endpoint' };
+    if (status === 413) return { code: EdgeErrorCode.PAYLOAD_TOO_LARGE, message: 'Request body too large' };
+    if (status === 400) return { code: EdgeErrorCode.BAD_REQUEST, message: 'Malformed request (the body must be valid JSON)' };
+    if (status === 415) return { code: EdgeErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'Unsupported content type' };
   }
+  // body-parser's own errors (http-errors): a client-error status it means to expose. Its type is
+  // not always set (a zlib error on a body that is not compressed as its Content-Encoding says has
+  // none), and its message is the engine's, so only the status is used.
+  const parserError = e as { status?: unknown; expose?: unknown };
+  if (typeof parserError.status === 'number' && parserError.expose === true && parserError.status >= 400 && parserError.status < 500) {
+    if (parserError.status === 413) return { code: EdgeErrorCode.PAYLOAD_TOO_LARGE, message: 'Request body too large' };
+    if (parserError.status === 415) return { code: EdgeErrorCode.UNSUPPORTED_MEDIA_TYPE, message: 'Unsupported content encoding or charset' };
+    return { code: EdgeErrorCode.BAD_REQUEST, message: 'Malformed request body (JSON, at most 32 levels deep, encoded as its Content-Encoding says)' };
+  }
+  return { code: CommonErrorCode.INTERNAL, message: 'Internal error' };
 }

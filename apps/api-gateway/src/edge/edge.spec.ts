@@ -35,6 +35,27 @@ describe('REST edge', () => {
     expect(await ready.json()).toMatchObject({ status: 'up', checks: { nats: 'up' } });
   });
 
+  it('documents the Idempotency-Key header and its refusals on exactly the calls that commit to the ledger', async () => {
+    const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>> };
+    const keyed = Object.entries(doc.paths)
+      .flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ op: `${method.toUpperCase()} ${path}`, hasKey: (op.parameters ?? []).some((p) => p.in === 'header' && p.name === 'Idempotency-Key'), has422: '422' in op.responses })))
+      .filter((o) => o.hasKey);
+    expect(keyed.map((o) => o.op).sort()).toEqual(
+      [
+        'POST /api/v1/access-requests',
+        'POST /api/v1/access-requests/{requestId}/grant',
+        'POST /api/v1/access-requests/{requestId}/deny',
+        'POST /api/v1/access-requests/{requestId}/revoke',
+        'POST /api/v1/analyses',
+        'POST /api/v1/membership-applications/{applicationId}/admit',
+        'POST /api/v1/membership-applications/{applicationId}/reject',
+        'PUT /api/v1/institutions/{memberId}/node',
+        'PUT /api/v1/market/datasets/{datasetId}/stance',
+      ].sort(),
+    );
+    for (const o of keyed) expect(o).toMatchObject({ hasKey: true, has422: true });
+  });
+
   it('serves an OpenAPI 3 document generated from the code, and a browsable docs page', async () => {
     const res = await fetch(`${base}/api/v1/openapi.json`);
     expect(res.status).toBe(200);

@@ -5,6 +5,7 @@ import type { AccessTokenClaims } from '@phdmf/auth';
 import { AuthorizationDenyAccess, AuthorizationErrorCode, AuthorizationGetAccessRequest, AuthorizationGrantAccess, AuthorizationListAccessRequests, AuthorizationRequestAccess, AuthorizationRevokeAccess, LedgerChaincodeErrorCode, LedgerErrorCode } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
+import { Idempotent } from '../edge/idempotency';
 import { ApiErrors } from '../edge/openapi-errors';
 import { AccessRequestDto, AccessRequestsQueryDto, GrantDto, DenyDto, RequestIdParam, RevokeDto } from './dto';
 import { AccessRequestListResponse, AccessRequestResponse } from './openapi';
@@ -22,6 +23,7 @@ export class AccessRequestsController {
   constructor(private readonly bus: EdgeBus) {}
 
   @Post()
+  @Idempotent()
   @Roles('researcher', 'member', 'institution-admin')
   @ApiOperation({
     summary: 'Apply for access to a dataset; answered once the request is committed on-chain (status pending, txId, blockNumber)',
@@ -63,6 +65,7 @@ export class AccessRequestsController {
   }
 
   @Post(':requestId/grant')
+  @Idempotent()
   @Roles('institution-admin', 'member')
   @HttpCode(200)
   @ApiOperation({ summary: 'Grant a pending request, possibly narrowed (columns, statistics, earlier expiry); signed as your institution, answered once committed' })
@@ -82,6 +85,7 @@ export class AccessRequestsController {
   }
 
   @Post(':requestId/deny')
+  @Idempotent()
   @Roles('institution-admin', 'member')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deny a pending request, with a reason; answered once committed' })
@@ -91,6 +95,7 @@ export class AccessRequestsController {
   }
 
   @Post(':requestId/revoke')
+  @Idempotent()
   @Roles('institution-admin', 'member')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a granted request, with a reason; answered once committed' })

@@ -5,6 +5,7 @@ import type { AccessTokenClaims } from '@phdmf/auth';
 import { AuthorizationErrorCode, AuthorizationGetMarketEntry, AuthorizationSearchMarket, AuthorizationSetStance, LedgerChaincodeErrorCode, LedgerErrorCode } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
+import { Idempotent } from '../edge/idempotency';
 import { ApiErrors } from '../edge/openapi-errors';
 import { DatasetIdParam, MarketQueryDto, StanceDto } from './dto';
 import { MarketEntryResponse, MarketPageResponse } from './openapi';
@@ -40,6 +41,7 @@ export class MarketController {
   }
 
   @Put(':datasetId/stance')
+  @Idempotent()
   @Roles('institution-admin')
   @ApiOperation({ summary: 'Open or close your institution\'s dataset to access requests (its admins only; checked by the service)' })
   @ApiOkResponse({ type: MarketEntryResponse })

@@ -5,6 +5,7 @@ import type { AccessTokenClaims } from '@phdmf/auth';
 import { LedgerChaincodeErrorCode, LedgerErrorCode, NodeRegistryAdmitApplication, NodeRegistryApplyForMembership, NodeRegistryErrorCode, NodeRegistryGetApplication, NodeRegistryListApplications, NodeRegistryRejectApplication } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
+import { Idempotent } from '../edge/idempotency';
 import { ApiErrors } from '../edge/openapi-errors';
 import { ApplicationListResponse, ApplicationResponse } from '../edge/openapi-schemas';
 import { ApplicationIdParam, ApplicationsQueryDto, ApplyDto, RejectDto } from './dto';
@@ -39,6 +40,7 @@ export class ApplicationsController {
   }
 
   @Post(':applicationId/admit')
+  @Idempotent()
   @Roles('consortium-admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Admit: answered once the admission is committed on-chain (decision.txId, decision.blockNumber)' })
@@ -48,6 +50,7 @@ export class ApplicationsController {
   }
 
   @Post(':applicationId/reject')
+  @Idempotent()
   @Roles('consortium-admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject, with a reason; recorded on-chain' })

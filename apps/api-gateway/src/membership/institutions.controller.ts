@@ -5,6 +5,7 @@ import type { AccessTokenClaims } from '@phdmf/auth';
 import { LedgerChaincodeErrorCode, LedgerErrorCode, NodeRegistryErrorCode, NodeRegistryGetInstitution, NodeRegistryListInstitutions, NodeRegistryTestNodeConnection, NodeRegistryUpdateNode } from '@phdmf/contracts';
 import { CurrentUser, Roles, SameOrganisation } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
+import { Idempotent } from '../edge/idempotency';
 import { ApiErrors } from '../edge/openapi-errors';
 import { ConnectionTestResponse, InstitutionListResponse, InstitutionResponse } from '../edge/openapi-schemas';
 import { InstitutionParam, InstitutionsQueryDto, NodeConfigurationDto } from './dto';
@@ -31,6 +32,7 @@ export class InstitutionsController {
   }
 
   @Put(':memberId/node')
+  @Idempotent()
   @Roles('institution-admin')
   @SameOrganisation('memberId')
   @ApiOperation({ summary: 'Change the institution\'s node (id, endpoint with port, public key); committed on-chain first' })

@@ -18,6 +18,17 @@ export const HttpErrorCode = {
 } as const;
 
 /**
+ * Codes of the edge's Idempotency-Key handling (IETF httpapi draft "The Idempotency-Key HTTP Header
+ * Field": 400 for a malformed key, 422 for a key reused with another request, 409 while the first
+ * request with the key is still being answered).
+ */
+export const IdempotencyErrorCode = {
+  KEY_INVALID: 'IDEMPOTENCY.KEY_INVALID',
+  KEY_REUSED: 'IDEMPOTENCY.KEY_REUSED',
+  IN_FLIGHT: 'IDEMPOTENCY.IN_FLIGHT',
+} as const;
+
+/**
  * A fixed sentence for each failure of the HTTP layer, by status: never the framework's or the
  * parser's own text (it echoes paths and bodies).
  */
@@ -61,6 +72,9 @@ export const ERROR_STATUS_TABLE: readonly Rule[] = [
   [HttpErrorCode.NOT_FOUND, 404],
   [HttpErrorCode.HEADERS_TOO_LARGE, 431],
   [HttpErrorCode.REQUEST_TIMEOUT, 408],
+  [IdempotencyErrorCode.KEY_INVALID, 400],
+  [IdempotencyErrorCode.KEY_REUSED, 422],
+  [IdempotencyErrorCode.IN_FLIGHT, 409],
   ['LEDGER.ACTOR_REQUIRED', 401],
   ['LEDGER.ORGANISATION_REQUIRED', 403],
   ['LEDGER.ORGANISATION_NOT_MEMBER', 403],

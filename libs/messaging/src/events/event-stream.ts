@@ -1,6 +1,6 @@
 // The event stream and its durable consumers belong to the platform (DESIGN.md, Security): this one
 // declaration is what `npm start` (infra/local/up.mjs), the Kubernetes provisioning Job
-// (provision.ts) and the tests' own setup create, with an identity allowed to manage JetStream.
+// (provision.ts) and the tests' own setup create (with the edge's idempotency bucket, idempotency-bucket.ts), with an identity allowed to manage JetStream.
 // Services and sites hold no such right (infra/nats/permissions.mjs): a service binds to its durable
 // (EventConsumer), the ledger publishes into the stream, and nobody else can add subjects, seal it,
 // republish it or take another's consumer.
@@ -18,6 +18,7 @@ import {
   type StreamConfig,
   StorageType,
 } from 'nats';
+import { provisionIdempotencyBucket } from './idempotency-bucket';
 
 /** The one durable stream that carries every integration event. */
 export const EVENT_STREAM = {
@@ -114,10 +115,11 @@ export class ProvisioningRefused extends Error {
 
 export type ProvisionOutcome = 'created' | 'updated' | 'unchanged' | 'deleted';
 
-/** What provisioning did: the stream's outcome and each durable's (a retired one only if it was there to delete). */
+/** What provisioning did: the stream's outcome, each durable's (a retired one only if it was there to delete), and the edge's idempotency bucket's. */
 export interface ProvisionReport {
   stream: ProvisionOutcome;
   consumers: Record<string, ProvisionOutcome>;
+  idempotencyBucket: ProvisionOutcome;
 }
 
 /**
@@ -129,11 +131,14 @@ export interface ProvisionReport {
  */
 export async function provisionEventStream(nc: NatsConnection, consumers: readonly EventConsumerSpec[] = EVENT_CONSUMERS): Promise<ProvisionReport> {
   const jsm = await nc.jetstreamManager();
-  const report: ProvisionReport = { stream: await provisionStream(jsm), consumers: {} };
+  const stream = await provisionStream(jsm);
+  const report: ProvisionReport = { stream, consumers: {}, idempotencyBucket: 'unchanged' };
   for (const spec of consumers) report.consumers[spec.durable] = await provisionConsumer(jsm, spec);
   for (const durable of RETIRED_DURABLES.filter((d) => !consumers.some((c) => c.durable === d))) {
     if (await retireConsumer(jsm, durable)) report.consumers[durable] = 'deleted';
   }
+  // The platform's other JetStream resource, provisioned with the stream so every provisioner (npm start, the Job, the tests) creates it.
+  report.idempotencyBucket = await provisionIdempotencyBucket(nc, jsm);
   return report;
 }
 

@@ -9,6 +9,7 @@
 // to PROVISION_TIMEOUT_MS, and prints one line per stream and durable: created, updated, unchanged.
 import { connect } from 'nats';
 import { identityOptions } from '../lib/connection';
+import { IDEMPOTENCY_BUCKET } from './idempotency-bucket';
 import { EVENT_STREAM, provisionEventStream, ProvisioningRefused, type ProvisionReport } from './event-stream';
 
 const REFUSALS = new Set<unknown>(['PERMISSIONS_VIOLATION', 'AUTHORIZATION_VIOLATION']);
@@ -43,6 +44,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
       const report = await provisionOnce(servers.split(','), env);
       process.stdout.write(`stream ${EVENT_STREAM.name}: ${report.stream}\n`);
       for (const [durable, outcome] of Object.entries(report.consumers)) process.stdout.write(`durable ${durable}: ${outcome}\n`);
+      process.stdout.write(`key-value bucket ${IDEMPOTENCY_BUCKET.name}: ${report.idempotencyBucket}\n`);
       return 0;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
