@@ -6,7 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
 import type { RequestContract } from '@phdmf/contracts';
-import { childEnv, freePort } from '@phdmf/testing';
+import { childEnv, freePort, freePortBlock } from '@phdmf/testing';
+
+/** The central services up.mjs starts, each with a metrics listener (ledger, accounts, node-registry, authorization, aggregation, api-gateway). */
+const CENTRAL_SERVICE_COUNT = 6;
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
@@ -30,7 +33,8 @@ export interface Ports {
 
 export async function freePorts(): Promise<Ports> {
   const [nats, http, north, aldric, lakeside] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-  return { nats, http, sites: { 'site-north': north, 'site-aldric': aldric, 'site-lakeside': lakeside }, metrics: await freePort() };
+  // up.mjs gives each central service its own metrics port, counting up from this one: the whole block is reserved.
+  return { nats, http, sites: { 'site-north': north, 'site-aldric': aldric, 'site-lakeside': lakeside }, metrics: await freePortBlock(CENTRAL_SERVICE_COUNT) };
 }
 
 export interface Pids {

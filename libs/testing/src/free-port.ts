@@ -39,12 +39,46 @@ function canListen(port: number): Promise<boolean> {
  * twice in one test process (two servers of one test must not be given one port).
  */
 export async function freePort(): Promise<number> {
-  const high = ephemeralLow() - 1;
+  const { low, high } = workerSlice();
   for (let attempt = 0; attempt < 200; attempt++) {
-    const port = LOWEST + Math.floor(Math.random() * (high - LOWEST));
+    const port = low + Math.floor(Math.random() * (high - low));
     if (handedOut.has(port) || !(await canListen(port))) continue;
     handedOut.add(port);
     return port;
   }
-  throw new Error(`no free port between ${LOWEST} and ${high} after 200 tries`);
+  throw new Error(`no free port between ${low} and ${high} after 200 tries`);
+}
+
+/**
+ * `count` consecutive free ports (for a command that counts up from a base port, as the start command
+ * does for its services' metrics listeners); each is handed out, so no later freePort() returns one.
+ */
+export async function freePortBlock(count: number): Promise<number> {
+  const { low, high } = workerSlice();
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = low + Math.floor(Math.random() * (high - low - count));
+    const block = Array.from({ length: count }, (_, i) => base + i);
+    if (block.some((p) => handedOut.has(p))) continue;
+    if (!(await Promise.all(block.map(canListen))).every(Boolean)) continue;
+    for (const p of block) handedOut.add(p);
+    return base;
+  }
+  throw new Error(`no ${count} consecutive free ports between ${low} and ${high} after 200 tries`);
+}
+
+/** How many slices the range is cut into: more than Jest's workers on any machine this runs on. */
+const SLICES = 8;
+
+/**
+ * This Jest worker's own slice of the range. Two suites running at once in different workers could
+ * otherwise both find a port free and pick it: the start command's test picks its sites' ports, then
+ * starts them some twenty seconds later — by then another worker's nats-server may hold the port, and
+ * the site exits at start, five times, until the supervisor gives up (seen once in CI). Outside Jest
+ * (JEST_WORKER_ID unset) the first slice.
+ */
+function workerSlice(): { low: number; high: number } {
+  const worker = Number(process.env['JEST_WORKER_ID'] ?? '1');
+  const index = ((Number.isInteger(worker) && worker > 0 ? worker : 1) - 1) % SLICES;
+  const width = Math.floor((ephemeralLow() - LOWEST) / SLICES);
+  return { low: LOWEST + index * width, high: LOWEST + (index + 1) * width - 1 };
 }
