@@ -1,7 +1,7 @@
 // The helpers come first: they quiet fabric-contract-api's load-time logging.
 import { ORG1, openTestLedger, runConcurrently, tempDataDir } from '../testing/helpers';
 import { CommitPipeline, spawnCommitter } from './commit-pipeline';
-import { LedgerErrorCode, type ChaincodeEventRecord, type EmbeddedLedger } from './index';
+import { EmbeddedLedgerErrorCode, type ChaincodeEventRecord, type EmbeddedLedger } from './index';
 
 /** Makes the next committer thread exit right after it committed block `block`, before it answers. */
 function dieAfterCommitting(block: number): string {
@@ -46,7 +46,7 @@ describe('EmbeddedLedger commit pipeline', () => {
     expect(l.info().height).toBe(3);
     await expect(l.evaluate(ORG1, 'kv', 'get', ['c'])).resolves.toBe('3');
     // Nothing can commit any more; the ledger says so instead of hanging.
-    await expect(l.submit(ORG1, 'kv', 'put', ['d', '4'])).rejects.toMatchObject({ code: LedgerErrorCode.STORAGE });
+    await expect(l.submit(ORG1, 'kv', 'put', ['d', '4'])).rejects.toMatchObject({ code: EmbeddedLedgerErrorCode.STORAGE });
     await l.close();
     ledger = await openTestLedger(dir.dir);
     await expect(ledger.verifyChain()).resolves.toEqual({ ok: true, height: 3 });
@@ -56,7 +56,7 @@ describe('EmbeddedLedger commit pipeline', () => {
   it('rejects the submits of a block the dying thread never committed, and keeps the chain whole', async () => {
     const l = (ledger = await openWithCommitter(dieOnBlock(2)));
     await expect(l.submit(ORG1, 'kv', 'put', ['a', '1'])).resolves.toMatchObject({ blockNumber: 1 });
-    await expect(l.submit(ORG1, 'kv', 'put', ['b', '2'])).rejects.toMatchObject({ code: LedgerErrorCode.STORAGE });
+    await expect(l.submit(ORG1, 'kv', 'put', ['b', '2'])).rejects.toMatchObject({ code: EmbeddedLedgerErrorCode.STORAGE });
     expect(l.info().height).toBe(2);
     await expect(l.evaluate(ORG1, 'kv', 'get', ['b'])).resolves.toBe('');
     await l.close();

@@ -3,7 +3,7 @@
 // ChaincodeExecutionError, because the chaincode puts its machine-readable code there (CONVENTIONS).
 import type { ValidationCode } from './types';
 
-export const LedgerErrorCode = {
+export const EmbeddedLedgerErrorCode = {
   CHAINCODE_ERROR: 'LEDGER.CHAINCODE_ERROR',
   MVCC_READ_CONFLICT: 'LEDGER.MVCC_READ_CONFLICT',
   UNKNOWN_CONTRACT: 'LEDGER.UNKNOWN_CONTRACT',
@@ -16,11 +16,11 @@ export const LedgerErrorCode = {
   LOCKED: 'LEDGER.LOCKED',
 } as const;
 
-export type LedgerErrorCode = (typeof LedgerErrorCode)[keyof typeof LedgerErrorCode];
+export type EmbeddedLedgerErrorCode = (typeof EmbeddedLedgerErrorCode)[keyof typeof EmbeddedLedgerErrorCode];
 
 /** Base class of every error the embedded ledger throws on purpose. */
 export abstract class LedgerError extends Error {
-  abstract readonly code: LedgerErrorCode;
+  abstract readonly code: EmbeddedLedgerErrorCode;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -30,7 +30,7 @@ export abstract class LedgerError extends Error {
 
 /** The chaincode threw (or rejected its arguments); `message` is the chaincode's message, unchanged. */
 export class ChaincodeExecutionError extends LedgerError {
-  readonly code = LedgerErrorCode.CHAINCODE_ERROR;
+  readonly code = EmbeddedLedgerErrorCode.CHAINCODE_ERROR;
 
   constructor(
     readonly chaincodeMessage: string,
@@ -47,7 +47,7 @@ export class ChaincodeExecutionError extends LedgerError {
  * (MVCC_READ_CONFLICT) from a changed range (PHANTOM_READ_CONFLICT); both carry this one code.
  */
 export class MvccConflictError extends LedgerError {
-  readonly code = LedgerErrorCode.MVCC_READ_CONFLICT;
+  readonly code = EmbeddedLedgerErrorCode.MVCC_READ_CONFLICT;
 
   constructor(
     readonly txId: string,
@@ -61,7 +61,7 @@ export class MvccConflictError extends LedgerError {
 
 /** No contract with that name is deployed in this ledger. */
 export class UnknownContractError extends LedgerError {
-  readonly code = LedgerErrorCode.UNKNOWN_CONTRACT;
+  readonly code = EmbeddedLedgerErrorCode.UNKNOWN_CONTRACT;
 
   constructor(readonly contractName: string) {
     super(`Contract name is not known: ${contractName}`);
@@ -70,7 +70,7 @@ export class UnknownContractError extends LedgerError {
 
 /** The contract has no transaction function with that name. */
 export class UnknownFunctionError extends LedgerError {
-  readonly code = LedgerErrorCode.UNKNOWN_FUNCTION;
+  readonly code = EmbeddedLedgerErrorCode.UNKNOWN_FUNCTION;
 
   constructor(
     readonly contractName: string,
@@ -82,17 +82,17 @@ export class UnknownFunctionError extends LedgerError {
 
 /** A caller passed something malformed (identity, arguments, block number, checkpoint). */
 export class LedgerInvalidArgumentError extends LedgerError {
-  readonly code = LedgerErrorCode.INVALID_ARGUMENT;
+  readonly code = EmbeddedLedgerErrorCode.INVALID_ARGUMENT;
 }
 
 /** The block or transaction asked for does not exist. */
 export class LedgerNotFoundError extends LedgerError {
-  readonly code = LedgerErrorCode.NOT_FOUND;
+  readonly code = EmbeddedLedgerErrorCode.NOT_FOUND;
 }
 
 /** The ledger is closed or closing. */
 export class LedgerClosedError extends LedgerError {
-  readonly code = LedgerErrorCode.CLOSED;
+  readonly code = EmbeddedLedgerErrorCode.CLOSED;
 
   constructor() {
     super('the embedded ledger is closed');
@@ -101,15 +101,15 @@ export class LedgerClosedError extends LedgerError {
 
 /** Writing a block failed; the block was rolled back and none of its transactions committed. */
 export class LedgerStorageError extends LedgerError {
-  readonly code = LedgerErrorCode.STORAGE;
+  readonly code = EmbeddedLedgerErrorCode.STORAGE;
 }
 
 /** The data directory does not match the options (key missing or different, other channel). */
 export class LedgerConfigError extends LedgerError {
-  readonly code = LedgerErrorCode.CONFIG;
+  readonly code = EmbeddedLedgerErrorCode.CONFIG;
 }
 
 /** Another ledger instance (this process or another) already has the data directory open. */
 export class LedgerLockedError extends LedgerError {
-  readonly code = LedgerErrorCode.LOCKED;
+  readonly code = EmbeddedLedgerErrorCode.LOCKED;
 }

@@ -5,7 +5,7 @@ export {
   LedgerClosedError,
   LedgerConfigError,
   LedgerError,
-  LedgerErrorCode,
+  EmbeddedLedgerErrorCode,
   LedgerInvalidArgumentError,
   LedgerLockedError,
   LedgerNotFoundError,

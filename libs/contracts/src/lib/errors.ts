@@ -4,12 +4,17 @@
  * statuses in one table. Domain code throws these, never HTTP exceptions.
  */
 export class PhdmfError extends Error {
+  /**
+   * @param options.cause the error this one stands for (a driver's, a remote's): kept for the logs
+   *   (pino prints `err.cause`), never put on the wire — `toWire()` carries code, message and details only.
+   */
   constructor(
     readonly code: string,
     message: string,
     readonly details?: Readonly<Record<string, unknown>>,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'PhdmfError';
   }
 

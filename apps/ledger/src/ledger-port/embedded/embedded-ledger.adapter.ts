@@ -8,7 +8,7 @@ import {
   ChaincodeExecutionError,
   EmbeddedLedger,
   LedgerError,
-  LedgerErrorCode as EmbeddedErrorCode,
+  EmbeddedLedgerErrorCode,
   MvccConflictError,
   type Block,
   type ContractClass,
@@ -145,11 +145,11 @@ function mapError(error: unknown): Error {
   }
   if (error instanceof LedgerError) {
     switch (error.code) {
-      case EmbeddedErrorCode.UNKNOWN_CONTRACT:
-      case EmbeddedErrorCode.UNKNOWN_FUNCTION:
-      case EmbeddedErrorCode.INVALID_ARGUMENT:
+      case EmbeddedLedgerErrorCode.UNKNOWN_CONTRACT:
+      case EmbeddedLedgerErrorCode.UNKNOWN_FUNCTION:
+      case EmbeddedLedgerErrorCode.INVALID_ARGUMENT:
         return ledgerError(LedgerErrorCode.INVALID_INPUT, error.message);
-      case EmbeddedErrorCode.NOT_FOUND:
+      case EmbeddedLedgerErrorCode.NOT_FOUND:
         return ledgerError(LedgerErrorCode.NOT_FOUND, error.message);
       default:
         // CLOSED, STORAGE, LOCKED, CONFIG: the ledger cannot serve; retrying later may help.

@@ -66,7 +66,7 @@ export function isAmbiguous(error: unknown): error is PhdmfError {
  */
 export function ledgerUnavailable(error: unknown, whatToDo: string): unknown {
   if (!isLedgerRetryable(error) || error.code === LedgerErrorCode.UNAVAILABLE) return error;
-  return new PhdmfError(LedgerErrorCode.UNAVAILABLE, `The ledger did not answer; ${whatToDo}`, { retryable: true, cause: error.code });
+  return new PhdmfError(LedgerErrorCode.UNAVAILABLE, `The ledger did not answer; ${whatToDo}`, { retryable: true, cause: error.code }, { cause: error });
 }
 
 /**
