@@ -37,8 +37,14 @@ describe('npm start (infra/local/up.mjs)', () => {
   let system: LocalSystem | undefined;
   let firstMembers: string[] = [];
 
-  afterAll(() => {
+  // After each test, not only after all: a test that fails with its system still running must not leave it
+  // behind when the next test starts another (it did once: a failed assertion left a whole system running).
+  afterEach(() => {
     system?.kill();
+    system = undefined;
+  });
+
+  afterAll(() => {
     data.remove();
   });
 
