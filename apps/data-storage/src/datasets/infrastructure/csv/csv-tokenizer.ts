@@ -175,22 +175,9 @@ export class CsvTokenizer {
         if (j === end) return;
         const b = buf[j] as number;
         i = j + 1;
-        if (b === COMMA) {
-          this.emitKept();
-          this.fieldIndex++;
-          this.state = State.FieldStart;
-        } else if (b === LF) {
-          this.emitKept();
-          this.line++;
-          this.endRecord();
-          this.state = State.FieldStart;
-        } else if (b === CR) {
-          this.crAtRecordStart = false;
-          this.state = State.AfterCr;
-        } else if (b === QUOTE) {
-          this.strayQuote();
-        } else {
-          this.controlCharacter(b);
+        if (!this.endKeptField(b)) {
+          if (b === QUOTE) this.strayQuote();
+          else this.controlCharacter(b);
         }
       } else if (this.state === State.Quoted) {
         let j = i;
@@ -210,19 +197,7 @@ export class CsvTokenizer {
         if (b === QUOTE) {
           this.append(buf, i - 1, i);
           this.state = State.Quoted;
-        } else if (b === COMMA) {
-          this.emitKept();
-          this.fieldIndex++;
-          this.state = State.FieldStart;
-        } else if (b === LF) {
-          this.emitKept();
-          this.line++;
-          this.endRecord();
-          this.state = State.FieldStart;
-        } else if (b === CR) {
-          this.crAtRecordStart = false;
-          this.state = State.AfterCr;
-        } else {
+        } else if (!this.endKeptField(b)) {
           this.fail(this.line, `unexpected character after a closing quote (field ${this.fieldIndex + 1})`);
         }
       } else {
@@ -249,6 +224,29 @@ export class CsvTokenizer {
 
   private emit(buf: Uint8Array, start: number, end: number): void {
     this.sink.field(buf, start, end, end - start);
+  }
+
+  /**
+   * Ends a field whose bytes were kept (copied across chunks) at a comma, line feed or carriage
+   * return, as an unquoted field and a closed quoted one both do; false for any other byte.
+   */
+  private endKeptField(b: number): boolean {
+    if (b === COMMA) {
+      this.emitKept();
+      this.fieldIndex++;
+      this.state = State.FieldStart;
+    } else if (b === LF) {
+      this.emitKept();
+      this.line++;
+      this.endRecord();
+      this.state = State.FieldStart;
+    } else if (b === CR) {
+      this.crAtRecordStart = false;
+      this.state = State.AfterCr;
+    } else {
+      return false;
+    }
+    return true;
   }
 
   private emitKept(): void {
