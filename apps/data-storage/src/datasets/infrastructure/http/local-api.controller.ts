@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { applyDecorators, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -21,6 +21,20 @@ const DATASET_ID = /^ds-[0-9a-f-]{36}$/;
 
 /** The IANA media type of Parquet (2024); `application/x-parquet` is accepted too. */
 const PARQUET_TYPE = 'application/vnd.apache.parquet';
+
+/** What an upload (first or new version) takes and answers, documented once for both routes. */
+function ApiUpload(): MethodDecorator {
+  return applyDecorators(
+    ApiConsumes('text/csv', PARQUET_TYPE),
+    ApiBody({ description: 'The file itself (streamed to disk)', schema: { type: 'string', format: 'binary' } }),
+    ApiQuery({ name: 'name', required: false, description: 'The dataset\'s name (first upload)' }),
+    ApiQuery({ name: 'description', required: false, description: 'Release note (recorded on-chain)' }),
+    ApiQuery({ name: 'fileName', required: false, description: 'Default dataset.csv' }),
+    ApiQuery({ name: 'grid', required: false, isArray: true, description: 'A column\'s histogram grid, `<column>:<lower>:<upper>:<binWidth>`, repeatable' }),
+    ApiCreatedResponse({ type: DatasetResponse, description: 'Stored and committed on the ledger' }),
+    ApiAcceptedResponse({ type: DatasetResponse, description: 'Stored, not (yet) released: ledgerStatus says whether it waits for the ledger or was refused' }),
+  );
+}
 
 /**
  * The node's local HTTP API, for its own institution's staff only. It is the one way raw data
@@ -47,14 +61,7 @@ export class LocalApiController {
 
   @Post()
   @ApiOperation({ summary: 'Upload a new dataset (CSV or Parquet as the request body) and release it on the ledger' })
-  @ApiConsumes('text/csv', PARQUET_TYPE)
-  @ApiBody({ description: 'The file itself (streamed to disk)', schema: { type: 'string', format: 'binary' } })
-  @ApiQuery({ name: 'name', required: false, description: 'The dataset\'s name (first upload)' })
-  @ApiQuery({ name: 'description', required: false, description: 'Release note (recorded on-chain)' })
-  @ApiQuery({ name: 'fileName', required: false, description: 'Default dataset.csv' })
-  @ApiQuery({ name: 'grid', required: false, isArray: true, description: 'A column\'s histogram grid, `<column>:<lower>:<upper>:<binWidth>`, repeatable' })
-  @ApiCreatedResponse({ type: DatasetResponse, description: 'Stored and committed on the ledger' })
-  @ApiAcceptedResponse({ type: DatasetResponse, description: 'Stored, not (yet) released: ledgerStatus says whether it waits for the ledger or was refused' })
+  @ApiUpload()
   async upload(@Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response, @Query() q: Record<string, unknown>): Promise<DatasetView> {
     const view = await this.commands.execute<UploadDatasetCommand, DatasetView>(new UploadDatasetCommand(user(req), req, { ...uploadMeta(req, q), format: uploadFormat(req) }));
     res.status(statusOf(view));
@@ -71,14 +78,7 @@ export class LocalApiController {
   @Post(':id/versions')
   @ApiOperation({ summary: 'Upload a new version of a dataset and release it on the ledger' })
   @ApiParam({ name: 'id', description: 'Dataset id', schema: { type: 'string', pattern: DATASET_ID.source } })
-  @ApiConsumes('text/csv', PARQUET_TYPE)
-  @ApiBody({ description: 'The file itself (streamed to disk)', schema: { type: 'string', format: 'binary' } })
-  @ApiQuery({ name: 'name', required: false, description: 'The dataset\'s name (first upload)' })
-  @ApiQuery({ name: 'description', required: false, description: 'Release note (recorded on-chain)' })
-  @ApiQuery({ name: 'fileName', required: false, description: 'Default dataset.csv' })
-  @ApiQuery({ name: 'grid', required: false, isArray: true, description: 'A column\'s histogram grid, `<column>:<lower>:<upper>:<binWidth>`, repeatable' })
-  @ApiCreatedResponse({ type: DatasetResponse, description: 'Stored and committed on the ledger' })
-  @ApiAcceptedResponse({ type: DatasetResponse, description: 'Stored, not (yet) released: ledgerStatus says whether it waits for the ledger or was refused' })
+  @ApiUpload()
   async uploadVersion(@Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response, @Param('id') id: string, @Query() q: Record<string, unknown>): Promise<DatasetView> {
     const view = await this.commands.execute<UploadDatasetCommand, DatasetView>(
       new UploadDatasetCommand(user(req), req, { ...uploadMeta(req, q), format: uploadFormat(req), datasetId: datasetId(id) }),
