@@ -19,9 +19,9 @@
 // The thread outlives the ledger: after close() it waits, idle and unreferenced, for the next
 // ledger the process opens (tests open hundreds; a new thread costs tens of milliseconds).
 import type { KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { IdleThread, spawnWorker } from '@phdmf/threads';
 import type { ChainTip, CommittedBlock } from './block-committer';
 import type { LedgerLogger, TransactionRecord } from './types';
 
@@ -61,8 +61,8 @@ interface PendingCommit {
   reject: (error: Error) => void;
 }
 
-/** An idle committer thread, kept for the next ledger this process opens, and how to forget it if it dies. */
-let idleCommitter: { worker: Worker; forget: () => void } | undefined;
+/** An idle committer thread, kept for the next ledger this process opens. */
+const idleCommitter = new IdleThread();
 
 export class CommitPipeline {
   private readonly pending: PendingCommit[] = [];
@@ -113,7 +113,7 @@ export class CommitPipeline {
    */
   static async start(data: CommitterData, logger: LedgerLogger, spawn?: () => Worker): Promise<CommitPipeline> {
     const reusable = spawn === undefined;
-    const worker = spawn !== undefined ? spawn() : (takeIdle() ?? spawnCommitter());
+    const worker = spawn !== undefined ? spawn() : (idleCommitter.take() ?? spawnCommitter());
     worker.ref();
     const reply = await new Promise<FromCommitter | Error>((resolve) => {
       const onMessage = (message: FromCommitter): void => {
@@ -143,7 +143,7 @@ export class CommitPipeline {
     if (reply.kind !== 'ready') {
       // The thread is fine; the database or the tip was not.
       if (reusable) {
-        keepIdle(worker);
+        idleCommitter.keep(worker);
       } else {
         void worker.terminate();
       }
@@ -190,7 +190,7 @@ export class CommitPipeline {
     this.worker.off('error', this.handleError);
     this.worker.off('exit', this.handleExit);
     if (this.failure === undefined && this.reusable) {
-      keepIdle(this.worker);
+      idleCommitter.keep(this.worker);
     } else if (this.failure === undefined) {
       void this.worker.terminate();
     }
@@ -219,75 +219,10 @@ export class CommitPipeline {
   }
 }
 
-/** Keeps a healthy, unused committer thread for the next ledger (one at most). */
-function keepIdle(worker: Worker): void {
-  if (idleCommitter !== undefined) {
-    void worker.terminate();
-    return;
-  }
-  worker.unref();
-  const forget = (): void => {
-    if (idleCommitter?.worker === worker) {
-      idleCommitter = undefined;
-    }
-  };
-  worker.on('exit', forget);
-  // An 'error' event without a listener would be thrown in this thread.
-  worker.on('error', forget);
-  idleCommitter = { worker, forget };
-}
-
-function takeIdle(): Worker | undefined {
-  const idle = idleCommitter;
-  idleCommitter = undefined;
-  idle?.worker.off('exit', idle.forget);
-  idle?.worker.off('error', idle.forget);
-  return idle?.worker;
-}
-
 /**
  * A new committer thread. `prelude` is JavaScript run in the thread before the committer's own
  * code (tests use it to make the thread die at a chosen moment).
  */
 export function spawnCommitter(prelude = ''): Worker {
-  const extension = extname(__filename);
-  const entry = join(__dirname, `commit-worker${extension}`);
-  if (extension !== '.ts') {
-    return prelude === '' ? new Worker(entry) : new Worker(`${prelude}\nrequire(${JSON.stringify(entry)});`, { eval: true });
-  }
-  // Running from the TypeScript sources (Jest, scripts under swc-node): a worker thread does not
-  // inherit the parent's compile hooks. The committer's modules import each other, packages and the
-  // workspace's path aliases (the canonical JSON), so SWC's plain TypeScript transform and the aliases
-  // of tsconfig.base.json are all they need (swc-node's register, which reads the workspace's tsconfig
-  // through TypeScript, takes ~0.4 s to load per thread).
-  const aliases = workspaceAliases();
-  return new Worker(
-    `const { readFileSync } = require('node:fs');
-const Module = require('node:module');
-const { transformSync } = require('@swc/core');
-const aliases = ${JSON.stringify(aliases)};
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  return resolveFilename.call(this, aliases[request] ?? request, ...rest);
-};
-require.extensions['.ts'] = (module, filename) => {
-  const options = {
-    filename,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022', transform: { useDefineForClassFields: false } },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  };
-  module._compile(transformSync(readFileSync(filename, 'utf8'), options).code, filename);
-};
-${prelude}
-require(${JSON.stringify(entry)});`,
-    { eval: true },
-  );
-}
-
-/** tsconfig.base.json's path aliases as absolute file names (the sources sit at libs/embedded-ledger/src). */
-function workspaceAliases(): Record<string, string> {
-  const root = join(__dirname, '..', '..', '..');
-  const config = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
-  return Object.fromEntries(Object.entries(config.compilerOptions.paths).flatMap(([alias, [target]]) => (target === undefined ? [] : [[alias, join(root, target)]])));
+  return spawnWorker(join(__dirname, `commit-worker${extname(__filename)}`), prelude);
 }

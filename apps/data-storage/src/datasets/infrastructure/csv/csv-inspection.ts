@@ -5,7 +5,8 @@
 // loop instead of adding to them. The chunks are shared with the thread (SharedArrayBuffer), not
 // copied; the upload reuses a chunk's memory only once the thread answered for it.
 import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { IdleThread, spawnWorker } from '@phdmf/threads';
 import { CsvProblem, TableInference, type CsvLimits, type CsvSchema } from '../../domain/csv-schema';
 import { CsvInvalidError } from '../../domain/storage-errors';
 import { CsvTokenizer } from './csv-tokenizer';
@@ -65,7 +66,7 @@ export class CsvInspection {
   };
 
   constructor() {
-    this.worker = takeIdleThread() ?? spawnInspectionThread();
+    this.worker = idleThread.take() ?? spawnInspectionThread();
     this.worker.on('message', this.onMessage);
     this.worker.on('error', this.onError);
     this.worker.on('exit', this.onExit);
@@ -101,7 +102,7 @@ export class CsvInspection {
     this.worker.off('message', this.onMessage);
     this.worker.off('error', this.onError);
     this.worker.off('exit', this.onExit);
-    if (reusable && idleThread === undefined) keepIdle(this.worker);
+    if (reusable && !idleThread.holding) idleThread.keep(this.worker);
     else await this.worker.terminate();
   }
 
@@ -124,53 +125,10 @@ export class CsvInspection {
   }
 }
 
-let idleThread: { worker: Worker; forget: () => void } | undefined;
+/** A finished upload's thread, kept for the next one. */
+const idleThread = new IdleThread();
 
-function takeIdleThread(): Worker | undefined {
-  const idle = idleThread;
-  idleThread = undefined;
-  if (idle === undefined) return undefined;
-  idle.worker.off('exit', idle.forget);
-  idle.worker.off('error', idle.forget);
-  idle.worker.ref();
-  return idle.worker;
-}
-
-/** Keeps a thread for the next upload; it does not keep the process alive, and is forgotten if it dies. */
-function keepIdle(worker: Worker): void {
-  worker.unref();
-  const forget = (): void => {
-    if (idleThread?.worker === worker) idleThread = undefined;
-  };
-  worker.on('exit', forget);
-  // An 'error' event without a listener would be thrown in this thread.
-  worker.on('error', forget);
-  idleThread = { worker, forget };
-}
-
-/**
- * The thread, from the built JavaScript; from the TypeScript sources (Jest, scripts) a worker does
- * not inherit the parent's compile hooks, so SWC's plain transform is installed first (the thread's
- * modules import only each other and Node: no path aliases to resolve). As in the embedded ledger's
- * committer thread.
- */
+/** The thread, from the built JavaScript or the TypeScript sources (@phdmf/threads). */
 function spawnInspectionThread(): Worker {
-  const extension = extname(__filename);
-  const entry = join(__dirname, `csv-inspection.worker${extension}`);
-  if (extension !== '.ts') return new Worker(entry);
-  return new Worker(
-    `const { readFileSync } = require('node:fs');
-const { transformSync } = require('@swc/core');
-require.extensions['.ts'] = (module, filename) => {
-  const options = {
-    filename,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022', transform: { useDefineForClassFields: false } },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  };
-  module._compile(transformSync(readFileSync(filename, 'utf8'), options).code, filename);
-};
-require(${JSON.stringify(entry)});`,
-    { eval: true },
-  );
+  return spawnWorker(join(__dirname, `csv-inspection.worker${extname(__filename)}`));
 }

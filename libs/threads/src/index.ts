@@ -1,0 +1,2 @@
+export { spawnWorker } from './spawn-worker';
+export { IdleThread } from './idle-thread';
