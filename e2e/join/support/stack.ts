@@ -48,6 +48,11 @@ export interface StackOptions {
   authorizationEnv?: Record<string, string>;
   /** Extra environment for the ledger service's child process (LEDGER_ADAPTER=fabric, FABRIC_CONNECTION_FILE, …). */
   ledgerEnv?: Record<string, string>;
+  /**
+   * Run the REST edge as its own process (apps/api-gateway/src/main.ts), as a deployment does, so a
+   * test can stop, kill (-9) and restart it; by default it runs in the test's process.
+   */
+  gatewayProcess?: boolean;
   /** The in-process services' logger (default: silent, or E2E_LOG_LEVEL to stdout); a test reads their log lines through it. */
   logger?: Logger;
 }
@@ -70,6 +75,8 @@ export class Stack {
   private readonly cleanups: (() => void)[] = [];
   private ledger?: TsChild;
   private ledgerEnv: Record<string, string> = {};
+  private gateway?: TsChild;
+  private gatewayEnv: Record<string, string> = {};
   nc!: NatsConnection;
   baseUrl = '';
   /** The accounts service, for tests that need its signing key (to forge tokens that differ in one claim). */
@@ -127,16 +134,22 @@ export class Stack {
     }
 
     const port = await freePort();
-    const gatewayConfig = loadApiGatewayConfig(this.common({ HTTP_PORT: String(port), ...options.gatewayEnv }));
-    this.apps.push(
-      await startService(GatewayModule.forRoot(gatewayConfig, this.logger), {
-        logger: this.logger,
-        http: { host: '127.0.0.1', port },
-        configure: (app) => {
-          configureHttp(app, gatewayConfig, this.logger);
-        },
-      }),
-    );
+    if (options.gatewayProcess === true) {
+      this.gatewayEnv = this.common({ HTTP_PORT: String(port), ...options.gatewayEnv });
+      this.baseUrl = `http://127.0.0.1:${port}`;
+      await this.startGateway();
+    } else {
+      const gatewayConfig = loadApiGatewayConfig(this.common({ HTTP_PORT: String(port), ...options.gatewayEnv }));
+      this.apps.push(
+        await startService(GatewayModule.forRoot(gatewayConfig, this.logger), {
+          logger: this.logger,
+          http: { host: '127.0.0.1', port },
+          configure: (app) => {
+            configureHttp(app, gatewayConfig, this.logger);
+          },
+        }),
+      );
+    }
     this.baseUrl = `http://127.0.0.1:${port}`;
     await this.waitForLedger();
   }
@@ -228,11 +241,39 @@ export class Stack {
     }
   }
 
+  /** The edge's process (with `gatewayProcess`), for a test that signals it (SIGSTOP, SIGKILL). */
+  gatewayChild(): TsChild {
+    if (!this.gateway) throw new Error('the edge runs in the test process: start the stack with gatewayProcess');
+    return this.gateway;
+  }
+
+  /** Starts the edge's process (again) on the same port and environment; resolves once `/ready` answers 200. */
+  async startGateway(): Promise<void> {
+    const gateway = spawnTsEntry('apps/api-gateway/src/main.ts', this.gatewayEnv);
+    this.gateway = gateway;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ready = await fetch(`${this.baseUrl}/ready`).then((r) => r.status === 200, () => false);
+      if (ready) return;
+      if (Date.now() > deadline || gateway.child.exitCode !== null) throw new Error(`the edge did not come up:\n${gateway.output()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Kills the edge's process with `signal` (SIGKILL: a crash) and waits for it to end. */
+  async killGateway(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const gateway = this.gatewayChild();
+    if (gateway.child.exitCode !== null || gateway.child.signalCode !== null) return;
+    gateway.child.kill(signal);
+    await gateway.exited;
+  }
+
   ledgerOutput(): string {
     return this.ledger?.output() ?? '';
   }
 
   async stop(): Promise<void> {
+    if (this.gateway) await this.killGateway('SIGKILL').catch(() => undefined);
     for (const app of this.apps.reverse()) await app.close().catch(() => undefined);
     await this.stopLedger();
     if ((this.nc as NatsConnection | undefined) !== undefined) await this.nc.close().catch(() => undefined);
