@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { connect, type NatsConnection } from 'nats';
 import { StaticJwksSource } from '@phdmf/auth';
-import { AccountsGetJwks, GetHealth, type RequestContract } from '@phdmf/contracts';
+import { AccountsGetJwks, GetHealth, LedgerGetChainInfo, type RequestContract } from '@phdmf/contracts';
 import { createLogger, type Logger } from '@phdmf/logging';
 import { persistenceSettingsOf, startService, provisionEventStream } from '@phdmf/messaging';
 import { migrate } from '@phdmf/persistence';
@@ -239,6 +239,16 @@ export class Stack {
       clearTimeout(timer);
       if (!exitedInTime) ledger.child.kill('SIGKILL');
     }
+  }
+
+  /** The chain's height, asked of the ledger over the bus (so also while the edge is down). */
+  async chainHeight(): Promise<number> {
+    return (await this.busRequest(LedgerGetChainInfo.CONTRACT, {})).height;
+  }
+
+  /** Sends a signal to the ledger service's process (SIGSTOP/SIGCONT: hold a commit back, then let it through). */
+  signalLedger(signal: NodeJS.Signals): void {
+    this.ledger?.child.kill(signal);
   }
 
   /** The edge's process (with `gatewayProcess`), for a test that signals it (SIGSTOP, SIGKILL). */
