@@ -3,6 +3,8 @@
 // test). A grant reaches the requester's open stream within a second of its commit; nobody else sees
 // it; a reconnect with the last id across a restart of the edge misses and repeats nothing; a bad
 // Last-Event-ID is a clear 400; the stream ends with `session-expired` when the token expires.
+import { appendFileSync, chmodSync } from 'node:fs';
+import * as path from 'node:path';
 import { AuthorizationDenyAccess, AuthorizationGrantAccess, AuthorizationRequestAccess, type AccessRequestView } from '@phdmf/contracts';
 import { issueAccessToken } from '@phdmf/auth';
 import { SigningKeys } from '../../apps/accounts/src/users/infrastructure/signing-keys';
@@ -12,7 +14,7 @@ import type { ErrorBody } from '../join/support/http';
 import { Stack, type StorageNode } from '../join/support/stack';
 import { FeedClient, recordOf, type Received } from './support/feed-client';
 
-jest.setTimeout(240_000);
+jest.setTimeout(420_000);
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
@@ -160,5 +162,26 @@ describe('GET /api/v1/events: the event feed (e2e, edge as its own process)', ()
     const viaQuery = await open(c.tokens.researcher, { query: `?lastEventId=${lastSeen}` });
     await viaQuery.waitFor((m) => recordOf(m).requestId === live.requestId, 'the live grant through ?lastEventId=');
     expect(viaQuery.events().map((m) => m.id)).toEqual(resumed.events().map((m) => m.id));
+  });
+
+  // Last: it tampers with the dataset, which is refused to everyone from then on.
+  it('shows a tamper finding to the owner institution\'s staff and to grant holders on the dataset, and to no one else', async () => {
+    // The researcher holds grants on the dataset (the tests above); another researcher holds none.
+    const otherEmail = `other-${unique()}@uni.test`;
+    await c.api.register(otherEmail, 'another researcher password');
+    const other = await c.api.login(otherEmail, 'another researcher password');
+    const feeds = { researcher: await open(c.tokens.researcher), memberA: await open(c.tokens.memberA), adminB: await open(c.tokens.adminB), other: await open(other.accessToken), consortiumAdmin: await open(c.tokens.consortiumAdmin) };
+    const file = path.join(node!.dataDir, 'storage', 'objects', dataset.sha256.slice(0, 2), dataset.sha256);
+    chmodSync(file, 0o600);
+    appendFileSync(file, '47,131\n');
+    const audit = await fetch(`${node!.url}/audit`, { method: 'POST', headers: { authorization: `Bearer ${c.tokens.adminA}` } });
+    expect(audit.status).toBe(200);
+    const isIt = (m: Received) => m.event === 'TamperDetected' && recordOf(m).datasetId === dataset.datasetId;
+    const found = await feeds.researcher.waitFor(isIt, 'TamperDetected at a grant holder');
+    expect(found.data).toMatchObject({ eventName: 'TamperDetected', record: { datasetId: dataset.datasetId, expectedSha256: dataset.sha256, ownerMemberId: c.a.memberId } });
+    await feeds.memberA.waitFor(isIt, 'TamperDetected at the owner\'s staff');
+    await new Promise((r) => setTimeout(r, 1_000));
+    for (const who of ['adminB', 'other', 'consortiumAdmin'] as const) expect({ who, events: feeds[who].events().filter(isIt) }).toEqual({ who, events: [] });
+    for (const feed of Object.values(feeds)) feed.close();
   });
 });

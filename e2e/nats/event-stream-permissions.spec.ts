@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { AckPolicy, connect, DeliverPolicy, nkeyAuthenticator, type NatsConnection } from 'nats';
+import { AckPolicy, connect, DeliverPolicy, nkeyAuthenticator, type MsgRequest, type NatsConnection } from 'nats';
 import { AccountsLogin, EVENT_SUBJECTS_WILDCARD, LedgerNodeUpdated } from '@phdmf/contracts';
 import { EVENT_CONSUMING_SERVICES, EVENT_STREAM, IDEMPOTENCY_BUCKET, IDEMPOTENCY_STREAM, provisionEventStream } from '@phdmf/messaging';
 import { childEnv, spawnTsEntry, TestNatsServer, tempDir } from '@phdmf/testing';
@@ -165,7 +165,7 @@ describe('the event stream is the platform’s: the generated NATS permissions',
     const jsm = await edge.jetstreamManager({ checkAPI: false });
     // By sequence, the next at or after a sequence, and the last one: what the feed uses.
     expect((await jsm.streams.getMessage(STREAM, { seq: published.seq })).string()).toBe('{"feed":1}');
-    expect((await jsm.streams.getMessage(STREAM, { seq: published.seq, next_by_subj: EVENT_SUBJECTS_WILDCARD })).seq).toBe(published.seq);
+    expect((await jsm.streams.getMessage(STREAM, { seq: published.seq, next_by_subj: EVENT_SUBJECTS_WILDCARD } as MsgRequest)).seq).toBe(published.seq);
     expect((await jsm.streams.getMessage(STREAM, { last_by_subj: EVENT_SUBJECTS_WILDCARD })).seq).toBe(published.seq);
     // The wake-up: it hears a publish on the event subjects.
     const heard = edge.subscribe(EVENT_SUBJECTS_WILDCARD, { max: 1 });

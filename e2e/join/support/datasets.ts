@@ -7,6 +7,8 @@ export interface Released {
   datasetId: string;
   txId: string;
   blockNumber: number;
+  /** The file's SHA-256, as released on-chain. */
+  sha256: string;
 }
 
 /** `rows` rows of a small numeric table (age, sbp), uploaded by `token` at `node`; resolves once released on-chain. */
@@ -14,10 +16,10 @@ export async function releaseDataset(node: StorageNode, token: string, name: str
   const body = `age,sbp\n${Array.from({ length: rows }, (_, i) => `${30 + (i % 40)},${110 + (i % 35)}`).join('\n')}\n`;
   const query = new URLSearchParams({ name, description: `${name} (test data)`, fileName: `${name.toLowerCase().replace(/\W+/g, '-')}.csv` });
   const res = await fetch(`${node.url}/datasets?${query.toString()}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body });
-  const view = (await res.json()) as { datasetId: string; state: string; versions?: { release: { txId?: string; blockNumber?: number } }[] };
+  const view = (await res.json()) as { datasetId: string; state: string; versions?: { sha256: string; release: { txId?: string; blockNumber?: number } }[] };
   if (res.status !== 201 || view.state !== 'released') throw new Error(`release failed: ${res.status} ${JSON.stringify(view)}`);
   const release = view.versions?.[0]?.release;
-  return { datasetId: view.datasetId, txId: release?.txId ?? '', blockNumber: release?.blockNumber ?? -1 };
+  return { datasetId: view.datasetId, txId: release?.txId ?? '', blockNumber: release?.blockNumber ?? -1, sha256: view.versions?.[0]?.sha256 ?? '' };
 }
 
 /** Waits until the market shows the dataset (its DatasetAdded event reached the authorization service). */

@@ -61,6 +61,8 @@ export interface StorageNode {
   nodeId: string;
   /** The site's local HTTP API (its own staff's uploads), e.g. `http://127.0.0.1:41234`. */
   url: string;
+  /** The site's data directory (its stored files under `storage/objects/<aa>/<sha256>`). */
+  dataDir: string;
   stop: () => Promise<void>;
 }
 
@@ -209,6 +211,7 @@ export class Stack {
     return {
       nodeId,
       url: `http://${config.HTTP_HOST}:${config.HTTP_PORT}`,
+      dataDir: dir.dir,
       stop: async () => {
         if (stopped) return;
         stopped = true;
@@ -261,7 +264,8 @@ export class Stack {
   async startGateway(): Promise<void> {
     const gateway = spawnTsEntry('apps/api-gateway/src/main.ts', this.gatewayEnv);
     this.gateway = gateway;
-    const deadline = Date.now() + 60_000;
+    // Compiled on the fly (SWC) at every start: on a busy two-core machine that alone can take a minute.
+    const deadline = Date.now() + 150_000;
     for (;;) {
       const ready = await fetch(`${this.baseUrl}/ready`).then((r) => r.status === 200, () => false);
       if (ready) return;

@@ -8,7 +8,7 @@
 // reconnect — to this replica, another, or a restarted one — only needs the last sequence.
 import { EVENT_STREAM, jsErrorCode } from '@phdmf/messaging';
 import { EVENT_SUBJECTS_WILDCARD } from '@phdmf/contracts';
-import type { JetStreamManager, NatsConnection, Subscription } from 'nats';
+import type { JetStreamManager, MsgRequest, NatsConnection, Subscription } from 'nats';
 import type { Logger } from '@phdmf/logging';
 import { feedEventNameOf, type FeedEvent } from './feed-events';
 
@@ -20,6 +20,14 @@ const POLL_MS = 1_000;
 const AFTER_WAKE_RETRY_MS = [20, 60, 150] as const;
 /** After a failed read (NATS reconnecting), the next try. */
 const RETRY_AFTER_ERROR_MS = 1_000;
+
+/**
+ * The first event at or after `seq`: the server's message get takes `next_by_subj` with a sequence
+ * (nats-server 2.9+); the `nats` client types that field only for direct gets, and sends the query as given.
+ */
+function atOrAfter(seq: number): MsgRequest {
+  return { seq, next_by_subj: EVENT_SUBJECTS_WILDCARD } as MsgRequest;
+}
 
 /** One per edge process: reads the stream for every open feed, with one wake-up subscription shared by all. */
 export class EventStreamReader {
@@ -74,7 +82,7 @@ export class EventStreamReader {
     const retries = justWoken ? AFTER_WAKE_RETRY_MS : [];
     for (let attempt = 0; ; attempt++) {
       try {
-        const msg = await (await this.manager()).streams.getMessage(EVENT_STREAM.name, { seq, next_by_subj: EVENT_SUBJECTS_WILDCARD });
+        const msg = await (await this.manager()).streams.getMessage(EVENT_STREAM.name, atOrAfter(seq));
         return { seq: msg.seq, subject: msg.subject, json: () => msg.json<FeedEvent['payload']>() };
       } catch (error) {
         if (jsErrorCode(error) !== JS_NO_MESSAGE) {
