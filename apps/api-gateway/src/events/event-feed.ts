@@ -61,8 +61,9 @@ export class EventFeed implements OnModuleDestroy {
       stop.abort();
     });
     try {
-      for await (const event of this.reader.eventsAfter(after, stop.signal)) {
-        if (!(await this.visible(event, user, req, stop.signal))) continue;
+      for await (const stored of this.reader.eventsAfter(after, stop.signal)) {
+        const event = await this.asSeenBy(stored, user, req, stop.signal);
+        if (event === undefined) continue;
         if (stop.signal.aborted) break;
         if (!res.write(`id: ${event.seq}\nevent: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`)) await drained(res, stop.signal);
       }
@@ -81,16 +82,16 @@ export class EventFeed implements OnModuleDestroy {
    * The visibility rule for one event; a lookup it needs that fails (a service down) is retried,
    * never skipped: skipping would lose the event for good, since the client's last id moves past it.
    */
-  private async visible(event: FeedEvent, user: AccessTokenClaims, req: Request, signal: AbortSignal): Promise<boolean> {
+  private async asSeenBy(event: FeedEvent, user: AccessTokenClaims, req: Request, signal: AbortSignal): Promise<FeedEvent | undefined> {
     for (let attempt = 0; !signal.aborted; attempt++) {
       try {
-        return await this.visibility.maySee(event, user);
+        return await this.visibility.asSeenBy(event, user);
       } catch (error) {
         this.logger.warn({ err: error, correlationId: requestIdOf(req), seq: event.seq, code: 'EVENTS.VISIBILITY_LOOKUP_FAILED' }, 'an event feed could not decide an event\'s visibility; retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 5_000)));
       }
     }
-    return false;
+    return undefined;
   }
 
   /** Ends every open stream (the edge is shutting down): clients reconnect elsewhere with their last id. */

@@ -5,9 +5,9 @@
 // service's rule applied to that caller, not a copy of it.
 import { Injectable } from '@nestjs/common';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { AuthorizationListAccessRequests, NodeRegistryListApplications, type Role } from '@phdmf/contracts';
+import { AuthorizationListAccessRequests, NodeRegistryListApplications, recordAsSeenBy, type Role } from '@phdmf/contracts';
 import { MessageBus, type ActorHeader } from '@phdmf/messaging';
-import type { FeedEvent } from './feed-events';
+import { FEED_EVENT_FUNCTIONS, type FeedEvent } from './feed-events';
 
 /** The roles of an institution's staff. */
 const STAFF: readonly Role[] = ['institution-admin', 'member'];
@@ -15,6 +15,16 @@ const STAFF: readonly Role[] = ['institution-admin', 'member'];
 @Injectable()
 export class EventVisibility {
   constructor(private readonly bus: MessageBus) {}
+
+  /**
+   * The event as `caller` may receive it, or `undefined` when it is not theirs to see ({@link maySee});
+   * its record then goes through the ledger's own per-field reading rule (a rejection's reason is a
+   * consortium admin's only, also in the applicant's feed).
+   */
+  async asSeenBy(event: FeedEvent, caller: AccessTokenClaims): Promise<FeedEvent | undefined> {
+    if (!(await this.maySee(event, caller))) return undefined;
+    return payloadAsSeenBy(event, caller);
+  }
 
   /**
    * Whether `caller` may see `event`:
@@ -58,6 +68,14 @@ export class EventVisibility {
       }
     }
   }
+}
+
+/** The payload with its record as the ledger's reading rule lets `caller` read it (the record's requester and owner are its parties). */
+export function payloadAsSeenBy(event: FeedEvent, caller: AccessTokenClaims): FeedEvent | undefined {
+  const record = event.payload.record as { requester?: unknown; ownerMemberId?: unknown };
+  const parties = { requester: typeof record.requester === 'string' ? record.requester : undefined, ownerMemberIds: typeof record.ownerMemberId === 'string' ? [record.ownerMemberId] : [] };
+  const seen = recordAsSeenBy(FEED_EVENT_FUNCTIONS[event.name], event.payload.record, caller, parties);
+  return seen === undefined ? undefined : ({ ...event, payload: { ...event.payload, record: seen } } as FeedEvent);
 }
 
 function isStaffOf(caller: AccessTokenClaims, memberId: string): boolean {

@@ -9,6 +9,21 @@ export const FEED_EVENT_NAMES = ['AccessRequested', 'AccessGranted', 'AccessDeni
 
 export type FeedEventName = (typeof FEED_EVENT_NAMES)[number];
 
+/**
+ * The chaincode function (`<contract>:<function>`) that wrote each feed event's record: the key of the
+ * ledger's per-field reading rule (LEDGER_CONFIDENTIAL_FIELDS in @phdmf/contracts), applied to each payload.
+ */
+export const FEED_EVENT_FUNCTIONS: Readonly<Record<FeedEventName, string>> = {
+  AccessRequested: 'access:requestAccess',
+  AccessGranted: 'access:grantAccess',
+  AccessDenied: 'access:denyAccess',
+  AccessRevoked: 'access:revokeAccess',
+  MemberAdmitted: 'consortium:admitMember',
+  MemberRejected: 'consortium:rejectMember',
+  TamperDetected: 'audit:recordTamperFinding',
+  AnalysisRecorded: 'audit:recordAnalysis',
+};
+
 /** The last message of a stream whose token expired (no `id:`, so a reconnect resumes after the last event). */
 export const SESSION_EXPIRED_EVENT = 'session-expired';
 
