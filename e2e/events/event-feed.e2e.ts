@@ -55,7 +55,7 @@ describe('GET /api/v1/events: the event feed (e2e, edge as its own process)', ()
   afterAll(async () => {
     for (const feed of feeds) feed.close();
     await node?.stop();
-    await stack?.stop();
+    await stack.stop();
   });
 
   it('delivers a grant to the requester\'s open stream within a second of its commit; the owner\'s staff see the request; nobody else sees any of it', async () => {

@@ -35,9 +35,9 @@ describe('Idempotency-Key acceptance: concurrent duplicates and a crash between 
   });
 
   afterAll(async () => {
-    stack?.signalLedger('SIGCONT');
+    stack.signalLedger('SIGCONT');
     await node?.stop();
-    await stack?.stop();
+    await stack.stop();
   });
 
   it('(a) 20 concurrent identical node changes with one key: one transaction, 20 identical answers', async () => {
@@ -88,7 +88,7 @@ describe('Idempotency-Key acceptance: concurrent duplicates and a crash between 
       await new Promise((r) => setTimeout(r, 1_000));
       edge.child.kill('SIGSTOP');
     } finally {
-      stack?.signalLedger('SIGCONT');
+      stack.signalLedger('SIGCONT');
     }
     // The ledger commits while the edge is frozen: observed on the chain, through the bus (the edge is stopped).
     await eventually(async () => (await stack.chainHeight()) === before + 1, 'the access request is committed', 20_000);

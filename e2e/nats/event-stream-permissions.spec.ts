@@ -203,7 +203,9 @@ describe('the event stream is the platform’s: the generated NATS permissions',
       const target = admin.subscribe(AccountsLogin.SUBJECT, { max: 1 });
       await admin.flush();
       const jsm = await admin.jetstreamManager();
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the point: the server still takes a push consumer's deliver subject from whoever may create one
       const info = await jsm.consumers.add(STREAM, { ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.Last, deliver_subject: AccountsLogin.SUBJECT });
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- as above
       expect(info.config.deliver_subject).toBe(AccountsLogin.SUBJECT);
       // The login subject's subscriber receives an event of the stream (the server keeps the event's own subject on the message).
       for await (const m of target) expect({ subject: m.subject, reply: m.reply }).toEqual({ subject: expect.stringMatching(/^phdmf\.evt\./), reply: expect.stringMatching(new RegExp(`^\\$JS\\.ACK\\.${STREAM}\\.`)) });

@@ -34,8 +34,10 @@ export class FeedClient {
         this.notify();
       },
     });
+    const body = response.body;
     this.ended = (async () => {
-      const reader = response.body!.getReader();
+      if (body === null) return;
+      const reader: ReadableStreamDefaultReader<Uint8Array> = body.getReader();
       const decoder = new TextDecoder();
       try {
         for (;;) {

@@ -75,7 +75,9 @@ export function payloadAsSeenBy(event: FeedEvent, caller: AccessTokenClaims): Fe
   const record = event.payload.record as { requester?: unknown; ownerMemberId?: unknown };
   const parties = { requester: typeof record.requester === 'string' ? record.requester : undefined, ownerMemberIds: typeof record.ownerMemberId === 'string' ? [record.ownerMemberId] : [] };
   const seen = recordAsSeenBy(FEED_EVENT_FUNCTIONS[event.name], event.payload.record, caller, parties);
-  return seen === undefined ? undefined : ({ ...event, payload: { ...event.payload, record: seen } } as FeedEvent);
+  if (seen === undefined) return undefined;
+  const { txId, blockNumber, txIndex, eventIndex, eventName } = event.payload;
+  return { seq: event.seq, name: event.name, payload: { txId, blockNumber, txIndex, eventIndex, eventName, record: seen } } as FeedEvent;
 }
 
 function isStaffOf(caller: AccessTokenClaims, memberId: string): boolean {

@@ -76,7 +76,7 @@ function payloadSchema(name: FeedEventName): Schema {
 
 /** Component schemas: `FeedEvent<Name>` per event type, and the session-expired message's data. */
 export const FEED_SCHEMAS: Record<string, Schema> = {
-  ...Object.fromEntries(FEED_EVENT_NAMES.map((name) => [`FeedEvent${name}`, payloadSchema(name)])),
+  ...Object.fromEntries<Schema>(FEED_EVENT_NAMES.map((name) => [`FeedEvent${name}`, payloadSchema(name)] as const)),
   FeedSessionExpired: { type: 'object', required: ['code', 'expiredAt'], properties: { code: { type: 'string', enum: ['AUTH.TOKEN_EXPIRED'] }, expiredAt: dateTime }, additionalProperties: false },
 };
 
@@ -93,6 +93,6 @@ export const FEED_DESCRIPTION = [
 export const FEED_CONTENT = {
   'text/event-stream': {
     schema: { type: 'string', description: 'A stream of Server-Sent Events; each `data:` is one of the schemas below', example: 'id: 42\nevent: AccessGranted\ndata: {"txId":"…","blockNumber":17,"txIndex":0,"eventIndex":0,"eventName":"AccessGranted","record":{…}}\n\n: keep-alive\n\n' },
-    'x-sse-events': Object.fromEntries([...FEED_EVENT_NAMES.map((name) => [name, { $ref: `#/components/schemas/FeedEvent${name}` }]), [SESSION_EXPIRED_EVENT, { $ref: '#/components/schemas/FeedSessionExpired' }]]),
+    'x-sse-events': Object.fromEntries<{ $ref: string }>([...FEED_EVENT_NAMES.map((name) => [name, { $ref: `#/components/schemas/FeedEvent${name}` }] as const), [SESSION_EXPIRED_EVENT, { $ref: '#/components/schemas/FeedSessionExpired' }] as const]),
   },
 };
