@@ -12,6 +12,9 @@ import { EventVisibility } from './event-visibility';
 import { SESSION_EXPIRED_EVENT, type FeedEvent } from './feed-events';
 import { refuseBeyond, resumeAfter } from './last-event-id';
 
+/** setTimeout's largest delay (a longer one fires at once); a token lives far shorter. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
 export const KEEP_ALIVE_MS = 15_000;
 
@@ -55,7 +58,7 @@ export class EventFeed implements OnModuleDestroy {
     const expiry = setTimeout(() => {
       res.write(`event: ${SESSION_EXPIRED_EVENT}\ndata: ${JSON.stringify({ code: AuthErrorCode.TOKEN_EXPIRED, expiredAt: user.expiresAt.toISOString() })}\n\n`);
       stop.abort();
-    }, Math.max(0, user.expiresAt.getTime() - Date.now()));
+    }, Math.min(Math.max(0, user.expiresAt.getTime() - Date.now()), MAX_TIMER_MS));
     // The response's close, not the request's: a GET's request stream may close as soon as it is read.
     res.on('close', () => {
       stop.abort();
