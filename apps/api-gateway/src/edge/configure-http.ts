@@ -7,6 +7,7 @@ import type { Logger } from '@phdmf/logging';
 import { NATS_CONNECTION, SOFTWARE_VERSION, answerClientErrorsAsJson } from '@phdmf/messaging';
 import type { NatsConnection } from 'nats';
 import { EDGE_CONTROLLERS } from '../app.module';
+import { FEED_SCHEMAS } from '../events/openapi';
 import { JwtAuthGuard, RolesGuard } from '../auth/guards';
 import type { ApiGatewayConfig } from '../config';
 import { EdgeExceptionFilter, type ErrorBody } from './edge-exception.filter';
@@ -75,6 +76,8 @@ function setUpOpenApi(app: INestApplication): void {
     { extraModels: [ErrorResponse] },
   );
   documentErrors(document, EDGE_CONTROLLERS);
+  // The event feed's payloads: referenced from its text/event-stream answer, not from any JSON answer.
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...FEED_SCHEMAS } };
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/openapi.json`, yamlDocumentUrl: `${API_PREFIX}/openapi.yaml` });
 }
 
