@@ -3,6 +3,8 @@
 // embedded ledger, the stored CSV read by DuckDB. Every answer is held equal to libs/modelling's own
 // computation over the same records, and every disclosure rule is attacked and seen to refuse.
 import { createHash } from 'node:crypto';
+import { chmodSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import {
   LedgerGetMember,
   StorageModel,
@@ -370,5 +372,24 @@ describe('the site side of federated modelling (issue 16)', () => {
       expect((await summarize({ requester: narrow })).code).toBe('answered');
       expect((await summarize({ requester: narrow, stratum: { column: 'sex' } })).code).toBe('ACCESS.OUT_OF_SCOPE');
     });
+  });
+
+  it('re-hashes the file when a model session opens: a changed file opens none and is marked tampered', async () => {
+    const staff = new LocalApi(site, await world.token({ userId: 'maria-m01', organisationId: 'hospital-m', roles: ['member'] }));
+    const csv = csvOf(records.slice(0, 120));
+    const view = (await staff.upload(csv, 'name=changed&fileName=changed.csv')).json as DatasetView;
+    await world.grant({ datasetId: view.datasetId, owner: 'hospital-m', requester, columns: COLUMNS, statistics: ['glm'] });
+    const at = { analysisId: analysisId(), datasetId: view.datasetId };
+    const model = { family: 'gaussian', outcome: 'sbp', covariates: ['age'] };
+    const { sessionId } = (await ask({ kind: 'glm.open', model }, at)).body;
+    await ask({ kind: 'glm.close', sessionId }, at);
+    const sha256 = createHash('sha256').update(csv).digest('hex');
+    const file = path.join(site.config.storageDir, 'objects', sha256.slice(0, 2), sha256);
+    chmodSync(file, 0o600);
+    writeFileSync(file, csv.replace('age,', 'agE,'));
+    const before = sessions().size;
+    expect((await refusal(ask({ kind: 'glm.open', model }, at))).code).toBe('DATASET.TAMPERED');
+    expect(sessions().size).toBe(before);
+    expect((await refusal(ask({ kind: 'table', rows: { column: 'sex' } }, at))).code).toBe('DATASET.TAMPERED');
   });
 });
