@@ -26,7 +26,7 @@ export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionComm
   async execute({ head, operation, actor }: OpenGlmSessionCommand): Promise<StorageModel.Result<StorageModel.GlmOpenBody>> {
     const started = performance.now();
     const { dataset, named } = await this.site.dataset(head, actor);
-    const model = withNullModel(parseGlmModel(operation.model, named), operation.model);
+    const model = parseGlmModel(operation.model, named);
     const subset = parseSubset(operation.filter, named);
     const admitted = await this.site.admit(dataset, named, head, 'glm.open', [...modelColumns(model), ...(subset?.columns ?? [])]);
 
@@ -76,12 +76,4 @@ export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionComm
     const family = FAMILIES[model.family];
     return rows.reduce((sum, [y, n]) => sum + Number(n) * family.aicOffset(Number(y)), 0);
   }
-}
-
-/**
- * parseGlmModel leaves out `interceptOnly` (the null model, R's null deviance): the coordinator
- * opens the null model as a session of its own, over the same records.
- */
-function withNullModel(model: GlmModel, raw: Readonly<Record<string, unknown>>): GlmModel {
-  return raw['interceptOnly'] === true ? { ...model, interceptOnly: true } : model;
 }
