@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { StorageModel } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
-import { checkGlmCounts, designCte, FAMILIES, glmCountsFromRow, glmCountsSql, modelColumns, parameterNames, parseGlmModel, type GlmModel, type SqlCondition } from '@phdmf/modelling';
+import { checkGlmCounts, designCte, FAMILIES, glmCountsFromRow, glmCountsSql, modelColumns, parameterNames, parseGlmModel, quotedColumn, type DatasetSchema, type GlmModel, type SqlCondition } from '@phdmf/modelling';
 import type { GlmSessions } from '../../application/glm-sessions';
 import { ModelSite, type AdmittedDataset } from '../../application/model-site';
 import { countSubset, parseSubset } from '../../application/subsets';
@@ -30,14 +30,28 @@ export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionComm
     const subset = parseSubset(operation.filter, named);
     const admitted = await this.site.admit(dataset, named, head, 'glm.open', [...modelColumns(model), ...(subset?.columns ?? [])]);
 
-    const opened = await this.site.gate.computeChecked(admitted, async () => {
-      const counts = await countSubset((q) => this.site.run(q), admitted.from, subset, this.site.threshold, this.site.settings.nodeId);
-      const [row] = await this.site.run(glmCountsSql(model, named, admitted.from, subset?.condition));
-      const design = glmCountsFromRow(model, row ?? []);
-      checkGlmCounts(model, design, this.site.threshold, this.site.refusalDetails);
-      return { counts, n: design.n, aicOffset: await this.aicOffset(model, admitted, subset?.condition) };
-    });
-    const session = this.sessions.open({
+    // A place first (MODEL.SESSIONS_FULL before any record is read); its id names the snapshot table.
+    const id = this.sessions.reserve();
+    const table = `glm_${id.replace(/-/g, '')}`;
+    let kept: string | undefined;
+    let opened: { counts: { rowCount: number; subsetCount?: number }; n: number; aicOffset: number; from: string };
+    try {
+      opened = await this.site.gate.computeChecked(admitted, async () => {
+        const counts = await countSubset((q) => this.site.run(q), admitted.from, subset, this.site.threshold, this.site.settings.nodeId);
+        // The session's records, once: the model's columns within the subset. Every step reads this
+        // snapshot, which the re-hash running alongside verifies, instead of parsing the file again.
+        kept = await this.site.keep(table, snapshotSql(model, admitted, subset?.condition));
+        const [row] = await this.site.run(glmCountsSql(model, named, kept));
+        const design = glmCountsFromRow(model, row ?? []);
+        checkGlmCounts(model, design, this.site.threshold, this.site.refusalDetails);
+        return { counts, n: design.n, aicOffset: await this.aicOffset(model, named, kept), from: kept };
+      });
+    } catch (error) {
+      this.sessions.release();
+      if (kept !== undefined) await this.site.drop(table);
+      throw error;
+    }
+    const session = this.sessions.open(id, {
       analysisId: head.analysisId,
       datasetId: head.datasetId,
       requester: head.requester,
@@ -45,8 +59,8 @@ export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionComm
       grantRequestId: admitted.grant.requestId,
       model,
       schema: named,
-      from: admitted.from,
-      subset: subset?.condition,
+      table,
+      from: opened.from,
       parameters: parameterNames(model),
       n: opened.n,
       rowCount: opened.counts.rowCount,
@@ -69,11 +83,17 @@ export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionComm
    * rule, libs/modelling's): over the distinct outcomes and their counts. Only Poisson's is not zero
    * (binomial's and gaussian's AIC come from the deviance), and a count outcome has few distinct values.
    */
-  private async aicOffset(model: GlmModel, admitted: AdmittedDataset, subset: SqlCondition | undefined): Promise<number> {
+  private async aicOffset(model: GlmModel, named: DatasetSchema, from: string): Promise<number> {
     if (model.family !== 'poisson') return 0;
-    const design = designCte(model, admitted.named, admitted.from, subset);
+    const design = designCte(model, named, from);
     const rows = await this.site.run({ sql: `${design.sql} SELECT y, COUNT(*) FROM d GROUP BY y`, params: design.params });
     const family = FAMILIES[model.family];
     return rows.reduce((sum, [y, n]) => sum + Number(n) * family.aicOffset(Number(y)), 0);
   }
+}
+
+/** The model's columns of the records within the subset (libs/modelling's SQL reads them by their schema names). */
+function snapshotSql(model: GlmModel, admitted: AdmittedDataset, subset: SqlCondition | undefined): SqlCondition {
+  const columns = modelColumns(model).map((c) => quotedColumn(admitted.named, c));
+  return { sql: `SELECT ${columns.join(', ')} FROM ${admitted.from}${subset === undefined ? '' : ` WHERE ${subset.sql}`}`, params: subset?.params ?? [] };
 }
