@@ -30,10 +30,12 @@ import {
 } from '@phdmf/modelling';
 import { healthRecords } from '@phdmf/modelling/testing';
 import { gridEdges } from '@phdmf/statistics';
+import { eventually } from '@phdmf/testing';
 import { AUTHZ, LocalApi, World, type Member, type Site } from '../test-support/world';
 import type { GlmSessions } from './datasets/application/glm-sessions';
 import type { DatasetView } from './datasets/domain/dataset-view';
-import { GLM_SESSIONS } from './datasets/storage.tokens';
+import type { SummaryEngine } from './datasets/infrastructure/engine/summary-engine';
+import { GLM_SESSIONS, SUMMARY_ENGINE } from './datasets/storage.tokens';
 
 type Row = Record<string, RecordValue>;
 
@@ -97,6 +99,8 @@ describe('the site side of federated modelling (issue 16)', () => {
     (e: unknown) => e as PhdmfError,
   );
   const sessions = () => site.app.get<GlmSessions>(GLM_SESSIONS);
+  /** The sessions' snapshot tables in the site's DuckDB: one per open session, none left by a refusal or an ended session. */
+  const snapshots = async (of = site) => Number((await of.app.get<SummaryEngine>(SUMMARY_ENGINE).query("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'glm_%'"))[0]?.[0]);
   const inSubset = (filter: Filter | undefined) => records.filter((r) => filter === undefined || matchesFilter(filter, r));
 
   describe('contingency tables', () => {
@@ -251,8 +255,11 @@ describe('the site side of federated modelling (issue 16)', () => {
       const at = { analysisId: analysisId(), datasetId: view.datasetId };
       const { sessionId } = (await ask({ kind: 'glm.open', model: { ...binomial } }, at, 'node-q')).body;
       await ask({ kind: 'glm.step', sessionId }, at, 'node-q');
+      expect(await snapshots(brief)).toBe(1);
       await new Promise((r) => setTimeout(r, 1_500));
       expect((await refusal(ask({ kind: 'glm.step', sessionId }, at, 'node-q'))).code).toBe('MODEL.SESSION_UNKNOWN');
+      // The ended session's snapshot is gone (dropped in the background).
+      await eventually(async () => (await snapshots(brief)) === 0, "the idle session's snapshot dropped");
     });
 
     it('a session answers under the grant checked when it opened: after revocation its steps go on, a new session is refused', async () => {
@@ -293,6 +300,7 @@ describe('the site side of federated modelling (issue 16)', () => {
         expect(refused.details).toEqual({ site: 'node-m', rule: 'nfilter.subset', threshold: THRESHOLD });
       }
       expect(sessions().size).toBe(before);
+      expect(await snapshots()).toBe(sessions().size);
     });
 
     it('the complement trick: everyone but those few (DISCLOSURE.COMPLEMENT_TOO_SMALL)', async () => {
@@ -317,6 +325,7 @@ describe('the site side of federated modelling (issue 16)', () => {
       expect(refused.code).toBe('DISCLOSURE.TOO_MANY_PARAMETERS');
       expect(refused.details).toMatchObject({ site: 'node-m', rule: 'nfilter.glm', parameters: 5 });
       expect(sessions().size).toBe(before);
+      expect(await snapshots()).toBe(sessions().size);
     });
 
     it('a binary covariate with a rare level (DISCLOSURE.RARE_LEVEL), naming the column, not the level', async () => {
@@ -395,6 +404,7 @@ describe('the site side of federated modelling (issue 16)', () => {
     const before = sessions().size;
     expect((await refusal(ask({ kind: 'glm.open', model: { ...model } }, at))).code).toBe('DATASET.TAMPERED');
     expect(sessions().size).toBe(before);
+    expect(await snapshots()).toBe(sessions().size);
     expect((await refusal(ask({ kind: 'table', rows: { column: 'sex' } }, at))).code).toBe('DATASET.TAMPERED');
   });
 });

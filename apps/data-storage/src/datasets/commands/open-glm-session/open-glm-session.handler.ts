@@ -33,22 +33,24 @@ export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionComm
     // A place first (MODEL.SESSIONS_FULL before any record is read); its id names the snapshot table.
     const id = this.sessions.reserve();
     const table = `glm_${id.replace(/-/g, '')}`;
-    let kept: string | undefined;
     let opened: { counts: { rowCount: number; subsetCount?: number }; n: number; aicOffset: number; from: string };
     try {
       opened = await this.site.gate.computeChecked(admitted, async () => {
         const counts = await countSubset((q) => this.site.run(q), admitted.from, subset, this.site.threshold, this.site.settings.nodeId);
         // The session's records, once: the model's columns within the subset. Every step reads this
         // snapshot, which the re-hash running alongside verifies, instead of parsing the file again.
-        kept = await this.site.keep(table, snapshotSql(model, admitted, subset?.condition));
+        const kept = await this.site.keep(table, snapshotSql(model, admitted, subset?.condition));
         const [row] = await this.site.run(glmCountsSql(model, named, kept));
         const design = glmCountsFromRow(model, row ?? []);
         checkGlmCounts(model, design, this.site.threshold, this.site.refusalDetails);
         return { counts, n: design.n, aicOffset: await this.aicOffset(model, named, kept), from: kept };
       });
     } catch (error) {
+      // Refused (a rule, the hash, the engine): no session, no snapshot left behind.
       this.sessions.release();
-      if (kept !== undefined) await this.site.drop(table);
+      await this.site.drop(table).catch((dropError: unknown) => {
+        this.log.error({ err: dropError, datasetId: head.datasetId }, "a refused model session's snapshot could not be dropped");
+      });
       throw error;
     }
     const session = this.sessions.open(id, {
