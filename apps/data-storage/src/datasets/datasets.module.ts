@@ -1,4 +1,4 @@
-import { Inject, Injectable, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, type DynamicModule, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
 import { BusJwksSource, TokenVerifier, type JwksSource, type TokenVerifierOptions } from '@phdmf/auth';
 import { MessageBus } from '@phdmf/messaging';
 import type { Logger } from '@phdmf/logging';
@@ -27,11 +27,28 @@ import { GetNodeInfoHandler } from './queries/get-node-info/get-node-info.handle
 import { ListDatasetsHandler } from './queries/list-datasets/list-datasets.handler';
 import { SummarizeDatasetHandler } from './queries/summarize-dataset/summarize-dataset.handler';
 import { KeyedLock } from './application/keyed-lock';
+import { DatasetGate } from './application/dataset-gate';
+import { GlmSessions } from './application/glm-sessions';
+import { ModelSite } from './application/model-site';
+import { CloseGlmSessionHandler } from './commands/close-glm-session/close-glm-session.handler';
+import { OpenGlmSessionHandler } from './commands/open-glm-session/open-glm-session.handler';
+import { CorrelateHandler } from './queries/correlate/correlate.handler';
+import { CrossTableHandler } from './queries/cross-table/cross-table.handler';
+import { StepGlmSessionHandler } from './queries/step-glm-session/step-glm-session.handler';
 import { KeyedNoise } from './domain/keyed-noise';
-import { FILE_STORE, NODE_SIGNER, OBJECT_LOCKS, DISCLOSURE_NOISE, STORAGE_LOGGER, SUMMARY_ENGINE, TOKEN_VERIFIER } from './storage.tokens';
+import { FILE_STORE, GLM_SESSIONS, NODE_SIGNER, OBJECT_LOCKS, DISCLOSURE_NOISE, STORAGE_LOGGER, SUMMARY_ENGINE, TOKEN_VERIFIER } from './storage.tokens';
 
-const commandHandlers: Provider[] = [UploadDatasetHandler, ReleaseDatasetHandler, DeleteDatasetHandler, RunAuditHandler];
-const queryHandlers: Provider[] = [ListDatasetsHandler, GetDatasetHandler, DownloadDatasetHandler, SummarizeDatasetHandler, GetNodeInfoHandler];
+const commandHandlers: Provider[] = [UploadDatasetHandler, ReleaseDatasetHandler, DeleteDatasetHandler, RunAuditHandler, OpenGlmSessionHandler, CloseGlmSessionHandler];
+const queryHandlers: Provider[] = [
+  ListDatasetsHandler,
+  GetDatasetHandler,
+  DownloadDatasetHandler,
+  SummarizeDatasetHandler,
+  GetNodeInfoHandler,
+  CrossTableHandler,
+  CorrelateHandler,
+  StepGlmSessionHandler,
+];
 
 export interface DatasetsModuleOptions {
   settings: StorageSettings;
@@ -48,6 +65,22 @@ class EngineCloser implements OnApplicationShutdown {
   constructor(@Inject(SUMMARY_ENGINE) private readonly engine: SummaryEngine) {}
   onApplicationShutdown(): void {
     this.engine.close();
+  }
+}
+
+/** Ends idle model sessions on a timer too, so an abandoned session's snapshot does not wait for the next request. */
+@Injectable()
+class GlmSessionSweeper implements OnModuleInit, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  constructor(@Inject(GLM_SESSIONS) private readonly sessions: GlmSessions) {}
+  onModuleInit(): void {
+    this.timer = setInterval(() => {
+      this.sessions.sweep();
+    }, Math.max(1000, this.sessions.idleMs / 2));
+    this.timer.unref();
+  }
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
   }
 }
 
@@ -69,6 +102,18 @@ export class DatasetsModule {
         { provide: DISCLOSURE_NOISE, useValue: new KeyedNoise(o.signer.deriveSecret('phdmf/disclosure-noise/v1')) },
         { provide: OBJECT_LOCKS, useValue: new KeyedLock() },
         {
+          provide: GLM_SESSIONS,
+          // A session that ends frees its snapshot table.
+          useFactory: (engine: SummaryEngine) =>
+            new GlmSessions(o.settings.modelSessions.max, o.settings.modelSessions.idleSeconds * 1000, (session) => {
+              engine.drop(session.table).catch((error: unknown) => {
+                o.logger.error({ err: error, sessionId: session.id }, "a model session's snapshot could not be dropped");
+              });
+            }),
+          inject: [SUMMARY_ENGINE],
+        },
+        GlmSessionSweeper,
+        {
           provide: FILE_STORE,
           useFactory: async () => {
             const store = new FileStore(o.settings.storageDir);
@@ -81,6 +126,8 @@ export class DatasetsModule {
         EngineCloser,
         DatasetRepository,
         LedgerGateway,
+        DatasetGate,
+        ModelSite,
         LedgerIntentRepository,
         LedgerIntents,
         LedgerIntentWorker,
