@@ -1,6 +1,6 @@
 // What every call goes through, under openapi-fetch: the access token (signing in lazily, refreshing
 // once on an expired token and trying again), and retries with backoff on 429/503 honouring
-// Retry-After. A call is one Request; each try sends a clone of it, so its body and its
+// Retry-After (and on 409 IDEMPOTENCY.IN_FLIGHT for a keyed call). A call is one Request; each try sends a clone of it, so its body and its
 // Idempotency-Key are the same on every try.
 import { PhdmfApiError } from './errors';
 import { backoffMs, RETRY_STATUSES, retryAfterMs, retryDefaults, sleep, type RetryOptions } from './retry';
@@ -110,7 +110,7 @@ export class Transport {
         attempt -= 1; // a refresh is not a retry
         continue;
       }
-      if (repeatable && RETRY_STATUSES.includes(response.status) && attempt < this.retry.attempts) {
+      if (repeatable && attempt < this.retry.attempts && (RETRY_STATUSES.includes(response.status) || (await this.firstStillAnswering(request, response)))) {
         const after = retryAfterMs(response.headers.get('Retry-After'));
         if (after === undefined || after <= this.retry.maxRetryAfterMs) {
           await response.body?.cancel();
@@ -120,6 +120,14 @@ export class Transport {
       }
       return response;
     }
+  }
+
+  /**
+   * A retry of a keyed call that arrived while the first try is still being answered (after a lost
+   * connection): 409 IDEMPOTENCY.IN_FLIGHT; once the first is answered, a retry gets its answer.
+   */
+  private async firstStillAnswering(request: Request, response: Response): Promise<boolean> {
+    return response.status === 409 && request.headers.has('Idempotency-Key') && (await codeOf(response)) === 'IDEMPOTENCY.IN_FLIGHT';
   }
 
   /** The access token to send: signs in first when the client has credentials and no token, refreshes one about to expire. */
