@@ -76,9 +76,10 @@ function operationsModule(keyed) {
 }
 
 const document = edgeDocument();
+// defaultNonNullable: false — a field with a default (RunAnalysisDto.rho) is one the caller may leave out.
 const files = {
   'openapi.json': `${JSON.stringify(document, null, 2)}\n`,
-  'src/generated/schema.d.ts': HEADER + astToString(await openapiTS(document, { alphabetize: false })),
+  'src/generated/schema.d.ts': HEADER + astToString(await openapiTS(document, { alphabetize: false, defaultNonNullable: false })),
   'src/generated/error-codes.ts': errorCodesModule(errorCodes(document)),
   'src/generated/operations.ts': operationsModule(idempotentOperations(document)),
 };

@@ -870,7 +870,7 @@ export interface components {
              * @description dp grants: the zCDP ρ this analysis spends on each grant, reserved on-chain before any site is asked (409 BUDGET.EXHAUSTED when a budget has less left). Ignored for controlled grants
              * @default 0.1
              */
-            rho: number;
+            rho?: number;
         };
         AnalysisHistogramRequestResponse: {
             column: string;
@@ -1220,7 +1220,7 @@ export interface components {
              * @description Cover later versions of the dataset too. Default: the grant covers only the version current now; after an update the researcher is refused (403 ACCESS.VERSION_NOT_COVERED) until a new grant
              * @default false
              */
-            followsUpdates: boolean;
+            followsUpdates?: boolean;
             /**
              * @description controlled (disclosure control, the default) or dp (differential privacy with a budget ρ); defaults to what the researcher proposed
              * @enum {string}
