@@ -4,7 +4,8 @@
 import { spawnTsEntry, tempDir } from '@phdmf/testing';
 import { freePorts, LocalSystem } from '../local-up/support/local-system';
 
-jest.setTimeout(420_000);
+// The machine may be shared: the start is given twice its usual time.
+jest.setTimeout(900_000);
 
 type Steps = Record<number, { what: string; value: unknown }>;
 
@@ -22,7 +23,7 @@ describe('the TypeScript walkthrough, with @phdmf/client against `npm start`', (
   let system: LocalSystem | undefined;
 
   beforeAll(async () => {
-    system = await LocalSystem.start(data.dir, await freePorts());
+    system = await LocalSystem.start(data.dir, await freePorts(), [], 420_000);
   });
 
   afterAll(() => {

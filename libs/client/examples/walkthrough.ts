@@ -41,7 +41,8 @@ async function main(): Promise<void> {
     if (entry === undefined) throw new Error(`the market lists no "${q}" of ${ownerName}`);
     return entry;
   };
-  const datasets = [await find('Cardiology outpatients', 'Northbridge University Hospital'), await find('General medicine admissions', 'St. Aldric Medical Centre')];
+  const north = await find('Cardiology outpatients', 'Northbridge University Hospital');
+  const datasets = [north, await find('General medicine admissions', 'St. Aldric Medical Centre')];
   show(2, 'the market', datasets.map((d) => ({ datasetId: d.datasetId, name: d.name, ownerName: d.ownerName, rowCount: d.rowCount, columns: d.columns.map((c) => c.name) })));
 
   // 3. Apply to each owner: a ledger transaction each (the client adds the Idempotency-Key).
@@ -59,10 +60,14 @@ async function main(): Promise<void> {
   show(3, 'applied', requests.map((r) => ({ requestId: r.requestId, datasetId: r.datasetId, status: r.status, txId: r.txId })));
 
   // 4. Each owner institution's admin sees the request and grants it (only the owner's organisation may).
-  const owners = [demoAccount('admin@northbridge.example'), demoAccount('admin@st-aldric.example')];
+  const owners = new Map([
+    ['Northbridge University Hospital', demoAccount('admin@northbridge.example')],
+    ['St. Aldric Medical Centre', demoAccount('admin@st-aldric.example')],
+  ]);
   const grants = [];
-  for (const [i, admin] of owners.entries()) {
-    const request = requests[i]!;
+  for (const [i, request] of requests.entries()) {
+    const admin = owners.get(datasets[i]?.ownerName ?? '');
+    if (admin === undefined) throw new Error(`no admin account for the owner of ${request.datasetId}`);
     const incoming = await ok(admin.api.GET('/api/v1/access-requests', { params: { query: { scope: 'incoming', status: 'pending', datasetId: request.datasetId } } }));
     if (!incoming.items.some((r) => r.requestId === request.requestId)) throw new Error(`the owner does not see request ${request.requestId}`);
     grants.push(await ok(admin.api.POST('/api/v1/access-requests/{requestId}/grant', { params: { path: { requestId: request.requestId } }, body: { reason: 'Approved by the data access committee' } })));
@@ -88,7 +93,7 @@ async function main(): Promise<void> {
   if (!verified.ok) throw new Error(`the analysis does not verify: ${verified.problems.join('; ')}`);
 
   // 7. Provenance: every operation on the dataset, each with its transaction and block.
-  const provenance = await ok(researcher.api.GET('/api/v1/provenance/datasets/{datasetId}', { params: { path: { datasetId: datasets[0]!.datasetId } } }));
+  const provenance = await ok(researcher.api.GET('/api/v1/provenance/datasets/{datasetId}', { params: { path: { datasetId: north.datasetId } } }));
   show(7, 'provenance', provenance.entries.map((e) => ({ operation: e.operation, referenceId: e.referenceId, txId: e.txId, blockNumber: e.blockNumber })));
 
   // 8. Verify the blocks: each block's hash from its header, each one's link to the one before, up to the tip.

@@ -21,10 +21,10 @@ describe('createPhdmfClient', () => {
     createPhdmfClient({ baseUrl: server!.url, credentials: { email: USER.email, password: 'pw' }, retry: fast, ...o });
 
   it('signs in on the first call and sends its access token; ok() answers the typed data', async () => {
-    server = await ScriptedServer.start((req, res) => {
-      if (req.path === '/api/v1/auth/login') return json(res, 200, tokens(1));
-      if (req.headers.authorization !== 'Bearer access-1') return apiError(res, 401, 'AUTH.UNAUTHENTICATED');
-      return json(res, 200, USER);
+    server = await ScriptedServer.start((req) => {
+      if (req.path === '/api/v1/auth/login') return json(200, tokens(1));
+      if (req.headers.authorization !== 'Bearer access-1') return apiError(401, 'AUTH.UNAUTHENTICATED');
+      return json(200, USER);
     });
     const phdmf = client();
     const me = await ok(phdmf.api.GET('/api/v1/auth/me'));
@@ -35,10 +35,10 @@ describe('createPhdmfClient', () => {
   });
 
   it('refreshes an expired access token once and retries; concurrent calls share one refresh', async () => {
-    server = await ScriptedServer.start((req, res) => {
-      if (req.path === '/api/v1/auth/refresh') return JSON.parse(req.body).refreshToken === 'refresh-1' ? json(res, 200, tokens(2)) : apiError(res, 401, 'AUTH.REFRESH_REUSED');
-      if (bearer(req) === 'Bearer access-1') return apiError(res, 401, 'AUTH.TOKEN_EXPIRED');
-      return json(res, 200, USER);
+    server = await ScriptedServer.start((req) => {
+      if (req.path === '/api/v1/auth/refresh') return JSON.parse(req.body).refreshToken === 'refresh-1' ? json(200, tokens(2)) : apiError(401, 'AUTH.REFRESH_REUSED');
+      if (bearer(req) === 'Bearer access-1') return apiError(401, 'AUTH.TOKEN_EXPIRED');
+      return json(200, USER);
     });
     const seen: (string | undefined)[] = [];
     const phdmf = client({ credentials: undefined, tokens: { accessToken: 'access-1', refreshToken: 'refresh-1' }, onTokens: (t) => seen.push(t?.accessToken) });
@@ -50,10 +50,10 @@ describe('createPhdmfClient', () => {
   });
 
   it('signs in again when the refresh token is refused, and gives up after one renewal', async () => {
-    server = await ScriptedServer.start((req, res) => {
-      if (req.path === '/api/v1/auth/refresh') return apiError(res, 401, 'AUTH.REFRESH_INVALID');
-      if (req.path === '/api/v1/auth/login') return json(res, 200, tokens(3));
-      return bearer(req) === 'Bearer access-3' ? json(res, 200, USER) : apiError(res, 401, 'AUTH.TOKEN_EXPIRED');
+    server = await ScriptedServer.start((req) => {
+      if (req.path === '/api/v1/auth/refresh') return apiError(401, 'AUTH.REFRESH_INVALID');
+      if (req.path === '/api/v1/auth/login') return json(200, tokens(3));
+      return bearer(req) === 'Bearer access-3' ? json(200, USER) : apiError(401, 'AUTH.TOKEN_EXPIRED');
     });
     const phdmf = client({ tokens: { accessToken: 'access-1', refreshToken: 'old' } });
     expect((await ok(phdmf.api.GET('/api/v1/auth/me'))).email).toBe(USER.email);
@@ -67,14 +67,14 @@ describe('createPhdmfClient', () => {
   });
 
   it('sends one Idempotency-Key per committing call, the same on each of its retries, and none on other calls', async () => {
-    server = await ScriptedServer.start((req, res, nth) => {
-      if (req.path === '/api/v1/auth/login') return json(res, 200, tokens(1));
+    server = await ScriptedServer.start((req, nth) => {
+      if (req.path === '/api/v1/auth/login') return json(200, tokens(1));
       if (req.method === 'POST' && req.path === '/api/v1/access-requests') {
         // The first call meets the ledger unavailable twice, then commits.
-        return nth <= 3 ? apiError(res, 503, 'LEDGER.UNAVAILABLE') : json(res, 201, { requestId: `ar-${nth}` });
+        return nth <= 3 ? apiError(503, 'LEDGER.UNAVAILABLE') : json(201, { requestId: `ar-${nth}` });
       }
-      if (req.path === '/api/v1/auth/register') return json(res, 201, USER);
-      return json(res, 200, { items: [] });
+      if (req.path === '/api/v1/auth/register') return json(201, USER);
+      return json(200, { items: [] });
     });
     const phdmf = client();
     await ok(phdmf.api.POST('/api/v1/access-requests', { body: QUESTION }));
@@ -95,16 +95,16 @@ describe('createPhdmfClient', () => {
   });
 
   it('keeps an Idempotency-Key the caller gives (a retry of a call made before a restart)', async () => {
-    server = await ScriptedServer.start((req, res) => (req.path === '/api/v1/auth/login' ? json(res, 200, tokens(1)) : json(res, 201, { requestId: 'ar-1' })));
+    server = await ScriptedServer.start((req) => (req.path === '/api/v1/auth/login' ? json(200, tokens(1)) : json(201, { requestId: 'ar-1' })));
     await ok(client().api.POST('/api/v1/access-requests', { body: QUESTION, params: { header: { 'Idempotency-Key': 'the-callers-own-key-0001' } } }));
     expect(server.received[1]!.headers['idempotency-key']).toBe('the-callers-own-key-0001');
   });
 
   it('waits as long as Retry-After says before retrying a 429, and retries a keyed call answered IDEMPOTENCY.IN_FLIGHT', async () => {
-    server = await ScriptedServer.start((req, res, nth) => {
-      if (req.path === '/api/v1/auth/login') return json(res, 200, tokens(1));
-      if (req.method === 'GET') return nth === 2 ? apiError(res, 429, 'HTTP.RATE_LIMITED', { 'Retry-After': '1' }) : json(res, 200, USER);
-      return nth === 4 ? apiError(res, 409, 'IDEMPOTENCY.IN_FLIGHT') : json(res, 201, { requestId: 'ar-1' });
+    server = await ScriptedServer.start((req, nth) => {
+      if (req.path === '/api/v1/auth/login') return json(200, tokens(1));
+      if (req.method === 'GET') return nth === 2 ? apiError(429, 'HTTP.RATE_LIMITED', { 'Retry-After': '1' }) : json(200, USER);
+      return nth === 4 ? apiError(409, 'IDEMPOTENCY.IN_FLIGHT') : json(201, { requestId: 'ar-1' });
     });
     const phdmf = client();
     await ok(phdmf.api.GET('/api/v1/auth/me'));
@@ -115,9 +115,9 @@ describe('createPhdmfClient', () => {
   });
 
   it('answers the refusal, typed, when Retry-After is beyond what it waits for, or when the tries run out', async () => {
-    server = await ScriptedServer.start((req, res) => {
-      if (req.path === '/api/v1/auth/login') return apiError(res, 429, 'AUTH.LOGIN_THROTTLED', { 'Retry-After': '3600' });
-      return apiError(res, 503, 'LEDGER.UNAVAILABLE');
+    server = await ScriptedServer.start((req) => {
+      if (req.path === '/api/v1/auth/login') return apiError(429, 'AUTH.LOGIN_THROTTLED', { 'Retry-After': '3600' });
+      return apiError(503, 'LEDGER.UNAVAILABLE');
     });
     const throttled = await client().signIn().catch((e: unknown) => e);
     expect(isPhdmfApiError(throttled, 'AUTH.LOGIN_THROTTLED')).toBe(true);
@@ -130,13 +130,10 @@ describe('createPhdmfClient', () => {
   });
 
   it('retries a read and a keyed commit whose connection broke, never an unkeyed POST', async () => {
-    server = await ScriptedServer.start((req, res, nth) => {
-      if (req.path === '/api/v1/auth/login') return json(res, 200, tokens(1));
-      if (nth % 2 === 0) {
-        res.socket?.destroy(); // no answer at all
-        return;
-      }
-      return req.method === 'GET' ? json(res, 200, USER) : json(res, 201, { requestId: 'ar-1' });
+    server = await ScriptedServer.start((req, nth) => {
+      if (req.path === '/api/v1/auth/login') return json(200, tokens(1));
+      if (nth % 2 === 0) return 'drop'; // no answer at all
+      return req.method === 'GET' ? json(200, USER) : json(201, { requestId: 'ar-1' });
     });
     const phdmf = client();
     await ok(phdmf.api.GET('/api/v1/auth/me'));
@@ -147,9 +144,11 @@ describe('createPhdmfClient', () => {
   });
 
   it('names an answer without the API error body by its status', async () => {
-    server = await ScriptedServer.start((req, res) => {
-      res.writeHead(502, { 'Content-Type': 'text/html' });
-      res.end('<html>bad gateway</html>');
+    server = await ScriptedServer.start(() => {
+      return (res) => {
+        res.writeHead(502, { 'Content-Type': 'text/html' });
+        res.end('<html>bad gateway</html>');
+      };
     });
     const error = await ok(client({ credentials: undefined }).api.GET('/api/v1/auth/me')).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'PhdmfApiError', status: 502, code: 'HTTP.502' });

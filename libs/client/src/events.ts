@@ -65,7 +65,7 @@ export async function* eventFeed(transport: Transport, o: EventFeedOptions = {})
           delay = ms;
         },
       });
-      const reader = response.body.getReader();
+      const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
       const decoder = new TextDecoder();
       try {
         for (;;) {

@@ -1,27 +1,31 @@
 // paginate() and the event feed over real sockets, against the shapes the API answers: the list
 // envelope `{ items, nextCursor, total }` and Server-Sent Events with `id:` and `event:`.
 import type { ServerResponse } from 'node:http';
-import { ScriptedServer, apiError, json } from '../test-support/scripted-server';
+import { ScriptedServer, apiError, json, type Answer } from '../test-support/scripted-server';
 import { createPhdmfClient, paginate, PhdmfApiError, type PhdmfEvent } from './index';
 
 const ITEMS = Array.from({ length: 7 }, (_, i) => ({ n: i + 1 }));
 
-function sse(res: ServerResponse, lines: string): void {
-  if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
-  res.write(lines);
+/** An event stream: writes `lines`, then `after` (if given) once the client has them. */
+function sse(lines: string, after?: (res: ServerResponse) => void): Answer {
+  return (res) => {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
+    res.write(lines);
+    after?.(res);
+  };
 }
 
 describe('paginate', () => {
   let server: ScriptedServer;
   beforeAll(async () => {
-    server = await ScriptedServer.start((req, res) => {
+    server = await ScriptedServer.start((req) => {
       const url = new URL(req.path, 'http://x');
-      if (url.pathname === '/api/v1/broken') return json(res, 200, { items: [{ n: 1 }], nextCursor: 'same', total: 2 });
-      if (url.pathname === '/api/v1/refused') return apiError(res, 403, 'EDGE.FORBIDDEN');
+      if (url.pathname === '/api/v1/broken') return json(200, { items: [{ n: 1 }], nextCursor: 'same', total: 2 });
+      if (url.pathname === '/api/v1/refused') return apiError(403, 'EDGE.FORBIDDEN');
       const limit = Number(url.searchParams.get('limit'));
       const from = Number(url.searchParams.get('cursor') ?? '0');
       const next = from + limit < ITEMS.length ? String(from + limit) : null;
-      return json(res, 200, { items: ITEMS.slice(from, from + limit), nextCursor: next, total: ITEMS.length });
+      return json(200, { items: ITEMS.slice(from, from + limit), nextCursor: next, total: ITEMS.length });
     });
   });
   afterAll(() => server.close());
@@ -46,7 +50,7 @@ describe('paginate', () => {
   it('throws the refusal as a PhdmfApiError, and stops on a cursor that does not move', async () => {
     await expect(paginate(page('/api/v1/refused')).next()).rejects.toMatchObject({ status: 403, code: 'EDGE.FORBIDDEN' });
     const walk = async () => {
-      for await (const _ of paginate(page('/api/v1/broken'))) void _;
+      for await (const item of paginate(page('/api/v1/broken'))) expect(item).toEqual({ n: 1 });
     };
     await expect(walk()).rejects.toThrow(/same cursor twice/);
   });
@@ -60,16 +64,15 @@ describe('the event feed', () => {
   });
 
   it('yields each event once, reconnecting with Last-Event-ID after the stream breaks', async () => {
-    server = await ScriptedServer.start((req, res, nth) => {
-      if (req.headers.authorization !== 'Bearer t') return apiError(res, 401, 'AUTH.UNAUTHENTICATED');
+    server = await ScriptedServer.start((req, nth) => {
+      if (req.headers.authorization !== 'Bearer t') return apiError(401, 'AUTH.UNAUTHENTICATED');
       if (nth === 1) {
-        sse(res, 'retry: 50\n\nid: 11\nevent: access.granted\ndata: {"requestId":"ar-1"}\n\n: keep-alive\n\nid: 12\nevent: analysis.recorded\ndata: {"analysisId":"an-1"}\n\n');
-        // Half a message, then the connection drops: the half is never delivered.
-        sse(res, 'id: 13\nevent: access.granted\ndata: {"requ');
-        setTimeout(() => res.socket?.destroy(), 50);
-        return;
+        // Two events and half of a third, then the connection drops: the half is never delivered.
+        return sse('retry: 50\n\nid: 11\nevent: access.granted\ndata: {"requestId":"ar-1"}\n\n: keep-alive\n\nid: 12\nevent: analysis.recorded\ndata: {"analysisId":"an-1"}\n\nid: 13\nevent: access.granted\ndata: {"requ', (res) => {
+          setTimeout(() => res.socket?.destroy(), 50);
+        });
       }
-      sse(res, `id: 13\nevent: access.granted\ndata: {"requestId":"ar-3"}\n\nid: 14\ndata: plain text\n\n`);
+      return sse(`id: 13\nevent: access.granted\ndata: {"requestId":"ar-3"}\n\nid: 14\ndata: plain text\n\n`);
     });
     const phdmf = createPhdmfClient({ baseUrl: server.url, tokens: { accessToken: 't' } });
     const events: PhdmfEvent[] = [];
@@ -90,9 +93,9 @@ describe('the event feed', () => {
   });
 
   it('resumes from the id it is given, ends on a refusal with the PhdmfApiError, and on its signal', async () => {
-    server = await ScriptedServer.start((req, res) => {
-      if (req.headers.authorization !== 'Bearer t') return apiError(res, 403, 'EDGE.FORBIDDEN');
-      sse(res, `id: ${Number(req.headers['last-event-id']) + 1}\nevent: tick\ndata: {}\n\n`); // and stays open
+    server = await ScriptedServer.start((req) => {
+      if (req.headers.authorization !== 'Bearer t') return apiError(403, 'EDGE.FORBIDDEN');
+      return sse(`id: ${Number(req.headers['last-event-id']) + 1}\nevent: tick\ndata: {}\n\n`); // and stays open
     });
     const refused = createPhdmfClient({ baseUrl: server.url, tokens: { accessToken: 'other' } });
     await expect(refused.events().next()).rejects.toBeInstanceOf(PhdmfApiError);

@@ -5,8 +5,8 @@ import { ok, type ApiResult } from './result';
 /** One page of a list. */
 export interface ListPage<T> {
   items: T[];
-  /** The cursor of the next page; null on the last one. */
-  nextCursor: string | null;
+  /** The cursor of the next page; null on the last one (absent: a list that is not paginated, one page). */
+  nextCursor?: string | null;
   /** How many items the whole list holds, where the API counts it. */
   total?: number;
 }

@@ -5,9 +5,9 @@ import { canonicalJson } from '@phdmf/chaincode/canonical-json';
 
 /** Hex SHA-256 of bytes or of a string's UTF-8. */
 export async function sha256Hex(input: string | Uint8Array): Promise<string> {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return toHex(new Uint8Array(digest));
+  // A copy for a view of a SharedArrayBuffer, which Web Crypto does not take.
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : Uint8Array.from(input);
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
 }
 
 function toHex(bytes: Uint8Array): string {

@@ -11,46 +11,65 @@ export interface Received {
   at: number;
 }
 
-export type Handler = (req: Received, res: ServerResponse, nth: number) => void | Promise<void>;
+/** What the server does with a request: answer JSON, drop the connection unanswered, or write the answer itself (a stream). */
+export type Answer = { status: number; body: unknown; headers?: Record<string, string> } | 'drop' | ((res: ServerResponse) => void);
+
+/** Scripts the answers: `nth` counts the requests the server received, this one included. */
+export type Handler = (req: Received, nth: number) => Answer;
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
+  return { status, body, headers };
+}
+
+/** An answer in the edge's error body. */
+export function apiError(status: number, code: string, headers: Record<string, string> = {}): Answer {
+  return { status, body: { error: { code, message: `refused: ${code}`, requestId: 'req-test' } }, headers };
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  if (answer === 'drop') {
+    res.socket?.destroy();
+  } else if (typeof answer === 'function') {
+    answer(res);
+  } else {
+    res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
+    res.end(JSON.stringify(answer.body));
+  }
+}
 
 export class ScriptedServer {
   readonly received: Received[] = [];
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private server: Server | undefined;
+  url = '';
+
+  private constructor(private readonly handler: Handler) {}
 
   static async start(handler: Handler): Promise<ScriptedServer> {
+    const self = new ScriptedServer(handler);
     const port = await freePort();
-    let self: ScriptedServer | undefined;
-    const server = createServer((req, res) => {
+    self.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const received: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
-        self!.received.push(received);
-        void Promise.resolve(handler(received, res, self!.received.length)).catch((error: unknown) => {
-          res.statusCode = 500;
-          res.end(String(error));
-        });
+        self.received.push(received);
+        send(res, self.handler(received, self.received.length));
       });
     });
+    const server = self.server;
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    self = new ScriptedServer(server, `http://127.0.0.1:${port}`);
+    self.url = `http://127.0.0.1:${port}`;
     return self;
   }
 
   close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    const server = this.server;
+    if (server === undefined) return Promise.resolve();
+    server.closeAllConnections();
+    return new Promise((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
   }
-}
-
-export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-export function apiError(res: ServerResponse, status: number, code: string, headers: Record<string, string> = {}): void {
-  json(res, status, { error: { code, message: `refused: ${code}`, requestId: 'req-test' } }, headers);
 }
