@@ -1,6 +1,7 @@
 // The README's TypeScript walkthrough (libs/client/examples/walkthrough.ts, nothing but
 // @phdmf/client) run as an integrator runs it, against the system `npm start` brings up: every
 // step succeeds and shows what the story says, and what it claims is checked here independently.
+import { createPhdmfClient, ok } from '@phdmf/client';
 import { spawnTsEntry, tempDir } from '@phdmf/testing';
 import { freePorts, LocalSystem } from '../local-up/support/local-system';
 
@@ -67,5 +68,21 @@ describe('the TypeScript walkthrough, with @phdmf/client against `npm start`', (
     const chain = await system!.http<{ height: number }>('GET', `${system!.api}/ledger/chain`, admin);
     expect(steps[8]!.value).toEqual({ blocks: chain.body.height, rules: ['embedded'], ok: true, problems: [] });
     expect(steps[9]!.value).toMatchObject({ status: 403, code: 'ACCESS.NOT_GRANTED' });
+  });
+
+  it("retries a commit with the client's Idempotency-Key against the real edge: the first answer, one transaction", async () => {
+    const s = system!;
+    const researcher = createPhdmfClient({ baseUrl: s.edge, credentials: { email: 'researcher@lab.example', password: s.password('researcher@lab.example') } });
+    const market = await ok(researcher.api.GET('/api/v1/market/datasets', { params: { query: { q: 'Diabetes clinic cohort' } } }));
+    const dataset = market.items.find((d) => d.ownerName === 'Northbridge University Hospital');
+    expect(dataset).toBeDefined();
+    const body = { datasetId: dataset!.datasetId, purpose: 'Glucose by age', columns: ['age'], statistics: ['count' as const], requestedExpiry: new Date(Date.now() + 86_400_000).toISOString() };
+    // As a caller does after losing the first answer: the same call again, with the key it had sent.
+    const key = crypto.randomUUID();
+    const send = () => ok(researcher.api.POST('/api/v1/access-requests', { body, params: { header: { 'Idempotency-Key': key } } }));
+    const [first, again] = [await send(), await send()];
+    expect(again).toEqual(first);
+    const provenance = await ok(researcher.api.GET('/api/v1/provenance/datasets/{datasetId}', { params: { path: { datasetId: body.datasetId } } }));
+    expect(provenance.entries.filter((e) => e.referenceId === first.requestId).map((e) => e.operation)).toEqual(['request']);
   });
 });
