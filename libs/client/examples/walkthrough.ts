@@ -9,6 +9,7 @@
 // researcher each run. Each step prints one line, `step N: what` and its JSON.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the example uses the package by its name, as an integrator does
 import { createPhdmfClient, isPhdmfApiError, ok, type PhdmfClient } from '@phdmf/client';
 
 const PHDMF = process.env['PHDMF'] ?? 'http://127.0.0.1:3000';

@@ -1,7 +1,6 @@
 // A real HTTP server (node:http on 127.0.0.1) that answers as a test scripts it and keeps every
 // request it received: the client's behaviour is tested over real sockets and the real fetch.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { freePort } from '@phdmf/testing';
 
 export interface Received {
   method: string;
@@ -46,7 +45,6 @@ export class ScriptedServer {
 
   static async start(handler: Handler): Promise<ScriptedServer> {
     const self = new ScriptedServer(handler);
-    const port = await freePort();
     self.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -57,8 +55,11 @@ export class ScriptedServer {
       });
     });
     const server = self.server;
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    self.url = `http://127.0.0.1:${port}`;
+    // Port 0: the kernel binds a free port at once (no window for another listener to take it).
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('the scripted server has no TCP address');
+    self.url = `http://127.0.0.1:${address.port}`;
     return self;
   }
 

@@ -1,12 +1,13 @@
 // Prints the REST edge's OpenAPI document, built in-process from the controllers, with no running
 // system: Nest's preview mode resolves the module graph without instantiating a provider, so nothing
 // connects to NATS. The document is the one the edge serves at /api/v1/openapi.json (same function).
+// The typed client's generator runs this (libs/client/scripts/generate.mjs, `npm run client:generate`).
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { createLogger } from '@phdmf/logging';
-import { AppModule } from '../../../apps/api-gateway/src/app.module';
-import { loadApiGatewayConfig } from '../../../apps/api-gateway/src/config';
-import { edgeOpenApiDocument, setEdgePrefix } from '../../../apps/api-gateway/src/edge/configure-http';
+import { AppModule } from './app.module';
+import { loadApiGatewayConfig } from './config';
+import { edgeOpenApiDocument, setEdgePrefix } from './edge/configure-http';
 
 async function main(): Promise<void> {
   // Never dialled (preview mode): the configuration only has to be valid.
