@@ -1,9 +1,11 @@
 // The README's TypeScript walkthrough (libs/client/examples/walkthrough.ts, nothing but
 // @phdmf/client) run as an integrator runs it, against the system `npm start` brings up: every
 // step succeeds and shows what the story says, and what it claims is checked here independently.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { createPhdmfClient, ok } from '@phdmf/client';
 import { spawnTsEntry, tempDir } from '@phdmf/testing';
-import { freePorts, LocalSystem } from '../local-up/support/local-system';
+import { freePorts, LocalSystem, ROOT } from '../local-up/support/local-system';
 
 // The machine may be shared: the start is given twice its usual time.
 jest.setTimeout(900_000);
@@ -68,6 +70,11 @@ describe('the TypeScript walkthrough, with @phdmf/client against `npm start`', (
     const chain = await system!.http<{ height: number }>('GET', `${system!.api}/ledger/chain`, admin);
     expect(steps[8]!.value).toEqual({ blocks: chain.body.height, rules: ['embedded'], ok: true, problems: [] });
     expect(steps[9]!.value).toMatchObject({ status: 403, code: 'ACCESS.NOT_GRANTED' });
+  });
+
+  it('was generated from the document the running edge serves', async () => {
+    const served = (await (await fetch(`${system!.api}/openapi.json`)).json()) as unknown;
+    expect(served).toEqual(JSON.parse(readFileSync(path.join(ROOT, 'libs/client/openapi.json'), 'utf8')));
   });
 
   it("retries a commit with the client's Idempotency-Key against the real edge: the first answer, one transaction", async () => {
