@@ -21,6 +21,8 @@ const depConstraints = [
   ...scopeConstraints,
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'], bannedExternalImports: FABRIC_CLIENT },
   { sourceTag: 'scope:chaincode', onlyDependOnLibsWithTags: ['scope:chaincode'], bannedExternalImports: FABRIC_CLIENT },
+  // The typed client is published on its own and runs in browsers: it takes the chaincode's canonical JSON, nothing else of ours.
+  { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:chaincode'], bannedExternalImports: FABRIC_CLIENT },
   // Apps never import each other: no tag allows type:app as a dependency.
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:contracts', 'type:util', 'type:chaincode'] },
   { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:contracts', 'type:util'] },
@@ -102,6 +104,14 @@ export default tseslint.config(
           paths: [{ name: '@nestjs/common', importNames: ['HttpException', 'HttpStatus'], message: 'Domain code never throws HTTP errors; throw a coded PhdmfError.' }],
         },
       ],
+    },
+  },
+  {
+    // The client's main entry runs in browsers (tsconfig.browser.json holds its types to that as well).
+    files: ['libs/client/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'stream', 'buffer', 'url', 'util'], message: 'The client runs in browsers: no Node built-ins.' }] }],
     },
   },
   {

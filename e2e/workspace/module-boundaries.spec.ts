@@ -58,6 +58,27 @@ const cases: Case[] = [
     expectError: true,
   },
   {
+    name: 'the typed client importing a shared library (it is published on its own)',
+    file: 'libs/client/src/__lint_fixture__shared.ts',
+    source: "import { PhdmfError } from '@phdmf/contracts';\nexport const leaked = PhdmfError;\n",
+    rule: '@nx/enforce-module-boundaries',
+    expectError: true,
+  },
+  {
+    name: "the typed client importing the chaincode's canonical JSON (allowed)",
+    file: 'libs/client/src/__lint_fixture__canonical.ts',
+    source: "import { canonicalJson } from '@phdmf/chaincode/canonical-json';\nexport const allowed = canonicalJson;\n",
+    rule: '@nx/enforce-module-boundaries',
+    expectError: false,
+  },
+  {
+    name: 'the typed client importing a Node built-in (it runs in browsers)',
+    file: 'libs/client/src/__lint_fixture__node.ts',
+    source: "import { createHash } from 'node:crypto';\nexport const leaked = createHash;\n",
+    rule: '@typescript-eslint/no-restricted-imports',
+    expectError: true,
+  },
+  {
     name: 'a subject string outside the contracts library',
     file: 'apps/accounts/src/__lint_fixture__subject.ts',
     source: "export const subject = 'phdmf.accounts.cmd.inline.v1';\n",
