@@ -1,4 +1,4 @@
-import type { EntityManager, EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import type { EntityManager, EntityName, FilterObject, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import type { KeysetPosition, PageRequest } from '@phdmf/contracts';
 
 /** The two columns a list is ordered by, newest first: a time and an id that breaks its ties. */
@@ -15,10 +15,11 @@ export interface RowPage<E> {
 }
 
 /**
- * A page of a table in the database itself (a keyset query): rows matching `where`, newest first by
- * (`at`, `id`), after the request's cursor, one more than the limit to know whether a next page
- * exists, and a COUNT of everything matching `where` (the filters, not the cursor). The ORDER BY and
- * the comparison are the database's own, so both sides of the keyset use the same collation.
+ * A page of a table in the database itself: MikroORM's keyset pagination (`em.findByCursor`) over
+ * rows matching `where`, newest first by (`at`, `id`), after the request's position, with a COUNT of
+ * everything matching `where` (the filters, not the position). The ORDER BY and the comparison are the
+ * database's own, so both sides of the keyset use the same collation. MikroORM's own cursor string is
+ * not used: ours (@phdmf/contracts `PageRequest`) is bound to the list and its filters.
  */
 export async function findPage<E extends object>(
   em: EntityManager,
@@ -27,26 +28,21 @@ export async function findPage<E extends object>(
   keys: KeysetColumns<E>,
   page: PageRequest,
 ): Promise<RowPage<E>> {
-  const after = page.after;
-  const keyset =
-    after === undefined
-      ? where
-      : ({
-          $and: [
-            where,
-            {
-              $or: [{ [keys.at]: { $lt: new Date(after.at) } }, { [keys.at]: new Date(after.at), [keys.id]: { $lt: after.id } }],
-            },
-          ],
-        } as FilterQuery<E>);
-  const orderBy = [{ [keys.at]: 'desc' }, { [keys.id]: 'desc' }] as QueryOrderMap<E>[];
-  const [rows, total] = await Promise.all([em.find(entity, keyset, { orderBy, limit: page.limit + 1 }), em.fork().count(entity, where)]);
+  const after = page.after === undefined ? undefined : ({ [keys.at]: new Date(page.after.at), [keys.id]: page.after.id } as unknown as FilterObject<E>);
+  const found = await em.findByCursor(entity, where, {
+    first: page.limit,
+    ...(after !== undefined ? { after } : {}),
+    orderBy: { [keys.at]: 'desc', [keys.id]: 'desc' } as QueryOrderMap<E>,
+    includeCount: true,
+  });
+  const rows = found.items;
   const positionOf = (row: E): KeysetPosition => {
     const at = row[keys.at] as unknown;
     const id = row[keys.id] as unknown;
     return { at: at instanceof Date ? at.toISOString() : String(at), id: typeof id === 'number' ? id : String(id) };
   };
-  return { ...page.slice(rows, positionOf), total };
+  const last = rows.at(-1);
+  return { rows, nextCursor: found.hasNextPage && last !== undefined ? page.cursorAfter(positionOf(last)) : null, total: found.totalCount };
 }
 
 /** The filter of a list's time range on `column`: `from` inclusive, `to` exclusive; nothing when neither is given. */
