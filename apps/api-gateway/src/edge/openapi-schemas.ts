@@ -76,9 +76,7 @@ export class UserResponse implements UserView {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
-export class UserListResponse implements AccountsListUsers.Result {
-  @ApiProperty({ type: [UserResponse] }) users!: UserResponse[];
-}
+export class UserListResponse extends PageOf(UserResponse, 'UserListResponse') implements AccountsListUsers.Result {}
 
 export class TokenResponse implements TokenPair {
   @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
@@ -96,10 +94,7 @@ export class LoginHistoryEntryResponse implements LoginHistoryEntry {
   @ApiPropertyOptional() userAgent?: string;
 }
 
-export class LoginHistoryResponse implements AccountsGetLoginHistory.Result {
-  @ApiProperty() userId!: string;
-  @ApiProperty({ type: [LoginHistoryEntryResponse] }) entries!: LoginHistoryEntryResponse[];
-}
+export class LoginHistoryResponse extends PageOf(LoginHistoryEntryResponse, 'LoginHistoryResponse') implements AccountsGetLoginHistory.Result {}
 
 export class PasswordChangedResponse implements AccountsChangePassword.Result {
   @ApiProperty({ enum: [true] }) changed!: true;
@@ -130,9 +125,7 @@ export class ApplicationResponse implements ApplicationView {
   @ApiPropertyOptional({ type: OnChainReferenceResponse, description: 'The committed admission or rejection.' }) decision?: OnChainReferenceResponse;
 }
 
-export class ApplicationListResponse implements NodeRegistryListApplications.Result {
-  @ApiProperty({ type: [ApplicationResponse] }) applications!: ApplicationResponse[];
-}
+export class ApplicationListResponse extends PageOf(ApplicationResponse, 'ApplicationListResponse') implements NodeRegistryListApplications.Result {}
 
 export class ConnectionTestResponse implements ConnectionTestResult {
   @ApiProperty({ pattern: MEMBER_ID_PATTERN.source }) memberId!: string;
@@ -177,9 +170,7 @@ export class InstitutionResponse implements InstitutionView {
   @ApiPropertyOptional({ type: OnChainReferenceResponse }) lastNodeUpdate?: OnChainReferenceResponse;
 }
 
-export class InstitutionListResponse implements NodeRegistryListInstitutions.Result {
-  @ApiProperty({ type: [InstitutionResponse] }) institutions!: InstitutionResponse[];
-}
+export class InstitutionListResponse extends PageOf(InstitutionResponse, 'InstitutionListResponse') implements NodeRegistryListInstitutions.Result {}
 
 const _documentedExactly: [
   DocumentsExactly<UserResponse, UserView>,
