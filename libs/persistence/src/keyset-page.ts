@@ -46,9 +46,9 @@ export async function findPage<E extends object>(
 }
 
 /** The filter of a list's time range on `column`: `from` inclusive, `to` exclusive; nothing when neither is given. */
-export function withinTime<E>(column: keyof E & string, range: { from?: string | undefined; to?: string | undefined }): FilterQuery<E> {
+export function withinTime<E>(column: keyof E & string, range: { from?: string | undefined; to?: string | undefined }): FilterObject<E> {
   const bounds: Record<string, Date> = {};
   if (range.from !== undefined) bounds.$gte = new Date(range.from);
   if (range.to !== undefined) bounds.$lt = new Date(range.to);
-  return (Object.keys(bounds).length === 0 ? {} : { [column]: bounds }) as FilterQuery<E>;
+  return (Object.keys(bounds).length === 0 ? {} : { [column]: bounds }) as FilterObject<E>;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM, type FilterQuery } from '@mikro-orm/core';
+import { MikroORM, type FilterObject } from '@mikro-orm/core';
 import { PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
 import type { AuthorizationListAccessRequests } from '@phdmf/contracts';
 import { findPage, withinTime } from '@phdmf/persistence';
@@ -20,7 +20,7 @@ export class ListAccessRequestsHandler {
     const who = requireActor(actor);
     const scope = p.scope ?? 'mine';
     const page = PageRequest.of('access-requests', p, { scope, status: p.status, datasetId: p.datasetId, from: p.from, to: p.to });
-    const where: FilterQuery<AccessRequest> = { ...withinTime<AccessRequest>('requestedAt', p) };
+    const where: FilterObject<AccessRequest> = { ...withinTime<AccessRequest>('requestedAt', p) };
     if (scope === 'mine') {
       where.requester = who.userId;
     } else {
