@@ -1,4 +1,4 @@
-import type { EntityManager, EntityName, FilterObject, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import type { EntityManager, EntityName, FilterObject, FilterQuery, OrderDefinition } from '@mikro-orm/core';
 import type { KeysetPosition, PageRequest } from '@phdmf/contracts';
 
 /** The two columns a list is ordered by, newest first: a time and an id that breaks its ties. */
@@ -32,7 +32,7 @@ export async function findPage<E extends object>(
   const found = await em.findByCursor(entity, where, {
     first: page.limit,
     ...(after !== undefined ? { after } : {}),
-    orderBy: { [keys.at]: 'desc', [keys.id]: 'desc' } as QueryOrderMap<E>,
+    orderBy: [{ [keys.at]: 'desc' }, { [keys.id]: 'desc' }] as OrderDefinition<E>,
     includeCount: true,
   });
   const rows = found.items;

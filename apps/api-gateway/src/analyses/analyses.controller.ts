@@ -7,6 +7,7 @@ import { CurrentUser } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
 import { Idempotent } from '../edge/idempotency';
 import { ApiErrors } from '../edge/openapi-errors';
+import { queryPayload } from '../edge/validation';
 import { ApiGatewayConfig } from '../config';
 import { AnalysesQueryDto, AnalysisIdParam, ChartQueryDto, RunAnalysisDto } from './dto';
 import { AnalysisListResponse, AnalysisResponse, WithholdingResponse } from './openapi';
@@ -51,7 +52,7 @@ export class AnalysesController {
   @ApiOperation({ summary: 'Your own analyses, newest first (by creation time, then id), a page at a time; filters: status, from/to (creation time)' })
   @ApiOkResponse({ type: AnalysisListResponse })
   list(@Req() req: Request, @Query() query: AnalysesQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AggregationListAnalyses.CONTRACT, { ...query }, user);
+    return this.bus.request(req, AggregationListAnalyses.CONTRACT, queryPayload(query), user);
   }
 
   @Get(':analysisId')

@@ -7,6 +7,7 @@ import { LoginHistoryResponse, PasswordChangedResponse, TokenResponse, UserRespo
 import { ChangePasswordDto, HistoryQueryDto, LoginDto, RefreshDto, RegisterDto, UpdateProfileDto } from './dto';
 import { CredentialEndpoint, CurrentUser, Public } from './decorators';
 import { ApiErrors } from '../edge/openapi-errors';
+import { queryPayload } from '../edge/validation';
 import { EdgeBus } from '../bus/edge-bus';
 
 /** Where the request came from, for login history and the password-attempt throttle in accounts. */
@@ -101,6 +102,6 @@ export class AuthenticationController {
   @ApiOperation({ summary: 'The calling user\'s login attempts, newest first, a page at a time; filters: outcome, from/to' })
   @ApiOkResponse({ type: LoginHistoryResponse })
   loginHistory(@Req() req: Request, @Query() query: HistoryQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AccountsGetLoginHistory.CONTRACT, { ...query }, user);
+    return this.bus.request(req, AccountsGetLoginHistory.CONTRACT, queryPayload(query), user);
   }
 }

@@ -7,6 +7,7 @@ import { LoginHistoryResponse, UserListResponse, UserResponse } from '../edge/op
 import { CreateMemberDto, HistoryQueryDto, MemberIdParam, UserIdParam, UsersQueryDto } from './dto';
 import { CurrentUser, Roles, SameOrganisation } from './decorators';
 import { ApiErrors } from '../edge/openapi-errors';
+import { queryPayload } from '../edge/validation';
 import { EdgeBus } from '../bus/edge-bus';
 
 @ApiTags('users')
@@ -24,7 +25,7 @@ export class UsersController {
   })
   @ApiOkResponse({ type: LoginHistoryResponse })
   loginHistory(@Req() req: Request, @Param() params: UserIdParam, @Query() query: HistoryQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AccountsGetLoginHistory.CONTRACT, { ...query, userId: params.userId }, user);
+    return this.bus.request(req, AccountsGetLoginHistory.CONTRACT, { ...queryPayload(query), userId: params.userId }, user);
   }
 
   @Get('institutions/:memberId/users')
@@ -34,7 +35,7 @@ export class UsersController {
   @ApiOperation({ summary: 'The users of an institution, newest account first (by creation time, then id), a page at a time; filter: status' })
   @ApiOkResponse({ type: UserListResponse })
   list(@Req() req: Request, @Param() params: MemberIdParam, @Query() query: UsersQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AccountsListUsers.CONTRACT, { ...query, organisationId: params.memberId }, user);
+    return this.bus.request(req, AccountsListUsers.CONTRACT, { ...queryPayload(query), organisationId: params.memberId }, user);
   }
 
   @Post('institutions/:memberId/users')

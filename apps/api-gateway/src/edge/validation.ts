@@ -28,5 +28,13 @@ class EdgeValidationPipe extends ValidationPipe {
   }
 }
 
+/**
+ * A validated query as the plain payload the bus sends: its own fields that were given (the pipe's
+ * instance also holds the absent ones, as undefined).
+ */
+export function queryPayload<T extends object>(query: T): { [K in keyof T]: T[K] } {
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) as { [K in keyof T]: T[K] };
+}
+
 // Path and query integers: canonical decimal only; the rule lives in @phdmf/contracts beside `PageQuery.limit`, which uses it too.
 export { CanonicalInt } from '@phdmf/contracts';

@@ -7,6 +7,7 @@ import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
 import { Idempotent } from '../edge/idempotency';
 import { ApiErrors } from '../edge/openapi-errors';
+import { queryPayload } from '../edge/validation';
 import { AccessRequestDto, AccessRequestsQueryDto, GrantDto, DenyDto, RequestIdParam, RevokeDto } from './dto';
 import { AccessRequestListResponse, AccessRequestResponse } from './openapi';
 
@@ -52,7 +53,7 @@ export class AccessRequestsController {
   })
   @ApiOkResponse({ type: AccessRequestListResponse })
   list(@Req() req: Request, @Query() query: AccessRequestsQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AuthorizationListAccessRequests.CONTRACT, { ...query }, user);
+    return this.bus.request(req, AuthorizationListAccessRequests.CONTRACT, queryPayload(query), user);
   }
 
   @Get(':requestId')

@@ -7,6 +7,7 @@ import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
 import { Idempotent } from '../edge/idempotency';
 import { ApiErrors } from '../edge/openapi-errors';
+import { queryPayload } from '../edge/validation';
 import { DatasetIdParam, MarketQueryDto, StanceDto } from './dto';
 import { MarketEntryResponse, MarketPageResponse } from './openapi';
 
@@ -25,7 +26,7 @@ export class MarketController {
   })
   @ApiOkResponse({ type: MarketPageResponse })
   search(@Req() req: Request, @Query() query: MarketQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AuthorizationSearchMarket.CONTRACT, { ...query }, user);
+    return this.bus.request(req, AuthorizationSearchMarket.CONTRACT, queryPayload(query), user);
   }
 
   @Get(':datasetId')

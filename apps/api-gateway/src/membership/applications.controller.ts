@@ -7,6 +7,7 @@ import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
 import { Idempotent } from '../edge/idempotency';
 import { ApiErrors } from '../edge/openapi-errors';
+import { queryPayload } from '../edge/validation';
 import { ApplicationListResponse, ApplicationResponse } from '../edge/openapi-schemas';
 import { ApplicationIdParam, ApplicationsQueryDto, ApplyDto, RejectDto } from './dto';
 
@@ -30,7 +31,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Applications: all for the consortium admin, one\'s own otherwise; newest first (by submission time, then id), a page at a time; filters: status, from/to (submission time)' })
   @ApiOkResponse({ type: ApplicationListResponse })
   list(@Req() req: Request, @Query() query: ApplicationsQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, NodeRegistryListApplications.CONTRACT, { ...query }, user);
+    return this.bus.request(req, NodeRegistryListApplications.CONTRACT, queryPayload(query), user);
   }
 
   @Get(':applicationId')

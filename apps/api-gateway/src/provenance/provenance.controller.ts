@@ -6,6 +6,7 @@ import { LedgerChaincodeErrorCode, LedgerErrorCode, LedgerGetBlock, LedgerGetCha
 import { CurrentUser } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
 import { ApiErrors } from '../edge/openapi-errors';
+import { queryPayload } from '../edge/validation';
 import { BlockNumberParam, ProvenanceDatasetParam, ProvenanceQueryDto, TransactionIdParam } from './dto';
 import { BlockResponse, ChainInfoResponse, ProvenanceResponse, TransactionResponse, type ProvenanceEntry } from './openapi';
 
@@ -31,7 +32,7 @@ export class ProvenanceController {
   })
   @ApiOkResponse({ type: ProvenanceResponse })
   async provenance(@Req() req: Request, @Param() params: ProvenanceDatasetParam, @Query() query: ProvenanceQueryDto, @CurrentUser() user: AccessTokenClaims): Promise<Page<ProvenanceEntry>> {
-    const page = await this.bus.request(req, LedgerListProvenance.CONTRACT, { ...query, datasetId: params.datasetId }, user);
+    const page = await this.bus.request(req, LedgerListProvenance.CONTRACT, { ...queryPayload(query), datasetId: params.datasetId }, user);
     return { ...page, items: page.items.map(({ datasetId: _same, ...entry }) => entry) };
   }
 
