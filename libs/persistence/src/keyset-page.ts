@@ -1,4 +1,4 @@
-import type { EntityManager, EntityName, FilterObject, FilterQuery, OrderDefinition } from '@mikro-orm/core';
+import { QueryOrder, type EntityManager, type EntityName, type FilterObject, type FilterQuery, type OrderDefinition } from '@mikro-orm/core';
 import type { KeysetPosition, PageRequest } from '@phdmf/contracts';
 
 /** The two columns a list is ordered by, newest first: a time and an id that breaks its ties. */
@@ -32,7 +32,10 @@ export async function findPage<E extends object>(
   const found = await em.findByCursor(entity, where, {
     first: page.limit,
     ...(after !== undefined ? { after } : {}),
-    orderBy: [{ [keys.at]: 'desc' }, { [keys.id]: 'desc' }] as OrderDefinition<E>,
+    // tsc needs the assertion (keys computed from `keys` have no literal type for MikroORM's order map to
+    // check); typescript-eslint's view of the generic finds it unnecessary.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    orderBy: [{ [keys.at]: QueryOrder.DESC }, { [keys.id]: QueryOrder.DESC }] as unknown as OrderDefinition<E>,
     includeCount: true,
   });
   const rows = found.items;
