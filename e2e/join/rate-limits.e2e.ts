@@ -27,12 +27,22 @@ describe('edge rate limits per user (e2e)', () => {
     const busy = await api.login('busy@uni.test', 'a rate limit password');
     const quiet = await api.login('quiet@uni.test', 'a rate limit password');
     const statuses: number[] = [];
-    for (let i = 0; i < LIMIT + 1; i++) statuses.push((await api.get('/api/v1/auth/me', busy.accessToken)).status);
-    expect(statuses.slice(0, LIMIT)).toEqual(Array.from({ length: LIMIT }, () => 200));
+    const remaining: string[] = [];
+    for (let i = 0; i < LIMIT; i++) {
+      const res = await api.get('/api/v1/auth/me', busy.accessToken);
+      statuses.push(res.status);
+      // Where the client stands, on every answer: the IETF RateLimit fields (checked against the document too).
+      expect(res.headers.get('ratelimit-limit')).toBe(String(LIMIT));
+      remaining.push(res.headers.get('ratelimit-remaining') ?? '');
+    }
+    expect(statuses).toEqual(Array.from({ length: LIMIT }, () => 200));
+    expect(remaining).toEqual(Array.from({ length: LIMIT }, (_, i) => String(LIMIT - 1 - i)));
     const refused = await api.get<ErrorBody>('/api/v1/auth/me', busy.accessToken);
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('HTTP.RATE_LIMITED');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('ratelimit-remaining')).toBe('0');
+    expect(refused.headers.get('ratelimit-reset')).toBe(refused.headers.get('retry-after'));
     // The other user at the same address, and anonymous callers there, still get through.
     expect((await api.get('/api/v1/auth/me', quiet.accessToken)).status).toBe(200);
     expect((await api.get('/api/v1/auth/jwks')).status).toBe(200);

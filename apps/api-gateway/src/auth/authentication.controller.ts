@@ -2,11 +2,12 @@ import { Body, Controller, Get, Header, HttpCode, Patch, Post, Query, Req } from
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { AccountsChangePassword, AccountsErrorCode, AccountsGetCurrentUser, AccountsGetJwks, AccountsGetLoginHistory, AccountsLogin, AccountsLogout, AccountsRefreshToken, AccountsRegisterResearcher, AccountsUpdateProfile, type AccountsLogin as LoginNs } from '@phdmf/contracts';
+import { AccountsChangePassword, AccountsErrorCode, AccountsGetCurrentUser, AccountsGetJwks, AccountsGetLoginHistory, AccountsLogin, AccountsLogout, AccountsRefreshToken, AccountsRegisterResearcher, AccountsUpdateProfile, PaginationErrorCode, type AccountsLogin as LoginNs } from '@phdmf/contracts';
 import { LoginHistoryResponse, PasswordChangedResponse, TokenResponse, UserResponse } from '../edge/openapi-schemas';
 import { ChangePasswordDto, HistoryQueryDto, LoginDto, RefreshDto, RegisterDto, UpdateProfileDto } from './dto';
 import { CredentialEndpoint, CurrentUser, Public } from './decorators';
 import { ApiErrors } from '../edge/openapi-errors';
+import { queryPayload } from '../edge/validation';
 import { EdgeBus } from '../bus/edge-bus';
 
 /** Where the request came from, for login history and the password-attempt throttle in accounts. */
@@ -97,9 +98,10 @@ export class AuthenticationController {
 
   @Get('login-history')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'The calling user\'s login attempts, newest first' })
+  @ApiErrors(PaginationErrorCode)
+  @ApiOperation({ summary: 'The calling user\'s login attempts, newest first, a page at a time; filters: outcome, from/to' })
   @ApiOkResponse({ type: LoginHistoryResponse })
   loginHistory(@Req() req: Request, @Query() query: HistoryQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AccountsGetLoginHistory.CONTRACT, { ...(query.limit ? { limit: query.limit } : {}) }, user);
+    return this.bus.request(req, AccountsGetLoginHistory.CONTRACT, queryPayload(query), user);
   }
 }
