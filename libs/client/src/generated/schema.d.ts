@@ -161,7 +161,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The calling user's login attempts, newest first */
+        /** The calling user's login attempts, newest first, a page at a time; filters: outcome, from/to */
         get: operations["AuthenticationController_loginHistory"];
         put?: never;
         post?: never;
@@ -178,7 +178,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A user's login attempts: any user for the consortium admin, own institution's users for an institution admin */
+        /** A user's login attempts (any user for the consortium admin, own institution's users for an institution admin), newest first, a page at a time; filters: outcome, from/to */
         get: operations["UsersController_loginHistory"];
         put?: never;
         post?: never;
@@ -195,7 +195,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The users of an institution */
+        /** The users of an institution, newest account first (by creation time, then id), a page at a time; filter: status */
         get: operations["UsersController_list"];
         put?: never;
         /** Create a member (staff) account of the caller's own institution */
@@ -213,7 +213,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Applications: all for the consortium admin, one's own otherwise */
+        /** Applications: all for the consortium admin, one's own otherwise; newest first (by submission time, then id), a page at a time; filters: status, from/to (submission time) */
         get: operations["ApplicationsController_list"];
         put?: never;
         /** Apply to join the consortium; the applicant becomes the institution's admin when admitted */
@@ -282,7 +282,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Node information: every member with its node, status, last heartbeat and on-chain record */
+        /** Node information: every member with its node, status, last heartbeat and on-chain record; the latest admitted first (by admission time, then member id), a page at a time */
         get: operations["InstitutionsController_list"];
         put?: never;
         post?: never;
@@ -350,7 +350,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your own analyses, newest first */
+        /** Your own analyses, newest first (by creation time, then id), a page at a time; filters: status, from/to (creation time) */
         get: operations["AnalysesController_list"];
         put?: never;
         /**
@@ -405,7 +405,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The data market: released datasets (metadata and schema only, from committed ledger records), newest first, with your permission on each */
+        /** The data market: released datasets (metadata and schema only, from committed ledger records), newest release first (then by id), a page at a time, with your permission on each; filters: q, institution, column */
         get: operations["MarketController_search"];
         put?: never;
         post?: never;
@@ -456,7 +456,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your requests (scope=mine), or those on your institution's datasets (scope=incoming; its admins and members), newest first */
+        /** Your requests (scope=mine), or those on your institution's datasets (scope=incoming; its admins and members), newest first (by request time, then id), a page at a time; filters: status, datasetId, from/to (request time) */
         get: operations["AccessRequestsController_list"];
         put?: never;
         /**
@@ -545,7 +545,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A dataset's provenance: every operation (add, update, delete, request, grant, deny, revoke, analysis, tamper) with hash, operator, organisation, time, transaction id and block */
+        /** A dataset's provenance: every operation (add, update, delete, request, grant, deny, revoke, analysis, tamper, stance, budget) with hash, operator, organisation, time, transaction id and block; newest first (by transaction time, then transaction id), a page at a time; filters: operation, from/to (transaction time) */
         get: operations["ProvenanceController_provenance"];
         put?: never;
         post?: never;
@@ -598,6 +598,26 @@ export interface paths {
         };
         /** A transaction by id: its block, validation code, function, arguments and event, without the fields that do not concern the caller (listed in `redacted`) */
         get: operations["ProvenanceController_transaction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events of what you may see, as it is committed (resumable with Last-Event-ID)
+         * @description Server-Sent Events of what the caller may see, as it is committed on the ledger, read from the durable event stream. Each message: `id: <stream sequence>`, `event: <type>`, `data: <one line of JSON>` (the schemas `FeedEvent<type>`); a comment `: keep-alive` every 15 s. Types and who receives them: AccessRequested, AccessGranted, AccessDenied, AccessRevoked, MemberAdmitted, MemberRejected, TamperDetected, AnalysisRecorded — AccessRequested to the staff of the dataset's owner institution; AccessGranted/AccessDenied/AccessRevoked to the requester; MemberAdmitted/MemberRejected to consortium admins and the applicant; TamperDetected to the owner institution's staff and current grant holders on the dataset; AnalysisRecorded to its requester. Resume with the `Last-Event-ID` header (or `?lastEventId=`): the stream continues after that sequence, missing and repeating nothing; without it, it starts with the next event committed. When the access token expires the stream ends with `event: session-expired` (data `FeedSessionExpired`, no id): reconnect with a fresh token and the last id.
+         */
+        get: operations["EventsController_stream"];
         put?: never;
         post?: never;
         delete?: never;
@@ -694,11 +714,18 @@ export interface components {
             userAgent?: string;
         };
         LoginHistoryResponse: {
-            userId: string;
-            entries: components["schemas"]["LoginHistoryEntryResponse"][];
+            items: components["schemas"]["LoginHistoryEntryResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
+            total: number;
         };
         UserListResponse: {
-            users: components["schemas"]["UserResponse"][];
+            items: components["schemas"]["UserResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
+            total: number;
         };
         CreateMemberDto: {
             /** Format: email */
@@ -759,7 +786,11 @@ export interface components {
             decision?: components["schemas"]["OnChainReferenceResponse"];
         };
         ApplicationListResponse: {
-            applications: components["schemas"]["ApplicationResponse"][];
+            items: components["schemas"]["ApplicationResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
+            total: number;
         };
         RejectDto: {
             /** @description Shown to the applicant; a rejection is recorded on-chain */
@@ -824,7 +855,11 @@ export interface components {
             lastNodeUpdate?: components["schemas"]["OnChainReferenceResponse"];
         };
         InstitutionListResponse: {
-            institutions: components["schemas"]["InstitutionResponse"][];
+            items: components["schemas"]["InstitutionResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
+            total: number;
         };
         NodeConfigurationDto: {
             /**
@@ -861,7 +896,7 @@ export interface components {
             /** @description Columns to summarize; every grant must cover them */
             columns: string[];
             /** @description Statistics to release; the sites are also asked for the count (and the mean with variance/SD), so grants must cover those too */
-            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram")[];
+            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram" | "table" | "correlation" | "glm")[];
             /** @description Also release each site's columns (under the pool's threshold) */
             breakdown?: boolean;
             /** @description A node that fails or times out is left out (status `partial`, named in `datasets`) instead of failing the analysis */
@@ -879,7 +914,7 @@ export interface components {
         AnalysisRequestResponse: {
             datasets: string[];
             columns: string[];
-            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram")[];
+            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram" | "table" | "correlation" | "glm")[];
             probabilities?: number[];
             histograms?: components["schemas"]["AnalysisHistogramRequestResponse"][];
             breakdown: boolean;
@@ -983,7 +1018,7 @@ export interface components {
             /** @description The request as asked (defaults filled in) */
             request: components["schemas"]["AnalysisRequestResponse"];
             /** @description Asked of the sites and recorded on-chain */
-            siteStatistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram")[];
+            siteStatistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram" | "table" | "correlation" | "glm")[];
             poolMinCount: number;
             datasets: components["schemas"]["AnalysisDatasetResponse"][];
             columns: components["schemas"]["AnalysisColumnResponse"][];
@@ -1010,7 +1045,7 @@ export interface components {
             requester: string;
             datasets: string[];
             columns: string[];
-            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram")[];
+            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram" | "table" | "correlation" | "glm")[];
             /** Format: date-time */
             createdAt: string;
             resultHash: string;
@@ -1019,6 +1054,10 @@ export interface components {
         };
         AnalysisListResponse: {
             items: components["schemas"]["AnalysisSummaryResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
+            total: number;
         };
         MarketColumnResponse: {
             name: string;
@@ -1065,7 +1104,7 @@ export interface components {
             requestId?: string;
             /** @description Granted (or, while requested, asked-for) columns */
             columns?: string[];
-            statistics?: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram")[];
+            statistics?: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram" | "table" | "correlation" | "glm")[];
             /** Format: date-time */
             expiresAt?: string;
             /** @description The owner's reason (denial, revocation) or note (grant) */
@@ -1099,9 +1138,10 @@ export interface components {
         };
         MarketPageResponse: {
             items: components["schemas"]["MarketEntryResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
             total: number;
-            page: number;
-            pageSize: number;
         };
         StanceDto: {
             /**
@@ -1118,7 +1158,7 @@ export interface components {
             /** @description Columns of the dataset */
             columns: string[];
             /** @description The request records these plus what an analysis computes them from: `count` always, `mean` with `variance` or `sd` */
-            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram")[];
+            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram" | "table" | "correlation" | "glm")[];
             /**
              * Format: date-time
              * @description Until when access is asked for; in the future, with an offset
@@ -1146,7 +1186,7 @@ export interface components {
             /** @description dp: the zCDP budget ρ, recorded on-chain */
             budgetRho?: number;
             columns: string[];
-            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram")[];
+            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram" | "table" | "correlation" | "glm")[];
             /** Format: date-time */
             expiresAt: string;
             operator: string;
@@ -1174,7 +1214,7 @@ export interface components {
             requesterOrg?: string;
             purpose: string;
             columns: string[];
-            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram")[];
+            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram" | "table" | "correlation" | "glm")[];
             /** Format: date-time */
             requestedExpiry: string;
             /**
@@ -1202,12 +1242,16 @@ export interface components {
         };
         AccessRequestListResponse: {
             items: components["schemas"]["AccessRequestResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
+            total: number;
         };
         GrantDto: {
             /** @description Narrow to these of the requested columns (default: all requested) */
             columns?: string[];
             /** @description Narrow to these of the requested statistics (default: all requested); they must include what they are computed from (`count`; `mean` with `variance` or `sd`), else 400 ACCESS.SCOPE_INCOMPLETE */
-            statistics?: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram")[];
+            statistics?: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram" | "table" | "correlation" | "glm")[];
             /**
              * Format: date-time
              * @description No later than the requested expiry (default: the requested expiry)
@@ -1265,9 +1309,11 @@ export interface components {
             redacted?: ("description" | "operator")[];
         };
         ProvenanceResponse: {
-            datasetId: string;
-            /** @description Every operation, in commit order */
-            entries: components["schemas"]["ProvenanceEntryResponse"][];
+            items: components["schemas"]["ProvenanceEntryResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every operation matching the filters that the table holds (not only this page) */
+            total: number;
         };
         ChainInfoResponse: {
             /** @description Number of blocks, the genesis block included */
@@ -1341,11 +1387,337 @@ export interface components {
         ErrorResponse: {
             error: components["schemas"]["ErrorDetail"];
         };
+        FeedEventAccessRequested: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "AccessRequested";
+            record: {
+                requestId: string;
+                datasetId: string;
+                datasetVersion: number;
+                datasetSha256: string;
+                ownerMemberId: string;
+                ownerMspId: string;
+                /** @description The requester's user id */
+                requester: string;
+                purpose: string;
+                columns: string[];
+                statistics: string[];
+                /** Format: date-time */
+                requestedExpiry: string;
+                submittedByMspId: string;
+                /** Format: date-time */
+                requestedAt: string;
+                requestTxId: string;
+                /** @enum {string} */
+                status: "pending" | "granted" | "denied" | "revoked";
+                /** Format: date-time */
+                updatedAt: string;
+                txId: string;
+                requesterOrg?: string;
+                /** @enum {string} */
+                privacyMode?: "controlled" | "dp";
+                budgetRho?: number;
+                /** @description The grant as committed: columns, statistics, expiresAt, operator, grantedAt, txId and its optional terms */
+                grant?: {
+                    [key: string]: unknown;
+                };
+                denial?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+                revocation?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+            };
+        };
+        FeedEventAccessGranted: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "AccessGranted";
+            record: {
+                requestId: string;
+                datasetId: string;
+                datasetVersion: number;
+                datasetSha256: string;
+                ownerMemberId: string;
+                ownerMspId: string;
+                /** @description The requester's user id */
+                requester: string;
+                purpose: string;
+                columns: string[];
+                statistics: string[];
+                /** Format: date-time */
+                requestedExpiry: string;
+                submittedByMspId: string;
+                /** Format: date-time */
+                requestedAt: string;
+                requestTxId: string;
+                /** @enum {string} */
+                status: "pending" | "granted" | "denied" | "revoked";
+                /** Format: date-time */
+                updatedAt: string;
+                txId: string;
+                requesterOrg?: string;
+                /** @enum {string} */
+                privacyMode?: "controlled" | "dp";
+                budgetRho?: number;
+                /** @description The grant as committed: columns, statistics, expiresAt, operator, grantedAt, txId and its optional terms */
+                grant?: {
+                    [key: string]: unknown;
+                };
+                denial?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+                revocation?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+            };
+        };
+        FeedEventAccessDenied: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "AccessDenied";
+            record: {
+                requestId: string;
+                datasetId: string;
+                datasetVersion: number;
+                datasetSha256: string;
+                ownerMemberId: string;
+                ownerMspId: string;
+                /** @description The requester's user id */
+                requester: string;
+                purpose: string;
+                columns: string[];
+                statistics: string[];
+                /** Format: date-time */
+                requestedExpiry: string;
+                submittedByMspId: string;
+                /** Format: date-time */
+                requestedAt: string;
+                requestTxId: string;
+                /** @enum {string} */
+                status: "pending" | "granted" | "denied" | "revoked";
+                /** Format: date-time */
+                updatedAt: string;
+                txId: string;
+                requesterOrg?: string;
+                /** @enum {string} */
+                privacyMode?: "controlled" | "dp";
+                budgetRho?: number;
+                /** @description The grant as committed: columns, statistics, expiresAt, operator, grantedAt, txId and its optional terms */
+                grant?: {
+                    [key: string]: unknown;
+                };
+                denial?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+                revocation?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+            };
+        };
+        FeedEventAccessRevoked: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "AccessRevoked";
+            record: {
+                requestId: string;
+                datasetId: string;
+                datasetVersion: number;
+                datasetSha256: string;
+                ownerMemberId: string;
+                ownerMspId: string;
+                /** @description The requester's user id */
+                requester: string;
+                purpose: string;
+                columns: string[];
+                statistics: string[];
+                /** Format: date-time */
+                requestedExpiry: string;
+                submittedByMspId: string;
+                /** Format: date-time */
+                requestedAt: string;
+                requestTxId: string;
+                /** @enum {string} */
+                status: "pending" | "granted" | "denied" | "revoked";
+                /** Format: date-time */
+                updatedAt: string;
+                txId: string;
+                requesterOrg?: string;
+                /** @enum {string} */
+                privacyMode?: "controlled" | "dp";
+                budgetRho?: number;
+                /** @description The grant as committed: columns, statistics, expiresAt, operator, grantedAt, txId and its optional terms */
+                grant?: {
+                    [key: string]: unknown;
+                };
+                denial?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+                revocation?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+            };
+        };
+        FeedEventMemberAdmitted: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "MemberAdmitted";
+            record: {
+                memberId: string;
+                name: string;
+                mspId: string;
+                /** @enum {string} */
+                status: "active" | "rejected";
+                /** Format: date-time */
+                decidedAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                txId: string;
+                nodeId?: string;
+                nodePublicKey?: string;
+                endpoint?: string;
+                reason?: string;
+            };
+        };
+        FeedEventMemberRejected: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "MemberRejected";
+            record: {
+                memberId: string;
+                name: string;
+                mspId: string;
+                /** @enum {string} */
+                status: "active" | "rejected";
+                /** Format: date-time */
+                decidedAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                txId: string;
+                nodeId?: string;
+                nodePublicKey?: string;
+                endpoint?: string;
+                reason?: string;
+            };
+        };
+        FeedEventTamperDetected: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "TamperDetected";
+            record: {
+                findingId: string;
+                datasetId: string;
+                datasetVersion: number;
+                expectedSha256: string;
+                foundSha256: string;
+                nodeId: string;
+                ownerMemberId: string;
+                mspId: string;
+                /** Format: date-time */
+                detectedAt: string;
+                txId: string;
+            };
+        };
+        FeedEventAnalysisRecorded: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "AnalysisRecorded";
+            record: {
+                analysisId: string;
+                requester: string;
+                statistics: string[];
+                columns: string[];
+                resultHash: string;
+                recordedByMspId: string;
+                /** Format: date-time */
+                recordedAt: string;
+                txId: string;
+                grants: {
+                    requestId: string;
+                    datasetId: string;
+                    sha256: string;
+                    datasetVersion: number;
+                }[];
+                reservationTxId?: string;
+            };
+        };
+        FeedSessionExpired: {
+            /** @enum {string} */
+            code: "AUTH.TOKEN_EXPIRED";
+            /** Format: date-time */
+            expiredAt: string;
+        };
     };
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Requests allowed per window (60 s) under the limit closest to refusing this client */
+        "RateLimit-Limit": number;
+        /** @description Requests left in the current window under that limit */
+        "RateLimit-Remaining": number;
+        /** @description Seconds until that limit is whole again (on a 429: until requests are taken again) */
+        "RateLimit-Reset": number;
+        /** @description Seconds to wait before sending again */
+        "Retry-After": number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1430,6 +1802,9 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1439,6 +1814,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1462,6 +1840,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1485,6 +1866,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1508,6 +1892,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1531,6 +1918,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1554,6 +1944,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1577,6 +1970,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1600,6 +1996,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1623,6 +2023,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1646,6 +2049,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1669,6 +2075,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1692,6 +2101,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1715,6 +2127,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1738,6 +2153,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1747,6 +2165,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1770,6 +2191,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1793,6 +2217,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1816,6 +2243,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1839,6 +2269,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1862,6 +2295,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1885,6 +2321,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1908,6 +2347,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1931,6 +2374,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1954,6 +2400,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1977,6 +2426,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2000,6 +2452,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2023,6 +2478,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2046,6 +2504,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2055,6 +2516,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2078,6 +2542,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2101,6 +2568,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2124,6 +2594,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2147,6 +2620,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2170,6 +2646,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2193,6 +2672,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2216,6 +2698,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2239,6 +2725,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2262,6 +2751,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2285,6 +2777,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2308,6 +2803,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2331,6 +2829,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2354,6 +2855,9 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2361,6 +2865,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2384,6 +2891,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2407,6 +2917,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2430,6 +2943,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2453,6 +2969,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2476,6 +2995,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2499,6 +3021,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2522,6 +3047,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2545,6 +3074,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2568,6 +3100,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2591,6 +3126,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2614,6 +3152,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2637,6 +3178,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2656,6 +3200,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2669,6 +3216,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2692,6 +3242,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2715,6 +3268,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2738,6 +3294,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2761,6 +3320,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2784,6 +3346,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2807,6 +3373,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2830,6 +3399,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2853,6 +3425,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2876,6 +3451,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2899,6 +3477,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2918,6 +3499,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2927,6 +3511,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2950,6 +3537,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2973,6 +3563,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2996,6 +3589,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3019,6 +3615,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3042,6 +3641,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3065,6 +3668,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3088,6 +3694,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3111,6 +3720,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3134,6 +3746,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3157,6 +3772,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3180,6 +3798,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3189,6 +3810,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3212,6 +3836,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3235,6 +3862,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3258,6 +3888,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3281,6 +3914,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3304,6 +3940,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3327,6 +3966,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3350,6 +3992,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3373,6 +4019,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3396,6 +4045,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3419,6 +4071,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3442,6 +4097,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3465,6 +4123,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3488,6 +4149,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3497,6 +4161,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3520,6 +4187,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3543,6 +4213,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3566,6 +4239,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3589,6 +4265,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3612,6 +4291,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3635,6 +4317,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3658,6 +4343,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3681,6 +4370,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3704,6 +4396,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3727,6 +4422,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3750,6 +4448,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3773,6 +4474,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3784,7 +4488,16 @@ export interface operations {
     AuthenticationController_loginHistory: {
         parameters: {
             query?: {
+                /** @description Items per page */
                 limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                /** @description Only items at or after this time (ISO-8601 with offset) */
+                from?: string;
+                /** @description Only items before this time (ISO-8601 with offset) */
+                to?: string;
+                /** @description Only successful, or only failed, attempts */
+                outcome?: "success" | "failure";
             };
             header?: never;
             path?: never;
@@ -3794,15 +4507,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LoginHistoryResponse"];
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3818,7 +4537,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.WEAK_PASSWORD" | "ACCOUNTS.WRONG_PASSWORD" | "HTTP.BAD_REQUEST" | "VALIDATION.FAILED";
+                            code?: "ACCOUNTS.WEAK_PASSWORD" | "ACCOUNTS.WRONG_PASSWORD" | "HTTP.BAD_REQUEST" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -3826,6 +4545,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3849,6 +4571,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3872,6 +4597,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3895,6 +4623,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3918,6 +4649,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3941,6 +4676,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3964,6 +4702,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3987,6 +4728,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4010,6 +4754,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4033,6 +4780,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4044,7 +4794,16 @@ export interface operations {
     UsersController_loginHistory: {
         parameters: {
             query?: {
+                /** @description Items per page */
                 limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                /** @description Only items at or after this time (ISO-8601 with offset) */
+                from?: string;
+                /** @description Only items before this time (ISO-8601 with offset) */
+                to?: string;
+                /** @description Only successful, or only failed, attempts */
+                outcome?: "success" | "failure";
             };
             header?: never;
             path: {
@@ -4056,15 +4815,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LoginHistoryResponse"];
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4080,7 +4845,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.WEAK_PASSWORD" | "ACCOUNTS.WRONG_PASSWORD" | "HTTP.BAD_REQUEST" | "VALIDATION.FAILED";
+                            code?: "ACCOUNTS.WEAK_PASSWORD" | "ACCOUNTS.WRONG_PASSWORD" | "HTTP.BAD_REQUEST" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -4088,6 +4853,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4111,6 +4879,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4134,6 +4905,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4157,6 +4931,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4180,6 +4957,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4203,6 +4984,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4226,6 +5010,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4249,6 +5036,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4272,6 +5062,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4295,6 +5088,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4305,7 +5101,13 @@ export interface operations {
     };
     UsersController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                status?: "active" | "disabled";
+            };
             header?: never;
             path: {
                 /** @description Member (institution) id */
@@ -4317,15 +5119,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserListResponse"];
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4341,7 +5149,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.WEAK_PASSWORD" | "ACCOUNTS.WRONG_PASSWORD" | "HTTP.BAD_REQUEST" | "VALIDATION.FAILED";
+                            code?: "ACCOUNTS.WEAK_PASSWORD" | "ACCOUNTS.WRONG_PASSWORD" | "HTTP.BAD_REQUEST" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -4349,6 +5157,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4372,6 +5183,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4395,6 +5209,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4418,6 +5235,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4441,6 +5261,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4464,6 +5288,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4487,6 +5314,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4510,6 +5340,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4533,6 +5366,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4556,6 +5392,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4582,6 +5421,9 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4591,6 +5433,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4614,6 +5459,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4637,6 +5485,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4660,6 +5511,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4683,6 +5537,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4706,6 +5563,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4729,6 +5589,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4752,6 +5615,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4775,6 +5642,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4798,6 +5668,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4821,6 +5694,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4844,6 +5720,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4867,6 +5746,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4878,6 +5760,14 @@ export interface operations {
     ApplicationsController_list: {
         parameters: {
             query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                /** @description Only items at or after this time (ISO-8601 with offset) */
+                from?: string;
+                /** @description Only items before this time (ISO-8601 with offset) */
+                to?: string;
                 status?: "pending" | "admitted" | "rejected";
             };
             header?: never;
@@ -4888,15 +5778,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ApplicationListResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4912,7 +5808,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "VALIDATION.FAILED";
+                            code?: "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -4920,6 +5816,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4943,6 +5842,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4966,6 +5868,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4989,6 +5894,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5012,6 +5920,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5035,6 +5947,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5058,6 +5973,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5081,6 +5999,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5104,6 +6025,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5127,6 +6051,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5150,6 +6077,9 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5159,6 +6089,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5182,6 +6115,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5205,6 +6141,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5228,6 +6167,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5251,6 +6193,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5274,6 +6219,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5297,6 +6245,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5320,6 +6271,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5343,6 +6298,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5366,6 +6324,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5389,6 +6350,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5412,6 +6376,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5435,6 +6402,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5456,6 +6426,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5465,6 +6438,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5488,6 +6464,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5511,6 +6490,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5534,6 +6516,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5557,6 +6542,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5580,6 +6568,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5603,6 +6595,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5626,6 +6621,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5649,6 +6647,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5672,6 +6673,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5695,6 +6699,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5707,7 +6714,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5719,6 +6726,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5728,6 +6738,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5751,6 +6764,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5774,6 +6790,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5797,6 +6816,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5820,6 +6842,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5843,6 +6868,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5866,6 +6894,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5889,6 +6921,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5912,6 +6947,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5935,6 +6973,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5958,6 +6999,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5981,6 +7025,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5993,7 +7040,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6009,6 +7056,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6018,6 +7068,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6041,6 +7094,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6064,6 +7120,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6087,6 +7146,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6110,6 +7172,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6133,6 +7198,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6156,6 +7224,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6179,6 +7250,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6202,6 +7276,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6225,6 +7303,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6248,6 +7329,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6271,6 +7355,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6294,6 +7381,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6317,6 +7407,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6328,6 +7421,10 @@ export interface operations {
     InstitutionsController_list: {
         parameters: {
             query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
                 /** @description `false` skips reading on-chain records */
                 onChain?: "true" | "false";
             };
@@ -6339,15 +7436,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["InstitutionListResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6363,7 +7466,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "VALIDATION.FAILED";
+                            code?: "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -6371,6 +7474,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6394,6 +7500,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6417,6 +7526,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6440,6 +7552,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6463,6 +7578,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6486,6 +7605,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6509,6 +7631,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6532,6 +7657,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6555,6 +7683,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6578,6 +7709,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6600,6 +7734,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6609,6 +7746,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6632,6 +7772,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6655,6 +7798,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6678,6 +7824,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6701,6 +7850,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6724,6 +7876,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6747,6 +7903,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6770,6 +7929,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6793,6 +7955,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6816,6 +7981,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6839,6 +8007,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6851,7 +8022,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6868,6 +8039,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6877,6 +8051,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6900,6 +8077,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6923,6 +8103,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6946,6 +8129,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6969,6 +8155,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6992,6 +8181,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7015,6 +8207,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7038,6 +8233,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7061,6 +8259,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7084,6 +8286,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7107,6 +8312,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7130,6 +8338,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7153,6 +8364,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7176,6 +8390,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7198,6 +8415,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7207,6 +8427,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7230,6 +8453,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7253,6 +8479,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7276,6 +8505,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7299,6 +8531,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7322,6 +8557,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7345,6 +8584,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7368,6 +8610,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7391,6 +8636,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7414,6 +8662,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7437,6 +8688,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7447,7 +8701,17 @@ export interface operations {
     };
     AnalysesController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                /** @description Only items at or after this time (ISO-8601 with offset) */
+                from?: string;
+                /** @description Only items before this time (ISO-8601 with offset) */
+                to?: string;
+                status?: "complete" | "partial";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7456,15 +8720,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AnalysisListResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, LEDGER.INVALID_INPUT, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED */
+            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, PAGINATION.CURSOR_INVALID, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7480,7 +8750,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.SCOPE_WIDENED" | "ANALYSIS.CHART_UNAVAILABLE" | "ANALYSIS.DP_STATISTIC_UNAVAILABLE" | "ANALYSIS.MIXED_PRIVACY_MODES" | "ANALYSIS.REQUEST_INVALID" | "BUDGET.INVALID" | "DISCLOSURE.DP_STATISTIC_UNAVAILABLE" | "LEDGER.INVALID_INPUT" | "STORAGE.COLUMN_UNKNOWN" | "STORAGE.REQUEST_INVALID" | "STORAGE.UPLOAD_ABORTED";
+                            code?: "ACCESS.SCOPE_WIDENED" | "ANALYSIS.CHART_UNAVAILABLE" | "ANALYSIS.DP_STATISTIC_UNAVAILABLE" | "ANALYSIS.MIXED_PRIVACY_MODES" | "ANALYSIS.REQUEST_INVALID" | "BUDGET.INVALID" | "DISCLOSURE.DP_STATISTIC_UNAVAILABLE" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "PAGINATION.CURSOR_INVALID" | "STORAGE.COLUMN_UNKNOWN" | "STORAGE.REQUEST_INVALID" | "STORAGE.UPLOAD_ABORTED" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -7488,6 +8758,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7511,6 +8784,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REQUESTER_MISMATCH, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7534,6 +8810,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, ANALYSIS.NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7557,6 +8836,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7580,6 +8862,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7603,6 +8888,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7626,6 +8914,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7649,6 +8940,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED, QUOTA.EXCEEDED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7672,6 +8967,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED, STORAGE.FILE_UNREADABLE */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7695,6 +8993,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_FAILED, ANALYSIS.SITE_POLICY_BELOW_FLOOR, ANALYSIS.SITE_RESPONSE_MISMATCH, ANALYSIS.SITE_SIGNATURE_INVALID, MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7718,6 +9019,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, STORAGE.BUSY */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7741,6 +9045,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_TIMEOUT, MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7764,6 +9071,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.IO_FAILED */
             507: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7787,6 +9097,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7799,7 +9112,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7813,6 +9126,9 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7822,6 +9138,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7845,6 +9164,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7868,6 +9190,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REQUESTER_MISMATCH, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7891,6 +9216,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, ANALYSIS.NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7914,6 +9242,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7937,6 +9268,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE, STORAGE.TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7960,6 +9294,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE, STORAGE.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7983,6 +9320,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED, STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8006,6 +9346,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED, QUOTA.EXCEEDED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8029,6 +9373,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED, STORAGE.FILE_UNREADABLE */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8052,6 +9399,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_FAILED, ANALYSIS.SITE_POLICY_BELOW_FLOOR, ANALYSIS.SITE_RESPONSE_MISMATCH, ANALYSIS.SITE_SIGNATURE_INVALID, MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8075,6 +9425,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, STORAGE.BUSY */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8098,6 +9451,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_TIMEOUT, MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8121,6 +9477,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.IO_FAILED */
             507: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8144,6 +9503,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8165,6 +9527,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8174,6 +9539,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8197,6 +9565,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8220,6 +9591,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REQUESTER_MISMATCH, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8243,6 +9617,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, ANALYSIS.NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8266,6 +9643,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8289,6 +9669,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8312,6 +9695,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8335,6 +9721,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8358,6 +9747,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED, QUOTA.EXCEEDED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8381,6 +9774,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED, STORAGE.FILE_UNREADABLE */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8404,6 +9800,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_FAILED, ANALYSIS.SITE_POLICY_BELOW_FLOOR, ANALYSIS.SITE_RESPONSE_MISMATCH, ANALYSIS.SITE_SIGNATURE_INVALID, MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8427,6 +9826,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, STORAGE.BUSY */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8450,6 +9852,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_TIMEOUT, MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8473,6 +9878,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.IO_FAILED */
             507: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8496,6 +9904,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8522,6 +9933,9 @@ export interface operations {
             /** @description An SVG document */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8531,6 +9945,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8554,6 +9971,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8577,6 +9997,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REQUESTER_MISMATCH, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8600,6 +10023,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, ANALYSIS.NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8623,6 +10049,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8646,6 +10075,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8669,6 +10101,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8692,6 +10127,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8715,6 +10153,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED, QUOTA.EXCEEDED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8738,6 +10180,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED, STORAGE.FILE_UNREADABLE */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8761,6 +10206,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_FAILED, ANALYSIS.SITE_POLICY_BELOW_FLOOR, ANALYSIS.SITE_RESPONSE_MISMATCH, ANALYSIS.SITE_SIGNATURE_INVALID, MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8784,6 +10232,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, STORAGE.BUSY */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8807,6 +10258,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_TIMEOUT, MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8830,6 +10284,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.IO_FAILED */
             507: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8853,6 +10310,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8864,14 +10324,16 @@ export interface operations {
     MarketController_search: {
         parameters: {
             query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
                 /** @description Text to find in the name or description (case-insensitive) */
                 q?: string;
                 /** @description Owner institution (member id) */
                 institution?: string;
                 /** @description A column the dataset must have (exact name) */
                 column?: string;
-                page?: number;
-                pageSize?: number;
             };
             header?: never;
             path?: never;
@@ -8881,15 +10343,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MarketPageResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8905,7 +10373,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.INVALID_REQUEST" | "ACCESS.SCOPE_INCOMPLETE" | "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "VALIDATION.FAILED";
+                            code?: "ACCESS.INVALID_REQUEST" | "ACCESS.SCOPE_INCOMPLETE" | "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -8913,6 +10381,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8936,6 +10407,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8959,6 +10433,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8982,6 +10459,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9005,6 +10485,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9028,6 +10512,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9051,6 +10538,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9074,6 +10564,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9097,6 +10590,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9120,6 +10616,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9142,6 +10641,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9151,6 +10653,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9174,6 +10679,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9197,6 +10705,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9220,6 +10731,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9243,6 +10757,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9266,6 +10783,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9289,6 +10810,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9312,6 +10836,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9335,6 +10862,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9358,6 +10888,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9381,6 +10914,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9393,7 +10929,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -9410,6 +10946,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9419,6 +10958,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9442,6 +10984,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9465,6 +11010,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9488,6 +11036,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9511,6 +11062,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9534,6 +11088,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9557,6 +11114,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9580,6 +11140,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9603,6 +11166,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9626,6 +11193,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9649,6 +11219,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9672,6 +11245,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9695,6 +11271,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9718,6 +11297,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9729,9 +11311,18 @@ export interface operations {
     AccessRequestsController_list: {
         parameters: {
             query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                /** @description Only items at or after this time (ISO-8601 with offset) */
+                from?: string;
+                /** @description Only items before this time (ISO-8601 with offset) */
+                to?: string;
                 /** @description `mine`: your requests; `incoming`: requests on your institution's datasets */
                 scope?: "mine" | "incoming";
                 status?: "pending" | "granted" | "denied" | "revoked";
+                /** @description Only the requests on this dataset */
                 datasetId?: string;
             };
             header?: never;
@@ -9742,15 +11333,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AccessRequestListResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9766,7 +11363,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.INVALID_REQUEST" | "ACCESS.SCOPE_INCOMPLETE" | "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "VALIDATION.FAILED";
+                            code?: "ACCESS.INVALID_REQUEST" | "ACCESS.SCOPE_INCOMPLETE" | "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -9774,6 +11371,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9797,6 +11397,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9820,6 +11423,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9843,6 +11449,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9866,6 +11475,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9889,6 +11502,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9912,6 +11528,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9935,6 +11554,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9958,6 +11580,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9981,6 +11606,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9993,7 +11621,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -10007,6 +11635,9 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10016,6 +11647,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10039,6 +11673,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10062,6 +11699,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10085,6 +11725,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10108,6 +11751,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10131,6 +11777,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10154,6 +11803,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10177,6 +11829,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10200,6 +11855,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10223,6 +11882,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10246,6 +11908,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10269,6 +11934,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10292,6 +11960,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10315,6 +11986,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10337,6 +12011,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10346,6 +12023,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10369,6 +12049,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10392,6 +12075,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10415,6 +12101,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10438,6 +12127,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10461,6 +12153,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10484,6 +12180,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10507,6 +12206,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10530,6 +12232,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10553,6 +12258,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10576,6 +12284,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10588,7 +12299,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -10605,6 +12316,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10614,6 +12328,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10637,6 +12354,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10660,6 +12380,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10683,6 +12406,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10706,6 +12432,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10729,6 +12458,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10752,6 +12484,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10775,6 +12510,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10798,6 +12536,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10821,6 +12563,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10844,6 +12589,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10867,6 +12615,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10890,6 +12641,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10913,6 +12667,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10925,7 +12682,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -10942,6 +12699,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10951,6 +12711,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10974,6 +12737,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10997,6 +12763,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11020,6 +12789,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11043,6 +12815,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11066,6 +12841,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11089,6 +12867,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11112,6 +12893,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11135,6 +12919,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11158,6 +12946,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11181,6 +12972,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11204,6 +12998,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11227,6 +13024,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11250,6 +13050,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11262,7 +13065,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -11279,6 +13082,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11288,6 +13094,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11311,6 +13120,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11334,6 +13146,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11357,6 +13172,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11380,6 +13198,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11403,6 +13224,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11426,6 +13250,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11449,6 +13276,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11472,6 +13302,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11495,6 +13329,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11518,6 +13355,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11541,6 +13381,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11564,6 +13407,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11587,6 +13433,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11597,7 +13446,18 @@ export interface operations {
     };
     ProvenanceController_provenance: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                /** @description Only items at or after this time (ISO-8601 with offset) */
+                from?: string;
+                /** @description Only items before this time (ISO-8601 with offset) */
+                to?: string;
+                /** @description Only this kind of operation */
+                operation?: "add" | "update" | "delete" | "request" | "grant" | "deny" | "revoke" | "analysis" | "tamper" | "stance" | "budget";
+            };
             header?: never;
             path: {
                 /** @description Dataset id (as on-chain) */
@@ -11609,15 +13469,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProvenanceResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11633,7 +13499,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "VALIDATION.FAILED";
+                            code?: "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -11641,6 +13507,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11664,6 +13533,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11687,6 +13559,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11710,6 +13585,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11733,6 +13611,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11756,6 +13638,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11779,6 +13664,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11802,6 +13690,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11825,6 +13716,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11848,6 +13742,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11867,6 +13764,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11876,6 +13776,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, LEDGER.INVALID_INPUT */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11899,6 +13802,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11922,6 +13828,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11945,6 +13854,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11968,6 +13880,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11991,6 +13906,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12014,6 +13933,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12037,6 +13959,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12060,6 +13985,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12083,6 +14011,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12106,6 +14037,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12128,6 +14062,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12137,6 +14074,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12160,6 +14100,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12183,6 +14126,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12206,6 +14152,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12229,6 +14178,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12252,6 +14204,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12275,6 +14231,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12298,6 +14257,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12321,6 +14283,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12344,6 +14309,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12367,6 +14335,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12389,6 +14360,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12398,6 +14372,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12421,6 +14398,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12444,6 +14424,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12467,6 +14450,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12490,6 +14476,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12513,6 +14502,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12536,6 +14529,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12559,6 +14555,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12582,6 +14581,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12605,6 +14607,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12628,6 +14633,311 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EventsController_stream: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id, for clients that cannot send the Last-Event-ID header (the header wins when both are sent) */
+                lastEventId?: string;
+            };
+            header?: {
+                /** @description Resume after this event id (a stream sequence); EventSource sends it on a reconnect */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream (it stays open) */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, EVENTS.LAST_EVENT_ID_INVALID, HTTP.BAD_REQUEST, VALIDATION.FAILED */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCESS.INVALID_REQUEST",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ACCESS.INVALID_REQUEST" | "ACCESS.SCOPE_INCOMPLETE" | "EVENTS.LAST_EVENT_ID_INVALID" | "HTTP.BAD_REQUEST" | "VALIDATION.FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "AUTH.TOKEN_EXPIRED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.FORBIDDEN, EDGE.FORBIDDEN, NODE_REGISTRY.FORBIDDEN */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCESS.DATASET_CLOSED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ACCESS.DATASET_CLOSED" | "ACCESS.FORBIDDEN" | "EDGE.FORBIDDEN" | "NODE_REGISTRY.FORBIDDEN";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, MARKET.DATASET_NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCESS.REQUEST_NOT_FOUND",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ACCESS.REQUEST_NOT_FOUND" | "MARKET.DATASET_NOT_FOUND" | "NODE_REGISTRY.APPLICATION_NOT_FOUND" | "NODE_REGISTRY.INSTITUTION_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: ACCESS.INVALID_STATE, DATASET.DELETED, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCESS.INVALID_STATE",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ACCESS.INVALID_STATE" | "DATASET.DELETED" | "NODE_REGISTRY.ALREADY_APPLIED" | "NODE_REGISTRY.ALREADY_DECIDED" | "NODE_REGISTRY.MSP_ID_TAKEN" | "NODE_REGISTRY.NODE_ID_TAKEN";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: HTTP.RATE_LIMITED */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "HTTP.RATE_LIMITED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "HTTP.RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: INTERNAL.UNEXPECTED */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL.UNEXPECTED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "INTERNAL.UNEXPECTED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: MESSAGING.MALFORMED */
+            502: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "MESSAGING.MALFORMED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "MESSAGING.MALFORMED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "MESSAGING.NO_RESPONDERS",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "MESSAGING.NO_RESPONDERS" | "MESSAGING.UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
+            504: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "MESSAGING.DEADLINE_EXCEEDED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "MESSAGING.DEADLINE_EXCEEDED" | "MESSAGING.TIMEOUT";
+                        };
+                    };
+                };
+            };
+            /** @description Error (4xx/5xx) with a stable code */
+            default: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
