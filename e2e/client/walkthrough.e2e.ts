@@ -90,6 +90,6 @@ describe('the TypeScript walkthrough, with @phdmf/client against `npm start`', (
     const [first, again] = [await send(), await send()];
     expect(again).toEqual(first);
     const provenance = await ok(researcher.api.GET('/api/v1/provenance/datasets/{datasetId}', { params: { path: { datasetId: body.datasetId } } }));
-    expect(provenance.entries.filter((e) => e.referenceId === first.requestId).map((e) => e.operation)).toEqual(['request']);
+    expect(provenance.items.filter((e) => e.referenceId === first.requestId).map((e) => e.operation)).toEqual(['request']);
   });
 });

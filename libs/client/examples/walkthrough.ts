@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the example uses the package by its name, as an integrator does
-import { createPhdmfClient, isPhdmfApiError, ok, type PhdmfClient } from '@phdmf/client';
+import { createPhdmfClient, isPhdmfApiError, ok, paginate, type PhdmfClient } from '@phdmf/client';
 
 const PHDMF = process.env['PHDMF'] ?? 'http://127.0.0.1:3000';
 const DATA = process.env['PHDMF_DATA_DIR'] ?? '.data';
@@ -94,8 +94,12 @@ async function main(): Promise<void> {
   if (!verified.ok) throw new Error(`the analysis does not verify: ${verified.problems.join('; ')}`);
 
   // 7. Provenance: every operation on the dataset, each with its transaction and block.
-  const provenance = await ok(researcher.api.GET('/api/v1/provenance/datasets/{datasetId}', { params: { path: { datasetId: north.datasetId } } }));
-  show(7, 'provenance', provenance.entries.map((e) => ({ operation: e.operation, referenceId: e.referenceId, txId: e.txId, blockNumber: e.blockNumber })));
+  // The list is paged (newest first); paginate() walks every page.
+  const provenance = [];
+  for await (const e of paginate((cursor) => researcher.api.GET('/api/v1/provenance/datasets/{datasetId}', { params: { path: { datasetId: north.datasetId }, query: { cursor, limit: 50 } } }))) {
+    provenance.push({ operation: e.operation, referenceId: e.referenceId, txId: e.txId, blockNumber: e.blockNumber });
+  }
+  show(7, 'provenance', provenance);
 
   // 8. Verify the blocks: each block's hash from its header, each one's link to the one before, up to the tip.
   const blocks = await researcher.verifyBlocks(0);

@@ -5,7 +5,7 @@
 // service's rule applied to that caller, not a copy of it.
 import { Injectable } from '@nestjs/common';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { AuthorizationListAccessRequests, NodeRegistryListApplications, recordAsSeenBy, type Role } from '@phdmf/contracts';
+import { AuthorizationListAccessRequests, NodeRegistryListApplications, PageLimits, recordAsSeenBy, type Role } from '@phdmf/contracts';
 import { MessageBus, type ActorHeader } from '@phdmf/messaging';
 import { FEED_EVENT_FUNCTIONS, type FeedEvent } from './feed-events';
 
@@ -52,8 +52,8 @@ export class EventVisibility {
         const { record } = event.payload as FeedEvent<'MemberAdmitted'>['payload'];
         if (caller.roles.includes('consortium-admin')) return true;
         // One's own applications, as node-registry lists them to their applicant.
-        const own = await this.bus.request(NodeRegistryListApplications.CONTRACT, {}, { actor: actorOf(caller) });
-        return own.applications.some((a) => a.memberId === record.memberId);
+        const own = await this.bus.request(NodeRegistryListApplications.CONTRACT, { limit: PageLimits.max }, { actor: actorOf(caller) });
+        return own.items.some((a) => a.memberId === record.memberId);
       }
       case 'TamperDetected': {
         const { record } = event.payload as FeedEvent<'TamperDetected'>['payload'];
