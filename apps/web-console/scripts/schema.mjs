@@ -3,7 +3,7 @@
 // OpenAPI document with openapi-typescript: `npm run console:schema -- http://127.0.0.1:3000` against a
 // running `npm start`. The browser test regenerates it from the system it starts and fails when the
 // committed file differs, so the console's types cannot drift from the edge.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
@@ -22,7 +22,17 @@ export async function generateSchema(edge) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const edge = process.argv[2] ?? 'http://127.0.0.1:3000';
-  writeFileSync(SCHEMA_FILE, await generateSchema(edge));
-  process.stdout.write(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}\n`);
+  const check = process.argv.includes('--check');
+  const edge = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'http://127.0.0.1:3000';
+  const generated = await generateSchema(edge);
+  if (check) {
+    if (readFileSync(SCHEMA_FILE, 'utf8') !== generated) {
+      process.stderr.write(`${path.relative(process.cwd(), SCHEMA_FILE)} differs from the edge's OpenAPI document: run npm run console:schema -- <edge URL>\n`);
+      process.exit(1);
+    }
+    process.stdout.write('schema.d.ts matches the edge\n');
+  } else {
+    writeFileSync(SCHEMA_FILE, generated);
+    process.stdout.write(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}\n`);
+  }
 }

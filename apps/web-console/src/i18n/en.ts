@@ -26,7 +26,7 @@ export const en = {
     member: 'Institution staff',
     'institution-admin': 'Institution admin',
     'consortium-admin': 'Consortium admin',
-  },
+  } as Record<string, string>,
   auth: {
     title: 'Sign in',
     intro: 'Sign in to the consortium with your account.',
@@ -102,6 +102,10 @@ export const en = {
     submitting: 'Sending…',
     sent: 'Application sent. Its transaction: {tx} (block {block}).',
     cannotApply: 'Your role cannot apply for access.',
+    privacy: 'Privacy mode (the owner decides)',
+    privacyControlled: 'Disclosure control',
+    privacyDp: 'Differential privacy',
+    budgetRho: 'Privacy budget ρ (zCDP)',
   },
   applications: {
     title: 'Applications',
@@ -128,7 +132,7 @@ export const en = {
     decideTitle: '{action}: request on {dataset}',
     decided: 'Recorded on-chain: transaction {tx}, block {block}.',
   },
-  statistics: { count: 'n', mean: 'Mean', min: 'Minimum', max: 'Maximum', sum: 'Sum', stddev: 'Standard deviation', variance: 'Variance', median: 'Median', quantiles: 'Quantiles', histogram: 'Histogram' } as Record<string, string>,
+  statistics: { count: 'n', mean: 'Mean', min: 'Minimum', max: 'Maximum', sum: 'Sum', stddev: 'Standard deviation', variance: 'Variance', median: 'Median', missing: 'Missing values', sd: 'Standard deviation', quantiles: 'Quantiles', histogram: 'Histogram' } as Record<string, string>,
 };
 
 /** The shape every language file has. */

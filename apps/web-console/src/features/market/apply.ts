@@ -41,6 +41,6 @@ export function apply(a: Application): Promise<AccessRequest> {
         requestedExpiry: `${a.expiryDate}T23:59:59Z`,
         ...(a.privacyMode === 'dp' ? { privacyMode: 'dp' as const, ...(a.budgetRho !== undefined ? { budgetRho: a.budgetRho } : {}) } : {}),
       },
-    } as never),
+    }),
   );
 }
