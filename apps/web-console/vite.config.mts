@@ -10,6 +10,11 @@ export default defineConfig({
   root: here,
   base: '/',
   plugins: [vue()],
+  resolve: {
+    // One canonical JSON for every hash (CONVENTIONS: one rule, one home): the chaincode's own file,
+    // which imports nothing, recomputes a result hash in the browser exactly as the services do.
+    alias: { '@phdmf/chaincode/canonical-json': fileURLToPath(new URL('../../chaincode/src/canonical-json.ts', import.meta.url)) },
+  },
   build: {
     outDir: fileURLToPath(new URL('../../dist/apps/web-console', import.meta.url)),
     emptyOutDir: true,

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { axeViolations, chromiumAvailable, DESKTOP, launch, PHONE, watchedPage, type WatchedPage } from './support/browser';
+import { axeViolations, chromiumAvailable, DESKTOP, launch, PHONE, watchedPage, type ConsoleEntry, type WatchedPage } from './support/browser';
 import { startTarget, type ConsoleTarget } from './support/system';
 
 jest.setTimeout(240_000);
@@ -18,6 +18,11 @@ const SHOTS = path.join(ROOT, 'docs', 'screenshots');
 const RESEARCHER = 'researcher@lab.example';
 const ALDRIC_ADMIN = 'admin@st-aldric.example';
 const NORTH_ADMIN = 'admin@northbridge.example';
+
+// A request's id derives from its content: a run against a system kept from an earlier run files new ones.
+const RUN = Date.now().toString(36);
+const BP_PURPOSE = `Blood pressure across wards ${RUN}`;
+const FOLLOW_UP_PURPOSE = `Outpatient follow-up study ${RUN}`;
 
 /** Waits until the locator holds this text (Playwright's library has no `expect`). */
 async function shows(locator: Locator, text: string | RegExp): Promise<void> {
@@ -117,7 +122,9 @@ suite('the web console in Chromium (e2e)', () => {
     const cookies = await researcherContext.cookies();
     const refresh = cookies.find((c) => c.name === '__Secure-phdmf-refresh');
     expect(refresh).toEqual(expect.objectContaining({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/api/v1/auth' }));
-    expect(await researcher.evaluate(() => document.cookie)).not.toContain('phdmf-refresh');
+    const readable = await researcher.evaluate(() => document.cookie);
+    expect(readable).not.toContain(refresh?.value);
+    expect(readable).toBe('phdmf-session=1'); // the hint that a session exists, nothing secret
     // Nothing of the session in storage either.
     expect(await researcher.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
   });
@@ -127,4 +134,144 @@ suite('the web console in Chromium (e2e)', () => {
     await researcher.getByRole('heading', { name: 'Data market' }).waitFor();
     await researcher.getByText(/Signed in as/).waitFor();
   });
+
+  it('shows the data market: search and filter by institution and column, each entry with its status and the caller\'s permission', async () => {
+    await researcher.goto('/market');
+    const table = researcher.getByRole('table');
+    await shows(table, 'General medicine admissions 2023');
+    await shows(table, 'Cardiology outpatients 2023');
+    await accessible(researcher, 'market');
+    await shot(researcher, 'market');
+    await researcher.getByLabel('Institution').selectOption({ label: 'St. Aldric Medical Centre' });
+    await researcher.getByRole('button', { name: 'Apply filters' }).click();
+    await researcher.waitForURL(/institution=/);
+    await shows(researcher.getByRole('status'), /^\d+ datasets$/);
+    const rows = researcher.getByRole('table').getByRole('row');
+    await shows(rows, 'General medicine admissions 2023');
+    expect(await rows.filter({ hasText: 'Cardiology outpatients 2023' }).count()).toBe(0);
+    expect(await rows.filter({ hasText: 'Released' }).count()).toBeGreaterThan(0);
+  });
+
+  it('lays the market out on a 375 px phone, the navigation behind a menu button', async () => {
+    const { context, page } = await contextFor(PHONE);
+    await signIn(page, RESEARCHER);
+    await accessible(page, 'market at 375 px');
+    await shot(page, 'market-375');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(PHONE.width);
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'Applications' }).waitFor();
+    await context.close();
+  });
+
+  async function applyFor(datasetName: string, purpose: string): Promise<void> {
+    await researcher.goto('/market');
+    await researcher.getByRole('link', { name: datasetName }).click();
+    await researcher.getByRole('heading', { name: datasetName }).waitFor();
+    // The on-chain hash beside the schema.
+    expect(await researcher.getByTestId('onchain-hash').textContent()).toMatch(/^[0-9a-f]{64}$/);
+    await researcher.getByLabel('Purpose').fill(purpose);
+    await researcher.getByRole('button', { name: 'Send application' }).click();
+    await shows(researcher.getByRole('status'), /Application sent\. Its transaction: [0-9a-f]+ \(block \d+\)/);
+  }
+
+  it('applies for two datasets of two institutions from their detail pages; each application is committed with its transaction and block', async () => {
+    await applyFor('General medicine admissions 2023', BP_PURPOSE);
+    await accessible(researcher, 'dataset');
+    await shot(researcher, 'dataset');
+    await applyFor('Cardiology outpatients 2023', FOLLOW_UP_PURPOSE);
+    await researcher.getByRole('link', { name: 'Applications' }).click();
+    const mine = researcher.getByRole('tabpanel');
+    await shows(mine, BP_PURPOSE);
+    await shows(mine, FOLLOW_UP_PURPOSE);
+    for (const purpose of [BP_PURPOSE, FOLLOW_UP_PURPOSE]) await shows(mine.getByRole('row').filter({ hasText: purpose }), 'Requested');
+  });
+
+  /** Opens the decision dialog on the incoming request with this purpose, by keyboard. */
+  async function decide(page: Page, purpose: string, action: 'Grant' | 'Deny' | 'Revoke', reason: string): Promise<void> {
+    const button = page.getByRole('button', { name: new RegExp(`^${action}: .*${purpose}`) });
+    await button.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByLabel('Reason').focus();
+    await page.keyboard.type(reason);
+    return;
+  }
+
+  it('lets the St. Aldric admin grant (narrowing the columns) by keyboard; the decision shows its transaction and block', async () => {
+    ({ page: aldric } = await contextFor());
+    await signIn(aldric, ALDRIC_ADMIN);
+    await aldric.getByRole('link', { name: 'Applications' }).click();
+    const incoming = aldric.getByRole('tabpanel');
+    await shows(incoming, BP_PURPOSE);
+    await accessible(aldric, 'applications (incoming)');
+    await shot(aldric, 'applications');
+    await decide(aldric, BP_PURPOSE, 'Grant', 'Approved by the data access committee');
+    const dialog = aldric.getByRole('dialog');
+    await accessible(aldric, 'grant dialog');
+    // Narrow: leave the last requested column out.
+    const boxes = dialog.getByRole('group', { name: 'Columns' }).getByRole('checkbox');
+    const narrowed = (await boxes.count()) - 1;
+    await boxes.last().uncheck();
+    await dialog.getByRole('button', { name: /Confirm/ }).focus();
+    await aldric.keyboard.press('Enter');
+    await shows(aldric.getByRole('status'), /Recorded on-chain: transaction [0-9a-f]+, block \d+\./);
+    await shows(incoming, 'Granted');
+    const row = incoming.getByRole('row').filter({ hasText: BP_PURPOSE });
+    expect((await row.getByRole('cell').nth(3).locator('span').textContent())?.split(', ').length).toBe(narrowed);
+  });
+
+  it('lets the Northbridge admin deny with a reason; the researcher sees the grant and the denial with its reason', async () => {
+    ({ page: north } = await contextFor());
+    await signIn(north, NORTH_ADMIN);
+    await north.goto('/applications');
+    await shows(north.getByRole('tabpanel'), FOLLOW_UP_PURPOSE);
+    await decide(north, FOLLOW_UP_PURPOSE, 'Deny', 'The cohort is reserved for an internal study');
+    await north.getByRole('dialog').getByRole('button', { name: /Confirm/ }).click();
+    await shows(north.getByRole('status'), /Recorded on-chain/);
+
+    await researcher.goto('/applications');
+    const mine = researcher.getByRole('tabpanel');
+    await shows(mine, 'Granted');
+    await shows(mine, 'The cohort is reserved for an internal study');
+    await accessible(researcher, 'applications (mine)');
+  });
+
+  it('runs an analysis on the granted dataset with progress, shows the result table and the bar charts, and verifies the result hash on-chain in the browser', async () => {
+    await researcher.getByRole('link', { name: 'Analyses' }).click();
+    await researcher.getByRole('heading', { name: 'New analysis' }).waitFor();
+    await accessible(researcher, 'analyses');
+    const form = researcher.getByRole('form', { name: 'New analysis' });
+    const datasets = form.getByRole('group', { name: /Datasets/ }).getByRole('checkbox');
+    await datasets.first().check();
+    await form.getByRole('button', { name: 'Run analysis' }).click();
+    await researcher.getByRole('heading', { name: /^Result/ }).first().waitFor({ timeout: 120_000 });
+    const pooled = researcher.getByRole('table').first();
+    await shows(pooled, /\d/);
+    await researcher.locator('canvas[role="img"]').first().waitFor();
+    expect(await researcher.getByRole('img', { name: 'n per column, per site and pooled', exact: true }).count()).toBe(1);
+    await accessible(researcher, 'analysis');
+    await shot(researcher, 'analysis');
+    await researcher.getByRole('button', { name: 'Verify on-chain' }).click();
+    await shows(researcher.getByRole('status'), /Verified: the hash recomputed in this browser, [0-9a-f]{64}, equals the one in transaction [0-9a-f]+ \(block \d+, VALID\)/);
+    await researcher.goto('/analyses');
+    await researcher.getByRole('link', { name: /Open analysis/ }).first().waitFor();
+    await shot(researcher, 'analyses');
+  });
+
+  it('signs out: the cookie is cleared and a reload lands on sign-in', async () => {
+    await researcher.getByRole('button', { name: 'Sign out' }).click();
+    await shows(researcher.getByRole('status'), 'You are signed out.');
+    expect((await researcherContext.cookies()).some((c) => c.name === '__Secure-phdmf-refresh')).toBe(false);
+    await researcher.goto('/market');
+    await researcher.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
+
+  it('logged no console error on any page (but Chromium\'s own line for the one refused sign-in above)', () => {
+    const expected = (e: ConsoleEntry) => e.source.endsWith('/api/v1/auth/login?refreshIn=cookie') && e.text.includes('status of 401');
+    expect(watched.flatMap((w) => w.errors).filter((e) => !expected(e))).toEqual([]);
+    expect(watched.flatMap((w) => w.errors).filter(expected)).toHaveLength(1);
+  });
 });
+

@@ -20,6 +20,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/market', name: 'market', component: () => import('./features/market/MarketPage.vue'), meta: { title: 'market.title' } },
   { path: '/market/:datasetId', name: 'dataset', component: () => import('./features/market/DatasetPage.vue'), props: true, meta: { title: 'market.title' } },
   { path: '/applications', name: 'applications', component: () => import('./features/applications/ApplicationsPage.vue'), meta: { title: 'applications.title' } },
+  { path: '/analyses', name: 'analyses', component: () => import('./features/analyses/AnalysesPage.vue'), meta: { title: 'analyses.title' } },
+  { path: '/analyses/:analysisId', name: 'analysis', component: () => import('./features/analyses/AnalysisPage.vue'), props: true, meta: { title: 'analyses.title' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./features/NotFoundPage.vue'), meta: { public: true } },
 ];
 

@@ -16,12 +16,21 @@ export const REFRESH_COOKIE_PATH = '/api/v1/auth';
 export const REFRESH_IN = ['body', 'cookie'] as const;
 export type RefreshIn = (typeof REFRESH_IN)[number];
 
+/**
+ * Beside it, readable by the page and holding nothing secret: "this browser has a session", so that a
+ * page load asks for a silent refresh only when there is one to restore (and a visitor's first page
+ * does not start with a refused call).
+ */
+export const SESSION_HINT_COOKIE = 'phdmf-session';
+
 export function setRefreshCookie(res: Response, refreshToken: string, maxAgeSeconds: number): void {
   res.cookie(REFRESH_COOKIE, refreshToken, { httpOnly: true, secure: true, sameSite: 'strict', path: REFRESH_COOKIE_PATH, maxAge: maxAgeSeconds * 1000 });
+  res.cookie(SESSION_HINT_COOKIE, '1', { httpOnly: false, secure: true, sameSite: 'strict', path: '/', maxAge: maxAgeSeconds * 1000 });
 }
 
 export function clearRefreshCookie(res: Response): void {
   res.clearCookie(REFRESH_COOKIE, { httpOnly: true, secure: true, sameSite: 'strict', path: REFRESH_COOKIE_PATH });
+  res.clearCookie(SESSION_HINT_COOKIE, { httpOnly: false, secure: true, sameSite: 'strict', path: '/' });
 }
 
 /**

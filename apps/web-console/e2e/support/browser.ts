@@ -22,16 +22,23 @@ export const PHONE = { width: 375, height: 812 };
 /** A page that records every console error and uncaught exception (the story must end with none). */
 export interface WatchedPage {
   page: Page;
-  errors: string[];
+  errors: ConsoleEntry[];
+}
+
+/** One console error: the page it happened on, what it said, and where it came from (a script or a resource). */
+export interface ConsoleEntry {
+  page: string;
+  text: string;
+  source: string;
 }
 
 export async function watchedPage(context: BrowserContext): Promise<WatchedPage> {
   const page = await context.newPage();
-  const errors: string[] = [];
+  const errors: ConsoleEntry[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`${page.url()}: ${message.text()}`);
+    if (message.type() === 'error') errors.push({ page: page.url(), text: message.text(), source: message.location().url });
   });
-  page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+  page.on('pageerror', (error) => errors.push({ page: page.url(), text: error.message, source: 'uncaught' }));
   return { page, errors };
 }
 

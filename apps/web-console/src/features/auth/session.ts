@@ -82,8 +82,12 @@ export async function refresh(): Promise<void> {
   adopt(await call(api.POST('/api/v1/auth/refresh', { body: {} })));
 }
 
+/** The edge's readable companion of the refresh cookie: it says a session exists, and holds no secret. */
+const SESSION_HINT = /(?:^|;\s*)phdmf-session=1(?:;|$)/;
+
 /** On start: a session this browser still has (the cookie) comes back without a sign-in. */
 export async function restore(): Promise<boolean> {
+  if (!SESSION_HINT.test(document.cookie)) return false;
   try {
     await refresh();
     await loadUser();
