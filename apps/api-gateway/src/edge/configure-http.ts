@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from '@phdmf/logging';
 import { NATS_CONNECTION, SOFTWARE_VERSION, answerClientErrorsAsJson } from '@phdmf/messaging';
@@ -57,7 +57,7 @@ export function configureHttp(app: INestApplication, config: ApiGatewayConfig, l
   const json = { limit: config.HTTP_BODY_LIMIT_BYTES, strict: true, verify: refuseDeepJson };
   express.useBodyParser('json', json);
   express.useBodyParser('urlencoded', { limit: 1_024, extended: false });
-  express.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'ready'] });
+  setEdgePrefix(express);
   express.useGlobalFilters(new EdgeExceptionFilter(logger));
   express.useGlobalGuards(app.get(EdgeThrottlerGuard), app.get(JwtAuthGuard), app.get(RolesGuard));
   express.useGlobalPipes(edgeValidationPipe());
@@ -67,6 +67,19 @@ export function configureHttp(app: INestApplication, config: ApiGatewayConfig, l
 }
 
 function setUpOpenApi(app: INestApplication): void {
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, edgeOpenApiDocument(app), { jsonDocumentUrl: `${API_PREFIX}/openapi.json`, yamlDocumentUrl: `${API_PREFIX}/openapi.yaml` });
+}
+
+/** The edge's paths under /api/v1, the orchestrators' probes at the root. */
+export function setEdgePrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'ready'] });
+}
+
+/**
+ * The edge's OpenAPI document, built from the controllers' metadata of `app` (whose prefix is set).
+ * The served document and the typed client's generator (libs/client/scripts) both call this.
+ */
+export function edgeOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -81,7 +94,7 @@ function setUpOpenApi(app: INestApplication): void {
     { extraModels: [ErrorResponse] },
   );
   documentErrors(document, EDGE_CONTROLLERS);
-  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/openapi.json`, yamlDocumentUrl: `${API_PREFIX}/openapi.yaml` });
+  return document;
 }
 
 export type { ErrorBody };
