@@ -13,7 +13,10 @@ export default defineConfig({
   resolve: {
     // One canonical JSON for every hash (CONVENTIONS: one rule, one home): the chaincode's own file,
     // which imports nothing, recomputes a result hash in the browser exactly as the services do.
-    alias: { '@phdmf/chaincode/canonical-json': fileURLToPath(new URL('../../chaincode/src/canonical-json.ts', import.meta.url)) },
+    alias: {
+      '@phdmf/chaincode/canonical-json': fileURLToPath(new URL('../../chaincode/src/canonical-json.ts', import.meta.url)),
+      '@phdmf/client': fileURLToPath(new URL('../../libs/client/src/index.ts', import.meta.url)),
+    },
   },
   build: {
     outDir: fileURLToPath(new URL('../../dist/apps/web-console', import.meta.url)),

@@ -60,7 +60,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in with email and password; repeated failures are throttled (429 AUTH.LOGIN_THROTTLED) */
+        /** Log in with email and password; repeated failures are throttled (429 AUTH.LOGIN_THROTTLED). With `refreshIn=cookie` (the browser console) the refresh token is set as an HttpOnly cookie instead of answered */
         post: operations["AuthenticationController_login"];
         delete?: never;
         options?: never;
@@ -77,7 +77,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for a new pair; a reused refresh token revokes the session */
+        /** Exchange a refresh token for a new pair; a reused refresh token revokes the session. Without `refreshToken` in the body, the cookie sign-in set is used (same origin only) and renewed */
         post: operations["AuthenticationController_refresh"];
         delete?: never;
         options?: never;
@@ -94,7 +94,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End the session the refresh token belongs to */
+        /** End the session the refresh token belongs to (from the body, or else the console's cookie, which is then cleared) */
         post: operations["AuthenticationController_logout"];
         delete?: never;
         options?: never;
@@ -631,6 +631,28 @@ export interface components {
                 [key: string]: "up" | "down";
             };
         };
+        TokenResponse: {
+            /** @enum {string} */
+            tokenType: "Bearer";
+            /** @description EdDSA-signed JWT (typ at+jwt); send as Authorization: Bearer … */
+            accessToken: string;
+            /** @description Seconds until the access token expires. */
+            expiresIn: number;
+            /** @description Single use: each refresh returns a new one. Presenting a used one revokes the session. */
+            refreshToken: string;
+            /** @description Seconds until the refresh token expires. */
+            refreshExpiresIn: number;
+        };
+        CookieTokenResponse: {
+            /** @enum {string} */
+            tokenType: "Bearer";
+            /** @description EdDSA-signed JWT (typ at+jwt); send as Authorization: Bearer … */
+            accessToken: string;
+            /** @description Seconds until the access token expires. */
+            expiresIn: number;
+            /** @description Seconds until the refresh token expires. */
+            refreshExpiresIn: number;
+        };
         RegisterDto: {
             /** Format: email */
             email: string;
@@ -658,20 +680,8 @@ export interface components {
             email: string;
             password: string;
         };
-        TokenResponse: {
-            /** @enum {string} */
-            tokenType: "Bearer";
-            /** @description EdDSA-signed JWT (typ at+jwt); send as Authorization: Bearer … */
-            accessToken: string;
-            /** @description Seconds until the access token expires. */
-            expiresIn: number;
-            /** @description Single use: each refresh returns a new one. Presenting a used one revokes the session. */
-            refreshToken: string;
-            /** @description Seconds until the refresh token expires. */
-            refreshExpiresIn: number;
-        };
-        RefreshDto: {
-            refreshToken: string;
+        RefreshOrCookieDto: {
+            refreshToken?: string;
         };
         UpdateProfileDto: {
             displayName: string;
@@ -1482,7 +1492,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1500,7 +1510,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED";
                         };
                     };
                 };
@@ -1725,7 +1735,10 @@ export interface operations {
     };
     AuthenticationController_login: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `cookie`: the refresh token is set as an HttpOnly, Secure, SameSite=Strict cookie (path /api/v1/auth) and left out of the body — for the browser console */
+                refreshIn?: "body" | "cookie";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1741,7 +1754,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenResponse"] | components["schemas"]["CookieTokenResponse"];
                 };
             };
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
@@ -1790,7 +1803,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1808,7 +1821,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED";
                         };
                     };
                 };
@@ -2040,7 +2053,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshDto"];
+                "application/json": components["schemas"]["RefreshOrCookieDto"];
             };
         };
         responses: {
@@ -2049,7 +2062,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenResponse"] | components["schemas"]["CookieTokenResponse"];
                 };
             };
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
@@ -2098,7 +2111,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2116,7 +2129,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED";
                         };
                     };
                 };
@@ -2348,7 +2361,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshDto"];
+                "application/json": components["schemas"]["RefreshOrCookieDto"];
             };
         };
         responses: {
@@ -2404,7 +2417,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2422,7 +2435,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED";
                         };
                     };
                 };
@@ -2712,7 +2725,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2730,7 +2743,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED";
                         };
                     };
                 };
@@ -2970,7 +2983,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2988,7 +3001,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };
@@ -3232,7 +3245,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3250,7 +3263,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };
@@ -3540,7 +3553,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3558,7 +3571,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };
@@ -3846,7 +3859,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3864,7 +3877,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };
@@ -4108,7 +4121,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4126,7 +4139,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };
@@ -4369,7 +4382,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4387,7 +4400,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };
@@ -4634,7 +4647,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4652,7 +4665,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };

@@ -1,6 +1,6 @@
 // Analyses: what can be analysed (the caller's granted requests), running one, and reading them back.
 import { api, call } from '../../api/client';
-import type { components } from '../../api/schema';
+import type { components } from '@phdmf/client';
 import type { Statistic } from '../market/apply';
 
 export type Analysis = components['schemas']['AnalysisResponse'];
@@ -36,14 +36,9 @@ export interface AnalysisInput {
   breakdown: boolean;
 }
 
-/**
- * The aggregation service's own default ρ (spent per dp grant; controlled grants ignore it). Sent
- * because the OpenAPI document marks `rho` required although the service has a default.
- */
-const DEFAULT_RHO = 0.1;
-
 export function runAnalysis(input: AnalysisInput): Promise<Analysis> {
-  return call(api.POST('/api/v1/analyses', { params: { header: { 'Idempotency-Key': crypto.randomUUID() } }, body: { ...input, allowPartial: false, rho: DEFAULT_RHO } }));
+  // @phdmf/client adds the Idempotency-Key to every committing call.
+  return call(api.POST('/api/v1/analyses', { body: { ...input, allowPartial: false } }));
 }
 
 export function listAnalyses() {

@@ -28,7 +28,6 @@ export interface DecisionInput {
 
 export function decide(requestId: string, decision: Decision, input: DecisionInput): Promise<AccessRequest> {
   const path = { requestId };
-  const header = { 'Idempotency-Key': crypto.randomUUID() };
   if (decision === 'grant') {
     const body = {
       // A grant covers the version asked about; the owner widens that on purpose, not by default.
@@ -38,8 +37,8 @@ export function decide(requestId: string, decision: Decision, input: DecisionInp
       ...(input.statistics ? { statistics: input.statistics } : {}),
       ...(input.expiryDate ? { expiresAt: `${input.expiryDate}T23:59:59Z` } : {}),
     };
-    return call(api.POST('/api/v1/access-requests/{requestId}/grant', { params: { path, header }, body }));
+    return call(api.POST('/api/v1/access-requests/{requestId}/grant', { params: { path }, body }));
   }
-  if (decision === 'deny') return call(api.POST('/api/v1/access-requests/{requestId}/deny', { params: { path, header }, body: { reason: input.reason } }));
-  return call(api.POST('/api/v1/access-requests/{requestId}/revoke', { params: { path, header }, body: { reason: input.reason } }));
+  if (decision === 'deny') return call(api.POST('/api/v1/access-requests/{requestId}/deny', { params: { path }, body: { reason: input.reason } }));
+  return call(api.POST('/api/v1/access-requests/{requestId}/revoke', { params: { path }, body: { reason: input.reason } }));
 }

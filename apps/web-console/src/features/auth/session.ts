@@ -4,7 +4,7 @@
 // silent refresh; a timer refreshes a minute before the access token expires.
 import { computed, reactive } from 'vue';
 import { api, call, setAccessToken, whenUnauthenticated } from '../../api/client';
-import type { components } from '../../api/schema';
+import type { components } from '@phdmf/client';
 
 export type User = components['schemas']['UserResponse'];
 export type Role = User['roles'][number];

@@ -1,7 +1,7 @@
 // Applying for access: the form's defaults and the one call. The rules (which statistics need which,
 // whether the dataset takes requests) are the authorization service's; its coded refusal is shown.
 import { api, call } from '../../api/client';
-import type { components } from '../../api/schema';
+import type { components } from '@phdmf/client';
 
 export type AccessRequest = components['schemas']['AccessRequestResponse'];
 export type Statistic = components['schemas']['AccessRequestResponse']['statistics'][number];
@@ -31,8 +31,6 @@ export interface Application {
 export function apply(a: Application): Promise<AccessRequest> {
   return call(
     api.POST('/api/v1/access-requests', {
-      // A retried click is the same request: the edge answers it once (Idempotency-Key).
-      params: { header: { 'Idempotency-Key': crypto.randomUUID() } },
       body: {
         datasetId: a.datasetId,
         purpose: a.purpose,

@@ -1,6 +1,6 @@
 // The market's read side: one place that knows how an entry's status is shown and how a page is asked for.
 import { api, call } from '../../api/client';
-import type { components } from '../../api/schema';
+import type { components } from '@phdmf/client';
 
 export type MarketEntry = components['schemas']['MarketEntryResponse'];
 export type MarketStatus = 'released' | 'tampered' | 'deleted' | 'closed';
