@@ -145,7 +145,7 @@ describe('issue 6 acceptance: the data market, access decisions and trusted anal
 
   it('shows the three datasets in the market, with schema, hash and transaction, and no permission yet', async () => {
     const entries = await eventually(async () => {
-      const page = await api.get<{ items: MarketEntry[]; total: number }>('/api/v1/market/datasets?pageSize=50', researcher);
+      const page = await api.get<{ items: MarketEntry[]; total: number }>('/api/v1/market/datasets?limit=50', researcher);
       expect(page.status).toBe(200);
       const mine = page.body.items.filter((e) => sites.some((s) => s.datasetId === e.datasetId));
       return mine.length === sites.length ? mine : undefined;
@@ -211,19 +211,20 @@ describe('issue 6 acceptance: the data market, access decisions and trusted anal
 
   it('puts the analysis and every decision in provenance, with transaction ids and blocks', async () => {
     for (const [i, site] of sites.entries()) {
-      const res = await api.get<{ datasetId: string; entries: ProvenanceEntry[] }>(`/api/v1/provenance/datasets/${site.datasetId}`, researcher);
+      const res = await api.get<{ items: ProvenanceEntry[] }>(`/api/v1/provenance/datasets/${site.datasetId}`, researcher);
       expect(res.status).toBe(200);
-      const ops = res.body.entries.map((e) => e.operation);
-      expect(ops[0]).toBe('add');
-      expect(res.body.entries).toContainEqual(expect.objectContaining({ operation: 'request', referenceId: requests[i]!.requestId }));
+      const ops = res.body.items.map((e) => e.operation);
+      // Newest first: the release is the oldest.
+      expect(ops.at(-1)).toBe('add');
+      expect(res.body.items).toContainEqual(expect.objectContaining({ operation: 'request', referenceId: requests[i]!.requestId }));
       if (i < 2) {
-        expect(res.body.entries).toContainEqual(expect.objectContaining({ operation: 'grant', referenceId: requests[i]!.requestId }));
-        expect(res.body.entries).toContainEqual(expect.objectContaining({ operation: 'analysis', referenceId: analysis.analysisId, txId: analysis.txId, blockNumber: analysis.blockNumber }));
+        expect(res.body.items).toContainEqual(expect.objectContaining({ operation: 'grant', referenceId: requests[i]!.requestId }));
+        expect(res.body.items).toContainEqual(expect.objectContaining({ operation: 'analysis', referenceId: analysis.analysisId, txId: analysis.txId, blockNumber: analysis.blockNumber }));
       } else {
-        expect(res.body.entries).toContainEqual(expect.objectContaining({ operation: 'deny', referenceId: requests[i]!.requestId }));
+        expect(res.body.items).toContainEqual(expect.objectContaining({ operation: 'deny', referenceId: requests[i]!.requestId }));
         expect(ops).not.toContain('analysis');
       }
-      for (const e of res.body.entries) {
+      for (const e of res.body.items) {
         expect(e.txId).toBeTruthy();
         expect(e.blockNumber).toBeGreaterThan(0);
       }
@@ -284,8 +285,8 @@ describe('issue 6 acceptance: the data market, access decisions and trusted anal
     expect(revoked.status).toBe(200);
     expect(revoked.body.status).toBe('revoked');
     await refused({ datasets: [sites[1]!.datasetId], columns: ['age'], statistics: ['count'] }, 'ACCESS.REVOKED');
-    const provenance = await api.get<{ entries: ProvenanceEntry[] }>(`/api/v1/provenance/datasets/${sites[1]!.datasetId}`, researcher);
-    expect(provenance.body.entries).toContainEqual(expect.objectContaining({ operation: 'revoke', referenceId: requests[1]!.requestId }));
+    const provenance = await api.get<{ items: ProvenanceEntry[] }>(`/api/v1/provenance/datasets/${sites[1]!.datasetId}`, researcher);
+    expect(provenance.body.items).toContainEqual(expect.objectContaining({ operation: 'revoke', referenceId: requests[1]!.requestId }));
   });
 
   it('sends nothing once a grant has expired', async () => {

@@ -152,7 +152,7 @@ describeWithFabric('the whole flow on Fabric, through the REST edge', () => {
     // The admissions were signed by the governing MSP and endorsed by both peer organisations.
     const adapter = FabricLedgerAdapter.open({ profile: loadConnectionProfile(network!.connectionFile) });
     try {
-      const admissions = (await api.get<{ institutions: { memberId: string; admission: Committed }[] }>('/api/v1/institutions', consortiumAdmin)).body.institutions;
+      const admissions = (await api.get<{ items: { memberId: string; admission: Committed }[] }>('/api/v1/institutions', consortiumAdmin)).body.items;
       expect(admissions.map((i) => i.memberId).sort()).toEqual(institutions.map((i) => i.memberId).sort());
       for (const { admission } of admissions) {
         const tx = await adapter.findTransaction(admission.txId);
@@ -232,7 +232,7 @@ describeWithFabric('the whole flow on Fabric, through the REST edge', () => {
       expect(entry.body).toMatchObject({ datasetId: i.datasetId, ownerMemberId: i.memberId, rowCount: i.sbp!.length, status: 'active', txId: answers.get(i.datasetId!)?.[0]?.txId });
       expect(entry.body.columns.map((c) => c.name)).toEqual(['id', 'age', 'sbp']);
     }
-    const page = await api.get<{ items: { datasetId: string }[] }>('/api/v1/market/datasets?column=sbp&pageSize=50', researcher);
+    const page = await api.get<{ items: { datasetId: string }[] }>('/api/v1/market/datasets?column=sbp&limit=50', researcher);
     expect(page.status).toBe(200);
     expect(page.body.items.map((e) => e.datasetId)).toEqual(expect.arrayContaining(institutions.map((i) => i.datasetId)));
   });
@@ -302,15 +302,17 @@ describeWithFabric('the whole flow on Fabric, through the REST edge', () => {
 
   it('reads every operation from the provenance, with the transactions and blocks the answers carried', async () => {
     for (const i of institutions) {
-      const provenance = await api.get<{ entries: { operation: string; organisation: string; txId: string; blockNumber: number }[] }>(`/api/v1/provenance/datasets/${i.datasetId!}`, researcher);
+      const provenance = await api.get<{ items: { operation: string; organisation: string; txId: string; blockNumber: number }[] }>(`/api/v1/provenance/datasets/${i.datasetId!}`, researcher);
       expect(provenance.status).toBe(200);
-      expect(provenance.body.entries.map((e) => [e.operation, e.organisation])).toEqual([
+      // Newest first.
+      const entries = [...provenance.body.items].reverse();
+      expect(entries.map((e) => [e.operation, e.organisation])).toEqual([
         ['add', i.mspId],
         ['request', GOVERNOR_MSP],
         ['grant', i.mspId],
         ['analysis', GOVERNOR_MSP],
       ]);
-      expect(provenance.body.entries.map((e) => ({ txId: e.txId, blockNumber: e.blockNumber }))).toEqual(answers.get(i.datasetId!));
+      expect(entries.map((e) => ({ txId: e.txId, blockNumber: e.blockNumber }))).toEqual(answers.get(i.datasetId!));
     }
     const chain = await api.get<{ height: number }>('/api/v1/ledger/chain', researcher);
     expect(chain.status).toBe(200);

@@ -298,7 +298,8 @@ describe('OpenAPI fuzz of the REST edge (e2e)', () => {
     if (leak) findings.push(`${where}: leaks /${leak}/ ${a.text.slice(0, 200)}`);
     // Every answer as the document says: a listed status, a listed code, the documented shape.
     const contentType = a.headers['content-type'];
-    const undocumented = conformance?.problem(k.method, k.path, a.status, typeof contentType === 'string' ? contentType : null, a.json);
+    const headers = { get: (name: string) => (a.headers[name.toLowerCase()] === undefined ? null : String(a.headers[name.toLowerCase()])) };
+    const undocumented = conformance?.problem(k.method, k.path, a.status, typeof contentType === 'string' ? contentType : null, a.json, headers);
     if (undocumented) findings.push(`${where}: not as documented (${undocumented}) ${a.text.slice(0, 200)}`);
   }
 

@@ -50,7 +50,7 @@ describe('joining the consortium (e2e over HTTP)', () => {
 
     // Not yet a member: nothing on-chain, nothing listed.
     await expect(stack.busRequest(LedgerGetMember.CONTRACT, { memberId })).rejects.toMatchObject({ code: 'MEMBER.NOT_FOUND' });
-    expect((await api.get<{ institutions: unknown[] }>('/api/v1/institutions', admin)).body.institutions).toEqual([]);
+    expect((await api.get<{ items: unknown[] }>('/api/v1/institutions', admin)).body).toEqual({ items: [], nextCursor: null, total: 0 });
 
     // 2. The consortium admin admits it: the answer carries the committed transaction.
     const admitted = await api.post<Application>(`/api/v1/membership-applications/${applicationId}/admit`, {}, admin);
@@ -68,10 +68,10 @@ describe('joining the consortium (e2e over HTTP)', () => {
     expect(tx).toMatchObject({ blockNumber: decision.blockNumber, validationCode: 'VALID' });
 
     // 4. Listed in node information, with its on-chain record.
-    const listed = await api.get<{ institutions: { memberId: string; onChain?: { txId: string }; admission: { txId: string } }[] }>('/api/v1/institutions', admin);
+    const listed = await api.get<{ items: { memberId: string; onChain?: { txId: string }; admission: { txId: string } }[] }>('/api/v1/institutions', admin);
     expect(listed.status).toBe(200);
-    expect(listed.body.institutions).toEqual([expect.objectContaining({ memberId, name: 'Hospital A', status: 'active', nodeId: 'hospital-a-node', admission: decision })]);
-    expect(listed.body.institutions[0]!.onChain?.txId).toBe(decision.txId);
+    expect(listed.body.items).toEqual([expect.objectContaining({ memberId, name: 'Hospital A', status: 'active', nodeId: 'hospital-a-node', admission: decision })]);
+    expect(listed.body.items[0]!.onChain?.txId).toBe(decision.txId);
 
     // 5. The applicant is now the institution's admin (after a refresh, the token says so).
     const refreshed = await api.post<{ accessToken: string }>('/api/v1/auth/refresh', { refreshToken: applicant.refreshToken });

@@ -153,7 +153,7 @@ describe('access and refresh tokens through HTTP (e2e)', () => {
     expect(r.status).toBe(429);
     expect(r.body.error.code).toBe('AUTH.LOGIN_THROTTLED');
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
-    const history = await api.get<{ entries: { success: boolean; failureCode?: string; address?: string }[] }>('/api/v1/auth/login-history', valid.accessToken);
-    expect(history.body.entries[0]).toMatchObject({ success: true, address: '127.0.0.1' });
+    const history = await api.get<{ items: { success: boolean; failureCode?: string; address?: string }[] }>('/api/v1/auth/login-history', valid.accessToken);
+    expect(history.body.items[0]).toMatchObject({ success: true, address: '127.0.0.1' });
   });
 });

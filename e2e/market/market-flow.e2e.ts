@@ -20,8 +20,9 @@ function csv(header: string[], rows: number, row: (i: number) => (string | numbe
 }
 
 interface Provenance {
-  datasetId: string;
-  entries: { operation: string; txId: string; blockNumber: number; referenceId?: string; organisation: string; operator?: string; sha256: string; fileName: string; description?: string; redacted?: string[] }[];
+  nextCursor: string | null;
+  total: number;
+  items: { operation: string; txId: string; blockNumber: number; referenceId?: string; organisation: string; operator?: string; sha256: string; fileName: string; description?: string; redacted?: string[] }[];
 }
 
 describe('the data market and access decisions (e2e over HTTP)', () => {
@@ -74,7 +75,7 @@ describe('the data market and access decisions (e2e over HTTP)', () => {
   it('browses, searches, filters and paginates the market, built from committed ledger records', async () => {
     const all = await market('');
     expect(all.status).toBe(200);
-    expect(all.body).toMatchObject({ total: 3, page: 1, pageSize: 20 });
+    expect(all.body).toMatchObject({ total: 3, nextCursor: null });
     const cardio = all.body.items.find((i) => i.datasetId === datasets.cardio.datasetId);
     expect(cardio).toMatchObject({
       name: 'Cardiology cohort',
@@ -105,8 +106,11 @@ describe('the data market and access decisions (e2e over HTTP)', () => {
     expect(ids(await market(`?institution=${c.b.memberId}`))).toEqual([datasets.stroke.datasetId]);
     expect(ids(await market('?column=sex'))).toEqual([datasets.stroke.datasetId, datasets.cardio.datasetId]);
     expect(ids(await market(`?column=age&institution=${c.a.memberId}&q=oncology`))).toEqual([datasets.oncology.datasetId]);
-    const page2 = await market('?page=2&pageSize=2');
-    expect(page2.body).toMatchObject({ total: 3, page: 2, pageSize: 2 });
+    const page1 = await market('?limit=2');
+    expect(page1.body).toMatchObject({ total: 3, nextCursor: expect.any(String) as string });
+    expect(ids(page1)).toEqual([datasets.stroke.datasetId, datasets.oncology.datasetId]);
+    const page2 = await market(`?limit=2&cursor=${page1.body.nextCursor!}`);
+    expect(page2.body).toMatchObject({ total: 3, nextCursor: null });
     expect(ids(page2)).toEqual([datasets.cardio.datasetId]);
     // Every role may browse; staff of the owner see the same entry.
     expect((await entry(datasets.cardio.datasetId, c.tokens.adminB)).txId).toBe(datasets.cardio.txId);
@@ -223,7 +227,7 @@ describe('the data market and access decisions (e2e over HTTP)', () => {
     expect([closed.status, closed.body.stance]).toEqual([200, 'closed']);
     // The stance is a ledger transaction of B's, in the dataset's provenance.
     const stroke = await api().get<Provenance>(`/api/v1/provenance/datasets/${datasets.stroke.datasetId}`, c.tokens.researcher);
-    expect(stroke.body.entries.at(-1)).toMatchObject({ operation: 'stance', description: 'closed to access requests', txId: closed.body.txId, blockNumber: closed.body.blockNumber });
+    expect(stroke.body.items[0]).toMatchObject({ operation: 'stance', description: 'closed to access requests', txId: closed.body.txId, blockNumber: closed.body.blockNumber });
     const height = await chainHeight();
     const refused = await api().post<ErrorBody>(
       '/api/v1/access-requests',
@@ -242,7 +246,10 @@ describe('the data market and access decisions (e2e over HTTP)', () => {
   it('provenance shows the release, both requests, the grant, the denial and the revocation with their transactions and blocks; purposes and reasons only to those they concern', async () => {
     const r = await api().get<Provenance>(`/api/v1/provenance/datasets/${datasets.cardio.datasetId}`, c.tokens.researcher);
     expect(r.status).toBe(200);
-    const steps = r.body.entries.map((e) => [e.operation, e.txId, e.blockNumber]);
+    expect(r.body).toMatchObject({ total: 6, nextCursor: null });
+    // Newest first; read here in commit order.
+    const entries = [...r.body.items].reverse();
+    const steps = entries.map((e) => [e.operation, e.txId, e.blockNumber]);
     expect(steps).toEqual([
       ['add', datasets.cardio.txId, datasets.cardio.blockNumber],
       ['request', requests.first!.requestTxId, requests.first!.requestTxId === requests.first!.txId ? requests.first!.blockNumber : expect.any(Number)],
@@ -251,23 +258,24 @@ describe('the data market and access decisions (e2e over HTTP)', () => {
       ['deny', requests.denied!.txId, requests.denied!.blockNumber],
       ['revoke', requests.revoked!.txId, requests.revoked!.blockNumber],
     ]);
-    const grant = r.body.entries[2]!;
+    const grant = entries[2]!;
     // The researcher's own request and its decisions, in full.
     expect(grant).toMatchObject({ referenceId: requests.first!.requestId, operator: c.userIds.memberA, description: 'sex withheld', fileName: 'cardiology-cohort.csv' });
-    expect(r.body.entries[5]).toMatchObject({ referenceId: requests.first!.requestId, description: 'Consent withdrawn' });
+    expect(entries[5]).toMatchObject({ referenceId: requests.first!.requestId, description: 'Consent withdrawn' });
     // Member B's request and its denial do not concern the researcher: no purpose, reason or operator.
-    for (const entry of [r.body.entries[3]!, r.body.entries[4]!]) {
+    for (const entry of [entries[3]!, entries[4]!]) {
       expect(entry).toMatchObject({ referenceId: requests.denied!.requestId, redacted: ['description', 'operator'] });
       expect(Object.keys(entry)).not.toEqual(expect.arrayContaining(['description']) as unknown);
       expect(Object.keys(entry)).not.toEqual(expect.arrayContaining(['operator']) as unknown);
     }
     expect(JSON.stringify(r.body)).not.toMatch(/Stroke risk factors|Outside the consent given/);
-    expect(r.body.entries.every((e) => /^[0-9a-f]{64}$/.test(e.sha256) && e.organisation.length > 0)).toBe(true);
+    expect(entries.every((e) => /^[0-9a-f]{64}$/.test(e.sha256) && e.organisation.length > 0)).toBe(true);
     // Its requester, the owner institution and the consortium admin read them.
     for (const token of [c.tokens.memberB, c.tokens.adminA, c.tokens.consortiumAdmin]) {
       const seen = await api().get<Provenance>(`/api/v1/provenance/datasets/${datasets.cardio.datasetId}`, token);
-      expect(seen.body.entries[3]).toMatchObject({ description: 'Stroke risk factors', operator: c.userIds.memberB });
-      expect(seen.body.entries[4]).toMatchObject({ description: 'Outside the consent given', operator: c.userIds.adminA });
+      const theirs = [...seen.body.items].reverse();
+      expect(theirs[3]).toMatchObject({ description: 'Stroke risk factors', operator: c.userIds.memberB });
+      expect(theirs[4]).toMatchObject({ description: 'Outside the consent given', operator: c.userIds.adminA });
     }
     // The same rule on the transaction itself: the researcher places it in its block, but reads no reason.
     const denial = await api().get<{ blockNumber: number; function: string; args: string[]; redacted?: string[] }>(`/api/v1/ledger/transactions/${requests.denied!.txId}`, c.tokens.researcher);
@@ -287,14 +295,82 @@ describe('the data market and access decisions (e2e over HTTP)', () => {
     expect(chain.body.height).toBeGreaterThan(requests.revoked!.blockNumber);
   });
 
+  it('pages every list by cursor: each item exactly once, newest first, also when one is added between pages; filters bound to their cursors', async () => {
+    // The provenance of the cardiology dataset, two at a time: the same six entries as in one page, in the same order.
+    const whole = (await api().get<Provenance>(`/api/v1/provenance/datasets/${datasets.cardio.datasetId}?limit=200`, c.tokens.researcher)).body;
+    expect(whole.items).toHaveLength(6);
+    const visit = async (path: string, token: string, limit: number, between?: () => Promise<void>) => {
+      const seen: unknown[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const sep = path.includes('?') ? '&' : '?';
+        const res: HttpResult<Provenance> = await api().get<Provenance>(`${path}${sep}limit=${limit}${cursor !== null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, token);
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...res.body.items);
+        cursor = res.body.nextCursor;
+        pages += 1;
+        if (pages === 1 && between) await between();
+      } while (cursor !== null);
+      return seen;
+    };
+    expect(await visit(`/api/v1/provenance/datasets/${datasets.cardio.datasetId}`, c.tokens.researcher, 2)).toEqual(whole.items);
+    const requestsOnly = await api().get<Provenance>(`/api/v1/provenance/datasets/${datasets.cardio.datasetId}?operation=request&limit=1`, c.tokens.researcher);
+    expect(requestsOnly.body).toMatchObject({ total: 2, items: [{ operation: 'request', referenceId: requests.denied!.requestId }] });
+    // The filter's cursor is refused without the filter, and with another one.
+    for (const query of ['', '&operation=grant']) {
+      const other = await api().get<ErrorBody>(`/api/v1/provenance/datasets/${datasets.cardio.datasetId}?limit=1${query}&cursor=${requestsOnly.body.nextCursor!}`, c.tokens.researcher);
+      expect([other.status, other.body.error.code]).toEqual([400, 'PAGINATION.CURSOR_INVALID']);
+    }
+    // A cursor of one list is refused by another.
+    const onMarket = await api().get<ErrorBody>(`/api/v1/market/datasets?limit=1&cursor=${requestsOnly.body.nextCursor!}`, c.tokens.researcher);
+    expect([onMarket.status, onMarket.body.error.code]).toEqual([400, 'PAGINATION.CURSOR_INVALID']);
+
+    // The requests institution A receives, one at a time, while a new one arrives after the first page:
+    // it is newer than every cursor, so it is on no later page, and nothing is repeated or skipped.
+    const incoming = (await api().get<{ items: AccessRequestView[]; total: number }>('/api/v1/access-requests?scope=incoming&limit=200', c.tokens.adminA)).body;
+    expect(incoming.total).toBe(incoming.items.length);
+    let added: AccessRequestView | undefined;
+    const visited = (await visit('/api/v1/access-requests?scope=incoming', c.tokens.adminA, 1, async () => {
+      const res = await api().post<AccessRequestView>(
+        '/api/v1/access-requests',
+        { datasetId: datasets.oncology.datasetId, purpose: 'Arrives between two pages', columns: ['age'], statistics: ['count'], requestedExpiry: inDays(5) },
+        c.tokens.researcher,
+      );
+      expect(res.status).toBe(201);
+      added = res.body;
+    })) as unknown as AccessRequestView[];
+    expect(visited.map((r) => r.requestId)).toEqual(incoming.items.map((r) => r.requestId));
+    const after = (await api().get<{ items: AccessRequestView[]; total: number }>('/api/v1/access-requests?scope=incoming&limit=1', c.tokens.adminA)).body;
+    expect(after.total).toBe(incoming.total + 1);
+    expect(after.items[0]?.requestId).toBe(added!.requestId);
+    // Filters: by status and dataset, and by time.
+    const pending = (await api().get<{ items: AccessRequestView[]; total: number }>(`/api/v1/access-requests?scope=incoming&status=pending&datasetId=${datasets.oncology.datasetId}`, c.tokens.adminA)).body;
+    expect(pending.items.map((r) => r.requestId)).toEqual([added!.requestId]);
+    const since = encodeURIComponent(added!.requestedAt);
+    expect((await api().get<{ total: number }>(`/api/v1/access-requests?scope=incoming&from=${since}`, c.tokens.adminA)).body.total).toBe(1);
+    expect((await api().get<{ total: number }>(`/api/v1/access-requests?scope=incoming&to=${since}`, c.tokens.adminA)).body.total).toBe(incoming.total);
+  });
+
   it('answers bad input with a 4xx and a stable code, never a 5xx', async () => {
     const requestId = requests.first!.requestId;
     const valid = { datasetId: datasets.cardio.datasetId, purpose: 'p', columns: ['age'], statistics: ['count'], requestedExpiry: inDays(3) };
     const cases: { method: string; path: string; token?: string; body?: unknown; status: number; code?: string }[] = [
       { method: 'GET', path: '/api/v1/market/datasets', status: 401 },
-      { method: 'GET', path: '/api/v1/market/datasets?page=0', token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
-      { method: 'GET', path: '/api/v1/market/datasets?page=abc', token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
-      { method: 'GET', path: '/api/v1/market/datasets?pageSize=1000', token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
+      { method: 'GET', path: '/api/v1/market/datasets?page=2', token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
+      { method: 'GET', path: '/api/v1/market/datasets?limit=0', token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
+      { method: 'GET', path: '/api/v1/market/datasets?limit=201', token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
+      { method: 'GET', path: '/api/v1/market/datasets?limit=abc', token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
+      { method: 'GET', path: '/api/v1/market/datasets?limit=1.5', token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
+      { method: 'GET', path: '/api/v1/market/datasets?limit=-1', token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
+      { method: 'GET', path: `/api/v1/market/datasets?cursor=${'a'.repeat(513)}`, token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
+      { method: 'GET', path: '/api/v1/market/datasets?cursor=not-a-cursor', token: c.tokens.researcher, status: 400, code: 'PAGINATION.CURSOR_INVALID' },
+      { method: 'GET', path: '/api/v1/market/datasets?cursor=', token: c.tokens.researcher, status: 400, code: 'PAGINATION.CURSOR_INVALID' },
+      { method: 'GET', path: '/api/v1/access-requests?cursor=%7B%7D', token: c.tokens.researcher, status: 400, code: 'PAGINATION.CURSOR_INVALID' },
+      { method: 'GET', path: `/api/v1/provenance/datasets/${datasets.cardio.datasetId}?cursor=eyJ2IjoxfQ`, token: c.tokens.researcher, status: 400, code: 'PAGINATION.CURSOR_INVALID' },
+      { method: 'GET', path: `/api/v1/provenance/datasets/${datasets.cardio.datasetId}?operation=mint`, token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
+      { method: 'GET', path: `/api/v1/provenance/datasets/${datasets.cardio.datasetId}?from=yesterday`, token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
       { method: 'GET', path: '/api/v1/market/datasets?q=', token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
       { method: 'GET', path: '/api/v1/market/datasets?institution=%20x', token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },
       { method: 'GET', path: '/api/v1/market/datasets?sort=name', token: c.tokens.researcher, status: 400, code: 'VALIDATION.FAILED' },

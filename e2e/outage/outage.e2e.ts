@@ -75,7 +75,7 @@ describe('an outage of the ledger, the authorization service and a site, SIGKILL
     const member = await s.login('member@st-aldric.example');
     const researcher = await s.login('researcher@lab.example');
     const site = s.siteUrl(SITE);
-    const seeded = (await s.http<{ items: MarketItem[] }>('GET', `${s.api}/market/datasets?pageSize=100`, researcher)).body.items;
+    const seeded = (await s.http<{ items: MarketItem[] }>('GET', `${s.api}/market/datasets?limit=100`, researcher)).body.items;
     expect(seeded.length).toBeGreaterThanOrEqual(2);
     const expiry = new Date(Date.now() + 30 * 86_400_000).toISOString();
 

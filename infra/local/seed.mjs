@@ -124,7 +124,7 @@ export class Seeder {
     let { token } = await this.ensureAccount(head, (password) => call('POST', `${this.api}/auth/register`, { json: { email: head, password, displayName: institution.head } }));
     let me = await this.me(token);
     if (!me.organisationId) {
-      const { applications } = (await call('GET', `${this.api}/membership-applications`, { token })).body;
+      const { items: applications } = (await call('GET', `${this.api}/membership-applications`, { token })).body;
       let application = applications.find((a) => a.status === 'pending' || a.status === 'admitted');
       if (!application) {
         application = (

@@ -131,9 +131,31 @@ describe('accounts service', () => {
     });
     const actor = { userId: me.userId, roles: ['researcher'] };
     const history = await call(AccountsGetLoginHistory.CONTRACT, {}, actor);
-    expect(history.entries).toHaveLength(5);
-    expect(history.entries[0]).toMatchObject({ success: false, failureCode: AccountsErrorCode.LOGIN_THROTTLED, address: '10.0.0.10' });
-    expect(history.entries[4]).toMatchObject({ success: false, failureCode: AccountsErrorCode.INVALID_CREDENTIALS, userAgent: 'jest' });
+    expect(history).toMatchObject({ total: 5, nextCursor: null });
+    expect(history.items).toHaveLength(5);
+    expect(history.items[0]).toMatchObject({ success: false, failureCode: AccountsErrorCode.LOGIN_THROTTLED, address: '10.0.0.10' });
+    expect(history.items[4]).toMatchObject({ success: false, failureCode: AccountsErrorCode.INVALID_CREDENTIALS, userAgent: 'jest' });
+
+    // A page at a time: every attempt exactly once, newest first, also when one more lands between two pages.
+    const first = await call(AccountsGetLoginHistory.CONTRACT, { limit: 2 }, actor);
+    expect(first.items).toEqual(history.items.slice(0, 2));
+    expect(first.nextCursor).toEqual(expect.any(String));
+    await expect(call(AccountsLogin.CONTRACT, { email: 'thr@uni.test', password: 'wrong', address: '10.0.0.11' })).rejects.toMatchObject({ code: AccountsErrorCode.LOGIN_THROTTLED });
+    const seen = [...first.items];
+    let cursor = first.nextCursor;
+    while (cursor !== null) {
+      const next = await call(AccountsGetLoginHistory.CONTRACT, { limit: 2, cursor }, actor);
+      seen.push(...next.items);
+      cursor = next.nextCursor;
+    }
+    expect(seen).toEqual(history.items);
+    expect((await call(AccountsGetLoginHistory.CONTRACT, {}, actor)).total).toBe(6);
+    // A cursor is bound to its filters: the same position with another filter is refused, not misread.
+    await expect(call(AccountsGetLoginHistory.CONTRACT, { limit: 2, cursor: first.nextCursor!, outcome: 'failure' }, actor)).rejects.toMatchObject({ code: 'PAGINATION.CURSOR_INVALID' });
+    await expect(call(AccountsGetLoginHistory.CONTRACT, { cursor: 'bm90LWEtY3Vyc29y' }, actor)).rejects.toMatchObject({ code: 'PAGINATION.CURSOR_INVALID' });
+    expect((await call(AccountsGetLoginHistory.CONTRACT, { outcome: 'success' }, actor)).total).toBe(0);
+    expect((await call(AccountsGetLoginHistory.CONTRACT, { outcome: 'failure', from: '2000-01-01T00:00:00Z', to: '2999-01-01T00:00:00Z' }, actor)).total).toBe(6);
+    expect((await call(AccountsGetLoginHistory.CONTRACT, { to: '2000-01-01T00:00:00Z' }, actor)).items).toEqual([]);
   });
 
   it('never keeps the owner out from an address they logged in from, whatever others try from elsewhere', async () => {
@@ -187,7 +209,7 @@ describe('accounts service', () => {
       call(AccountsCreateMember.CONTRACT, { organisationId: 'org-b', email: 'spy@hospital-b.test', password: 'initial password 1', displayName: 'Spy' }, adminA),
     ).rejects.toMatchObject({ code: AccountsErrorCode.FORBIDDEN });
     // Admin A reads their member's history, not another institution's.
-    expect(await call(AccountsGetLoginHistory.CONTRACT, { userId: member.userId }, adminA)).toMatchObject({ userId: member.userId });
+    expect(await call(AccountsGetLoginHistory.CONTRACT, { userId: member.userId }, adminA)).toMatchObject({ items: [], nextCursor: null, total: 0 });
     await expect(call(AccountsGetLoginHistory.CONTRACT, { userId: member.userId }, { userId: 'b', organisationId: 'org-b', roles: ['institution-admin'] })).rejects.toMatchObject({
       code: AccountsErrorCode.FORBIDDEN,
     });

@@ -33,7 +33,7 @@ export class Api {
     const conformance = await OpenApiConformance.for(this.baseUrl);
     // The path as fetch sent it (it resolves dot segments, `%2e%2e` included).
     const sent = new URL(`${this.baseUrl}${path}`).pathname;
-    const problem = conformance?.problem(method, sent, res.status, res.headers.get('content-type'), parsed);
+    const problem = conformance?.problem(method, sent, res.status, res.headers.get('content-type'), parsed, res.headers);
     if (problem !== undefined) throw new Error(`answer not as documented: ${problem}\n${text.slice(0, 2000)}`);
     return { status: res.status, body: parsed as T, headers: res.headers };
   }

@@ -24,6 +24,7 @@ export interface Snapshot {
 
 interface MarketPage {
   items: { datasetId: string; status: string; version: number }[];
+  nextCursor: string | null;
   total: number;
 }
 
@@ -49,12 +50,15 @@ export async function ledgerSnapshot(system: LocalSystem): Promise<Snapshot> {
 /** Every dataset of the data market (the authorization service's read model), paging through it. */
 export async function marketDatasets(system: LocalSystem, token: string): Promise<Record<string, string>> {
   const found: Record<string, string> = {};
-  for (let page = 1; ; page++) {
-    const res = await system.http<MarketPage>('GET', `${system.api}/market/datasets?page=${page}&pageSize=20`, token);
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+    const res: { status: number; body: MarketPage } = await system.http<MarketPage>('GET', `${system.api}/market/datasets?limit=20${query}`, token);
     if (res.status !== 200) throw new Error(`GET /market/datasets answered ${res.status}: ${JSON.stringify(res.body)}`);
     for (const item of res.body.items) found[item.datasetId] = `${item.status}@${item.version}`;
-    if (res.body.items.length === 0 || Object.keys(found).length >= res.body.total) return found;
-  }
+    cursor = res.body.nextCursor;
+  } while (cursor !== null);
+  return found;
 }
 
 /**
@@ -77,8 +81,8 @@ export async function readModelsAgree(system: LocalSystem, timeoutMs = 60_000): 
             .map(([id, v]) => [id, v.slice(0, v.indexOf(':'))]),
         );
         const market = await marketDatasets(system, researcher);
-        const institutions = await system.http<{ institutions: { memberId: string }[] }>('GET', `${system.api}/institutions?onChain=false`, admin);
-        const listed = institutions.body.institutions.map((i) => i.memberId).sort();
+        const institutions = await system.http<{ items: { memberId: string }[] }>('GET', `${system.api}/institutions?onChain=false&limit=200`, admin);
+        const listed = institutions.body.items.map((i) => i.memberId).sort();
         last = `ledger ${JSON.stringify(expected)}\nmarket ${JSON.stringify(market)}\nmembers ${JSON.stringify(snapshot.members)}\nlisted ${JSON.stringify(listed)}`;
         return JSON.stringify(sortKeys(market)) === JSON.stringify(sortKeys(expected)) && JSON.stringify(listed) === JSON.stringify(snapshot.members) ? snapshot : undefined;
       },

@@ -9,6 +9,7 @@ export * from './lib/text';
 export * from './lib/documented';
 export * from './lib/ids';
 export * from './lib/optional';
+export * from './lib/pagination';
 export * from './lib/payload-checks';
 export * from './lib/quota';
 export * from './lib/services';

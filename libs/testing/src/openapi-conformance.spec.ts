@@ -6,7 +6,8 @@ const document: OpenApiDocument = {
     '/api/v1/things/{id}': {
       get: {
         responses: {
-          '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+          '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } }, headers: { 'RateLimit-Remaining': { $ref: '#/components/headers/RateLimit-Remaining' } } },
+          '429': { headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After', required: true } } },
           '404': {
             content: {
               'application/json': {
@@ -20,6 +21,7 @@ const document: OpenApiDocument = {
     },
   },
   components: {
+    headers: { 'RateLimit-Remaining': { schema: { type: 'integer', minimum: 0 } }, 'Retry-After': { schema: { type: 'integer', minimum: 0 } } },
     schemas: {
       Thing: {
         type: 'object',
@@ -49,6 +51,18 @@ describe('OpenAPI conformance of answers', () => {
     expect(check.problem('GET', '/api/v1/things/a', 404, json, { error: { code: 'OTHER.NOT_FOUND', message: 'no' } })).toMatch(/allowed values/);
     expect(check.problem('GET', '/api/v1/things/a', 201, json, { id: 'a', count: 1 })).toMatch(/does not list/);
     expect(check.problem('POST', '/api/v1/things/a', 400, json, {})).toMatch(/no operation/);
+  });
+
+  it('checks the documented header fields: required ones present, values as their schema says, shared ones only where listed', () => {
+    const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name.toLowerCase()] ?? null });
+    const thing = { id: 'a', count: 1 };
+    expect(check.problem('GET', '/api/v1/things/a', 200, json, thing, headers({ 'ratelimit-remaining': '7' }))).toBeUndefined();
+    expect(check.problem('GET', '/api/v1/things/a', 200, json, thing, headers({}))).toBeUndefined();
+    expect(check.problem('GET', '/api/v1/things/a', 200, json, thing, headers({ 'ratelimit-remaining': '-1' }))).toMatch(/RateLimit-Remaining/);
+    expect(check.problem('GET', '/api/v1/things/a', 200, json, thing, headers({ 'ratelimit-remaining': 'lots' }))).toMatch(/RateLimit-Remaining/);
+    expect(check.problem('GET', '/api/v1/things/a', 429, null, undefined, headers({ 'retry-after': '3' }))).toBeUndefined();
+    expect(check.problem('GET', '/api/v1/things/a', 429, null, undefined, headers({}))).toMatch(/no Retry-After header/);
+    expect(check.problem('GET', '/api/v1/things/a', 404, json, { error: { code: 'THING.NOT_FOUND', message: 'no' } }, headers({ 'ratelimit-remaining': '3' }))).toMatch(/does not list for this answer/);
   });
 
   it('leaves the HTTP layer\'s 404 for unknown routes alone', () => {

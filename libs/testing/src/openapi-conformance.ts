@@ -20,12 +20,22 @@ const Ajv = (requireFromFormats('ajv') as { default: new (o: object) => AjvInsta
 const addFormats = (requireFromFormats('ajv-formats') as { default: (ajv: AjvInstance) => void }).default;
 
 type Schema = Record<string, unknown>;
+interface HeaderObject {
+  $ref?: string;
+  required?: boolean;
+  schema?: Schema;
+}
 interface Operation {
-  responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+  responses: Record<string, { content?: Record<string, { schema?: Schema }>; headers?: Record<string, HeaderObject> }>;
 }
 export interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Schema> };
+  components: { schemas: Record<string, Schema>; headers?: Record<string, HeaderObject> };
+}
+
+/** The answer's headers, as fetch's `Headers` reads them (case-insensitive). */
+export interface AnswerHeaders {
+  get(name: string): string | null;
 }
 
 /**
@@ -100,8 +110,52 @@ export class OpenApiConformance {
     return found;
   }
 
-  /** What is wrong with this answer by the document, or undefined. */
-  problem(method: string, url: string, status: number, contentType: string | null, body: unknown): string | undefined {
+  /**
+   * What is wrong with this answer by the document, or undefined. With `headers`, also its documented
+   * header fields: a required one missing, a present one whose value its schema refuses, or one of the
+   * document's shared header components (the rate-limit fields) sent where the document does not list it.
+   */
+  problem(method: string, url: string, status: number, contentType: string | null, body: unknown, headers?: AnswerHeaders): string | undefined {
+    const bodyProblem = this.bodyProblem(method, url, status, contentType, body);
+    if (bodyProblem !== undefined || headers === undefined) return bodyProblem;
+    return this.headerProblem(method, url, status, headers);
+  }
+
+  private routeOf(method: string, url: string) {
+    const path = url.split('?')[0] ?? url;
+    return this.routes.find((r) => r.method === method.toUpperCase() && r.pattern.test(path));
+  }
+
+  private headerProblem(method: string, url: string, status: number, headers: AnswerHeaders): string | undefined {
+    const route = this.routeOf(method, url);
+    const documented = route?.op.responses[String(status)] ?? (status >= 400 ? route?.op.responses['default'] : undefined);
+    if (route === undefined || documented === undefined) return undefined;
+    const listed = new Map(Object.entries(documented.headers ?? {}).map(([name, h]) => [name.toLowerCase(), { name, header: h }]));
+    for (const { name, header } of listed.values()) {
+      const resolved = header.$ref === undefined ? header : { ...this.doc.components.headers?.[header.$ref.replace('#/components/headers/', '')], ...header };
+      const value = headers.get(name);
+      if (value === null) {
+        if (resolved.required === true) return `${method} ${route.template} ${status}: no ${name} header, which the document requires`;
+        continue;
+      }
+      const schema = resolved.schema;
+      if (schema === undefined) continue;
+      const typed = schema['type'] === 'integer' || schema['type'] === 'number' ? (/^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value) : value;
+      const key = `header ${JSON.stringify(schema)}`;
+      let validate = this.validators.get(key);
+      if (!validate) {
+        validate = this.ajv.compile(schema);
+        this.validators.set(key, validate);
+      }
+      if (!validate(typed)) return `${method} ${route.template} ${status}: header ${name}: ${JSON.stringify(value)} is not what the document says`;
+    }
+    for (const shared of Object.keys(this.doc.components.headers ?? {})) {
+      if (headers.get(shared) !== null && !listed.has(shared.toLowerCase())) return `${method} ${route.template} ${status}: a ${shared} header the document does not list for this answer`;
+    }
+    return undefined;
+  }
+
+  private bodyProblem(method: string, url: string, status: number, contentType: string | null, body: unknown): string | undefined {
     const path = url.split('?')[0] ?? url;
     const route = this.routes.find((r) => r.method === method.toUpperCase() && r.pattern.test(path));
     if (route === undefined) {

@@ -2,13 +2,13 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { AggregationErrorCode, AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis, CommonErrorCode, LedgerChaincodeErrorCode, LedgerErrorCode, StorageErrorCode } from '@phdmf/contracts';
+import { AggregationErrorCode, AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis, CommonErrorCode, LedgerChaincodeErrorCode, LedgerErrorCode, StorageErrorCode, PaginationErrorCode } from '@phdmf/contracts';
 import { CurrentUser } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
 import { Idempotent } from '../edge/idempotency';
 import { ApiErrors } from '../edge/openapi-errors';
 import { ApiGatewayConfig } from '../config';
-import { AnalysisIdParam, ChartQueryDto, RunAnalysisDto } from './dto';
+import { AnalysesQueryDto, AnalysisIdParam, ChartQueryDto, RunAnalysisDto } from './dto';
 import { AnalysisListResponse, AnalysisResponse, WithholdingResponse } from './openapi';
 
 @ApiTags('analyses')
@@ -47,10 +47,11 @@ export class AnalysesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Your own analyses, newest first' })
+  @ApiErrors(PaginationErrorCode)
+  @ApiOperation({ summary: 'Your own analyses, newest first (by creation time, then id), a page at a time; filters: status, from/to (creation time)' })
   @ApiOkResponse({ type: AnalysisListResponse })
-  list(@Req() req: Request, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AggregationListAnalyses.CONTRACT, {}, user);
+  list(@Req() req: Request, @Query() query: AnalysesQueryDto, @CurrentUser() user: AccessTokenClaims) {
+    return this.bus.request(req, AggregationListAnalyses.CONTRACT, { ...query }, user);
   }
 
   @Get(':analysisId')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { AggregationRunAnalysis, CHART_GROUPINGS, CHART_STATISTICS, IsLedgerId, OptionalField, type ChartGrouping, type ChartStatistic } from '@phdmf/contracts';
+import { AggregationListAnalyses, AggregationRunAnalysis, CHART_GROUPINGS, CHART_STATISTICS, IsLedgerId, OptionalField, type ChartGrouping, type ChartStatistic } from '@phdmf/contracts';
 
 /** The body is the contract's own payload (validated and documented once, in libs/contracts). */
 export class RunAnalysisDto extends AggregationRunAnalysis.Payload {}
@@ -21,3 +21,6 @@ export class ChartQueryDto {
   @IsIn(CHART_GROUPINGS)
   by?: ChartGrouping;
 }
+
+/** The list's query: the contract's own payload (limit, cursor and filters; nothing comes from the path or token). */
+export class AnalysesQueryDto extends AggregationListAnalyses.Payload {}

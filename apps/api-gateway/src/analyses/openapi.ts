@@ -23,7 +23,7 @@ import {
   type StorageSummarize,
   type Withholding,
 } from '@phdmf/contracts';
-import { BLOCK_NUMBER, INTEGER, type DocumentsExactly } from '../edge/openapi-schemas';
+import { BLOCK_NUMBER, INTEGER, PageOf, type DocumentsExactly } from '../edge/openapi-schemas';
 
 const COUNT = { type: 'integer', minimum: 0 } as const;
 
@@ -166,9 +166,7 @@ export class AnalysisSummaryResponse implements AnalysisSummary {
   @ApiProperty(BLOCK_NUMBER) blockNumber!: number;
 }
 
-export class AnalysisListResponse implements AggregationListAnalyses.Result {
-  @ApiProperty({ type: [AnalysisSummaryResponse] }) items!: AnalysisSummaryResponse[];
-}
+export class AnalysisListResponse extends PageOf(AnalysisSummaryResponse, 'AnalysisListResponse') implements AggregationListAnalyses.Result {}
 
 const _documentedExactly: [
   DocumentsExactly<WithholdingResponse, Withholding>,

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Patch, Post, Query, Req, Res }
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { AccountsChangePassword, AccountsErrorCode, PhdmfError, AccountsGetCurrentUser, AccountsGetJwks, AccountsGetLoginHistory, AccountsLogin, AccountsLogout, AccountsRefreshToken, AccountsRegisterResearcher, AccountsUpdateProfile, type AccountsLogin as LoginNs } from '@phdmf/contracts';
+import { AccountsChangePassword, AccountsErrorCode, AccountsGetCurrentUser, AccountsGetJwks, AccountsGetLoginHistory, AccountsLogin, AccountsLogout, AccountsRefreshToken, AccountsRegisterResearcher, AccountsUpdateProfile, PaginationErrorCode, PhdmfError, type AccountsLogin as LoginNs } from '@phdmf/contracts';
 import type { TokenPair } from '@phdmf/contracts';
 import { ApiGatewayConfig } from '../config';
 import { CookieTokenResponse, LoginHistoryResponse, PasswordChangedResponse, TokenResponse, UserResponse } from '../edge/openapi-schemas';
@@ -138,9 +138,10 @@ export class AuthenticationController {
 
   @Get('login-history')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'The calling user\'s login attempts, newest first' })
+  @ApiErrors(PaginationErrorCode)
+  @ApiOperation({ summary: 'The calling user\'s login attempts, newest first, a page at a time; filters: outcome, from/to' })
   @ApiOkResponse({ type: LoginHistoryResponse })
   loginHistory(@Req() req: Request, @Query() query: HistoryQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AccountsGetLoginHistory.CONTRACT, { ...(query.limit ? { limit: query.limit } : {}) }, user);
+    return this.bus.request(req, AccountsGetLoginHistory.CONTRACT, { ...query }, user);
   }
 }

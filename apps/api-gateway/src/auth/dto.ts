@@ -1,7 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType, PickType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsUUID, Max, Min } from 'class-validator';
-import { AccountsChangePassword, AccountsCreateMember, AccountsLogin, AccountsRefreshToken, AccountsRegisterResearcher, AccountsUpdateProfile, IsLedgerId, OptionalField } from '@phdmf/contracts';
-import { CanonicalInt } from '../edge/validation';
+import { ApiPropertyOptional, ApiProperty, OmitType, PartialType, PickType } from '@nestjs/swagger';
+import { IsIn, IsUUID } from 'class-validator';
+import { AccountsChangePassword, AccountsCreateMember, AccountsGetLoginHistory, AccountsListUsers, AccountsLogin, AccountsRefreshToken, AccountsRegisterResearcher, AccountsUpdateProfile, IsLedgerId, OptionalField } from '@phdmf/contracts';
 import { REFRESH_IN, type RefreshIn } from './refresh-cookie';
 
 // HTTP request bodies: the contracts' own payload classes, validated and documented once (in
@@ -30,15 +29,11 @@ export class ChangePasswordDto extends PickType(AccountsChangePassword.Payload, 
 
 export class CreateMemberDto extends OmitType(AccountsCreateMember.Payload, ['organisationId']) {}
 
-export class HistoryQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @OptionalField()
-  @CanonicalInt()
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-}
+/** A login history's query: the contract's, less the user (the path's, or the caller's own). */
+export class HistoryQueryDto extends OmitType(AccountsGetLoginHistory.Payload, ['userId']) {}
+
+/** An institution's users' query: the contract's, less the institution (the path's). */
+export class UsersQueryDto extends OmitType(AccountsListUsers.Payload, ['organisationId']) {}
 
 export class UserIdParam {
   @ApiProperty({ format: 'uuid' })

@@ -2,9 +2,9 @@ import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { AccountsCreateMember, AccountsErrorCode, AccountsGetLoginHistory, AccountsListUsers } from '@phdmf/contracts';
+import { AccountsCreateMember, AccountsErrorCode, AccountsGetLoginHistory, AccountsListUsers, PaginationErrorCode } from '@phdmf/contracts';
 import { LoginHistoryResponse, UserListResponse, UserResponse } from '../edge/openapi-schemas';
-import { CreateMemberDto, HistoryQueryDto, MemberIdParam, UserIdParam } from './dto';
+import { CreateMemberDto, HistoryQueryDto, MemberIdParam, UserIdParam, UsersQueryDto } from './dto';
 import { CurrentUser, Roles, SameOrganisation } from './decorators';
 import { ApiErrors } from '../edge/openapi-errors';
 import { EdgeBus } from '../bus/edge-bus';
@@ -18,19 +18,23 @@ export class UsersController {
 
   @Get('users/:userId/login-history')
   @Roles('consortium-admin', 'institution-admin')
-  @ApiOperation({ summary: 'A user\'s login attempts: any user for the consortium admin, own institution\'s users for an institution admin' })
+  @ApiErrors(PaginationErrorCode)
+  @ApiOperation({
+    summary: 'A user\'s login attempts (any user for the consortium admin, own institution\'s users for an institution admin), newest first, a page at a time; filters: outcome, from/to',
+  })
   @ApiOkResponse({ type: LoginHistoryResponse })
   loginHistory(@Req() req: Request, @Param() params: UserIdParam, @Query() query: HistoryQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AccountsGetLoginHistory.CONTRACT, { userId: params.userId, ...(query.limit ? { limit: query.limit } : {}) }, user);
+    return this.bus.request(req, AccountsGetLoginHistory.CONTRACT, { ...query, userId: params.userId }, user);
   }
 
   @Get('institutions/:memberId/users')
   @Roles('consortium-admin', 'institution-admin')
   @SameOrganisation('memberId')
-  @ApiOperation({ summary: 'The users of an institution' })
+  @ApiErrors(PaginationErrorCode)
+  @ApiOperation({ summary: 'The users of an institution, newest account first (by creation time, then id), a page at a time; filter: status' })
   @ApiOkResponse({ type: UserListResponse })
-  list(@Req() req: Request, @Param() params: MemberIdParam, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, AccountsListUsers.CONTRACT, { organisationId: params.memberId }, user);
+  list(@Req() req: Request, @Param() params: MemberIdParam, @Query() query: UsersQueryDto, @CurrentUser() user: AccessTokenClaims) {
+    return this.bus.request(req, AccountsListUsers.CONTRACT, { ...query, organisationId: params.memberId }, user);
   }
 
   @Post('institutions/:memberId/users')

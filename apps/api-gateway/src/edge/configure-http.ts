@@ -14,6 +14,7 @@ import { EdgeExceptionFilter, type ErrorBody } from './edge-exception.filter';
 import { EdgeThrottlerGuard } from './edge-throttler.guard';
 import { IdempotencyInterceptor } from './idempotency';
 import { documentErrors } from './openapi-errors';
+import { documentRateLimitHeaders, RATE_LIMIT_HEADERS } from './rate-limit-headers';
 import { ErrorResponse } from './openapi-schemas';
 import { refuseDeepJson } from './request-body';
 import { requestIdMiddleware } from './request-id';
@@ -42,7 +43,7 @@ export function configureHttp(app: INestApplication, config: ApiGatewayConfig, l
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Idempotency-Key'],
-    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    exposedHeaders: ['X-Request-Id', ...RATE_LIMIT_HEADERS],
     credentials: false,
     maxAge: 600,
   });
@@ -94,6 +95,7 @@ export function edgeOpenApiDocument(app: INestApplication): OpenAPIObject {
     { extraModels: [ErrorResponse] },
   );
   documentErrors(document, EDGE_CONTROLLERS);
+  documentRateLimitHeaders(document);
   return document;
 }
 

@@ -41,12 +41,6 @@ export class EdgeExceptionFilter implements ExceptionFilter {
     };
     // A throttled login, a used-up quota, a busy site, a key still in flight: whoever knows when to come back says so.
     if (typeof details?.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(details.retryAfterSeconds));
-    if (code === EdgeErrorCode.RATE_LIMITED && res.getHeader('Retry-After') === undefined) {
-      // The throttler names its header after the limit that tripped (Retry-After-credentials); clients look for Retry-After.
-      const named = res.getHeaderNames().find((h) => h.startsWith('retry-after-'));
-      const value = named ? res.getHeader(named) : undefined;
-      if (value !== undefined) res.setHeader('Retry-After', String(value));
-    }
     if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     if (!res.headersSent) res.status(status).json(body);
   }

@@ -110,19 +110,48 @@ describe('REST edge', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'MESSAGING.NO_RESPONDERS' } });
   });
 
-  it('rate limits the credential endpoints per client address (HTTP.RATE_LIMITED, 429)', async () => {
+  it('rate limits the credential endpoints per client address (HTTP.RATE_LIMITED, 429), saying where the client stands on every answer', async () => {
     const statuses: number[] = [];
+    const remaining: number[] = [];
     for (let i = 0; i < 31; i++) {
       const res = await fetch(`${base}/api/v1/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: 'x'.repeat(40) }) });
       statuses.push(res.status);
+      // The credentials' limit (30 a minute), the tighter of the two this route is under, not all endpoints' 600.
+      expect(res.headers.get('ratelimit-limit')).toBe('30');
+      expect(res.headers.get('ratelimit-reset')).toMatch(/^\d+$/);
+      expect(res.headers.get('x-ratelimit-limit')).toBeNull();
+      remaining.push(Number(res.headers.get('ratelimit-remaining')));
       if (res.status === 429) {
         expect(await res.json()).toMatchObject({ error: { code: 'HTTP.RATE_LIMITED' } });
-        expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(res.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+        expect(res.headers.get('ratelimit-remaining')).toBe('0');
+        expect(res.headers.get('ratelimit-reset')).toBe(res.headers.get('retry-after'));
       }
     }
     // 30 a minute by default; the login test above used one of them.
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
     expect(statuses.slice(0, 29).every((s) => s === 503)).toBe(true);
+    // Counting down, one per request, to 0.
+    expect(remaining.slice(0, 29)).toEqual(Array.from({ length: 29 }, (_, i) => 28 - i));
+    // Any other route: all endpoints' limit; and the probes are not throttled at all.
+    const other = await fetch(`${base}/api/v1/institutions`);
+    expect(other.headers.get('ratelimit-limit')).toBe('600');
+    expect((await fetch(`${base}/health`)).headers.get('ratelimit-limit')).toBeNull();
+  });
+
+  it('documents the rate-limit headers on every throttled answer, and Retry-After on each 429', async () => {
+    const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, { tags?: string[]; responses: Record<string, { headers?: Record<string, { $ref?: string; required?: boolean }> }> }>>; components: { headers: Record<string, unknown> } };
+    expect(Object.keys(doc.components.headers)).toEqual(expect.arrayContaining(['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After']));
+    let operations = 0;
+    for (const item of Object.values(doc.paths)) {
+      for (const op of Object.values(item)) {
+        if (op.tags?.includes('probes')) continue;
+        operations += 1;
+        expect(op.responses['429']?.headers?.['Retry-After']).toEqual({ $ref: '#/components/headers/Retry-After', required: true });
+        for (const response of Object.values(op.responses)) expect(response.headers?.['RateLimit-Remaining']).toEqual({ $ref: '#/components/headers/RateLimit-Remaining' });
+      }
+    }
+    expect(operations).toBeGreaterThan(30);
   });
 });
 

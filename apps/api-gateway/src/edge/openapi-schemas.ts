@@ -5,6 +5,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import {
   ERROR_CODE_PATTERN,
+  PageLimits,
   MEMBER_ID_PATTERN,
   ROLES,
   UUID_PATTERN,
@@ -31,6 +32,22 @@ export type { DocumentsExactly } from '@phdmf/contracts';
 export const INTEGER = { type: 'integer' } as const;
 /** A transaction's block. */
 export const BLOCK_NUMBER = { type: 'integer', minimum: 0 } as const;
+
+/**
+ * The documented class of one page of a list (`Page<T>` of @phdmf/contracts): `items` of `item`,
+ * `nextCursor`, `total`. @nestjs/swagger documents classes, not generic types, so each list gets a
+ * class of its own, named `name` in the document.
+ */
+export function PageOf<T>(item: abstract new () => T, name: string, total = 'Every item matching the filters (not only this page)') {
+  class PageResponse {
+    @ApiProperty({ type: [item] }) items!: T[];
+    @ApiProperty({ type: 'string', nullable: true, maxLength: PageLimits.cursorLength, description: 'Pass as `cursor` for the next page, with the same filters; null on the last page' })
+    nextCursor!: string | null;
+    @ApiProperty({ ...INTEGER, minimum: 0, description: total }) total!: number;
+  }
+  Object.defineProperty(PageResponse, 'name', { value: name });
+  return PageResponse;
+}
 
 export class ErrorDetail {
   @ApiProperty({ example: 'VALIDATION.FAILED', pattern: ERROR_CODE_PATTERN.source, description: 'Stable, machine-readable code (each operation lists those it can answer).' })
@@ -59,9 +76,7 @@ export class UserResponse implements UserView {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
-export class UserListResponse implements AccountsListUsers.Result {
-  @ApiProperty({ type: [UserResponse] }) users!: UserResponse[];
-}
+export class UserListResponse extends PageOf(UserResponse, 'UserListResponse') implements AccountsListUsers.Result {}
 
 export class TokenResponse implements TokenPair {
   @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
@@ -82,10 +97,7 @@ export class LoginHistoryEntryResponse implements LoginHistoryEntry {
   @ApiPropertyOptional() userAgent?: string;
 }
 
-export class LoginHistoryResponse implements AccountsGetLoginHistory.Result {
-  @ApiProperty() userId!: string;
-  @ApiProperty({ type: [LoginHistoryEntryResponse] }) entries!: LoginHistoryEntryResponse[];
-}
+export class LoginHistoryResponse extends PageOf(LoginHistoryEntryResponse, 'LoginHistoryResponse') implements AccountsGetLoginHistory.Result {}
 
 export class PasswordChangedResponse implements AccountsChangePassword.Result {
   @ApiProperty({ enum: [true] }) changed!: true;
@@ -116,9 +128,7 @@ export class ApplicationResponse implements ApplicationView {
   @ApiPropertyOptional({ type: OnChainReferenceResponse, description: 'The committed admission or rejection.' }) decision?: OnChainReferenceResponse;
 }
 
-export class ApplicationListResponse implements NodeRegistryListApplications.Result {
-  @ApiProperty({ type: [ApplicationResponse] }) applications!: ApplicationResponse[];
-}
+export class ApplicationListResponse extends PageOf(ApplicationResponse, 'ApplicationListResponse') implements NodeRegistryListApplications.Result {}
 
 export class ConnectionTestResponse implements ConnectionTestResult {
   @ApiProperty({ pattern: MEMBER_ID_PATTERN.source }) memberId!: string;
@@ -163,9 +173,7 @@ export class InstitutionResponse implements InstitutionView {
   @ApiPropertyOptional({ type: OnChainReferenceResponse }) lastNodeUpdate?: OnChainReferenceResponse;
 }
 
-export class InstitutionListResponse implements NodeRegistryListInstitutions.Result {
-  @ApiProperty({ type: [InstitutionResponse] }) institutions!: InstitutionResponse[];
-}
+export class InstitutionListResponse extends PageOf(InstitutionResponse, 'InstitutionListResponse') implements NodeRegistryListInstitutions.Result {}
 
 const _documentedExactly: [
   DocumentsExactly<UserResponse, UserView>,

@@ -1,5 +1,4 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { Transform } from 'class-transformer';
 import { fieldProblems, prototypeKeyIn, prototypeKeyRefused, validationFailed } from '@phdmf/contracts';
 
 /**
@@ -29,13 +28,5 @@ class EdgeValidationPipe extends ValidationPipe {
   }
 }
 
-const CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
-
-/**
- * A path or query integer: canonical decimal only (`0`, `42`), converted to a number; anything
- * else (` 1`, `0x3`, `1e1`, `+2`, `3.0`, `007`, the empty string) stays a string for `@IsInt()`
- * to refuse. `Number()` would accept them all, and `Number(' ')` is 0.
- */
-export function CanonicalInt(): PropertyDecorator {
-  return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && CANONICAL_DECIMAL.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : value));
-}
+// Path and query integers: canonical decimal only; the rule lives in @phdmf/contracts beside `PageQuery.limit`, which uses it too.
+export { CanonicalInt } from '@phdmf/contracts';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestj
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { AuthorizationDenyAccess, AuthorizationErrorCode, AuthorizationGetAccessRequest, AuthorizationGrantAccess, AuthorizationListAccessRequests, AuthorizationRequestAccess, AuthorizationRevokeAccess, LedgerChaincodeErrorCode, LedgerErrorCode } from '@phdmf/contracts';
+import { AuthorizationDenyAccess, AuthorizationErrorCode, AuthorizationGetAccessRequest, AuthorizationGrantAccess, AuthorizationListAccessRequests, AuthorizationRequestAccess, AuthorizationRevokeAccess, LedgerChaincodeErrorCode, LedgerErrorCode, PaginationErrorCode } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
 import { Idempotent } from '../edge/idempotency';
@@ -46,15 +46,13 @@ export class AccessRequestsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Your requests (scope=mine), or those on your institution\'s datasets (scope=incoming; its admins and members), newest first' })
+  @ApiErrors(PaginationErrorCode)
+  @ApiOperation({
+    summary: 'Your requests (scope=mine), or those on your institution\'s datasets (scope=incoming; its admins and members), newest first (by request time, then id), a page at a time; filters: status, datasetId, from/to (request time)',
+  })
   @ApiOkResponse({ type: AccessRequestListResponse })
   list(@Req() req: Request, @Query() query: AccessRequestsQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    const payload: AuthorizationListAccessRequests.Payload = {
-      scope: query.scope ?? 'mine',
-      ...(query.status !== undefined ? { status: query.status } : {}),
-      ...(query.datasetId !== undefined ? { datasetId: query.datasetId } : {}),
-    };
-    return this.bus.request(req, AuthorizationListAccessRequests.CONTRACT, payload, user);
+    return this.bus.request(req, AuthorizationListAccessRequests.CONTRACT, { ...query }, user);
   }
 
   @Get(':requestId')

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { AuthorizationErrorCode, AuthorizationGetMarketEntry, AuthorizationSearchMarket, AuthorizationSetStance, LedgerChaincodeErrorCode, LedgerErrorCode } from '@phdmf/contracts';
+import { AuthorizationErrorCode, AuthorizationGetMarketEntry, AuthorizationSearchMarket, AuthorizationSetStance, LedgerChaincodeErrorCode, LedgerErrorCode, PaginationErrorCode } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
 import { Idempotent } from '../edge/idempotency';
@@ -18,19 +18,14 @@ export class MarketController {
   constructor(private readonly bus: EdgeBus) {}
 
   @Get()
+  @ApiErrors(PaginationErrorCode)
   @ApiOperation({
-    summary: 'The data market: released datasets (metadata and schema only, from committed ledger records), newest first, with your permission on each',
+    summary:
+      'The data market: released datasets (metadata and schema only, from committed ledger records), newest release first (then by id), a page at a time, with your permission on each; filters: q, institution, column',
   })
   @ApiOkResponse({ type: MarketPageResponse })
   search(@Req() req: Request, @Query() query: MarketQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    const payload: AuthorizationSearchMarket.Payload = {
-      ...(query.q !== undefined ? { q: query.q } : {}),
-      ...(query.institution !== undefined ? { institution: query.institution } : {}),
-      ...(query.column !== undefined ? { column: query.column } : {}),
-      ...(query.page !== undefined ? { page: query.page } : {}),
-      ...(query.pageSize !== undefined ? { pageSize: query.pageSize } : {}),
-    };
-    return this.bus.request(req, AuthorizationSearchMarket.CONTRACT, payload, user);
+    return this.bus.request(req, AuthorizationSearchMarket.CONTRACT, { ...query }, user);
   }
 
   @Get(':datasetId')

@@ -21,7 +21,7 @@ import {
   type MarketPage,
   type MarketPermission,
 } from '@phdmf/contracts';
-import { BLOCK_NUMBER, INTEGER, type DocumentsExactly } from '../edge/openapi-schemas';
+import { BLOCK_NUMBER, INTEGER, PageOf, type DocumentsExactly } from '../edge/openapi-schemas';
 
 export class MarketColumnResponse implements MarketColumn {
   @ApiProperty() name!: string;
@@ -74,12 +74,7 @@ export class MarketEntryResponse implements MarketEntry {
   @ApiProperty({ type: MarketPermissionResponse }) permission!: MarketPermissionResponse;
 }
 
-export class MarketPageResponse implements MarketPage {
-  @ApiProperty({ type: [MarketEntryResponse] }) items!: MarketEntryResponse[];
-  @ApiProperty({ ...INTEGER, minimum: 0 }) total!: number;
-  @ApiProperty({ ...INTEGER, minimum: 1 }) page!: number;
-  @ApiProperty({ ...INTEGER, minimum: 1 }) pageSize!: number;
-}
+export class MarketPageResponse extends PageOf(MarketEntryResponse, 'MarketPageResponse') implements MarketPage {}
 
 export class GrantResponse implements LedgerGrant {
   @ApiPropertyOptional({ ...INTEGER, minimum: 1, description: 'The dataset version the grant covers (absent in grants made before grants were bound to versions)' }) datasetVersion?: number;
@@ -129,9 +124,7 @@ export class AccessRequestResponse implements AccessRequestView {
   @ApiProperty({ ...BLOCK_NUMBER, description: 'Its block' }) blockNumber!: number;
 }
 
-export class AccessRequestListResponse implements AuthorizationListAccessRequests.Result {
-  @ApiProperty({ type: [AccessRequestResponse] }) items!: AccessRequestResponse[];
-}
+export class AccessRequestListResponse extends PageOf(AccessRequestResponse, 'AccessRequestListResponse') implements AuthorizationListAccessRequests.Result {}
 
 const _documentedExactly: [
   DocumentsExactly<MarketColumnResponse, MarketColumn>,

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestj
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { LedgerChaincodeErrorCode, LedgerErrorCode, NodeRegistryAdmitApplication, NodeRegistryApplyForMembership, NodeRegistryErrorCode, NodeRegistryGetApplication, NodeRegistryListApplications, NodeRegistryRejectApplication } from '@phdmf/contracts';
+import { LedgerChaincodeErrorCode, LedgerErrorCode, NodeRegistryAdmitApplication, NodeRegistryApplyForMembership, NodeRegistryErrorCode, NodeRegistryGetApplication, NodeRegistryListApplications, NodeRegistryRejectApplication, PaginationErrorCode } from '@phdmf/contracts';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
 import { Idempotent } from '../edge/idempotency';
@@ -26,10 +26,11 @@ export class ApplicationsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Applications: all for the consortium admin, one\'s own otherwise' })
+  @ApiErrors(PaginationErrorCode)
+  @ApiOperation({ summary: 'Applications: all for the consortium admin, one\'s own otherwise; newest first (by submission time, then id), a page at a time; filters: status, from/to (submission time)' })
   @ApiOkResponse({ type: ApplicationListResponse })
   list(@Req() req: Request, @Query() query: ApplicationsQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, NodeRegistryListApplications.CONTRACT, query.status ? { status: query.status } : {}, user);
+    return this.bus.request(req, NodeRegistryListApplications.CONTRACT, { ...query }, user);
   }
 
   @Get(':applicationId')

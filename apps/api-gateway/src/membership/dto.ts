@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
-import { IsLedgerId, NodeRegistryApplyForMembership, NodeRegistryRejectApplication, NodeRegistryUpdateNode, OptionalField } from '@phdmf/contracts';
+import { IsLedgerId, NodeRegistryApplyForMembership, NodeRegistryListApplications, NodeRegistryListInstitutions, NodeRegistryRejectApplication, NodeRegistryUpdateNode, OptionalField } from '@phdmf/contracts';
 
 // Request bodies: the contracts' own payload classes (validated and documented once, in
 // libs/contracts), less what the path carries.
@@ -23,14 +23,11 @@ export class InstitutionParam {
   memberId!: string;
 }
 
-export class ApplicationsQueryDto {
-  @ApiPropertyOptional({ enum: ['pending', 'admitted', 'rejected'] })
-  @OptionalField()
-  @IsIn(['pending', 'admitted', 'rejected'])
-  status?: 'pending' | 'admitted' | 'rejected';
-}
+/** The list's query: the contract's own payload (status, from/to, limit, cursor). */
+export class ApplicationsQueryDto extends NodeRegistryListApplications.Payload {}
 
-export class InstitutionsQueryDto {
+/** The directory's query: limit and cursor of the contract, and `onChain` as a query string says it. */
+export class InstitutionsQueryDto extends OmitType(NodeRegistryListInstitutions.Payload, ['includeOnChain']) {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: '`false` skips reading on-chain records' })
   @OptionalField()
   @IsIn(['true', 'false'])

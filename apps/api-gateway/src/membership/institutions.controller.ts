@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { LedgerChaincodeErrorCode, LedgerErrorCode, NodeRegistryErrorCode, NodeRegistryGetInstitution, NodeRegistryListInstitutions, NodeRegistryTestNodeConnection, NodeRegistryUpdateNode } from '@phdmf/contracts';
+import { LedgerChaincodeErrorCode, LedgerErrorCode, NodeRegistryErrorCode, NodeRegistryGetInstitution, NodeRegistryListInstitutions, NodeRegistryTestNodeConnection, NodeRegistryUpdateNode, PaginationErrorCode } from '@phdmf/contracts';
 import { CurrentUser, Roles, SameOrganisation } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
 import { Idempotent } from '../edge/idempotency';
@@ -18,10 +18,12 @@ export class InstitutionsController {
   constructor(private readonly bus: EdgeBus) {}
 
   @Get()
-  @ApiOperation({ summary: 'Node information: every member with its node, status, last heartbeat and on-chain record' })
+  @ApiErrors(PaginationErrorCode)
+  @ApiOperation({ summary: 'Node information: every member with its node, status, last heartbeat and on-chain record; the latest admitted first (by admission time, then member id), a page at a time' })
   @ApiOkResponse({ type: InstitutionListResponse })
   list(@Req() req: Request, @Query() query: InstitutionsQueryDto, @CurrentUser() user: AccessTokenClaims) {
-    return this.bus.request(req, NodeRegistryListInstitutions.CONTRACT, query.onChain === 'false' ? { includeOnChain: false } : {}, user);
+    const { onChain, ...page } = query;
+    return this.bus.request(req, NodeRegistryListInstitutions.CONTRACT, { ...page, ...(onChain === 'false' ? { includeOnChain: false } : {}) }, user);
   }
 
   @Get(':memberId')

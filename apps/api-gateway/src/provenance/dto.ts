@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { IsLedgerId } from '@phdmf/contracts';
+import { IsLedgerId, LedgerListProvenance } from '@phdmf/contracts';
 import { CanonicalInt } from '../edge/validation';
 
 export class ProvenanceDatasetParam {
@@ -24,3 +24,6 @@ export class TransactionIdParam {
   @Matches(/^[0-9a-zA-Z._-]{1,128}$/, { message: 'txId must be a transaction id' })
   txId!: string;
 }
+
+/** A provenance table's query: the contract's, less the dataset (the path's). */
+export class ProvenanceQueryDto extends OmitType(LedgerListProvenance.Payload, ['datasetId']) {}

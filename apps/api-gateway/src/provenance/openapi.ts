@@ -2,8 +2,8 @@
 // are the interfaces in @phdmf/contracts, which carry no run-time metadata; each class implements
 // its own and is held to exactly its fields below).
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DATASET_ID_PATTERN, type LedgerBlock, type LedgerBlockTransaction, type LedgerChainInfo, type LedgerGetProvenance, type LedgerTransaction } from '@phdmf/contracts';
-import { BLOCK_NUMBER, INTEGER, type DocumentsExactly } from '../edge/openapi-schemas';
+import { type LedgerBlock, type LedgerBlockTransaction, type LedgerChainInfo, type LedgerGetProvenance, type LedgerTransaction, type Page } from '@phdmf/contracts';
+import { BLOCK_NUMBER, INTEGER, PageOf, type DocumentsExactly } from '../edge/openapi-schemas';
 
 /** One provenance entry as the edge shows it: the ledger's, without the dataset id its table already names. */
 export type ProvenanceEntry = Omit<LedgerGetProvenance.Entry, 'datasetId'>;
@@ -29,10 +29,7 @@ export class ProvenanceEntryResponse implements ProvenanceEntry {
   redacted?: ('description' | 'operator')[];
 }
 
-export class ProvenanceResponse {
-  @ApiProperty({ pattern: DATASET_ID_PATTERN.source }) datasetId!: string;
-  @ApiProperty({ type: [ProvenanceEntryResponse], description: 'Every operation, in commit order' }) entries!: ProvenanceEntryResponse[];
-}
+export class ProvenanceResponse extends PageOf(ProvenanceEntryResponse, 'ProvenanceResponse', 'Every operation matching the filters that the table holds (not only this page)') {}
 
 export class ChainInfoResponse implements LedgerChainInfo {
   @ApiProperty({ ...INTEGER, minimum: 1, description: 'Number of blocks, the genesis block included' }) height!: number;
@@ -75,7 +72,7 @@ export class TransactionResponse extends BlockTransactionResponse implements Led
 
 const _documentedExactly: [
   DocumentsExactly<ProvenanceEntryResponse, ProvenanceEntry>,
-  DocumentsExactly<ProvenanceResponse, { datasetId: string; entries: ProvenanceEntry[] }>,
+  DocumentsExactly<ProvenanceResponse, Page<ProvenanceEntry>>,
   DocumentsExactly<ChainInfoResponse, LedgerChainInfo>,
   DocumentsExactly<BlockTransactionResponse, LedgerBlockTransaction>,
   DocumentsExactly<BlockResponse, LedgerBlock>,

@@ -1,12 +1,12 @@
-import { Controller, Get, Param, Req } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { LedgerChaincodeErrorCode, LedgerErrorCode, LedgerGetBlock, LedgerGetChainInfo, LedgerGetProvenance, LedgerGetTransaction } from '@phdmf/contracts';
+import { LedgerChaincodeErrorCode, LedgerErrorCode, LedgerGetBlock, LedgerGetChainInfo, LedgerGetTransaction, LedgerListProvenance, PaginationErrorCode, type Page } from '@phdmf/contracts';
 import { CurrentUser } from '../auth/decorators';
 import { EdgeBus } from '../bus/edge-bus';
 import { ApiErrors } from '../edge/openapi-errors';
-import { BlockNumberParam, ProvenanceDatasetParam, TransactionIdParam } from './dto';
+import { BlockNumberParam, ProvenanceDatasetParam, ProvenanceQueryDto, TransactionIdParam } from './dto';
 import { BlockResponse, ChainInfoResponse, ProvenanceResponse, TransactionResponse, type ProvenanceEntry } from './openapi';
 
 /**
@@ -24,11 +24,15 @@ export class ProvenanceController {
   constructor(private readonly bus: EdgeBus) {}
 
   @Get('provenance/datasets/:datasetId')
-  @ApiOperation({ summary: 'A dataset\'s provenance: every operation (add, update, delete, request, grant, deny, revoke, analysis, tamper) with hash, operator, organisation, time, transaction id and block' })
+  @ApiErrors(PaginationErrorCode)
+  @ApiOperation({
+    summary:
+      'A dataset\'s provenance: every operation (add, update, delete, request, grant, deny, revoke, analysis, tamper, stance, budget) with hash, operator, organisation, time, transaction id and block; newest first (by transaction time, then transaction id), a page at a time; filters: operation, from/to (transaction time)',
+  })
   @ApiOkResponse({ type: ProvenanceResponse })
-  async provenance(@Req() req: Request, @Param() params: ProvenanceDatasetParam, @CurrentUser() user: AccessTokenClaims): Promise<{ datasetId: string; entries: ProvenanceEntry[] }> {
-    const table = await this.bus.request(req, LedgerGetProvenance.CONTRACT, { datasetId: params.datasetId }, user);
-    return { datasetId: table.datasetId, entries: table.entries.map(({ datasetId: _same, ...entry }) => entry) };
+  async provenance(@Req() req: Request, @Param() params: ProvenanceDatasetParam, @Query() query: ProvenanceQueryDto, @CurrentUser() user: AccessTokenClaims): Promise<Page<ProvenanceEntry>> {
+    const page = await this.bus.request(req, LedgerListProvenance.CONTRACT, { ...query, datasetId: params.datasetId }, user);
+    return { ...page, items: page.items.map(({ datasetId: _same, ...entry }) => entry) };
   }
 
   @Get('ledger/chain')

@@ -24,6 +24,7 @@ import {
   LedgerGetDatasetHistory,
   LedgerGetMember,
   LedgerGetProvenance,
+  LedgerListProvenance,
   LedgerGetTransaction,
   LedgerListDatasets,
   LedgerListMembers,
@@ -73,6 +74,11 @@ export class LedgerQueriesController {
   @HandleRequest(LedgerGetProvenance.CONTRACT)
   getProvenance(p: LedgerGetProvenance.Payload): Promise<LedgerGetProvenance.Result> {
     return this.provenanceReader.provenance(p.datasetId, Correlation.current()?.actor);
+  }
+
+  @HandleRequest(LedgerListProvenance.CONTRACT)
+  listProvenance(p: LedgerListProvenance.Payload): Promise<LedgerListProvenance.Result> {
+    return this.provenanceReader.page(p, Correlation.current()?.actor);
   }
 
   @HandleRequest(LedgerCheckAccess.CONTRACT)

@@ -4,7 +4,7 @@
 // distinct transaction.
 import { Inject, Injectable } from '@nestjs/common';
 import { type DatasetHistoryEntry, type ProvenanceEntry } from '../chaincode/phdmf-chaincode';
-import { provenanceAsSeenBy, type LedgerGetDatasetHistory, type LedgerGetProvenance, type LedgerReader } from '@phdmf/contracts';
+import { pageInMemory, PageRequest, provenanceAsSeenBy, type LedgerGetDatasetHistory, type LedgerGetProvenance, type LedgerListProvenance, type LedgerReader } from '@phdmf/contracts';
 import { ChaincodeClient } from '../chaincode/chaincode-client';
 import { LEDGER_PORT, type LedgerPort } from '../ledger-port/ledger-port';
 
@@ -24,16 +24,37 @@ export class ProvenanceReader {
     };
   }
 
-  /** The provenance as `reader` may see it (requests, decisions and analyses concern only their parties). */
+  /** The provenance as `reader` may see it (requests, decisions and analyses concern only their parties), in commit order. */
   async provenance(datasetId: string, reader: LedgerReader | undefined): Promise<LedgerGetProvenance.Result> {
+    const table = await this.table(datasetId, reader);
+    const blocks = await this.blocksOf(table.map((e) => e.txId));
+    return { datasetId, entries: table.map((e) => ({ ...e, blockNumber: blocks.get(e.txId) ?? -1 })) };
+  }
+
+  /**
+   * One page of the provenance as `reader` may see it, newest first by (timestamp, txId): the table
+   * is one key's history on the ledger (Fabric's history has no range or page of its own), read whole
+   * here, filtered and paged, and only the page's transactions are looked up for their blocks.
+   */
+  async page(p: LedgerListProvenance.Payload, reader: LedgerReader | undefined): Promise<LedgerListProvenance.Result> {
+    const request = PageRequest.of('provenance', p, { datasetId: p.datasetId, operation: p.operation, from: p.from, to: p.to });
+    const from = p.from === undefined ? -Infinity : Date.parse(p.from);
+    const to = p.to === undefined ? Infinity : Date.parse(p.to);
+    const matching = (await this.table(p.datasetId, reader)).filter((e) => (p.operation === undefined || e.operation === p.operation) && Date.parse(e.timestamp) >= from && Date.parse(e.timestamp) < to);
+    const { rows, nextCursor, total } = pageInMemory(matching, (e) => ({ at: e.timestamp, id: e.txId }), request);
+    const blocks = await this.blocksOf(rows.map((e) => e.txId));
+    return { items: rows.map((e) => ({ ...e, blockNumber: blocks.get(e.txId) ?? -1 })), nextCursor, total };
+  }
+
+  /** Every operation on the dataset in commit order, with the file name of its version, as `reader` may see it; blocks not yet looked up. */
+  private async table(datasetId: string, reader: LedgerReader | undefined): Promise<Omit<LedgerGetProvenance.Entry, 'blockNumber'>[]> {
     const [operations, history] = await Promise.all([
       this.chaincode.dataset.evaluate<ProvenanceEntry[]>('getProvenance', { datasetId }),
       this.chaincode.dataset.evaluate<DatasetHistoryEntry[]>('getDatasetHistory', { datasetId }),
     ]);
     // Every operation names the dataset version it applied to; the version's record names its file.
     const fileNames = new Map(history.map((h) => [h.record.version, h.record.fileName]));
-    const blocks = await this.blocksOf(operations.map((o) => o.txId));
-    const entries: LedgerGetProvenance.Entry[] = operations.map((o) => ({
+    const entries = operations.map((o) => ({
       operation: o.operation,
       datasetId: o.datasetId,
       datasetVersion: o.datasetVersion,
@@ -46,11 +67,11 @@ export class ProvenanceReader {
       ...(o.referenceId !== undefined ? { referenceId: o.referenceId } : {}),
       timestamp: o.timestamp,
       txId: o.txId,
-      blockNumber: blocks.get(o.txId) ?? -1,
     }));
-    // The owner is the dataset's, unchanged across versions.
+    // The owner is the dataset's, unchanged across versions. Visibility reads the whole table (a
+    // decision concerns the requester its request names), so it applies before any filter or page.
     const ownerMemberId = history.at(-1)?.record.ownerMemberId ?? '';
-    return { datasetId, entries: provenanceAsSeenBy(entries, reader, ownerMemberId) };
+    return provenanceAsSeenBy(entries, reader, ownerMemberId);
   }
 
   private async blocksOf(txIds: string[]): Promise<Map<string, number>> {

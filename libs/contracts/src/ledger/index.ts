@@ -39,6 +39,7 @@ export * as LedgerGetDataset from './queries/get-dataset';
 export * as LedgerGetDatasetHistory from './queries/get-dataset-history';
 export * as LedgerGetMember from './queries/get-member';
 export * as LedgerGetProvenance from './queries/get-provenance';
+export * as LedgerListProvenance from './queries/list-provenance';
 export * as LedgerGetTransaction from './queries/get-transaction';
 export * as LedgerListDatasets from './queries/list-datasets';
 export * as LedgerListMembers from './queries/list-members';

@@ -3,6 +3,7 @@
 import { ModellingErrorCode } from '../modelling/errors';
 import { StorageErrorCode } from '../storage/lib/errors';
 import { CommonErrorCode, type WireError } from './errors';
+import { PaginationErrorCode } from './pagination';
 
 /** Codes of failures at the HTTP layer itself, before any handler ran. */
 export const HttpErrorCode = {
@@ -73,6 +74,7 @@ export const ERROR_STATUS_TABLE: readonly Rule[] = [
   [HttpErrorCode.NOT_FOUND, 404],
   [HttpErrorCode.HEADERS_TOO_LARGE, 431],
   [HttpErrorCode.REQUEST_TIMEOUT, 408],
+  [PaginationErrorCode.CURSOR_INVALID, 400],
   [IdempotencyErrorCode.KEY_INVALID, 400],
   [IdempotencyErrorCode.KEY_REUSED, 422],
   [IdempotencyErrorCode.IN_FLIGHT, 409],

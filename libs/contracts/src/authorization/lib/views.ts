@@ -8,6 +8,7 @@ import {
   type LedgerDatasetStatus,
   type LedgerStatistic,
 } from '../../ledger/lib/records';
+import type { Page } from '../../lib/pagination';
 
 /** Whether the owner takes access requests on a dataset (their default stance); `open` unless they close it. Recorded on-chain. */
 export type MarketStance = LedgerDatasetStance;
@@ -81,12 +82,7 @@ export interface MarketEntry {
 }
 
 /** One page of the market. */
-export interface MarketPage {
-  items: MarketEntry[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type MarketPage = Page<MarketEntry>;
 
 /** An access request as the ledger recorded it, with the block of its last committed change. */
 export interface AccessRequestView extends LedgerAccessRequestRecord {

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { AccountsErrorCode, PhdmfError, requireActor, type AccountsGetLoginHistory, type ActingUser } from '@phdmf/contracts';
+import { AccountsErrorCode, PageRequest, PhdmfError, requireActor, type AccountsGetLoginHistory, type ActingUser } from '@phdmf/contracts';
+import { findPage, withinTime } from '@phdmf/persistence';
 import { AccessPolicy } from '../../domain/access-policy';
 import { forbidden } from '../../domain/actor';
 import { LoginEvent } from '../../domain/login-event';
 import { User } from '../../domain/user';
 
+/** A user's login attempts, newest first, a page at a time (keyset on (at, id)). */
 @Injectable()
 export class GetLoginHistoryHandler {
   constructor(private readonly orm: MikroORM) {}
@@ -23,7 +25,10 @@ export class GetLoginHistoryHandler {
       }
       throw forbidden('You may not read this user\'s login history');
     }
-    const events = await em.find(LoginEvent, { userId }, { orderBy: { at: 'desc', id: 'desc' }, limit: p.limit ?? 50 });
-    return { userId, entries: events.map((e) => e.toEntry()) };
+    // Bound to the user too: a cursor of one user's history does not continue another's.
+    const page = PageRequest.of('login-history', p, { userId, outcome: p.outcome, from: p.from, to: p.to });
+    const where = { userId, ...(p.outcome !== undefined ? { success: p.outcome === 'success' } : {}), ...withinTime<LoginEvent>('at', p) };
+    const { rows, nextCursor, total } = await findPage(em, LoginEvent, where, { at: 'at', id: 'id' }, page);
+    return { items: rows.map((e) => e.toEntry()), nextCursor, total };
   }
 }

@@ -1,18 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { requireActor, type ActingUser } from '@phdmf/contracts';
+import { PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
 import type { AccountsListUsers } from '@phdmf/contracts';
+import { findPage } from '@phdmf/persistence';
 import { AccessPolicy } from '../../domain/access-policy';
 import { forbidden } from '../../domain/actor';
 import { User } from '../../domain/user';
 
+/** An institution's users, newest account first, a page at a time (keyset on (createdAt, id)). */
 @Injectable()
 export class ListUsersHandler {
   constructor(private readonly orm: MikroORM) {}
 
   async execute(p: AccountsListUsers.Payload, actor: ActingUser | undefined): Promise<AccountsListUsers.Result> {
     if (!AccessPolicy.mayListUsersOf(requireActor(actor), p.organisationId)) throw forbidden('You may not list this institution\'s users');
-    const users = await this.orm.em.fork().find(User, { organisationId: p.organisationId }, { orderBy: { email: 'asc' } });
-    return { users: users.map((u) => u.toView()) };
+    const page = PageRequest.of('users', p, { organisationId: p.organisationId, status: p.status });
+    const where = { organisationId: p.organisationId, ...(p.status !== undefined ? { status: p.status } : {}) };
+    const { rows, nextCursor, total } = await findPage(this.orm.em.fork(), User, where, { at: 'createdAt', id: 'id' }, page);
+    return { items: rows.map((u) => u.toView()), nextCursor, total };
   }
 }

@@ -1,17 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { requireActor, type ActingUser } from '@phdmf/contracts';
+import { PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
 import type { AggregationListAnalyses } from '@phdmf/contracts';
+import { findPage, withinTime } from '@phdmf/persistence';
 import { Analysis } from '../../domain/analysis';
 
-/** The acting user's own analyses, newest first. */
+/** The acting user's own analyses, newest first, a page at a time (a keyset query on (createdAt, analysisId)). */
 @Injectable()
 export class ListAnalysesHandler {
   constructor(private readonly orm: MikroORM) {}
 
-  async execute(_p: AggregationListAnalyses.Payload, actor: ActingUser | undefined): Promise<AggregationListAnalyses.Result> {
+  async execute(p: AggregationListAnalyses.Payload, actor: ActingUser | undefined): Promise<AggregationListAnalyses.Result> {
     const who = requireActor(actor);
-    const rows = await this.orm.em.fork().find(Analysis, { requester: who.userId }, { orderBy: { createdAt: 'desc' }, limit: 500 });
-    return { items: rows.map((a) => a.toSummary()) };
+    const page = PageRequest.of('analyses', p, { status: p.status, from: p.from, to: p.to });
+    const where = { requester: who.userId, ...(p.status !== undefined ? { status: p.status } : {}), ...withinTime<Analysis>('createdAt', p) };
+    const { rows, nextCursor, total } = await findPage(this.orm.em.fork(), Analysis, where, { at: 'createdAt', id: 'analysisId' }, page);
+    return { items: rows.map((a) => a.toSummary()), nextCursor, total };
   }
 }

@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM, type FilterQuery } from '@mikro-orm/core';
-import { requireActor, type ActingUser } from '@phdmf/contracts';
+import { MikroORM, type FilterObject } from '@mikro-orm/core';
+import { PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
 import type { AuthorizationListAccessRequests } from '@phdmf/contracts';
+import { findPage, withinTime } from '@phdmf/persistence';
 import { AccessRequest } from '../../domain/access-request';
 import { forbidden, MarketPolicy } from '../../domain/actor';
-
-/** Longest list answered; the newest requests first. */
-export const MAX_LISTED_REQUESTS = 1_000;
 
 /**
  * `mine`: the caller's own requests. `incoming`: the requests on datasets the caller's institution
  * owns — for its institution-admins and members only; the institution is always the caller's own,
- * never a parameter, so nobody lists another institution's requests.
+ * never a parameter, so nobody lists another institution's requests. Newest first, a page at a time
+ * (a keyset query on (requestedAt, requestId)).
  */
 @Injectable()
 export class ListAccessRequestsHandler {
@@ -19,8 +18,10 @@ export class ListAccessRequestsHandler {
 
   async execute(p: AuthorizationListAccessRequests.Payload, actor: ActingUser | undefined): Promise<AuthorizationListAccessRequests.Result> {
     const who = requireActor(actor);
-    const where: FilterQuery<AccessRequest> = {};
-    if (p.scope === 'mine') {
+    const scope = p.scope ?? 'mine';
+    const page = PageRequest.of('access-requests', p, { scope, status: p.status, datasetId: p.datasetId, from: p.from, to: p.to });
+    const where: FilterObject<AccessRequest> = { ...withinTime<AccessRequest>('requestedAt', p) };
+    if (scope === 'mine') {
       where.requester = who.userId;
     } else {
       if (!MarketPolicy.isInstitutionStaff(who) || who.organisationId === undefined) {
@@ -30,7 +31,7 @@ export class ListAccessRequestsHandler {
     }
     if (p.status !== undefined) where.status = p.status;
     if (p.datasetId !== undefined) where.datasetId = p.datasetId;
-    const requests = await this.orm.em.fork().find(AccessRequest, where, { orderBy: [{ requestedAt: 'desc' }, { requestId: 'asc' }], limit: MAX_LISTED_REQUESTS });
-    return { items: requests.map((r) => r.toView()) };
+    const { rows, nextCursor, total } = await findPage(this.orm.em.fork(), AccessRequest, where, { at: 'requestedAt', id: 'requestId' }, page);
+    return { items: rows.map((r) => r.toView()), nextCursor, total };
   }
 }

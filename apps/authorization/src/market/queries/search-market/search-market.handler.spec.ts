@@ -38,7 +38,7 @@ describe.each(dialects)('SearchMarketHandler on %s', (_dialect, serverUrl) => {
 
     const ids = (r: { items: { datasetId: string }[] }) => r.items.map((i) => i.datasetId);
     const all = await parts.search.execute({}, Users.researcher);
-    expect(all).toMatchObject({ total: 3, page: 1, pageSize: 20 });
+    expect(all).toMatchObject({ total: 3, nextCursor: null });
     expect(ids(all)).toEqual([stroke.datasetId, diabetes.datasetId, cardio.datasetId]);
     expect(all.items[2]).toMatchObject({ name: 'Cardiology cohort', ownerName: 'Hospital A', columns: [{ name: 'age', type: 'numeric' }, { name: 'sbp', type: 'numeric' }], stance: 'open', status: 'active', permission: { state: 'none' } });
 
@@ -51,11 +51,54 @@ describe.each(dialects)('SearchMarketHandler on %s', (_dialect, serverUrl) => {
     expect(ids(await parts.search.execute({ column: 'SBP' }, Users.researcher))).toEqual([]);
     expect(ids(await parts.search.execute({ column: 'sbp', institution: 'hospital-a', q: 'cardio' }, Users.researcher))).toEqual([cardio.datasetId]);
 
-    const page2 = await parts.search.execute({ page: 2, pageSize: 2 }, Users.researcher);
-    expect(page2).toMatchObject({ total: 3, page: 2, pageSize: 2 });
+    const page1 = await parts.search.execute({ limit: 2 }, Users.researcher);
+    expect(page1).toMatchObject({ total: 3, nextCursor: expect.any(String) as string });
+    expect(ids(page1)).toEqual([stroke.datasetId, diabetes.datasetId]);
+    const page2 = await parts.search.execute({ limit: 2, cursor: page1.nextCursor! }, Users.researcher);
+    expect(page2).toMatchObject({ total: 3, nextCursor: null });
     expect(ids(page2)).toEqual([cardio.datasetId]);
-    expect((await parts.search.execute({ page: 3, pageSize: 2 }, Users.researcher)).items).toEqual([]);
     await expect(parts.search.execute({}, undefined)).rejects.toMatchObject({ code: 'AUTH.UNAUTHENTICATED' });
+  });
+
+  it('pages by keyset: every dataset exactly once, newest first, while others are released between pages; cursors bound to their filters', async () => {
+    const before = (await parts.search.execute({ limit: 200 }, Users.researcher)).items.map((i) => i.datasetId);
+    const released: string[] = [];
+    // Two releases share each second: the id breaks the tie, and the page boundary falls inside a tie.
+    for (let i = 0; i < 7; i += 1) {
+      const record = datasetRecord({ name: `Paged ${i}`, createdAt: new Date(Date.UTC(2031, 0, 1, 0, 0, Math.floor(i / 2))).toISOString() });
+      block += 1;
+      await parts.projection.commit((em) => parts.projection.applyDataset(em, record, block));
+      released.push(record.datasetId);
+    }
+    const expected = (await parts.search.execute({ limit: 200 }, Users.researcher)).items.map((i) => i.datasetId);
+    expect(expected).toHaveLength(before.length + 7);
+    expect(new Set(expected.slice(0, 7))).toEqual(new Set(released));
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: Awaited<ReturnType<typeof parts.search.execute>> = await parts.search.execute({ limit: 3, ...(cursor !== null ? { cursor } : {}) }, Users.researcher);
+      // The total counts what matches now: the late arrival from the second page on.
+      expect(page.total).toBe(expected.length + (pages === 0 ? 0 : 1));
+      seen.push(...page.items.map((i) => i.datasetId));
+      cursor = page.nextCursor;
+      pages += 1;
+      if (pages === 1) {
+        // Released between the first page and the second: newer than every cursor, so not on a later page.
+        await release({ name: 'Late arrival', createdAt: new Date(Date.UTC(2032, 0, 1)).toISOString() });
+      }
+    } while (cursor !== null);
+    expect(seen).toEqual(expected);
+    expect(pages).toBe(Math.ceil(expected.length / 3));
+
+    const paged = await parts.search.execute({ q: 'paged', limit: 2 }, Users.researcher);
+    expect(paged.total).toBe(7);
+    await expect(parts.search.execute({ q: 'other', limit: 2, cursor: paged.nextCursor! }, Users.researcher)).rejects.toMatchObject({ code: 'PAGINATION.CURSOR_INVALID' });
+    await expect(parts.search.execute({ limit: 2, cursor: paged.nextCursor! }, Users.researcher)).rejects.toMatchObject({ code: 'PAGINATION.CURSOR_INVALID' });
+    for (const bad of ['', 'x', '!!!', Buffer.from('{"v":1}').toString('base64url'), paged.nextCursor!.slice(0, -3)]) {
+      await expect(parts.search.execute({ cursor: bad }, Users.researcher)).rejects.toMatchObject({ code: 'PAGINATION.CURSOR_INVALID' });
+    }
   });
 
   it('shows each caller their own permission, expired grants as expired', async () => {

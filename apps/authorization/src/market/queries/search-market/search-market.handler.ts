@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM, raw, type FilterQuery } from '@mikro-orm/core';
-import { requireActor, type ActingUser } from '@phdmf/contracts';
+import { PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
+import { findPage } from '@phdmf/persistence';
 import type { AuthorizationSearchMarket } from '@phdmf/contracts';
 import { MarketDataset, MarketDatasetColumn } from '../../domain/market-dataset';
 import { Catalogue } from '../../infrastructure/catalogue';
-
-export const DEFAULT_PAGE_SIZE = 20;
 
 /** `text` as a LIKE pattern that matches it literally anywhere (with `\` as the escape character). */
 export function containsPattern(text: string): string {
@@ -13,8 +12,9 @@ export function containsPattern(text: string): string {
 }
 
 /**
- * The data market: released datasets not deleted, newest release first, each with the caller's
- * own permission. Any authenticated user may browse it (metadata and schema only).
+ * The data market: released datasets not deleted, newest release first (then by dataset id), a page
+ * at a time (a keyset query on (releasedAt, datasetId)), each with the caller's own permission. Any
+ * authenticated user may browse it (metadata and schema only).
  */
 @Injectable()
 export class SearchMarketHandler {
@@ -25,8 +25,7 @@ export class SearchMarketHandler {
 
   async execute(p: AuthorizationSearchMarket.Payload, actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationSearchMarket.Result> {
     const who = requireActor(actor);
-    const page = p.page ?? 1;
-    const pageSize = p.pageSize ?? DEFAULT_PAGE_SIZE;
+    const page = PageRequest.of('market', p, { q: p.q, institution: p.institution, column: p.column });
     const em = this.orm.em.fork();
     const where: FilterQuery<MarketDataset>[] = [{ status: { $ne: 'deleted' } }];
     if (p.institution !== undefined) where.push({ ownerMemberId: p.institution });
@@ -39,11 +38,7 @@ export class SearchMarketHandler {
       // stored lower-cased, so the match is case-insensitive on both.
       where.push({ [raw((alias) => `${alias}.search_text like ? escape '\\'`, [containsPattern(p.q)])]: [] });
     }
-    const [datasets, total] = await em.findAndCount(MarketDataset, { $and: where }, {
-      orderBy: [{ releasedAt: 'desc' }, { datasetId: 'asc' }],
-      limit: pageSize,
-      offset: (page - 1) * pageSize,
-    });
-    return { items: await this.catalogue.entries(em, datasets, who, now), total, page, pageSize };
+    const { rows, nextCursor, total } = await findPage(em, MarketDataset, { $and: where }, { at: 'releasedAt', id: 'datasetId' }, page);
+    return { items: await this.catalogue.entries(em, rows, who, now), nextCursor, total };
   }
 }

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { requireActor, type ActingUser } from '@phdmf/contracts';
+import { PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
 import type { NodeRegistryListInstitutions } from '@phdmf/contracts';
+import { findPage } from '@phdmf/persistence';
 import { Institution } from '../../domain/institution';
 import { LedgerClient } from '../../infrastructure/ledger-client';
 
-/** Node information: every member, its node, last heartbeat, and its record as on-chain now. */
+/**
+ * Node information: every member, its node, last heartbeat, and its record as on-chain now; the
+ * latest admitted first, a page at a time (keyset on (admittedAt, memberId)).
+ */
 @Injectable()
 export class ListInstitutionsHandler {
   constructor(
@@ -15,14 +19,18 @@ export class ListInstitutionsHandler {
 
   async execute(p: NodeRegistryListInstitutions.Payload, actor: ActingUser | undefined): Promise<NodeRegistryListInstitutions.Result> {
     requireActor(actor);
-    const rows = await this.orm.em.fork().find(Institution, {}, { orderBy: { name: 'asc' } });
-    if (p.includeOnChain === false) return { institutions: rows.map((i) => i.toView()) };
+    // includeOnChain changes what an item holds, not which items match: it is not bound to the cursor.
+    const page = PageRequest.of('institutions', p, {});
+    const { rows, nextCursor, total } = await findPage(this.orm.em.fork(), Institution, {}, { at: 'admittedAt', id: 'memberId' }, page);
+    if (p.includeOnChain === false) return { items: rows.map((i) => i.toView()), nextCursor, total };
     const chain = await this.ledger.members();
     return {
-      institutions: rows.map((i) => {
+      items: rows.map((i) => {
         const record = chain.byId.get(i.memberId);
         return i.toView({ ...(record ? { record } : {}), ...(chain.error ? { error: chain.error } : {}) });
       }),
+      nextCursor,
+      total,
     };
   }
 }

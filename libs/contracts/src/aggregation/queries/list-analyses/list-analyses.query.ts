@@ -1,13 +1,23 @@
+import { IsIn } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
 import { defineQuery } from '../../../lib/contract';
+import { OptionalField } from '../../../lib/optional';
+import { TimedPageQuery, type Page } from '../../../lib/pagination';
 import type { AnalysisSummary } from '../../lib/views';
 
 export const SUBJECT = 'phdmf.aggregation.qry.list-analyses.v1';
 
-/** The acting user's own analyses, newest first. */
-export class Payload {}
+/** Analysis statuses one can filter on. */
+export const ANALYSIS_STATUSES = ['complete', 'partial'] as const;
 
-export interface Result {
-  items: AnalysisSummary[];
+/** The acting user's own analyses, newest first (by creation time, then id), a page at a time; `from`/`to` on the creation time. */
+export class Payload extends TimedPageQuery {
+  @ApiProperty({ enum: ANALYSIS_STATUSES, required: false })
+  @OptionalField()
+  @IsIn(ANALYSIS_STATUSES)
+  status?: (typeof ANALYSIS_STATUSES)[number];
 }
+
+export type Result = Page<AnalysisSummary>;
 
 export const CONTRACT = defineQuery<Payload, Result>(SUBJECT, Payload);

@@ -1,5 +1,8 @@
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
 import { defineQuery } from '../../../lib/contract';
+import { OptionalField } from '../../../lib/optional';
+import { TimedPageQuery, type Page } from '../../../lib/pagination';
 import type { LedgerRequestStatus } from '../../../ledger/lib/records';
 import { IsLedgerId } from '../../../ledger/lib/validation';
 import type { AccessRequestView } from '../../lib/views';
@@ -13,24 +16,27 @@ export const ACCESS_REQUEST_SCOPES = ['mine', 'incoming'] as const;
 export const ACCESS_REQUEST_STATUSES: readonly LedgerRequestStatus[] = ['pending', 'granted', 'denied', 'revoked'];
 
 /**
- * Access requests, newest first: `mine` — the caller's own; `incoming` — those on datasets owned by
- * the caller's institution (its institution-admins and members only).
+ * Access requests, newest first (by request time, then id), a page at a time: `mine` (the default) —
+ * the caller's own; `incoming` — those on datasets owned by the caller's institution (its
+ * institution-admins and members only). `from`/`to` on the request time.
  */
-export class Payload {
+export class Payload extends TimedPageQuery {
+  @ApiProperty({ enum: ACCESS_REQUEST_SCOPES, default: 'mine', required: false, description: '`mine`: your requests; `incoming`: requests on your institution\'s datasets' })
+  @OptionalField()
   @IsIn(ACCESS_REQUEST_SCOPES)
-  scope!: (typeof ACCESS_REQUEST_SCOPES)[number];
+  scope?: (typeof ACCESS_REQUEST_SCOPES)[number];
 
-  @IsOptional()
+  @ApiProperty({ enum: ACCESS_REQUEST_STATUSES, required: false })
+  @OptionalField()
   @IsIn(ACCESS_REQUEST_STATUSES)
   status?: LedgerRequestStatus;
 
-  @IsOptional()
+  @ApiProperty({ required: false, description: 'Only the requests on this dataset' })
+  @OptionalField()
   @IsLedgerId()
   datasetId?: string;
 }
 
-export interface Result {
-  items: AccessRequestView[];
-}
+export type Result = Page<AccessRequestView>;
 
 export const CONTRACT = defineQuery<Payload, Result>(SUBJECT, Payload);
