@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
+import { AckPolicy, connect, DeliverPolicy, nkeyAuthenticator, type MsgRequest, type NatsConnection } from 'nats';
 import { AccountsLogin, EVENT_SUBJECTS_WILDCARD, LedgerNodeUpdated } from '@phdmf/contracts';
 import { EVENT_CONSUMING_SERVICES, EVENT_STREAM, IDEMPOTENCY_BUCKET, IDEMPOTENCY_STREAM, provisionEventStream } from '@phdmf/messaging';
 import { childEnv, spawnTsEntry, TestNatsServer, tempDir } from '@phdmf/testing';
@@ -81,8 +81,8 @@ describe('the event stream is the platform’s: the generated NATS permissions',
     // Only the operator may use the JetStream API beyond that; a site may not touch it at all.
     for (const user of users.filter((u) => !u.startsWith('operator'))) {
       const granted = (user.match(/"\$JS\.[^"]+"/g) ?? []).map((s) => JSON.parse(s) as string);
-      // The edge reads its idempotency keys back (and the client's account-info call when it binds the bucket).
-      const edgeOnly = user.startsWith('api-gateway') ? `|API\\.STREAM\\.MSG\\.GET\\.${IDEMPOTENCY_STREAM}|API\\.INFO` : '';
+      // The edge reads its idempotency keys back (and the client's account-info call when it binds the bucket), and the event stream by sequence (its feed).
+      const edgeOnly = user.startsWith('api-gateway') ? `|API\\.STREAM\\.MSG\\.GET\\.${IDEMPOTENCY_STREAM}|API\\.INFO|API\\.STREAM\\.MSG\\.GET\\.${STREAM}` : '';
       for (const subject of granted) expect(subject).toMatch(new RegExp(`^\\$JS\\.(API\\.CONSUMER\\.(INFO|MSG\\.NEXT)\\.${STREAM}\\.[a-z-]+|ACK\\.${STREAM}\\.[a-z-]+\\.>${edgeOnly})$`));
     }
     expect(users.find((u) => u.startsWith(SITE))).not.toContain('$JS');
@@ -155,6 +155,61 @@ describe('the event stream is the platform’s: the generated NATS permissions',
     await expect(other.jetstream().views.kv(IDEMPOTENCY_BUCKET.name, { bindOnly: true })).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
     for (const subject of [`$KV.${IDEMPOTENCY_BUCKET.name}.perm-key`, `$JS.API.STREAM.MSG.GET.${IDEMPOTENCY_STREAM}`]) {
       await expect(other.request(subject, encoder.encode('{"last_by_subj":"$KV.PHDMF_IDEMPOTENCY.perm-key"}'), { timeout: 5_000 }).then(() => 'answered')).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+    }
+  });
+
+  it('lets the edge read the event stream by sequence and hear that an event was published, and nothing more: no consumer of any kind', async () => {
+    const ledger = await connectAs('ledger');
+    const published = await ledger.jetstream().publish(LedgerNodeUpdated.SUBJECT, encoder.encode('{"feed":1}'), { msgID: `feed-${Date.now()}` });
+    const edge = await connectAs('api-gateway');
+    const jsm = await edge.jetstreamManager({ checkAPI: false });
+    // By sequence, the next at or after a sequence, and the last one: what the feed uses.
+    expect((await jsm.streams.getMessage(STREAM, { seq: published.seq })).string()).toBe('{"feed":1}');
+    expect((await jsm.streams.getMessage(STREAM, { seq: published.seq, next_by_subj: EVENT_SUBJECTS_WILDCARD } as MsgRequest)).seq).toBe(published.seq);
+    expect((await jsm.streams.getMessage(STREAM, { last_by_subj: EVENT_SUBJECTS_WILDCARD })).seq).toBe(published.seq);
+    // The wake-up: it hears a publish on the event subjects.
+    const heard = edge.subscribe(EVENT_SUBJECTS_WILDCARD, { max: 1 });
+    await edge.flush();
+    await ledger.jetstream().publish(LedgerNodeUpdated.SUBJECT, encoder.encode('{"feed":2}'), { msgID: `feed-${Date.now()}-2` });
+    for await (const m of heard) expect(m.string()).toBe('{"feed":2}');
+    // Nothing more: no consumer (ephemeral, named, durable, ordered), no stream info or other stream's messages, no events of its own.
+    const ephemeral = encoder.encode(JSON.stringify({ stream_name: STREAM, config: { ack_policy: 'none', deliver_policy: 'all' } }));
+    for (const subject of [
+      `$JS.API.CONSUMER.CREATE.${STREAM}`,
+      `$JS.API.CONSUMER.CREATE.${STREAM}.feed`,
+      `$JS.API.CONSUMER.CREATE.${STREAM}.feed.${EVENT_SUBJECTS_WILDCARD}`,
+      `$JS.API.CONSUMER.DURABLE.CREATE.${STREAM}.feed`,
+      `$JS.API.CONSUMER.MSG.NEXT.${STREAM}.authorization`,
+      `$JS.API.CONSUMER.DELETE.${STREAM}.authorization`,
+      `$JS.API.STREAM.INFO.${STREAM}`,
+      `$JS.API.STREAM.NAMES`,
+      `$JS.API.DIRECT.GET.${STREAM}`,
+      '$JS.API.STREAM.MSG.GET.OTHER',
+      `$JS.API.STREAM.MSG.DELETE.${STREAM}`,
+    ]) {
+      await expect(edge.request(subject, ephemeral, { timeout: 5_000 }).then(() => 'answered')).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+    }
+    await expect(edge.jetstream().publish(LedgerNodeUpdated.SUBJECT, encoder.encode('{}'))).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+    // Another service may not read the stream by sequence.
+    const other = await connectAs('authorization');
+    await expect(other.request(`$JS.API.STREAM.MSG.GET.${STREAM}`, encoder.encode(JSON.stringify({ seq: published.seq })), { timeout: 5_000 }).then(() => 'answered')).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+  });
+
+  it('shows why the edge gets no consumer: the server lets whoever creates an ephemeral consumer push the stream onto any subject', async () => {
+    // With the operator's rights (any identity allowed to create a consumer would do): an ephemeral
+    // push consumer whose deliver subject is the accounts service's login subject.
+    const admin = await nats.connectAdmin();
+    try {
+      const target = admin.subscribe(AccountsLogin.SUBJECT, { max: 1 });
+      await admin.flush();
+      const jsm = await admin.jetstreamManager();
+      const info = await jsm.consumers.add(STREAM, { ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.Last, deliver_subject: AccountsLogin.SUBJECT });
+      expect(info.config.deliver_subject).toBe(AccountsLogin.SUBJECT);
+      // The login subject's subscriber receives an event of the stream (the server keeps the event's own subject on the message).
+      for await (const m of target) expect({ subject: m.subject, reply: m.reply }).toEqual({ subject: expect.stringMatching(/^phdmf\.evt\./), reply: expect.stringMatching(new RegExp(`^\\$JS\\.ACK\\.${STREAM}\\.`)) });
+      await jsm.consumers.delete(STREAM, info.name);
+    } finally {
+      await admin.close();
     }
   });
 });

@@ -30,7 +30,7 @@ const CENTRAL = {
   'node-registry': { calls: ['accounts', 'ledger'], storage: ['qry.node-info.v1'], consumes: true },
   authorization: { calls: ['ledger'], consumes: true },
   aggregation: { calls: ['ledger'], storage: ['qry.summarize.v1'], consumes: false },
-  'api-gateway': { calls: ['accounts', 'node-registry', 'authorization', 'aggregation'], queries: ['ledger'], consumes: false, idempotencyKeys: true },
+  'api-gateway': { calls: ['accounts', 'node-registry', 'authorization', 'aggregation'], queries: ['ledger'], consumes: false, idempotencyKeys: true, readsEvents: true },
 };
 
 /** The edge's Idempotency-Key bucket (libs/messaging/src/events/idempotency-bucket.ts), provisioned by the operator like the stream. */
@@ -44,6 +44,17 @@ const IDEMPOTENCY_BUCKET = 'PHDMF_IDEMPOTENCY';
 function idempotencyKeys(allowed) {
   if (!allowed) return [];
   return [`$KV.${IDEMPOTENCY_BUCKET}.>`, `$JS.API.STREAM.MSG.GET.KV_${IDEMPOTENCY_BUCKET}`, '$JS.API.INFO'];
+}
+
+/**
+ * The edge's event feed (GET /api/v1/events; apps/api-gateway/src/events/event-stream-reader.ts):
+ * read the stream's messages by sequence, and hear that one was published. No consumer of any kind:
+ * whoever may create one, even an ephemeral one, may give it any deliver subject and have the server
+ * push the stream onto another's subjects — a right NATS cannot narrow.
+ */
+function eventReads(allowed) {
+  if (!allowed) return { publish: [], subscribe: [] };
+  return { publish: [`$JS.API.STREAM.MSG.GET.${STREAM}`], subscribe: ['phdmf.evt.>'] };
 }
 
 /** The inbox prefix an identity reads its replies under (services get it as NATS_INBOX_PREFIX). */
@@ -102,9 +113,10 @@ export function permissionsFor(identity) {
         ...(service.publishesEvents ? [`phdmf.evt.${identity}.>`] : []),
         ...jetStream(service.consumes ? identity : undefined),
         ...idempotencyKeys(service.idempotencyKeys === true),
+        ...eventReads(service.readsEvents === true).publish,
       ],
     },
-    subscribe: { allow: [`phdmf.${identity}.>`, inbox] },
+    subscribe: { allow: [`phdmf.${identity}.>`, inbox, ...eventReads(service.readsEvents === true).subscribe] },
     allow_responses: true,
   };
 }

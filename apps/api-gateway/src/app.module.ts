@@ -11,6 +11,9 @@ import { UsersController } from './auth/users.controller';
 import { ApiGatewayConfig } from './config';
 import { EdgeThrottlerGuard } from './edge/edge-throttler.guard';
 import { throttlerOptions } from './edge/throttling';
+import { EventFeed } from './events/event-feed';
+import { EventVisibility } from './events/event-visibility';
+import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
 import { ApplicationsController } from './membership/applications.controller';
 import { InstitutionsController } from './membership/institutions.controller';
@@ -27,7 +30,7 @@ class EdgeConfigModule {
 }
 
 /** Every controller of the edge (its HTTP surface; the document-coverage test walks them all). */
-export const EDGE_CONTROLLERS = [HealthController, AuthenticationController, UsersController, ApplicationsController, InstitutionsController, AnalysesController, MarketController, AccessRequestsController, ProvenanceController];
+export const EDGE_CONTROLLERS = [HealthController, AuthenticationController, UsersController, ApplicationsController, InstitutionsController, AnalysesController, MarketController, AccessRequestsController, ProvenanceController, EventsController];
 
 /** The REST edge owns no data: it authenticates, validates and turns HTTP calls into NATS messages. */
 export class AppModule {
@@ -38,6 +41,8 @@ export class AppModule {
       controllers: EDGE_CONTROLLERS,
       providers: [
         EdgeBus,
+        EventFeed,
+        EventVisibility,
         JwtAuthGuard,
         RolesGuard,
         EdgeThrottlerGuard,

@@ -91,6 +91,17 @@ export class ApiGatewayConfig extends ServiceConfig {
   @Max(3_600_000)
   ANALYSIS_REQUEST_TIMEOUT_MS = 180_000;
 
+  /**
+   * How long an Idempotency-Key claim holds without renewal. The replica answering the call renews it
+   * every third of this while the call runs; one that dies stops, and a retry takes the key over
+   * (and runs the call again, meeting what was committed) once this has passed.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(300)
+  @Max(600_000)
+  IDEMPOTENCY_LEASE_MS = 10_000;
+
   /** Serve the OpenAPI document and the browsable docs page. */
   @IsIn(['true', 'false'])
   OPENAPI_ENABLED: 'true' | 'false' = 'true';

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { connect, type NatsConnection } from 'nats';
 import { StaticJwksSource } from '@phdmf/auth';
-import { AccountsGetJwks, GetHealth, type RequestContract } from '@phdmf/contracts';
+import { AccountsGetJwks, GetHealth, LedgerGetChainInfo, type RequestContract } from '@phdmf/contracts';
 import { createLogger, type Logger } from '@phdmf/logging';
 import { persistenceSettingsOf, startService, provisionEventStream } from '@phdmf/messaging';
 import { migrate } from '@phdmf/persistence';
@@ -48,6 +48,11 @@ export interface StackOptions {
   authorizationEnv?: Record<string, string>;
   /** Extra environment for the ledger service's child process (LEDGER_ADAPTER=fabric, FABRIC_CONNECTION_FILE, …). */
   ledgerEnv?: Record<string, string>;
+  /**
+   * Run the REST edge as its own process (apps/api-gateway/src/main.ts), as a deployment does, so a
+   * test can stop, kill (-9) and restart it; by default it runs in the test's process.
+   */
+  gatewayProcess?: boolean;
   /** The in-process services' logger (default: silent, or E2E_LOG_LEVEL to stdout); a test reads their log lines through it. */
   logger?: Logger;
 }
@@ -56,6 +61,8 @@ export interface StorageNode {
   nodeId: string;
   /** The site's local HTTP API (its own staff's uploads), e.g. `http://127.0.0.1:41234`. */
   url: string;
+  /** The site's data directory (its stored files under `storage/objects/<aa>/<sha256>`). */
+  dataDir: string;
   stop: () => Promise<void>;
 }
 
@@ -70,6 +77,8 @@ export class Stack {
   private readonly cleanups: (() => void)[] = [];
   private ledger?: TsChild;
   private ledgerEnv: Record<string, string> = {};
+  private gateway?: TsChild;
+  private gatewayEnv: Record<string, string> = {};
   nc!: NatsConnection;
   baseUrl = '';
   /** The accounts service, for tests that need its signing key (to forge tokens that differ in one claim). */
@@ -127,16 +136,22 @@ export class Stack {
     }
 
     const port = await freePort();
-    const gatewayConfig = loadApiGatewayConfig(this.common({ HTTP_PORT: String(port), ...options.gatewayEnv }));
-    this.apps.push(
-      await startService(GatewayModule.forRoot(gatewayConfig, this.logger), {
-        logger: this.logger,
-        http: { host: '127.0.0.1', port },
-        configure: (app) => {
-          configureHttp(app, gatewayConfig, this.logger);
-        },
-      }),
-    );
+    if (options.gatewayProcess === true) {
+      this.gatewayEnv = this.common({ HTTP_PORT: String(port), ...options.gatewayEnv });
+      this.baseUrl = `http://127.0.0.1:${port}`;
+      await this.startGateway();
+    } else {
+      const gatewayConfig = loadApiGatewayConfig(this.common({ HTTP_PORT: String(port), ...options.gatewayEnv }));
+      this.apps.push(
+        await startService(GatewayModule.forRoot(gatewayConfig, this.logger), {
+          logger: this.logger,
+          http: { host: '127.0.0.1', port },
+          configure: (app) => {
+            configureHttp(app, gatewayConfig, this.logger);
+          },
+        }),
+      );
+    }
     this.baseUrl = `http://127.0.0.1:${port}`;
     await this.waitForLedger();
   }
@@ -196,6 +211,7 @@ export class Stack {
     return {
       nodeId,
       url: `http://${config.HTTP_HOST}:${config.HTTP_PORT}`,
+      dataDir: dir.dir,
       stop: async () => {
         if (stopped) return;
         stopped = true;
@@ -228,11 +244,50 @@ export class Stack {
     }
   }
 
+  /** The chain's height, asked of the ledger over the bus (so also while the edge is down). */
+  async chainHeight(): Promise<number> {
+    return (await this.busRequest(LedgerGetChainInfo.CONTRACT, {})).height;
+  }
+
+  /** Sends a signal to the ledger service's process (SIGSTOP/SIGCONT: hold a commit back, then let it through). */
+  signalLedger(signal: NodeJS.Signals): void {
+    this.ledger?.child.kill(signal);
+  }
+
+  /** The edge's process (with `gatewayProcess`), for a test that signals it (SIGSTOP, SIGKILL). */
+  gatewayChild(): TsChild {
+    if (!this.gateway) throw new Error('the edge runs in the test process: start the stack with gatewayProcess');
+    return this.gateway;
+  }
+
+  /** Starts the edge's process (again) on the same port and environment; resolves once `/ready` answers 200. */
+  async startGateway(): Promise<void> {
+    const gateway = spawnTsEntry('apps/api-gateway/src/main.ts', this.gatewayEnv);
+    this.gateway = gateway;
+    // Compiled on the fly (SWC) at every start: on a busy two-core machine that alone can take a minute.
+    const deadline = Date.now() + 150_000;
+    for (;;) {
+      const ready = await fetch(`${this.baseUrl}/ready`).then((r) => r.status === 200, () => false);
+      if (ready) return;
+      if (Date.now() > deadline || gateway.child.exitCode !== null) throw new Error(`the edge did not come up:\n${gateway.output()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Kills the edge's process with `signal` (SIGKILL: a crash) and waits for it to end. */
+  async killGateway(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const gateway = this.gatewayChild();
+    if (gateway.child.exitCode !== null || gateway.child.signalCode !== null) return;
+    gateway.child.kill(signal);
+    await gateway.exited;
+  }
+
   ledgerOutput(): string {
     return this.ledger?.output() ?? '';
   }
 
   async stop(): Promise<void> {
+    if (this.gateway) await this.killGateway('SIGKILL').catch(() => undefined);
     for (const app of this.apps.reverse()) await app.close().catch(() => undefined);
     await this.stopLedger();
     if ((this.nc as NatsConnection | undefined) !== undefined) await this.nc.close().catch(() => undefined);

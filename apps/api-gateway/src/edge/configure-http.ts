@@ -7,6 +7,7 @@ import type { Logger } from '@phdmf/logging';
 import { NATS_CONNECTION, SOFTWARE_VERSION, answerClientErrorsAsJson } from '@phdmf/messaging';
 import type { NatsConnection } from 'nats';
 import { EDGE_CONTROLLERS } from '../app.module';
+import { FEED_SCHEMAS } from '../events/openapi';
 import { JwtAuthGuard, RolesGuard } from '../auth/guards';
 import type { ApiGatewayConfig } from '../config';
 import { consoleMiddleware } from './console';
@@ -96,6 +97,8 @@ export function edgeOpenApiDocument(app: INestApplication): OpenAPIObject {
   );
   documentErrors(document, EDGE_CONTROLLERS);
   documentRateLimitHeaders(document);
+  // The event feed's payloads: referenced from its text/event-stream answer, not from any JSON answer.
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...FEED_SCHEMAS } };
   return document;
 }
 

@@ -36,7 +36,8 @@ export const Idempotent = () =>
       required: false,
       description:
         'Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. ' +
-        'The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; ' +
+        'A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; ' +
+        'still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; ' +
         'a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed.',
       schema: { type: 'string', pattern: KEY_PATTERN.source, maxLength: 257 },
     }),
@@ -59,7 +60,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly nc: NatsConnection,
-    private readonly config: Pick<ApiGatewayConfig, 'COMMIT_REQUEST_TIMEOUT_MS' | 'ANALYSIS_REQUEST_TIMEOUT_MS'>,
+    private readonly config: Pick<ApiGatewayConfig, 'COMMIT_REQUEST_TIMEOUT_MS' | 'IDEMPOTENCY_LEASE_MS'>,
     private readonly logger: Logger,
   ) {}
 
@@ -78,21 +79,52 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.claimOrUnavailable(kvKey, fingerprint)).pipe(
       mergeMap((claim) => {
         if (claim.replay) return replay(claim.replay, context.switchToHttp().getResponse<{ status(code: number): unknown }>());
+        const lease = this.holdLease(kvKey, fingerprint, claim.revision);
         return next.handle().pipe(
           mergeMap(async (body: unknown) => {
-            await this.settle(kvKey, claim.revision, { state: 'answered', fingerprint, status: context.switchToHttp().getResponse<{ statusCode: number }>().statusCode, body });
+            await this.settle(kvKey, await lease.stop(), { state: 'answered', fingerprint, status: context.switchToHttp().getResponse<{ statusCode: number }>().statusCode, body });
             return body;
           }),
           catchError(async (error: unknown) => {
+            const revision = await lease.stop();
             const described = describeError(error);
             const status = httpStatusFor(described.code);
-            if (status < 500 && !TRANSIENT_STATUSES.has(status)) await this.settle(kvKey, claim.revision, { state: 'refused', fingerprint, error: described });
-            else await this.release(kvKey, claim.revision);
+            if (status < 500 && !TRANSIENT_STATUSES.has(status)) await this.settle(kvKey, revision, { state: 'refused', fingerprint, error: described });
+            else await this.release(kvKey, revision);
             throw error;
           }),
         );
       }),
     );
+  }
+
+  /**
+   * Renews the claim's lease while the call runs (every third of IDEMPOTENCY_LEASE_MS), so that the
+   * lease can be short: a replica that dies (kill -9, a lost node) stops renewing, and a retry at
+   * another replica, or at the restarted one, takes the key over within one lease instead of waiting
+   * out the longest deadline. `stop()` ends the renewal and gives the claim's current revision.
+   */
+  private holdLease(kvKey: string, fingerprint: string, revision: number): { stop(): Promise<number> } {
+    let current = revision;
+    let renewing: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      renewing = renewing.then(async () => {
+        try {
+          current = await (await this.kv()).update(kvKey, encode({ state: 'in-flight', fingerprint, leaseUntil: Date.now() + this.config.IDEMPOTENCY_LEASE_MS }), current);
+        } catch (error) {
+          // Settle finds out too (its update at this revision fails and it releases nothing of another's).
+          this.logger.warn({ err: error, code: 'IDEMPOTENCY.LEASE_NOT_RENEWED' }, 'an Idempotency-Key lease was not renewed');
+        }
+      });
+    }, Math.max(100, Math.floor(this.config.IDEMPOTENCY_LEASE_MS / 3)));
+    timer.unref();
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await renewing;
+        return current;
+      },
+    };
   }
 
   /** A bucket that does not answer (NATS down, not provisioned) refuses the call before anything is sent: 503, retryable. */
@@ -107,15 +139,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /**
-   * Takes the key for this request, or says what to answer instead: the first answer, a refusal of
-   * a reused key, or "still in flight". A key whose holder died (its lease passed) is taken over.
+   * Takes the key for this request, or says what to answer instead: the first answer, or a refusal
+   * of a reused key. A duplicate that arrives while the first is in flight waits for its answer (20
+   * identical requests at once get 20 identical answers); a key whose holder stopped renewing its
+   * lease (it died) is taken over, and the call runs again and meets what was committed.
    */
   private async claim(kvKey: string, fingerprint: string): Promise<{ revision: number; replay?: undefined } | { replay: KeyRecord }> {
     const kv = await this.kv();
-    const mine = encode({ state: 'in-flight', fingerprint, leaseUntil: Date.now() + this.leaseMs() });
-    for (let attempt = 0; attempt < 3; attempt++) {
+    const mine = () => encode({ state: 'in-flight', fingerprint, leaseUntil: Date.now() + this.config.IDEMPOTENCY_LEASE_MS });
+    const waitUntil = Date.now() + this.config.COMMIT_REQUEST_TIMEOUT_MS;
+    for (let poll = 0; ; poll++) {
+      if (poll > 0 && Date.now() >= waitUntil) throw new PhdmfError(IdempotencyErrorCode.IN_FLIGHT, `A request with this ${IDEMPOTENCY_HEADER} is still being answered; retry once it is`, { retryAfterSeconds: 1 });
       try {
-        return { revision: await kv.create(kvKey, mine) };
+        return { revision: await kv.create(kvKey, mine()) };
       } catch (error) {
         if (!isWrongLastSequence(error)) throw error;
       }
@@ -124,14 +160,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const held = entry.json<KeyRecord>();
       if (held.fingerprint !== fingerprint) throw new PhdmfError(IdempotencyErrorCode.KEY_REUSED, `This ${IDEMPOTENCY_HEADER} was used with another request; use a new key for a new request`);
       if (held.state !== 'in-flight') return { replay: held };
-      if (held.leaseUntil > Date.now()) throw new PhdmfError(IdempotencyErrorCode.IN_FLIGHT, `A request with this ${IDEMPOTENCY_HEADER} is still being answered; retry once it is`, { retryAfterSeconds: 1 });
-      try {
-        return { revision: await kv.update(kvKey, mine, entry.revision) };
-      } catch (error) {
-        if (!isWrongLastSequence(error)) throw error;
+      if (held.leaseUntil <= Date.now()) {
+        try {
+          return { revision: await kv.update(kvKey, mine(), entry.revision) };
+        } catch (error) {
+          if (!isWrongLastSequence(error)) throw error;
+          continue; // another retry took it over, or the holder renewed or answered: look again
+        }
       }
+      // Polled, not watched: a watch is a consumer, which the edge's NATS user may not create.
+      await sleep(Math.min(25 * 2 ** Math.min(poll, 4), 400));
     }
-    throw new PhdmfError(IdempotencyErrorCode.IN_FLIGHT, `A request with this ${IDEMPOTENCY_HEADER} is still being answered; retry once it is`, { retryAfterSeconds: 1 });
   }
 
   /**
@@ -157,11 +196,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  /** How long a claim holds before another replica may take the key over: the longest deadline of the calls it covers. */
-  private leaseMs(): number {
-    return Math.max(this.config.COMMIT_REQUEST_TIMEOUT_MS, this.config.ANALYSIS_REQUEST_TIMEOUT_MS) + 5_000;
-  }
-
   private kv(): Promise<KV> {
     // Bound, not created: the bucket is the platform's (its stream settings are the operator's).
     this.bucket ??= this.nc.jetstream().views.kv(IDEMPOTENCY_BUCKET.name, { bindOnly: true });
@@ -177,6 +211,10 @@ function replay(record: KeyRecord, res: { status(code: number): unknown }): Prom
     return Promise.resolve(record.body);
   }
   return Promise.reject(new Error('an in-flight record is not an answer'));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function sha256(text: string): string {

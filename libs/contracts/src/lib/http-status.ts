@@ -29,6 +29,12 @@ export const IdempotencyErrorCode = {
   IN_FLIGHT: 'IDEMPOTENCY.IN_FLIGHT',
 } as const;
 
+/** Codes of the edge's event feed (`GET /api/v1/events`, Server-Sent Events). */
+export const EventFeedErrorCode = {
+  /** `Last-Event-ID` (or `?lastEventId=`) is not a sequence of the event stream: not a decimal integer, or beyond its last event. */
+  LAST_EVENT_ID_INVALID: 'EVENTS.LAST_EVENT_ID_INVALID',
+} as const;
+
 /**
  * A fixed sentence for each failure of the HTTP layer, by status: never the framework's or the
  * parser's own text (it echoes paths and bodies).
@@ -78,6 +84,7 @@ export const ERROR_STATUS_TABLE: readonly Rule[] = [
   [IdempotencyErrorCode.KEY_INVALID, 400],
   [IdempotencyErrorCode.KEY_REUSED, 422],
   [IdempotencyErrorCode.IN_FLIGHT, 409],
+  [EventFeedErrorCode.LAST_EVENT_ID_INVALID, 400],
   ['LEDGER.ACTOR_REQUIRED', 401],
   ['LEDGER.ORGANISATION_REQUIRED', 403],
   ['LEDGER.ORGANISATION_NOT_MEMBER', 403],

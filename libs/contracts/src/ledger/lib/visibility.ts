@@ -196,6 +196,23 @@ export function transactionAsSeenBy(tx: LedgerTransaction, reader: LedgerReader 
   return { ...tx, args, response: response.json, ...(event !== undefined ? { event } : {}), ...(redacted.length > 0 ? { redacted } : {}) };
 }
 
+/**
+ * A committed record (what `<contract>:<function>` wrote, as its event carries it) as `reader` may see
+ * it: the function's confidential fields left out unless the reader may read them (the rule of
+ * {@link transactionAsSeenBy}, for one record whose parties the caller knows). `undefined` when the
+ * reader may read nothing of it: an unclassified function, for anyone but a consortium admin.
+ */
+export function recordAsSeenBy<R extends object>(fn: string, record: R, reader: LedgerReader | undefined, parties: LedgerParties): R | undefined {
+  const rule = LEDGER_CONFIDENTIAL_FIELDS[fn];
+  if (rule === undefined) return isLedgerAdmin(reader) ? record : undefined;
+  if (rule.record.length === 0) return record;
+  const mayRead = rule.readers === 'admin' ? isLedgerAdmin(reader) : isConcerned(reader, parties);
+  if (mayRead) return record;
+  const copy = JSON.parse(JSON.stringify(record)) as Record<string, unknown>;
+  for (const field of rule.record) removePath(copy, field);
+  return copy as R;
+}
+
 /** The provenance operations whose description and operator concern a request or an analysis. */
 const CONFIDENTIAL_OPERATIONS: readonly LedgerProvenanceOperation[] = ['request', 'grant', 'deny', 'revoke', 'analysis', 'budget'];
 
