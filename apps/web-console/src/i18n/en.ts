@@ -11,6 +11,7 @@ export const en = {
     loading: 'Loading…',
     notFound: 'There is no page here.',
     backToMarket: 'Back to the data market',
+    showMore: 'Show more',
   },
   nav: {
     market: 'Data market',

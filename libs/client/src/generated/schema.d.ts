@@ -161,7 +161,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The calling user's login attempts, newest first */
+        /** The calling user's login attempts, newest first, a page at a time; filters: outcome, from/to */
         get: operations["AuthenticationController_loginHistory"];
         put?: never;
         post?: never;
@@ -178,7 +178,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A user's login attempts: any user for the consortium admin, own institution's users for an institution admin */
+        /** A user's login attempts (any user for the consortium admin, own institution's users for an institution admin), newest first, a page at a time; filters: outcome, from/to */
         get: operations["UsersController_loginHistory"];
         put?: never;
         post?: never;
@@ -195,7 +195,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The users of an institution */
+        /** The users of an institution, newest account first (by creation time, then id), a page at a time; filter: status */
         get: operations["UsersController_list"];
         put?: never;
         /** Create a member (staff) account of the caller's own institution */
@@ -213,7 +213,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Applications: all for the consortium admin, one's own otherwise */
+        /** Applications: all for the consortium admin, one's own otherwise; newest first (by submission time, then id), a page at a time; filters: status, from/to (submission time) */
         get: operations["ApplicationsController_list"];
         put?: never;
         /** Apply to join the consortium; the applicant becomes the institution's admin when admitted */
@@ -282,7 +282,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Node information: every member with its node, status, last heartbeat and on-chain record */
+        /** Node information: every member with its node, status, last heartbeat and on-chain record; the latest admitted first (by admission time, then member id), a page at a time */
         get: operations["InstitutionsController_list"];
         put?: never;
         post?: never;
@@ -350,7 +350,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your own analyses, newest first */
+        /** Your own analyses, newest first (by creation time, then id), a page at a time; filters: status, from/to (creation time) */
         get: operations["AnalysesController_list"];
         put?: never;
         /**
@@ -405,7 +405,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The data market: released datasets (metadata and schema only, from committed ledger records), newest first, with your permission on each */
+        /** The data market: released datasets (metadata and schema only, from committed ledger records), newest release first (then by id), a page at a time, with your permission on each; filters: q, institution, column */
         get: operations["MarketController_search"];
         put?: never;
         post?: never;
@@ -456,7 +456,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your requests (scope=mine), or those on your institution's datasets (scope=incoming; its admins and members), newest first */
+        /** Your requests (scope=mine), or those on your institution's datasets (scope=incoming; its admins and members), newest first (by request time, then id), a page at a time; filters: status, datasetId, from/to (request time) */
         get: operations["AccessRequestsController_list"];
         put?: never;
         /**
@@ -545,7 +545,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A dataset's provenance: every operation (add, update, delete, request, grant, deny, revoke, analysis, tamper) with hash, operator, organisation, time, transaction id and block */
+        /** A dataset's provenance: every operation (add, update, delete, request, grant, deny, revoke, analysis, tamper, stance, budget) with hash, operator, organisation, time, transaction id and block; newest first (by transaction time, then transaction id), a page at a time; filters: operation, from/to (transaction time) */
         get: operations["ProvenanceController_provenance"];
         put?: never;
         post?: never;
@@ -598,6 +598,26 @@ export interface paths {
         };
         /** A transaction by id: its block, validation code, function, arguments and event, without the fields that do not concern the caller (listed in `redacted`) */
         get: operations["ProvenanceController_transaction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events of what you may see, as it is committed (resumable with Last-Event-ID)
+         * @description Server-Sent Events of what the caller may see, as it is committed on the ledger, read from the durable event stream. Each message: `id: <stream sequence>`, `event: <type>`, `data: <one line of JSON>` (the schemas `FeedEvent<type>`); a comment `: keep-alive` every 15 s. Types and who receives them: AccessRequested, AccessGranted, AccessDenied, AccessRevoked, MemberAdmitted, MemberRejected, TamperDetected, AnalysisRecorded — AccessRequested to the staff of the dataset's owner institution; AccessGranted/AccessDenied/AccessRevoked to the requester; MemberAdmitted/MemberRejected to consortium admins and the applicant; TamperDetected to the owner institution's staff and current grant holders on the dataset; AnalysisRecorded to its requester. Resume with the `Last-Event-ID` header (or `?lastEventId=`): the stream continues after that sequence, missing and repeating nothing; without it, it starts with the next event committed. When the access token expires the stream ends with `event: session-expired` (data `FeedSessionExpired`, no id): reconnect with a fresh token and the last id.
+         */
+        get: operations["EventsController_stream"];
         put?: never;
         post?: never;
         delete?: never;
@@ -704,11 +724,18 @@ export interface components {
             userAgent?: string;
         };
         LoginHistoryResponse: {
-            userId: string;
-            entries: components["schemas"]["LoginHistoryEntryResponse"][];
+            items: components["schemas"]["LoginHistoryEntryResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
+            total: number;
         };
         UserListResponse: {
-            users: components["schemas"]["UserResponse"][];
+            items: components["schemas"]["UserResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
+            total: number;
         };
         CreateMemberDto: {
             /** Format: email */
@@ -769,7 +796,11 @@ export interface components {
             decision?: components["schemas"]["OnChainReferenceResponse"];
         };
         ApplicationListResponse: {
-            applications: components["schemas"]["ApplicationResponse"][];
+            items: components["schemas"]["ApplicationResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
+            total: number;
         };
         RejectDto: {
             /** @description Shown to the applicant; a rejection is recorded on-chain */
@@ -834,7 +865,11 @@ export interface components {
             lastNodeUpdate?: components["schemas"]["OnChainReferenceResponse"];
         };
         InstitutionListResponse: {
-            institutions: components["schemas"]["InstitutionResponse"][];
+            items: components["schemas"]["InstitutionResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
+            total: number;
         };
         NodeConfigurationDto: {
             /**
@@ -1029,6 +1064,10 @@ export interface components {
         };
         AnalysisListResponse: {
             items: components["schemas"]["AnalysisSummaryResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
+            total: number;
         };
         MarketColumnResponse: {
             name: string;
@@ -1109,9 +1148,10 @@ export interface components {
         };
         MarketPageResponse: {
             items: components["schemas"]["MarketEntryResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
             total: number;
-            page: number;
-            pageSize: number;
         };
         StanceDto: {
             /**
@@ -1212,6 +1252,10 @@ export interface components {
         };
         AccessRequestListResponse: {
             items: components["schemas"]["AccessRequestResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every item matching the filters (not only this page) */
+            total: number;
         };
         GrantDto: {
             /** @description Narrow to these of the requested columns (default: all requested) */
@@ -1275,9 +1319,11 @@ export interface components {
             redacted?: ("description" | "operator")[];
         };
         ProvenanceResponse: {
-            datasetId: string;
-            /** @description Every operation, in commit order */
-            entries: components["schemas"]["ProvenanceEntryResponse"][];
+            items: components["schemas"]["ProvenanceEntryResponse"][];
+            /** @description Pass as `cursor` for the next page, with the same filters; null on the last page */
+            nextCursor: string | null;
+            /** @description Every operation matching the filters that the table holds (not only this page) */
+            total: number;
         };
         ChainInfoResponse: {
             /** @description Number of blocks, the genesis block included */
@@ -1351,11 +1397,337 @@ export interface components {
         ErrorResponse: {
             error: components["schemas"]["ErrorDetail"];
         };
+        FeedEventAccessRequested: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "AccessRequested";
+            record: {
+                requestId: string;
+                datasetId: string;
+                datasetVersion: number;
+                datasetSha256: string;
+                ownerMemberId: string;
+                ownerMspId: string;
+                /** @description The requester's user id */
+                requester: string;
+                purpose: string;
+                columns: string[];
+                statistics: string[];
+                /** Format: date-time */
+                requestedExpiry: string;
+                submittedByMspId: string;
+                /** Format: date-time */
+                requestedAt: string;
+                requestTxId: string;
+                /** @enum {string} */
+                status: "pending" | "granted" | "denied" | "revoked";
+                /** Format: date-time */
+                updatedAt: string;
+                txId: string;
+                requesterOrg?: string;
+                /** @enum {string} */
+                privacyMode?: "controlled" | "dp";
+                budgetRho?: number;
+                /** @description The grant as committed: columns, statistics, expiresAt, operator, grantedAt, txId and its optional terms */
+                grant?: {
+                    [key: string]: unknown;
+                };
+                denial?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+                revocation?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+            };
+        };
+        FeedEventAccessGranted: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "AccessGranted";
+            record: {
+                requestId: string;
+                datasetId: string;
+                datasetVersion: number;
+                datasetSha256: string;
+                ownerMemberId: string;
+                ownerMspId: string;
+                /** @description The requester's user id */
+                requester: string;
+                purpose: string;
+                columns: string[];
+                statistics: string[];
+                /** Format: date-time */
+                requestedExpiry: string;
+                submittedByMspId: string;
+                /** Format: date-time */
+                requestedAt: string;
+                requestTxId: string;
+                /** @enum {string} */
+                status: "pending" | "granted" | "denied" | "revoked";
+                /** Format: date-time */
+                updatedAt: string;
+                txId: string;
+                requesterOrg?: string;
+                /** @enum {string} */
+                privacyMode?: "controlled" | "dp";
+                budgetRho?: number;
+                /** @description The grant as committed: columns, statistics, expiresAt, operator, grantedAt, txId and its optional terms */
+                grant?: {
+                    [key: string]: unknown;
+                };
+                denial?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+                revocation?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+            };
+        };
+        FeedEventAccessDenied: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "AccessDenied";
+            record: {
+                requestId: string;
+                datasetId: string;
+                datasetVersion: number;
+                datasetSha256: string;
+                ownerMemberId: string;
+                ownerMspId: string;
+                /** @description The requester's user id */
+                requester: string;
+                purpose: string;
+                columns: string[];
+                statistics: string[];
+                /** Format: date-time */
+                requestedExpiry: string;
+                submittedByMspId: string;
+                /** Format: date-time */
+                requestedAt: string;
+                requestTxId: string;
+                /** @enum {string} */
+                status: "pending" | "granted" | "denied" | "revoked";
+                /** Format: date-time */
+                updatedAt: string;
+                txId: string;
+                requesterOrg?: string;
+                /** @enum {string} */
+                privacyMode?: "controlled" | "dp";
+                budgetRho?: number;
+                /** @description The grant as committed: columns, statistics, expiresAt, operator, grantedAt, txId and its optional terms */
+                grant?: {
+                    [key: string]: unknown;
+                };
+                denial?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+                revocation?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+            };
+        };
+        FeedEventAccessRevoked: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "AccessRevoked";
+            record: {
+                requestId: string;
+                datasetId: string;
+                datasetVersion: number;
+                datasetSha256: string;
+                ownerMemberId: string;
+                ownerMspId: string;
+                /** @description The requester's user id */
+                requester: string;
+                purpose: string;
+                columns: string[];
+                statistics: string[];
+                /** Format: date-time */
+                requestedExpiry: string;
+                submittedByMspId: string;
+                /** Format: date-time */
+                requestedAt: string;
+                requestTxId: string;
+                /** @enum {string} */
+                status: "pending" | "granted" | "denied" | "revoked";
+                /** Format: date-time */
+                updatedAt: string;
+                txId: string;
+                requesterOrg?: string;
+                /** @enum {string} */
+                privacyMode?: "controlled" | "dp";
+                budgetRho?: number;
+                /** @description The grant as committed: columns, statistics, expiresAt, operator, grantedAt, txId and its optional terms */
+                grant?: {
+                    [key: string]: unknown;
+                };
+                denial?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+                revocation?: {
+                    operator: string;
+                    reason: string;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    txId: string;
+                };
+            };
+        };
+        FeedEventMemberAdmitted: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "MemberAdmitted";
+            record: {
+                memberId: string;
+                name: string;
+                mspId: string;
+                /** @enum {string} */
+                status: "active" | "rejected";
+                /** Format: date-time */
+                decidedAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                txId: string;
+                nodeId?: string;
+                nodePublicKey?: string;
+                endpoint?: string;
+                reason?: string;
+            };
+        };
+        FeedEventMemberRejected: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "MemberRejected";
+            record: {
+                memberId: string;
+                name: string;
+                mspId: string;
+                /** @enum {string} */
+                status: "active" | "rejected";
+                /** Format: date-time */
+                decidedAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+                txId: string;
+                nodeId?: string;
+                nodePublicKey?: string;
+                endpoint?: string;
+                reason?: string;
+            };
+        };
+        FeedEventTamperDetected: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "TamperDetected";
+            record: {
+                findingId: string;
+                datasetId: string;
+                datasetVersion: number;
+                expectedSha256: string;
+                foundSha256: string;
+                nodeId: string;
+                ownerMemberId: string;
+                mspId: string;
+                /** Format: date-time */
+                detectedAt: string;
+                txId: string;
+            };
+        };
+        FeedEventAnalysisRecorded: {
+            txId: string;
+            blockNumber: number;
+            txIndex: number;
+            eventIndex: number;
+            /** @enum {string} */
+            eventName: "AnalysisRecorded";
+            record: {
+                analysisId: string;
+                requester: string;
+                statistics: string[];
+                columns: string[];
+                resultHash: string;
+                recordedByMspId: string;
+                /** Format: date-time */
+                recordedAt: string;
+                txId: string;
+                grants: {
+                    requestId: string;
+                    datasetId: string;
+                    sha256: string;
+                    datasetVersion: number;
+                }[];
+                reservationTxId?: string;
+            };
+        };
+        FeedSessionExpired: {
+            /** @enum {string} */
+            code: "AUTH.TOKEN_EXPIRED";
+            /** Format: date-time */
+            expiredAt: string;
+        };
     };
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Requests allowed per window (60 s) under the limit closest to refusing this client */
+        "RateLimit-Limit": number;
+        /** @description Requests left in the current window under that limit */
+        "RateLimit-Remaining": number;
+        /** @description Seconds until that limit is whole again (on a 429: until requests are taken again) */
+        "RateLimit-Reset": number;
+        /** @description Seconds to wait before sending again */
+        "Retry-After": number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1440,6 +1812,9 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1449,6 +1824,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1472,6 +1850,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1495,6 +1876,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1518,6 +1902,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1541,6 +1928,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1564,6 +1954,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1587,6 +1980,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1610,6 +2006,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1633,6 +2033,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1656,6 +2059,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1679,6 +2085,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1702,6 +2111,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1725,6 +2137,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1751,6 +2166,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1760,6 +2178,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1783,6 +2204,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1806,6 +2230,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1829,6 +2256,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1852,6 +2282,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1875,6 +2308,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1898,6 +2334,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1921,6 +2360,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1944,6 +2387,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1967,6 +2413,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1990,6 +2439,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2013,6 +2465,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2036,6 +2491,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2059,6 +2517,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2068,6 +2529,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2091,6 +2555,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2114,6 +2581,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2137,6 +2607,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2160,6 +2633,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2183,6 +2659,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2206,6 +2685,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2229,6 +2711,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2252,6 +2738,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2275,6 +2764,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2298,6 +2790,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2321,6 +2816,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2344,6 +2842,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2367,6 +2868,9 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2374,6 +2878,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2397,6 +2904,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2420,6 +2930,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2443,6 +2956,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2466,6 +2982,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2489,6 +3008,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2512,6 +3034,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2535,6 +3060,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2558,6 +3087,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2581,6 +3113,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2604,6 +3139,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2627,6 +3165,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2650,6 +3191,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2669,6 +3213,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2682,6 +3229,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2705,6 +3255,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2728,6 +3281,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2751,6 +3307,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2774,6 +3333,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2797,6 +3359,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2820,6 +3386,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2843,6 +3412,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2866,6 +3438,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2889,6 +3464,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2912,6 +3490,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2931,6 +3512,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2940,6 +3524,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2963,6 +3550,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2986,6 +3576,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3009,6 +3602,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3032,6 +3628,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3055,6 +3654,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3078,6 +3681,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3101,6 +3707,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3124,6 +3733,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3147,6 +3759,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3170,6 +3785,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3193,6 +3811,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3202,6 +3823,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3225,6 +3849,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3248,6 +3875,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3271,6 +3901,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3294,6 +3927,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3317,6 +3953,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3340,6 +3979,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3363,6 +4005,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3386,6 +4032,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3409,6 +4058,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3432,6 +4084,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3455,6 +4110,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3478,6 +4136,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3501,6 +4162,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3510,6 +4174,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3533,6 +4200,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3556,6 +4226,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3579,6 +4252,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3602,6 +4278,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3625,6 +4304,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3648,6 +4330,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3671,6 +4356,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3694,6 +4383,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3717,6 +4409,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3740,6 +4435,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3763,6 +4461,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3786,6 +4487,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3797,7 +4501,16 @@ export interface operations {
     AuthenticationController_loginHistory: {
         parameters: {
             query?: {
+                /** @description Items per page */
                 limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                /** @description Only items at or after this time (ISO-8601 with offset) */
+                from?: string;
+                /** @description Only items before this time (ISO-8601 with offset) */
+                to?: string;
+                /** @description Only successful, or only failed, attempts */
+                outcome?: "success" | "failure";
             };
             header?: never;
             path?: never;
@@ -3807,15 +4520,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LoginHistoryResponse"];
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3831,7 +4550,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.WEAK_PASSWORD" | "ACCOUNTS.WRONG_PASSWORD" | "HTTP.BAD_REQUEST" | "VALIDATION.FAILED";
+                            code?: "ACCOUNTS.WEAK_PASSWORD" | "ACCOUNTS.WRONG_PASSWORD" | "HTTP.BAD_REQUEST" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -3839,6 +4558,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3862,6 +4584,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3885,6 +4610,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3908,6 +4636,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3931,6 +4662,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3954,6 +4689,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3977,6 +4715,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4000,6 +4741,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4023,6 +4767,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4046,6 +4793,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4057,7 +4807,16 @@ export interface operations {
     UsersController_loginHistory: {
         parameters: {
             query?: {
+                /** @description Items per page */
                 limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                /** @description Only items at or after this time (ISO-8601 with offset) */
+                from?: string;
+                /** @description Only items before this time (ISO-8601 with offset) */
+                to?: string;
+                /** @description Only successful, or only failed, attempts */
+                outcome?: "success" | "failure";
             };
             header?: never;
             path: {
@@ -4069,15 +4828,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LoginHistoryResponse"];
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4093,7 +4858,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.WEAK_PASSWORD" | "ACCOUNTS.WRONG_PASSWORD" | "HTTP.BAD_REQUEST" | "VALIDATION.FAILED";
+                            code?: "ACCOUNTS.WEAK_PASSWORD" | "ACCOUNTS.WRONG_PASSWORD" | "HTTP.BAD_REQUEST" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -4101,6 +4866,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4124,6 +4892,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4147,6 +4918,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4170,6 +4944,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4193,6 +4970,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4216,6 +4997,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4239,6 +5023,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4262,6 +5049,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4285,6 +5075,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4308,6 +5101,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4318,7 +5114,13 @@ export interface operations {
     };
     UsersController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                status?: "active" | "disabled";
+            };
             header?: never;
             path: {
                 /** @description Member (institution) id */
@@ -4330,15 +5132,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserListResponse"];
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4354,7 +5162,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.WEAK_PASSWORD" | "ACCOUNTS.WRONG_PASSWORD" | "HTTP.BAD_REQUEST" | "VALIDATION.FAILED";
+                            code?: "ACCOUNTS.WEAK_PASSWORD" | "ACCOUNTS.WRONG_PASSWORD" | "HTTP.BAD_REQUEST" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -4362,6 +5170,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4385,6 +5196,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4408,6 +5222,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4431,6 +5248,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4454,6 +5274,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4477,6 +5301,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4500,6 +5327,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4523,6 +5353,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4546,6 +5379,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4569,6 +5405,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4595,6 +5434,9 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4604,6 +5446,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4627,6 +5472,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.INVALID_CREDENTIALS, AUTH.REFRESH_INVALID, AUTH.REFRESH_REUSED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4650,6 +5498,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4673,6 +5524,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.USER_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4696,6 +5550,9 @@ export interface operations {
             /** @description Refused or failed: ACCOUNTS.EMAIL_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4719,6 +5576,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4742,6 +5602,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4765,6 +5628,10 @@ export interface operations {
             /** @description Refused or failed: AUTH.LOGIN_THROTTLED, HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4788,6 +5655,9 @@ export interface operations {
             /** @description Refused or failed: INTERNAL.UNEXPECTED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4811,6 +5681,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4834,6 +5707,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4857,6 +5733,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4880,6 +5759,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4891,6 +5773,14 @@ export interface operations {
     ApplicationsController_list: {
         parameters: {
             query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                /** @description Only items at or after this time (ISO-8601 with offset) */
+                from?: string;
+                /** @description Only items before this time (ISO-8601 with offset) */
+                to?: string;
                 status?: "pending" | "admitted" | "rejected";
             };
             header?: never;
@@ -4901,15 +5791,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ApplicationListResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4925,7 +5821,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "VALIDATION.FAILED";
+                            code?: "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -4933,6 +5829,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4956,6 +5855,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4979,6 +5881,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5002,6 +5907,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5025,6 +5933,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5048,6 +5960,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5071,6 +5986,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5094,6 +6012,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5117,6 +6038,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5140,6 +6064,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5163,6 +6090,9 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5172,6 +6102,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5195,6 +6128,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5218,6 +6154,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5241,6 +6180,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5264,6 +6206,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5287,6 +6232,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5310,6 +6258,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5333,6 +6284,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5356,6 +6311,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5379,6 +6337,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5402,6 +6363,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5425,6 +6389,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5448,6 +6415,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5469,6 +6439,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5478,6 +6451,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5501,6 +6477,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5524,6 +6503,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5547,6 +6529,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5570,6 +6555,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5593,6 +6581,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5616,6 +6608,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5639,6 +6634,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5662,6 +6660,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5685,6 +6686,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5708,6 +6712,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5720,7 +6727,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5732,6 +6739,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5741,6 +6751,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5764,6 +6777,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5787,6 +6803,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5810,6 +6829,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5833,6 +6855,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5856,6 +6881,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5879,6 +6907,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5902,6 +6934,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5925,6 +6960,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5948,6 +6986,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5971,6 +7012,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5994,6 +7038,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6006,7 +7053,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6022,6 +7069,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6031,6 +7081,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6054,6 +7107,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6077,6 +7133,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6100,6 +7159,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6123,6 +7185,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6146,6 +7211,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6169,6 +7237,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6192,6 +7263,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6215,6 +7289,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6238,6 +7316,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6261,6 +7342,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6284,6 +7368,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6307,6 +7394,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6330,6 +7420,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6341,6 +7434,10 @@ export interface operations {
     InstitutionsController_list: {
         parameters: {
             query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
                 /** @description `false` skips reading on-chain records */
                 onChain?: "true" | "false";
             };
@@ -6352,15 +7449,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["InstitutionListResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6376,7 +7479,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "VALIDATION.FAILED";
+                            code?: "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -6384,6 +7487,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6407,6 +7513,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6430,6 +7539,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6453,6 +7565,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6476,6 +7591,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6499,6 +7618,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6522,6 +7644,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6545,6 +7670,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6568,6 +7696,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6591,6 +7722,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6613,6 +7747,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6622,6 +7759,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6645,6 +7785,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6668,6 +7811,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6691,6 +7837,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6714,6 +7863,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6737,6 +7889,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6760,6 +7916,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6783,6 +7942,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6806,6 +7968,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6829,6 +7994,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6852,6 +8020,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6864,7 +8035,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6881,6 +8052,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6890,6 +8064,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6913,6 +8090,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6936,6 +8116,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6959,6 +8142,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6982,6 +8168,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7005,6 +8194,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7028,6 +8220,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7051,6 +8246,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7074,6 +8272,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7097,6 +8299,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7120,6 +8325,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7143,6 +8351,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7166,6 +8377,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7189,6 +8403,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7211,6 +8428,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7220,6 +8440,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7243,6 +8466,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7266,6 +8492,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH, NODE_REGISTRY.FORBIDDEN */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7289,6 +8518,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7312,6 +8544,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7335,6 +8570,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7358,6 +8597,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7381,6 +8623,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7404,6 +8649,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7427,6 +8675,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7450,6 +8701,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7460,7 +8714,17 @@ export interface operations {
     };
     AnalysesController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                /** @description Only items at or after this time (ISO-8601 with offset) */
+                from?: string;
+                /** @description Only items before this time (ISO-8601 with offset) */
+                to?: string;
+                status?: "complete" | "partial";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7469,15 +8733,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AnalysisListResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, LEDGER.INVALID_INPUT, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED */
+            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, PAGINATION.CURSOR_INVALID, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7493,7 +8763,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.SCOPE_WIDENED" | "ANALYSIS.CHART_UNAVAILABLE" | "ANALYSIS.DP_STATISTIC_UNAVAILABLE" | "ANALYSIS.MIXED_PRIVACY_MODES" | "ANALYSIS.REQUEST_INVALID" | "BUDGET.INVALID" | "DISCLOSURE.DP_STATISTIC_UNAVAILABLE" | "LEDGER.INVALID_INPUT" | "STORAGE.COLUMN_UNKNOWN" | "STORAGE.REQUEST_INVALID" | "STORAGE.UPLOAD_ABORTED";
+                            code?: "ACCESS.SCOPE_WIDENED" | "ANALYSIS.CHART_UNAVAILABLE" | "ANALYSIS.DP_STATISTIC_UNAVAILABLE" | "ANALYSIS.MIXED_PRIVACY_MODES" | "ANALYSIS.REQUEST_INVALID" | "BUDGET.INVALID" | "DISCLOSURE.DP_STATISTIC_UNAVAILABLE" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "PAGINATION.CURSOR_INVALID" | "STORAGE.COLUMN_UNKNOWN" | "STORAGE.REQUEST_INVALID" | "STORAGE.UPLOAD_ABORTED" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -7501,6 +8771,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7524,6 +8797,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REQUESTER_MISMATCH, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7547,6 +8823,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, ANALYSIS.NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7570,6 +8849,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7593,6 +8875,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7616,6 +8901,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7639,6 +8927,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7662,6 +8953,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED, QUOTA.EXCEEDED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7685,6 +8980,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED, STORAGE.FILE_UNREADABLE */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7708,6 +9006,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_FAILED, ANALYSIS.SITE_POLICY_BELOW_FLOOR, ANALYSIS.SITE_RESPONSE_MISMATCH, ANALYSIS.SITE_SIGNATURE_INVALID, MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7731,6 +9032,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, STORAGE.BUSY */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7754,6 +9058,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_TIMEOUT, MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7777,6 +9084,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.IO_FAILED */
             507: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7800,6 +9110,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7812,7 +9125,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7826,6 +9139,9 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7835,6 +9151,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7858,6 +9177,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7881,6 +9203,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REQUESTER_MISMATCH, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7904,6 +9229,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, ANALYSIS.NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7927,6 +9255,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7950,6 +9281,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE, STORAGE.TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7973,6 +9307,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE, STORAGE.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7996,6 +9333,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED, STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8019,6 +9359,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED, QUOTA.EXCEEDED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8042,6 +9386,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED, STORAGE.FILE_UNREADABLE */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8065,6 +9412,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_FAILED, ANALYSIS.SITE_POLICY_BELOW_FLOOR, ANALYSIS.SITE_RESPONSE_MISMATCH, ANALYSIS.SITE_SIGNATURE_INVALID, MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8088,6 +9438,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, STORAGE.BUSY */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8111,6 +9464,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_TIMEOUT, MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8134,6 +9490,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.IO_FAILED */
             507: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8157,6 +9516,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8178,6 +9540,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8187,6 +9552,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8210,6 +9578,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8233,6 +9604,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REQUESTER_MISMATCH, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8256,6 +9630,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, ANALYSIS.NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8279,6 +9656,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8302,6 +9682,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8325,6 +9708,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8348,6 +9734,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8371,6 +9760,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED, QUOTA.EXCEEDED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8394,6 +9787,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED, STORAGE.FILE_UNREADABLE */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8417,6 +9813,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_FAILED, ANALYSIS.SITE_POLICY_BELOW_FLOOR, ANALYSIS.SITE_RESPONSE_MISMATCH, ANALYSIS.SITE_SIGNATURE_INVALID, MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8440,6 +9839,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, STORAGE.BUSY */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8463,6 +9865,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_TIMEOUT, MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8486,6 +9891,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.IO_FAILED */
             507: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8509,6 +9917,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8535,6 +9946,9 @@ export interface operations {
             /** @description An SVG document */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8544,6 +9958,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8567,6 +9984,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8590,6 +10010,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REQUESTER_MISMATCH, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8613,6 +10036,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, ANALYSIS.NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8636,6 +10062,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8659,6 +10088,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8682,6 +10114,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8705,6 +10140,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8728,6 +10166,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED, QUOTA.EXCEEDED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8751,6 +10193,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED, STORAGE.FILE_UNREADABLE */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8774,6 +10219,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_FAILED, ANALYSIS.SITE_POLICY_BELOW_FLOOR, ANALYSIS.SITE_RESPONSE_MISMATCH, ANALYSIS.SITE_SIGNATURE_INVALID, MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8797,6 +10245,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, STORAGE.BUSY */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8820,6 +10271,9 @@ export interface operations {
             /** @description Refused or failed: ANALYSIS.SITE_TIMEOUT, MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8843,6 +10297,9 @@ export interface operations {
             /** @description Refused or failed: STORAGE.IO_FAILED */
             507: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8866,6 +10323,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8877,14 +10337,16 @@ export interface operations {
     MarketController_search: {
         parameters: {
             query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
                 /** @description Text to find in the name or description (case-insensitive) */
                 q?: string;
                 /** @description Owner institution (member id) */
                 institution?: string;
                 /** @description A column the dataset must have (exact name) */
                 column?: string;
-                page?: number;
-                pageSize?: number;
             };
             header?: never;
             path?: never;
@@ -8894,15 +10356,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MarketPageResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8918,7 +10386,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.INVALID_REQUEST" | "ACCESS.SCOPE_INCOMPLETE" | "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "VALIDATION.FAILED";
+                            code?: "ACCESS.INVALID_REQUEST" | "ACCESS.SCOPE_INCOMPLETE" | "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -8926,6 +10394,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8949,6 +10420,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8972,6 +10446,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8995,6 +10472,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9018,6 +10498,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9041,6 +10525,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9064,6 +10551,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9087,6 +10577,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9110,6 +10603,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9133,6 +10629,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9155,6 +10654,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9164,6 +10666,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9187,6 +10692,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9210,6 +10718,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9233,6 +10744,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9256,6 +10770,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9279,6 +10796,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9302,6 +10823,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9325,6 +10849,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9348,6 +10875,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9371,6 +10901,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9394,6 +10927,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9406,7 +10942,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -9423,6 +10959,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9432,6 +10971,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9455,6 +10997,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9478,6 +11023,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9501,6 +11049,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9524,6 +11075,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9547,6 +11101,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9570,6 +11127,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9593,6 +11153,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9616,6 +11179,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9639,6 +11206,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9662,6 +11232,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9685,6 +11258,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9708,6 +11284,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9731,6 +11310,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9742,9 +11324,18 @@ export interface operations {
     AccessRequestsController_list: {
         parameters: {
             query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                /** @description Only items at or after this time (ISO-8601 with offset) */
+                from?: string;
+                /** @description Only items before this time (ISO-8601 with offset) */
+                to?: string;
                 /** @description `mine`: your requests; `incoming`: requests on your institution's datasets */
                 scope?: "mine" | "incoming";
                 status?: "pending" | "granted" | "denied" | "revoked";
+                /** @description Only the requests on this dataset */
                 datasetId?: string;
             };
             header?: never;
@@ -9755,15 +11346,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AccessRequestListResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9779,7 +11376,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.INVALID_REQUEST" | "ACCESS.SCOPE_INCOMPLETE" | "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "VALIDATION.FAILED";
+                            code?: "ACCESS.INVALID_REQUEST" | "ACCESS.SCOPE_INCOMPLETE" | "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -9787,6 +11384,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9810,6 +11410,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9833,6 +11436,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9856,6 +11462,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9879,6 +11488,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9902,6 +11515,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9925,6 +11541,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9948,6 +11567,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9971,6 +11593,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9994,6 +11619,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10006,7 +11634,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -10020,6 +11648,9 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10029,6 +11660,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10052,6 +11686,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10075,6 +11712,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10098,6 +11738,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10121,6 +11764,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10144,6 +11790,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10167,6 +11816,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10190,6 +11842,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10213,6 +11868,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10236,6 +11895,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10259,6 +11921,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10282,6 +11947,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10305,6 +11973,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10328,6 +11999,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10350,6 +12024,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10359,6 +12036,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10382,6 +12062,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10405,6 +12088,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10428,6 +12114,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10451,6 +12140,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10474,6 +12166,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10497,6 +12193,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10520,6 +12219,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10543,6 +12245,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10566,6 +12271,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10589,6 +12297,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10601,7 +12312,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -10618,6 +12329,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10627,6 +12341,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10650,6 +12367,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10673,6 +12393,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10696,6 +12419,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10719,6 +12445,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10742,6 +12471,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10765,6 +12497,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10788,6 +12523,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10811,6 +12549,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10834,6 +12576,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10857,6 +12602,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10880,6 +12628,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10903,6 +12654,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10926,6 +12680,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10938,7 +12695,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -10955,6 +12712,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10964,6 +12724,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10987,6 +12750,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11010,6 +12776,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11033,6 +12802,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11056,6 +12828,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11079,6 +12854,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11102,6 +12880,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11125,6 +12906,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11148,6 +12932,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11171,6 +12959,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11194,6 +12985,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11217,6 +13011,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11240,6 +13037,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11263,6 +13063,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11275,7 +13078,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. The same key with another body: 422 IDEMPOTENCY.KEY_REUSED; while the first is still being answered: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -11292,6 +13095,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11301,6 +13107,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11324,6 +13133,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11347,6 +13159,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11370,6 +13185,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MARKET.DATASET_NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11393,6 +13211,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11416,6 +13237,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11439,6 +13263,9 @@ export interface operations {
             /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE */
             415: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11462,6 +13289,9 @@ export interface operations {
             /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11485,6 +13315,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11508,6 +13342,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11531,6 +13368,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11554,6 +13394,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11577,6 +13420,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11600,6 +13446,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11610,7 +13459,18 @@ export interface operations {
     };
     ProvenanceController_provenance: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page */
+                limit?: number;
+                /** @description Opaque: the `nextCursor` of the previous page, with the same filters (another list's or other filters' cursor is 400 PAGINATION.CURSOR_INVALID) */
+                cursor?: string;
+                /** @description Only items at or after this time (ISO-8601 with offset) */
+                from?: string;
+                /** @description Only items before this time (ISO-8601 with offset) */
+                to?: string;
+                /** @description Only this kind of operation */
+                operation?: "add" | "update" | "delete" | "request" | "grant" | "deny" | "revoke" | "analysis" | "tamper" | "stance" | "budget";
+            };
             header?: never;
             path: {
                 /** @description Dataset id (as on-chain) */
@@ -11622,15 +13482,21 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProvenanceResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, PAGINATION.CURSOR_INVALID, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11646,7 +13512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "VALIDATION.FAILED";
+                            code?: "ACCESS.SCOPE_WIDENED" | "BUDGET.INVALID" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "PAGINATION.CURSOR_INVALID" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -11654,6 +13520,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11677,6 +13546,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11700,6 +13572,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11723,6 +13598,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11746,6 +13624,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11769,6 +13651,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11792,6 +13677,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11815,6 +13703,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11838,6 +13729,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11861,6 +13755,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11880,6 +13777,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11889,6 +13789,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, LEDGER.INVALID_INPUT */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11912,6 +13815,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11935,6 +13841,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11958,6 +13867,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11981,6 +13893,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12004,6 +13919,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12027,6 +13946,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12050,6 +13972,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12073,6 +13998,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12096,6 +14024,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12119,6 +14050,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12141,6 +14075,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12150,6 +14087,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12173,6 +14113,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12196,6 +14139,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12219,6 +14165,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12242,6 +14191,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12265,6 +14217,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12288,6 +14244,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12311,6 +14270,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12334,6 +14296,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12357,6 +14322,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12380,6 +14348,9 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12402,6 +14373,9 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12411,6 +14385,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.SCOPE_WIDENED, BUDGET.INVALID, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, VALIDATION.FAILED */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12434,6 +14411,9 @@ export interface operations {
             /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12457,6 +14437,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12480,6 +14463,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12503,6 +14489,9 @@ export interface operations {
             /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12526,6 +14515,10 @@ export interface operations {
             /** @description Refused or failed: HTTP.RATE_LIMITED */
             429: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12549,6 +14542,9 @@ export interface operations {
             /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED */
             500: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12572,6 +14568,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.MALFORMED */
             502: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12595,6 +14594,9 @@ export interface operations {
             /** @description Refused or failed: LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
             503: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12618,6 +14620,9 @@ export interface operations {
             /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
             504: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12641,6 +14646,311 @@ export interface operations {
             /** @description Error (4xx/5xx) with a stable code */
             default: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EventsController_stream: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id, for clients that cannot send the Last-Event-ID header (the header wins when both are sent) */
+                lastEventId?: string;
+            };
+            header?: {
+                /** @description Resume after this event id (a stream sequence); EventSource sends it on a reconnect */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream (it stays open) */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Refused or failed: ACCESS.INVALID_REQUEST, ACCESS.SCOPE_INCOMPLETE, EVENTS.LAST_EVENT_ID_INVALID, HTTP.BAD_REQUEST, VALIDATION.FAILED */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCESS.INVALID_REQUEST",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ACCESS.INVALID_REQUEST" | "ACCESS.SCOPE_INCOMPLETE" | "EVENTS.LAST_EVENT_ID_INVALID" | "HTTP.BAD_REQUEST" | "VALIDATION.FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "AUTH.TOKEN_EXPIRED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.UNAUTHENTICATED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.FORBIDDEN, EDGE.FORBIDDEN, NODE_REGISTRY.FORBIDDEN */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCESS.DATASET_CLOSED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ACCESS.DATASET_CLOSED" | "ACCESS.FORBIDDEN" | "EDGE.FORBIDDEN" | "NODE_REGISTRY.FORBIDDEN";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, MARKET.DATASET_NOT_FOUND, NODE_REGISTRY.APPLICATION_NOT_FOUND, NODE_REGISTRY.INSTITUTION_NOT_FOUND */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCESS.REQUEST_NOT_FOUND",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ACCESS.REQUEST_NOT_FOUND" | "MARKET.DATASET_NOT_FOUND" | "NODE_REGISTRY.APPLICATION_NOT_FOUND" | "NODE_REGISTRY.INSTITUTION_NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: ACCESS.INVALID_STATE, DATASET.DELETED, NODE_REGISTRY.ALREADY_APPLIED, NODE_REGISTRY.ALREADY_DECIDED, NODE_REGISTRY.MSP_ID_TAKEN, NODE_REGISTRY.NODE_ID_TAKEN */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCESS.INVALID_STATE",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ACCESS.INVALID_STATE" | "DATASET.DELETED" | "NODE_REGISTRY.ALREADY_APPLIED" | "NODE_REGISTRY.ALREADY_DECIDED" | "NODE_REGISTRY.MSP_ID_TAKEN" | "NODE_REGISTRY.NODE_ID_TAKEN";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: HTTP.RATE_LIMITED */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "HTTP.RATE_LIMITED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "HTTP.RATE_LIMITED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: INTERNAL.UNEXPECTED */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL.UNEXPECTED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "INTERNAL.UNEXPECTED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: MESSAGING.MALFORMED */
+            502: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "MESSAGING.MALFORMED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "MESSAGING.MALFORMED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "MESSAGING.NO_RESPONDERS",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "MESSAGING.NO_RESPONDERS" | "MESSAGING.UNAVAILABLE";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
+            504: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "MESSAGING.DEADLINE_EXCEEDED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "MESSAGING.DEADLINE_EXCEEDED" | "MESSAGING.TIMEOUT";
+                        };
+                    };
+                };
+            };
+            /** @description Error (4xx/5xx) with a stable code */
+            default: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {

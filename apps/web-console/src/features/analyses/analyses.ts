@@ -1,5 +1,7 @@
 // Analyses: what can be analysed (the caller's granted requests), running one, and reading them back.
+import { paginate } from '@phdmf/client';
 import { api, call } from '../../api/client';
+import { asApiError } from '../../api/errors';
 import type { components } from '@phdmf/client';
 import type { Statistic } from '../market/apply';
 
@@ -15,8 +17,14 @@ export interface Analysable {
 }
 
 export async function analysableDatasets(): Promise<Analysable[]> {
-  const { items } = await call(api.GET('/api/v1/access-requests', { params: { query: { scope: 'mine', status: 'granted' } } }));
-  return items.flatMap((r) => (r.grant ? [{ datasetId: r.datasetId, columns: r.grant.columns, statistics: r.grant.statistics }] : []));
+  const found: Analysable[] = [];
+  const pages = paginate((cursor) => api.GET('/api/v1/access-requests', { params: { query: { scope: 'mine', status: 'granted', ...(cursor ? { cursor } : {}) } } }));
+  try {
+    for await (const r of pages) if (r.grant) found.push({ datasetId: r.datasetId, columns: r.grant.columns, statistics: r.grant.statistics });
+  } catch (error) {
+    throw asApiError(error);
+  }
+  return found;
 }
 
 /** The columns and statistics every chosen grant allows (an analysis pools them all). */
@@ -41,8 +49,8 @@ export function runAnalysis(input: AnalysisInput): Promise<Analysis> {
   return call(api.POST('/api/v1/analyses', { body: { ...input, allowPartial: false } }));
 }
 
-export function listAnalyses() {
-  return call(api.GET('/api/v1/analyses'));
+export function listAnalyses(cursor: string | undefined) {
+  return call(api.GET('/api/v1/analyses', { params: { query: cursor ? { cursor } : {} } }));
 }
 
 export function getAnalysis(analysisId: string) {

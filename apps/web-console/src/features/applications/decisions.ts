@@ -6,8 +6,8 @@ import type { AccessRequest, Statistic } from '../market/apply';
 export type Scope = 'mine' | 'incoming';
 export type Decision = 'grant' | 'deny' | 'revoke';
 
-export function listRequests(scope: Scope) {
-  return call(api.GET('/api/v1/access-requests', { params: { query: { scope } } }));
+export function listRequests(scope: Scope, cursor: string | undefined) {
+  return call(api.GET('/api/v1/access-requests', { params: { query: { scope, ...(cursor ? { cursor } : {}) } } }));
 }
 
 /** Which decisions a request in this state takes. */

@@ -15,20 +15,26 @@ export interface MarketFilter {
   q?: string;
   institution?: string;
   column?: string;
-  page: number;
+  /** The previous page's nextCursor (the first page without). */
+  cursor?: string;
 }
 
 export const PAGE_SIZE = 20;
 
 export function searchMarket(filter: MarketFilter) {
-  const query = {
-    ...(filter.q ? { q: filter.q } : {}),
-    ...(filter.institution ? { institution: filter.institution } : {}),
-    ...(filter.column ? { column: filter.column } : {}),
-    page: filter.page,
-    pageSize: PAGE_SIZE,
-  };
-  return call(api.GET('/api/v1/market/datasets', { params: { query } }));
+  return call(
+    api.GET('/api/v1/market/datasets', {
+      params: {
+        query: {
+          limit: PAGE_SIZE,
+          ...(filter.q ? { q: filter.q } : {}),
+          ...(filter.institution ? { institution: filter.institution } : {}),
+          ...(filter.column ? { column: filter.column } : {}),
+          ...(filter.cursor ? { cursor: filter.cursor } : {}),
+        },
+      },
+    }),
+  );
 }
 
 export function getEntry(datasetId: string) {
