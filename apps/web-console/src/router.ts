@@ -22,6 +22,10 @@ const routes: RouteRecordRaw[] = [
   { path: '/applications', name: 'applications', component: () => import('./features/applications/ApplicationsPage.vue'), meta: { title: 'applications.title' } },
   { path: '/analyses', name: 'analyses', component: () => import('./features/analyses/AnalysesPage.vue'), meta: { title: 'analyses.title' } },
   { path: '/analyses/:analysisId', name: 'analysis', component: () => import('./features/analyses/AnalysisPage.vue'), props: true, meta: { title: 'analyses.title' } },
+  { path: '/provenance/:datasetId', name: 'provenance', component: () => import('./features/provenance/ProvenancePage.vue'), props: true, meta: { title: 'nav.market' } },
+  { path: '/blocks', name: 'blocks', component: () => import('./features/ledger/BlocksPage.vue'), meta: { title: 'blocks.title' } },
+  { path: '/blocks/:number(\\d+)', name: 'block', component: () => import('./features/ledger/BlockPage.vue'), props: true, meta: { title: 'blocks.title' } },
+  { path: '/transactions/:txId', name: 'transaction', component: () => import('./features/ledger/TransactionPage.vue'), props: true, meta: { title: 'blocks.title' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./features/NotFoundPage.vue'), meta: { public: true } },
 ];
 

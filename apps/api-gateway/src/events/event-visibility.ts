@@ -51,9 +51,10 @@ export class EventVisibility {
       case 'MemberRejected': {
         const { record } = event.payload as FeedEvent<'MemberAdmitted'>['payload'];
         if (caller.roles.includes('consortium-admin')) return true;
-        // One's own applications, as node-registry lists them to their applicant.
+        // One's own applications, as node-registry lists them to their applicant (its first page: an
+        // applicant has a few).
         const own = await this.bus.request(NodeRegistryListApplications.CONTRACT, {}, { actor: actorOf(caller) });
-        return own.applications.some((a) => a.memberId === record.memberId);
+        return own.items.some((a) => a.memberId === record.memberId);
       }
       case 'TamperDetected': {
         const { record } = event.payload as FeedEvent<'TamperDetected'>['payload'];
