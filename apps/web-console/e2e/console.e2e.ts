@@ -253,6 +253,39 @@ suite('the web console in Chromium (e2e)', () => {
     await shot(researcher, 'analyses');
   });
 
+  it('reads the dataset\'s provenance: add, request, grant and analysis, each linked to its block and transaction', async () => {
+    await researcher.goto('/market');
+    await researcher.getByRole('link', { name: 'General medicine admissions 2023' }).click();
+    await researcher.getByRole('link', { name: 'Provenance' }).click();
+    const timeline = researcher.getByRole('list');
+    for (const operation of ['Added', 'Access requested', 'Access granted', 'Analysed']) await shows(timeline.getByRole('heading'), operation);
+    await accessible(researcher, 'provenance');
+    await shot(researcher, 'provenance');
+    const grant = timeline.getByRole('listitem').filter({ has: researcher.getByRole('heading', { name: /^Access granted/ }) }).last();
+    await grant.getByRole('link', { name: /^Block \d+$/ }).click();
+    await researcher.getByRole('heading', { name: /^Block \d+$/ }).waitFor();
+    await shows(researcher.getByRole('table'), 'VALID');
+    await accessible(researcher, 'block');
+    await shot(researcher, 'block');
+    await researcher.getByRole('table').getByRole('link').first().click();
+    await researcher.getByTestId('validation-code').waitFor();
+    expect(await researcher.getByTestId('validation-code').textContent()).toBe('VALID');
+    await accessible(researcher, 'transaction');
+  });
+
+  it('verifies the whole chain in the browser: every block\'s hash recomputed and linked to the one before', async () => {
+    await researcher.getByRole('link', { name: 'Blocks' }).click();
+    await researcher.getByRole('heading', { name: 'Latest blocks' }).waitFor();
+    await shows(researcher.getByRole('table'), /Block \d+/);
+    const height = Number(await researcher.getByTestId('chain-height').textContent());
+    expect(height).toBeGreaterThan(5);
+    await accessible(researcher, 'blocks');
+    await researcher.getByLabel('From block').fill('0');
+    await researcher.getByRole('button', { name: 'Verify chain' }).click();
+    await shows(researcher.getByRole('status'), new RegExp(`All ${height} blocks from 0 to ${height - 1} verified`));
+    await shot(researcher, 'blocks');
+  });
+
   it('signs out: the cookie is cleared and a reload lands on sign-in', async () => {
     await researcher.getByRole('button', { name: 'Sign out' }).click();
     await shows(researcher.getByRole('status'), 'You are signed out.');

@@ -26,6 +26,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/blocks', name: 'blocks', component: () => import('./features/ledger/BlocksPage.vue'), meta: { title: 'blocks.title' } },
   { path: '/blocks/:number(\\d+)', name: 'block', component: () => import('./features/ledger/BlockPage.vue'), props: true, meta: { title: 'blocks.title' } },
   { path: '/transactions/:txId', name: 'transaction', component: () => import('./features/ledger/TransactionPage.vue'), props: true, meta: { title: 'blocks.title' } },
+  { path: '/nodes', name: 'nodes', component: () => import('./features/nodes/NodesPage.vue'), meta: { title: 'nodes.title' } },
+  { path: '/membership', name: 'membership', component: () => import('./features/membership/MembershipPage.vue'), meta: { title: 'membership.title' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./features/NotFoundPage.vue'), meta: { public: true } },
 ];
 
