@@ -3,6 +3,7 @@
 // institution admins, each in a browser context of their own. Every page is checked with axe-core
 // (no serious or critical violation), the sign-in and the decisions are done with the keyboard alone,
 // and no page logs a console error. The screenshots in docs/screenshots/ are written here.
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -284,6 +285,47 @@ suite('the web console in Chromium (e2e)', () => {
     await researcher.getByRole('button', { name: 'Verify chain' }).click();
     await shows(researcher.getByRole('status'), new RegExp(`All ${height} blocks from 0 to ${height - 1} verified`));
     await shot(researcher, 'blocks');
+  });
+
+  it('shows the nodes, and the St. Aldric admin runs a connection test to its own node: round trip, version and ledger height', async () => {
+    await aldric.getByRole('link', { name: 'Nodes' }).click();
+    await aldric.getByRole('heading', { name: 'Nodes' }).waitFor();
+    await shows(aldric.getByRole('table'), 'Northbridge University Hospital');
+    await aldric.getByRole('button', { name: 'Test the connection to site-aldric' }).click();
+    await shows(aldric.getByRole('table'), /Reachable: round trip \d+ ms, version \S+, ledger height \d+/);
+    await aldric.getByRole('heading', { name: 'Node configuration of St. Aldric Medical Centre' }).waitFor();
+    await accessible(aldric, 'nodes');
+    await shot(aldric, 'nodes');
+  });
+
+  it('admits a new institution: its head applies in the console, the consortium admin admits it on-chain', async () => {
+    const head = `head-${RUN}@harbourview.example`;
+    const password = `a console test password ${RUN}`;
+    const registered = await fetch(`${target.edge}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: head, password, displayName: 'Dr. Mira Lund' }) });
+    expect(registered.status).toBe(201);
+    const { page } = await contextFor();
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(head);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Membership' }).click();
+    const form = page.getByRole('form', { name: 'Apply to join the consortium' });
+    const name = `Harbourview Paediatric Hospital ${RUN}`;
+    await form.getByLabel('Institution name').fill(name);
+    await form.getByLabel('Node id').fill(`harbourview-${RUN}`);
+    await form.getByLabel(/Node endpoint/).fill('https://storage.harbourview.example:8443');
+    await form.getByLabel(/Node public key/).fill(generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    await accessible(page, 'membership (apply)');
+    await form.getByRole('button', { name: 'Send application' }).click();
+    await shows(page.getByRole('status'), /Application sent: .*, status Pending/);
+
+    const { page: admin } = await contextFor();
+    await signIn(admin, 'admin@phdmf.local');
+    await admin.getByRole('link', { name: 'Membership' }).click();
+    await admin.getByRole('button', { name: `Admit ${name}` }).click();
+    await shows(admin.getByRole('status'), new RegExp(`${name} admitted on-chain: transaction [0-9a-f]+, block \\d+\\.`));
+    await accessible(admin, 'membership (admin)');
+    await shot(admin, 'membership');
   });
 
   it('signs out: the cookie is cleared and a reload lands on sign-in', async () => {
