@@ -302,6 +302,8 @@ function siteEnv(site) {
     JWT_ISSUER: env.AUTH_ISSUER ?? 'phdmf-accounts',
     JWT_AUDIENCE: env.AUTH_AUDIENCE ?? 'phdmf-api',
     HTTP_PORT: String(site.port),
+    // The web console (served by the edge) uploads straight to the site from the browser.
+    CORS_ORIGINS: edge,
   };
 }
 

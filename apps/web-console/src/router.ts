@@ -28,6 +28,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/transactions/:txId', name: 'transaction', component: () => import('./features/ledger/TransactionPage.vue'), props: true, meta: { title: 'blocks.title' } },
   { path: '/nodes', name: 'nodes', component: () => import('./features/nodes/NodesPage.vue'), meta: { title: 'nodes.title' } },
   { path: '/membership', name: 'membership', component: () => import('./features/membership/MembershipPage.vue'), meta: { title: 'membership.title' } },
+  { path: '/upload', name: 'upload', component: () => import('./features/upload/UploadPage.vue'), meta: { title: 'upload.title' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./features/NotFoundPage.vue'), meta: { public: true } },
 ];
 

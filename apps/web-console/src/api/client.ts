@@ -14,6 +14,11 @@ export function setAccessToken(token: string | undefined): void {
   accessToken = token;
 }
 
+/** The access token, for the one other API the console calls: the user's own storage site (upload). */
+export function currentAccessToken(): string | undefined {
+  return accessToken;
+}
+
 /** Called when a call sent with a token is answered 401: the session is over. */
 export function whenUnauthenticated(handler: () => void): void {
   onUnauthenticated = handler;
