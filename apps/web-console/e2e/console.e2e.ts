@@ -3,11 +3,13 @@
 // institution admins, each in a browser context of their own. Every page is checked with axe-core
 // (no serious or critical violation), the sign-in and the decisions are done with the keyboard alone,
 // and no page logs a console error. The screenshots in docs/screenshots/ are written here.
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { appendFileSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { axeViolations, chromiumAvailable, DESKTOP, launch, PHONE, watchedPage, type ConsoleEntry, type WatchedPage } from './support/browser';
+import { tempDir } from '@phdmf/testing';
 import { startTarget, type ConsoleTarget } from './support/system';
 
 jest.setTimeout(240_000);
@@ -38,6 +40,14 @@ suite('the web console in Chromium (e2e)', () => {
   let browser: Browser;
   const watched: WatchedPage[] = [];
 
+  const work = tempDir('phdmf-console-files-');
+
+  /** An access token by the API (for the test's own setup and attack, not the console's). */
+  async function tokenOf(email: string): Promise<string> {
+    const r = await fetch(`${target.edge}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: target.password(email) }) });
+    return ((await r.json()) as { accessToken: string }).accessToken;
+  }
+
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     [target, browser] = await Promise.all([startTarget(), launch()]);
@@ -46,6 +56,7 @@ suite('the web console in Chromium (e2e)', () => {
   afterAll(async () => {
     await browser?.close();
     await target?.stop();
+    work.remove();
   });
 
   async function contextFor(viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
@@ -326,6 +337,62 @@ suite('the web console in Chromium (e2e)', () => {
     await shows(admin.getByRole('status'), new RegExp(`${name} admitted on-chain: transaction [0-9a-f]+, block \\d+\\.`));
     await accessible(admin, 'membership (admin)');
     await shot(admin, 'membership');
+  });
+
+  it('shows the account: profile, login history; an institution admin creates a staff account', async () => {
+    await aldric.getByRole('navigation').getByRole('link', { name: 'Account' }).click();
+    await aldric.getByRole('heading', { name: 'Login history' }).waitFor();
+    await shows(aldric.getByRole('table'), 'signed in');
+    const staffEmail = `nurse-${RUN}@st-aldric.example`;
+    const add = aldric.getByRole('form', { name: 'Add a staff account' });
+    await add.getByLabel('Name').fill('Nurse Ola');
+    await add.getByLabel('Email').fill(staffEmail);
+    await add.getByLabel('Initial password').fill(`a staff password ${RUN}`);
+    await add.getByRole('button', { name: 'Create account' }).click();
+    await shows(aldric.getByRole('status'), `Account created for ${staffEmail}.`);
+    await shows(aldric.getByRole('list'), staffEmail);
+    await accessible(aldric, 'account');
+    await shot(aldric, 'account');
+  });
+
+  it('uploads a new dataset from the browser straight to St. Aldric\'s site: the browser\'s SHA-256 equals the site\'s and the on-chain hash', async () => {
+    const csv = path.join(work.dir, `ward-${RUN}.csv`);
+    writeFileSync(csv, execFileSync(process.execPath, [path.join(ROOT, 'infra/local/synthetic-data.mjs'), '--profile', 'cardiology', '--rows', '600', '--seed', RUN]));
+    const expected = createHash('sha256').update(readFileSync(csv)).digest('hex');
+    await aldric.getByRole('navigation').getByRole('link', { name: 'Upload' }).click();
+    const form = aldric.getByRole('form', { name: 'Upload' });
+    await form.getByLabel('CSV or Parquet file').setInputFiles(csv);
+    await form.getByLabel('Dataset name').fill(`Ward 7 follow-up ${RUN}`);
+    await form.getByLabel(/Release note/).fill('Uploaded from the console');
+    await accessible(aldric, 'upload');
+    await form.getByRole('button', { name: 'Upload' }).click();
+    await shows(aldric.getByRole('status'), 'Stored at the site and released on-chain.');
+    await shows(aldric.getByRole('status'), 'The three hashes are equal.');
+    expect(await aldric.getByTestId('browser-hash').textContent()).toBe(expected);
+    expect(await aldric.getByTestId('chain-hash').textContent()).toBe(expected);
+    await shot(aldric, 'upload');
+  });
+
+  it('marks a dataset tampered once its stored file changes and the site\'s audit finds it, and refuses the analysis', async () => {
+    // The attack: a byte appended to the stored file of the dataset the researcher analysed.
+    const entry = await (await fetch(`${target.edge}/api/v1/market/datasets?q=${encodeURIComponent('General medicine admissions 2023')}`, { headers: { authorization: `Bearer ${await tokenOf(ALDRIC_ADMIN)}` } })).json() as { items: { sha256: string; datasetId: string }[] };
+    const sha = entry.items[0]!.sha256;
+    const file = path.join(target.dataDir, 'sites', 'site-aldric', 'storage', 'objects', sha.slice(0, 2), sha);
+    chmodSync(file, 0o644);
+    appendFileSync(file, '47,F,162.0,70.1,26.7,74,131,84,99,201,no,2023-06-01\n');
+    const audit = await fetch(`${target.siteUrl('site-aldric')}/audit`, { method: 'POST', headers: { authorization: `Bearer ${await tokenOf(ALDRIC_ADMIN)}` } });
+    expect(audit.status).toBe(200);
+
+    const { page } = await contextFor();
+    await signIn(page, RESEARCHER);
+    await page.getByLabel('Search').fill('General medicine admissions 2023');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await shows(page.getByRole('table').getByRole('row').filter({ hasText: 'General medicine admissions 2023' }), 'Tampered');
+    await page.getByRole('navigation').getByRole('link', { name: 'Analyses' }).click();
+    const form = page.getByRole('form', { name: 'New analysis' });
+    await form.getByRole('group', { name: /Datasets/ }).getByRole('checkbox', { name: entry.items[0]!.datasetId }).check();
+    await form.getByRole('button', { name: 'Run analysis' }).click();
+    await shows(page.getByRole('alert'), /TAMPERED/);
   });
 
   it('signs out: the cookie is cleared and a reload lands on sign-in', async () => {

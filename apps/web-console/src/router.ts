@@ -29,6 +29,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/nodes', name: 'nodes', component: () => import('./features/nodes/NodesPage.vue'), meta: { title: 'nodes.title' } },
   { path: '/membership', name: 'membership', component: () => import('./features/membership/MembershipPage.vue'), meta: { title: 'membership.title' } },
   { path: '/upload', name: 'upload', component: () => import('./features/upload/UploadPage.vue'), meta: { title: 'upload.title' } },
+  { path: '/account', name: 'account', component: () => import('./features/account/AccountPage.vue'), meta: { title: 'account.title' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./features/NotFoundPage.vue'), meta: { public: true } },
 ];
 

@@ -66,6 +66,11 @@ whenUnauthenticated(() => {
   expire();
 });
 
+/** Reads the signed-in user again (after a profile change). */
+export function reloadUser(): Promise<void> {
+  return loadUser();
+}
+
 async function loadUser(): Promise<void> {
   state.user = await call(api.GET('/api/v1/auth/me'));
   state.expired = false;
