@@ -127,11 +127,11 @@ suite('the web console in Chromium (e2e)', () => {
     const cookies = await researcherContext.cookies();
     const refresh = cookies.find((c) => c.name === '__Secure-phdmf-refresh');
     expect(refresh).toEqual(expect.objectContaining({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/api/v1/auth' }));
-    const readable = await researcher.evaluate(() => document.cookie);
+    const readable = await researcher.evaluate<string>('document.cookie');
     expect(readable).not.toContain(refresh?.value);
     expect(readable).toBe('phdmf-session=1'); // the hint that a session exists, nothing secret
     // Nothing of the session in storage either.
-    expect(await researcher.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
+    expect(await researcher.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })')).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
   });
 
   it('restores the session on reload by a silent refresh from the cookie', async () => {
@@ -162,7 +162,7 @@ suite('the web console in Chromium (e2e)', () => {
     await signIn(page, RESEARCHER);
     await accessible(page, 'market at 375 px');
     await shot(page, 'market-375');
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(PHONE.width);
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('link', { name: 'Applications' }).waitFor();

@@ -89,7 +89,7 @@ async function main(): Promise<void> {
 
   // 7. Provenance: every operation on the dataset, each with its transaction and block.
   const provenance = await ok(researcher.api.GET('/api/v1/provenance/datasets/{datasetId}', { params: { path: { datasetId: datasets[0]!.datasetId } } }));
-  show(7, 'provenance', provenance.entries.map((e) => ({ operation: e.operation, referenceId: e.referenceId, txId: e.txId, blockNumber: e.blockNumber })));
+  show(7, 'provenance', provenance.items.map((e) => ({ operation: e.operation, referenceId: e.referenceId, txId: e.txId, blockNumber: e.blockNumber })));
 
   // 8. Verify the blocks: each block's hash from its header, each one's link to the one before, up to the tip.
   const blocks = await researcher.verifyBlocks(0);
