@@ -40,7 +40,7 @@ suite('the web console in Chromium (e2e)', () => {
   let browser: Browser;
   const watched: WatchedPage[] = [];
 
-  const work = tempDir('phdmf-console-files-');
+  let work: ReturnType<typeof tempDir>;
 
   /** An access token by the API (for the test's own setup and attack, not the console's). */
   async function tokenOf(email: string): Promise<string> {
@@ -50,13 +50,16 @@ suite('the web console in Chromium (e2e)', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
+    work = tempDir('phdmf-console-files-');
     [target, browser] = await Promise.all([startTarget(), launch()]);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await target?.stop();
-    work.remove();
+    // Each may be missing when beforeAll failed part way.
+    const started = { browser: browser as Browser | undefined, target: target as ConsoleTarget | undefined, work: work as typeof work | undefined };
+    await started.browser?.close();
+    await started.target?.stop();
+    started.work?.remove();
   });
 
   async function contextFor(viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
@@ -132,6 +135,19 @@ suite('the web console in Chromium (e2e)', () => {
     expect(readable).toBe('phdmf-session=1'); // the hint that a session exists, nothing secret
     // Nothing of the session in storage either.
     expect(await researcher.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })')).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
+  });
+
+  it('refuses the refresh cookie from a page of another origin, or naming none (the CSRF attack)', async () => {
+    const cookie = (await researcherContext.cookies()).find((c) => c.name === '__Secure-phdmf-refresh');
+    for (const origin of ['http://evil.example', undefined]) {
+      const r = await fetch(`${target.edge}/api/v1/auth/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: `__Secure-phdmf-refresh=${cookie?.value ?? ''}`, ...(origin ? { origin } : {}) },
+        body: '{}',
+      });
+      expect(r.status).toBe(403);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('AUTH.ORIGIN_REFUSED');
+    }
   });
 
   it('restores the session on reload by a silent refresh from the cookie', async () => {
@@ -403,10 +419,14 @@ suite('the web console in Chromium (e2e)', () => {
     await researcher.getByRole('heading', { name: 'Sign in' }).waitFor();
   });
 
-  it('logged no console error on any page (but Chromium\'s own line for the one refused sign-in above)', () => {
-    const expected = (e: ConsoleEntry) => e.source.endsWith('/api/v1/auth/login?refreshIn=cookie') && e.text.includes('status of 401');
-    expect(watched.flatMap((w) => w.errors).filter((e) => !expected(e))).toEqual([]);
-    expect(watched.flatMap((w) => w.errors).filter(expected)).toHaveLength(1);
+  it('logged no console error on any page (but Chromium\'s own line for each refusal the story asks for: the wrong password, the tampered analysis)', () => {
+    const refusals = [
+      (e: ConsoleEntry) => e.source.endsWith('/api/v1/auth/login?refreshIn=cookie') && e.text.includes('status of 401'),
+      (e: ConsoleEntry) => e.source.endsWith('/api/v1/analyses') && e.text.includes('status of 409'),
+    ];
+    const errors = watched.flatMap((w) => w.errors);
+    expect(errors.filter((e) => !refusals.some((expected) => expected(e)))).toEqual([]);
+    for (const expected of refusals) expect(errors.filter(expected)).toHaveLength(1);
   });
 });
 
