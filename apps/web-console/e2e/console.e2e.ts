@@ -387,6 +387,11 @@ suite('the web console in Chromium (e2e)', () => {
     expect(await aldric.getByTestId('browser-hash').textContent()).toBe(expected);
     expect(await aldric.getByTestId('chain-hash').textContent()).toBe(expected);
     await shot(aldric, 'upload');
+    // The site lets the console's origin call it from a browser, and no other.
+    const preflight = async (origin: string) =>
+      (await fetch(`${target.siteUrl('site-aldric')}/datasets`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } })).headers.get('access-control-allow-origin');
+    expect(await preflight(target.edge)).toBe(target.edge);
+    expect(await preflight('http://evil.example')).toBeNull();
   });
 
   it('marks a dataset tampered once its stored file changes and the site\'s audit finds it, and refuses the analysis', async () => {
