@@ -265,7 +265,15 @@ function envFor(service) {
     case 'api-gateway':
       // Every demo client is 127.0.0.1, so the per-address limit on credential endpoints (30 a
       // minute by default) would count the seeding, the walkthrough and the tests as one caller.
-      return { ...shared, HTTP_PORT: String(httpPort), AUTH_RATE_LIMIT_PER_MINUTE: env.AUTH_RATE_LIMIT_PER_MINUTE ?? '300' };
+      // The console (built by `npm run build`) is served at the edge's `/`; its pages may upload
+      // straight to the demo sites, so their origins are in its Content-Security-Policy.
+      return {
+        ...shared,
+        HTTP_PORT: String(httpPort),
+        AUTH_RATE_LIMIT_PER_MINUTE: env.AUTH_RATE_LIMIT_PER_MINUTE ?? '300',
+        CONSOLE_DIR: path.join(root, 'dist', 'apps', 'web-console'),
+        CONSOLE_CONNECT_ORIGINS: demoSites().map((s) => s.url).join(','),
+      };
     case 'accounts': {
       const accounts = { ...shared, BOOTSTRAP_ADMIN_EMAIL: adminEmail, SIGNING_KEY_ENCRYPTION_KEY_FILE: ensureSigningKekFile() };
       return env.BOOTSTRAP_ADMIN_PASSWORD ? accounts : { ...accounts, BOOTSTRAP_ADMIN_PASSWORD_FILE: ensureAdminPasswordFile() };
@@ -294,6 +302,8 @@ function siteEnv(site) {
     JWT_ISSUER: env.AUTH_ISSUER ?? 'phdmf-accounts',
     JWT_AUDIENCE: env.AUTH_AUDIENCE ?? 'phdmf-api',
     HTTP_PORT: String(site.port),
+    // The web console (served by the edge) uploads straight to the site from the browser.
+    CORS_ORIGINS: edge,
   };
 }
 
@@ -487,6 +497,7 @@ async function main() {
   out();
   out(`PHDMF is up on this machine (embedded ledger), in ${elapsed().trim()}`);
   out();
+  out(`  Web console      ${edge}/   (sign in with a demo account below)`);
   out(`  REST edge        ${api}   (OpenAPI: ${api}/docs, ${api}/openapi.json; probes: ${edge}/health, ${edge}/ready)`);
   out(`  NATS             nats://127.0.0.1:${natsPort}`);
   out(`  data and logs    ${dataDir}   (logs/<process>.log; pids.json; demo.env)`);

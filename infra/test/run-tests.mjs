@@ -23,6 +23,15 @@ if (run('npm', ['run', '--silent', 'build']) !== 0) {
   process.exit(1);
 }
 
+// The console's browser tests drive Debian's Chromium (never a downloaded browser). Installed here when
+// missing and this is a root shell on Debian; otherwise those tests skip with one line.
+if (!existsSync('/usr/bin/chromium') && !process.env.CHROMIUM_BIN && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+  const apt = (argv) => spawnSync('apt-get', argv, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 }).status;
+  if (apt(['update', '-q']) !== 0 || apt(['install', '-y', '-q', '--no-install-recommends', 'chromium']) !== 0) {
+    process.stdout.write('chromium could not be installed: the console\'s browser tests will be skipped\n');
+  }
+}
+
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'phdmf-jest-'));
 const report = path.join(outDir, 'report.json');
 const status = run(path.join(root, 'node_modules/.bin/jest'), ['--json', `--outputFile=${report}`, ...process.argv.slice(2)]);

@@ -106,6 +106,25 @@ export class ApiGatewayConfig extends ServiceConfig {
   @IsIn(['true', 'false'])
   OPENAPI_ENABLED: 'true' | 'false' = 'true';
 
+  /**
+   * The built web console (index.html and assets/), served at `/` with the SPA fallback; empty (the
+   * default) serves none. `npm start` points it at dist/apps/web-console.
+   */
+  @IsString()
+  @Length(0, 1_000)
+  CONSOLE_DIR = '';
+
+  /**
+   * Origins besides the edge's own that the console's pages may connect to (its Content-Security-Policy
+   * connect-src), comma-separated: the storage sites users upload to directly.
+   */
+  @Matches(/^$|^https?:\/\/[^\s,*]+(,https?:\/\/[^\s,*]+)*$/, { message: 'must be empty or a comma-separated list of http(s) origins (no wildcard)' })
+  CONSOLE_CONNECT_ORIGINS = '';
+
+  get consoleConnectOrigins(): string[] {
+    return this.CONSOLE_CONNECT_ORIGINS.split(',').filter((o) => o.length > 0);
+  }
+
   get corsOrigins(): string[] {
     return this.CORS_ORIGINS.split(',').filter((o) => o.length > 0);
   }

@@ -44,6 +44,18 @@ export class DataStorageConfig extends ServiceConfig {
   @Max(65_535)
   HTTP_PORT = 8480;
 
+  /**
+   * Origins whose pages may call this local API from a browser, comma-separated: the consortium's web
+   * console, so that a staff member uploads straight from the browser to the site (rows never pass a
+   * central service). Empty (the default) allows no cross-origin calls; `*` is refused on purpose.
+   */
+  @Matches(/^$|^https?:\/\/[^\s,*]+(,https?:\/\/[^\s,*]+)*$/, { message: 'must be empty or a comma-separated list of http(s) origins (no wildcard)' })
+  CORS_ORIGINS = '';
+
+  get corsOrigins(): string[] {
+    return this.CORS_ORIGINS.split(',').filter((o) => o.length > 0);
+  }
+
   /** Largest upload accepted, in bytes (default 2 GiB). */
   @Type(() => Number)
   @IsInt()

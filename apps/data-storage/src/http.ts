@@ -25,11 +25,20 @@ export function siteHttpOptions(config: DataStorageConfig): NonNullable<StartOpt
  * own parser (431, 400), is `{ error: { code, message, details? } }`. Its OpenAPI document is served at
  * `/openapi.json` (browsable at `/docs`).
  */
-export function configureSiteHttp(app: INestApplication): void {
+export function configureSiteHttp(app: INestApplication, corsOrigins: readonly string[] = []): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   // The docs page (Swagger UI) loads its own scripts and styles from this origin only.
   express.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] } } }));
+  // The web console uploads from the browser straight to this site (CORS_ORIGINS); bearer tokens only,
+  // no cookies (credentials: false).
+  express.enableCors({
+    origin: corsOrigins.length > 0 ? [...corsOrigins] : false,
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    credentials: false,
+    maxAge: 600,
+  });
   express.useGlobalFilters(app.get(HttpErrorFilter));
   const server: Server = express.getHttpServer();
   server.requestTimeout = REQUEST_TIMEOUT_MS;

@@ -1,10 +1,13 @@
-import { Body, Controller, Get, Header, HttpCode, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { Body, Controller, Get, Header, HttpCode, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { AccountsChangePassword, AccountsErrorCode, AccountsGetCurrentUser, AccountsGetJwks, AccountsGetLoginHistory, AccountsLogin, AccountsLogout, AccountsRefreshToken, AccountsRegisterResearcher, AccountsUpdateProfile, PaginationErrorCode, type AccountsLogin as LoginNs } from '@phdmf/contracts';
-import { LoginHistoryResponse, PasswordChangedResponse, TokenResponse, UserResponse } from '../edge/openapi-schemas';
-import { ChangePasswordDto, HistoryQueryDto, LoginDto, RefreshDto, RegisterDto, UpdateProfileDto } from './dto';
+import { AccountsChangePassword, AccountsErrorCode, AccountsGetCurrentUser, AccountsGetJwks, AccountsGetLoginHistory, AccountsLogin, AccountsLogout, AccountsRefreshToken, AccountsRegisterResearcher, AccountsUpdateProfile, PaginationErrorCode, PhdmfError, type AccountsLogin as LoginNs } from '@phdmf/contracts';
+import type { TokenPair } from '@phdmf/contracts';
+import { ApiGatewayConfig } from '../config';
+import { CookieTokenResponse, LoginHistoryResponse, PasswordChangedResponse, TokenResponse, UserResponse } from '../edge/openapi-schemas';
+import { ChangePasswordDto, HistoryQueryDto, LoginDto, RefreshInQueryDto, RefreshOrCookieDto, RegisterDto, UpdateProfileDto } from './dto';
+import { assertCookieOrigin, clearRefreshCookie, refreshCookieOf, setRefreshCookie } from './refresh-cookie';
 import { CredentialEndpoint, CurrentUser, Public } from './decorators';
 import { ApiErrors } from '../edge/openapi-errors';
 import { queryPayload } from '../edge/validation';
@@ -17,11 +20,25 @@ function clientInfo(req: Request): Pick<LoginNs.Payload, 'address' | 'userAgent'
   return { ...(address ? { address } : {}), ...(userAgent ? { userAgent } : {}) };
 }
 
+/** A token pair as the JSON flow answers it, or (cookie mode) with its refresh token in the cookie only. */
+const TOKENS_OR_COOKIE = { schema: { oneOf: [{ $ref: getSchemaPath(TokenResponse) }, { $ref: getSchemaPath(CookieTokenResponse) }] } };
+
 @ApiTags('auth')
 @ApiErrors(AccountsErrorCode)
+@ApiExtraModels(TokenResponse, CookieTokenResponse)
 @Controller('auth')
 export class AuthenticationController {
-  constructor(private readonly bus: EdgeBus) {}
+  constructor(
+    private readonly bus: EdgeBus,
+    private readonly config: ApiGatewayConfig,
+  ) {}
+
+  /** Cookie mode: the refresh token goes into the HttpOnly cookie and is left out of the body. */
+  private inCookie(res: Response, pair: TokenPair): Omit<TokenPair, 'refreshToken'> {
+    const { refreshToken, ...rest } = pair;
+    setRefreshCookie(res, refreshToken, pair.refreshExpiresIn);
+    return rest;
+  }
 
   @Post('register')
   @Public()
@@ -36,30 +53,54 @@ export class AuthenticationController {
   @Public()
   @CredentialEndpoint()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in with email and password; repeated failures are throttled (429 AUTH.LOGIN_THROTTLED)' })
-  @ApiOkResponse({ type: TokenResponse })
-  login(@Req() req: Request, @Body() body: LoginDto) {
-    return this.bus.request(req, AccountsLogin.CONTRACT, { email: body.email, password: body.password, ...clientInfo(req) });
+  @ApiOperation({
+    summary: 'Log in with email and password; repeated failures are throttled (429 AUTH.LOGIN_THROTTLED). With `refreshIn=cookie` (the browser console) the refresh token is set as an HttpOnly cookie instead of answered',
+  })
+  @ApiOkResponse(TOKENS_OR_COOKIE)
+  async login(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: LoginDto, @Query() query: RefreshInQueryDto) {
+    if (query.refreshIn === 'cookie') assertCookieOrigin(req, this.config.corsOrigins);
+    const pair = await this.bus.request(req, AccountsLogin.CONTRACT, { email: body.email, password: body.password, ...clientInfo(req) });
+    return query.refreshIn === 'cookie' ? this.inCookie(res, pair) : pair;
   }
 
   @Post('refresh')
   @Public()
   @CredentialEndpoint()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange a refresh token for a new pair; a reused refresh token revokes the session' })
-  @ApiOkResponse({ type: TokenResponse })
-  refresh(@Req() req: Request, @Body() body: RefreshDto) {
-    return this.bus.request(req, AccountsRefreshToken.CONTRACT, { refreshToken: body.refreshToken, ...clientInfo(req) });
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new pair; a reused refresh token revokes the session. Without `refreshToken` in the body, the cookie sign-in set is used (same origin only) and renewed',
+  })
+  @ApiOkResponse(TOKENS_OR_COOKIE)
+  async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: RefreshOrCookieDto) {
+    if (body.refreshToken !== undefined) return this.bus.request(req, AccountsRefreshToken.CONTRACT, { refreshToken: body.refreshToken, ...clientInfo(req) });
+    assertCookieOrigin(req, this.config.corsOrigins);
+    const refreshToken = refreshCookieOf(req);
+    if (refreshToken === undefined) throw new PhdmfError(AccountsErrorCode.REFRESH_INVALID, 'No refresh token: sign in again');
+    try {
+      return this.inCookie(res, await this.bus.request(req, AccountsRefreshToken.CONTRACT, { refreshToken, ...clientInfo(req) }));
+    } catch (error) {
+      // A dead cookie is dropped, so the browser stops sending it.
+      if (error instanceof PhdmfError && error.code.startsWith('AUTH.REFRESH_')) clearRefreshCookie(res);
+      throw error;
+    }
   }
 
   @Post('logout')
   @Public()
   @CredentialEndpoint()
   @HttpCode(204)
-  @ApiOperation({ summary: 'End the session the refresh token belongs to' })
+  @ApiOperation({ summary: 'End the session the refresh token belongs to (from the body, or else the console\'s cookie, which is then cleared)' })
   @ApiNoContentResponse()
-  async logout(@Req() req: Request, @Body() body: RefreshDto): Promise<void> {
-    await this.bus.request(req, AccountsLogout.CONTRACT, body);
+  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: RefreshOrCookieDto): Promise<void> {
+    if (body.refreshToken !== undefined) {
+      await this.bus.request(req, AccountsLogout.CONTRACT, { refreshToken: body.refreshToken });
+      return;
+    }
+    assertCookieOrigin(req, this.config.corsOrigins);
+    const refreshToken = refreshCookieOf(req);
+    clearRefreshCookie(res);
+    if (refreshToken === undefined) return; // no session in this browser: signed out already
+    await this.bus.request(req, AccountsLogout.CONTRACT, { refreshToken });
   }
 
   @Get('jwks')

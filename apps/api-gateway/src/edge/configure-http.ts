@@ -10,6 +10,7 @@ import { EDGE_CONTROLLERS } from '../app.module';
 import { FEED_SCHEMAS } from '../events/openapi';
 import { JwtAuthGuard, RolesGuard } from '../auth/guards';
 import type { ApiGatewayConfig } from '../config';
+import { consoleMiddleware } from './console';
 import { EdgeExceptionFilter, type ErrorBody } from './edge-exception.filter';
 import { EdgeThrottlerGuard } from './edge-throttler.guard';
 import { IdempotencyInterceptor } from './idempotency';
@@ -47,6 +48,11 @@ export function configureHttp(app: INestApplication, config: ApiGatewayConfig, l
     credentials: false,
     maxAge: 600,
   });
+  if (config.CONSOLE_DIR !== '') {
+    const console = consoleMiddleware(config.CONSOLE_DIR, config.consoleConnectOrigins);
+    if (console) express.use(console);
+    else logger.warn({ dir: config.CONSOLE_DIR }, 'CONSOLE_DIR holds no built console (index.html): the console is not served; run npm run build');
+  }
   answerClientErrorsAsJson(express.getHttpServer());
   // Registered before Nest's defaults, which then stand aside: JSON only, strictly bounded in size
   // and depth (Nest's type omits `verify`, which it uses for raw bodies; the edge keeps none).

@@ -2,7 +2,7 @@
 // which carry no run-time metadata); these classes describe the same shapes to @nestjs/swagger. Each
 // `implements` its contract type and is listed in a `DocumentsExactly` check, so a field added to or
 // dropped from the contract fails the type check until the document follows.
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import {
   ERROR_CODE_PATTERN,
   PageLimits,
@@ -85,6 +85,9 @@ export class TokenResponse implements TokenPair {
   @ApiProperty({ description: 'Single use: each refresh returns a new one. Presenting a used one revokes the session.' }) refreshToken!: string;
   @ApiProperty({ ...INTEGER, description: 'Seconds until the refresh token expires.' }) refreshExpiresIn!: number;
 }
+
+/** Sign-in and refresh in cookie mode: the refresh token went into the HttpOnly cookie, not the body. */
+export class CookieTokenResponse extends OmitType(TokenResponse, ['refreshToken'] as const) {}
 
 export class LoginHistoryEntryResponse implements LoginHistoryEntry {
   @ApiProperty({ format: 'date-time' }) at!: string;

@@ -60,7 +60,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in with email and password; repeated failures are throttled (429 AUTH.LOGIN_THROTTLED) */
+        /** Log in with email and password; repeated failures are throttled (429 AUTH.LOGIN_THROTTLED). With `refreshIn=cookie` (the browser console) the refresh token is set as an HttpOnly cookie instead of answered */
         post: operations["AuthenticationController_login"];
         delete?: never;
         options?: never;
@@ -77,7 +77,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for a new pair; a reused refresh token revokes the session */
+        /** Exchange a refresh token for a new pair; a reused refresh token revokes the session. Without `refreshToken` in the body, the cookie sign-in set is used (same origin only) and renewed */
         post: operations["AuthenticationController_refresh"];
         delete?: never;
         options?: never;
@@ -94,7 +94,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End the session the refresh token belongs to */
+        /** End the session the refresh token belongs to (from the body, or else the console's cookie, which is then cleared) */
         post: operations["AuthenticationController_logout"];
         delete?: never;
         options?: never;
@@ -651,6 +651,28 @@ export interface components {
                 [key: string]: "up" | "down";
             };
         };
+        TokenResponse: {
+            /** @enum {string} */
+            tokenType: "Bearer";
+            /** @description EdDSA-signed JWT (typ at+jwt); send as Authorization: Bearer … */
+            accessToken: string;
+            /** @description Seconds until the access token expires. */
+            expiresIn: number;
+            /** @description Single use: each refresh returns a new one. Presenting a used one revokes the session. */
+            refreshToken: string;
+            /** @description Seconds until the refresh token expires. */
+            refreshExpiresIn: number;
+        };
+        CookieTokenResponse: {
+            /** @enum {string} */
+            tokenType: "Bearer";
+            /** @description EdDSA-signed JWT (typ at+jwt); send as Authorization: Bearer … */
+            accessToken: string;
+            /** @description Seconds until the access token expires. */
+            expiresIn: number;
+            /** @description Seconds until the refresh token expires. */
+            refreshExpiresIn: number;
+        };
         RegisterDto: {
             /** Format: email */
             email: string;
@@ -678,20 +700,8 @@ export interface components {
             email: string;
             password: string;
         };
-        TokenResponse: {
-            /** @enum {string} */
-            tokenType: "Bearer";
-            /** @description EdDSA-signed JWT (typ at+jwt); send as Authorization: Bearer … */
-            accessToken: string;
-            /** @description Seconds until the access token expires. */
-            expiresIn: number;
-            /** @description Single use: each refresh returns a new one. Presenting a used one revokes the session. */
-            refreshToken: string;
-            /** @description Seconds until the refresh token expires. */
-            refreshExpiresIn: number;
-        };
-        RefreshDto: {
-            refreshToken: string;
+        RefreshOrCookieDto: {
+            refreshToken?: string;
         };
         UpdateProfileDto: {
             displayName: string;
@@ -1863,7 +1873,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -1884,7 +1894,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED";
                         };
                     };
                 };
@@ -2140,7 +2150,10 @@ export interface operations {
     };
     AuthenticationController_login: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `cookie`: the refresh token is set as an HttpOnly, Secure, SameSite=Strict cookie (path /api/v1/auth) and left out of the body — for the browser console */
+                refreshIn?: "body" | "cookie";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2159,7 +2172,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenResponse"] | components["schemas"]["CookieTokenResponse"];
                 };
             };
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
@@ -2214,7 +2227,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -2235,7 +2248,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED";
                         };
                     };
                 };
@@ -2498,7 +2511,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshDto"];
+                "application/json": components["schemas"]["RefreshOrCookieDto"];
             };
         };
         responses: {
@@ -2510,7 +2523,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenResponse"] | components["schemas"]["CookieTokenResponse"];
                 };
             };
             /** @description Refused or failed: ACCOUNTS.WEAK_PASSWORD, ACCOUNTS.WRONG_PASSWORD, HTTP.BAD_REQUEST, VALIDATION.FAILED */
@@ -2565,7 +2578,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -2586,7 +2599,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED";
                         };
                     };
                 };
@@ -2849,7 +2862,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshDto"];
+                "application/json": components["schemas"]["RefreshOrCookieDto"];
             };
         };
         responses: {
@@ -2914,7 +2927,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -2935,7 +2948,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED";
                         };
                     };
                 };
@@ -3265,7 +3278,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED */
             403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -3286,7 +3299,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED";
                         };
                     };
                 };
@@ -3560,7 +3573,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -3581,7 +3594,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };
@@ -3859,7 +3872,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -3880,7 +3893,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };
@@ -4210,7 +4223,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -4231,7 +4244,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };
@@ -4568,7 +4581,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -4589,7 +4602,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };
@@ -4876,7 +4889,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -4897,7 +4910,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };
@@ -5180,7 +5193,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -5201,7 +5214,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };
@@ -5482,7 +5495,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, EDGE.FORBIDDEN */
+            /** @description Refused or failed: ACCOUNTS.FORBIDDEN, AUTH.ORIGIN_REFUSED, EDGE.FORBIDDEN */
             403: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -5503,7 +5516,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCOUNTS.FORBIDDEN" | "EDGE.FORBIDDEN";
+                            code?: "ACCOUNTS.FORBIDDEN" | "AUTH.ORIGIN_REFUSED" | "EDGE.FORBIDDEN";
                         };
                     };
                 };

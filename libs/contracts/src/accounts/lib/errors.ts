@@ -8,6 +8,11 @@ export const AccountsErrorCode = {
   REFRESH_INVALID: 'AUTH.REFRESH_INVALID',
   /** A refresh token that was already rotated was presented again: its whole family is revoked. */
   REFRESH_REUSED: 'AUTH.REFRESH_REUSED',
+  /**
+   * A sign-in, refresh or sign-out that uses the refresh-token cookie came from a page of another
+   * origin (or named none): the edge's CSRF check, beside the cookie's SameSite=Strict.
+   */
+  ORIGIN_REFUSED: 'AUTH.ORIGIN_REFUSED',
   /** The request carries no acting user, or one whose account no longer exists or is disabled. */
   UNAUTHENTICATED: 'AUTH.UNAUTHENTICATED',
   /** The acting user may not do this (role or organisation). */
