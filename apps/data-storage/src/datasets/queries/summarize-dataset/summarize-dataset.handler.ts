@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerStatistic, StorageSummarize } from '@phdmf/contracts';
-import { countWithheld } from '@phdmf/observability';
+import { grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerStatistic, type NodeSignature, StorageSummarize } from '@phdmf/contracts';
+import { countWithheld, inSpan, inSpanSync, SpanKind, UseCaseSpan } from '@phdmf/observability';
 import { Correlation, type Logger } from '@phdmf/logging';
 import { refuseIfLate } from '@phdmf/messaging';
 import { edgesOnGrid, noisyColumnSummary } from '@phdmf/statistics';
@@ -73,10 +73,12 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     // A dp request's reservation is read alongside the grant (one round trip less); used only if the grant is dp.
     const reservationRead =
       request.reservationTxId === undefined ? undefined : this.ledger.getReservation(request.analysisId).then((r) => ({ ok: true as const, r }), (error: unknown) => ({ ok: false as const, error }));
-    const [access, onChain] = await Promise.all([
-      this.ledger.checkAccess({ datasetId: dataset.id, requester: request.requester, columns: request.columns, statistics: request.statistics }),
-      this.ledger.getDataset(dataset.id),
-    ]);
+    const [access, onChain] = await inSpan(UseCaseSpan.SiteGrantCheck, SpanKind.INTERNAL, {}, () =>
+      Promise.all([
+        this.ledger.checkAccess({ datasetId: dataset.id, requester: request.requester, columns: request.columns, statistics: request.statistics }),
+        this.ledger.getDataset(dataset.id),
+      ]),
+    );
     if (!access.inForce) throw new PhdmfError(access.code, access.reason, { datasetId: dataset.id, requester: request.requester });
     // The ledger checked it against its current version; the node checks against the version it will read.
     if (!grantCoversVersion(access.grant, version.version)) {
@@ -116,8 +118,8 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
       // Waiting in the queue may have outlasted the caller: its summary is cancelled, not computed.
       refuseIfLate(SUMMARY, deadline);
       return Promise.allSettled([
-        this.files.hashObject(version.sha256),
-        this.engine.summarize({
+        this.rehash(version.sha256),
+        inSpan(UseCaseSpan.SiteEngine, SpanKind.INTERNAL, { 'phdmf.privacy.mode': 'controlled', 'phdmf.columns': columnIndexes.length }, () => this.engine.summarize({
           file: this.files.pathOf(version.sha256),
           format: version.format,
           schema,
@@ -126,7 +128,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
           minMax: asked.includes('min') || asked.includes('max'),
           probabilities: asked.includes('quantiles') ? (request.probabilities ?? []) : [],
           histograms: new Map(onGrid.map((h) => [indexOf.get(h.column) ?? -1, h.edges] as const)),
-        }),
+        })),
       ]);
     });
     const values = await this.afterHash(hash, computed, dataset.id, version.version, onChain.sha256);
@@ -134,9 +136,11 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     const policy = this.settings.disclosure;
     const body: StorageSummarize.SummaryBody = {
       ...this.bodyHead(request, { id: dataset.id, version: version.version, sha256: version.sha256 }, access.grant.requestId, values.rowCount),
-      columns: values.columns.map((raw) =>
-        applyDisclosure(policy, grids.has(raw.name) ? raw : { ...raw, gridless: true }, asked, (statistic) =>
-          this.noise.uniform({ datasetId: dataset.id, datasetVersion: version.version, grantRequestId: access.grant.requestId, column: raw.name, statistic }),
+      columns: inSpanSync(UseCaseSpan.SiteDisclosure, { 'phdmf.privacy.mode': 'controlled' }, () =>
+        values.columns.map((raw) =>
+          applyDisclosure(policy, grids.has(raw.name) ? raw : { ...raw, gridless: true }, asked, (statistic) =>
+            this.noise.uniform({ datasetId: dataset.id, datasetVersion: version.version, grantRequestId: access.grant.requestId, column: raw.name, statistic }),
+          ),
         ),
       ),
     };
@@ -144,7 +148,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
     countWithheld(body.columns);
     this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length }, 'summary released');
-    return { body, signature: this.signer.sign(body) };
+    return { body, signature: this.sign(body) };
   }
 
   /**
@@ -162,13 +166,15 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     const [hash, computed] = await this.runQueued(() => {
       refuseIfLate(SUMMARY, deadline);
       return Promise.allSettled([
-        this.files.hashObject(dataset.sha256),
-        this.engine.dpAggregates({
-          file: this.files.pathOf(dataset.sha256),
-          format: dataset.format,
-          schema: dataset.schema,
-          columns: plans.map((p) => ({ index: dataset.indexOf.get(p.column) ?? -1, grid: p.grid })),
-        }),
+        this.rehash(dataset.sha256),
+        inSpan(UseCaseSpan.SiteEngine, SpanKind.INTERNAL, { 'phdmf.privacy.mode': 'dp', 'phdmf.columns': plans.length }, () =>
+          this.engine.dpAggregates({
+            file: this.files.pathOf(dataset.sha256),
+            format: dataset.format,
+            schema: dataset.schema,
+            columns: plans.map((p) => ({ index: dataset.indexOf.get(p.column) ?? -1, grid: p.grid })),
+          }),
+        ),
       ]);
     });
     const aggregates = await this.afterHash(hash, computed, dataset.id, dataset.version, dataset.onChainSha256);
@@ -176,16 +182,18 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
       // The exact row count is not released in dp mode; the noisy count is in the columns.
       ...this.bodyHead(request, dataset, dataset.grantRequestId, 0),
       privacy: { mode: 'dp', reservationTxId: request.reservationTxId ?? '' },
-      columns: plans.map((plan, i) => {
-        const data = aggregates[i];
-        if (data === undefined) throw new Error(`no dp aggregates for column ${plan.column}`);
-        const type = dataset.schema[dataset.indexOf.get(plan.column) ?? -1]?.type ?? 'numeric';
-        return { name: plan.column, type, noisy: noisyColumnSummary({ grid: plan.grid, data, planned: plan.planned }) };
-      }),
+      columns: inSpanSync(UseCaseSpan.SiteDisclosure, { 'phdmf.privacy.mode': 'dp' }, () =>
+        plans.map((plan, i) => {
+          const data = aggregates[i];
+          if (data === undefined) throw new Error(`no dp aggregates for column ${plan.column}`);
+          const type = dataset.schema[dataset.indexOf.get(plan.column) ?? -1]?.type ?? 'numeric';
+          return { name: plan.column, type, noisy: noisyColumnSummary({ grid: plan.grid, data, planned: plan.planned }) };
+        }),
+      ),
     };
     body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
     this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length, reservationTxId: request.reservationTxId }, 'dp summary released');
-    return { body, signature: this.signer.sign(body) };
+    return { body, signature: this.sign(body) };
   }
 
   /**
@@ -206,6 +214,16 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
       throw failure;
     }
     return computed.value;
+  }
+
+  /** Re-hashes the stored file (streaming SHA-256), to be compared with the on-chain hash. */
+  private rehash(sha256: string): Promise<{ sha256: string; bytes: number }> {
+    return inSpan(UseCaseSpan.SiteRehash, SpanKind.INTERNAL, {}, () => this.files.hashObject(sha256));
+  }
+
+  /** Signs the body with the node key (Ed25519), the last step of every summary. */
+  private sign(body: StorageSummarize.SummaryBody): NodeSignature {
+    return inSpanSync(UseCaseSpan.SiteSignature, {}, () => this.signer.sign(body));
   }
 
   /** What every signed body says before its columns: who computed what, for whom, under which policy. */
