@@ -4,14 +4,13 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { connect } from 'nats';
 import { createLogger } from '@phdmf/logging';
 import { MessageBus, type MessagingOptions } from '@phdmf/messaging';
 import { initTracing, shutdownTracing, SpanKind, startTrace } from '@phdmf/observability';
 import { TestNatsServer } from '@phdmf/testing';
+import { benchTracing } from '../support/otlp-sink';
 import { BenchEcho, RAW_SUBJECT } from './contracts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -91,23 +90,8 @@ async function compare(inFlight: number, serverPid: number, raw: (i: number) => 
   return report('phdmf MessageBus + NatsRpcServer', inFlight, p) / report('raw nats request/reply', inFlight, r);
 }
 
-/** An OTLP/HTTP endpoint that takes every export and keeps nothing but a count (BENCH_TRACING=1). */
-async function otlpSink(): Promise<{ url: string; server: Server; exports: () => number }> {
-  let exports = 0;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      exports += 1;
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, exports: () => exports };
-}
-
 async function main(): Promise<void> {
-  const sink = process.env.BENCH_TRACING === '1' ? await otlpSink() : undefined;
-  const otlpEndpoint = sink?.url ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const { endpoint: otlpEndpoint, sink, describe } = await benchTracing();
   const nats = await TestNatsServer.start();
   const server = spawn(process.execPath, [path.join(__dirname, 'server.js')], {
     env: { ...process.env, NATS_URL: nats.url, ...(otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint } : {}) },
@@ -124,7 +108,7 @@ async function main(): Promise<void> {
 
   // Traced as a service is (runService): every request a span on both sides, exported over OTLP.
   if (otlpEndpoint) initTracing({ service: 'bench-client', version: 'bench', otlpEndpoint });
-  process.stdout.write(`tracing ${otlpEndpoint ? `on (OTLP ${otlpEndpoint}, sampler ${process.env.OTEL_TRACES_SAMPLER ?? 'default'})` : 'off'}, metrics on\n`);
+  process.stdout.write(`${describe}\n`);
   const nc = await connect({ servers: nats.url });
   const options: MessagingOptions = { service: 'api-gateway', servers: [nats.url], requestTimeoutMs: 10_000, logger: createLogger({ service: 'bench', level: 'warn' }) };
   const bus = new MessageBus(nc, options);
@@ -146,7 +130,7 @@ async function main(): Promise<void> {
   await nats.dispose();
   if (sink) {
     process.stdout.write(`OTLP exports received: ${sink.exports()}\n`);
-    sink.server.close();
+    await sink.close();
   }
   process.stdout.write(`messaging_vs_raw_nats_256=${ratio256.toFixed(3)}\n`);
 }
