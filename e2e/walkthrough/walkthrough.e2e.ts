@@ -6,10 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { tempDir } from '@phdmf/testing';
-import { alive, CENTRAL_SERVICES, freePorts, LocalSystem, ROOT, SITES, until, type Ports } from '../local-up/support/local-system';
+import { alive, freePorts, LocalSystem, ROOT, SITES, until, type Ports } from '../local-up/support/local-system';
 import { allHealthy, readModelsAgree, verifyChain, type Snapshot } from '../local-up/support/snapshot';
 import { BashSession, walkthroughBlocks, type Block } from './support/readme-walkthrough';
-import { crowdedMetrics, scrapeSystem, unboundedLabels } from '../observability/support/system-scrape';
+import { expectWalkthroughMetrics, scrapeSystem } from '../observability/support/system-scrape';
 
 jest.setTimeout(240_000);
 
@@ -136,56 +136,7 @@ describe('the README walkthrough, against `npm start`', () => {
   });
 
   it('has every process export the named metrics after the walkthrough, with plausible values and bounded labels (issue 19)', async () => {
-    const scrapes = await scrapeSystem(system!);
-    expect([...scrapes.keys()].sort()).toEqual([...CENTRAL_SERVICES, ...SITES.map((s) => s.nodeId)].sort());
-    const at = (name: Parameters<typeof scrapes.get>[0]) => scrapes.get(name)!;
-    const ok = { outcome: 'ok' };
-
-    for (const scrape of scrapes.values()) {
-      // Node's and the process' own, labelled with the process (a site is the data-storage service).
-      const service = SITES.some((s) => s.nodeId === scrape.process) ? 'data-storage' : scrape.process;
-      expect({ process: scrape.process, cpu: scrape.value('process_cpu_user_seconds_total', { service }) > 0 }).toEqual({ process: scrape.process, cpu: true });
-      expect(scrape.declares('nodejs_eventloop_lag_seconds')).toBe(true);
-      expect(scrape.declares('phdmf_nats_request_duration_seconds')).toBe(true);
-    }
-    // Every service on the bus answered requests (server side), counted per subject with their latency.
-    for (const name of ['ledger', 'accounts', 'node-registry', 'authorization', 'aggregation'] as const) {
-      expect({ name, answered: at(name).value('phdmf_nats_request_duration_seconds_count', { side: 'server', ...ok }) > 0 }).toEqual({ name, answered: true });
-    }
-    // The edge: HTTP per route template and status, and its requests on the bus (client side).
-    const edge = at('api-gateway');
-    expect(edge.value('phdmf_http_request_duration_seconds_count', { method: 'POST', route: '/api/v1/analyses', status: '201' })).toBeGreaterThanOrEqual(2);
-    expect(edge.value('phdmf_http_request_duration_seconds_count', { method: 'POST', route: '/api/v1/auth/login', status: '200' })).toBeGreaterThan(0);
-    expect(edge.value('phdmf_nats_request_duration_seconds_count', { side: 'client', subject: 'phdmf.aggregation.cmd.run-analysis.v1', ...ok })).toBeGreaterThanOrEqual(2);
-    expect(edge.value('phdmf_nats_request_duration_seconds_count', { side: 'client', subject: 'phdmf.aggregation.cmd.run-analysis.v1', code: 'BUDGET.EXHAUSTED' })).toBeGreaterThanOrEqual(1);
-    // The ledger: blocks committed (latency and size observed), transactions per validation, height, the relay's lag.
-    const ledger = at('ledger');
-    expect(ledger.value('phdmf_ledger_commit_duration_seconds_count')).toBeGreaterThan(0);
-    expect(ledger.value('phdmf_ledger_commit_duration_seconds_sum')).toBeGreaterThan(0);
-    expect(ledger.value('phdmf_ledger_block_transactions_sum')).toBeGreaterThanOrEqual(ledger.value('phdmf_ledger_block_transactions_count'));
-    expect(ledger.value('phdmf_ledger_transactions_total', { validation: 'valid' })).toBeGreaterThan(10);
-    expect(ledger.value('phdmf_ledger_height_blocks')).toBeGreaterThan(10);
-    expect(ledger.declares('phdmf_ledger_relay_lag_blocks')).toBe(true);
-    expect(ledger.value('phdmf_ledger_relay_lag_blocks')).toBeLessThan(ledger.value('phdmf_ledger_height_blocks'));
-    // Aggregation: analyses per kind and outcome (the walkthrough's complete ones and its refused dp one), each site's time.
-    const aggregation = at('aggregation');
-    expect(aggregation.value('phdmf_analyses_total', { outcome: 'complete' })).toBeGreaterThanOrEqual(3);
-    expect(aggregation.value('phdmf_analyses_total', { outcome: 'BUDGET.EXHAUSTED' })).toBeGreaterThanOrEqual(1);
-    expect(aggregation.value('phdmf_site_summary_duration_seconds_count', { site: 'site-north', ...ok })).toBeGreaterThan(0);
-    // The read models caught the ledger's events through their durable consumers; outboxes are watched.
-    expect(at('authorization').value('phdmf_jetstream_events_handled_total', ok)).toBeGreaterThan(0);
-    expect(at('authorization').declares('phdmf_jetstream_consumer_pending_messages')).toBe(true);
-    expect(at('authorization').declares('phdmf_outbox_backlog_messages')).toBe(true);
-    // Sites: their local API per route, the summaries they answered, and Northbridge's tamper finding (steps 14–15).
-    const north = at('site-north');
-    expect(north.value('phdmf_http_request_duration_seconds_count', { method: 'POST', route: '/datasets', status: '201' })).toBeGreaterThan(0);
-    expect(north.value('phdmf_nats_request_duration_seconds_count', { side: 'server', subject: 'phdmf.storage.*.qry.summarize.v1', ...ok })).toBeGreaterThan(0);
-    expect(north.value('phdmf_tamper_findings_total')).toBeGreaterThanOrEqual(1);
-    for (const site of SITES) expect(at(site.nodeId).value('phdmf_http_request_duration_seconds_count')).toBeGreaterThan(0);
-
-    // No label value is an id, an e-mail address or a raw path; no metric grows a series per request.
-    expect([...scrapes.values()].flatMap(unboundedLabels)).toEqual([]);
-    expect([...scrapes.values()].flatMap(crowdedMetrics)).toEqual([]);
+    expectWalkthroughMetrics(await scrapeSystem(system!));
   });
 
   let beforeKill: Snapshot;

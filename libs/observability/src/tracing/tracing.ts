@@ -2,7 +2,7 @@ import { context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, SpanKind, Spa
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, type Sampler, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, type Sampler, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { outcomeOf } from '../metrics/labels';
@@ -35,12 +35,13 @@ export interface TracingOptions {
 
 let provider: NodeTracerProvider | undefined;
 let tracer: Tracer | undefined;
-
-function defaultSampler(): Sampler | undefined {
-  // OTEL_TRACES_SAMPLER set: the SDK builds it (with OTEL_TRACES_SAMPLER_ARG) itself.
-  if (process.env.OTEL_TRACES_SAMPLER) return undefined;
-  return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(DEFAULT_TRACE_RATIO) });
-}
+/**
+ * The share of entries without a parent that may start a trace, drawn before the SDK is asked: the
+ * SDK's own root decision (two random ids, attribute checks, its self-metrics) costs an unsampled
+ * request more than the rest of its tracing work together. 1 when a sampler was given or
+ * OTEL_TRACES_SAMPLER names one: that sampler then decides alone.
+ */
+let entryRatio = 1;
 
 /**
  * Turns tracing on for this process: W3C trace context, the AsyncLocalStorage context manager, and
@@ -57,7 +58,11 @@ export function initTracing(o: TracingOptions): boolean {
     processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${o.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })));
   }
   if (processors.length === 0) return false;
-  const sampler = o.sampler ?? defaultSampler();
+  // The default: DEFAULT_TRACE_RATIO of the entries (drawn in entryDeclined), parent-based below.
+  // OTEL_TRACES_SAMPLER set: the SDK builds that one (with OTEL_TRACES_SAMPLER_ARG) itself.
+  const byDefault = o.sampler === undefined && !process.env.OTEL_TRACES_SAMPLER;
+  entryRatio = byDefault ? DEFAULT_TRACE_RATIO : 1;
+  const sampler = o.sampler ?? (byDefault ? new ParentBasedSampler({ root: new AlwaysOnSampler() }) : undefined);
   provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: o.service, [ATTR_SERVICE_VERSION]: o.version }),
     spanProcessors: processors,
@@ -78,6 +83,7 @@ export async function shutdownTracing(): Promise<void> {
   const p = provider;
   provider = undefined;
   tracer = undefined;
+  entryRatio = 1;
   if (!p) return;
   await p.shutdown();
   trace.disable();
@@ -145,9 +151,15 @@ export function inSpanSync<T>(name: string, attributes: Attributes, fn: () => T)
 export function startTrace<T>(name: string, kind: SpanKind, attributes: Attributes, fn: (span: Span) => Promise<T>, parent?: Context): Promise<T> {
   if (!tracer) return fn(NOT_TRACED);
   const ctx = parent ?? context.active();
+  if (entryDeclined(ctx)) return fn(NOT_TRACED);
   const span = tracer.startSpan(name, { kind, attributes: { ...attributes, 'phdmf.outcome': 'ok' } }, ctx);
   if (!span.isRecording()) return fn(NOT_TRACED);
   return traced(span, ctx, fn);
+}
+
+/** Whether an entry with no parent in `ctx` is left untraced by the default sampling (see entryRatio). */
+function entryDeclined(ctx: Context): boolean {
+  return entryRatio < 1 && trace.getSpanContext(ctx) === undefined && Math.random() >= entryRatio;
 }
 
 /** The span that stands for "not traced": every call on it does nothing. */
@@ -173,7 +185,7 @@ function failed(span: Span, error: unknown): void {
 
 /** A new span in `ctx`'s trace if it may have one (HTTP's server span, kept open across callbacks); undefined when untraced. */
 export function startSpanIn(name: string, kind: SpanKind, attributes: Attributes, ctx: Context): Span | undefined {
-  if (!tracer) return undefined;
+  if (!tracer || entryDeclined(ctx)) return undefined;
   const span = tracer.startSpan(name, { kind, attributes }, ctx);
   return span.isRecording() ? span : undefined;
 }
