@@ -47,7 +47,7 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
             this.log.error({ err, subject }, 'subscription error');
             return;
           }
-          void this.dispatch(contract, handler, msg, subjectLabel(subject));
+          this.dispatch(contract, handler, msg, subjectLabel(subject));
         },
       });
       this.subscriptions.push(sub);
