@@ -82,7 +82,9 @@ export async function runService<C extends ServiceConfig>(o: RunOptions<C>): Pro
   const tracing = initTracing({ service: o.service, version: SOFTWARE_VERSION, ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}) });
   // Spans still batched when the service is stopped go out while Nest's own shutdown hooks run (best
   // effort: Nest ends the process once they are done). `once`, so Nest's re-raised signal still ends it.
-  if (tracing) for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdownTracing());
+  // The last export fails when the collector is gone (ECONNREFUSED): that must not turn a clean stop
+  // into an unhandled rejection (exit 70).
+  if (tracing) for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdownTracing().catch(() => undefined));
   const app = await startService(o.module(config, logger), {
     logger,
     ...(o.http ? { http: o.http(config) } : {}),
