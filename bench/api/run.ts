@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort, TestNatsServer, tempDir } from '@phdmf/testing';
 import { provisionEventStream } from '@phdmf/messaging';
+import { benchTracing } from '../support/otlp-sink';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -61,10 +62,13 @@ function report(label: string, t: Tally): number {
 }
 
 async function main(): Promise<void> {
+  // Traced as the services run with an OTLP endpoint: every request the root of a trace the default sampler decides on.
+  const tracing = await benchTracing();
+  process.stdout.write(`${tracing.describe}\n`);
   const nats = await TestNatsServer.start({ provision: provisionEventStream });
   const data = tempDir('phdmf-bench-api-');
   const httpPort = await freePort();
-  const common = { NATS_URL: nats.url, PHDMF_DATA_DIR: data.dir, LOG_LEVEL: 'warn' };
+  const common = { NATS_URL: nats.url, PHDMF_DATA_DIR: data.dir, LOG_LEVEL: 'warn', ...(tracing.endpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing.endpoint } : {}) };
   const children: ChildProcess[] = [];
   try {
     const migrated = spawnSync(process.execPath, [path.join(DIST, 'apps/accounts/src/migrate.js')], { env: { ...process.env, ...common }, encoding: 'utf8' });
@@ -105,6 +109,8 @@ async function main(): Promise<void> {
     }
     const api = report('GET /api/v1/auth/me (JWT + NATS + accounts)', apiTally);
     const bare = report('GET /health (same edge, no auth, no NATS)', bareTally);
+    // The services export in batches every 5 s: by now the sink has seen those of the sampled traces.
+    if (tracing.sink) process.stdout.write(`OTLP exports received: ${tracing.sink.exports()}\n`);
     process.stdout.write(`api_vs_bare_http=${(api / bare).toFixed(3)}\n`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
@@ -119,6 +125,7 @@ async function main(): Promise<void> {
     );
     await nats.dispose();
     data.remove();
+    await tracing.sink?.close();
   }
 }
 

@@ -3,22 +3,51 @@
 // sequentially and with 256 requests in flight. Last line: messaging_vs_raw_nats_256=<ratio>.
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { connect } from 'nats';
 import { createLogger } from '@phdmf/logging';
 import { MessageBus, type MessagingOptions } from '@phdmf/messaging';
-import { initTracing } from '@phdmf/observability';
+import { initTracing, shutdownTracing, SpanKind, startTrace } from '@phdmf/observability';
 import { TestNatsServer } from '@phdmf/testing';
+import { benchTracing } from '../support/otlp-sink';
 import { BenchEcho, RAW_SUBJECT } from './contracts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+// The two loops take turns in rounds of a second, so a change in the machine's load (other work on
+// the two cores) falls on both alike instead of on whichever ran in the loaded seconds.
+const ROUND_MS = 1_000;
+const CLOCK_TICKS_PER_SECOND = 100;
 
-async function measure(label: string, inFlight: number, call: (i: number) => Promise<unknown>): Promise<number> {
-  // Warm up (JIT, connection buffers), then count completed calls for a fixed time.
-  for (let i = 0; i < 2_000; i++) await call(i);
-  const deadline = Date.now() + SECONDS * 1_000;
+interface Tally {
+  done: number;
+  seconds: number;
+  clientCpuMicros: number;
+  serverCpuMicros: number;
+}
+
+const tally = (): Tally => ({ done: 0, seconds: 0, clientCpuMicros: 0, serverCpuMicros: 0 });
+
+/** CPU time (user + system) a process has used, in microseconds, from /proc (Linux; 0 elsewhere). */
+function cpuMicrosOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+function ownCpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+/** Runs `inFlight` loops of `call` for one round, adding its calls, time and both processes' CPU to `t`. */
+async function round(t: Tally, inFlight: number, serverPid: number, call: (i: number) => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + ROUND_MS;
+  const [cpu0, server0, start] = [ownCpuMicros(), cpuMicrosOf(serverPid), process.hrtime.bigint()];
   let done = 0;
-  const start = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: inFlight }, async (_, w) => {
       let i = w;
@@ -29,15 +58,45 @@ async function measure(label: string, inFlight: number, call: (i: number) => Pro
       }
     }),
   );
-  const secs = Number(process.hrtime.bigint() - start) / 1e9;
-  const rate = done / secs;
-  process.stdout.write(`${label.padEnd(34)} in_flight=${String(inFlight).padEnd(4)} ${Math.round(rate)} req/s\n`);
+  t.seconds += Number(process.hrtime.bigint() - start) / 1e9;
+  t.done += done;
+  t.clientCpuMicros += ownCpuMicros() - cpu0;
+  t.serverCpuMicros += cpuMicrosOf(serverPid) - server0;
+}
+
+function report(label: string, inFlight: number, t: Tally): number {
+  const rate = t.done / t.seconds;
+  const perCall = (micros: number) => (micros / t.done).toFixed(1);
+  process.stdout.write(`${label.padEnd(34)} in_flight=${String(inFlight).padEnd(4)} ${String(Math.round(rate)).padStart(6)} req/s  cpu/req client ${perCall(t.clientCpuMicros)} µs, server ${perCall(t.serverCpuMicros)} µs\n`);
   return rate;
 }
 
+/** Both loops, in alternating rounds after a warm-up each; returns PHDMF's rate over the raw one. */
+async function compare(inFlight: number, serverPid: number, raw: (i: number) => Promise<unknown>, phdmf: (i: number) => Promise<unknown>): Promise<number> {
+  // Warm up (JIT, connection buffers).
+  for (let i = 0; i < 2_000; i++) await raw(i);
+  for (let i = 0; i < 2_000; i++) await phdmf(i);
+  const [r, p] = [tally(), tally()];
+  for (let n = 0; n < Math.max(1, Math.round(SECONDS)); n++) {
+    // Which one goes first alternates too.
+    if (n % 2 === 0) {
+      await round(r, inFlight, serverPid, raw);
+      await round(p, inFlight, serverPid, phdmf);
+    } else {
+      await round(p, inFlight, serverPid, phdmf);
+      await round(r, inFlight, serverPid, raw);
+    }
+  }
+  return report('phdmf MessageBus + NatsRpcServer', inFlight, p) / report('raw nats request/reply', inFlight, r);
+}
+
 async function main(): Promise<void> {
+  const { endpoint: otlpEndpoint, sink, describe } = await benchTracing();
   const nats = await TestNatsServer.start();
-  const server = spawn(process.execPath, [path.join(__dirname, 'server.js')], { env: { ...process.env, NATS_URL: nats.url }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [path.join(__dirname, 'server.js')], {
+    env: { ...process.env, NATS_URL: nats.url, ...(otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint } : {}) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     server.stdout.on('data', (d: Buffer) => {
       if (d.toString().includes('READY')) resolve();
@@ -47,25 +106,33 @@ async function main(): Promise<void> {
     });
   });
 
-  const otlpEndpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  // Traced as a service is (runService): every request a span on both sides, exported over OTLP.
   if (otlpEndpoint) initTracing({ service: 'bench-client', version: 'bench', otlpEndpoint });
+  process.stdout.write(`${describe}\n`);
   const nc = await connect({ servers: nats.url });
   const options: MessagingOptions = { service: 'api-gateway', servers: [nats.url], requestTimeoutMs: 10_000, logger: createLogger({ service: 'bench', level: 'warn' }) };
   const bus = new MessageBus(nc, options);
   const enc = new TextEncoder();
   const raw = (i: number) => nc.request(RAW_SUBJECT, enc.encode(JSON.stringify({ id: `id-${i}`, n: i })), { timeout: 10_000 });
-  const phdmf = (i: number) => bus.request(BenchEcho, { id: `id-${i}`, n: i });
+  const phdmf = otlpEndpoint
+    ? // Each request as the edge makes it: the root of a trace the sampler decides on (DEFAULT_TRACE_RATIO unless OTEL_TRACES_SAMPLER says otherwise).
+      (i: number) => startTrace('bench request', SpanKind.SERVER, {}, () => bus.request(BenchEcho, { id: `id-${i}`, n: i }))
+    : (i: number) => bus.request(BenchEcho, { id: `id-${i}`, n: i });
 
-  const rawSeq = await measure('raw nats request/reply', 1, raw);
-  const phdmfSeq = await measure('phdmf MessageBus + NatsRpcServer', 1, phdmf);
-  const raw256 = await measure('raw nats request/reply', 256, raw);
-  const phdmf256 = await measure('phdmf MessageBus + NatsRpcServer', 256, phdmf);
+  const serverPid = server.pid ?? 0;
+  const ratio1 = await compare(1, serverPid, raw, phdmf);
+  const ratio256 = await compare(256, serverPid, raw, phdmf);
 
-  process.stdout.write(`messaging_vs_raw_nats_1=${(phdmfSeq / rawSeq).toFixed(3)}\n`);
+  process.stdout.write(`messaging_vs_raw_nats_1=${ratio1.toFixed(3)}\n`);
+  await shutdownTracing();
   await nc.close();
   server.kill('SIGTERM');
   await nats.dispose();
-  process.stdout.write(`messaging_vs_raw_nats_256=${(phdmf256 / raw256).toFixed(3)}\n`);
+  if (sink) {
+    process.stdout.write(`OTLP exports received: ${sink.exports()}\n`);
+    await sink.close();
+  }
+  process.stdout.write(`messaging_vs_raw_nats_256=${ratio256.toFixed(3)}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -9,10 +9,10 @@
 // (its OTEL_EXPORTER_OTLP_ENDPOINT) to a receiver this test runs on a loopback port.
 import { Writable } from 'node:stream';
 import { SpanKind } from '@opentelemetry/api';
-import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { AggregationRunAnalysis, LedgerRecordAnalysis, StorageSummarize } from '@phdmf/contracts';
+import { AlwaysOnSampler, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { AggregationRunAnalysis, LedgerCheckAccess, LedgerRecordAnalysis, StorageSummarize } from '@phdmf/contracts';
 import { createLogger } from '@phdmf/logging';
-import { initTracing, metricsRegistry, shutdownTracing, subjectLabel } from '@phdmf/observability';
+import { initTracing, metricsRegistry, shutdownTracing, subjectLabel, UseCaseSpan } from '@phdmf/observability';
 import { freePort } from '@phdmf/testing';
 import { admittedInstitution, unique, type Institution } from '../join/support/consortium';
 import { Api } from '../join/support/http';
@@ -79,7 +79,8 @@ describe('issue 19 acceptance: one analysis is one trace; metrics from every pro
   beforeAll(async () => {
     receiver = await OtlpReceiver.start();
     ledgerMetricsPort = await freePort();
-    expect(initTracing({ service: 'e2e', version: 'test', exporter })).toBe(true);
+    // Every trace sampled here (the default samples 1 % of them); the ledger process follows the edge's decision (parent-based).
+    expect(initTracing({ service: 'e2e', version: 'test', exporter, sampler: new AlwaysOnSampler() })).toBe(true);
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logLines.push(JSON.parse(line) as Record<string, unknown>);
@@ -163,7 +164,8 @@ describe('issue 19 acceptance: one analysis is one trace; metrics from every pro
     const asked = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId && s.kind === SpanKind.CLIENT && s.name.startsWith('phdmf.ledger.')).length;
     expect(asked).toBeGreaterThanOrEqual(4);
     const deadline = Date.now() + 20_000;
-    while (receiver.spans().filter((s) => s.traceId === traceId && s.service === 'ledger').length < asked && Date.now() < deadline) {
+    // Its server spans (one per request) and the chaincode call under each: twice as many spans.
+    while (receiver.spans().filter((s) => s.traceId === traceId && s.service === 'ledger').length < 2 * asked && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
     }
     const spans = [...exporter.getFinishedSpans().map(fromSdk), ...receiver.spans().map(fromOtlp)].filter((s) => s.traceId === traceId);
@@ -202,7 +204,35 @@ describe('issue 19 acceptance: one analysis is one trace; metrics from every pro
     // …asked by each site (its grant check) and by aggregation itself (its grant gate, the analysis record).
     for (const site of siteSpans) expect(ledger.some((l) => descends(l, site))).toBe(true);
     const record = ledger.find((l) => l.name === LedgerRecordAnalysis.SUBJECT);
-    expect(record && parentOf(parentOf(record)!)).toBe(aggregation);
+    const recordStep = spans.find((s) => s.name === UseCaseSpan.AnalysisRecord);
+    expect(record && parentOf(parentOf(record)!)).toBe(recordStep);
+
+    // Inside aggregation, the use case's steps, in its server span: grant check (the ledger asked
+    // under it), site summaries (each site asked under it, each answer verified), pooling, record.
+    const step = (name: string, under: AnySpan): AnySpan[] => spans.filter((s) => s.name === name && descends(s, under));
+    for (const name of [UseCaseSpan.AnalysisGrantCheck, UseCaseSpan.AnalysisSiteSummaries, UseCaseSpan.AnalysisPooling, UseCaseSpan.AnalysisRecord]) {
+      expect({ name, found: step(name, aggregation!).length }).toEqual({ name, found: 1 });
+    }
+    const [grantCheck, summaries] = [step(UseCaseSpan.AnalysisGrantCheck, aggregation!)[0]!, step(UseCaseSpan.AnalysisSiteSummaries, aggregation!)[0]!];
+    expect(step(UseCaseSpan.AnalysisVerification, summaries)).toHaveLength(3);
+    for (const s of siteSpans) expect(descends(s, summaries)).toBe(true);
+    const checkAccess = (l: AnySpan) => l.name === LedgerCheckAccess.SUBJECT;
+    expect(ledger.filter((l) => checkAccess(l) && descends(l, grantCheck))).toHaveLength(3);
+
+    // In the ledger, the chaincode call under its server span: the grant checks evaluate, the record submits.
+    const chaincodeCall = (l: AnySpan, name: string) => spans.filter((s) => s.service === 'ledger' && s.name === name && parentOf(s) === l);
+    for (const l of ledger.filter(checkAccess)) expect(chaincodeCall(l, `${UseCaseSpan.LedgerEvaluate} access:checkAccess`)).toHaveLength(1);
+    expect(chaincodeCall(record!, `${UseCaseSpan.LedgerSubmit} audit:recordAnalysis`)).toHaveLength(1);
+
+    // At each site, its steps under its server span: grant check (with its ledger check under it),
+    // re-hash, DuckDB, disclosure control, signature.
+    for (const site of siteSpans) {
+      for (const name of [UseCaseSpan.SiteGrantCheck, UseCaseSpan.SiteRehash, UseCaseSpan.SiteEngine, UseCaseSpan.SiteDisclosure, UseCaseSpan.SiteSignature]) {
+        expect({ name, found: step(name, site).length }).toEqual({ name, found: 1 });
+      }
+      const siteGrantCheck = step(UseCaseSpan.SiteGrantCheck, site)[0]!;
+      expect(ledger.filter((l) => checkAccess(l) && descends(l, siteGrantCheck))).toHaveLength(1);
+    }
 
     // Attributes carry names and codes, never personal data or ids.
     for (const s of spans) {

@@ -9,6 +9,7 @@ import { tempDir } from '@phdmf/testing';
 import { alive, freePorts, LocalSystem, ROOT, SITES, until, type Ports } from '../local-up/support/local-system';
 import { allHealthy, readModelsAgree, verifyChain, type Snapshot } from '../local-up/support/snapshot';
 import { BashSession, walkthroughBlocks, type Block } from './support/readme-walkthrough';
+import { expectWalkthroughMetrics, scrapeSystem } from '../observability/support/system-scrape';
 
 jest.setTimeout(240_000);
 
@@ -132,6 +133,10 @@ describe('the README walkthrough, against `npm start`', () => {
         await runStep(bash!, block);
       });
     }
+  });
+
+  it('has every process export the named metrics after the walkthrough, with plausible values and bounded labels (issue 19)', async () => {
+    expectWalkthroughMetrics(await scrapeSystem(system!));
   });
 
   let beforeKill: Snapshot;

@@ -506,7 +506,10 @@ async function main() {
   for (const s of sites) out(`    ${s.nodeId.padEnd(14)} ${s.url.padEnd(24)} ${s.institution.name} (${s.memberId}), ${s.datasets.map((d) => `"${d.name}"`).join(', ')}`);
   out();
   out(`  Metrics (Prometheus): ${CENTRAL.map((service) => `${service} :${metricsPortOf(service)}`).join(', ')} at http://127.0.0.1:<port>/metrics;`);
-  out('    each site at <its URL>/metrics. Traces: set OTEL_EXPORTER_OTLP_ENDPOINT (libs/observability/README.md).');
+  out('    each site at <its URL>/metrics.');
+  out(env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? `  Traces: to ${env.OTEL_EXPORTER_OTLP_ENDPOINT}, sampler ${env.OTEL_TRACES_SAMPLER ?? '1 % of requests (OTEL_TRACES_SAMPLER=always_on: all)'}; a response's X-Request-Id is its trace id.`
+    : '  Traces: off; set OTEL_EXPORTER_OTLP_ENDPOINT (README, "One analysis\' trace").');
   out();
   out(`  Demo accounts (passwords generated once, kept in ${keysDir}/):`);
   const account = (role, email, password, where = '') => out(`    ${role.padEnd(18)} ${email.padEnd(28)} ${password.padEnd(26)} ${where}`);

@@ -3,12 +3,35 @@
 // command's test runs the built services), runs every Jest suite, and ends with one plain line:
 // `N passed, N failed, N skipped`. Extra arguments go to Jest (e.g. `npm test -- libs/messaging`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The alert rules' test (e2e/workspace/observability-rules.spec.ts) loads them in Prometheus' own
+ * validator, promtool, from Debian's `prometheus` package: installed here when it is missing and
+ * this runs as root with apt-get, as the start command installs nats-server. Debian would start the
+ * Prometheus daemon on install; a policy-rc.d (Debian's switch for that) keeps it from starting.
+ */
+function ensurePromtool() {
+  const onPath = (process.env.PATH ?? '').split(':').some((d) => existsSync(path.join(d, 'promtool')));
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (onPath || !isRoot || !existsSync('/usr/bin/apt-get')) return;
+  process.stdout.write('promtool not found: installing it from the OS packages (apt-get install prometheus)\n');
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = !existsSync(policy);
+  if (ownPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  try {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
+    spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'prometheus'], { stdio: 'inherit', env });
+  } finally {
+    if (ownPolicy) rmSync(policy, { force: true });
+  }
+}
 
 function run(cmd, argv) {
   const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit' });
@@ -18,6 +41,7 @@ function run(cmd, argv) {
 if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
   if (run('npm', ['install', '--no-audit', '--no-fund']) !== 0) process.exit(1);
 }
+ensurePromtool();
 if (run('npm', ['run', '--silent', 'build']) !== 0) {
   process.stdout.write('0 passed, 1 failed\n');
   process.exit(1);

@@ -5,3 +5,4 @@ export * from './tracing/tracing';
 export * from './http/http-observability';
 export * from './metrics/ledger-metrics';
 export * from './metrics/use-case-metrics';
+export * from './tracing/use-case-spans';

@@ -6,10 +6,12 @@ import { loadConnectionProfile } from './fabric/connection-profile';
 import { FabricLedgerAdapter } from './fabric/fabric-ledger.adapter';
 import type { LedgerPort } from './ledger-port';
 import { MvccRetryingLedgerPort } from './mvcc-retry';
+import { TracedLedgerPort } from './traced-ledger-port';
 
 /**
- * Opens the adapter LEDGER_ADAPTER names, wrapped in the MVCC retry policy: `embedded` (in-process)
- * or `fabric` (a Fabric network through the peers' gateway, described by FABRIC_CONNECTION_FILE).
+ * Opens the adapter LEDGER_ADAPTER names, wrapped in the MVCC retry policy and a span per chaincode
+ * call: `embedded` (in-process) or `fabric` (a Fabric network through the peers' gateway, described
+ * by FABRIC_CONNECTION_FILE).
  */
 export async function createLedgerPort(config: LedgerConfig, logger: Logger): Promise<LedgerPort> {
   let adapter: LedgerPort;
@@ -28,7 +30,7 @@ export async function createLedgerPort(config: LedgerConfig, logger: Logger): Pr
       adapter = openFabric(config, logger);
       break;
   }
-  return new MvccRetryingLedgerPort(adapter, config.LEDGER_SUBMIT_MAX_ATTEMPTS, config.LEDGER_BUDGET_SUBMIT_MAX_ATTEMPTS);
+  return new TracedLedgerPort(new MvccRetryingLedgerPort(adapter, config.LEDGER_SUBMIT_MAX_ATTEMPTS, config.LEDGER_BUDGET_SUBMIT_MAX_ATTEMPTS));
 }
 
 /** The Fabric adapter, after checking that connection.json is usable and names the governing MSP. */

@@ -3,7 +3,7 @@ import { lastValueFrom } from 'rxjs';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { CommonErrorCode, type AnyRequestContract } from '@phdmf/contracts';
 import { Correlation, type Logger } from '@phdmf/logging';
-import { SpanKind, extractTraceContext, inSpan, observeNatsRequest, secondsSince, subjectLabel } from '@phdmf/observability';
+import { NOT_TRACED, SpanKind, extractTraceContext, inSpan, natsLatency, natsSpanAttributes, secondsSince, subjectLabel, traceInProgress, tracingEnabled, type Span } from '@phdmf/observability';
 import { decodeJson, encodeJson } from '../lib/codec';
 import { natsHeaderGetter } from '../lib/trace-headers';
 import { scopeFromHeaders } from '../lib/headers';
@@ -47,7 +47,7 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
             this.log.error({ err, subject }, 'subscription error');
             return;
           }
-          void this.dispatch(contract, handler, msg, subjectLabel(subject));
+          this.dispatch(contract, handler, msg, subjectLabel(subject));
         },
       });
       this.subscriptions.push(sub);
@@ -55,35 +55,43 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     callback();
   }
 
-  private async dispatch(contract: AnyRequestContract, handler: MessageHandler, msg: Msg, subject: string): Promise<void> {
-    const scope = scopeFromHeaders(msg.headers);
+  private dispatch(contract: AnyRequestContract, handler: MessageHandler, msg: Msg, subject: string): void {
     const start = process.hrtime.bigint();
-    const parent = extractTraceContext(msg.headers, natsHeaderGetter);
-    // The span's outcome is the reply's: the handler's failures are answered, not thrown.
-    await inSpan(subject, SpanKind.SERVER, { 'messaging.system': 'nats', 'messaging.destination.name': subject }, (span) => Correlation.run(scope, async () => {
-      let reply: RpcReply<unknown>;
-      try {
-        const payload = validatePayload(contract.payload, decodeJson(msg.data));
-        const result$ = this.transformToObservable(await handler(payload, new NatsContext([msg.subject, msg.headers])));
-        reply = { ok: true, data: (await lastValueFrom(result$, { defaultValue: null })) ?? null };
-      } catch (error) {
-        const wire = toWireError(error);
-        // Expected, coded failures are answered quietly; anything unexpected is logged with its stack,
-        // and answered with a fixed sentence: its own text may quote data, SQL, paths or an engine's
-        // words (a storage site's DuckDB quotes rows), which stay with the service that holds them.
-        if (wire.code === CommonErrorCode.INTERNAL) {
-          this.log.error({ err: error, subject: msg.subject }, 'handler failed');
-          reply = { ok: false, error: { code: wire.code, message: INTERNAL_MESSAGE } };
-        } else {
-          this.log.debug({ code: wire.code, subject: msg.subject }, 'request refused');
-          reply = { ok: false, error: wire };
-        }
+    const scope = scopeFromHeaders(msg.headers);
+    // A server span only inside a sampled trace the caller sent (its traceparent); otherwise none,
+    // and no context switch: this is every request's path.
+    const parent = tracingEnabled() ? extractTraceContext(msg.headers, natsHeaderGetter) : undefined;
+    if (parent === undefined || !traceInProgress(parent)) {
+      void Correlation.run(scope, () => this.answer(contract, handler, msg, subject, start, NOT_TRACED));
+      return;
+    }
+    void inSpan(subject, SpanKind.SERVER, natsSpanAttributes(subject), (span) => Correlation.run(scope, () => this.answer(contract, handler, msg, subject, start, span)), parent);
+  }
+
+  /** Validates, runs the handler and replies; the span's and the metric's outcome is the reply's (failures are answered, not thrown). */
+  private async answer(contract: AnyRequestContract, handler: MessageHandler, msg: Msg, subject: string, start: bigint, span: Span): Promise<void> {
+    let reply: RpcReply<unknown>;
+    try {
+      const payload = validatePayload(contract.payload, decodeJson(msg.data));
+      const result$ = this.transformToObservable(await handler(payload, new NatsContext([msg.subject, msg.headers])));
+      reply = { ok: true, data: (await lastValueFrom(result$, { defaultValue: null })) ?? null };
+    } catch (error) {
+      const wire = toWireError(error);
+      // Expected, coded failures are answered quietly; anything unexpected is logged with its stack,
+      // and answered with a fixed sentence: its own text may quote data, SQL, paths or an engine's
+      // words (a storage site's DuckDB quotes rows), which stay with the service that holds them.
+      if (wire.code === CommonErrorCode.INTERNAL) {
+        this.log.error({ err: error, subject: msg.subject }, 'handler failed');
+        reply = { ok: false, error: { code: wire.code, message: INTERNAL_MESSAGE } };
+      } else {
+        this.log.debug({ code: wire.code, subject: msg.subject }, 'request refused');
+        reply = { ok: false, error: wire };
       }
-      if (msg.reply) msg.respond(encodeJson(reply));
-      const code = reply.ok ? undefined : reply.error.code;
-      if (code !== undefined) span.setAttribute('phdmf.outcome', code);
-      observeNatsRequest('server', subject, code, secondsSince(start));
-    }), parent);
+    }
+    if (msg.reply) msg.respond(encodeJson(reply));
+    const code = reply.ok ? undefined : reply.error.code;
+    if (code !== undefined) span.setAttribute('phdmf.outcome', code);
+    natsLatency('server', subject, code).observe(secondsSince(start));
   }
 
   async close(): Promise<void> {

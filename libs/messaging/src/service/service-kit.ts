@@ -4,7 +4,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ConfigError, type ServiceConfig } from '@phdmf/config';
 import type { ServiceName } from '@phdmf/contracts';
 import { createLogger, type Logger } from '@phdmf/logging';
-import { collectProcessMetrics, initTracing, shutdownTracing, startMetricsListener } from '@phdmf/observability';
+import { collectProcessMetrics, initTracing, shutdownTracing, startMetricsListenerRetrying } from '@phdmf/observability';
 import { createOrmOptions, DatabaseHealthIndicator, migrate, type PersistenceSettings } from '@phdmf/persistence';
 import { startService, type StartOptions } from '../bootstrap';
 import { MessagingModule, type MessagingModuleOptions } from '../messaging.module';
@@ -82,20 +82,35 @@ export async function runService<C extends ServiceConfig>(o: RunOptions<C>): Pro
   const tracing = initTracing({ service: o.service, version: SOFTWARE_VERSION, ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}) });
   // Spans still batched when the service is stopped go out while Nest's own shutdown hooks run (best
   // effort: Nest ends the process once they are done). `once`, so Nest's re-raised signal still ends it.
-  if (tracing) for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdownTracing());
+  // The last export fails when the collector is gone (ECONNREFUSED): that must not turn a clean stop
+  // into an unhandled rejection (exit 70).
+  if (tracing) for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdownTracing().catch(() => undefined));
   const app = await startService(o.module(config, logger), {
     logger,
     ...(o.http ? { http: o.http(config) } : {}),
     ...(o.configure ? { configure: o.configure } : {}),
   });
-  // A port that is taken costs the metrics, not the service: the scrape's `up == 0` alert says so.
-  const metrics = config.METRICS_PORT === undefined ? undefined : await startMetricsListener(config.METRICS_PORT, config.METRICS_HOST).catch((error: unknown) => {
-    logger.error({ err: error, port: config.METRICS_PORT }, 'metrics listener not started; serving without /metrics');
-    return undefined;
-  });
-  logger.info({ version: SOFTWARE_VERSION, ...(metrics ? { metrics: metrics.url } : {}), tracing }, `${o.service} started`);
+  logger.info({ version: SOFTWARE_VERSION, tracing }, `${o.service} started`);
+  // A port that is taken costs the metrics, not the service, and is tried again for a minute in the
+  // background (it is often held only a moment); after that the scrape's `up == 0` alert says so.
+  if (config.METRICS_PORT !== undefined) {
+    const port = config.METRICS_PORT;
+    void startMetricsListenerRetrying(port, config.METRICS_HOST, {
+      everyMs: METRICS_RETRY_MS,
+      attempts: METRICS_ATTEMPTS,
+      onFailure: (error, retrying) => {
+        if (retrying) logger.warn({ err: error, port }, `metrics port taken; trying again every ${METRICS_RETRY_MS / 1000} s`);
+        else logger.error({ err: error, port }, 'metrics listener not started; serving without /metrics');
+      },
+    }).then((metrics) => {
+      if (metrics) logger.info({ metrics: metrics.url }, 'serving /metrics');
+    });
+  }
   return app;
 }
+
+const METRICS_RETRY_MS = 2_000;
+const METRICS_ATTEMPTS = 30;
 
 /** Loads the configuration, or stops the process with a message naming each bad variable. */
 function loadConfigOrExit<C>(service: ServiceName, load: () => C): C {

@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import { Metrics, secondsSince } from '../metrics/metrics';
-import { extractTraceContext, tracingEnabled } from '../tracing/tracing';
+import { extractTraceContext, startSpanIn, tracingEnabled } from '../tracing/tracing';
 
 const TRACE_CONTEXT = Symbol('phdmf.traceContext');
 
@@ -21,18 +21,16 @@ export function routeTemplateOf(req: Request): string {
  */
 export function httpObservability(req: Request, res: Response, next: NextFunction): void {
   const start = process.hrtime.bigint();
-  if (!tracingEnabled()) {
+  // A trace starts here (or continues a caller's traceparent); the sampler decides, once per request.
+  const parent = tracingEnabled() ? extractTraceContext(req.headers, HEADERS) : undefined;
+  const span = parent && startSpanIn(`HTTP ${req.method}`, SpanKind.SERVER, { 'http.request.method': req.method }, parent);
+  if (!parent || !span) {
     res.once('finish', () => {
       Metrics.httpRequestDuration.observe({ method: req.method, route: routeTemplateOf(req), status: String(res.statusCode) }, secondsSince(start));
     });
     next();
     return;
   }
-  const parent = extractTraceContext(req.headers, {
-    keys: (h) => Object.keys(h),
-    get: (h, key) => h[key],
-  });
-  const span = trace.getTracer('phdmf').startSpan(`HTTP ${req.method}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, parent);
   const ctx = trace.setSpan(parent, span);
   (req as unknown as Record<symbol, Context>)[TRACE_CONTEXT] = ctx;
   res.once('finish', () => {
@@ -45,6 +43,11 @@ export function httpObservability(req: Request, res: Response, next: NextFunctio
   });
   context.with(ctx, next);
 }
+
+const HEADERS = {
+  keys: (h: Request['headers']) => Object.keys(h),
+  get: (h: Request['headers'], key: string) => h[key],
+};
 
 /** The trace context of an HTTP request (its server span), for work the request starts. */
 export function traceContextOf(req: Request): Context {

@@ -49,3 +49,31 @@ export async function startMetricsListener(port: number, host: string): Promise<
     close: () => new Promise<void>((resolve) => server.close(() => { resolve(); })),
   };
 }
+
+export interface RetryOptions {
+  /** Pause between attempts. */
+  everyMs: number;
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** Told of each failed attempt, with whether another follows. */
+  onFailure?: (error: unknown, retrying: boolean) => void;
+}
+
+/**
+ * startMetricsListener, tried again while the port is taken: a port is often held only a moment —
+ * by the process this one replaces, still closing, or by another program probing for a free port —
+ * and a process that gave up at its first try would go unscraped for its whole life. Resolves with
+ * the listener, or undefined once the attempts are spent; the process serves meanwhile either way.
+ */
+export async function startMetricsListenerRetrying(port: number, host: string, o: RetryOptions): Promise<MetricsListener | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startMetricsListener(port, host);
+    } catch (error) {
+      const retrying = attempt < o.attempts && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      o.onFailure?.(error, retrying);
+      if (!retrying) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, o.everyMs).unref());
+    }
+  }
+}

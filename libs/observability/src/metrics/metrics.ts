@@ -106,9 +106,37 @@ export const Metrics = {
   }),
 } as const;
 
-/** Records one request/reply's latency, seen by the caller or by the service that answered; `code` is a failure's. */
-export function observeNatsRequest(side: 'client' | 'server', subject: string, code: string | undefined, seconds: number): void {
-  Metrics.natsRequestDuration.observe({ side, subject, outcome: code === undefined ? 'ok' : 'error', code: code ?? 'none' }, seconds);
+type LatencyChild = ReturnType<typeof Metrics.natsRequestDuration.labels>;
+
+// Label children per (side, subject, outcome), made once: a request looks its series up by one key
+// instead of building a label object (subjects and codes are constants, so the map stays small).
+const natsChildren = new Map<string, LatencyChild>();
+
+/**
+ * The latency series of one request/reply, seen by the caller (`client`) or by the service that
+ * answered (`server`); `code` is a failure's stable code (undefined: ok). `subject` is a label
+ * already (subjectLabel).
+ */
+export function natsLatency(side: 'client' | 'server', subject: string, code?: string): LatencyChild {
+  const key = code === undefined ? `${side} ${subject}` : `${side} ${subject} ${code}`;
+  let child = natsChildren.get(key);
+  if (child === undefined) {
+    child = Metrics.natsRequestDuration.labels({ side, subject, outcome: code === undefined ? 'ok' : 'error', code: code ?? 'none' });
+    natsChildren.set(key, child);
+  }
+  return child;
+}
+
+const natsAttributes = new Map<string, Readonly<Record<string, string>>>();
+
+/** A NATS span's attributes (messaging system and subject), one object per subject label. */
+export function natsSpanAttributes(subject: string): Readonly<Record<string, string>> {
+  let attributes = natsAttributes.get(subject);
+  if (attributes === undefined) {
+    attributes = Object.freeze({ 'messaging.system': 'nats', 'messaging.destination.name': subject });
+    natsAttributes.set(subject, attributes);
+  }
+  return attributes;
 }
 
 let defaultsCollected = false;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerAccessRequestRecord, type LedgerGetDataset, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
+import { inSpan, SpanKind, UseCaseSpan } from '@phdmf/observability';
 import type { ActorHeader } from '@phdmf/messaging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../storage.settings';
 import { RunAuditCommand } from '../commands/run-audit/run-audit.command';
@@ -82,10 +83,12 @@ export class DatasetGate {
    * here; DATASET.TAMPERED / NOT_FOUND / VERSION_MISMATCH when the chain's record disagrees.
    */
   async checkLedger(dataset: LocalDataset, asked: AccessAsked): Promise<GatedDataset> {
-    const [access, onChain] = await Promise.all([
-      this.ledger.checkAccess({ datasetId: dataset.id, requester: asked.requester, columns: [...asked.columns], statistics: [...asked.statistics] }),
-      this.ledger.getDataset(dataset.id),
-    ]);
+    const [access, onChain] = await inSpan(UseCaseSpan.SiteGrantCheck, SpanKind.INTERNAL, {}, () =>
+      Promise.all([
+        this.ledger.checkAccess({ datasetId: dataset.id, requester: asked.requester, columns: [...asked.columns], statistics: [...asked.statistics] }),
+        this.ledger.getDataset(dataset.id),
+      ]),
+    );
     if (!access.inForce) throw new PhdmfError(access.code, access.reason, { datasetId: dataset.id, requester: asked.requester });
     // The ledger checked it against its current version; the node checks against the version it will read.
     if (!grantCoversVersion(access.grant, dataset.version)) {
@@ -116,7 +119,10 @@ export class DatasetGate {
   async computeChecked<T>(dataset: GatedDataset, work: () => Promise<T>, beforeStart: () => void = () => undefined): Promise<T> {
     const [hash, computed] = await this.queued(() => {
       beforeStart();
-      return Promise.allSettled([this.files.hashObject(dataset.sha256), work()]);
+      return Promise.allSettled([
+        inSpan(UseCaseSpan.SiteRehash, SpanKind.INTERNAL, {}, () => this.files.hashObject(dataset.sha256)),
+        inSpan(UseCaseSpan.SiteEngine, SpanKind.INTERNAL, {}, work),
+      ]);
     });
     if (hash.status === 'rejected' || hash.value.sha256 !== dataset.onChain.sha256) {
       await this.markTampered(dataset.id, dataset.version);

@@ -19,6 +19,7 @@ import {
   type StorageSummarize,
 } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
+import { inSpan, inSpanSync, SpanKind, UseCaseSpan } from '@phdmf/observability';
 import { edgesOnGrid, statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../../aggregation.tokens';
 import { AggregationConfig } from '../../../config';
@@ -72,12 +73,17 @@ export class RunAnalysisHandler {
     const analysisId = `an-${randomUUID()}`;
     const log = this.logger.child({ analysisId, requester });
 
-    const cleared = await Promise.all(request.datasets.map((datasetId) => this.gate.clear(datasetId, requester, request.columns, siteStatistics)));
+    const size = { 'phdmf.datasets': request.datasets.length };
+    const cleared = await inSpan(UseCaseSpan.AnalysisGrantCheck, SpanKind.INTERNAL, size, () =>
+      Promise.all(request.datasets.map((datasetId) => this.gate.clear(datasetId, requester, request.columns, siteStatistics))),
+    );
     // dp grants: the cost is reserved on-chain before any site is asked (BUDGET.EXHAUSTED stops here).
-    const dp = await this.budget.reserve(analysisId, requester, cleared, request, siteStatistics, p.rho);
+    const dp = await inSpan(UseCaseSpan.AnalysisBudgetReservation, SpanKind.INTERNAL, size, () => this.budget.reserve(analysisId, requester, cleared, request, siteStatistics, p.rho));
 
     const started = performance.now();
-    const outcomes = await Promise.all(cleared.map((dataset) => this.ask(dataset, analysisId, requester, request, siteStatistics, who, dp?.reservationTxId)));
+    const outcomes = await inSpan(UseCaseSpan.AnalysisSiteSummaries, SpanKind.INTERNAL, size, () =>
+      Promise.all(cleared.map((dataset) => this.ask(dataset, analysisId, requester, request, siteStatistics, who, dp?.reservationTxId))),
+    );
     log.info({ datasets: cleared.length, millis: Math.round(performance.now() - started) }, 'site summaries in');
     if (dp !== undefined && outcomes.every((o) => 'failure' in o && !mayHaveComputed(o.failure))) {
       // Every site refused before computing: nothing was released, so nothing is spent.
@@ -101,7 +107,7 @@ export class RunAnalysisHandler {
         : { status: 'failed' as const, error: { code: o.failure.code, message: o.failure.message } }),
     }));
     const summaries = outcomes.flatMap((o) => ('summary' in o ? [o.summary] : []));
-    const released = buildResult({
+    const released = inSpanSync(UseCaseSpan.AnalysisPooling, size, () => buildResult({
       analysisId,
       requester,
       request,
@@ -111,11 +117,11 @@ export class RunAnalysisHandler {
       summaries,
       createdAt: new Date(),
       ...(dp ? { dp: { rho: dp.rho, reservationTxId: dp.reservationTxId } } : {}),
-    });
+    }));
     const resultHash = resultHashOf(released);
 
     const used = outcomes.flatMap((o) => ('summary' in o ? [o.dataset] : []));
-    const committed = await this.record(
+    const committed = await inSpan(UseCaseSpan.AnalysisRecord, SpanKind.INTERNAL, {}, () => this.record(
       {
         analysisId,
         requester,
@@ -126,7 +132,7 @@ export class RunAnalysisHandler {
         ...(dp ? { reservationTxId: dp.reservationTxId } : {}),
       },
       log,
-    );
+    ));
     const result: AnalysisResult = { ...released, resultHash, txId: committed.txId, blockNumber: committed.blockNumber };
     await this.orm.em.fork().persist(Analysis.of(result)).flush();
     log.info({ status: result.status, txId: result.txId, blockNumber: result.blockNumber }, 'analysis recorded');
@@ -189,7 +195,7 @@ export class RunAnalysisHandler {
     } catch (error) {
       return { dataset, failure: siteFailure(dataset, error) };
     }
-    const verdict = checkSiteSummary(answer, {
+    const verdict = inSpanSync(UseCaseSpan.AnalysisVerification, {}, () => checkSiteSummary(answer, {
       analysisId,
       datasetId: dataset.datasetId,
       requester,
@@ -208,7 +214,7 @@ export class RunAnalysisHandler {
       ),
       publicKeyPem: dataset.publicKeyPem,
       ...(reservationTxId !== undefined ? { reservationTxId } : {}),
-    });
+    }));
     if (!verdict.ok) {
       this.logger.error({ analysisId, nodeId: dataset.nodeId, datasetId: dataset.datasetId, code: verdict.code, reason: verdict.reason }, 'storage node answer rejected');
       return { dataset, failure: new PhdmfError(verdict.code, verdict.reason, { nodeId: dataset.nodeId, datasetId: dataset.datasetId }) };

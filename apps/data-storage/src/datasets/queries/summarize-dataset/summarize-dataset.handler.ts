@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { canonicalJson, PhdmfError, StorageErrorCode, type LedgerStatistic, StorageSummarize } from '@phdmf/contracts';
-import { countWithheld } from '@phdmf/observability';
+import { canonicalJson, PhdmfError, StorageErrorCode, type LedgerStatistic, type NodeSignature, StorageSummarize } from '@phdmf/contracts';
+import { countWithheld, inSpanSync, UseCaseSpan } from '@phdmf/observability';
 import { Correlation, type Logger } from '@phdmf/logging';
 import { refuseIfLate } from '@phdmf/messaging';
 import { columnType, parseStratum, type SqlCondition } from '@phdmf/modelling';
@@ -121,9 +121,11 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     const policy = this.settings.disclosure;
     // Each column's numbers under the disclosure policy; min/max noise keyed by the records they are about.
     const released = (columns: RawColumnStats[], scope: string | undefined) =>
-      columns.map((raw) =>
-        applyDisclosure(policy, grids.has(raw.name) ? raw : { ...raw, gridless: true }, asked, (statistic) =>
-          this.noise.uniform({ datasetId: dataset.id, datasetVersion: dataset.version, grantRequestId: accessGrant.requestId, column: raw.name, statistic, ...(scope === undefined ? {} : { subset: scope }) }),
+      inSpanSync(UseCaseSpan.SiteDisclosure, { 'phdmf.privacy.mode': 'controlled' }, () =>
+        columns.map((raw) =>
+          applyDisclosure(policy, grids.has(raw.name) ? raw : { ...raw, gridless: true }, asked, (statistic) =>
+            this.noise.uniform({ datasetId: dataset.id, datasetVersion: dataset.version, grantRequestId: accessGrant.requestId, column: raw.name, statistic, ...(scope === undefined ? {} : { subset: scope }) }),
+          ),
         ),
       );
     const subsetScope = subset === undefined ? undefined : canonicalJson(subset.filter);
@@ -148,7 +150,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
     countWithheld([...body.columns, ...(body.strata?.levels.flatMap((l) => l.columns) ?? [])]);
     this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length, subset: subset !== undefined, levels: body.strata?.levels.length }, 'summary released');
-    return { body, signature: this.signer.sign(body) };
+    return { body, signature: this.sign(body) };
   }
 
   /**
@@ -174,16 +176,23 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
       // The exact row count is not released in dp mode; the noisy count is in the columns.
       ...signedHead(this.settings, request, dataset, dataset.grant.requestId, 0),
       privacy: { mode: 'dp', reservationTxId: request.reservationTxId ?? '' },
-      columns: plans.map((plan, i) => {
-        const data = aggregates[i];
-        if (data === undefined) throw new Error(`no dp aggregates for column ${plan.column}`);
-        const type = dataset.schema[dataset.indexOf.get(plan.column) ?? -1]?.type ?? 'numeric';
-        return { name: plan.column, type, noisy: noisyColumnSummary({ grid: plan.grid, data, planned: plan.planned }) };
-      }),
+      columns: inSpanSync(UseCaseSpan.SiteDisclosure, { 'phdmf.privacy.mode': 'dp' }, () =>
+        plans.map((plan, i) => {
+          const data = aggregates[i];
+          if (data === undefined) throw new Error(`no dp aggregates for column ${plan.column}`);
+          const type = dataset.schema[dataset.indexOf.get(plan.column) ?? -1]?.type ?? 'numeric';
+          return { name: plan.column, type, noisy: noisyColumnSummary({ grid: plan.grid, data, planned: plan.planned }) };
+        }),
+      ),
     };
     body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
     this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length, reservationTxId: request.reservationTxId }, 'dp summary released');
-    return { body, signature: this.signer.sign(body) };
+    return { body, signature: this.sign(body) };
+  }
+
+  /** Signs the body with the node key (Ed25519), the last step of every summary. */
+  private sign(body: StorageSummarize.SummaryBody): NodeSignature {
+    return inSpanSync(UseCaseSpan.SiteSignature, {}, () => this.signer.sign(body));
   }
 }
 
