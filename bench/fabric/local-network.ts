@@ -8,18 +8,9 @@ import * as path from 'node:path';
 import { freePort } from '@phdmf/testing';
 
 const REQUIRED_BINARIES = ['peer', 'orderer', 'osnadmin', 'configtxgen', 'cryptogen'] as const;
-const PORT_VARIABLES = [
-  'FABRIC_ORDERER_PORT',
-  'FABRIC_ORDERER_ADMIN_PORT',
-  'FABRIC_ORDERER_OPS_PORT',
-  'FABRIC_ORG1_PEER_PORT',
-  'FABRIC_ORG1_CHAINCODE_LISTEN_PORT',
-  'FABRIC_ORG1_OPS_PORT',
-  'FABRIC_ORG2_PEER_PORT',
-  'FABRIC_ORG2_CHAINCODE_LISTEN_PORT',
-  'FABRIC_ORG2_OPS_PORT',
-  'FABRIC_CHAINCODE_PORT',
-] as const;
+const NETWORK_PORT_VARIABLES = ['FABRIC_ORDERER_PORT', 'FABRIC_ORDERER_ADMIN_PORT', 'FABRIC_ORDERER_OPS_PORT', 'FABRIC_CHAINCODE_PORT'];
+/** Organisation n's port variables (network.sh org_defaults). */
+const orgPortVariables = (n: number): string[] => ['PEER_PORT', 'CHAINCODE_LISTEN_PORT', 'OPS_PORT'].map((p) => `FABRIC_ORG${n}_${p}`);
 
 /**
  * The repository root: above this file (bench/fabric/local-network.ts, or its build under dist/), else
@@ -74,18 +65,31 @@ export interface LocalFabricNetwork {
   stop(keep?: boolean): Promise<void>;
 }
 
+export interface LocalFabricNetworkOptions {
+  batchTimeout?: string;
+  /** Founding member organisations (FABRIC_ORGS), 2 by default. */
+  organisations?: number;
+  /** Organisations to reserve free ports for, counting the founding ones: those that join later (`org init N`). */
+  reserveOrganisations?: number;
+  log?: (line: string) => void;
+}
+
 /** Starts a fresh network on free ports in a new temporary directory; ~10 s. */
-export async function startLocalFabricNetwork(binDir: string, options: { batchTimeout?: string; log?: (line: string) => void } = {}): Promise<LocalFabricNetwork> {
+export async function startLocalFabricNetwork(binDir: string, options: LocalFabricNetworkOptions = {}): Promise<LocalFabricNetwork> {
   const root = repoRoot();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'phdmf-fabric-'));
+  const organisations = options.organisations ?? 2;
+  const portVariables = [...NETWORK_PORT_VARIABLES];
+  for (let n = 1; n <= Math.max(organisations, options.reserveOrganisations ?? 0); n += 1) portVariables.push(...orgPortVariables(n));
   const ports = new Set<number>();
-  while (ports.size < PORT_VARIABLES.length) ports.add(await freePort());
+  while (ports.size < portVariables.length) ports.add(await freePort());
   const portList = [...ports];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     FABRIC_BIN: binDir,
     FABRIC_DATA_DIR: dataDir,
-    ...Object.fromEntries(PORT_VARIABLES.map((name, i) => [name, String(portList[i])])),
+    FABRIC_ORGS: String(organisations),
+    ...Object.fromEntries(portVariables.map((name, i) => [name, String(portList[i])])),
     ...(options.batchTimeout !== undefined ? { FABRIC_BATCH_TIMEOUT: options.batchTimeout } : {}),
   };
   const script = (...args: string[]): Promise<string> =>

@@ -9,8 +9,8 @@ function requiredEndorsers(policy: Uint8Array | undefined): { mspId: string; rol
   const envelope = common.SignaturePolicyEnvelope.deserializeBinary(policy);
   const identities = envelope.getIdentitiesList().map((principal) => msp.MSPRole.deserializeBinary(principal.getPrincipal_asU8()));
   const roleNames = Object.fromEntries(Object.entries(msp.MSPRole.MSPRoleType).map(([name, value]) => [value, name]));
-  if (identities.length !== 1) throw new Error(`expected one principal, got ${identities.length}`);
   const [only] = identities;
+  if (only === undefined || identities.length !== 1) throw new Error(`expected one principal, got ${identities.length}`);
   return { mspId: only.getMspIdentifier(), role: roleNames[only.getRole()] ?? String(only.getRole()), n: envelope.getRule()?.getNOutOf()?.getN() ?? -1 };
 }
 
