@@ -371,6 +371,8 @@ osnadmin_cmd() {
 render() { # render TEMPLATE OUTPUT KEY=VALUE...
   local template="$1" output="$2"
   shift 2
+  # Bash >= 5.2 would read '&' in a replacement as the matched text (configtx.yaml's &Org1 anchors).
+  shopt -u patsub_replacement 2>/dev/null || true
   local content kv
   content="$(<"$template")"
   for kv in "$@"; do
