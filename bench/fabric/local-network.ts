@@ -1,7 +1,7 @@
 // A local Fabric network of our own for tests and benchmarks: infra/fabric/network.sh on free ports in
 // a temporary data directory, stopped (and its directory deleted) by `stop()`. Used by
 // e2e/fabric/fabric-conformance.spec.ts and bench/fabric/run.ts.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +9,8 @@ import { freePort } from '@phdmf/testing';
 
 const REQUIRED_BINARIES = ['peer', 'orderer', 'osnadmin', 'configtxgen', 'cryptogen'] as const;
 const NETWORK_PORT_VARIABLES = ['FABRIC_ORDERER_PORT', 'FABRIC_ORDERER_ADMIN_PORT', 'FABRIC_ORDERER_OPS_PORT', 'FABRIC_CHAINCODE_PORT'];
+/** Orderer i's port variables, i >= 2 (network.sh orderer_defaults; orderer 1 is FABRIC_ORDERER_*). */
+const ordererPortVariables = (i: number): string[] => ['PORT', 'ADMIN_PORT', 'OPS_PORT'].map((p) => `FABRIC_ORDERER${i}_${p}`);
 /** Organisation n's port variables (network.sh org_defaults). */
 const orgPortVariables = (n: number): string[] => ['PEER_PORT', 'CHAINCODE_LISTEN_PORT', 'OPS_PORT'].map((p) => `FABRIC_ORG${n}_${p}`);
 
@@ -56,6 +58,13 @@ export function findFabricBinaries(env: NodeJS.ProcessEnv = process.env): { binD
   return { binDir: found.get('peer') ?? '' };
 }
 
+/** The major version of the `peer` in `binDir` (`peer version`). */
+export function fabricMajorVersion(binDir: string): number {
+  const out = execFileSync(path.join(binDir, 'peer'), ['version'], { encoding: 'utf8' });
+  const match = /Version:\s*v?(\d+)\./.exec(out);
+  return match?.[1] === undefined ? 0 : Number(match[1]);
+}
+
 export interface LocalFabricNetwork {
   dataDir: string;
   connectionFile: string;
@@ -67,6 +76,8 @@ export interface LocalFabricNetwork {
 
 export interface LocalFabricNetworkOptions {
   batchTimeout?: string;
+  /** Ordering: one Raft orderer (default) or SmartBFT with four orderers (FABRIC_CONSENSUS=bft, Fabric >= 3.0). */
+  consensus?: 'raft' | 'bft';
   /** Founding member organisations (FABRIC_ORGS), 2 by default. */
   organisations?: number;
   /** Organisations to reserve free ports for, counting the founding ones: those that join later (`org init N`). */
@@ -79,7 +90,9 @@ export async function startLocalFabricNetwork(binDir: string, options: LocalFabr
   const root = repoRoot();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'phdmf-fabric-'));
   const organisations = options.organisations ?? 2;
+  const consensus = options.consensus ?? 'raft';
   const portVariables = [...NETWORK_PORT_VARIABLES];
+  if (consensus === 'bft') for (let i = 2; i <= 4; i += 1) portVariables.push(...ordererPortVariables(i));
   for (let n = 1; n <= Math.max(organisations, options.reserveOrganisations ?? 0); n += 1) portVariables.push(...orgPortVariables(n));
   const ports = new Set<number>();
   while (ports.size < portVariables.length) ports.add(await freePort());
@@ -89,6 +102,7 @@ export async function startLocalFabricNetwork(binDir: string, options: LocalFabr
     FABRIC_BIN: binDir,
     FABRIC_DATA_DIR: dataDir,
     FABRIC_ORGS: String(organisations),
+    FABRIC_CONSENSUS: consensus,
     ...Object.fromEntries(portVariables.map((name, i) => [name, String(portList[i])])),
     ...(options.batchTimeout !== undefined ? { FABRIC_BATCH_TIMEOUT: options.batchTimeout } : {}),
   };

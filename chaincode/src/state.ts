@@ -1,7 +1,7 @@
 // Thin helpers over the stub. Only the subset of the Fabric stub API that the embedded ledger also
 // implements is used here (see README). Iterators are walked with next()/close(), not `for await`.
 import type { Context } from 'fabric-contract-api';
-import { KeyEndorsementPolicy } from 'fabric-shim';
+import { peerOfOrganisationPolicy } from './key-policy';
 import { toBytes, unmarshal } from './marshal';
 
 /** Reads a key; undefined when absent (Fabric returns an empty value for a missing key). */
@@ -24,9 +24,7 @@ export async function writeState(ctx: Context, key: string, value: unknown): Pro
  * policy validates). The embedded ledger, with one endorser, records it and does not enforce it.
  */
 export async function requireOwnerEndorsement(ctx: Context, key: string, ownerMspId: string): Promise<void> {
-  const policy = new KeyEndorsementPolicy();
-  policy.addOrgs('PEER', ownerMspId);
-  await ctx.stub.setStateValidationParameter(key, policy.getPolicy());
+  await ctx.stub.setStateValidationParameter(key, peerOfOrganisationPolicy(ownerMspId));
 }
 
 /** Deletes a key (a no-op when absent). */

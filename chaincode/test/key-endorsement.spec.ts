@@ -1,6 +1,8 @@
 import './support/quiet';
 import { common, msp } from '@hyperledger/fabric-protos';
+import { KeyEndorsementPolicy } from 'fabric-shim';
 import { ObjectType } from '../src';
+import { peerOfOrganisationPolicy } from '../src/key-policy';
 import { HOSPITAL_A, withGrant } from './support/builders';
 
 /** The organisations and roles a key-level policy requires, decoded from its SignaturePolicyEnvelope bytes. */
@@ -18,6 +20,13 @@ function requiredEndorsers(policy: Uint8Array | undefined): { mspId: string; rol
 const keyOf = (type: string, ...attributes: string[]): string => `\u0000${type}\u0000${attributes.map((a) => `${a}\u0000`).join('')}`;
 
 describe('key-level endorsement (owner protection)', () => {
+  it.each(['HospitalAMSP', 'hospital-b-1f2e3d4c-msp', 'M'.repeat(200)])("encodes the owner's policy byte for byte as fabric-shim's KeyEndorsementPolicy does (%#)", (mspId) => {
+    const shim = new KeyEndorsementPolicy();
+    shim.addOrgs('PEER', mspId);
+    expect(Buffer.from(peerOfOrganisationPolicy(mspId)).toString('hex')).toBe(Buffer.from(shim.getPolicy()).toString('hex'));
+    expect(requiredEndorsers(peerOfOrganisationPolicy(mspId))).toEqual({ mspId, role: 'PEER', n: 1 });
+  });
+
   it("puts the dataset record, each access request and a dp grant's budget under a policy naming only the owner's peers", async () => {
     const world = await withGrant(undefined, { privacyMode: 'dp', budgetRho: 1 });
     const ownerOnly = { mspId: HOSPITAL_A.mspId, role: 'PEER', n: 1 };

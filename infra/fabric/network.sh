@@ -56,6 +56,12 @@ load_settings() {
   : "${FABRIC_ORDERER_PORT:=7050}"
   : "${FABRIC_ORDERER_ADMIN_PORT:=7053}"
   : "${FABRIC_ORDERER_OPS_PORT:=9443}"
+  # raft: one Raft orderer (OrdererMSP). bft: SmartBFT (Fabric >= 3.0), four orderers, each of its own
+  # organisation (Orderer1MSP..Orderer4MSP: one per institution), tolerating one faulty.
+  : "${FABRIC_CONSENSUS:=raft}"
+  if [[ "$FABRIC_CONSENSUS" == bft ]]; then FABRIC_ORDERER_COUNT=4; else FABRIC_ORDERER_COUNT=1; fi
+  local i
+  for ((i = 2; i <= FABRIC_ORDERER_COUNT; i++)); do orderer_defaults "$i"; done
   : "${FABRIC_ORGS:=2}"
   # The organisations this data dir knows, by number: the founding ones, then each `org init`.
   : "${FABRIC_ORG_LIST:=$(seq -s ' ' 1 "$FABRIC_ORGS")}"
@@ -64,6 +70,14 @@ load_settings() {
   : "${FABRIC_CHAINCODE_PORT:=9999}"
   : "${FABRIC_READY_TIMEOUT:=120}"
   : "${FABRIC_LOGGING_SPEC:=info}"
+}
+
+# orderer_defaults I (I >= 2; orderer 1 is FABRIC_ORDERER_*): its ports unless set.
+orderer_defaults() {
+  local i="$1" v
+  v="FABRIC_ORDERER${i}_PORT"; printf -v "$v" '%s' "${!v:-$((7050 + 1000 * (i - 1)))}"
+  v="FABRIC_ORDERER${i}_ADMIN_PORT"; printf -v "$v" '%s' "${!v:-$((7053 + 1000 * (i - 1)))}"
+  v="FABRIC_ORDERER${i}_OPS_PORT"; printf -v "$v" '%s' "${!v:-$((9433 + 10 * i))}"
 }
 
 # org_defaults N: organisation N's MSP id and ports unless set (Fabric's usual 7051, 9051, 11051, ...).
@@ -78,7 +92,7 @@ org_defaults() {
 SETTING_NAMES=(FABRIC_DOMAIN FABRIC_CHANNEL FABRIC_CHAINCODE_NAME FABRIC_CHAINCODE_VERSION
   FABRIC_CHAINCODE_SEQUENCE FABRIC_CHAINCODE_TLS FABRIC_ENDORSEMENT_POLICY FABRIC_BATCH_TIMEOUT
   FABRIC_ORDERER_PORT FABRIC_ORDERER_ADMIN_PORT FABRIC_ORDERER_OPS_PORT
-  FABRIC_CHAINCODE_PORT FABRIC_ORGS FABRIC_ORG_LIST)
+  FABRIC_CHAINCODE_PORT FABRIC_ORGS FABRIC_ORG_LIST FABRIC_CONSENSUS)
 
 save_settings() {
   local name n
@@ -86,6 +100,12 @@ save_settings() {
     echo "# written by infra/fabric/network.sh up; read back by status/down/up on this data dir"
     for name in "${SETTING_NAMES[@]}"; do
       printf '%s=%q\n' "$name" "${!name}"
+    done
+    for ((n = 2; n <= FABRIC_ORDERER_COUNT; n++)); do
+      for name in PORT ADMIN_PORT OPS_PORT; do
+        name="FABRIC_ORDERER${n}_$name"
+        printf '%s=%q\n' "$name" "${!name}"
+      done
     done
     for n in $FABRIC_ORG_LIST; do
       for name in MSP_ID PEER_PORT CHAINCODE_LISTEN_PORT OPS_PORT; do
@@ -105,10 +125,9 @@ derive_paths() {
   PID_DIR="$DATA_DIR/pids"
   ARTIFACTS="$DATA_DIR/artifacts"
   DEPLOYED_MARK="$DATA_DIR/deployed"
-  ORDERER_ORG_DIR="$CRYPTO/ordererOrganizations/$FABRIC_DOMAIN"
-  ORDERER_HOST="orderer.$FABRIC_DOMAIN"
-  ORDERER_DIR="$ORDERER_ORG_DIR/orderers/$ORDERER_HOST"
-  ORDERER_ADMIN_DIR="$ORDERER_ORG_DIR/users/Admin@$FABRIC_DOMAIN"
+  # Orderer 1: where the peer CLI and connection.json send transactions.
+  ORDERER_HOST="$(orderer_host 1)"
+  ORDERER_DIR="$(orderer_dir 1)"
   ORDERER_TLS_CA="$ORDERER_DIR/tls/ca.crt"
   CC_TLS_ORG_DIR="$CRYPTO/peerOrganizations/chaincode.$FABRIC_DOMAIN"
   CHAINCODE_DIR="$REPO_ROOT/chaincode"
@@ -122,6 +141,17 @@ derive_paths() {
     CC_POLICY_FLAGS=(--signature-policy "$FABRIC_ENDORSEMENT_POLICY")
   fi
 }
+
+# Per-orderer values (I = 1..FABRIC_ORDERER_COUNT). Raft keeps its single orderer's historical names.
+orderer_ids() { seq -s ' ' 1 "$FABRIC_ORDERER_COUNT"; }
+orderer_name() { if [[ "$FABRIC_CONSENSUS" == bft ]]; then echo "orderer$1"; else echo orderer; fi; }
+orderer_port() { if (($1 == 1)); then local v="FABRIC_ORDERER_$2"; else local v="FABRIC_ORDERER$1_$2"; fi; echo "${!v}"; }
+orderer_domain() { if [[ "$FABRIC_CONSENSUS" == bft ]]; then echo "ord$1.$FABRIC_DOMAIN"; else echo "$FABRIC_DOMAIN"; fi; }
+orderer_msp() { if [[ "$FABRIC_CONSENSUS" == bft ]]; then echo "Orderer$1MSP"; else echo OrdererMSP; fi; }
+orderer_host() { echo "orderer.$(orderer_domain "$1")"; }
+orderer_org_dir() { echo "$CRYPTO/ordererOrganizations/$(orderer_domain "$1")"; }
+orderer_dir() { echo "$(orderer_org_dir "$1")/orderers/$(orderer_host "$1")"; }
+orderer_admin_dir() { echo "$(orderer_org_dir "$1")/users/Admin@$(orderer_domain "$1")"; }
 
 # Per-organisation values: org_port 1 PEER_PORT -> $FABRIC_ORG1_PEER_PORT, and the crypto paths.
 org_domain() { echo "org$1.$FABRIC_DOMAIN"; }
@@ -225,6 +255,9 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 check_ports_free() {
   local busy=() name names=(FABRIC_ORDERER_PORT FABRIC_ORDERER_ADMIN_PORT FABRIC_ORDERER_OPS_PORT FABRIC_CHAINCODE_PORT) n
+  for ((n = 2; n <= FABRIC_ORDERER_COUNT; n++)); do
+    names+=("FABRIC_ORDERER${n}_PORT" "FABRIC_ORDERER${n}_ADMIN_PORT" "FABRIC_ORDERER${n}_OPS_PORT")
+  done
   for n in "$@"; do
     names+=("FABRIC_ORG${n}_PEER_PORT" "FABRIC_ORG${n}_CHAINCODE_LISTEN_PORT" "FABRIC_ORG${n}_OPS_PORT")
   done
@@ -292,7 +325,8 @@ stop_process() {
 process_names() {
   local n names=(chaincode)
   for n in $FABRIC_ORG_LIST; do names+=("peer0.org$n"); done
-  echo "${names[@]} orderer"
+  for n in $(orderer_ids); do names+=("$(orderer_name "$n")"); done
+  echo "${names[@]}"
 }
 
 # wait_for DESCRIPTION PROCESS-NAME-OR-"" CMD... : polls CMD (every 0.5 s) until it succeeds, the watched
@@ -359,9 +393,13 @@ as_org() {
   env -i PATH="$PATH" HOME="${HOME:-/tmp}" FABRIC_LOGGING_SPEC=warning "${vars[@]}" "$@"
 }
 
+# osnadmin_cmd I ARGS...: the channel participation API of orderer I, as its organisation's admin (TLS client cert).
 osnadmin_cmd() {
-  "$BIN_OSNADMIN" "$@" -o "127.0.0.1:$FABRIC_ORDERER_ADMIN_PORT" --ca-file "$ORDERER_TLS_CA" \
-    --client-cert "$ORDERER_ADMIN_DIR/tls/client.crt" --client-key "$ORDERER_ADMIN_DIR/tls/client.key"
+  local i="$1" admin
+  shift
+  admin="$(orderer_admin_dir "$i")"
+  "$BIN_OSNADMIN" "$@" -o "127.0.0.1:$(orderer_port "$i" ADMIN_PORT)" --ca-file "$(orderer_dir "$i")/tls/ca.crt" \
+    --client-cert "$admin/tls/client.crt" --client-key "$admin/tls/client.key"
 }
 
 
@@ -386,21 +424,29 @@ render() { # render TEMPLATE OUTPUT KEY=VALUE...
 
 generate_crypto_and_config() {
   mkdir -p "$CONFIG_DIR" "$ARTIFACTS"
-  local n peer_orgs=""
+  local n peer_orgs="" orderer_orgs=""
   for n in $(founding_orgs); do peer_orgs+="$(crypto_config_org "$n")"$'\n'; done
+  for n in $(orderer_ids); do orderer_orgs+="$(crypto_config_orderer_org "$n")"$'\n'; done
   render "$SCRIPT_DIR/config/crypto-config.yaml.tmpl" "$CONFIG_DIR/crypto-config.yaml" DOMAIN="$FABRIC_DOMAIN" \
-    PEER_ORGS="$peer_orgs"
+    PEER_ORGS="$peer_orgs" ORDERER_ORGS="$orderer_orgs"
   "$BIN_CRYPTOGEN" generate --config "$CONFIG_DIR/crypto-config.yaml" --output "$CRYPTO" >"$LOG_DIR/cryptogen.log" 2>&1 ||
     die "cryptogen failed: $(cat "$LOG_DIR/cryptogen.log")"
   log "crypto material generated in $CRYPTO"
 
-  local orgs="" members=""
+  local orgs="" members="" orderer_orgs="" orderer_members="" capability=V2_0
   for n in $(founding_orgs); do
     orgs+="$(configtx_org "$n")"$'\n'
     members+="        - *Org$n"$'\n'
   done
+  for n in $(orderer_ids); do
+    orderer_orgs+="$(orderer_org_configtx "$n")"$'\n'
+    orderer_members+="        - *OrdererOrg$n"$'\n'
+  done
+  # SmartBFT needs the V3_0 channel capability (every peer and orderer at Fabric >= 3.0).
+  [[ "$FABRIC_CONSENSUS" == bft ]] && capability=V3_0
   render "$SCRIPT_DIR/config/configtx.yaml.tmpl" "$CONFIG_DIR/configtx.yaml" \
-    DOMAIN="$FABRIC_DOMAIN" CRYPTO="$CRYPTO" ORDERER_PORT="$FABRIC_ORDERER_PORT" \
+    DOMAIN="$FABRIC_DOMAIN" CRYPTO="$CRYPTO" ORDERER_ORGANIZATIONS="$orderer_orgs" ORDERER_MEMBERS="$orderer_members" \
+    ORDERER_CONSENSUS="$(orderer_consensus_configtx)" CHANNEL_CAPABILITY="$capability" \
     PEER_ORGANIZATIONS="$orgs" APPLICATION_MEMBERS="$members" BATCH_TIMEOUT="$FABRIC_BATCH_TIMEOUT"
   env -i PATH="$PATH" HOME="${HOME:-/tmp}" FABRIC_CFG_PATH="$CONFIG_DIR" \
     "$BIN_CONFIGTXGEN" -profile PhdmfChannel -channelID "$FABRIC_CHANNEL" \
@@ -423,6 +469,96 @@ crypto_config_org() {
     Users:
       Count: 1
 EOF
+}
+
+# One orderer organisation's entry in cryptogen's OrdererOrgs (one orderer node, its admin).
+crypto_config_orderer_org() {
+  cat <<EOF
+  - Name: OrdererOrg$1
+    Domain: $(orderer_domain "$1")
+    EnableNodeOUs: true
+    Specs:
+      - Hostname: orderer
+        SANS:
+          - localhost
+          - 127.0.0.1
+EOF
+}
+
+orderer_org_configtx() {
+  local msp
+  msp="$(orderer_msp "$1")"
+  cat <<EOF
+  - &OrdererOrg$1
+    Name: $msp
+    ID: $msp
+    MSPDir: $(orderer_org_dir "$1")/msp
+    Policies:
+      Readers:
+        Type: Signature
+        Rule: "OR('$msp.member')"
+      Writers:
+        Type: Signature
+        Rule: "OR('$msp.member')"
+      Admins:
+        Type: Signature
+        Rule: "OR('$msp.admin')"
+    OrdererEndpoints:
+      - 127.0.0.1:$(orderer_port "$1" PORT)
+EOF
+}
+
+# The consensus part of configtx.yaml's Orderer section. Raft: one consenter. SmartBFT: the four
+# consenters with their identities; timeouts short enough that a stopped leader is replaced in seconds.
+orderer_consensus_configtx() {
+  local i
+  if [[ "$FABRIC_CONSENSUS" == bft ]]; then
+    cat <<EOF
+  OrdererType: BFT
+  SmartBFT:
+    RequestBatchMaxCount: 500
+    RequestBatchMaxInterval: $FABRIC_BATCH_TIMEOUT
+    RequestForwardTimeout: 2s
+    RequestComplainTimeout: 20s
+    RequestAutoRemoveTimeout: 3m
+    ViewChangeResendInterval: 5s
+    ViewChangeTimeout: 20s
+    LeaderHeartbeatTimeout: 10s
+    LeaderHeartbeatCount: 10
+    CollectTimeout: 1s
+    IncomingMessageBufferSize: 200
+    RequestPoolSize: 100000
+  ConsenterMapping:
+EOF
+    for i in $(orderer_ids); do
+      cat <<EOF
+    - ID: $i
+      Host: 127.0.0.1
+      Port: $(orderer_port "$i" PORT)
+      MSPID: $(orderer_msp "$i")
+      Identity: $(orderer_dir "$i")/msp/signcerts/$(orderer_host "$i")-cert.pem
+      ClientTLSCert: $(orderer_dir "$i")/tls/server.crt
+      ServerTLSCert: $(orderer_dir "$i")/tls/server.crt
+EOF
+    done
+  else
+    cat <<EOF
+  OrdererType: etcdraft
+  Addresses: []
+  EtcdRaft:
+    Consenters:
+      - Host: 127.0.0.1
+        Port: $(orderer_port 1 PORT)
+        ClientTLSCert: $(orderer_dir 1)/tls/server.crt
+        ServerTLSCert: $(orderer_dir 1)/tls/server.crt
+    Options:
+      TickInterval: 500ms
+      ElectionTick: 10
+      HeartbeatTick: 1
+      MaxInflightBlocks: 5
+      SnapshotIntervalSize: 16 MB
+EOF
+  fi
 }
 
 # One organisation's entry in configtx.yaml's Organizations (`org propose-add` gives a joining one the
@@ -456,10 +592,15 @@ EOF
 }
 
 render_node_configs() {
-  mkdir -p "$CONFIG_DIR/orderer" "$DATA_DIR/orderer"
-  render "$SCRIPT_DIR/config/orderer.yaml.tmpl" "$CONFIG_DIR/orderer/orderer.yaml" \
-    ORDERER_DIR="$ORDERER_DIR" STATE_DIR="$DATA_DIR/orderer" ORDERER_PORT="$FABRIC_ORDERER_PORT" \
-    ORDERER_ADMIN_PORT="$FABRIC_ORDERER_ADMIN_PORT" ORDERER_OPS_PORT="$FABRIC_ORDERER_OPS_PORT"
+  local i name
+  for i in $(orderer_ids); do
+    name="$(orderer_name "$i")"
+    mkdir -p "$CONFIG_DIR/$name" "$DATA_DIR/$name"
+    render "$SCRIPT_DIR/config/orderer.yaml.tmpl" "$CONFIG_DIR/$name/orderer.yaml" \
+      ORDERER_DIR="$(orderer_dir "$i")" ORDERER_MSP="$(orderer_msp "$i")" STATE_DIR="$DATA_DIR/$name" \
+      ORDERER_PORT="$(orderer_port "$i" PORT)" ORDERER_ADMIN_PORT="$(orderer_port "$i" ADMIN_PORT)" \
+      ORDERER_OPS_PORT="$(orderer_port "$i" OPS_PORT)"
+  done
   local org
   for org in $(founding_orgs); do render_peer_config "$org"; done
 }
@@ -501,8 +642,8 @@ package_chaincode() {
   log "chaincode package $CC_PACKAGE (id $CC_PACKAGE_ID)"
 }
 
-channel_active_on_orderer() {
-  osnadmin_cmd channel list --channelID "$FABRIC_CHANNEL" 2>/dev/null |
+channel_active_on_orderer() { # channel_active_on_orderer I
+  osnadmin_cmd "$1" channel list --channelID "$FABRIC_CHANNEL" 2>/dev/null |
     grep -q '"status": *"active"'
 }
 
@@ -598,11 +739,13 @@ create_network() {
   log "creating a new network in $DATA_DIR"
   generate_crypto_and_config
   render_node_configs
-  start_orderer
-  retry "orderer joins channel $FABRIC_CHANNEL (osnadmin channel join)" \
-    osnadmin_cmd channel join --channelID "$FABRIC_CHANNEL" --config-block "$ARTIFACTS/$FABRIC_CHANNEL.block"
-  wait_for "channel $FABRIC_CHANNEL active on the orderer" orderer channel_active_on_orderer
-  wait_for "Raft leader elected for $FABRIC_CHANNEL" orderer raft_leader_elected
+  start_orderers
+  local i
+  for i in $(orderer_ids); do
+    retry "$(orderer_name "$i") joins channel $FABRIC_CHANNEL (osnadmin channel join)" \
+      osnadmin_cmd "$i" channel join --channelID "$FABRIC_CHANNEL" --config-block "$ARTIFACTS/$FABRIC_CHANNEL.block"
+  done
+  wait_ordering_ready
   start_peers $(founding_orgs)
   local org
   for org in $(founding_orgs); do
@@ -618,11 +761,29 @@ create_network() {
 # ---------------------------------------------------------------------------------------------------
 # Starting the processes (create and resume)
 # ---------------------------------------------------------------------------------------------------
-start_orderer() {
-  start_process orderer "$BIN_ORDERER" env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
-    FABRIC_CFG_PATH="$CONFIG_DIR/orderer" FABRIC_LOGGING_SPEC="$FABRIC_LOGGING_SPEC" "$BIN_ORDERER"
-  wait_for "orderer /healthz (127.0.0.1:$FABRIC_ORDERER_OPS_PORT)" orderer \
-    http_ok "http://127.0.0.1:$FABRIC_ORDERER_OPS_PORT/healthz"
+start_orderers() {
+  local i name
+  for i in $(orderer_ids); do
+    name="$(orderer_name "$i")"
+    start_process "$name" "$BIN_ORDERER" env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
+      FABRIC_CFG_PATH="$CONFIG_DIR/$name" FABRIC_LOGGING_SPEC="$FABRIC_LOGGING_SPEC" "$BIN_ORDERER"
+  done
+  for i in $(orderer_ids); do
+    wait_for "$(orderer_name "$i") /healthz (127.0.0.1:$(orderer_port "$i" OPS_PORT))" "$(orderer_name "$i")" \
+      http_ok "http://127.0.0.1:$(orderer_port "$i" OPS_PORT)/healthz"
+  done
+}
+
+# Every orderer has the channel active; Raft: its leader is elected. (SmartBFT orders from the start:
+# its first leader is fixed; the retries around the first transactions cover a slow start.)
+wait_ordering_ready() {
+  local i
+  for i in $(orderer_ids); do
+    wait_for "channel $FABRIC_CHANNEL active on $(orderer_name "$i")" "$(orderer_name "$i")" channel_active_on_orderer "$i"
+  done
+  if [[ "$FABRIC_CONSENSUS" != bft ]]; then
+    wait_for "Raft leader elected for $FABRIC_CHANNEL" orderer raft_leader_elected
+  fi
 }
 
 start_peers() { # start_peers ORG...
@@ -690,9 +851,10 @@ write_connection_json() {
     --arg channel "$FABRIC_CHANNEL" --arg chaincode "$FABRIC_CHAINCODE_NAME" \
     --arg packageId "$(cat "$ARTIFACTS/package-id")" --arg policy "$FABRIC_ENDORSEMENT_POLICY" \
     --arg oendpoint "127.0.0.1:$FABRIC_ORDERER_PORT" --arg ohost "$ORDERER_HOST" --arg oca "$ORDERER_TLS_CA" \
-    --arg peerVersion "$VERSION_PEER" --arg dataDir "$DATA_DIR" \
+    --arg peerVersion "$VERSION_PEER" --arg dataDir "$DATA_DIR" --arg consensus "$FABRIC_CONSENSUS" \
     '{schemaVersion: 1, fabricVersion: $peerVersion, dataDir: $dataDir,
       channel: $channel, chaincode: $chaincode, chaincodePackageId: $packageId, endorsementPolicy: $policy,
+      consensus: $consensus,
       orderer: {endpoint: $oendpoint, hostOverride: $ohost, tlsCACertPath: $oca},
       organizations: .}' >"$DATA_DIR/connection.json.tmp"
   mv "$DATA_DIR/connection.json.tmp" "$DATA_DIR/connection.json"
@@ -714,7 +876,7 @@ any_running() {
 
 # Only what this script creates is removed; the data dir itself may be user-chosen.
 remove_state() {
-  rm -rf "$CRYPTO" "$CONFIG_DIR" "$ARTIFACTS" "$DATA_DIR/orderer" "$DATA_DIR"/peer0.org* \
+  rm -rf "$CRYPTO" "$CONFIG_DIR" "$ARTIFACTS" "$DATA_DIR"/orderer* "$DATA_DIR"/peer0.org* \
     "$LOG_DIR" "$PID_DIR" "$UPDATES_DIR" "$DATA_DIR/connection.json" "$DEPLOYED_MARK"
 }
 
@@ -734,6 +896,10 @@ cmd_up() {
   find_binaries
   check_versions
   check_node_runtime
+  [[ "$FABRIC_CONSENSUS" == raft || "$FABRIC_CONSENSUS" == bft ]] || die "FABRIC_CONSENSUS must be raft or bft"
+  if [[ "$FABRIC_CONSENSUS" == bft && "${VERSION_PEER%%.*}" -lt 3 ]]; then
+    die "FABRIC_CONSENSUS=bft (SmartBFT) needs Fabric >= 3.0 binaries; $(dirname "$BIN_PEER") holds $VERSION_PEER"
+  fi
   if [[ "$fresh" == true || ! -f "$DEPLOYED_MARK" ]]; then
     check_ports_free $(founding_orgs)
     remove_state
@@ -749,9 +915,8 @@ cmd_up() {
   trap 'rc=$?; if ((rc != 0)); then log "up failed; stopping what was started (logs in $LOG_DIR)"; stop_all; fi' EXIT
   if [[ -f "$DEPLOYED_MARK" ]]; then
     log "resuming the existing network in $DATA_DIR"
-    start_orderer
-    wait_for "channel $FABRIC_CHANNEL active on the orderer" orderer channel_active_on_orderer
-    wait_for "Raft leader elected for $FABRIC_CHANNEL" orderer raft_leader_elected
+    start_orderers
+    wait_ordering_ready
     start_peers $(joined_orgs)
     start_chaincode
   else
@@ -786,7 +951,8 @@ cmd_status() {
   load_settings
   derive_paths
   local name rc=0 org
-  for name in orderer $(for org in $(joined_orgs); do printf 'peer0.org%s ' "$org"; done) chaincode; do
+  for name in $(for i in $(orderer_ids); do printf '%s ' "$(orderer_name "$i")"; done) \
+    $(for org in $(joined_orgs); do printf 'peer0.org%s ' "$org"; done) chaincode; do
     if pid_alive "$name"; then
       printf '%-11s running (pid %s)\n' "$name" "$(head -1 "$PID_DIR/$name.pid")"
     else
@@ -794,9 +960,12 @@ cmd_status() {
       rc=3
     fi
   done
-  local health="health: orderer $(http_ok "http://127.0.0.1:$FABRIC_ORDERER_OPS_PORT/healthz" && echo ok || echo down)"
+  local health="health:" i
+  for i in $(orderer_ids); do
+    health+=" $(orderer_name "$i") $(http_ok "http://127.0.0.1:$(orderer_port "$i" OPS_PORT)/healthz" && echo ok || echo down),"
+  done
   for org in $(joined_orgs); do
-    health+=", peer0.org$org $(http_ok "http://127.0.0.1:$(org_port "$org" OPS_PORT)/healthz" && echo ok || echo down)"
+    health+=" peer0.org$org $(http_ok "http://127.0.0.1:$(org_port "$org" OPS_PORT)/healthz" && echo ok || echo down)"
   done
   echo "$health"
   if ((rc == 0)); then
