@@ -1,25 +1,18 @@
 // A local Fabric network of our own for tests and benchmarks: infra/fabric/network.sh on free ports in
 // a temporary data directory, stopped (and its directory deleted) by `stop()`. Used by
 // e2e/fabric/fabric-conformance.spec.ts and bench/fabric/run.ts.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '@phdmf/testing';
 
 const REQUIRED_BINARIES = ['peer', 'orderer', 'osnadmin', 'configtxgen', 'cryptogen'] as const;
-const PORT_VARIABLES = [
-  'FABRIC_ORDERER_PORT',
-  'FABRIC_ORDERER_ADMIN_PORT',
-  'FABRIC_ORDERER_OPS_PORT',
-  'FABRIC_ORG1_PEER_PORT',
-  'FABRIC_ORG1_CHAINCODE_LISTEN_PORT',
-  'FABRIC_ORG1_OPS_PORT',
-  'FABRIC_ORG2_PEER_PORT',
-  'FABRIC_ORG2_CHAINCODE_LISTEN_PORT',
-  'FABRIC_ORG2_OPS_PORT',
-  'FABRIC_CHAINCODE_PORT',
-] as const;
+const NETWORK_PORT_VARIABLES = ['FABRIC_ORDERER_PORT', 'FABRIC_ORDERER_ADMIN_PORT', 'FABRIC_ORDERER_OPS_PORT', 'FABRIC_CHAINCODE_PORT'];
+/** Orderer i's port variables, i >= 2 (network.sh orderer_defaults; orderer 1 is FABRIC_ORDERER_*). */
+const ordererPortVariables = (i: number): string[] => ['PORT', 'ADMIN_PORT', 'OPS_PORT'].map((p) => `FABRIC_ORDERER${i}_${p}`);
+/** Organisation n's port variables (network.sh org_defaults). */
+const orgPortVariables = (n: number): string[] => ['PEER_PORT', 'CHAINCODE_LISTEN_PORT', 'OPS_PORT'].map((p) => `FABRIC_ORG${n}_${p}`);
 
 /**
  * The repository root: above this file (bench/fabric/local-network.ts, or its build under dist/), else
@@ -65,6 +58,13 @@ export function findFabricBinaries(env: NodeJS.ProcessEnv = process.env): { binD
   return { binDir: found.get('peer') ?? '' };
 }
 
+/** The major version of the `peer` in `binDir` (`peer version`). */
+export function fabricMajorVersion(binDir: string): number {
+  const out = execFileSync(path.join(binDir, 'peer'), ['version'], { encoding: 'utf8' });
+  const match = /Version:\s*v?(\d+)\./.exec(out);
+  return match?.[1] === undefined ? 0 : Number(match[1]);
+}
+
 export interface LocalFabricNetwork {
   dataDir: string;
   connectionFile: string;
@@ -74,18 +74,36 @@ export interface LocalFabricNetwork {
   stop(keep?: boolean): Promise<void>;
 }
 
+export interface LocalFabricNetworkOptions {
+  batchTimeout?: string;
+  /** Ordering: one Raft orderer (default) or SmartBFT with four orderers (FABRIC_CONSENSUS=bft, Fabric >= 3.0). */
+  consensus?: 'raft' | 'bft';
+  /** Founding member organisations (FABRIC_ORGS), 2 by default. */
+  organisations?: number;
+  /** Organisations to reserve free ports for, counting the founding ones: those that join later (`org init N`). */
+  reserveOrganisations?: number;
+  log?: (line: string) => void;
+}
+
 /** Starts a fresh network on free ports in a new temporary directory; ~10 s. */
-export async function startLocalFabricNetwork(binDir: string, options: { batchTimeout?: string; log?: (line: string) => void } = {}): Promise<LocalFabricNetwork> {
+export async function startLocalFabricNetwork(binDir: string, options: LocalFabricNetworkOptions = {}): Promise<LocalFabricNetwork> {
   const root = repoRoot();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'phdmf-fabric-'));
+  const organisations = options.organisations ?? 2;
+  const consensus = options.consensus ?? 'raft';
+  const portVariables = [...NETWORK_PORT_VARIABLES];
+  if (consensus === 'bft') for (let i = 2; i <= 4; i += 1) portVariables.push(...ordererPortVariables(i));
+  for (let n = 1; n <= Math.max(organisations, options.reserveOrganisations ?? 0); n += 1) portVariables.push(...orgPortVariables(n));
   const ports = new Set<number>();
-  while (ports.size < PORT_VARIABLES.length) ports.add(await freePort());
+  while (ports.size < portVariables.length) ports.add(await freePort());
   const portList = [...ports];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     FABRIC_BIN: binDir,
     FABRIC_DATA_DIR: dataDir,
-    ...Object.fromEntries(PORT_VARIABLES.map((name, i) => [name, String(portList[i])])),
+    FABRIC_ORGS: String(organisations),
+    FABRIC_CONSENSUS: consensus,
+    ...Object.fromEntries(portVariables.map((name, i) => [name, String(portList[i])])),
     ...(options.batchTimeout !== undefined ? { FABRIC_BATCH_TIMEOUT: options.batchTimeout } : {}),
   };
   const script = (...args: string[]): Promise<string> =>

@@ -17,9 +17,11 @@
 // - bare: `dataset:addDataset` with @hyperledger/fabric-gateway directly (submitAsync + getStatus), as
 //   the same organisation (Org2MSP) through the same peer;
 //
-// each with BENCH_IN_FLIGHT callers (default 64). Prints committed tx/s and p50/p95 of both; the last
-// line is `fabric_service_vs_bare=<ratio>` (goal ≥ 0.9). Without Fabric binaries it says why and
-// prints `fabric_service_vs_bare=skipped`.
+// each with BENCH_IN_FLIGHT callers (default 64). Prints committed tx/s and p50/p95 of both. It runs on
+// each ordering service it has binaries for, one network at a time: Raft with FABRIC_BIN (or PATH), then
+// SmartBFT (four orderers) with FABRIC3_BIN (Fabric >= 3.0), each printing `fabric_service_vs_bare_<raft|
+// smartbft>=<ratio>`; the last line is `fabric_service_vs_bare=<ratio>` of SmartBFT when it ran, else
+// Raft's (goal ≥ 0.9). Without Fabric binaries it says why and prints `fabric_service_vs_bare=skipped`.
 import { createPrivateKey } from 'node:crypto';
 import * as os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
@@ -32,7 +34,7 @@ import { ledgerServiceEnv, migrateLedgerService, runLedgerService } from '../sup
 import { stopChild, type NodeChild } from '../support/node-process';
 import { connect, type NatsConnection } from 'nats';
 import { loadConnectionProfile } from '../../apps/ledger/src/ledger-port/fabric/connection-profile';
-import { findFabricBinaries, startLocalFabricNetwork, type LocalFabricNetwork } from './local-network';
+import { fabricMajorVersion, findFabricBinaries, startLocalFabricNetwork, type LocalFabricNetwork } from './local-network';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 8);
 const IN_FLIGHT = Number(process.env['BENCH_IN_FLIGHT'] ?? 64);
@@ -82,18 +84,32 @@ function bareContract(connectionFile: string): { contract: Contract; close: () =
 }
 
 async function main(): Promise<void> {
-  const binaries = findFabricBinaries();
-  if ('missing' in binaries) {
-    process.stdout.write(`fabric bench: ${binaries.missing}; set FABRIC_BIN to a Fabric >= 2.4 bin directory to run it\n`);
+  const raft = findFabricBinaries();
+  const fabric3 = process.env['FABRIC3_BIN'] ? findFabricBinaries({ FABRIC_BIN: process.env['FABRIC3_BIN'] }) : undefined;
+  const runs: { consensus: 'raft' | 'bft'; binDir: string }[] = [];
+  if ('binDir' in raft) runs.push({ consensus: 'raft', binDir: raft.binDir });
+  if (fabric3 !== undefined && 'binDir' in fabric3 && fabricMajorVersion(fabric3.binDir) >= 3) runs.push({ consensus: 'bft', binDir: fabric3.binDir });
+  else process.stdout.write('fabric bench: SmartBFT not run (set FABRIC3_BIN to a Fabric >= 3.0 bin directory)\n');
+  if (runs.length === 0) {
+    process.stdout.write(`fabric bench: ${'missing' in raft ? raft.missing : ''}; set FABRIC_BIN to a Fabric >= 2.4 bin directory to run it\n`);
     process.stdout.write('fabric_service_vs_bare=skipped\n');
     return;
   }
   const guard = setTimeout(() => {
-    process.stderr.write(`fabric bench: no result within ${OVERALL_DEADLINE_MS / 1000} s, giving up\n`);
+    process.stderr.write(`fabric bench: no result within ${(OVERALL_DEADLINE_MS * runs.length) / 1000} s, giving up\n`);
     process.exit(1);
-  }, OVERALL_DEADLINE_MS);
+  }, OVERALL_DEADLINE_MS * runs.length);
   guard.unref();
+  let last = 0;
+  for (const run of runs) {
+    last = await measure(run.binDir, run.consensus);
+    process.stdout.write(`fabric_service_vs_bare_${run.consensus === 'bft' ? 'smartbft' : 'raft'}=${last.toFixed(2)}\n`);
+  }
+  process.stdout.write(`fabric_service_vs_bare=${last.toFixed(2)}\n`);
+}
 
+/** One network (Raft or SmartBFT), both paths; the service/bare ratio of committed tx/s. */
+async function measure(binDir: string, consensus: 'raft' | 'bft'): Promise<number> {
   let network: LocalFabricNetwork | undefined;
   let nats: TestNatsServer | undefined;
   let service: NodeChild | undefined;
@@ -101,7 +117,7 @@ async function main(): Promise<void> {
   let bare: { contract: Contract; close: () => void } | undefined;
   const data = tempDir('phdmf-fabric-bench-');
   try {
-    network = await startLocalFabricNetwork(binaries.binDir, { log: (line) => process.stdout.write(`fabric bench: ${line}\n`) });
+    network = await startLocalFabricNetwork(binDir, { consensus, log: (line) => process.stdout.write(`fabric bench: ${line}\n`) });
     nats = await TestNatsServer.start({ provision: provisionEventStream });
     const env = ledgerServiceEnv(nats.url, data.dir, { LEDGER_ADAPTER: 'fabric', FABRIC_CONNECTION_FILE: network.connectionFile, LEDGER_GOVERNOR_MSP: GOVERNOR_MSP });
     await migrateLedgerService(env, 'inherit');
@@ -121,7 +137,7 @@ async function main(): Promise<void> {
     };
 
     process.stdout.write(
-      `fabric bench: Fabric ${loadConnectionProfile(network.connectionFile).fabricVersion} (2 orgs, AND(Org1, Org2) endorsement, Raft orderer), ledger service in a child process, ` +
+      `fabric bench: Fabric ${loadConnectionProfile(network.connectionFile).fabricVersion} (2 orgs, MAJORITY endorsement, ${consensus === 'bft' ? 'SmartBFT, 4 orderers' : 'Raft orderer'}), ledger service in a child process, ` +
         `node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(2) ?? '?'}; ${IN_FLIGHT} in flight, ${SECONDS} s per run, ${ROUNDS} round(s)\n`,
     );
     process.stdout.write('transaction: dataset:addDataset as Org2MSP, answered after commit\n');
@@ -143,7 +159,7 @@ async function main(): Promise<void> {
     const bareTps = total(bare_);
     process.stdout.write(`service (NATS → ledger service → Fabric adapter): ${serviceTps.toFixed(1)} tx/s\n`);
     process.stdout.write(`bare fabric-gateway loop:                        ${bareTps.toFixed(1)} tx/s\n`);
-    process.stdout.write(`fabric_service_vs_bare=${(serviceTps / bareTps).toFixed(2)}\n`);
+    return serviceTps / bareTps;
   } finally {
     bare?.close();
     await nc?.drain().catch(() => undefined);

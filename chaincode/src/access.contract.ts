@@ -18,7 +18,7 @@ import {
   type Grant,
   type MemberRecord,
 } from './records';
-import { callerMsp, readByPartialKey, readState, txTime, txTimeMs, writeState } from './state';
+import { callerMsp, readByPartialKey, readState, requireOwnerEndorsement, txTime, txTimeMs, writeState } from './state';
 import { Fields, Limits, parseIsoTime } from './validation';
 
 function outside(items: readonly string[], allowed: readonly string[]): string[] {
@@ -176,6 +176,8 @@ export class AccessContract extends Contract {
       txId: ctx.stub.getTxID(),
     };
     await writeState(ctx, requestKey, record);
+    // Its grant, denial or revocation is the dataset owner's decision: valid only with the owner's peer's endorsement.
+    await requireOwnerEndorsement(ctx, requestKey, dataset.ownerMspId);
     await writeState(ctx, key(ctx, ObjectType.RequestByDataset, datasetId, requester, requestId), requestId);
     await writeState(ctx, key(ctx, ObjectType.RequestByRequester, requester, requestId), requestId);
     await recordProvenance(ctx, {
@@ -270,7 +272,10 @@ export class AccessContract extends Contract {
     await writeState(ctx, key(ctx, ObjectType.Request, requestId), record);
     if (privacy.budgetRho !== undefined) {
       const account: BudgetAccount = { requestId, datasetId: current.datasetId, requester: current.requester, budgetRho: privacy.budgetRho, spentRho: 0 };
-      await writeState(ctx, key(ctx, ObjectType.Budget, requestId), account);
+      const budgetKey = key(ctx, ObjectType.Budget, requestId);
+      await writeState(ctx, budgetKey, account);
+      // Spending the budget (reserveBudget, releaseReservation) needs the owner's peer too.
+      await requireOwnerEndorsement(ctx, budgetKey, current.ownerMspId);
     }
     await recordProvenance(ctx, {
       operation: ProvenanceOperation.Grant,

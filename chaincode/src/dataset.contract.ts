@@ -13,7 +13,7 @@ import {
   type MemberRecord,
   type ProvenanceEntry,
 } from './records';
-import { callerMsp, readByPartialKey, readHistory, readState, txTime, writeState } from './state';
+import { callerMsp, readByPartialKey, readHistory, readState, requireOwnerEndorsement, txTime, writeState } from './state';
 import { Fields, Limits } from './validation';
 
 const VERSION_FIELDS = [
@@ -135,6 +135,8 @@ export class DatasetContract extends Contract {
       txId: ctx.stub.getTxID(),
     };
     await writeState(ctx, datasetKey, record);
+    // Every later version, deletion, stance or tamper mark needs the owner's own peer (see requireOwnerEndorsement).
+    await requireOwnerEndorsement(ctx, datasetKey, owner.mspId);
     await recordProvenance(ctx, {
       operation: ProvenanceOperation.Add,
       datasetId: record.datasetId,

@@ -1,6 +1,7 @@
 // Thin helpers over the stub. Only the subset of the Fabric stub API that the embedded ledger also
 // implements is used here (see README). Iterators are walked with next()/close(), not `for await`.
 import type { Context } from 'fabric-contract-api';
+import { peerOfOrganisationPolicy } from './key-policy';
 import { toBytes, unmarshal } from './marshal';
 
 /** Reads a key; undefined when absent (Fabric returns an empty value for a missing key). */
@@ -13,6 +14,17 @@ export async function readState(ctx: Context, key: string): Promise<unknown> {
 /** Writes a marshalled value. */
 export async function writeState(ctx: Context, key: string, value: unknown): Promise<void> {
   await ctx.stub.putState(key, toBytes(value));
+}
+
+/**
+ * Key-level (state-based) endorsement: from the next transaction on, a write of `key` is valid only when
+ * a peer of `ownerMspId` endorsed it — Fabric's validator checks this key's policy instead of the
+ * chaincode's, so no majority of the other members can change it without the owner's own peer re-running
+ * the chaincode and agreeing. Set in the transaction that creates the key (which the chaincode-level
+ * policy validates). The embedded ledger, with one endorser, records it and does not enforce it.
+ */
+export async function requireOwnerEndorsement(ctx: Context, key: string, ownerMspId: string): Promise<void> {
+  await ctx.stub.setStateValidationParameter(key, peerOfOrganisationPolicy(ownerMspId));
 }
 
 /** Deletes a key (a no-op when absent). */

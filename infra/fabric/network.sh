@@ -4,12 +4,24 @@
 #   infra/fabric/network.sh up [--fresh]   start the network (first time: create it and deploy the chaincode)
 #   infra/fabric/network.sh down [--purge] stop the processes this script started (--purge: delete the state)
 #   infra/fabric/network.sh status         what runs, what answers, chain height, committed chaincode
-#   infra/fabric/network.sh env ORG [ROLE] print `export` lines for the peer CLI as org1|org2, admin|user
+#   infra/fabric/network.sh env ORG [ROLE] print `export` lines for the peer CLI as orgN, admin|user
+#   infra/fabric/network.sh org ...        a member organisation joins or leaves the channel (below)
+#   infra/fabric/network.sh channel ...    channel configuration updates: sign, submit
 #
 # Topology: one Raft orderer (OrdererMSP) joined to the channel through the channel participation API
-# (no system channel), Org1MSP and Org2MSP with one peer each, channel `phdmf`, the PHDMF chaincode run as
-# a service (fabric-chaincode-node server) behind our external builder (builders/ccaas), endorsement policy
-# requiring both organisations. Everything listens on 127.0.0.1. See infra/fabric/README.md.
+# (no system channel), FABRIC_ORGS organisations (Org1MSP, Org2MSP, ...) with one peer each, channel
+# `phdmf`, the PHDMF chaincode run as a service (fabric-chaincode-node server) behind our external builder
+# (builders/ccaas), endorsed by a MAJORITY of the channel's member organisations (the channel's
+# /Channel/Application/Endorsement policy: it follows the membership). Everything listens on 127.0.0.1.
+#
+# Growing the consortium (see infra/fabric/README.md, "Admitting and removing an organisation"):
+#   org init N [--msp-id ID]   the new institution: its organisation's MSP and peer material (orgN)
+#   org propose-add N          an existing member: the channel config update adding orgN -> FILE
+#   channel sign FILE ORG      each member's admin signs FILE with its own admin identity
+#   channel submit FILE ORG    one member's admin submits it to the ordering service
+#   org join N                 the new institution: starts its peer, joins the channel, installs and
+#                              approves the chaincode; connection.json then lists it
+#   org propose-remove N       the reverse (sign and submit as above), then `org leave N`
 #
 # Binaries: peer, orderer, osnadmin, configtxgen, cryptogen (discover optional) from $FABRIC_BIN or PATH,
 # Fabric >= 2.4. State, logs, PID files and connection.json live under $FABRIC_DATA_DIR
@@ -38,35 +50,68 @@ load_settings() {
   : "${FABRIC_CHAINCODE_VERSION:=1.0}"
   : "${FABRIC_CHAINCODE_SEQUENCE:=1}"
   : "${FABRIC_CHAINCODE_TLS:=true}"
-  : "${FABRIC_ENDORSEMENT_POLICY:=AND('Org1MSP.peer','Org2MSP.peer')}"
+  # A channel policy path (/Channel/...) or a signature policy (AND('Org1MSP.peer', ...)).
+  : "${FABRIC_ENDORSEMENT_POLICY:=/Channel/Application/Endorsement}"
   : "${FABRIC_BATCH_TIMEOUT:=250ms}"
   : "${FABRIC_ORDERER_PORT:=7050}"
   : "${FABRIC_ORDERER_ADMIN_PORT:=7053}"
   : "${FABRIC_ORDERER_OPS_PORT:=9443}"
-  : "${FABRIC_ORG1_PEER_PORT:=7051}"
-  : "${FABRIC_ORG1_CHAINCODE_LISTEN_PORT:=7052}"
-  : "${FABRIC_ORG1_OPS_PORT:=9444}"
-  : "${FABRIC_ORG2_PEER_PORT:=9051}"
-  : "${FABRIC_ORG2_CHAINCODE_LISTEN_PORT:=9052}"
-  : "${FABRIC_ORG2_OPS_PORT:=9445}"
+  # raft: one Raft orderer (OrdererMSP). bft: SmartBFT (Fabric >= 3.0), four orderers, each of its own
+  # organisation (Orderer1MSP..Orderer4MSP: one per institution), tolerating one faulty.
+  : "${FABRIC_CONSENSUS:=raft}"
+  if [[ "$FABRIC_CONSENSUS" == bft ]]; then FABRIC_ORDERER_COUNT=4; else FABRIC_ORDERER_COUNT=1; fi
+  local i
+  for ((i = 2; i <= FABRIC_ORDERER_COUNT; i++)); do orderer_defaults "$i"; done
+  : "${FABRIC_ORGS:=2}"
+  # The organisations this data dir knows, by number: the founding ones, then each `org init`.
+  : "${FABRIC_ORG_LIST:=$(seq -s ' ' 1 "$FABRIC_ORGS")}"
+  local n
+  for n in $FABRIC_ORG_LIST; do org_defaults "$n"; done
   : "${FABRIC_CHAINCODE_PORT:=9999}"
   : "${FABRIC_READY_TIMEOUT:=120}"
   : "${FABRIC_LOGGING_SPEC:=info}"
 }
 
+# orderer_defaults I (I >= 2; orderer 1 is FABRIC_ORDERER_*): its ports unless set.
+orderer_defaults() {
+  local i="$1" v
+  v="FABRIC_ORDERER${i}_PORT"; printf -v "$v" '%s' "${!v:-$((7050 + 1000 * (i - 1)))}"
+  v="FABRIC_ORDERER${i}_ADMIN_PORT"; printf -v "$v" '%s' "${!v:-$((7053 + 1000 * (i - 1)))}"
+  v="FABRIC_ORDERER${i}_OPS_PORT"; printf -v "$v" '%s' "${!v:-$((9433 + 10 * i))}"
+}
+
+# org_defaults N: organisation N's MSP id and ports unless set (Fabric's usual 7051, 9051, 11051, ...).
+org_defaults() {
+  local n="$1" v
+  v="FABRIC_ORG${n}_MSP_ID"; printf -v "$v" '%s' "${!v:-Org${n}MSP}"
+  v="FABRIC_ORG${n}_PEER_PORT"; printf -v "$v" '%s' "${!v:-$((7051 + 2000 * (n - 1)))}"
+  v="FABRIC_ORG${n}_CHAINCODE_LISTEN_PORT"; printf -v "$v" '%s' "${!v:-$((7052 + 2000 * (n - 1)))}"
+  v="FABRIC_ORG${n}_OPS_PORT"; printf -v "$v" '%s' "${!v:-$((9443 + n))}"
+}
+
 SETTING_NAMES=(FABRIC_DOMAIN FABRIC_CHANNEL FABRIC_CHAINCODE_NAME FABRIC_CHAINCODE_VERSION
   FABRIC_CHAINCODE_SEQUENCE FABRIC_CHAINCODE_TLS FABRIC_ENDORSEMENT_POLICY FABRIC_BATCH_TIMEOUT
   FABRIC_ORDERER_PORT FABRIC_ORDERER_ADMIN_PORT FABRIC_ORDERER_OPS_PORT
-  FABRIC_ORG1_PEER_PORT FABRIC_ORG1_CHAINCODE_LISTEN_PORT FABRIC_ORG1_OPS_PORT
-  FABRIC_ORG2_PEER_PORT FABRIC_ORG2_CHAINCODE_LISTEN_PORT FABRIC_ORG2_OPS_PORT
-  FABRIC_CHAINCODE_PORT)
+  FABRIC_CHAINCODE_PORT FABRIC_ORGS FABRIC_ORG_LIST FABRIC_CONSENSUS)
 
 save_settings() {
-  local name
+  local name n
   {
     echo "# written by infra/fabric/network.sh up; read back by status/down/up on this data dir"
     for name in "${SETTING_NAMES[@]}"; do
       printf '%s=%q\n' "$name" "${!name}"
+    done
+    for ((n = 2; n <= FABRIC_ORDERER_COUNT; n++)); do
+      for name in PORT ADMIN_PORT OPS_PORT; do
+        name="FABRIC_ORDERER${n}_$name"
+        printf '%s=%q\n' "$name" "${!name}"
+      done
+    done
+    for n in $FABRIC_ORG_LIST; do
+      for name in MSP_ID PEER_PORT CHAINCODE_LISTEN_PORT OPS_PORT; do
+        name="FABRIC_ORG${n}_$name"
+        printf '%s=%q\n' "$name" "${!name}"
+      done
     done
     # where `up` found the binaries: status/env/a later up use them when FABRIC_BIN is not set
     printf 'FABRIC_BIN_USED=%q\n' "$(dirname "$BIN_PEER")"
@@ -80,21 +125,41 @@ derive_paths() {
   PID_DIR="$DATA_DIR/pids"
   ARTIFACTS="$DATA_DIR/artifacts"
   DEPLOYED_MARK="$DATA_DIR/deployed"
-  ORDERER_ORG_DIR="$CRYPTO/ordererOrganizations/$FABRIC_DOMAIN"
-  ORDERER_HOST="orderer.$FABRIC_DOMAIN"
-  ORDERER_DIR="$ORDERER_ORG_DIR/orderers/$ORDERER_HOST"
-  ORDERER_ADMIN_DIR="$ORDERER_ORG_DIR/users/Admin@$FABRIC_DOMAIN"
+  # Orderer 1: where the peer CLI and connection.json send transactions.
+  ORDERER_HOST="$(orderer_host 1)"
+  ORDERER_DIR="$(orderer_dir 1)"
   ORDERER_TLS_CA="$ORDERER_DIR/tls/ca.crt"
   CC_TLS_ORG_DIR="$CRYPTO/peerOrganizations/chaincode.$FABRIC_DOMAIN"
   CHAINCODE_DIR="$REPO_ROOT/chaincode"
   # what the peer CLI needs for the transactions it sends to the ordering service
   ORDERER_FLAGS=(-o "127.0.0.1:$FABRIC_ORDERER_PORT" --ordererTLSHostnameOverride "$ORDERER_HOST"
     --tls --cafile "$ORDERER_TLS_CA")
+  UPDATES_DIR="$DATA_DIR/updates"
+  if [[ "$FABRIC_ENDORSEMENT_POLICY" == /Channel/* ]]; then
+    CC_POLICY_FLAGS=(--channel-config-policy "$FABRIC_ENDORSEMENT_POLICY")
+  else
+    CC_POLICY_FLAGS=(--signature-policy "$FABRIC_ENDORSEMENT_POLICY")
+  fi
 }
 
-# Per-organisation values: org_var 1 PEER_PORT -> $FABRIC_ORG1_PEER_PORT, and the crypto paths.
+# Per-orderer values (I = 1..FABRIC_ORDERER_COUNT). Raft keeps its single orderer's historical names.
+orderer_ids() { seq -s ' ' 1 "$FABRIC_ORDERER_COUNT"; }
+orderer_name() { if [[ "$FABRIC_CONSENSUS" == bft ]]; then echo "orderer$1"; else echo orderer; fi; }
+orderer_port() { if (($1 == 1)); then local v="FABRIC_ORDERER_$2"; else local v="FABRIC_ORDERER$1_$2"; fi; echo "${!v}"; }
+orderer_domain() { if [[ "$FABRIC_CONSENSUS" == bft ]]; then echo "ord$1.$FABRIC_DOMAIN"; else echo "$FABRIC_DOMAIN"; fi; }
+orderer_msp() { if [[ "$FABRIC_CONSENSUS" == bft ]]; then echo "Orderer$1MSP"; else echo OrdererMSP; fi; }
+orderer_host() { echo "orderer.$(orderer_domain "$1")"; }
+orderer_org_dir() { echo "$CRYPTO/ordererOrganizations/$(orderer_domain "$1")"; }
+orderer_dir() { echo "$(orderer_org_dir "$1")/orderers/$(orderer_host "$1")"; }
+orderer_admin_dir() { echo "$(orderer_org_dir "$1")/users/Admin@$(orderer_domain "$1")"; }
+
+# Per-organisation values: org_port 1 PEER_PORT -> $FABRIC_ORG1_PEER_PORT, and the crypto paths.
 org_domain() { echo "org$1.$FABRIC_DOMAIN"; }
-org_msp() { echo "Org$1MSP"; }
+org_msp() { local v="FABRIC_ORG$1_MSP_ID"; echo "${!v}"; }
+# An organisation's peer is part of the network once it joined the channel (founding ones: at create).
+org_joined() { [[ -f "$DATA_DIR/peer0.org$1/joined" ]]; }
+joined_orgs() { local n; for n in $FABRIC_ORG_LIST; do if org_joined "$n"; then printf '%s ' "$n"; fi; done; }
+founding_orgs() { seq -s ' ' 1 "$FABRIC_ORGS"; }
 org_peer_host() { echo "peer0.$(org_domain "$1")"; }
 org_port() { local v="FABRIC_ORG$1_$2"; echo "${!v}"; }
 org_dir() { echo "$CRYPTO/peerOrganizations/$(org_domain "$1")"; }
@@ -189,15 +254,27 @@ build_chaincode_if_stale() {
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 check_ports_free() {
-  local busy=() name
-  for name in FABRIC_ORDERER_PORT FABRIC_ORDERER_ADMIN_PORT FABRIC_ORDERER_OPS_PORT \
-    FABRIC_ORG1_PEER_PORT FABRIC_ORG1_CHAINCODE_LISTEN_PORT FABRIC_ORG1_OPS_PORT \
-    FABRIC_ORG2_PEER_PORT FABRIC_ORG2_CHAINCODE_LISTEN_PORT FABRIC_ORG2_OPS_PORT FABRIC_CHAINCODE_PORT; do
+  local busy=() name names=(FABRIC_ORDERER_PORT FABRIC_ORDERER_ADMIN_PORT FABRIC_ORDERER_OPS_PORT FABRIC_CHAINCODE_PORT) n
+  for ((n = 2; n <= FABRIC_ORDERER_COUNT; n++)); do
+    names+=("FABRIC_ORDERER${n}_PORT" "FABRIC_ORDERER${n}_ADMIN_PORT" "FABRIC_ORDERER${n}_OPS_PORT")
+  done
+  for n in "$@"; do
+    names+=("FABRIC_ORG${n}_PEER_PORT" "FABRIC_ORG${n}_CHAINCODE_LISTEN_PORT" "FABRIC_ORG${n}_OPS_PORT")
+  done
+  for name in "${names[@]}"; do
     if port_in_use "${!name}"; then busy+=("$name=${!name}"); fi
   done
   if ((${#busy[@]})); then
     die "ports already in use on 127.0.0.1: ${busy[*]} (override them with these variables)"
   fi
+}
+
+check_org_ports_free() {
+  local busy=() name n="$1"
+  for name in "FABRIC_ORG${n}_PEER_PORT" "FABRIC_ORG${n}_CHAINCODE_LISTEN_PORT" "FABRIC_ORG${n}_OPS_PORT"; do
+    if port_in_use "${!name}"; then busy+=("$name=${!name}"); fi
+  done
+  ((${#busy[@]} == 0)) || die "ports already in use on 127.0.0.1: ${busy[*]} (override them with these variables)"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -244,7 +321,13 @@ stop_process() {
   rm -f "$pidfile"
 }
 
-PROCESS_NAMES=(chaincode peer0.org2 peer0.org1 orderer)
+# chaincode first, orderer last; the peers of every organisation this data dir knows in between.
+process_names() {
+  local n names=(chaincode)
+  for n in $FABRIC_ORG_LIST; do names+=("peer0.org$n"); done
+  for n in $(orderer_ids); do names+=("$(orderer_name "$n")"); done
+  echo "${names[@]}"
+}
 
 # wait_for DESCRIPTION PROCESS-NAME-OR-"" CMD... : polls CMD (every 0.5 s) until it succeeds, the watched
 # process dies, or FABRIC_READY_TIMEOUT passes.
@@ -287,7 +370,7 @@ http_ok() { curl -fsS --max-time 2 "$1" >/dev/null 2>&1; }
 # ---------------------------------------------------------------------------------------------------
 # Fabric CLI environments
 # ---------------------------------------------------------------------------------------------------
-# peer_env ORG ROLE: the environment the peer CLI needs to act as ROLE (admin|user) of ORG (1|2) against
+# peer_env ORG ROLE: the environment the peer CLI needs to act as ROLE (admin|user) of ORG (a number) against
 # that organisation's peer. Printed by `network.sh env`, used by as_org below.
 peer_env() {
   local org="$1" role="$2"
@@ -310,9 +393,13 @@ as_org() {
   env -i PATH="$PATH" HOME="${HOME:-/tmp}" FABRIC_LOGGING_SPEC=warning "${vars[@]}" "$@"
 }
 
+# osnadmin_cmd I ARGS...: the channel participation API of orderer I, as its organisation's admin (TLS client cert).
 osnadmin_cmd() {
-  "$BIN_OSNADMIN" "$@" -o "127.0.0.1:$FABRIC_ORDERER_ADMIN_PORT" --ca-file "$ORDERER_TLS_CA" \
-    --client-cert "$ORDERER_ADMIN_DIR/tls/client.crt" --client-key "$ORDERER_ADMIN_DIR/tls/client.key"
+  local i="$1" admin
+  shift
+  admin="$(orderer_admin_dir "$i")"
+  "$BIN_OSNADMIN" "$@" -o "127.0.0.1:$(orderer_port "$i" ADMIN_PORT)" --ca-file "$(orderer_dir "$i")/tls/ca.crt" \
+    --client-cert "$admin/tls/client.crt" --client-key "$admin/tls/client.key"
 }
 
 
@@ -322,6 +409,8 @@ osnadmin_cmd() {
 render() { # render TEMPLATE OUTPUT KEY=VALUE...
   local template="$1" output="$2"
   shift 2
+  # Bash >= 5.2 would read '&' in a replacement as the matched text (configtx.yaml's &Org1 anchors).
+  shopt -u patsub_replacement 2>/dev/null || true
   local content kv
   content="$(<"$template")"
   for kv in "$@"; do
@@ -335,15 +424,30 @@ render() { # render TEMPLATE OUTPUT KEY=VALUE...
 
 generate_crypto_and_config() {
   mkdir -p "$CONFIG_DIR" "$ARTIFACTS"
-  render "$SCRIPT_DIR/config/crypto-config.yaml.tmpl" "$CONFIG_DIR/crypto-config.yaml" DOMAIN="$FABRIC_DOMAIN"
+  local n peer_orgs="" orderer_orgs=""
+  for n in $(founding_orgs); do peer_orgs+="$(crypto_config_org "$n")"$'\n'; done
+  for n in $(orderer_ids); do orderer_orgs+="$(crypto_config_orderer_org "$n")"$'\n'; done
+  render "$SCRIPT_DIR/config/crypto-config.yaml.tmpl" "$CONFIG_DIR/crypto-config.yaml" DOMAIN="$FABRIC_DOMAIN" \
+    PEER_ORGS="$peer_orgs" ORDERER_ORGS="$orderer_orgs"
   "$BIN_CRYPTOGEN" generate --config "$CONFIG_DIR/crypto-config.yaml" --output "$CRYPTO" >"$LOG_DIR/cryptogen.log" 2>&1 ||
     die "cryptogen failed: $(cat "$LOG_DIR/cryptogen.log")"
   log "crypto material generated in $CRYPTO"
 
+  local orgs="" members="" orderer_orgs="" orderer_members="" capability=V2_0
+  for n in $(founding_orgs); do
+    orgs+="$(configtx_org "$n")"$'\n'
+    members+="        - *Org$n"$'\n'
+  done
+  for n in $(orderer_ids); do
+    orderer_orgs+="$(orderer_org_configtx "$n")"$'\n'
+    orderer_members+="        - *OrdererOrg$n"$'\n'
+  done
+  # SmartBFT needs the V3_0 channel capability (every peer and orderer at Fabric >= 3.0).
+  [[ "$FABRIC_CONSENSUS" == bft ]] && capability=V3_0
   render "$SCRIPT_DIR/config/configtx.yaml.tmpl" "$CONFIG_DIR/configtx.yaml" \
-    DOMAIN="$FABRIC_DOMAIN" CRYPTO="$CRYPTO" ORDERER_PORT="$FABRIC_ORDERER_PORT" \
-    ORG1_PEER_PORT="$FABRIC_ORG1_PEER_PORT" ORG2_PEER_PORT="$FABRIC_ORG2_PEER_PORT" \
-    BATCH_TIMEOUT="$FABRIC_BATCH_TIMEOUT"
+    DOMAIN="$FABRIC_DOMAIN" CRYPTO="$CRYPTO" ORDERER_ORGANIZATIONS="$orderer_orgs" ORDERER_MEMBERS="$orderer_members" \
+    ORDERER_CONSENSUS="$(orderer_consensus_configtx)" CHANNEL_CAPABILITY="$capability" \
+    PEER_ORGANIZATIONS="$orgs" APPLICATION_MEMBERS="$members" BATCH_TIMEOUT="$FABRIC_BATCH_TIMEOUT"
   env -i PATH="$PATH" HOME="${HOME:-/tmp}" FABRIC_CFG_PATH="$CONFIG_DIR" \
     "$BIN_CONFIGTXGEN" -profile PhdmfChannel -channelID "$FABRIC_CHANNEL" \
     -outputBlock "$ARTIFACTS/$FABRIC_CHANNEL.block" >"$LOG_DIR/configtxgen.log" 2>&1 ||
@@ -351,20 +455,164 @@ generate_crypto_and_config() {
   log "channel genesis block: $ARTIFACTS/$FABRIC_CHANNEL.block"
 }
 
+# One organisation's entry in cryptogen's PeerOrgs (one peer, one client user; NodeOUs on).
+crypto_config_org() {
+  cat <<EOF
+  - Name: Org$1
+    Domain: $(org_domain "$1")
+    EnableNodeOUs: true
+    Template:
+      Count: 1
+      SANS:
+        - localhost
+        - 127.0.0.1
+    Users:
+      Count: 1
+EOF
+}
+
+# One orderer organisation's entry in cryptogen's OrdererOrgs (one orderer node, its admin).
+crypto_config_orderer_org() {
+  cat <<EOF
+  - Name: OrdererOrg$1
+    Domain: $(orderer_domain "$1")
+    EnableNodeOUs: true
+    Specs:
+      - Hostname: orderer
+        SANS:
+          - localhost
+          - 127.0.0.1
+EOF
+}
+
+orderer_org_configtx() {
+  local msp
+  msp="$(orderer_msp "$1")"
+  cat <<EOF
+  - &OrdererOrg$1
+    Name: $msp
+    ID: $msp
+    MSPDir: $(orderer_org_dir "$1")/msp
+    Policies:
+      Readers:
+        Type: Signature
+        Rule: "OR('$msp.member')"
+      Writers:
+        Type: Signature
+        Rule: "OR('$msp.member')"
+      Admins:
+        Type: Signature
+        Rule: "OR('$msp.admin')"
+    OrdererEndpoints:
+      - 127.0.0.1:$(orderer_port "$1" PORT)
+EOF
+}
+
+# The consensus part of configtx.yaml's Orderer section. Raft: one consenter. SmartBFT: the four
+# consenters with their identities; timeouts short enough that a stopped leader is replaced in seconds.
+orderer_consensus_configtx() {
+  local i
+  if [[ "$FABRIC_CONSENSUS" == bft ]]; then
+    cat <<EOF
+  OrdererType: BFT
+  SmartBFT:
+    RequestBatchMaxCount: 500
+    RequestBatchMaxInterval: $FABRIC_BATCH_TIMEOUT
+    RequestForwardTimeout: 2s
+    RequestComplainTimeout: 20s
+    RequestAutoRemoveTimeout: 3m
+    ViewChangeResendInterval: 5s
+    ViewChangeTimeout: 20s
+    LeaderHeartbeatTimeout: 10s
+    LeaderHeartbeatCount: 10
+    CollectTimeout: 1s
+    IncomingMessageBufferSize: 200
+    RequestPoolSize: 100000
+  ConsenterMapping:
+EOF
+    for i in $(orderer_ids); do
+      cat <<EOF
+    - ID: $i
+      Host: 127.0.0.1
+      Port: $(orderer_port "$i" PORT)
+      MSPID: $(orderer_msp "$i")
+      Identity: $(orderer_dir "$i")/msp/signcerts/$(orderer_host "$i")-cert.pem
+      ClientTLSCert: $(orderer_dir "$i")/tls/server.crt
+      ServerTLSCert: $(orderer_dir "$i")/tls/server.crt
+EOF
+    done
+  else
+    cat <<EOF
+  OrdererType: etcdraft
+  Addresses: []
+  EtcdRaft:
+    Consenters:
+      - Host: 127.0.0.1
+        Port: $(orderer_port 1 PORT)
+        ClientTLSCert: $(orderer_dir 1)/tls/server.crt
+        ServerTLSCert: $(orderer_dir 1)/tls/server.crt
+    Options:
+      TickInterval: 500ms
+      ElectionTick: 10
+      HeartbeatTick: 1
+      MaxInflightBlocks: 5
+      SnapshotIntervalSize: 16 MB
+EOF
+  fi
+}
+
+# One organisation's entry in configtx.yaml's Organizations (`org propose-add` gives a joining one the
+# same policies, through channel-config.mjs). Anchor peers are in it, so gossip between organisations
+# (and therefore service discovery of the others' endorsers) needs no separate anchor-peer update.
+configtx_org() {
+  local msp
+  msp="$(org_msp "$1")"
+  cat <<EOF
+  - &Org$1
+    Name: $msp
+    ID: $msp
+    MSPDir: $(org_dir "$1")/msp
+    Policies:
+      Readers:
+        Type: Signature
+        Rule: "OR('$msp.admin', '$msp.peer', '$msp.client')"
+      Writers:
+        Type: Signature
+        Rule: "OR('$msp.admin', '$msp.client')"
+      Admins:
+        Type: Signature
+        Rule: "OR('$msp.admin')"
+      Endorsement:
+        Type: Signature
+        Rule: "OR('$msp.peer')"
+    AnchorPeers:
+      - Host: 127.0.0.1
+        Port: $(org_port "$1" PEER_PORT)
+EOF
+}
+
 render_node_configs() {
-  mkdir -p "$CONFIG_DIR/orderer" "$DATA_DIR/orderer"
-  render "$SCRIPT_DIR/config/orderer.yaml.tmpl" "$CONFIG_DIR/orderer/orderer.yaml" \
-    ORDERER_DIR="$ORDERER_DIR" STATE_DIR="$DATA_DIR/orderer" ORDERER_PORT="$FABRIC_ORDERER_PORT" \
-    ORDERER_ADMIN_PORT="$FABRIC_ORDERER_ADMIN_PORT" ORDERER_OPS_PORT="$FABRIC_ORDERER_OPS_PORT"
-  local org
-  for org in 1 2; do
-    mkdir -p "$CONFIG_DIR/peer0.org$org" "$DATA_DIR/peer0.org$org"
-    render "$SCRIPT_DIR/config/core.yaml.tmpl" "$CONFIG_DIR/peer0.org$org/core.yaml" \
-      PEER_HOST="$(org_peer_host $org)" MSP_ID="$(org_msp $org)" PEER_DIR="$(org_peer_dir $org)" \
-      STATE_DIR="$DATA_DIR/peer0.org$org" PEER_PORT="$(org_port $org PEER_PORT)" \
-      PEER_CC_PORT="$(org_port $org CHAINCODE_LISTEN_PORT)" PEER_OPS_PORT="$(org_port $org OPS_PORT)" \
-      BUILDER_DIR="$SCRIPT_DIR/builders/ccaas"
+  local i name
+  for i in $(orderer_ids); do
+    name="$(orderer_name "$i")"
+    mkdir -p "$CONFIG_DIR/$name" "$DATA_DIR/$name"
+    render "$SCRIPT_DIR/config/orderer.yaml.tmpl" "$CONFIG_DIR/$name/orderer.yaml" \
+      ORDERER_DIR="$(orderer_dir "$i")" ORDERER_MSP="$(orderer_msp "$i")" STATE_DIR="$DATA_DIR/$name" \
+      ORDERER_PORT="$(orderer_port "$i" PORT)" ORDERER_ADMIN_PORT="$(orderer_port "$i" ADMIN_PORT)" \
+      ORDERER_OPS_PORT="$(orderer_port "$i" OPS_PORT)"
   done
+  local org
+  for org in $(founding_orgs); do render_peer_config "$org"; done
+}
+
+render_peer_config() {
+  local org="$1"
+  mkdir -p "$CONFIG_DIR/peer0.org$org" "$DATA_DIR/peer0.org$org"
+  render "$SCRIPT_DIR/config/core.yaml.tmpl" "$CONFIG_DIR/peer0.org$org/core.yaml" \
+    PEER_HOST="$(org_peer_host $org)" MSP_ID="$(org_msp $org)" PEER_DIR="$(org_peer_dir $org)" \
+    STATE_DIR="$DATA_DIR/peer0.org$org" PEER_PORT="$(org_port $org PEER_PORT)" \
+    PEER_CC_PORT="$(org_port $org CHAINCODE_LISTEN_PORT)" PEER_OPS_PORT="$(org_port $org OPS_PORT)" \
+    BUILDER_DIR="$SCRIPT_DIR/builders/ccaas"
 }
 
 # The chaincode-as-a-service package: metadata.json (type ccaas) + code.tar.gz holding connection.json.
@@ -394,8 +642,8 @@ package_chaincode() {
   log "chaincode package $CC_PACKAGE (id $CC_PACKAGE_ID)"
 }
 
-channel_active_on_orderer() {
-  osnadmin_cmd channel list --channelID "$FABRIC_CHANNEL" 2>/dev/null |
+channel_active_on_orderer() { # channel_active_on_orderer I
+  osnadmin_cmd "$1" channel list --channelID "$FABRIC_CHANNEL" 2>/dev/null |
     grep -q '"status": *"active"'
 }
 
@@ -408,12 +656,12 @@ raft_leader_elected() {
 
 peer_joined() { as_org "$1" admin "$BIN_PEER" channel getinfo -c "$FABRIC_CHANNEL"; }
 
-approved_by_both() {
+approved_by_all() {
   local out
   out="$(as_org 1 admin "$BIN_PEER" lifecycle chaincode checkcommitreadiness -C "$FABRIC_CHANNEL" \
     -n "$FABRIC_CHAINCODE_NAME" -v "$FABRIC_CHAINCODE_VERSION" --sequence "$FABRIC_CHAINCODE_SEQUENCE" \
-    --signature-policy "$FABRIC_ENDORSEMENT_POLICY" --output json)" || return 1
-  jq -e '.approvals.Org1MSP == true and .approvals.Org2MSP == true' <<<"$out" >/dev/null
+    "${CC_POLICY_FLAGS[@]}" --output json)" || return 1
+  jq -e '.approvals | to_entries | all(.value == true)' <<<"$out" >/dev/null
 }
 
 committed_on() {
@@ -429,10 +677,10 @@ chaincode_answers_on() {
     -c '{"Args":["org.hyperledger.fabric:GetMetadata"]}'
 }
 
-# Service discovery is what the gateway uses to pick endorsers: until gossip has connected the two
-# organisations' peers, it cannot offer a layout satisfying AND(Org1, Org2) and a gateway submit fails.
-# Ready when discovery's endorsement plan for the chaincode names peers of both organisations.
-discovery_plans_both() {
+# Service discovery is what the gateway uses to pick endorsers: until gossip has connected the
+# organisations' peers, it cannot offer a layout satisfying the endorsement policy and a gateway submit
+# fails. Ready when discovery's endorsement plan for the chaincode names peers of every joined organisation.
+discovery_plans_all() {
   local org="$1" out
   if [[ -n "$BIN_DISCOVER" ]]; then
     local user
@@ -441,39 +689,48 @@ discovery_plans_both() {
       --userCert "$user/signcerts/$(org_user_name "$org" user)-cert.pem" --MSP "$(org_msp "$org")" \
       endorsers --chaincode "$FABRIC_CHAINCODE_NAME" --channel "$FABRIC_CHANNEL" \
       --server "127.0.0.1:$(org_port "$org" PEER_PORT)")" || return 1
-    jq -e '([.[0].EndorsersByGroups[][] | .MSPID] | index("Org1MSP") != null and index("Org2MSP") != null)
-      and (.[0].Layouts | length > 0)' <<<"$out" >/dev/null
+    local want
+    want="$(for n in $(joined_orgs); do org_msp "$n"; done | jq -R . | jq -s .)"
+    jq -e --argjson want "$want" '([.[0].EndorsersByGroups[][] | .MSPID] | unique) as $have
+      | all($want[]; . as $m | $have | index($m) != null) and (.[0].Layouts | length > 0)' <<<"$out" >/dev/null
   else
-    # Without the discover CLI: the peer logs the other organisation's peer joining its channel view.
-    local other=$((3 - org))
-    grep -q "went online.*127.0.0.1:$(org_port "$other" PEER_PORT)" "$LOG_DIR/peer0.org$org.log"
+    # Without the discover CLI: the peer logs each other organisation's peer joining its channel view.
+    local other
+    for other in $(joined_orgs); do
+      [[ "$other" == "$org" ]] && continue
+      grep -q "went online.*127.0.0.1:$(org_port "$other" PEER_PORT)" "$LOG_DIR/peer0.org$org.log" || return 1
+    done
   fi
+}
+
+# install_and_approve ORG: the package on the organisation's peer, the committed (or to be committed)
+# definition approved for its organisation (a later member approves the definition in force, same
+# sequence: its peer needs that approval to know which package serves the chaincode).
+install_and_approve() {
+  local org="$1"
+  retry "install chaincode package on peer0.org$org" \
+    as_org "$org" admin "$BIN_PEER" lifecycle chaincode install "$CC_PACKAGE"
+  retry "approve chaincode definition for $(org_msp "$org")" \
+    as_org "$org" admin "$BIN_PEER" lifecycle chaincode approveformyorg "${ORDERER_FLAGS[@]}" \
+    -C "$FABRIC_CHANNEL" -n "$FABRIC_CHAINCODE_NAME" -v "$FABRIC_CHAINCODE_VERSION" \
+    --sequence "$FABRIC_CHAINCODE_SEQUENCE" --package-id "$CC_PACKAGE_ID" \
+    "${CC_POLICY_FLAGS[@]}" --waitForEvent
 }
 
 deploy_chaincode() {
   package_chaincode
-  local org
-  for org in 1 2; do
-    retry "install chaincode package on peer0.org$org" \
-      as_org "$org" admin "$BIN_PEER" lifecycle chaincode install "$CC_PACKAGE"
-  done
   start_chaincode
-  for org in 1 2; do
-    retry "approve chaincode definition for $(org_msp $org)" \
-      as_org "$org" admin "$BIN_PEER" lifecycle chaincode approveformyorg "${ORDERER_FLAGS[@]}" \
-      -C "$FABRIC_CHANNEL" -n "$FABRIC_CHAINCODE_NAME" -v "$FABRIC_CHAINCODE_VERSION" \
-      --sequence "$FABRIC_CHAINCODE_SEQUENCE" --package-id "$CC_PACKAGE_ID" \
-      --signature-policy "$FABRIC_ENDORSEMENT_POLICY" --waitForEvent
+  local org peers=()
+  for org in $(founding_orgs); do
+    install_and_approve "$org"
+    peers+=(--peerAddresses "127.0.0.1:$(org_port "$org" PEER_PORT)" --tlsRootCertFiles "$(org_peer_tls_ca "$org")")
   done
-  wait_for "both organisations approved the chaincode definition" "" approved_by_both
+  wait_for "every organisation approved the chaincode definition" "" approved_by_all
   retry "commit chaincode definition ($FABRIC_ENDORSEMENT_POLICY)" \
     as_org 1 admin "$BIN_PEER" lifecycle chaincode commit "${ORDERER_FLAGS[@]}" \
     -C "$FABRIC_CHANNEL" -n "$FABRIC_CHAINCODE_NAME" -v "$FABRIC_CHAINCODE_VERSION" \
-    --sequence "$FABRIC_CHAINCODE_SEQUENCE" --signature-policy "$FABRIC_ENDORSEMENT_POLICY" \
-    --peerAddresses "127.0.0.1:$FABRIC_ORG1_PEER_PORT" --tlsRootCertFiles "$(org_peer_tls_ca 1)" \
-    --peerAddresses "127.0.0.1:$FABRIC_ORG2_PEER_PORT" --tlsRootCertFiles "$(org_peer_tls_ca 2)" \
-    --waitForEvent
-  for org in 1 2; do
+    --sequence "$FABRIC_CHAINCODE_SEQUENCE" "${CC_POLICY_FLAGS[@]}" "${peers[@]}" --waitForEvent
+  for org in $(founding_orgs); do
     wait_for "chaincode definition committed on peer0.org$org" "peer0.org$org" committed_on "$org"
   done
 }
@@ -482,17 +739,20 @@ create_network() {
   log "creating a new network in $DATA_DIR"
   generate_crypto_and_config
   render_node_configs
-  start_orderer
-  retry "orderer joins channel $FABRIC_CHANNEL (osnadmin channel join)" \
-    osnadmin_cmd channel join --channelID "$FABRIC_CHANNEL" --config-block "$ARTIFACTS/$FABRIC_CHANNEL.block"
-  wait_for "channel $FABRIC_CHANNEL active on the orderer" orderer channel_active_on_orderer
-  wait_for "Raft leader elected for $FABRIC_CHANNEL" orderer raft_leader_elected
-  start_peers
+  start_orderers
+  local i
+  for i in $(orderer_ids); do
+    retry "$(orderer_name "$i") joins channel $FABRIC_CHANNEL (osnadmin channel join)" \
+      osnadmin_cmd "$i" channel join --channelID "$FABRIC_CHANNEL" --config-block "$ARTIFACTS/$FABRIC_CHANNEL.block"
+  done
+  wait_ordering_ready
+  start_peers $(founding_orgs)
   local org
-  for org in 1 2; do
+  for org in $(founding_orgs); do
     retry "peer0.org$org joins channel $FABRIC_CHANNEL" \
       as_org "$org" admin "$BIN_PEER" channel join -b "$ARTIFACTS/$FABRIC_CHANNEL.block"
     wait_for "peer0.org$org has channel $FABRIC_CHANNEL" "peer0.org$org" peer_joined "$org"
+    touch "$DATA_DIR/peer0.org$org/joined"
   done
   deploy_chaincode
   touch "$DEPLOYED_MARK"
@@ -501,21 +761,39 @@ create_network() {
 # ---------------------------------------------------------------------------------------------------
 # Starting the processes (create and resume)
 # ---------------------------------------------------------------------------------------------------
-start_orderer() {
-  start_process orderer "$BIN_ORDERER" env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
-    FABRIC_CFG_PATH="$CONFIG_DIR/orderer" FABRIC_LOGGING_SPEC="$FABRIC_LOGGING_SPEC" "$BIN_ORDERER"
-  wait_for "orderer /healthz (127.0.0.1:$FABRIC_ORDERER_OPS_PORT)" orderer \
-    http_ok "http://127.0.0.1:$FABRIC_ORDERER_OPS_PORT/healthz"
+start_orderers() {
+  local i name
+  for i in $(orderer_ids); do
+    name="$(orderer_name "$i")"
+    start_process "$name" "$BIN_ORDERER" env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
+      FABRIC_CFG_PATH="$CONFIG_DIR/$name" FABRIC_LOGGING_SPEC="$FABRIC_LOGGING_SPEC" "$BIN_ORDERER"
+  done
+  for i in $(orderer_ids); do
+    wait_for "$(orderer_name "$i") /healthz (127.0.0.1:$(orderer_port "$i" OPS_PORT))" "$(orderer_name "$i")" \
+      http_ok "http://127.0.0.1:$(orderer_port "$i" OPS_PORT)/healthz"
+  done
 }
 
-start_peers() {
+# Every orderer has the channel active; Raft: its leader is elected. (SmartBFT orders from the start:
+# its first leader is fixed; the retries around the first transactions cover a slow start.)
+wait_ordering_ready() {
+  local i
+  for i in $(orderer_ids); do
+    wait_for "channel $FABRIC_CHANNEL active on $(orderer_name "$i")" "$(orderer_name "$i")" channel_active_on_orderer "$i"
+  done
+  if [[ "$FABRIC_CONSENSUS" != bft ]]; then
+    wait_for "Raft leader elected for $FABRIC_CHANNEL" orderer raft_leader_elected
+  fi
+}
+
+start_peers() { # start_peers ORG...
   local org
-  for org in 1 2; do
+  for org in "$@"; do
     start_process "peer0.org$org" "$BIN_PEER node start" env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
       FABRIC_CFG_PATH="$CONFIG_DIR/peer0.org$org" FABRIC_LOGGING_SPEC="$FABRIC_LOGGING_SPEC" \
       "$BIN_PEER" node start
   done
-  for org in 1 2; do
+  for org in "$@"; do
     wait_for "peer0.org$org /healthz (127.0.0.1:$(org_port $org OPS_PORT))" "peer0.org$org" \
       http_ok "http://127.0.0.1:$(org_port $org OPS_PORT)/healthz"
   done
@@ -540,12 +818,12 @@ start_chaincode() {
 
 wait_network_ready() {
   local org
-  for org in 1 2; do
+  for org in $(joined_orgs); do
     wait_for "peer0.org$org reaches the chaincode" "peer0.org$org" chaincode_answers_on "$org"
   done
-  for org in 1 2; do
-    wait_for "discovery on peer0.org$org plans endorsement by Org1MSP and Org2MSP" "peer0.org$org" \
-      discovery_plans_both "$org"
+  for org in $(joined_orgs); do
+    wait_for "discovery on peer0.org$org plans endorsement with every member's peer" "peer0.org$org" \
+      discovery_plans_all "$org"
   done
 }
 
@@ -554,7 +832,7 @@ wait_network_ready() {
 # ---------------------------------------------------------------------------------------------------
 write_connection_json() {
   local orgs=() org
-  for org in 1 2; do
+  for org in $(joined_orgs); do
     local user admin
     user="$(org_user_msp $org user)"
     admin="$(org_user_msp $org admin)"
@@ -573,9 +851,10 @@ write_connection_json() {
     --arg channel "$FABRIC_CHANNEL" --arg chaincode "$FABRIC_CHAINCODE_NAME" \
     --arg packageId "$(cat "$ARTIFACTS/package-id")" --arg policy "$FABRIC_ENDORSEMENT_POLICY" \
     --arg oendpoint "127.0.0.1:$FABRIC_ORDERER_PORT" --arg ohost "$ORDERER_HOST" --arg oca "$ORDERER_TLS_CA" \
-    --arg peerVersion "$VERSION_PEER" --arg dataDir "$DATA_DIR" \
+    --arg peerVersion "$VERSION_PEER" --arg dataDir "$DATA_DIR" --arg consensus "$FABRIC_CONSENSUS" \
     '{schemaVersion: 1, fabricVersion: $peerVersion, dataDir: $dataDir,
       channel: $channel, chaincode: $chaincode, chaincodePackageId: $packageId, endorsementPolicy: $policy,
+      consensus: $consensus,
       orderer: {endpoint: $oendpoint, hostOverride: $ohost, tlsCACertPath: $oca},
       organizations: .}' >"$DATA_DIR/connection.json.tmp"
   mv "$DATA_DIR/connection.json.tmp" "$DATA_DIR/connection.json"
@@ -585,10 +864,20 @@ write_connection_json() {
 # ---------------------------------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------------------------------
+# Any process a PID file of this data dir names (before the settings, which list the peers, are read).
 any_running() {
-  local name
-  for name in "${PROCESS_NAMES[@]}"; do pid_alive "$name" && return 0; done
+  local file
+  for file in "$PID_DIR"/*.pid; do
+    [[ -f "$file" ]] || continue
+    pid_alive "$(basename "$file" .pid)" && return 0
+  done
   return 1
+}
+
+# Only what this script creates is removed; the data dir itself may be user-chosen.
+remove_state() {
+  rm -rf "$CRYPTO" "$CONFIG_DIR" "$ARTIFACTS" "$DATA_DIR"/orderer* "$DATA_DIR"/peer0.org* \
+    "$LOG_DIR" "$PID_DIR" "$UPDATES_DIR" "$DATA_DIR/connection.json" "$DEPLOYED_MARK"
 }
 
 cmd_up() {
@@ -607,11 +896,15 @@ cmd_up() {
   find_binaries
   check_versions
   check_node_runtime
-  check_ports_free
+  [[ "$FABRIC_CONSENSUS" == raft || "$FABRIC_CONSENSUS" == bft ]] || die "FABRIC_CONSENSUS must be raft or bft"
+  if [[ "$FABRIC_CONSENSUS" == bft && "${VERSION_PEER%%.*}" -lt 3 ]]; then
+    die "FABRIC_CONSENSUS=bft (SmartBFT) needs Fabric >= 3.0 binaries; $(dirname "$BIN_PEER") holds $VERSION_PEER"
+  fi
   if [[ "$fresh" == true || ! -f "$DEPLOYED_MARK" ]]; then
-    # only what this script creates is removed; the data dir itself may be user-chosen
-    rm -rf "$CRYPTO" "$CONFIG_DIR" "$ARTIFACTS" "$DATA_DIR/orderer" "$DATA_DIR/peer0.org1" \
-      "$DATA_DIR/peer0.org2" "$LOG_DIR" "$PID_DIR" "$DATA_DIR/connection.json" "$DEPLOYED_MARK"
+    check_ports_free $(founding_orgs)
+    remove_state
+  else
+    check_ports_free $(joined_orgs)
   fi
   mkdir -p "$LOG_DIR" "$PID_DIR"
   save_settings
@@ -622,10 +915,9 @@ cmd_up() {
   trap 'rc=$?; if ((rc != 0)); then log "up failed; stopping what was started (logs in $LOG_DIR)"; stop_all; fi' EXIT
   if [[ -f "$DEPLOYED_MARK" ]]; then
     log "resuming the existing network in $DATA_DIR"
-    start_orderer
-    wait_for "channel $FABRIC_CHANNEL active on the orderer" orderer channel_active_on_orderer
-    wait_for "Raft leader elected for $FABRIC_CHANNEL" orderer raft_leader_elected
-    start_peers
+    start_orderers
+    wait_ordering_ready
+    start_peers $(joined_orgs)
     start_chaincode
   else
     create_network
@@ -639,7 +931,7 @@ cmd_up() {
 
 stop_all() {
   local name
-  for name in "${PROCESS_NAMES[@]}"; do stop_process "$name"; done
+  for name in $(process_names); do stop_process "$name"; done
 }
 
 cmd_down() {
@@ -647,8 +939,8 @@ cmd_down() {
   derive_paths
   stop_all
   if [[ "${1:-}" == --purge ]]; then
-    rm -rf "$CRYPTO" "$CONFIG_DIR" "$ARTIFACTS" "$DATA_DIR/orderer" "$DATA_DIR/peer0.org1" \
-      "$DATA_DIR/peer0.org2" "$LOG_DIR" "$PID_DIR" "$DATA_DIR/connection.json" "$DEPLOYED_MARK" "$SETTINGS_FILE"
+    remove_state
+    rm -f "$SETTINGS_FILE"
     rmdir "$DATA_DIR" 2>/dev/null || true
     log "network state removed"
   fi
@@ -658,8 +950,9 @@ cmd_down() {
 cmd_status() {
   load_settings
   derive_paths
-  local name rc=0
-  for name in orderer peer0.org1 peer0.org2 chaincode; do
+  local name rc=0 org
+  for name in $(for i in $(orderer_ids); do printf '%s ' "$(orderer_name "$i")"; done) \
+    $(for org in $(joined_orgs); do printf 'peer0.org%s ' "$org"; done) chaincode; do
     if pid_alive "$name"; then
       printf '%-11s running (pid %s)\n' "$name" "$(head -1 "$PID_DIR/$name.pid")"
     else
@@ -667,13 +960,17 @@ cmd_status() {
       rc=3
     fi
   done
-  echo "health: orderer $(http_ok "http://127.0.0.1:$FABRIC_ORDERER_OPS_PORT/healthz" && echo ok || echo down)," \
-    "peer0.org1 $(http_ok "http://127.0.0.1:$FABRIC_ORG1_OPS_PORT/healthz" && echo ok || echo down)," \
-    "peer0.org2 $(http_ok "http://127.0.0.1:$FABRIC_ORG2_OPS_PORT/healthz" && echo ok || echo down)"
+  local health="health:" i
+  for i in $(orderer_ids); do
+    health+=" $(orderer_name "$i") $(http_ok "http://127.0.0.1:$(orderer_port "$i" OPS_PORT)/healthz" && echo ok || echo down),"
+  done
+  for org in $(joined_orgs); do
+    health+=" peer0.org$org $(http_ok "http://127.0.0.1:$(org_port "$org" OPS_PORT)/healthz" && echo ok || echo down)"
+  done
+  echo "$health"
   if ((rc == 0)); then
     find_binaries
-    local org
-    for org in 1 2; do
+    for org in $(joined_orgs); do
       echo "peer0.org$org: $(as_org $org user "$BIN_PEER" channel getinfo -c "$FABRIC_CHANNEL" 2>&1 | tail -1)"
     done
     echo "committed: $(as_org 1 admin "$BIN_PEER" lifecycle chaincode querycommitted -C "$FABRIC_CHANNEL" 2>&1 | tail -1)"
@@ -685,18 +982,164 @@ cmd_status() {
 cmd_env() {
   local org="${1:-}" role="${2:-admin}"
   org="${org#org}"
-  [[ "$org" == 1 || "$org" == 2 ]] || die "usage: network.sh env org1|org2 [admin|user]"
-  [[ "$role" == admin || "$role" == user ]] || die "usage: network.sh env org1|org2 [admin|user]"
+  [[ "$role" == admin || "$role" == user ]] || die "usage: network.sh env orgN [admin|user]"
   load_settings
   derive_paths
+  known_org "$org" || die "usage: network.sh env orgN [admin|user]; organisations here: $FABRIC_ORG_LIST"
   find_binaries
   echo "export PATH=$(dirname "$BIN_PEER"):\$PATH"
   peer_env "$org" "$role" | sed 's/^/export /'
   echo "# orderer flags for submits: ${ORDERER_FLAGS[*]}"
 }
 
+# ---------------------------------------------------------------------------------------------------
+# Growing and shrinking the consortium: org init/propose-add/join/propose-remove/leave, channel sign/submit
+# ---------------------------------------------------------------------------------------------------
+known_org() { [[ "$1" =~ ^[0-9]+$ && " $FABRIC_ORG_LIST " == *" $1 "* ]]; }
+
+require_deployed() {
+  [[ -f "$DEPLOYED_MARK" ]] || die "no network in $DATA_DIR ('network.sh up' first)"
+}
+
+# org init N [--msp-id ID]: the joining institution's side. Its organisation's MSP and TLS material (here
+# from cryptogen; a real institution brings certificates from its own CA) and its peer's configuration.
+# Nothing is sent to the network: the channel learns of the organisation through `org propose-add`.
+org_init() {
+  local n="${1:-}" msp_id=""
+  shift || true
+  [[ "${1:-}" == --msp-id ]] && msp_id="${2:-}"
+  [[ "$n" =~ ^[0-9]+$ ]] || die "usage: network.sh org init N [--msp-id ID]"
+  known_org "$n" && die "organisation $n is already known here ($(org_msp "$n"))"
+  require_deployed
+  [[ -n "$msp_id" ]] && printf -v "FABRIC_ORG${n}_MSP_ID" '%s' "$msp_id"
+  org_defaults "$n"
+  FABRIC_ORG_LIST="$FABRIC_ORG_LIST $n"
+  crypto_config_org "$n" | { echo "PeerOrgs:"; cat; } >"$CONFIG_DIR/crypto-config-org$n.yaml"
+  "$BIN_CRYPTOGEN" generate --config "$CONFIG_DIR/crypto-config-org$n.yaml" --output "$CRYPTO" >>"$LOG_DIR/cryptogen.log" 2>&1 ||
+    die "cryptogen failed: $(tail -5 "$LOG_DIR/cryptogen.log")"
+  render_peer_config "$n"
+  save_settings
+  log "organisation $n ($(org_msp "$n")): MSP $(org_dir "$n")/msp, peer 127.0.0.1:$(org_port "$n" PEER_PORT)"
+}
+
+# org propose-add N [--as ORG] / org propose-remove N [--as ORG]: a member's admin (ORG, default 1)
+# fetches the channel's current config from the ordering service and writes the unsigned update adding
+# (removing) organisation N. Prints the update file's path; it then needs the signatures of a majority
+# of the members' admins (the Application group's MAJORITY Admins): `channel sign`, then `channel submit`.
+org_propose() {
+  local change="$1" n="${2:-}" as=1
+  [[ "${3:-}" == --as ]] && as="${4:-}"
+  known_org "$n" || die "usage: network.sh org propose-$change N [--as ORG]; organisations here: $FABRIC_ORG_LIST"
+  known_org "$as" && org_joined "$as" || die "--as $as: not a member organisation with a peer here"
+  require_deployed
+  mkdir -p "$UPDATES_DIR"
+  local stamp block out
+  stamp="$(date +%Y%m%dT%H%M%S)-$$"
+  block="$UPDATES_DIR/config-$stamp.block"
+  out="$UPDATES_DIR/$change-$(org_msp "$n")-$stamp.tx"
+  as_org "$as" admin "$BIN_PEER" channel fetch config "$block" -c "$FABRIC_CHANNEL" "${ORDERER_FLAGS[@]}" \
+    >>"$LOG_DIR/channel-updates.log" 2>&1 || die "fetching the channel config failed: $(tail -3 "$LOG_DIR/channel-updates.log")"
+  local args=(--config-block "$block" --channel "$FABRIC_CHANNEL" --msp-id "$(org_msp "$n")" --out "$out")
+  if [[ "$change" == add ]]; then
+    args+=(--msp-dir "$(org_dir "$n")/msp" --anchor "127.0.0.1:$(org_port "$n" PEER_PORT)")
+  fi
+  node "$SCRIPT_DIR/channel-config.mjs" "$change-org" "${args[@]}" >/dev/null
+  log "channel update proposed by $(org_msp "$as"): $out"
+  echo "$out"
+}
+
+# channel sign FILE ORG: ORG's admin adds its signature to the update (peer channel signconfigtx). In a
+# real consortium each institution runs this itself, with its own admin identity, on the file it received.
+channel_sign() {
+  local file="${1:-}" org="${2:-}"
+  org="${org#org}"
+  [[ -f "$file" ]] && known_org "$org" || die "usage: network.sh channel sign FILE ORG"
+  as_org "$org" admin "$BIN_PEER" channel signconfigtx -f "$file" >>"$LOG_DIR/channel-updates.log" 2>&1 ||
+    die "signing $file as $(org_msp "$org") failed: $(tail -3 "$LOG_DIR/channel-updates.log")"
+  log "$(org_msp "$org") admin signed $file"
+}
+
+# channel submit FILE ORG: ORG's admin (whose signature is added too) sends the update to the ordering
+# service, which applies it only if the signatures satisfy the modified groups' mod policies.
+channel_submit() {
+  local file="${1:-}" org="${2:-}"
+  org="${org#org}"
+  [[ -f "$file" ]] && known_org "$org" || die "usage: network.sh channel submit FILE ORG"
+  as_org "$org" admin "$BIN_PEER" channel update -f "$file" -c "$FABRIC_CHANNEL" "${ORDERER_FLAGS[@]}" \
+    >>"$LOG_DIR/channel-updates.log" 2>&1 ||
+    die "the ordering service refused $file: $(grep -i 'error' "$LOG_DIR/channel-updates.log" | tail -1)"
+  log "$(org_msp "$org") admin submitted $file"
+}
+
+# org join N: the admitted institution's side, once the update adding it is in the channel: its peer
+# starts, pulls the channel from block 0 (readable now that its MSP is a member), installs the chaincode
+# package and approves the definition in force for its organisation; connection.json then lists it.
+org_join() {
+  local n="${1:-}"
+  known_org "$n" || die "usage: network.sh org join N; organisations here: $FABRIC_ORG_LIST"
+  org_joined "$n" && die "organisation $n has already joined"
+  require_deployed
+  check_org_ports_free "$n"
+  trap 'rc=$?; if ((rc != 0)); then log "org join failed; stopping peer0.org'"$n"'"; stop_process "peer0.org'"$n"'"; fi' EXIT
+  start_peers "$n"
+  local block="$ARTIFACTS/$FABRIC_CHANNEL-org$n-genesis.block"
+  retry "$(org_msp "$n") fetches the channel's first block (needs the update adding it)" \
+    as_org "$n" admin "$BIN_PEER" channel fetch 0 "$block" -c "$FABRIC_CHANNEL" "${ORDERER_FLAGS[@]}"
+  retry "peer0.org$n joins channel $FABRIC_CHANNEL" as_org "$n" admin "$BIN_PEER" channel join -b "$block"
+  wait_for "peer0.org$n has channel $FABRIC_CHANNEL" "peer0.org$n" peer_joined "$n"
+  CC_PACKAGE="$ARTIFACTS/${FABRIC_CHAINCODE_NAME}_${FABRIC_CHAINCODE_VERSION}.tar.gz"
+  CC_PACKAGE_ID="$(cat "$ARTIFACTS/package-id")"
+  install_and_approve "$n"
+  wait_for "chaincode definition committed on peer0.org$n" "peer0.org$n" committed_on "$n"
+  touch "$DATA_DIR/peer0.org$n/joined"
+  wait_network_ready
+  write_connection_json
+  trap - EXIT
+  log "organisation $n ($(org_msp "$n")) joined channel $FABRIC_CHANNEL"
+}
+
+# org leave N: after the update removing it is in the channel, its peer stops and connection.json drops it.
+org_leave() {
+  local n="${1:-}"
+  known_org "$n" && org_joined "$n" || die "usage: network.sh org leave N (a joined organisation)"
+  stop_process "peer0.org$n"
+  rm -f "$DATA_DIR/peer0.org$n/joined"
+  write_connection_json
+  log "organisation $n ($(org_msp "$n")) left: its peer is stopped, connection.json no longer lists it"
+}
+
+cmd_org() {
+  local sub="${1:-}"
+  shift || true
+  load_settings
+  derive_paths
+  find_binaries
+  check_versions
+  case "$sub" in
+  init) org_init "$@" ;;
+  propose-add) org_propose add "$@" ;;
+  propose-remove) org_propose remove "$@" ;;
+  join) org_join "$@" ;;
+  leave) org_leave "$@" ;;
+  *) die "usage: network.sh org init|propose-add|propose-remove|join|leave N ..." ;;
+  esac
+}
+
+cmd_channel() {
+  local sub="${1:-}"
+  shift || true
+  load_settings
+  derive_paths
+  find_binaries
+  case "$sub" in
+  sign) channel_sign "$@" ;;
+  submit) channel_submit "$@" ;;
+  *) die "usage: network.sh channel sign|submit FILE ORG" ;;
+  esac
+}
+
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in
@@ -704,6 +1147,8 @@ up) shift; cmd_up "$@" ;;
 down) shift; cmd_down "$@" ;;
 status) shift; cmd_status "$@" ;;
 env) shift; cmd_env "$@" ;;
+org) shift; cmd_org "$@" ;;
+channel) shift; cmd_channel "$@" ;;
 -h | --help | help) usage ;;
 *) usage >&2; exit 64 ;;
 esac

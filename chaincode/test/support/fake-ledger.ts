@@ -72,6 +72,8 @@ export class FakeLedger {
   readonly state = new Map<string, Uint8Array>();
   readonly history = new Map<string, HistoryRecord[]>();
   readonly transactions: CommittedTx[] = [];
+  /** Key-level endorsement policies (setStateValidationParameter), as Fabric keeps them beside the keys. */
+  readonly validationParameters = new Map<string, Uint8Array>();
   /** Time of the next transaction; advanced by `step` after each one unless a time is given. */
   nowMs = Date.parse('2030-01-01T00:00:00.000Z');
   step = 1000;
@@ -132,6 +134,7 @@ export class FakeLedger {
   /** Applies a successful transaction's writes, history and events (used by other drivers of FakeStub too). */
   commit(stub: FakeStub, fn: string, msp: string, timeMs: number): void {
     const writes: [string, string | null][] = [];
+    for (const [k, policy] of stub.validationParameters) this.validationParameters.set(k, policy);
     for (const [k, v] of stub.writes) {
       if (v === null) this.state.delete(k);
       else this.state.set(k, v);
@@ -162,6 +165,7 @@ function iterator<T>(items: T[], onClose: () => void): Iter<T> {
 /** The stub of one transaction. */
 export class FakeStub {
   readonly writes = new Map<string, Uint8Array | null>();
+  readonly validationParameters = new Map<string, Uint8Array>();
   readonly events: CapturedEvent[] = [];
   private openIterators = 0;
 
@@ -189,6 +193,12 @@ export class FakeStub {
     this.checkKey(key);
     if (!(value instanceof Uint8Array) || value.length === 0) throw new Error(`putState(${JSON.stringify(key)}): empty value (Fabric treats it as a delete)`);
     this.writes.set(key, Uint8Array.from(value));
+    return Promise.resolve();
+  }
+
+  setStateValidationParameter(key: string, policy: Uint8Array): Promise<void> {
+    this.checkKey(key);
+    this.validationParameters.set(key, Uint8Array.from(policy));
     return Promise.resolve();
   }
 

@@ -1,8 +1,9 @@
-// Test support: adds organisations (client identities only, no peer) to the channel of a local network
-// started by infra/fabric/network.sh, as a consortium's platform team does when an institution joins.
-// The conformance suite adds Org3MSP, a governing MSP that is not a member (the 2-organisation network
-// has only Org1MSP and Org2MSP, both members); the whole-flow test adds the MSPs the node registry
-// assigned to the institutions that apply through the REST edge.
+// Test support: adds organisations with client identities only, no peer, to the channel of a local
+// network started by infra/fabric/network.sh. The conformance suites (Raft and SmartBFT) add Org3MSP, a
+// governing MSP that is not a member and owns no dataset (the 2-organisation network has only Org1MSP and
+// Org2MSP, both members). A member institution joins differently, with a peer of its own, through
+// network.sh's signed channel update (support/join-organisation.ts): its records' key-level policies
+// need its own peer.
 //
 // What configtxlator + `peer channel update` would do, in-process: cryptogen for the new organisations'
 // material; the channel's current config from its genesis block (the script never updates the channel,

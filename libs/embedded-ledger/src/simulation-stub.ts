@@ -53,11 +53,17 @@ export interface ReadWriteSet {
   rangeQueries: RangeQueryRead[];
   /** null value = delete. */
   writes: Map<string, Buffer | null>;
+  /**
+   * Key-level endorsement policies set by the transaction (setStateValidationParameter). Kept for
+   * inspection only: the embedded ledger has one endorser, the ledger service itself, so a policy naming
+   * an organisation's peers has nothing to check here (Fabric enforces them; see chaincode/README.md).
+   */
+  validationParameters: Map<string, Buffer>;
   event: { name: string; payload: Buffer } | null;
 }
 
 export class SimulationStub implements ChaincodeStub {
-  readonly rwset: ReadWriteSet = { reads: new Map(), rangeQueries: [], writes: new Map(), event: null };
+  readonly rwset: ReadWriteSet = { reads: new Map(), rangeQueries: [], writes: new Map(), validationParameters: new Map(), event: null };
   private active = true;
 
   constructor(
@@ -181,6 +187,13 @@ export class SimulationStub implements ChaincodeStub {
     this.rwset.event = { name, payload: Buffer.from(payload) };
   }
 
+  setStateValidationParameter(key: string, policy: Uint8Array): Promise<void> {
+    this.assertActive();
+    validateWriteKey(key);
+    this.rwset.validationParameters.set(key, Buffer.from(policy));
+    return Promise.resolve();
+  }
+
   createCompositeKey(objectType: string, attributes: string[]): string {
     return createCompositeKey(objectType, attributes);
   }
@@ -199,9 +212,6 @@ export class SimulationStub implements ChaincodeStub {
   }
   getBinding(): string {
     return unsupported('getBinding');
-  }
-  setStateValidationParameter(): Promise<void> {
-    return unsupported('setStateValidationParameter');
   }
   getStateValidationParameter(): Promise<Uint8Array> {
     return unsupported('getStateValidationParameter');

@@ -45,6 +45,8 @@ interface OrgGateway {
 /** gRPC status codes that mean "the peer could not be reached or did not answer in time". */
 const TRANSPORT_CODES = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.CANCELLED, grpc.status.RESOURCE_EXHAUSTED]);
 const GRPC_UNKNOWN: number = grpc.status.UNKNOWN;
+/** The gateway's detail when endorsers' proposal responses differ (Fabric internal/pkg/gateway/endorsement.go). */
+const PAYLOAD_MISMATCH = 'ProposalResponsePayloads do not match';
 const TX_INDEX_CACHE_BLOCKS = 256;
 const VERIFY_CONCURRENCY = 8;
 
@@ -332,6 +334,13 @@ export class FabricLedgerAdapter implements LedgerPort {
       // The chaincode's `{"code","message"}` is in the details (one per endorsing peer), or in the message.
       for (const message of [...error.details.map((d) => d.message), error.message]) {
         if (parseChaincodeError(message) !== undefined) return chaincodeFailure(message, context);
+      }
+      // Two endorsers simulated against different committed states (one had not yet committed the block
+      // that changed a key the transaction reads): the same conflict as an MVCC invalidation, and the same
+      // cure, a fresh simulation (mvcc-retry.ts). Frequent where many transactions contend on one key
+      // (budget reservations) and the owner's peer must endorse beside the gateway's.
+      if (error instanceof EndorseError && error.details.some((d) => d.message === PAYLOAD_MISMATCH)) {
+        return ledgerError(LedgerErrorCode.MVCC_CONFLICT, `the endorsing peers read different versions of the transaction's keys (${PAYLOAD_MISMATCH})`, context);
       }
       if (TRANSPORT_CODES.has(error.code)) {
         return ledgerError(LedgerErrorCode.UNAVAILABLE, `the Fabric peer did not answer: ${error.message}`, { ...context, grpcCode: error.code });
