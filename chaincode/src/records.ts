@@ -2,8 +2,15 @@
 // ids and organisation-level data only, never personal data. All timestamps are ISO-8601 strings taken
 // from the transaction timestamp; all `txId`s are the id of the transaction that wrote the record.
 
-/** The statistics a grant can cover (the vocabulary of the aggregation service). */
-export const STATISTICS = ['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd', 'quantiles', 'histogram'] as const;
+/**
+ * The statistics a grant can cover (the vocabulary of the aggregation service): the per-column
+ * summaries, then the federated models (issue 16: a contingency table, a correlation matrix, a GLM),
+ * each of which an analysis records as its one statistic.
+ */
+export const STATISTICS = ['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd', 'quantiles', 'histogram', 'table', 'correlation', 'glm'] as const;
+
+/** The models among {@link STATISTICS}: an analysis of one of them has it as its only statistic. */
+export const MODEL_KINDS = ['table', 'correlation', 'glm'] as const;
 
 /** One statistic of {@link STATISTICS}. */
 export type Statistic = (typeof STATISTICS)[number];
@@ -285,6 +292,8 @@ export interface AnalysisRecord {
   resultHash: string;
   /** The transaction id of the budget reservation of a dp analysis (its id is the analysis id). */
   reservationTxId?: string;
+  /** A GLM's IRLS iterations (every site answered each of them). */
+  iterations?: number;
   recordedByMspId: string;
   recordedAt: string;
   txId: string;

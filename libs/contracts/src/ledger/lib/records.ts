@@ -2,8 +2,20 @@
 // the chaincode's own types (chaincode/src/records.ts); a type-level test in apps/ledger fails if the
 // two drift apart. They hold hashes, pseudonymous ids and organisation-level data only.
 
-/** The statistics a grant can cover (the aggregation service's vocabulary). */
-export const LEDGER_STATISTICS = ['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd', 'quantiles', 'histogram'] as const;
+/**
+ * The statistics a grant can cover (the aggregation service's vocabulary): the per-column summaries
+ * ({@link LEDGER_SUMMARY_STATISTICS}), then the federated models ({@link LEDGER_MODEL_KINDS}).
+ */
+export const LEDGER_STATISTICS = ['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd', 'quantiles', 'histogram', 'table', 'correlation', 'glm'] as const;
+
+/** The federated models (issue 16): an analysis of one of them records it as its one statistic, and the grant must cover it. */
+export const LEDGER_MODEL_KINDS = ['table', 'correlation', 'glm'] as const;
+
+/** One of {@link LEDGER_MODEL_KINDS}. */
+export type LedgerModelKind = (typeof LEDGER_MODEL_KINDS)[number];
+
+/** The per-column summary statistics: {@link LEDGER_STATISTICS} without the models. */
+export const LEDGER_SUMMARY_STATISTICS = ['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd', 'quantiles', 'histogram'] as const;
 
 /** One statistic of {@link LEDGER_STATISTICS}. */
 export type LedgerStatistic = (typeof LEDGER_STATISTICS)[number];
@@ -189,6 +201,8 @@ export interface LedgerAnalysisRecord {
   resultHash: string;
   /** The reserving transaction of a dp analysis' budget reservation. */
   reservationTxId?: string;
+  /** A GLM's IRLS iterations (every site answered each of them). */
+  iterations?: number;
   recordedByMspId: string;
   recordedAt: string;
   txId: string;
