@@ -7,6 +7,7 @@ import {
   ANALYSIS_ID_PATTERN,
   DATASET_ID_PATTERN,
   LEDGER_STATISTICS,
+  LEDGER_SUMMARY_STATISTICS,
   MEMBER_ID_PATTERN,
   UUID_PATTERN,
   type AggregationListAnalyses,
@@ -124,7 +125,7 @@ export class AnalysisHistogramRequestResponse {
 export class AnalysisRequestResponse implements AnalysisRequestView {
   @ApiProperty({ type: [String] }) datasets!: string[];
   @ApiProperty({ type: [String] }) columns!: string[];
-  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: LedgerStatistic[];
+  @ApiProperty({ enum: LEDGER_SUMMARY_STATISTICS, isArray: true }) statistics!: LedgerStatistic[];
   @ApiPropertyOptional({ type: [Number] }) probabilities?: number[];
   @ApiPropertyOptional({ type: [AnalysisHistogramRequestResponse] }) histograms?: AnalysisHistogramRequestResponse[];
   @ApiProperty() breakdown!: boolean;
@@ -136,7 +137,7 @@ export class AnalysisResponse implements AnalysisResult {
   @ApiProperty({ enum: ['complete', 'partial'] }) status!: AnalysisResult['status'];
   @ApiProperty() requester!: string;
   @ApiProperty({ type: AnalysisRequestResponse, description: 'The request as asked (defaults filled in)' }) request!: AnalysisRequestResponse;
-  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true, description: 'Asked of the sites and recorded on-chain' }) siteStatistics!: LedgerStatistic[];
+  @ApiProperty({ enum: LEDGER_SUMMARY_STATISTICS, isArray: true, description: 'Asked of the sites and recorded on-chain' }) siteStatistics!: LedgerStatistic[];
   @ApiProperty({ ...INTEGER, minimum: 1 }) poolMinCount!: number;
   @ApiProperty({ type: [AnalysisDatasetResponse] }) datasets!: AnalysisDatasetResponse[];
   @ApiProperty({ type: [AnalysisColumnResponse] }) columns!: AnalysisColumnResponse[];

@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
 import {
   AggregationErrorCode,
   CommonErrorCode,
-  enforceQuota,
-  isAmbiguous,
-  ledgerUnavailable,
   PhdmfError,
   requireActor,
-  settle,
   type ActingUser,
   type AggregationRunAnalysis,
   type AnalysisDataset,
   type AnalysisResult,
-  type LedgerRecordAnalysis,
   type LedgerStatistic,
   type StorageSummarize,
 } from '@phdmf/contracts';
@@ -23,15 +17,12 @@ import { edgesOnGrid, statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../../aggregation.tokens';
 import { AggregationConfig } from '../../../config';
 import { AccessGate, type ClearedDataset } from '../../application/access-gate';
+import { AnalysisRecords } from '../../application/analysis-records';
 import { BudgetReservations } from '../../application/budget-reservation';
-import { Analysis } from '../../domain/analysis';
 import { checkAnalysisRequest } from '../../domain/analysis-request';
 import { buildResult, resultHashOf, type VerifiedSummary } from '../../domain/result';
 import { checkSiteSummary } from '../../domain/site-summary-check';
-import { LedgerClient } from '../../infrastructure/ledger-client';
 import { StorageSites } from '../../infrastructure/storage-sites';
-
-const RUN_AGAIN = 'the analysis was not recorded; run it again';
 
 type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dataset: ClearedDataset; failure: PhdmfError };
 
@@ -54,11 +45,10 @@ type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dat
 @Injectable()
 export class RunAnalysisHandler {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly records: AnalysisRecords,
     private readonly gate: AccessGate,
     private readonly budget: BudgetReservations,
     private readonly sites: StorageSites,
-    private readonly ledger: LedgerClient,
     private readonly config: AggregationConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -67,7 +57,7 @@ export class RunAnalysisHandler {
     const who = requireActor(actor);
     const request = checkAnalysisRequest(p, { maxColumns: this.config.MAX_COLUMNS_PER_ANALYSIS, maxQuantiles: this.config.MAX_QUANTILES_PER_ANALYSIS });
     const requester = who.userId;
-    await this.enforceQuota(requester);
+    await this.records.enforceQuota(requester);
     const siteStatistics = statisticsNeededFromSites(request.statistics);
     const analysisId = `an-${randomUUID()}`;
     const log = this.logger.child({ analysisId, requester });
@@ -115,7 +105,7 @@ export class RunAnalysisHandler {
     const resultHash = resultHashOf(released);
 
     const used = outcomes.flatMap((o) => ('summary' in o ? [o.dataset] : []));
-    const committed = await this.record(
+    const committed = await this.records.record(
       {
         analysisId,
         requester,
@@ -128,40 +118,9 @@ export class RunAnalysisHandler {
       log,
     );
     const result: AnalysisResult = { ...released, resultHash, txId: committed.txId, blockNumber: committed.blockNumber };
-    await this.orm.em.fork().persist(Analysis.of(result)).flush();
+    await this.records.store(result);
     log.info({ status: result.status, txId: result.txId, blockNumber: result.blockNumber }, 'analysis recorded');
     return result;
-  }
-
-  /**
-   * Records the analysis on the ledger. When the ledger's answer does not come (a timeout, a ledger
-   * restarting), the record may still have committed: the ledger is asked for it by id for a while,
-   * so a committed record completes the analysis instead of leaving it on-chain with its result lost.
-   * Only when it is not found does the researcher get LEDGER.UNAVAILABLE (retryable).
-   */
-  private async record(p: LedgerRecordAnalysis.Payload, log: Logger): Promise<{ txId: string; blockNumber: number }> {
-    try {
-      return await this.ledger.recordAnalysis(p);
-    } catch (error) {
-      // A record never delivered (no responders) cannot have committed: answered at once; a refusal as it is.
-      if (!isAmbiguous(error)) throw ledgerUnavailable(error, RUN_AGAIN);
-      log.warn({ code: error.code }, 'no answer to the analysis record; asking the ledger whether it committed');
-      const found = await settle(() => this.ledger.getAnalysis(p.analysisId), this.config.RECORD_SETTLE_MS);
-      if (found?.resultHash !== p.resultHash) throw ledgerUnavailable(error, RUN_AGAIN);
-      return { txId: found.txId, blockNumber: (await this.ledger.getTransaction(found.txId)).blockNumber };
-    }
-  }
-
-  /** Counted from the service's own analyses table, so the quota survives restarts and replicas. */
-  private async enforceQuota(requester: string): Promise<void> {
-    const now = new Date();
-    const quota = { what: 'analyses', limit: this.config.ANALYSES_PER_HOUR, windowSeconds: 3_600 };
-    const recent = await this.orm.em.fork().find(
-      Analysis,
-      { requester, createdAt: { $gt: new Date(now.getTime() - quota.windowSeconds * 1000) } },
-      { orderBy: { createdAt: 'desc' }, limit: quota.limit, fields: ['createdAt'] },
-    );
-    enforceQuota(quota, recent.map((a) => a.createdAt), now);
   }
 
   private async ask(

@@ -3,7 +3,7 @@ import { IsBoolean } from 'class-validator';
 import { defineCommand } from '../../../lib/contract';
 import { OptionalField } from '../../../lib/optional';
 import type { LedgerStatistic } from '../../../ledger/lib/records';
-import { IsBudgetRho, IsColumnList, IsStatisticList } from '../../../ledger/lib/validation';
+import { IsBudgetRho, IsColumnList, IsSummaryStatisticList } from '../../../ledger/lib/validation';
 import { SummaryOptions } from '../../../storage/queries/summarize/summarize.query';
 import type { AnalysisResult } from '../../lib/views';
 import { IsDatasetIdList } from '../../lib/validation';
@@ -26,7 +26,7 @@ export class Payload extends SummaryOptions {
   columns!: string[];
 
   @ApiProperty({ description: 'Statistics to release; the sites are also asked for the count (and the mean with variance/SD), so grants must cover those too' })
-  @IsStatisticList(1)
+  @IsSummaryStatisticList(1)
   statistics!: LedgerStatistic[];
 
   /** Also release each site's columns (under the pool's threshold). */
