@@ -71,7 +71,7 @@ export function buildResult(input: ResultInput): ReleasedResult {
   };
 }
 
-/** Hex SHA-256 of the canonical JSON of the released result: what the ledger records. */
-export function resultHashOf(released: ReleasedResult): string {
+/** Hex SHA-256 of the canonical JSON of a released result (a summary's or a model's): what the ledger records. */
+export function resultHashOf(released: ReleasedResult | object): string {
   return createHash('sha256').update(canonicalJson(released), 'utf8').digest('hex');
 }
