@@ -29,7 +29,7 @@ const CENTRAL = {
   accounts: { calls: [], consumes: false },
   'node-registry': { calls: ['accounts', 'ledger'], storage: ['qry.node-info.v1'], consumes: true },
   authorization: { calls: ['ledger'], consumes: true },
-  aggregation: { calls: ['ledger'], storage: ['qry.summarize.v1'], consumes: false },
+  aggregation: { calls: ['ledger'], storage: ['qry.summarize.v1', 'qry.model.v1'], consumes: false },
   'api-gateway': { calls: ['accounts', 'node-registry', 'authorization', 'aggregation'], queries: ['ledger'], consumes: false, idempotencyKeys: true },
 };
 

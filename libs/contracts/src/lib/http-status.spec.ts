@@ -44,6 +44,9 @@ describe('the one error-code → HTTP status table', () => {
       [ModellingErrorCode.COMPLEMENT_TOO_SMALL]: 422,
       [ModellingErrorCode.TOO_MANY_PARAMETERS]: 422,
       [ModellingErrorCode.RARE_LEVEL]: 422,
+      [ModellingErrorCode.SESSION_UNKNOWN]: 409,
+      [ModellingErrorCode.SESSIONS_FULL]: 503,
+      [ModellingErrorCode.DP_UNSUPPORTED]: 400,
     };
     for (const [code, status] of Object.entries(expected)) expect([code, httpStatusFor(code)]).toEqual([code, status]);
   });

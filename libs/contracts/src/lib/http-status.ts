@@ -131,6 +131,10 @@ export const ERROR_STATUS_TABLE: readonly Rule[] = [
   [ModellingErrorCode.TYPE_MISMATCH, 400],
   [ModellingErrorCode.TOO_LARGE, 400],
   [ModellingErrorCode.SINGULAR, 422],
+  // The session is a state of the site (closed, expired, lost on restart): open a new one.
+  [ModellingErrorCode.SESSION_UNKNOWN, 409],
+  [ModellingErrorCode.SESSIONS_FULL, 503],
+  [ModellingErrorCode.DP_UNSUPPORTED, 400],
   [ModellingErrorCode.SUBSET_TOO_SMALL, 422],
   [ModellingErrorCode.COMPLEMENT_TOO_SMALL, 422],
   [ModellingErrorCode.TOO_MANY_PARAMETERS, 422],

@@ -15,6 +15,12 @@ export const ModellingErrorCode = {
   TOO_LARGE: 'MODEL.TOO_LARGE',
   /** A model's pooled XᵀWX is singular: its covariates are collinear (or a level never occurs). */
   SINGULAR: 'MODEL.SINGULAR',
+  /** A GLM step or close names a session the site does not hold (never opened, closed, expired, or the site restarted): open a new one. */
+  SESSION_UNKNOWN: 'MODEL.SESSION_UNKNOWN',
+  /** The site holds as many open GLM sessions as it allows (MODEL_SESSIONS_MAX); retry after `retryAfterSeconds`. */
+  SESSIONS_FULL: 'MODEL.SESSIONS_FULL',
+  /** Subsets, strata, tables, correlations and GLMs release exact numbers: not under a differentially private grant. */
+  DP_UNSUPPORTED: 'MODEL.DP_UNSUPPORTED',
   /** A subset (or a stratum's level) has fewer records than the threshold (DataSHIELD nfilter.subset). */
   SUBSET_TOO_SMALL: 'DISCLOSURE.SUBSET_TOO_SMALL',
   /** The records outside a subset (or level) are fewer than the threshold: the subset isolates them by subtraction. */

@@ -6,3 +6,4 @@ export * from './lib/canonical-json';
 export * as StorageSummarize from './queries/summarize';
 export * as StorageGetNodeInfo from './queries/get-node-info';
 export * as StorageRunAudit from './commands/run-audit';
+export * as StorageModel from './queries/model';

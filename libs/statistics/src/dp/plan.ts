@@ -22,6 +22,10 @@ export const DP_QUANTITIES_OF: Readonly<Record<LedgerStatistic, readonly DpQuant
   histogram: ['histogram'],
   min: [],
   max: [],
+  // The models release exact numbers only (a site refuses them under a dp grant: MODEL.DP_UNSUPPORTED).
+  table: [],
+  correlation: [],
+  glm: [],
 };
 
 /** One planned noisy release: a quantity of a column and the ρ it spends. */

@@ -6,6 +6,7 @@ import type { LedgerStatistic } from '../../../ledger/lib/records';
 import { IsColumnList, IsLedgerId, IsLedgerText, IsStatisticList, LedgerLimits } from '../../../ledger/lib/validation';
 import type { NodeSignature } from '../../lib/canonical-json';
 import { perNodeContract, perNodeContracts } from '../../lib/node-subject';
+import { IsModelTree, StratumRequest, type FilterTree } from '../model/model.query';
 
 /**
  * The quantile probabilities the consortium publishes: a site releases quantiles at these and no
@@ -143,6 +144,24 @@ export class Payload extends SummaryOptions {
   @OptionalField()
   @IsLedgerId()
   reservationTxId?: string;
+
+  /**
+   * A subset (libs/modelling's filter language, parsed against the schema by `parseFilter`): every
+   * number is over the records it selects, and nothing is released unless it and its complement
+   * reach the site's minimum count (nfilter.subset). The grant must cover the columns it reads.
+   */
+  @OptionalField()
+  @IsModelTree('parseFilter')
+  filter?: FilterTree;
+
+  /**
+   * A stratum: each of its levels (within the subset) gets the statistics too, in `strata`; a level
+   * that it or its complement would isolate below the minimum count is left out, not even named.
+   */
+  @OptionalField()
+  @ValidateNested()
+  @Type(() => StratumRequest)
+  stratum?: StratumRequest;
 }
 
 /** A noisy number a dp site released, and the standard deviation of its noise. */
@@ -291,6 +310,17 @@ export interface SummaryBody {
   policy: DisclosurePolicyView;
   /** Under a dp grant: the budget reservation the noise was paid by (its id is `analysisId`). */
   privacy?: { mode: 'dp'; reservationTxId: string };
+  /** With a filter: the records it selected (`columns` are over them). */
+  subsetCount?: number;
+  columns: ColumnSummary[];
+  /** With a stratum: the releasable levels (in the levels' code-point order), each with its records and columns. */
+  strata?: { column: string; levels: StratumLevelSummary[] };
+}
+
+/** One level of a stratum: its records (within the subset) and the columns' summaries over them. */
+export interface StratumLevelSummary {
+  level: string;
+  rowCount: number;
   columns: ColumnSummary[];
 }
 
