@@ -7,6 +7,8 @@ import { Injectable } from '@nestjs/common';
 import { parse, View, type Loader } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { ChartData } from '../../domain/chart';
+import type { ModelChart } from '../../domain/model-chart';
+import { modelChartSpec } from './model-charts';
 
 const refuse = (what: string) => Promise.reject(new Error(`charts load nothing (${what})`));
 const NO_LOADING: Loader = {
@@ -37,6 +39,15 @@ export class SvgChartRenderer {
         { mark: { type: 'text', dy: -4, baseline: 'bottom', fontSize: 9 }, encoding: { text: { field: 'value', type: 'quantitative', format: '.4~g' } } },
       ],
     };
+    return this.toSvg(spec);
+  }
+
+  /** A model's chart: a forest plot, a heat map or grouped bars (model-charts.ts). */
+  renderModel(chart: ModelChart): Promise<string> {
+    return this.toSvg(modelChartSpec(chart));
+  }
+
+  private async toSvg(spec: TopLevelSpec): Promise<string> {
     const view = new View(parse(compile(spec).spec), { renderer: 'none', loader: NO_LOADING });
     try {
       return await view.toSVG();
