@@ -29,6 +29,6 @@ export function poolTables(parts: readonly StorageModel.ReleasedCrossTable[]): P
     rowTotals,
     columnTotals,
     total: sumOf(rowTotals) ?? sumOf(columnTotals),
-    chiSquare: test === undefined ? null : { statistic: test.statistic, df: test.df, pValue: test.pValue },
+    ...(test === undefined ? {} : { chiSquare: { statistic: test.statistic, df: test.df, pValue: test.pValue } }),
   };
 }

@@ -33,7 +33,8 @@ export interface PooledTableView {
   rowTotals: (number | null)[];
   columnTotals: (number | null)[];
   total: number | null;
-  chiSquare: ChiSquareView | null;
+  /** Absent when a cell is withheld, or fewer than two rows or columns hold records. */
+  chiSquare?: ChiSquareView;
 }
 
 /** One pair's Pearson correlation with R's cor.test: t test p-value and Fisher-z interval. */
