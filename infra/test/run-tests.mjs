@@ -18,6 +18,19 @@ function run(cmd, argv) {
 if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
   if (run('npm', ['install', '--no-audit', '--no-fund']) !== 0) process.exit(1);
 }
+// R (Debian's r-base-core) is the statistics tests' reference (libs/modelling, e2e/analysis/models):
+// installed from the OS packages when missing and this runs as root on Debian/Ubuntu; otherwise those
+// tests skip, and say so.
+if (spawnSync('Rscript', ['--version']).status !== 0) {
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    process.stdout.write('Rscript not found: installing r-base-core from the OS packages (the statistics tests\' reference)\n');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
+    spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'r-base-core'], { stdio: 'inherit', env });
+  } else {
+    process.stdout.write('Rscript not found: the tests against R skip (install it with: sudo apt-get install r-base-core)\n');
+  }
+}
 if (run('npm', ['run', '--silent', 'build']) !== 0) {
   process.stdout.write('0 passed, 1 failed\n');
   process.exit(1);
