@@ -28,6 +28,7 @@ export function storageSettingsOf(config: DataStorageConfig): StorageSettings {
     duckdb: { threads: config.DUCKDB_THREADS, memoryLimit: config.DUCKDB_MEMORY_LIMIT },
     summaryConcurrency: config.SUMMARY_CONCURRENCY,
     summaryQueueSize: config.SUMMARY_QUEUE_SIZE,
+    modelSessions: { max: config.MODEL_SESSIONS_MAX, idleSeconds: config.MODEL_SESSION_IDLE_SECONDS },
   };
 }
 

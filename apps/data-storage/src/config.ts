@@ -120,6 +120,23 @@ export class DataStorageConfig extends ServiceConfig {
   @Max(10_000)
   SUMMARY_QUEUE_SIZE = 8;
 
+  /**
+   * GLM model sessions (issue 16) held open at once; a further glm.open is refused with
+   * MODEL.SESSIONS_FULL (503) until one closes or idles out. Each holds a compiled query, not records.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  MODEL_SESSIONS_MAX = 32;
+
+  /** A GLM model session without a step for this long is dropped (a later step: MODEL.SESSION_UNKNOWN). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  MODEL_SESSION_IDLE_SECONDS = 300;
+
   @Matches(/^\d+(\.\d+)?\s?(KB|MB|GB|KiB|MiB|GiB)$/, { message: 'must be a size such as 512MB or 2GiB' })
   DUCKDB_MEMORY_LIMIT = '512MB';
 

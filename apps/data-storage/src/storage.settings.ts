@@ -15,6 +15,8 @@ export interface StorageSettings {
   summaryConcurrency: number;
   /** Summaries that may wait for a slot; more are refused with STORAGE.BUSY. */
   summaryQueueSize: number;
+  /** GLM model sessions: how many may be open at once, and how long one lives without a step. */
+  modelSessions: { max: number; idleSeconds: number };
 }
 
 export const STORAGE_SETTINGS = Symbol('STORAGE_SETTINGS');

@@ -27,11 +27,28 @@ import { GetNodeInfoHandler } from './queries/get-node-info/get-node-info.handle
 import { ListDatasetsHandler } from './queries/list-datasets/list-datasets.handler';
 import { SummarizeDatasetHandler } from './queries/summarize-dataset/summarize-dataset.handler';
 import { KeyedLock } from './application/keyed-lock';
+import { DatasetGate } from './application/dataset-gate';
+import { GlmSessions } from './application/glm-sessions';
+import { ModelSite } from './application/model-site';
+import { CloseGlmSessionHandler } from './commands/close-glm-session/close-glm-session.handler';
+import { OpenGlmSessionHandler } from './commands/open-glm-session/open-glm-session.handler';
+import { CorrelateHandler } from './queries/correlate/correlate.handler';
+import { CrossTableHandler } from './queries/cross-table/cross-table.handler';
+import { StepGlmSessionHandler } from './queries/step-glm-session/step-glm-session.handler';
 import { KeyedNoise } from './domain/keyed-noise';
-import { FILE_STORE, NODE_SIGNER, OBJECT_LOCKS, DISCLOSURE_NOISE, STORAGE_LOGGER, SUMMARY_ENGINE, TOKEN_VERIFIER } from './storage.tokens';
+import { FILE_STORE, GLM_SESSIONS, NODE_SIGNER, OBJECT_LOCKS, DISCLOSURE_NOISE, STORAGE_LOGGER, SUMMARY_ENGINE, TOKEN_VERIFIER } from './storage.tokens';
 
-const commandHandlers: Provider[] = [UploadDatasetHandler, ReleaseDatasetHandler, DeleteDatasetHandler, RunAuditHandler];
-const queryHandlers: Provider[] = [ListDatasetsHandler, GetDatasetHandler, DownloadDatasetHandler, SummarizeDatasetHandler, GetNodeInfoHandler];
+const commandHandlers: Provider[] = [UploadDatasetHandler, ReleaseDatasetHandler, DeleteDatasetHandler, RunAuditHandler, OpenGlmSessionHandler, CloseGlmSessionHandler];
+const queryHandlers: Provider[] = [
+  ListDatasetsHandler,
+  GetDatasetHandler,
+  DownloadDatasetHandler,
+  SummarizeDatasetHandler,
+  GetNodeInfoHandler,
+  CrossTableHandler,
+  CorrelateHandler,
+  StepGlmSessionHandler,
+];
 
 export interface DatasetsModuleOptions {
   settings: StorageSettings;
@@ -68,6 +85,7 @@ export class DatasetsModule {
         },
         { provide: DISCLOSURE_NOISE, useValue: new KeyedNoise(o.signer.deriveSecret('phdmf/disclosure-noise/v1')) },
         { provide: OBJECT_LOCKS, useValue: new KeyedLock() },
+        { provide: GLM_SESSIONS, useValue: new GlmSessions(o.settings.modelSessions.max, o.settings.modelSessions.idleSeconds * 1000) },
         {
           provide: FILE_STORE,
           useFactory: async () => {
@@ -81,6 +99,8 @@ export class DatasetsModule {
         EngineCloser,
         DatasetRepository,
         LedgerGateway,
+        DatasetGate,
+        ModelSite,
         LedgerIntentRepository,
         LedgerIntents,
         LedgerIntentWorker,

@@ -8,3 +8,5 @@ export const NODE_SIGNER = Symbol('NODE_SIGNER');
 export const OBJECT_LOCKS = Symbol('OBJECT_LOCKS');
 /** The node's KeyedNoise: disclosure noise, deterministic per (dataset version, grant, column, statistic). */
 export const DISCLOSURE_NOISE = Symbol('DISCLOSURE_NOISE');
+/** The node's GlmSessions: its open GLM model sessions (issue 16). */
+export const GLM_SESSIONS = Symbol('GLM_SESSIONS');

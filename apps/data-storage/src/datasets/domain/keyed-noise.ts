@@ -14,6 +14,11 @@ export interface NoiseKey {
   grantRequestId: string;
   column: string;
   statistic: string;
+  /**
+   * The records it is about when not the whole dataset (a subset, a stratum's level): without it,
+   * two subsets' min would carry the same noise and their difference would be exact.
+   */
+  subset?: string;
 }
 
 /** Uniform numbers in [0, 1), a keyed pseudo-random function of a {@link NoiseKey} (HMAC-SHA256). */

@@ -18,6 +18,7 @@ describe('AuditScheduler', () => {
     duckdb: { threads: 1, memoryLimit: '64MB' },
     summaryConcurrency: 1,
     summaryQueueSize: 8,
+    modelSessions: { max: 4, idleSeconds: 60 },
   });
 
   beforeEach(() => {

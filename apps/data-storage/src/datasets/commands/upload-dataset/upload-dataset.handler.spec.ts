@@ -34,6 +34,7 @@ describe('UploadDatasetHandler', () => {
     duckdb: { threads: 1, memoryLimit: '64MB' },
     summaryConcurrency: 1,
     summaryQueueSize: 8,
+    modelSessions: { max: 4, idleSeconds: 60 },
   };
   const user = { userId: 'alice-1', organisationId: 'hospital-a', roles: ['member' as const] };
   const intents = { drain: jest.fn() } as unknown as LedgerIntents;

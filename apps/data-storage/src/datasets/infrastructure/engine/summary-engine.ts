@@ -28,6 +28,14 @@ export interface SummarySpec {
   probabilities: number[];
   /** Column index → bin edges. */
   histograms: Map<number, number[]>;
+  /** Only the records meeting this condition (over {@link SummaryEngine.namedSource}'s column names, with positional parameters). */
+  where?: SqlCondition;
+}
+
+/** A condition (or query) with positional `?` parameters, as libs/modelling's SQL builders write it. */
+export interface SqlCondition {
+  sql: string;
+  params: readonly (number | string)[];
 }
 
 /** What the dp aggregates need: the file and, per column asked, its schema index and declared grid. */
@@ -63,6 +71,23 @@ export class SummaryEngine {
     const columns = schema.map((c, i) => `'c${i}': '${c.integer ? 'BIGINT' : DUCK_TYPE[c.type]}'`).join(', ');
     const nulls = MISSING_TOKENS.map((t) => `'${t}'`).join(', ');
     return `read_csv(${sqlString(file)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${columns}}, nullstr = [${nulls}], strict_mode = true)`;
+  }
+
+  /**
+   * The relation of a stored file with its columns under their schema names (quoted), for
+   * libs/modelling's SQL builders, which address columns by the schema's names (never request text).
+   */
+  static namedSource(file: string, schema: ColumnSchema[], format: FileFormat = 'csv'): string {
+    return `(SELECT ${schema.map((c, i) => `c${i} AS ${sqlIdentifier(c.name)}`).join(', ')} FROM ${SummaryEngine.source(file, schema, format)})`;
+  }
+
+  /** A query's rows (DuckDB's values: BIGINT as bigint), failures as STORAGE.FILE_UNREADABLE with DuckDB's text for the log only. */
+  async rows(query: SqlCondition): Promise<unknown[][]> {
+    try {
+      return await this.withConnection(async (conn) => (await conn.runAndReadAll(query.sql, [...query.params])).getRows() as unknown[][]);
+    } catch (error) {
+      throw engineFailure(StorageErrorCode.FILE_UNREADABLE, 'the stored file could not be read to compute the answer', error);
+    }
   }
 
   async summarize(spec: SummarySpec): Promise<{ rowCount: number; columns: RawColumnStats[] }> {
@@ -112,11 +137,16 @@ export class SummaryEngine {
         return [stats, k];
       });
     }
-    const sql = `SELECT ${selects.join(', ')} FROM ${SummaryEngine.source(spec.file, spec.schema, spec.format)}`;
+    // A subset: the named relation filtered, its columns bound back to c0…cN for the selects above.
+    const from =
+      spec.where === undefined
+        ? SummaryEngine.source(spec.file, spec.schema, spec.format)
+        : `(SELECT ${spec.schema.map((c, i) => `${sqlIdentifier(c.name)} AS c${i}`).join(', ')} FROM ${SummaryEngine.namedSource(spec.file, spec.schema, spec.format)} WHERE ${spec.where.sql})`;
+    const sql = `SELECT ${selects.join(', ')} FROM ${from}`;
     let row: unknown[];
     try {
       row = await this.withConnection(async (conn) => {
-        const reader = await conn.runAndReadAll(sql);
+        const reader = await conn.runAndReadAll(sql, [...(spec.where?.params ?? [])]);
         return reader.getRowsJson()[0] ?? [];
       });
     } catch (error) {

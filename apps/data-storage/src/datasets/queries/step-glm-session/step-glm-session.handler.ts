@@ -1,0 +1,49 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ModellingErrorCode, PhdmfError, type StorageModel } from '@phdmf/contracts';
+import { glmStepFromRow, glmStepSql } from '@phdmf/modelling';
+import { checkRequester } from '../../application/dataset-gate';
+import type { GlmSessions } from '../../application/glm-sessions';
+import { ModelSite } from '../../application/model-site';
+import { GLM_SESSIONS } from '../../storage.tokens';
+import { StepGlmSessionQuery } from './step-glm-session.query';
+
+/**
+ * One IRLS iteration of an open session: Σ XᵀWX, Σ XᵀWz, the deviance and AIC terms at β over the
+ * session's records, as one DuckDB query (libs/modelling's glmStepSql), signed with β echoed. No
+ * grant check, re-hash or release check here: the session did them when it opened (issue 16: once
+ * per model per site). MODEL.SESSION_UNKNOWN for a session this site does not hold.
+ */
+@QueryHandler(StepGlmSessionQuery)
+export class StepGlmSessionHandler implements IQueryHandler<StepGlmSessionQuery, StorageModel.Result<StorageModel.GlmStepBody>> {
+  constructor(
+    private readonly site: ModelSite,
+    @Inject(GLM_SESSIONS) private readonly sessions: GlmSessions,
+  ) {}
+
+  async execute({ head, operation, actor }: StepGlmSessionQuery): Promise<StorageModel.Result<StorageModel.GlmStepBody>> {
+    const started = performance.now();
+    checkRequester(head.requester, actor);
+    const session = this.sessions.use(operation.sessionId, head);
+    const p = session.parameters.length;
+    const beta = operation.beta ?? null;
+    if (beta !== null && beta.length !== p) {
+      throw new PhdmfError(ModellingErrorCode.REQUEST_INVALID, `the model has ${p} parameters, β has ${beta.length}`, { path: '$.beta', parameters: p });
+    }
+    const [row] = await this.site.gate.queued(() => this.site.run(glmStepSql(session.model, session.schema, session.from, beta, session.subset)));
+    const step = glmStepFromRow(p, row ?? []);
+    session.steps += 1;
+    const body: StorageModel.GlmStepBody = {
+      ...this.site.head('glm.step', head, session.dataset, session.grantRequestId, session),
+      sessionId: session.id,
+      step: session.steps,
+      ...(beta === null ? {} : { beta: [...beta] }),
+      n: step.n,
+      xtwx: step.xtwx,
+      xtwz: step.xtwz,
+      deviance: step.deviance,
+      aicTerms: step.deviance + session.aicOffset,
+    };
+    return this.site.sign(body, started);
+  }
+}
