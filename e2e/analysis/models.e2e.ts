@@ -37,6 +37,9 @@ import { startAggregation } from './support/aggregation';
 import { COHORT_COLUMNS, concatenated, modelCohort, mtcarsParts, type Part, type Row } from './support/model-cohorts';
 import { ModelTap } from './support/model-tap';
 
+// Three sites, a ledger and IRLS rounds on a shared two-core machine: minutes, not seconds.
+jest.setTimeout(300_000);
+
 const researcher: ActorHeader = { userId: 'researcher-1', roles: ['researcher'] };
 const outsider: ActorHeader = { userId: 'researcher-2', roles: ['researcher'] };
 const NODES = ['node-a', 'node-b', 'node-c'];
