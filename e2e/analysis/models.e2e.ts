@@ -9,6 +9,7 @@ import {
   AggregationGetAnalysis,
   AggregationGetAnalysisChart,
   AggregationListAnalyses,
+  AggregationRunAnalysis,
   AggregationRunModel,
   canonicalJson,
   LedgerGetAnalysis,
@@ -110,7 +111,7 @@ describe('federated models (real NATS, ledger, three storage nodes, aggregation)
       cohorts.push(cohort);
       cohortSets.push(await upload(cohort.csv, `cohort-${i}`));
       mtcarsSets.push(await upload(mtcars.parts[i]!.csv, `mtcars-${i}`));
-      const statistics = ['count', 'table', 'correlation', 'glm'] as const;
+      const statistics = ['count', 'missing', 'sum', 'mean', 'variance', 'sd', 'table', 'correlation', 'glm'] as const;
       grants.push(await world.grant({ datasetId: cohortSets[i]!, owner: site.organisationId, requester: researcher.userId, columns: COHORT_COLUMNS, statistics: [...statistics] }));
       await world.grant({ datasetId: mtcarsSets[i]!, owner: site.organisationId, requester: researcher.userId, columns: mtcars.all.columns, statistics: [...statistics] });
     }
@@ -228,6 +229,42 @@ describe('federated models (real NATS, ledger, three storage nodes, aggregation)
     const rt = runR('d <- read.csv("data.csv"); t <- chisq.test(table(d$sex, d$smoker), correct = FALSE); cat(t$statistic, t$p.value, sep = "\\n")', concatenated(cohorts).csv);
     expect(rel(table.table?.chiSquare?.statistic, rt[0])).toBeLessThan(1e-6);
     expect(rel(table.table?.chiSquare?.pValue, rt[1])).toBeLessThan(1e-6);
+  });
+
+  it('summarizes within a subset and by stratum, exactly as over the concatenated records', async () => {
+    const filter = { column: 'age', op: '>=', value: 40 };
+    const result = await world.bus.request(
+      AggregationRunAnalysis.CONTRACT,
+      { datasets: cohortSets, columns: ['sbp', 'bmi'], statistics: ['count', 'mean', 'variance'], filter, stratum: { column: 'smoker' } },
+      { actor: researcher, timeoutMs: 120_000 },
+    );
+    const parsed = parseFilter(filter, cohortSchema);
+    const rows = all().filter((r) => matchesFilter(parsed, r));
+    const stats = (subset: readonly Row[], c: string) => {
+      const xs = subset.map((r) => r[c]).filter((v): v is number => typeof v === 'number');
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      return { count: xs.length, mean, variance: xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1) };
+    };
+    const expectColumns = (columns: readonly { name: string; count?: number; mean?: number; variance?: number }[], subset: readonly Row[]) => {
+      for (const c of ['sbp', 'bmi']) {
+        const got = columns.find((x) => x.name === c);
+        const want = stats(subset, c);
+        expect(got?.count).toBe(want.count);
+        expect(rel(got?.mean, want.mean)).toBeLessThanOrEqual(1e-8);
+        expect(rel(got?.variance, want.variance)).toBeLessThanOrEqual(1e-8);
+      }
+    };
+    expectColumns(result.columns, rows);
+    expect(result.strata?.column).toBe('smoker');
+    expect(result.strata?.levels.map((l) => l.level)).toEqual(['no', 'yes']);
+    for (const level of result.strata!.levels) {
+      expect(level.sites).toEqual(NODES);
+      expectColumns(level.columns, rows.filter((r) => r.smoker === level.level));
+    }
+    const onChain = await world.bus.request(LedgerGetAnalysis.CONTRACT, { analysisId: result.analysisId }, { actor: ADMIN });
+    expect(onChain.columns).toEqual(['sbp', 'bmi', 'age', 'smoker']);
+    const { svg } = await world.bus.request(AggregationGetAnalysisChart.CONTRACT, { analysisId: result.analysisId, statistic: 'mean', by: 'stratum' }, { actor: researcher });
+    expect(svg).toContain('smoker yes');
   });
 
   describe('disclosure: each attack refused with the rule and the site, and no number released', () => {

@@ -30,6 +30,7 @@ export class AnalysesController {
     description:
       'Refused (403 ACCESS.*) before any site is asked unless every dataset has your committed grant in force covering the columns and statistics. ' +
       'On dp grants the analysis first reserves its ρ on-chain (409 BUDGET.EXHAUSTED when a budget has less left; 400 ANALYSIS.DP_STATISTIC_UNAVAILABLE for min/max), and every number comes back noisy with its noise sd and 95 % interval (`columns[].noise`). ' +
+      'With `filter` every statistic is over the subset (each site refuses a subset, or its complement, below its threshold: 422 DISCLOSURE.*); with `stratum` each level gets the statistics too (`strata`); the grants must cover the columns they read. ' +
       'Answered after the analysis is recorded on-chain (txId, blockNumber).',
   })
   @ApiCreatedResponse({ type: AnalysisResponse })
@@ -43,6 +44,8 @@ export class AnalysesController {
       ...(body.breakdown !== undefined ? { breakdown: body.breakdown } : {}),
       ...(body.allowPartial !== undefined ? { allowPartial: body.allowPartial } : {}),
       ...(body.rho !== undefined ? { rho: body.rho } : {}),
+      ...(body.filter ? { filter: body.filter } : {}),
+      ...(body.stratum ? { stratum: { column: body.stratum.column } } : {}),
     };
     return this.bus.request(req, AggregationRunAnalysis.CONTRACT, payload, user, { timeoutMs: this.config.ANALYSIS_REQUEST_TIMEOUT_MS });
   }

@@ -20,7 +20,7 @@ export class ChartQueryDto {
   @IsIn(CHART_STATISTICS)
   statistic?: ChartStatistic;
 
-  @ApiPropertyOptional({ enum: CHART_GROUPINGS, description: '`variable` (default): pooled, one bar per variable; `site`: one bar per site within each variable (needs a breakdown)' })
+  @ApiPropertyOptional({ enum: CHART_GROUPINGS, description: '`variable` (default): pooled, one bar per variable; `site`: one bar per site within each variable (needs a breakdown); `stratum`: one bar per level within each variable (needs a stratum)' })
   @OptionalField()
   @IsIn(CHART_GROUPINGS)
   by?: ChartGrouping;

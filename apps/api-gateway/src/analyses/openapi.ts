@@ -18,6 +18,7 @@ import {
   type AnalysisRequestView,
   type AnalysisResult,
   type AnalysisSite,
+  type AnalysisStratumLevel,
   type AnalysisSummary,
   type LedgerStatistic,
   type NoiseView,
@@ -122,6 +123,10 @@ export class AnalysisHistogramRequestResponse {
   @ApiProperty({ type: [Number] }) edges!: number[];
 }
 
+export class AnalysisStratumRequestResponse {
+  @ApiProperty() column!: string;
+}
+
 export class AnalysisRequestResponse implements AnalysisRequestView {
   @ApiProperty({ type: [String] }) datasets!: string[];
   @ApiProperty({ type: [String] }) columns!: string[];
@@ -130,6 +135,19 @@ export class AnalysisRequestResponse implements AnalysisRequestView {
   @ApiPropertyOptional({ type: [AnalysisHistogramRequestResponse] }) histograms?: AnalysisHistogramRequestResponse[];
   @ApiProperty() breakdown!: boolean;
   @ApiProperty() allowPartial!: boolean;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The subset asked' }) filter?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: AnalysisStratumRequestResponse }) stratum?: AnalysisStratumRequestResponse;
+}
+
+export class AnalysisStratumLevelResponse implements AnalysisStratumLevel {
+  @ApiProperty({ description: 'The level: a category, or a grid band "[lo,hi)", "<lo", ">=hi"' }) level!: string;
+  @ApiProperty({ type: [String], description: 'The nodes whose records of this level it holds (a site leaves out a level it would isolate below its threshold)' }) sites!: string[];
+  @ApiProperty({ type: [AnalysisColumnResponse] }) columns!: AnalysisColumnResponse[];
+}
+
+export class AnalysisStrataResponse {
+  @ApiProperty() column!: string;
+  @ApiProperty({ type: [AnalysisStratumLevelResponse] }) levels!: AnalysisStratumLevelResponse[];
 }
 
 export class AnalysisResponse implements AnalysisResult {
@@ -142,6 +160,7 @@ export class AnalysisResponse implements AnalysisResult {
   @ApiProperty({ type: [AnalysisDatasetResponse] }) datasets!: AnalysisDatasetResponse[];
   @ApiProperty({ type: [AnalysisColumnResponse] }) columns!: AnalysisColumnResponse[];
   @ApiPropertyOptional({ type: [AnalysisSiteResponse], description: 'Only with breakdown' }) sites?: AnalysisSiteResponse[];
+  @ApiPropertyOptional({ type: AnalysisStrataResponse, description: 'Only with a stratum: each level\'s columns, pooled under the pool\'s threshold' }) strata?: AnalysisStrataResponse;
   @ApiPropertyOptional({
     type: 'object',
     properties: { mode: { type: 'string', enum: ['dp'] }, rho: { type: 'number' }, reservationTxId: { type: 'string' } },
@@ -184,4 +203,6 @@ const _documentedExactly: [
   DocumentsExactly<AnalysisResponse, AnalysisResult>,
   DocumentsExactly<AnalysisSummaryResponse, AnalysisSummary>,
   DocumentsExactly<AnalysisListResponse, AggregationListAnalyses.Result>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true];
+  DocumentsExactly<AnalysisStratumLevelResponse, AnalysisStratumLevel>,
+  DocumentsExactly<AnalysisStrataResponse, NonNullable<AnalysisResult['strata']>>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true];

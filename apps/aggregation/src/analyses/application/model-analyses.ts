@@ -35,6 +35,7 @@ import { LedgerClient } from '../infrastructure/ledger-client';
 import { StorageSites } from '../infrastructure/storage-sites';
 import { AccessGate, type ClearedDataset } from './access-gate';
 import { AnalysisRecords } from './analysis-records';
+import { modellingRefusal } from './site-refusal';
 
 /** A model analysis under way: everything its use case needs to ask the sites and finish. */
 export interface ModelRun {
@@ -48,9 +49,6 @@ export interface ModelRun {
 
 /** The numbers a use case releases (the field of its kind) and, for a GLM, its iterations. */
 export type ModelRelease = Pick<ModelAnalysisResult, 'table' | 'correlation' | 'glm'> & { iterations?: number; computeMillis?: ReadonlyMap<string, number> };
-
-/** Details a site's modelling refusal may pass on (its own words may quote a record; these are codes, names and numbers). */
-const PASSED_DETAILS = ['rule', 'column', 'columns', 'threshold', 'path', 'parameters', 'n', 'retryAfterSeconds'] as const;
 
 @Injectable()
 export class ModelAnalyses {
@@ -165,21 +163,13 @@ export class ModelAnalyses {
   }
 }
 
-/**
- * A node's failure, named. A modelling refusal (`DISCLOSURE.*`, `MODEL.*`) keeps its code — the
- * rule is the answer — with the node, the dataset and the rule's own details (names and numbers,
- * never the node's words: a site's text may quote a record). Anything else as the summaries do.
- */
+/** A node's failure, named: a modelling refusal with its own code (site-refusal.ts), anything else as the summaries do. */
 function siteFailure(dataset: ClearedDataset, operation: string, error: unknown): PhdmfError {
   const at = `node "${dataset.nodeId}" (dataset "${dataset.datasetId}")`;
   const code = error instanceof PhdmfError ? error.code : CommonErrorCode.INTERNAL;
   const named = { nodeId: dataset.nodeId, datasetId: dataset.datasetId };
-  if (error instanceof PhdmfError && (code.startsWith('DISCLOSURE.') || code.startsWith('MODEL.'))) {
-    const details: Record<string, unknown> = { ...named };
-    for (const key of PASSED_DETAILS) if (error.details?.[key] !== undefined) details[key] = error.details[key];
-    const what = [typeof details.rule === 'string' ? `rule ${details.rule}` : undefined, typeof details.column === 'string' ? `column "${details.column}"` : undefined].filter(Boolean).join(', ');
-    return new PhdmfError(code, `${at} refused the ${operation}: ${code}${what ? ` (${what})` : ''}`, details);
-  }
+  const refusal = modellingRefusal(dataset, operation, error);
+  if (refusal !== undefined) return refusal;
   if (code === CommonErrorCode.TIMEOUT) return new PhdmfError(AggregationErrorCode.SITE_TIMEOUT, `${at} did not answer the ${operation} in time`, { ...named, cause: code });
   if (code === CommonErrorCode.NO_RESPONDERS) return new PhdmfError(AggregationErrorCode.SITE_UNREACHABLE, `${at} is not reachable: no storage service answers on its model subject`, { ...named, cause: code });
   return new PhdmfError(AggregationErrorCode.SITE_FAILED, `${at} failed the ${operation} with ${code}`, { ...named, cause: code });

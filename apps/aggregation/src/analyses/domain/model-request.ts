@@ -92,3 +92,20 @@ export function checkModelRequest(p: AggregationRunModel.Payload, schemas: reado
   if (checked === undefined) throw invalid('a model needs at least one dataset');
   return checked;
 }
+
+/**
+ * A summary analysis' subset and stratum (issue 16), checked against every dataset's on-chain schema
+ * as a model's are: the columns they read, sorted, which the grants must cover besides the columns
+ * summarized. None without either.
+ */
+export function subsetColumns(view: { filter?: Record<string, unknown>; stratum?: { column: string } }, schemas: readonly OnChainSchema[]): string[] {
+  const read = new Set<string>();
+  for (const { datasetId, schema, grids } of schemas) {
+    const gridOf: Record<string, ColumnGrid> = Object.fromEntries(grids.map((g) => [g.column, { lower: g.lower, upper: g.upper, binWidth: g.binWidth }]));
+    against(datasetId, () => {
+      if (view.filter !== undefined) for (const c of filterColumns(parseFilter(view.filter, schema))) read.add(c);
+      if (view.stratum !== undefined) read.add(parseStratum(view.stratum, schema, gridOf).column);
+    });
+  }
+  return [...read].sort();
+}

@@ -12,6 +12,8 @@ export interface ExpectedSummary extends ExpectedHead {
   histograms: ReadonlyMap<string, readonly number[]>;
   /** dp mode: the reservation the signed summary must name (and every column must be noisy). */
   reservationTxId?: string;
+  /** The stratum asked: the summary's `strata` must be of it, each level with exactly the columns asked. */
+  stratum?: string;
 }
 
 export type SiteCheck = { ok: true; body: StorageSummarize.SummaryBody } | { ok: false; code: string; reason: string };
@@ -61,6 +63,24 @@ function noisyProblem(n: unknown): string | undefined {
   return undefined;
 }
 
+/** Why a summary's strata are not those asked (the stratum's column, each level's columns as asked), or undefined. */
+function stratumProblem(strata: unknown, expected: ExpectedSummary): string | undefined {
+  if (expected.stratum === undefined) return strata === undefined ? undefined : 'the summary holds strata that were not asked';
+  if (!isObject(strata) || strata.column !== expected.stratum || !Array.isArray(strata.levels)) return `the summary holds no strata of "${expected.stratum}"`;
+  const seen = new Set<string>();
+  for (const level of strata.levels as unknown[]) {
+    if (!isObject(level) || typeof level.level !== 'string' || seen.has(level.level) || !isNumber(level.rowCount) || !Array.isArray(level.columns)) return 'a malformed stratum level';
+    seen.add(level.level);
+    if (level.columns.length !== expected.columns.length) return `level "${level.level}" does not hold exactly the columns asked`;
+    for (let i = 0; i < expected.columns.length; i++) {
+      const name = expected.columns[i] ?? '';
+      const problem = columnProblem(level.columns[i], name, expected.histograms.get(name));
+      if (problem !== undefined) return `level "${level.level}": ${problem}`;
+    }
+  }
+  return undefined;
+}
+
 /** Checks one node's answer; the reason names the node and the dataset. */
 export function checkSiteSummary(answer: unknown, expected: ExpectedSummary): SiteCheck {
   const head = checkSignedHead(answer, expected);
@@ -73,6 +93,9 @@ export function checkSiteSummary(answer: unknown, expected: ExpectedSummary): Si
     const problem = columnProblem(body.columns[i], name, expected.histograms.get(name));
     if (problem !== undefined) return mismatch(problem);
   }
+  const strataProblem = stratumProblem(body.strata, expected);
+  if (strataProblem !== undefined) return mismatch(strataProblem);
+  if (body.subsetCount !== undefined && !(isNumber(body.subsetCount) && body.subsetCount >= 0)) return mismatch('subsetCount is not a count');
   const privacy = isObject(body.privacy) ? body.privacy : undefined;
   if (privacy?.reservationTxId !== expected.reservationTxId || (privacy !== undefined && privacy.mode !== 'dp')) {
     return mismatch(`the signed summary names reservation ${JSON.stringify(privacy?.reservationTxId)}, expected ${JSON.stringify(expected.reservationTxId)}`);

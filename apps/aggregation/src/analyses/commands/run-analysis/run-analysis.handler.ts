@@ -3,11 +3,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   AggregationErrorCode,
   CommonErrorCode,
+  ModellingErrorCode,
   PhdmfError,
   requireActor,
   type ActingUser,
   type AggregationRunAnalysis,
   type AnalysisDataset,
+  type AnalysisRequestView,
   type AnalysisResult,
   type LedgerStatistic,
   type StorageSummarize,
@@ -20,8 +22,11 @@ import { AccessGate, type ClearedDataset } from '../../application/access-gate';
 import { AnalysisRecords } from '../../application/analysis-records';
 import { BudgetReservations } from '../../application/budget-reservation';
 import { checkAnalysisRequest } from '../../domain/analysis-request';
+import { subsetColumns } from '../../domain/model-request';
+import { modellingRefusal } from '../../application/site-refusal';
 import { buildResult, resultHashOf, type VerifiedSummary } from '../../domain/result';
 import { checkSiteSummary } from '../../domain/site-summary-check';
+import { LedgerClient } from '../../infrastructure/ledger-client';
 import { StorageSites } from '../../infrastructure/storage-sites';
 
 type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dataset: ClearedDataset; failure: PhdmfError };
@@ -49,6 +54,7 @@ export class RunAnalysisHandler {
     private readonly gate: AccessGate,
     private readonly budget: BudgetReservations,
     private readonly sites: StorageSites,
+    private readonly ledger: LedgerClient,
     private readonly config: AggregationConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -62,7 +68,13 @@ export class RunAnalysisHandler {
     const analysisId = `an-${randomUUID()}`;
     const log = this.logger.child({ analysisId, requester });
 
-    const cleared = await Promise.all(request.datasets.map((datasetId) => this.gate.clear(datasetId, requester, request.columns, siteStatistics)));
+    // A subset or stratum reads columns too: checked against the on-chain schemas, and the grants must cover them.
+    const subset = request.filter !== undefined || request.stratum !== undefined ? await this.subsetColumns(request) : [];
+    const read = [...request.columns, ...subset.filter((c) => !request.columns.includes(c))];
+    const cleared = await Promise.all(request.datasets.map((datasetId) => this.gate.clear(datasetId, requester, read, siteStatistics)));
+    if (subset.length > 0 && cleared.some((d) => d.privacyMode === 'dp')) {
+      throw new PhdmfError(ModellingErrorCode.DP_UNSUPPORTED, 'a subset or stratum releases exact numbers about the records it selects: not under a dp grant');
+    }
     // dp grants: the cost is reserved on-chain before any site is asked (BUDGET.EXHAUSTED stops here).
     const dp = await this.budget.reserve(analysisId, requester, cleared, request, siteStatistics, p.rho);
 
@@ -111,7 +123,7 @@ export class RunAnalysisHandler {
         requester,
         grants: used.map((d) => ({ requestId: d.grantRequestId, datasetId: d.datasetId, sha256: d.sha256 })),
         statistics: siteStatistics,
-        columns: request.columns,
+        columns: read,
         resultHash,
         ...(dp ? { reservationTxId: dp.reservationTxId } : {}),
       },
@@ -121,6 +133,12 @@ export class RunAnalysisHandler {
     await this.records.store(result);
     log.info({ status: result.status, txId: result.txId, blockNumber: result.blockNumber }, 'analysis recorded');
     return result;
+  }
+
+  /** The columns a subset and stratum read, checked against every dataset's on-chain schema. */
+  private async subsetColumns(request: AnalysisRequestView): Promise<string[]> {
+    const onChain = await Promise.all(request.datasets.map((datasetId) => this.ledger.getDataset(datasetId)));
+    return subsetColumns(request, onChain.map((d) => ({ datasetId: d.datasetId, schema: { columns: d.columns ?? [], columnTypes: d.columnTypes ?? [] }, grids: d.columnGrids ?? [] })));
   }
 
   private async ask(
@@ -140,6 +158,8 @@ export class RunAnalysisHandler {
       statistics,
       ...(request.probabilities ? { probabilities: request.probabilities } : {}),
       ...(request.histograms ? { histograms: request.histograms } : {}),
+      ...(request.filter ? { filter: request.filter } : {}),
+      ...(request.stratum ? { stratum: request.stratum } : {}),
       ...(reservationTxId !== undefined ? { reservationTxId } : {}),
     };
     let answer: unknown;
@@ -166,6 +186,7 @@ export class RunAnalysisHandler {
         }),
       ),
       publicKeyPem: dataset.publicKeyPem,
+      ...(request.stratum ? { stratum: request.stratum.column } : {}),
       ...(reservationTxId !== undefined ? { reservationTxId } : {}),
     });
     if (!verdict.ok) {
@@ -196,6 +217,8 @@ function isVerificationFailure(e: PhdmfError): boolean {
  * path or an engine's words. The code and line are all a researcher needs; the site's log has the rest.
  */
 function siteFailure(dataset: ClearedDataset, error: unknown): PhdmfError {
+  const refusal = modellingRefusal(dataset, 'summary', error);
+  if (refusal !== undefined) return refusal;
   const at = `node "${dataset.nodeId}" (dataset "${dataset.datasetId}")`;
   const code = error instanceof PhdmfError ? error.code : CommonErrorCode.INTERNAL;
   const line = error instanceof PhdmfError ? error.details?.line : undefined;
