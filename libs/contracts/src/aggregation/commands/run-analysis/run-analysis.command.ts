@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, ValidateNested } from 'class-validator';
 import { defineCommand } from '../../../lib/contract';
@@ -56,8 +56,7 @@ export class Payload extends SummaryOptions {
   rho?: number;
 
   /** A subset: every statistic is over the records it selects (issue 16); each site refuses a subset, or its complement, below its threshold. */
-  @ApiProperty({
-    required: false,
+  @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
     description: 'A subset, as for models: leaves { "column", "op", "value" }, nodes { "and" | "or": [...] }, { "not": ... }. Each grant must cover the columns it reads. Not with dp grants',
@@ -67,7 +66,7 @@ export class Payload extends SummaryOptions {
   filter?: FilterTree;
 
   /** A stratum: each of its levels (within the subset) gets the statistics too, in `strata`. */
-  @ApiProperty({ required: false, type: StratumRequest, description: 'A categorical column, or a numeric column with a declared grid: each level gets the statistics too (`strata`); a level a site would isolate below its threshold is left out there. Not with dp grants' })
+  @ApiPropertyOptional({ type: StratumRequest, description: 'A categorical column, or a numeric column with a declared grid: each level gets the statistics too (`strata`); a level a site would isolate below its threshold is left out there. Not with dp grants' })
   @OptionalField()
   @ValidateNested()
   @Type(() => StratumRequest)
