@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { connect, nkeyAuthenticator, type NatsConnection } from 'nats';
-import { AccountsLogin, EVENT_SUBJECTS_WILDCARD, LedgerNodeUpdated } from '@phdmf/contracts';
+import { AccountsLogin, EVENT_SUBJECTS_WILDCARD, LedgerNodeUpdated, StorageModel, StorageSummarize } from '@phdmf/contracts';
 import { EVENT_CONSUMING_SERVICES, EVENT_STREAM, IDEMPOTENCY_BUCKET, IDEMPOTENCY_STREAM, provisionEventStream } from '@phdmf/messaging';
 import { childEnv, spawnTsEntry, TestNatsServer, tempDir } from '@phdmf/testing';
 
@@ -155,6 +155,28 @@ describe('the event stream is the platform’s: the generated NATS permissions',
     await expect(other.jetstream().views.kv(IDEMPOTENCY_BUCKET.name, { bindOnly: true })).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
     for (const subject of [`$KV.${IDEMPOTENCY_BUCKET.name}.perm-key`, `$JS.API.STREAM.MSG.GET.${IDEMPOTENCY_STREAM}`]) {
       await expect(other.request(subject, encoder.encode('{"last_by_subj":"$KV.PHDMF_IDEMPOTENCY.perm-key"}'), { timeout: 5_000 }).then(() => 'answered')).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+    }
+  });
+
+  it("lets the aggregation service ask a site's summary and model subjects, which the site answers, and no other central service", async () => {
+    const nodeId = SITE.slice('storage-'.length);
+    const subjects = [StorageSummarize.contractFor(nodeId).subject, StorageModel.contractFor(nodeId).subject];
+    const site = await connectAs(SITE);
+    for (const subject of subjects) {
+      site.subscribe(subject, {
+        callback: (_error, msg) => {
+          msg.respond(encoder.encode('"answered"'));
+        },
+      });
+    }
+    await site.flush();
+    const aggregation = await connectAs('aggregation');
+    for (const subject of subjects) expect((await aggregation.request(subject, encoder.encode('{}'), { timeout: 5_000 })).string()).toBe('"answered"');
+    for (const identity of CENTRAL.filter((c) => c !== 'aggregation')) {
+      const nc = await connectAs(identity);
+      for (const subject of subjects) {
+        await expect(nc.request(subject, encoder.encode('{}'), { timeout: 5_000 }).then(() => 'answered')).rejects.toMatchObject({ code: 'PERMISSIONS_VIOLATION' });
+      }
     }
   });
 });

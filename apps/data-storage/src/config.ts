@@ -122,13 +122,14 @@ export class DataStorageConfig extends ServiceConfig {
 
   /**
    * GLM model sessions (issue 16) held open at once; a further glm.open is refused with
-   * MODEL.SESSIONS_FULL (503) until one closes or idles out. Each holds a compiled query, not records.
+   * MODEL.SESSIONS_FULL (503) until one closes or idles out. Each keeps the model's columns of its
+   * records in DuckDB's memory (about 8 bytes per value), within DUCKDB_MEMORY_LIMIT.
    */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(10_000)
-  MODEL_SESSIONS_MAX = 32;
+  MODEL_SESSIONS_MAX = 8;
 
   /** A GLM model session without a step for this long is dropped (a later step: MODEL.SESSION_UNKNOWN). */
   @Type(() => Number)

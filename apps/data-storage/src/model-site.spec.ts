@@ -3,6 +3,8 @@
 // embedded ledger, the stored CSV read by DuckDB. Every answer is held equal to libs/modelling's own
 // computation over the same records, and every disclosure rule is attacked and seen to refuse.
 import { createHash } from 'node:crypto';
+import { chmodSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import {
   LedgerGetMember,
   StorageModel,
@@ -28,10 +30,12 @@ import {
 } from '@phdmf/modelling';
 import { healthRecords } from '@phdmf/modelling/testing';
 import { gridEdges } from '@phdmf/statistics';
+import { eventually } from '@phdmf/testing';
 import { AUTHZ, LocalApi, World, type Member, type Site } from '../test-support/world';
 import type { GlmSessions } from './datasets/application/glm-sessions';
 import type { DatasetView } from './datasets/domain/dataset-view';
-import { GLM_SESSIONS } from './datasets/storage.tokens';
+import type { SummaryEngine } from './datasets/infrastructure/engine/summary-engine';
+import { GLM_SESSIONS, SUMMARY_ENGINE } from './datasets/storage.tokens';
 
 type Row = Record<string, RecordValue>;
 
@@ -86,7 +90,8 @@ describe('the site side of federated modelling (issue 16)', () => {
   let analyses = 0;
   const analysisId = () => `an-m16-${++analyses}`;
   const ask = <K extends StorageModel.ModelOperationKind>(operation: Record<string, unknown> & { kind: K }, head: Partial<StorageModel.ModelRequestHead> = {}, to = 'node-m') =>
-    world.bus.request(StorageModel.contractFor(to), { analysisId: head.analysisId ?? analysisId(), datasetId, requester, ...head, operation } as StorageModel.Payload, { actor: AUTHZ }) as Promise<
+    // Sent as the JSON the wire carries (the site's edge validates it into the operation's class).
+    world.bus.request(StorageModel.contractFor(to), { analysisId: head.analysisId ?? analysisId(), datasetId, requester, ...head, operation } as unknown as StorageModel.Payload, { actor: AUTHZ }) as Promise<
       StorageModel.Result<StorageModel.ModelBodies[K]>
     >;
   const refusal = (p: Promise<unknown>) => p.then(
@@ -94,6 +99,8 @@ describe('the site side of federated modelling (issue 16)', () => {
     (e: unknown) => e as PhdmfError,
   );
   const sessions = () => site.app.get<GlmSessions>(GLM_SESSIONS);
+  /** The sessions' snapshot tables in the site's DuckDB: one per open session, none left by a refusal or an ended session. */
+  const snapshots = async (of = site) => Number((await of.app.get<SummaryEngine>(SUMMARY_ENGINE).query("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'glm_%'"))[0]?.[0]);
   const inSubset = (filter: Filter | undefined) => records.filter((r) => filter === undefined || matchesFilter(filter, r));
 
   describe('contingency tables', () => {
@@ -248,8 +255,11 @@ describe('the site side of federated modelling (issue 16)', () => {
       const at = { analysisId: analysisId(), datasetId: view.datasetId };
       const { sessionId } = (await ask({ kind: 'glm.open', model: { ...binomial } }, at, 'node-q')).body;
       await ask({ kind: 'glm.step', sessionId }, at, 'node-q');
+      expect(await snapshots(brief)).toBe(1);
       await new Promise((r) => setTimeout(r, 1_500));
       expect((await refusal(ask({ kind: 'glm.step', sessionId }, at, 'node-q'))).code).toBe('MODEL.SESSION_UNKNOWN');
+      // The ended session's snapshot is gone (dropped in the background).
+      await eventually(async () => (await snapshots(brief)) === 0, "the idle session's snapshot dropped");
     });
 
     it('a session answers under the grant checked when it opened: after revocation its steps go on, a new session is refused', async () => {
@@ -290,6 +300,7 @@ describe('the site side of federated modelling (issue 16)', () => {
         expect(refused.details).toEqual({ site: 'node-m', rule: 'nfilter.subset', threshold: THRESHOLD });
       }
       expect(sessions().size).toBe(before);
+      expect(await snapshots()).toBe(sessions().size);
     });
 
     it('the complement trick: everyone but those few (DISCLOSURE.COMPLEMENT_TOO_SMALL)', async () => {
@@ -314,6 +325,7 @@ describe('the site side of federated modelling (issue 16)', () => {
       expect(refused.code).toBe('DISCLOSURE.TOO_MANY_PARAMETERS');
       expect(refused.details).toMatchObject({ site: 'node-m', rule: 'nfilter.glm', parameters: 5 });
       expect(sessions().size).toBe(before);
+      expect(await snapshots()).toBe(sessions().size);
     });
 
     it('a binary covariate with a rare level (DISCLOSURE.RARE_LEVEL), naming the column, not the level', async () => {
@@ -370,5 +382,29 @@ describe('the site side of federated modelling (issue 16)', () => {
       expect((await summarize({ requester: narrow })).code).toBe('answered');
       expect((await summarize({ requester: narrow, stratum: { column: 'sex' } })).code).toBe('ACCESS.OUT_OF_SCOPE');
     });
+  });
+
+  it('re-hashes the file when a model session opens; its steps read the snapshot verified then, a changed file opens no new one', async () => {
+    const staff = new LocalApi(site, await world.token({ userId: 'maria-m01', organisationId: 'hospital-m', roles: ['member'] }));
+    const rows = records.slice(0, 120);
+    const csv = csvOf(rows);
+    const view = (await staff.upload(csv, 'name=changed&fileName=changed.csv')).json as DatasetView;
+    await world.grant({ datasetId: view.datasetId, owner: 'hospital-m', requester, columns: COLUMNS, statistics: ['glm', 'table'] });
+    const at = { analysisId: analysisId(), datasetId: view.datasetId };
+    const model: GlmModel = { family: 'gaussian', outcome: 'sbp', covariates: ['age'], levels: {} };
+    const { sessionId } = (await ask({ kind: 'glm.open', model: { ...model } }, at)).body;
+    const sha256 = createHash('sha256').update(csv).digest('hex');
+    const file = path.join(site.config.storageDir, 'objects', sha256.slice(0, 2), sha256);
+    chmodSync(file, 0o600);
+    writeFileSync(file, csvOf(rows.map((r) => ({ ...r, sbp: 0 }))));
+    // The open session answers from what it verified: the records as they were.
+    const step = await ask({ kind: 'glm.step', sessionId }, at);
+    close(step.body.deviance, glmSiteStep(model, glmDesign(model, rows), null).deviance);
+    await ask({ kind: 'glm.close', sessionId }, at);
+    const before = sessions().size;
+    expect((await refusal(ask({ kind: 'glm.open', model: { ...model } }, at))).code).toBe('DATASET.TAMPERED');
+    expect(sessions().size).toBe(before);
+    expect(await snapshots()).toBe(sessions().size);
+    expect((await refusal(ask({ kind: 'table', rows: { column: 'sex' } }, at))).code).toBe('DATASET.TAMPERED');
   });
 });

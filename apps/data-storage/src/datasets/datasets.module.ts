@@ -1,4 +1,4 @@
-import { Inject, Injectable, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, type DynamicModule, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
 import { BusJwksSource, TokenVerifier, type JwksSource, type TokenVerifierOptions } from '@phdmf/auth';
 import { MessageBus } from '@phdmf/messaging';
 import type { Logger } from '@phdmf/logging';
@@ -68,6 +68,22 @@ class EngineCloser implements OnApplicationShutdown {
   }
 }
 
+/** Ends idle model sessions on a timer too, so an abandoned session's snapshot does not wait for the next request. */
+@Injectable()
+class GlmSessionSweeper implements OnModuleInit, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  constructor(@Inject(GLM_SESSIONS) private readonly sessions: GlmSessions) {}
+  onModuleInit(): void {
+    this.timer = setInterval(() => {
+      this.sessions.sweep();
+    }, Math.max(1000, this.sessions.idleMs / 2));
+    this.timer.unref();
+  }
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+}
+
 /** Datasets at one site: local API, storage, release on the ledger, audit, summaries. */
 export class DatasetsModule {
   static forRoot(o: DatasetsModuleOptions): DynamicModule {
@@ -85,7 +101,18 @@ export class DatasetsModule {
         },
         { provide: DISCLOSURE_NOISE, useValue: new KeyedNoise(o.signer.deriveSecret('phdmf/disclosure-noise/v1')) },
         { provide: OBJECT_LOCKS, useValue: new KeyedLock() },
-        { provide: GLM_SESSIONS, useValue: new GlmSessions(o.settings.modelSessions.max, o.settings.modelSessions.idleSeconds * 1000) },
+        {
+          provide: GLM_SESSIONS,
+          // A session that ends frees its snapshot table.
+          useFactory: (engine: SummaryEngine) =>
+            new GlmSessions(o.settings.modelSessions.max, o.settings.modelSessions.idleSeconds * 1000, (session) => {
+              engine.drop(session.table).catch((error: unknown) => {
+                o.logger.error({ err: error, sessionId: session.id }, "a model session's snapshot could not be dropped");
+              });
+            }),
+          inject: [SUMMARY_ENGINE],
+        },
+        GlmSessionSweeper,
         {
           provide: FILE_STORE,
           useFactory: async () => {

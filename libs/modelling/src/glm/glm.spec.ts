@@ -135,9 +135,16 @@ describe('GLM by IRLS across sites', () => {
       [{ family: 'gaussian', outcome: 'sbp', covariates: ['age'], levels: { age: ['1', '2'] } }, ModellingErrorCode.REQUEST_INVALID],
       [{ family: 'gaussian', outcome: 'sbp', covariates: ['age', 'age'] }, ModellingErrorCode.REQUEST_INVALID],
       [{ family: 'gaussian', outcome: 'sbp', covariates: ['age'], offset: 'sex' }, ModellingErrorCode.TYPE_MISMATCH],
+      [{ family: 'gaussian', outcome: 'sbp', covariates: ['age'], interceptOnly: 'yes' }, ModellingErrorCode.REQUEST_INVALID],
     ];
     for (const [input, code] of cases) expect([input, codeOf(() => parseGlmModel(input, healthSchema))]).toEqual([input, code]);
     expect(modelColumns(parseGlmModel(models['poisson'], healthSchema))).toEqual(['age', 'logyears', 'smoker', 'visits']);
     expect(parameterNames(parseGlmModel(models['gaussian'], healthSchema))).toEqual(['(Intercept)', 'age', 'bmi', 'sexM', 'smokerformer', 'smokercurrent']);
+    // The null model travels as a model too (a site opens it as a session of its own, over the same records).
+    const gaussian = { family: 'gaussian', outcome: 'sbp', covariates: ['age', 'sex'], levels: { sex: ['F', 'M'] } };
+    const nullModel = parseGlmModel({ ...gaussian, interceptOnly: true }, healthSchema);
+    expect(nullModel.interceptOnly).toBe(true);
+    expect(parameterNames(nullModel)).toEqual(['(Intercept)']);
+    expect(parseGlmModel({ ...gaussian, interceptOnly: false }, healthSchema).interceptOnly).toBeUndefined();
   });
 });

@@ -26,7 +26,8 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 
 export function parseGlmModel(input: unknown, schema: DatasetSchema): GlmModel {
   if (!isRecord(input)) throw invalid('$', 'A model is an object');
-  const { family, outcome, covariates, levels = {}, offset } = input;
+  const { family, outcome, covariates, levels = {}, offset, interceptOnly } = input;
+  if (interceptOnly !== undefined && typeof interceptOnly !== 'boolean') throw invalid('$.interceptOnly', '"interceptOnly" is true or false');
   if (!GLM_FAMILIES.includes(family as GlmFamilyName)) throw invalid('$.family', `"family" is one of ${GLM_FAMILIES.join(', ')}`);
   if (typeof outcome !== 'string') throw invalid('$.outcome', '"outcome" names a column');
   if (!Array.isArray(covariates) || covariates.some((c) => typeof c !== 'string') || new Set(covariates).size !== covariates.length) {
@@ -60,7 +61,14 @@ export function parseGlmModel(input: unknown, schema: DatasetSchema): GlmModel {
   });
   const unknown = Object.keys(levels).find((c) => !(covariates as string[]).includes(c));
   if (unknown !== undefined) throw invalid(`$.levels.${unknown}`, 'Levels are given for categorical covariates only');
-  return { family: family as GlmFamilyName, outcome, covariates: [...(covariates as string[])], levels: checkedLevels, ...(offset === undefined ? {} : { offset }) };
+  return {
+    family: family as GlmFamilyName,
+    outcome,
+    covariates: [...(covariates as string[])],
+    levels: checkedLevels,
+    ...(offset === undefined ? {} : { offset }),
+    ...(interceptOnly === true ? { interceptOnly } : {}),
+  };
 }
 
 /** The model's parameters, in R's naming: (Intercept), a numeric covariate's name, column+level for an indicator. */

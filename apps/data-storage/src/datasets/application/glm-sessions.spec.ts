@@ -8,8 +8,8 @@ const state = (): Omit<GlmSessionState, 'id' | 'steps' | 'lastUsed'> => ({
   grantRequestId: 'req-1',
   model: { family: 'gaussian', outcome: 'y', covariates: [], levels: {} },
   schema: { columns: ['y'], columnTypes: ['numeric'] },
-  from: 't',
-  subset: undefined,
+  table: 'glm_t',
+  from: '"glm_t"',
   parameters: ['(Intercept)'],
   n: 10,
   rowCount: 10,
@@ -28,7 +28,7 @@ const code = (f: () => unknown) => {
 describe('GlmSessions', () => {
   it('answers a step only for the analysis, dataset and requester the session was opened for', () => {
     const sessions = new GlmSessions(4, 1000);
-    const s = sessions.open(state());
+    const s = sessions.open(sessions.reserve(), state());
     expect(sessions.use(s.id, binding)).toBe(s);
     expect(code(() => sessions.use(s.id, { ...binding, analysisId: 'an-2' }))).toBe('MODEL.SESSION_UNKNOWN');
     expect(code(() => sessions.use(s.id, { ...binding, datasetId: 'ds-2' }))).toBe('MODEL.SESSION_UNKNOWN');
@@ -40,8 +40,9 @@ describe('GlmSessions', () => {
 
   it('drops a session idle longer than its timeout, a step restarting the clock', () => {
     let now = 0;
-    const sessions = new GlmSessions(4, 1000, () => now);
-    const s = sessions.open(state());
+    const ended: string[] = [];
+    const sessions = new GlmSessions(4, 1000, (x) => ended.push(x.id), () => now);
+    const s = sessions.open(sessions.reserve(), state());
     now = 900;
     sessions.use(s.id, binding);
     now = 1800;
@@ -49,18 +50,26 @@ describe('GlmSessions', () => {
     now = 2801;
     expect(code(() => sessions.use(s.id, binding))).toBe('MODEL.SESSION_UNKNOWN');
     expect(sessions.size).toBe(0);
+    // Its snapshot is freed once.
+    expect(ended).toEqual([s.id]);
   });
 
   it('bounds the open sessions: past the bound MODEL.SESSIONS_FULL, until one closes or idles out', () => {
     let now = 0;
-    const sessions = new GlmSessions(2, 1000, () => now);
-    const first = sessions.open(state());
-    sessions.open(state());
-    expect(code(() => sessions.open(state()))).toBe('MODEL.SESSIONS_FULL');
+    const ended: string[] = [];
+    const sessions = new GlmSessions(2, 1000, (x) => ended.push(x.id), () => now);
+    const first = sessions.open(sessions.reserve(), state());
+    // A place reserved while a session opens counts; given back, it is free again.
+    sessions.reserve();
+    expect(code(() => sessions.reserve())).toBe('MODEL.SESSIONS_FULL');
+    sessions.release();
+    sessions.open(sessions.reserve(), state());
+    expect(code(() => sessions.open(sessions.reserve(), state()))).toBe('MODEL.SESSIONS_FULL');
     sessions.close(first.id, binding);
-    const third = sessions.open(state());
+    expect(ended).toEqual([first.id]);
+    const third = sessions.open(sessions.reserve(), state());
     now = 1001;
-    expect(code(() => sessions.open(state()))).toBe('none');
+    expect(code(() => sessions.open(sessions.reserve(), state()))).toBe('none');
     expect(code(() => sessions.use(third.id, binding))).toBe('MODEL.SESSION_UNKNOWN');
   });
 });

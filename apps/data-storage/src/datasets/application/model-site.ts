@@ -61,6 +61,15 @@ export class ModelSite {
     return this.engine.rows(query);
   }
 
+  /** Keeps a query's rows as an engine table (a GLM session's snapshot); the table as SQL reads it. */
+  keep(table: string, query: SqlCondition): Promise<string> {
+    return this.engine.keep(table, query);
+  }
+
+  drop(table: string): Promise<void> {
+    return this.engine.drop(table);
+  }
+
   /** The signed head of an answer. */
   head<K extends StorageModel.ModelOperationKind>(
     kind: K,

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { StorageModel } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
-import { checkGlmCounts, designCte, FAMILIES, glmCountsFromRow, glmCountsSql, modelColumns, parameterNames, parseGlmModel, type GlmModel, type SqlCondition } from '@phdmf/modelling';
+import { checkGlmCounts, designCte, FAMILIES, glmCountsFromRow, glmCountsSql, modelColumns, parameterNames, parseGlmModel, quotedColumn, type DatasetSchema, type GlmModel, type SqlCondition } from '@phdmf/modelling';
 import type { GlmSessions } from '../../application/glm-sessions';
 import { ModelSite, type AdmittedDataset } from '../../application/model-site';
 import { countSubset, parseSubset } from '../../application/subsets';
@@ -26,18 +26,34 @@ export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionComm
   async execute({ head, operation, actor }: OpenGlmSessionCommand): Promise<StorageModel.Result<StorageModel.GlmOpenBody>> {
     const started = performance.now();
     const { dataset, named } = await this.site.dataset(head, actor);
-    const model = withNullModel(parseGlmModel(operation.model, named), operation.model);
+    const model = parseGlmModel(operation.model, named);
     const subset = parseSubset(operation.filter, named);
     const admitted = await this.site.admit(dataset, named, head, 'glm.open', [...modelColumns(model), ...(subset?.columns ?? [])]);
 
-    const opened = await this.site.gate.computeChecked(admitted, async () => {
-      const counts = await countSubset((q) => this.site.run(q), admitted.from, subset, this.site.threshold, this.site.settings.nodeId);
-      const [row] = await this.site.run(glmCountsSql(model, named, admitted.from, subset?.condition));
-      const design = glmCountsFromRow(model, row ?? []);
-      checkGlmCounts(model, design, this.site.threshold, this.site.refusalDetails);
-      return { counts, n: design.n, aicOffset: await this.aicOffset(model, admitted, subset?.condition) };
-    });
-    const session = this.sessions.open({
+    // A place first (MODEL.SESSIONS_FULL before any record is read); its id names the snapshot table.
+    const id = this.sessions.reserve();
+    const table = `glm_${id.replace(/-/g, '')}`;
+    let opened: { counts: { rowCount: number; subsetCount?: number }; n: number; aicOffset: number; from: string };
+    try {
+      opened = await this.site.gate.computeChecked(admitted, async () => {
+        const counts = await countSubset((q) => this.site.run(q), admitted.from, subset, this.site.threshold, this.site.settings.nodeId);
+        // The session's records, once: the model's columns within the subset. Every step reads this
+        // snapshot, which the re-hash running alongside verifies, instead of parsing the file again.
+        const kept = await this.site.keep(table, snapshotSql(model, admitted, subset?.condition));
+        const [row] = await this.site.run(glmCountsSql(model, named, kept));
+        const design = glmCountsFromRow(model, row ?? []);
+        checkGlmCounts(model, design, this.site.threshold, this.site.refusalDetails);
+        return { counts, n: design.n, aicOffset: await this.aicOffset(model, named, kept), from: kept };
+      });
+    } catch (error) {
+      // Refused (a rule, the hash, the engine): no session, no snapshot left behind.
+      this.sessions.release();
+      await this.site.drop(table).catch((dropError: unknown) => {
+        this.log.error({ err: dropError, datasetId: head.datasetId }, "a refused model session's snapshot could not be dropped");
+      });
+      throw error;
+    }
+    const session = this.sessions.open(id, {
       analysisId: head.analysisId,
       datasetId: head.datasetId,
       requester: head.requester,
@@ -45,8 +61,8 @@ export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionComm
       grantRequestId: admitted.grant.requestId,
       model,
       schema: named,
-      from: admitted.from,
-      subset: subset?.condition,
+      table,
+      from: opened.from,
       parameters: parameterNames(model),
       n: opened.n,
       rowCount: opened.counts.rowCount,
@@ -69,19 +85,17 @@ export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionComm
    * rule, libs/modelling's): over the distinct outcomes and their counts. Only Poisson's is not zero
    * (binomial's and gaussian's AIC come from the deviance), and a count outcome has few distinct values.
    */
-  private async aicOffset(model: GlmModel, admitted: AdmittedDataset, subset: SqlCondition | undefined): Promise<number> {
+  private async aicOffset(model: GlmModel, named: DatasetSchema, from: string): Promise<number> {
     if (model.family !== 'poisson') return 0;
-    const design = designCte(model, admitted.named, admitted.from, subset);
+    const design = designCte(model, named, from);
     const rows = await this.site.run({ sql: `${design.sql} SELECT y, COUNT(*) FROM d GROUP BY y`, params: design.params });
     const family = FAMILIES[model.family];
     return rows.reduce((sum, [y, n]) => sum + Number(n) * family.aicOffset(Number(y)), 0);
   }
 }
 
-/**
- * parseGlmModel leaves out `interceptOnly` (the null model, R's null deviance): the coordinator
- * opens the null model as a session of its own, over the same records.
- */
-function withNullModel(model: GlmModel, raw: Readonly<Record<string, unknown>>): GlmModel {
-  return raw['interceptOnly'] === true ? { ...model, interceptOnly: true } : model;
+/** The model's columns of the records within the subset (libs/modelling's SQL reads them by their schema names). */
+function snapshotSql(model: GlmModel, admitted: AdmittedDataset, subset: SqlCondition | undefined): SqlCondition {
+  const columns = modelColumns(model).map((c) => quotedColumn(admitted.named, c));
+  return { sql: `SELECT ${columns.join(', ')} FROM ${admitted.from}${subset === undefined ? '' : ` WHERE ${subset.sql}`}`, params: subset?.params ?? [] };
 }

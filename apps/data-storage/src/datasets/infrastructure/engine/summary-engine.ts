@@ -90,6 +90,26 @@ export class SummaryEngine {
     }
   }
 
+  /**
+   * Keeps a query's rows as a table of the engine's in-memory database, under a name the caller
+   * made (never request text): a GLM session's snapshot of its records, read by every step.
+   */
+  async keep(table: string, query: SqlCondition): Promise<string> {
+    if (!/^[a-z][a-z0-9_]{0,62}$/.test(table)) throw new Error(`"${table}" is not an engine table name`);
+    const name = sqlIdentifier(table);
+    try {
+      await this.withConnection((conn) => conn.run(`CREATE TABLE ${name} AS ${query.sql}`, [...query.params]));
+    } catch (error) {
+      throw engineFailure(StorageErrorCode.FILE_UNREADABLE, 'the stored file could not be read to compute the answer', error);
+    }
+    return name;
+  }
+
+  /** Drops a table {@link keep} made (nothing when it is gone). */
+  async drop(table: string): Promise<void> {
+    await this.withConnection((conn) => conn.run(`DROP TABLE IF EXISTS ${sqlIdentifier(table)}`));
+  }
+
   async summarize(spec: SummarySpec): Promise<{ rowCount: number; columns: RawColumnStats[] }> {
     const selects: string[] = ['count(*)::DOUBLE'];
     const readers: ((row: unknown[], at: number) => [RawColumnStats, number])[] = [];

@@ -1,12 +1,9 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { StorageModel } from '@phdmf/contracts';
-import { columnType, crossTableFromRows, crossTableSql, parseStratum, suppressCrossTable, type ReleasedTable } from '@phdmf/modelling';
+import { columnType, crossTableFromRows, crossTableSql, parseStratum, suppressCrossTable } from '@phdmf/modelling';
 import { ModelSite } from '../../application/model-site';
 import { countSubset, gridsOf, parseSubset } from '../../application/subsets';
 import { CrossTableQuery } from './cross-table.query';
-
-// The wire's table is libs/modelling's released table, field for field.
-const sameShape: (t: ReleasedTable) => StorageModel.ReleasedCrossTable = (t) => t;
 
 /**
  * A site's contingency table: the strata and the subset checked against the schema, the grant over
@@ -36,7 +33,7 @@ export class CrossTableHandler implements IQueryHandler<CrossTableQuery, Storage
     });
     const body: StorageModel.TableBody = {
       ...this.site.head('table', head, admitted, admitted.grant.requestId, counts),
-      table: sameShape(suppressCrossTable(table, this.site.threshold)),
+      table: suppressCrossTable(table, this.site.threshold),
     };
     return this.site.sign(body, started);
   }

@@ -10,9 +10,10 @@ import { StepGlmSessionQuery } from './step-glm-session.query';
 
 /**
  * One IRLS iteration of an open session: Σ XᵀWX, Σ XᵀWz, the deviance and AIC terms at β over the
- * session's records, as one DuckDB query (libs/modelling's glmStepSql), signed with β echoed. No
- * grant check, re-hash or release check here: the session did them when it opened (issue 16: once
- * per model per site). MODEL.SESSION_UNKNOWN for a session this site does not hold.
+ * session's records (its snapshot, taken and verified at open), as one DuckDB query (libs/modelling's
+ * glmStepSql), signed with β echoed. No grant check, re-hash or release check here: the session did
+ * them when it opened (issue 16: once per model per site). MODEL.SESSION_UNKNOWN for a session this
+ * site does not hold.
  */
 @QueryHandler(StepGlmSessionQuery)
 export class StepGlmSessionHandler implements IQueryHandler<StepGlmSessionQuery, StorageModel.Result<StorageModel.GlmStepBody>> {
@@ -30,7 +31,7 @@ export class StepGlmSessionHandler implements IQueryHandler<StepGlmSessionQuery,
     if (beta !== null && beta.length !== p) {
       throw new PhdmfError(ModellingErrorCode.REQUEST_INVALID, `the model has ${p} parameters, β has ${beta.length}`, { path: '$.beta', parameters: p });
     }
-    const [row] = await this.site.gate.queued(() => this.site.run(glmStepSql(session.model, session.schema, session.from, beta, session.subset)));
+    const [row] = await this.site.gate.queued(() => this.site.run(glmStepSql(session.model, session.schema, session.from, beta)));
     const step = glmStepFromRow(p, row ?? []);
     session.steps += 1;
     const body: StorageModel.GlmStepBody = {

@@ -58,12 +58,12 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     const named = modellingSchema(schema);
     const subset = parseSubset(request.filter, named);
     if (request.stratum !== undefined) columnType(named, request.stratum.column, '$.stratum.column');
-    const read = [...new Set([...request.columns, ...(subset?.columns ?? []), ...(request.stratum === undefined ? [] : [request.stratum.column])])];
+    const columnsRead = [...new Set([...request.columns, ...(subset?.columns ?? []), ...(request.stratum === undefined ? [] : [request.stratum.column])])];
 
     // A dp request's reservation is read alongside the grant (one round trip less); used only if the grant is dp.
     const reservationRead =
       request.reservationTxId === undefined ? undefined : this.ledger.getReservation(request.analysisId).then((r) => ({ ok: true as const, r }), (error: unknown) => ({ ok: false as const, error }));
-    const gated = await this.gate.checkLedger(dataset, { requester: request.requester, columns: read, statistics: request.statistics });
+    const gated = await this.gate.checkLedger(dataset, { requester: request.requester, columns: columnsRead, statistics: request.statistics });
     const { grant: accessGrant, onChain } = gated;
 
     const columnIndexes = request.columns.map((c) => indexOf.get(c) ?? -1);

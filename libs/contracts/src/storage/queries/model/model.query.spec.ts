@@ -3,7 +3,7 @@ import { validateSync } from 'class-validator';
 import { StorageModel, StorageSummarize } from '../../../index';
 
 // As the bus validates a payload at the receiving edge (libs/messaging's validatePayload).
-function problems<P extends object>(cls: new () => P, data: unknown): string[] {
+function problems(cls: new () => object, data: unknown): string[] {
   const errors = validateSync(plainToInstance(cls, data), { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
   const flat = (es: typeof errors, prefix = ''): string[] =>
     es.flatMap((e) => [...(e.constraints ? [`${prefix}${e.property}`] : []), ...flat(e.children ?? [], `${prefix}${e.property}.`)]);
