@@ -79,7 +79,7 @@ async function central(files: readonly string[], model: GlmModel, schema: Datase
     const fit = await fitGlm(model, [
       async (m, beta) => {
         const { sql, params } = glmStepSql(m, schema, 't', beta);
-        const reader = await conn.runAndReadAll(sql, params as never);
+        const reader = await conn.runAndReadAll(sql, params);
         const step = glmStepFromRow(parameterNames(m).length, reader.getRows()[0] ?? []);
         // A binomial model's AIC terms are its deviance (its aicOffset is 0).
         return { ...step, aicTerms: step.deviance };

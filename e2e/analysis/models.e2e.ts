@@ -118,9 +118,9 @@ describe('federated models (real NATS, ledger, three storage nodes, aggregation)
   }, 240_000);
 
   afterAll(async () => {
-    await tap?.close().catch(() => undefined);
-    await aggregation?.close().catch(() => undefined);
-    await world?.dispose();
+    await tap.close().catch(() => undefined);
+    await aggregation.close().catch(() => undefined);
+    await world.dispose();
   });
 
   const all = () => concatenated(cohorts).rows;
@@ -161,14 +161,14 @@ describe('federated models (real NATS, ledger, three storage nodes, aggregation)
     const result = await run({ kind: 'correlation', datasets: cohortSets, filter, correlation: { columns } });
     const parsed = parseFilter(filter, cohortSchema);
     const rows = all().filter((r) => matchesFilter(parsed, r));
-    const col = (c: string) => rows.map((r) => (typeof r[c] === 'number' ? (r[c] as number) : null));
+    const col = (c: string) => rows.map((r) => (typeof r[c] === 'number' ? (r[c]) : null));
     const direct = correlationMatrix({ columns, pairs: pairsOf(columns.length).map(([i, j]) => pairMoments(col(columns[i]!), col(columns[j]!))) });
     const m = result.correlation!;
     expect(m.n).toEqual(direct.n);
-    direct.correlation.forEach((line, i) => line.forEach((r, j) => {
+    direct.correlation.forEach((line, i) => { line.forEach((r, j) => {
       expect(rel(m.correlation[i]?.[j], r)).toBeLessThanOrEqual(1e-8);
       expect(rel(m.covariance[i]?.[j], direct.covariance[i]?.[j])).toBeLessThanOrEqual(1e-8);
-    }));
+    }); });
     direct.pairs.forEach((p, k) => {
       expect(rel(m.pairs[k]?.pValue, p.pValue)).toBeLessThanOrEqual(1e-8);
       expect(rel(m.pairs[k]?.interval?.[0], p.interval?.[0])).toBeLessThanOrEqual(1e-8);

@@ -139,4 +139,3 @@ const _documentedExactly: [
   DocumentsExactly<GlmFitResponse, GlmFitView>,
   DocumentsExactly<ModelAnalysisResponse, ModelAnalysisResult>,
 ] = [true, true, true, true, true, true, true, true];
-void _documentedExactly;

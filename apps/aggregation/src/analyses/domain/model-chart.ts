@@ -36,12 +36,11 @@ export function modelChart(result: ModelAnalysisResult): ModelChart {
     const m = result.correlation;
     const cells: { row: string; column: string; r: number }[] = [];
     const missing: string[] = [];
-    m.columns.forEach((row, i) =>
-      m.columns.forEach((column, j) => {
+    m.columns.forEach((row, i) => { m.columns.forEach((column, j) => {
         const r = m.correlation[i]?.[j];
         if (typeof r === 'number') cells.push({ row, column, r });
         else if (i < j) missing.push(`${row} × ${column}: no r (too few records or no variance)`);
-      }),
+      }); },
     );
     return { kind: 'heatmap', title: `Pearson correlation (pairwise complete) — ${id}`, subtitle: notes(missing), cells, columns: m.columns };
   }
@@ -49,12 +48,11 @@ export function modelChart(result: ModelAnalysisResult): ModelChart {
   if (!t) throw new Error(`analysis ${result.analysisId} holds no model`);
   const bars: { row: string; group: string; count: number }[] = [];
   const withheld: string[] = [];
-  t.rows.forEach((row, i) =>
-    t.columns.forEach((group, j) => {
+  t.rows.forEach((row, i) => { t.columns.forEach((group, j) => {
       const n = t.counts[i]?.[j];
       if (typeof n === 'number') bars.push({ row, group, count: n });
       else withheld.push(`${row}${group === '' ? '' : ` / ${group}`}: withheld (small cell)`);
-    }),
+    }); },
   );
   const test = t.chiSquare ? [`chi-square ${t.chiSquare.statistic.toPrecision(5)} on ${t.chiSquare.df} df, p = ${t.chiSquare.pValue.toPrecision(3)}`] : [];
   const spec = result.request.table;

@@ -34,9 +34,9 @@ function checkModelAnswer<B>(answer: unknown, expected: ExpectedHead, operation:
 const tableShape: Shape = (b) => {
   const t = b.table;
   if (!isObject(t) || !strings(t.rows) || !strings(t.columns) || !Array.isArray(t.counts) || !Array.isArray(t.rowTotals) || !Array.isArray(t.columnTotals)) return 'a malformed table';
-  const rows = (t.rows as string[]).length;
-  const columns = (t.columns as string[]).length;
-  if (new Set(t.rows as string[]).size !== rows || new Set(t.columns as string[]).size !== columns) return 'a table level repeats';
+  const rows = (t.rows).length;
+  const columns = (t.columns).length;
+  if (new Set(t.rows).size !== rows || new Set(t.columns).size !== columns) return 'a table level repeats';
   if (t.counts.length !== rows || !t.counts.every((line) => Array.isArray(line) && line.length === columns && line.every(isCell))) return 'the table\'s counts are not one count (or null) per cell';
   if (t.rowTotals.length !== rows || !t.rowTotals.every(isCell) || t.columnTotals.length !== columns || !t.columnTotals.every(isCell)) return 'the table\'s totals are not one count (or null) per line';
   return undefined;
@@ -53,7 +53,8 @@ export function checkCorrelationAnswer(answer: unknown, expected: ExpectedHead, 
   return checkModelAnswer(answer, expected, 'correlation', (b) => {
     if (!sameList(b.columns, columns)) return 'the moments are not of the columns asked';
     if (!Array.isArray(b.pairs) || b.pairs.length !== (k * (k + 1)) / 2) return 'the moments do not hold one entry per pair of columns';
-    const bad = b.pairs.find((m) => !isObject(m) || !isCount(m.n) || !['meanX', 'meanY', 'sxx', 'syy', 'sxy'].every((key) => isNumber(m[key])) || (m.sxx as number) < 0 || (m.syy as number) < 0);
+    const pairs: unknown[] = b.pairs;
+    const bad = pairs.find((m) => !isObject(m) || !isCount(m.n) || !['meanX', 'meanY', 'sxx', 'syy', 'sxy'].every((key) => isNumber(m[key])) || (m.sxx as number) < 0 || (m.syy as number) < 0);
     return bad === undefined ? undefined : 'a pair\'s moments are malformed';
   });
 }

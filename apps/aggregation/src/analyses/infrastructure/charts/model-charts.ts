@@ -20,7 +20,7 @@ export function modelChartSpec(chart: ModelChart): TopLevelSpec {
         { mark: { type: 'point', filled: true, color: '#4c78a8', size: 50 }, encoding: { x: { field: 'estimate', type: 'quantitative' } } },
         { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#888' }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
       ],
-    } as TopLevelSpec;
+    };
   }
   if (chart.kind === 'heatmap') {
     const size = Math.max(120, Math.min(1200, chart.columns.length * 48));
@@ -37,7 +37,7 @@ export function modelChartSpec(chart: ModelChart): TopLevelSpec {
         { mark: 'rect', encoding: { color: { field: 'r', type: 'quantitative', title: 'r', scale: { domain: [-1, 1], scheme: 'redblue', reverse: true } } } },
         { mark: { type: 'text', fontSize: 10 }, encoding: { text: { field: 'r', type: 'quantitative', format: '.2f' } } },
       ],
-    } as TopLevelSpec;
+    };
   }
   const groups = new Set(chart.bars.map((b) => b.group)).size;
   const rows = new Set(chart.bars.map((b) => b.row)).size;
@@ -56,5 +56,5 @@ export function modelChartSpec(chart: ModelChart): TopLevelSpec {
       { mark: { type: 'bar', ...(grouped ? {} : { color: '#4c78a8' }) } },
       { mark: { type: 'text', dy: -4, baseline: 'bottom', fontSize: 9 }, encoding: { text: { field: 'count', type: 'quantitative' } } },
     ],
-  } as TopLevelSpec;
+  };
 }
