@@ -37,7 +37,8 @@ export class AggregationMessageController {
   @HandleRequest(AggregationRunModel.CONTRACT)
   onRunModel(p: AggregationRunModel.Payload) {
     const handler = p.kind === 'table' ? this.table : p.kind === 'correlation' ? this.correlation : this.glm;
-    return handler.execute(p, actor());
+    // Counted with the summaries: one metric of analyses run, by datasets and outcome.
+    return countAnalysis(p.datasets.length > 1 ? 'multi-dataset' : 'single-dataset', () => handler.execute(p, actor()));
   }
 
   @HandleRequest(AggregationGetAnalysis.CONTRACT)
