@@ -30,6 +30,7 @@ import {
 } from '@phdmf/modelling';
 import { healthRecords } from '@phdmf/modelling/testing';
 import { gridEdges } from '@phdmf/statistics';
+import { outgoingHeaders } from '@phdmf/messaging';
 import { eventually } from '@phdmf/testing';
 import { AUTHZ, LocalApi, World, type Member, type Site } from '../test-support/world';
 import type { GlmSessions } from './datasets/application/glm-sessions';
@@ -262,6 +263,21 @@ describe('the site side of federated modelling (issue 16)', () => {
       await eventually(async () => (await snapshots(brief)) === 0, "the idle session's snapshot dropped");
     });
 
+    it('does nothing for a caller whose deadline has passed (MESSAGING.DEADLINE_EXCEEDED), a step included', async () => {
+      const head = { analysisId: analysisId() };
+      const { sessionId } = (await ask({ kind: 'glm.open', model: { ...binomial } }, head)).body;
+      // As a request reaches the site after its caller's deadline (a slow network, a caller's clock ahead).
+      const late = async (operation: object) => {
+        const payload = { ...head, datasetId, requester, operation };
+        const reply = await world.nc.request(StorageModel.contractFor('node-m').subject, new TextEncoder().encode(JSON.stringify(payload)), { timeout: 10_000, headers: outgoingHeaders(AUTHZ, Date.now() - 1) });
+        return JSON.parse(new TextDecoder().decode(reply.data)) as unknown;
+      };
+      expect(await late({ kind: 'table', rows: { column: 'sex' } })).toMatchObject({ ok: false, error: { code: 'MESSAGING.DEADLINE_EXCEEDED', message: expect.stringContaining('the table was computed') } });
+      expect(await late({ kind: 'glm.step', sessionId })).toMatchObject({ ok: false, error: { code: 'MESSAGING.DEADLINE_EXCEEDED', message: expect.stringContaining('the step was computed') } });
+      const { body } = await ask({ kind: 'glm.close', sessionId }, head);
+      expect(body.steps).toBe(0);
+    });
+
     it('a session answers under the grant checked when it opened: after revocation its steps go on, a new session is refused', async () => {
       const other = 'researcher-m16-revoked';
       const requestId = await world.grant({ datasetId, owner: 'hospital-m', requester: other, columns: COLUMNS, statistics: ['glm'] });
@@ -344,6 +360,25 @@ describe('the site side of federated modelling (issue 16)', () => {
       expect((await refusal(ask({ kind: 'correlation', columns: ['age', 'bmi'], filter: { column: 'sex', op: '=', value: 'F' } }, as))).code).toBe('ACCESS.OUT_OF_SCOPE');
       expect((await refusal(ask({ kind: 'table', rows: { column: 'age' } }, as))).code).toBe('ACCESS.OUT_OF_SCOPE');
       expect((await refusal(ask({ kind: 'correlation', columns: ['age', 'bmi'] }, { requester: 'researcher-nobody' }))).code).toBe('ACCESS.NOT_GRANTED');
+    });
+
+    it('refuses every model operation, and a summary\'s subset, under a dp grant (MODEL.DP_UNSUPPORTED): they release exact numbers', async () => {
+      const dp = 'researcher-m16-dp';
+      await world.grant({ datasetId, owner: 'hospital-m', requester: dp, columns: COLUMNS, statistics: ['count', 'table', 'correlation', 'glm'], privacy: { privacyMode: 'dp', budgetRho: 1 } });
+      const as = { requester: dp };
+      const before = sessions().size;
+      for (const operation of [
+        { kind: 'table' as const, rows: { column: 'sex' } },
+        { kind: 'correlation' as const, columns: ['age', 'bmi'] },
+        { kind: 'glm.open' as const, model: { family: 'gaussian', outcome: 'sbp', covariates: ['age'] } },
+      ]) {
+        expect([operation.kind, (await refusal(ask(operation, as))).code]).toEqual([operation.kind, 'MODEL.DP_UNSUPPORTED']);
+      }
+      expect(sessions().size).toBe(before);
+      const summary = await refusal(
+        world.bus.request(StorageSummarize.contractFor('node-m'), { analysisId: analysisId(), datasetId, requester: dp, columns: ['sbp'], statistics: ['count'], filter: { column: 'sex', op: '=', value: 'F' } }, { actor: AUTHZ }),
+      );
+      expect(summary.code).toBe('MODEL.DP_UNSUPPORTED');
     });
   });
 

@@ -83,13 +83,20 @@ export class World {
     const bus = new MessageBus(nc, { service: 'api-gateway', servers: [nats.url], requestTimeoutMs: 15_000, logger });
     const world = new World(nats, ledger, env, nc, bus, await generateSigningKey(), dir.dir, logger);
     world.dirs.push(dir.remove);
-    await world.ledgerAnswers();
+    try {
+      await world.ledgerAnswers();
+    } catch (error) {
+      // No test will dispose a world it never got: stop the ledger child and nats-server here, or they outlive the run.
+      await world.dispose();
+      throw error;
+    }
     return world;
   }
 
   /** Resolves once the ledger service answers a query. */
   private async ledgerAnswers(): Promise<void> {
-    const deadline = Date.now() + 45_000;
+    // A shared, loaded host (two cores, several suites) has taken more than 45 s to start it.
+    const deadline = Date.now() + 90_000;
     for (;;) {
       try {
         await this.bus.request(LedgerListMembers.CONTRACT, {}, { actor: ADMIN, timeoutMs: 1_000 });

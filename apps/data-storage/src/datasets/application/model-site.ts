@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { StorageModel, type LedgerStatistic } from '@phdmf/contracts';
-import type { ActorHeader } from '@phdmf/messaging';
+import { Correlation } from '@phdmf/logging';
+import { refuseIfLate, type ActorHeader } from '@phdmf/messaging';
 import type { DatasetSchema, SqlCondition } from '@phdmf/modelling';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../storage.settings';
 import { SummaryEngine } from '../infrastructure/engine/summary-engine';
@@ -39,6 +40,18 @@ export class ModelSite {
   /** Details every refusal of this site carries. */
   get refusalDetails(): { site: string } {
     return { site: this.settings.nodeId };
+  }
+
+  /**
+   * The caller's deadline, checked now and again by the returned function when the work's turn in
+   * the node's queue comes: work its caller stopped waiting for is not done (MESSAGING.DEADLINE_EXCEEDED).
+   */
+  notLate(what: string): () => void {
+    const deadline = Correlation.current()?.deadline;
+    refuseIfLate(what, deadline);
+    return () => {
+      refuseIfLate(what, deadline);
+    };
   }
 
   /** The released dataset here, and its schema as libs/modelling reads it (before the trees are parsed). */

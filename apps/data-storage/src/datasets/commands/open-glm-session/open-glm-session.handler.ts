@@ -25,6 +25,7 @@ export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionComm
 
   async execute({ head, operation, actor }: OpenGlmSessionCommand): Promise<StorageModel.Result<StorageModel.GlmOpenBody>> {
     const started = performance.now();
+    const inTime = this.site.notLate('the model session was opened');
     const { dataset, named } = await this.site.dataset(head, actor);
     const model = parseGlmModel(operation.model, named);
     const subset = parseSubset(operation.filter, named);
@@ -44,7 +45,7 @@ export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionComm
         const design = glmCountsFromRow(model, row ?? []);
         checkGlmCounts(model, design, this.site.threshold, this.site.refusalDetails);
         return { counts, n: design.n, aicOffset: await this.aicOffset(model, named, kept), from: kept };
-      });
+      }, inTime);
     } catch (error) {
       // Refused (a rule, the hash, the engine): no session, no snapshot left behind.
       this.sessions.release();

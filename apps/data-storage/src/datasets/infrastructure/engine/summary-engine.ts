@@ -10,6 +10,8 @@ import { MISSING_TOKENS } from '../../domain/csv-schema';
 import type { FileFormat } from '../persistence/dataset.entity';
 import type { RawColumnStats } from '../../domain/disclosure-policy';
 import { dpAggregateSql, dpAggregatesFromRow, type ColumnGrid, type DpSufficientStatistics } from '@phdmf/statistics';
+// A condition or query with positional `?` parameters, as libs/modelling's SQL builders write it.
+import type { SqlCondition } from '@phdmf/modelling';
 
 export interface EngineOptions {
   threads: number;
@@ -30,12 +32,6 @@ export interface SummarySpec {
   histograms: Map<number, number[]>;
   /** Only the records meeting this condition (over {@link SummaryEngine.namedSource}'s column names, with positional parameters). */
   where?: SqlCondition;
-}
-
-/** A condition (or query) with positional `?` parameters, as libs/modelling's SQL builders write it. */
-export interface SqlCondition {
-  sql: string;
-  params: readonly (number | string)[];
 }
 
 /** What the dp aggregates need: the file and, per column asked, its schema index and declared grid. */

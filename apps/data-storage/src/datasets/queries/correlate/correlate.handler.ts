@@ -16,6 +16,7 @@ export class CorrelateHandler implements IQueryHandler<CorrelateQuery, StorageMo
 
   async execute({ head, operation, actor }: CorrelateQuery): Promise<StorageModel.Result<StorageModel.CorrelationBody>> {
     const started = performance.now();
+    const inTime = this.site.notLate('the moments were computed');
     const { dataset, named } = await this.site.dataset(head, actor);
     const subset = parseSubset(operation.filter, named);
     operation.columns.forEach((c, i) => {
@@ -27,7 +28,7 @@ export class CorrelateHandler implements IQueryHandler<CorrelateQuery, StorageMo
       const counted = await countSubset((q) => this.site.run(q), admitted.from, subset, this.site.threshold, this.site.settings.nodeId);
       const [row] = await this.site.run(correlationSql(named, admitted.from, operation.columns, subset?.condition));
       return { counts: counted, moments: correlationFromRow(operation.columns, row ?? []) };
-    });
+    }, inTime);
     checkPairCounts(moments, this.site.threshold, this.site.refusalDetails);
     const body: StorageModel.CorrelationBody = {
       ...this.site.head('correlation', head, admitted, admitted.grant.requestId, counts),

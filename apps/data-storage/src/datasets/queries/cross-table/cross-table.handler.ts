@@ -17,6 +17,7 @@ export class CrossTableHandler implements IQueryHandler<CrossTableQuery, Storage
 
   async execute({ head, operation, actor }: CrossTableQuery): Promise<StorageModel.Result<StorageModel.TableBody>> {
     const started = performance.now();
+    const inTime = this.site.notLate('the table was computed');
     const { dataset, named } = await this.site.dataset(head, actor);
     const subset = parseSubset(operation.filter, named);
     columnType(named, operation.rows.column, '$.rows.column');
@@ -30,7 +31,7 @@ export class CrossTableHandler implements IQueryHandler<CrossTableQuery, Storage
     const { counts, table } = await this.site.gate.computeChecked(admitted, async () => {
       const counted = await countSubset((q) => this.site.run(q), admitted.from, subset, this.site.threshold, this.site.settings.nodeId);
       return { counts: counted, table: crossTableFromRows(await this.site.run(crossTableSql(named, admitted.from, rows, columns, subset?.condition))) };
-    });
+    }, inTime);
     const body: StorageModel.TableBody = {
       ...this.site.head('table', head, admitted, admitted.grant.requestId, counts),
       table: suppressCrossTable(table, this.site.threshold),

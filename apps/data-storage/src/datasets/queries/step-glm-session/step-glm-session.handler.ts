@@ -24,6 +24,7 @@ export class StepGlmSessionHandler implements IQueryHandler<StepGlmSessionQuery,
 
   async execute({ head, operation, actor }: StepGlmSessionQuery): Promise<StorageModel.Result<StorageModel.GlmStepBody>> {
     const started = performance.now();
+    const inTime = this.site.notLate('the step was computed');
     checkRequester(head.requester, actor);
     const session = this.sessions.use(operation.sessionId, head);
     const p = session.parameters.length;
@@ -31,7 +32,10 @@ export class StepGlmSessionHandler implements IQueryHandler<StepGlmSessionQuery,
     if (beta !== null && beta.length !== p) {
       throw new PhdmfError(ModellingErrorCode.REQUEST_INVALID, `the model has ${p} parameters, β has ${beta.length}`, { path: '$.beta', parameters: p });
     }
-    const [row] = await this.site.gate.queued(() => this.site.run(glmStepSql(session.model, session.schema, session.from, beta)));
+    const [row] = await this.site.gate.queued(() => {
+      inTime();
+      return this.site.run(glmStepSql(session.model, session.schema, session.from, beta));
+    });
     const step = glmStepFromRow(p, row ?? []);
     session.steps += 1;
     const body: StorageModel.GlmStepBody = {

@@ -144,9 +144,12 @@ export class CorrelationOperation extends ModelOperation {
 export class GlmOpenOperation extends ModelOperation {
   declare kind: 'glm.open';
 
-  /** libs/modelling's GlmModel: family, outcome, covariates, levels, offset, interceptOnly (the null model). */
+  /**
+   * libs/modelling's GlmModel: family, outcome, covariates, levels, offset, interceptOnly (the null
+   * model). Typed `object` so that a GlmModel (an interface) is sent as it is.
+   */
   @IsModelTree('parseGlmModel')
-  model!: Readonly<Record<string, unknown>>;
+  model!: object;
 
   @OptionalField()
   @IsModelTree('parseFilter')
