@@ -256,6 +256,10 @@ describe('issue 6 acceptance: the data market, access decisions and trusted anal
   });
 
   it('runs each kind of model over REST (table, correlation, GLM), answered and documented as the OpenAPI document says', async () => {
+    // A researcher of their own: their grants must not cover the summaries the later tests expect refused.
+    const email = `modeller-${unique()}@uni.test`;
+    await api.register(email, 'a researcher password');
+    const researcher = (await api.login(email, 'a researcher password')).accessToken;
     const granted = [sites[0]!, sites[1]!];
     for (const site of granted) {
       const asked = await api.post<AccessRequest>(
