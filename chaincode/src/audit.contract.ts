@@ -9,12 +9,14 @@ import { marshal } from './marshal';
 import { ContractName } from './names';
 import {
   DatasetStatus,
+  MODEL_KINDS,
   ProvenanceOperation,
   ReservationStatus,
   type AnalysisGrant,
   type BudgetReservationRecord,
   type AnalysisRecord,
   type DatasetRecord,
+  type Statistic,
   type TamperFindingRecord,
 } from './records';
 import { callerMsp, readByPartialKey, readState, txTime, txTimeMs, writeState } from './state';
@@ -54,6 +56,20 @@ async function usedReservation(
   return reservation;
 }
 
+/**
+ * A model (a table, a correlation matrix, a GLM) is one analysis with that one statistic; only a GLM
+ * has iterations, and it always has them.
+ */
+function modelShapeProblem(statistics: readonly Statistic[], iterations: number | undefined): void {
+  const models = statistics.filter((s) => (MODEL_KINDS as readonly string[]).includes(s));
+  if (models.length > 0 && statistics.length > 1) {
+    throw new ChaincodeError(ChaincodeErrorCode.InputInvalid, `"statistics": a model (${models.join(', ')}) is recorded as an analysis' only statistic`);
+  }
+  if ((iterations !== undefined) !== (statistics[0] === 'glm' && statistics.length === 1)) {
+    throw new ChaincodeError(ChaincodeErrorCode.InputInvalid, '"iterations" is recorded with a GLM, and only with one');
+  }
+}
+
 /** Analyses (who used which grants over which dataset hashes) and tamper findings. */
 export class AuditContract extends Contract {
   constructor() {
@@ -69,7 +85,7 @@ export class AuditContract extends Contract {
   @Transaction()
   @Returns('string')
   async recordAnalysis(ctx: Context, request: string): Promise<string> {
-    const f = Fields.parse(request, ['analysisId', 'requester', 'grants', 'statistics', 'columns', 'resultHash', 'reservationTxId']);
+    const f = Fields.parse(request, ['analysisId', 'requester', 'grants', 'statistics', 'columns', 'resultHash', 'reservationTxId', 'iterations']);
     const analysisId = f.id('analysisId');
     const requester = f.id('requester');
     const grantFields = f.objects('grants', ['requestId', 'datasetId', 'sha256'], 1, Limits.grants);
@@ -78,6 +94,8 @@ export class AuditContract extends Contract {
     const columns = f.columns('columns', 0);
     const resultHash = f.sha256('resultHash');
     const reservationTxId = f.optionalId('reservationTxId');
+    const iterations = f.optionalInteger('iterations', 0);
+    modelShapeProblem(statistics, iterations);
     const seenDatasets = new Set<string>();
     const seenRequests = new Set<string>();
     grantsAsked.forEach((g, index) => {
@@ -127,6 +145,7 @@ export class AuditContract extends Contract {
       columns,
       resultHash,
       reservationTxId,
+      ...(iterations === undefined ? {} : { iterations }),
       recordedByMspId: callerMsp(ctx),
       recordedAt: txTime(ctx),
       txId: ctx.stub.getTxID(),

@@ -292,6 +292,8 @@ export interface AnalysisRecord {
   resultHash: string;
   /** The transaction id of the budget reservation of a dp analysis (its id is the analysis id). */
   reservationTxId?: string;
+  /** A GLM's IRLS iterations (every site answered each of them). */
+  iterations?: number;
   recordedByMspId: string;
   recordedAt: string;
   txId: string;

@@ -207,6 +207,11 @@ export class Fields {
     return value;
   }
 
+  /** Optional {@link integer}; null counts as absent. */
+  optionalInteger(name: string, min: number): number | undefined {
+    return this.present(name) ? this.integer(name, min) : undefined;
+  }
+
   /** Optional boolean; null counts as absent. */
   optionalBoolean(name: string): boolean | undefined {
     const value = this.raw(name);

@@ -72,6 +72,30 @@ describe('audit contract', () => {
       }
     });
 
+    it('records a model (table, correlation, GLM) as one analysis with that one statistic, a GLM with its iterations, inside the grant', async () => {
+      const w = await withDataset();
+      await w.ledger.submit(w.access, 'requestAccess', accessRequest({ statistics: ['count', 'table', 'correlation', 'glm'] }), GOV);
+      await w.ledger.submit(w.access, 'grantAccess', grantDecision({ statistics: ['count', 'glm'] }), A);
+      const record = (await w.ledger.submit(w.audit, 'recordAnalysis', analysis({ statistics: ['glm'], columns: ['age', 'sbp'], iterations: 4 }), GOV)) as AnalysisRecord;
+      expect(record).toMatchObject({ statistics: ['glm'], columns: ['age', 'sbp'], iterations: 4 });
+      expect(await w.ledger.evaluate(w.audit, 'getAnalysis', { analysisId: 'an-1' }, A)).toEqual(record);
+      // The grant covers GLMs only: a correlation matrix over the same columns is out of its scope.
+      expect((await rejection(w.ledger.submit(w.audit, 'recordAnalysis', analysis({ analysisId: 'an-2', statistics: ['correlation'], columns: ['age', 'sbp'] }), GOV))).code).toBe(
+        ChaincodeErrorCode.AccessOutOfScope,
+      );
+    });
+
+    it.each([
+      ['a model beside another statistic', { statistics: ['count', 'glm'], iterations: 3 }],
+      ['a GLM without its iterations', { statistics: ['glm'] }],
+      ['iterations on a table', { statistics: ['table'], iterations: 1 }],
+      ['iterations on a summary', { statistics: ['mean'], iterations: 1 }],
+      ['negative iterations', { statistics: ['glm'], iterations: -1 }],
+    ])('refuses %s as malformed', async (_what, overrides) => {
+      const w = await withGrant();
+      expect((await rejection(w.ledger.submit(w.audit, 'recordAnalysis', analysis(overrides), GOV))).code).toBe(ChaincodeErrorCode.InputInvalid);
+    });
+
     it('is reserved to the governing MSP, even for the data owner', async () => {
       const w = await withGrant();
       for (const caller of [A, B]) {
@@ -161,7 +185,7 @@ describe('audit contract', () => {
         '"grants[1].datasetId" repeats dataset "ds-1"',
       ],
       [{ resultHash: undefined }, '"resultHash" is required'],
-      [{ statistics: [] }, '"statistics" must have 1-10 items'],
+      [{ statistics: [] }, '"statistics" must have 1-13 items'],
     ])('validates the request (case %#)', async (overrides, message) => {
       const w = await withGrant();
       const error = await rejection(w.ledger.submit(w.audit, 'recordAnalysis', analysis(overrides), GOV));

@@ -256,6 +256,45 @@ describe('issue 6 acceptance: the data market, access decisions and trusted anal
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/analyses', '/api/v1/analyses/{analysisId}', '/api/v1/analyses/{analysisId}/chart.svg']));
   });
 
+  it('runs each kind of model over REST (table, correlation, GLM), answered and documented as the OpenAPI document says', async () => {
+    // A researcher of their own: their grants must not cover the summaries the later tests expect refused.
+    const email = `modeller-${unique()}@uni.test`;
+    await api.register(email, 'a researcher password');
+    const researcher = (await api.login(email, 'a researcher password')).accessToken;
+    const granted = [sites[0]!, sites[1]!];
+    for (const site of granted) {
+      const asked = await api.post<AccessRequest>(
+        '/api/v1/access-requests',
+        { datasetId: site.datasetId, purpose: 'models of blood pressure', columns: ['age', 'sex', 'bmi', 'sbp'], statistics: ['count', 'table', 'correlation', 'glm'], requestedExpiry: new Date(Date.now() + 86_400_000).toISOString() },
+        researcher,
+      );
+      expect(asked.status).toBe(201);
+      expect((await api.post(`/api/v1/access-requests/${asked.body.requestId}/grant`, {}, site.memberToken)).status).toBe(200);
+    }
+    const datasets = granted.map((s) => s.datasetId);
+    const bodies = [
+      { kind: 'table', datasets, filter: { column: 'age', op: '>=', value: 30 }, table: { rows: { column: 'sex' } } },
+      { kind: 'correlation', datasets, correlation: { columns: ['age', 'bmi', 'sbp'] } },
+      { kind: 'glm', datasets, glm: { family: 'gaussian', outcome: 'sbp', covariates: ['age', 'bmi', 'sex'], levels: { sex: ['F', 'M'] } } },
+    ];
+    for (const body of bodies) {
+      const res = await api.post<{ analysisId: string; kind: string; columns: string[] }>('/api/v1/analyses/models', body, researcher);
+      expect(res.status).toBe(201);
+      expect(res.body.kind).toBe(body.kind);
+      const stored = await api.get<{ kind: string }>(`/api/v1/analyses/${res.body.analysisId}`, researcher);
+      expect(stored.body).toEqual(res.body);
+      const chart = await fetch(`${stack.baseUrl}/api/v1/analyses/${res.body.analysisId}/chart.svg`, { headers: { authorization: `Bearer ${researcher}` } });
+      expect(chart.status).toBe(200);
+      expect(await chart.text()).toMatch(/^<svg/);
+    }
+    // Refusals are documented too: a model the grant does not name, a column the schema lacks.
+    const narrow = await api.post<ErrorBody>('/api/v1/analyses/models', { kind: 'glm', datasets: [sites[2]!.datasetId], glm: { family: 'gaussian', outcome: 'sbp', covariates: ['age'] } }, researcher);
+    expect([403]).toContain(narrow.status);
+    const unknown = await api.post<ErrorBody>('/api/v1/analyses/models', { kind: 'correlation', datasets, correlation: { columns: ['age', 'weight'] } }, researcher);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.code).toBe('MODEL.UNKNOWN_COLUMN');
+  });
+
   it('withholds a group below the pool\'s threshold: a column with 3 values at one site', async () => {
     // `rare` has 3 values per site: released by each site (its threshold is 3), not by the pool (4) alone…
     const alone = await analyse({ datasets: [sites[0]!.datasetId], columns: ['rare'], statistics: ['count', 'mean'] });

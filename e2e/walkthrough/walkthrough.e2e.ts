@@ -92,6 +92,24 @@ const EXPECTED: Record<number, (out: string) => void> = {
     expect(out).toMatch(json('status', 'tampered'));
     expect(out).toMatch(/"code":\s*"[A-Z_.]*TAMPERED|TAMPERED/);
   },
+  16: (out) => {
+    expect(out.match(/"status":"granted","statistics":\["count","table","correlation","glm"\]/g)?.length).toBe(2);
+  },
+  17: (out) => {
+    expect(out).toMatch(/"kind":"table","columns":\["age","sex","smoker"\]/);
+    expect(out).toMatch(/"chiSquare":\{"statistic":[0-9.e-]+,"df":1,"pValue":/);
+    expect(out).toMatch(/<svg/);
+  },
+  18: (out) => {
+    expect(out.match(/"columns":\["[a-z_]+","[a-z_]+"\],"n":\d+,"r":-?[0-9.e-]+/g)?.length).toBe(6);
+    expect(out).toMatch(/<svg/);
+  },
+  19: (out) => {
+    expect(out).toMatch(/"kind":"glm"/);
+    expect(out).toMatch(/"converged":true/);
+    for (const name of ['(Intercept)', 'age', 'bmi', 'sexM', 'smokeryes']) expect(out).toContain(`"name":"${name}"`);
+    expect(out).toMatch(/<svg/);
+  },
 };
 
 async function runStep(bash: BashSession, block: Block): Promise<string> {
@@ -123,8 +141,8 @@ describe('the README walkthrough, against `npm start`', () => {
     scratch.remove();
   });
 
-  it('has the story in numbered blocks, from pointing the shell at the system to the refused analysis', () => {
-    expect(blocks.map((b) => b.step)).toEqual([...Array(16).keys()]);
+  it('has the story in numbered blocks, from pointing the shell at the system to the refused analysis and the models', () => {
+    expect(blocks.map((b) => b.step)).toEqual([...Array(20).keys()]);
   });
 
   describe('runs each block as written, in one shell', () => {

@@ -11,23 +11,38 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * The alert rules' test (e2e/workspace/observability-rules.spec.ts) loads them in Prometheus' own
- * validator, promtool, from Debian's `prometheus` package: installed here when it is missing and
- * this runs as root with apt-get, as the start command installs nats-server. Debian would start the
- * Prometheus daemon on install; a policy-rc.d (Debian's switch for that) keeps it from starting.
+ * The Debian packages some suites test against, installed when missing and this runs as root with
+ * apt-get (as the start command installs nats-server); otherwise those suites skip and say why.
+ * Debian would start a daemon a package brings (Prometheus) on install: a policy-rc.d, Debian's
+ * switch for that, keeps it from starting while apt runs.
  */
-function ensurePromtool() {
-  const onPath = (process.env.PATH ?? '').split(':').some((d) => existsSync(path.join(d, 'promtool')));
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (onPath || !isRoot || !existsSync('/usr/bin/apt-get')) return;
-  process.stdout.write('promtool not found: installing it from the OS packages (apt-get install prometheus)\n');
+const TEST_PACKAGES = [
+  // The alert rules' validator (e2e/workspace/observability-rules.spec.ts).
+  { command: 'promtool', pkg: 'prometheus', why: 'the alert rules\' validator' },
+  // The statistics tests' reference (libs/modelling, e2e/analysis/models).
+  { command: 'Rscript', pkg: 'r-base-core', why: 'the statistics tests\' reference' },
+  // The console's browser tests drive Debian's Chromium, never a downloaded browser.
+  { command: 'chromium', pkg: 'chromium', why: 'the console\'s browser tests', skipIf: () => process.env.CHROMIUM_BIN !== undefined },
+];
+
+function ensureTestPackages() {
+  const onPath = (command) => (process.env.PATH ?? '').split(':').some((d) => d !== '' && existsSync(path.join(d, command)));
+  const missing = TEST_PACKAGES.filter((p) => !onPath(p.command) && !(p.skipIf?.() ?? false));
+  if (missing.length === 0) return;
+  const canInstall = typeof process.getuid === 'function' && process.getuid() === 0 && existsSync('/usr/bin/apt-get');
+  if (!canInstall) {
+    for (const p of missing) process.stdout.write(`${p.command} not found: ${p.why} skip (install it with: sudo apt-get install ${p.pkg})\n`);
+    return;
+  }
+  process.stdout.write(`installing from the OS packages: ${missing.map((p) => `${p.pkg} (${p.why})`).join(', ')}\n`);
   const policy = '/usr/sbin/policy-rc.d';
   const ownPolicy = !existsSync(policy);
   if (ownPolicy) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   try {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
-    spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'prometheus'], { stdio: 'inherit', env });
+    const apt = (argv) => spawnSync('apt-get', argv, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 }).status;
+    if (apt(['update', '-q']) !== 0 || apt(['install', '-y', '-q', '--no-install-recommends', ...missing.map((p) => p.pkg)]) !== 0) {
+      process.stdout.write(`could not install ${missing.map((p) => p.pkg).join(', ')}: the suites that need them skip\n`);
+    }
   } finally {
     if (ownPolicy) rmSync(policy, { force: true });
   }
@@ -41,19 +56,10 @@ function run(cmd, argv) {
 if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
   if (run('npm', ['install', '--no-audit', '--no-fund']) !== 0) process.exit(1);
 }
-ensurePromtool();
+ensureTestPackages();
 if (run('npm', ['run', '--silent', 'build']) !== 0) {
   process.stdout.write('0 passed, 1 failed\n');
   process.exit(1);
-}
-
-// The console's browser tests drive Debian's Chromium (never a downloaded browser). Installed here when
-// missing and this is a root shell on Debian; otherwise those tests skip with one line.
-if (!existsSync('/usr/bin/chromium') && !process.env.CHROMIUM_BIN && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
-  const apt = (argv) => spawnSync('apt-get', argv, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 }).status;
-  if (apt(['update', '-q']) !== 0 || apt(['install', '-y', '-q', '--no-install-recommends', 'chromium']) !== 0) {
-    process.stdout.write('chromium could not be installed: the console\'s browser tests will be skipped\n');
-  }
 }
 
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'phdmf-jest-'));

@@ -4,7 +4,7 @@
 // built from a value a site withheld, is withheld with a reason, never released.
 // The column shapes are the wire contracts' (`StorageSummarize.ColumnSummary` in, `AnalysisColumn`
 // out), so what is pooled here is what the sites sent and what the researcher receives.
-import { LEDGER_STATISTICS, type AnalysisColumn, type AnalysisQuantile, type LedgerStatistic, type StorageSummarize, type Withholding } from '@phdmf/contracts';
+import { LEDGER_STATISTICS, LEDGER_SUMMARY_STATISTICS, type AnalysisColumn, type AnalysisQuantile, type LedgerStatistic, type StorageSummarize, type Withholding } from '@phdmf/contracts';
 import { commonEdges, rebin } from './grid';
 import { CellBlank, poolHistograms, suppressHistogram, type BinnedCounts } from './histogram';
 import { poolMoments, type Moments } from './moments';
@@ -43,7 +43,9 @@ export interface PoolRequest {
  */
 export function statisticsNeededFromSites(asked: readonly LedgerStatistic[]): LedgerStatistic[] {
   const needed = new Set<LedgerStatistic>(asked);
-  needed.add('count');
+  // A model (table, correlation, GLM) is computed from nothing else a grant names.
+  const summaries: readonly LedgerStatistic[] = LEDGER_SUMMARY_STATISTICS;
+  if (asked.some((s) => summaries.includes(s))) needed.add('count');
   if (asked.includes('variance') || asked.includes('sd')) needed.add('mean');
   return LEDGER_STATISTICS.filter((s) => needed.has(s));
 }

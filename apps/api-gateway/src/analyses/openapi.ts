@@ -7,6 +7,7 @@ import {
   ANALYSIS_ID_PATTERN,
   DATASET_ID_PATTERN,
   LEDGER_STATISTICS,
+  LEDGER_SUMMARY_STATISTICS,
   MEMBER_ID_PATTERN,
   UUID_PATTERN,
   type AggregationListAnalyses,
@@ -17,6 +18,7 @@ import {
   type AnalysisRequestView,
   type AnalysisResult,
   type AnalysisSite,
+  type AnalysisStratumLevel,
   type AnalysisSummary,
   type LedgerStatistic,
   type NoiseView,
@@ -121,14 +123,31 @@ export class AnalysisHistogramRequestResponse {
   @ApiProperty({ type: [Number] }) edges!: number[];
 }
 
+export class AnalysisStratumRequestResponse {
+  @ApiProperty() column!: string;
+}
+
 export class AnalysisRequestResponse implements AnalysisRequestView {
   @ApiProperty({ type: [String] }) datasets!: string[];
   @ApiProperty({ type: [String] }) columns!: string[];
-  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true }) statistics!: LedgerStatistic[];
+  @ApiProperty({ enum: LEDGER_SUMMARY_STATISTICS, isArray: true }) statistics!: LedgerStatistic[];
   @ApiPropertyOptional({ type: [Number] }) probabilities?: number[];
   @ApiPropertyOptional({ type: [AnalysisHistogramRequestResponse] }) histograms?: AnalysisHistogramRequestResponse[];
   @ApiProperty() breakdown!: boolean;
   @ApiProperty() allowPartial!: boolean;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The subset asked' }) filter?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: AnalysisStratumRequestResponse }) stratum?: AnalysisStratumRequestResponse;
+}
+
+export class AnalysisStratumLevelResponse implements AnalysisStratumLevel {
+  @ApiProperty({ description: 'The level: a category, or a grid band "[lo,hi)", "<lo", ">=hi"' }) level!: string;
+  @ApiProperty({ type: [String], description: 'The nodes whose records of this level it holds (a site leaves out a level it would isolate below its threshold)' }) sites!: string[];
+  @ApiProperty({ type: [AnalysisColumnResponse] }) columns!: AnalysisColumnResponse[];
+}
+
+export class AnalysisStrataResponse {
+  @ApiProperty() column!: string;
+  @ApiProperty({ type: [AnalysisStratumLevelResponse] }) levels!: AnalysisStratumLevelResponse[];
 }
 
 export class AnalysisResponse implements AnalysisResult {
@@ -136,11 +155,12 @@ export class AnalysisResponse implements AnalysisResult {
   @ApiProperty({ enum: ['complete', 'partial'] }) status!: AnalysisResult['status'];
   @ApiProperty() requester!: string;
   @ApiProperty({ type: AnalysisRequestResponse, description: 'The request as asked (defaults filled in)' }) request!: AnalysisRequestResponse;
-  @ApiProperty({ enum: LEDGER_STATISTICS, isArray: true, description: 'Asked of the sites and recorded on-chain' }) siteStatistics!: LedgerStatistic[];
+  @ApiProperty({ enum: LEDGER_SUMMARY_STATISTICS, isArray: true, description: 'Asked of the sites and recorded on-chain' }) siteStatistics!: LedgerStatistic[];
   @ApiProperty({ ...INTEGER, minimum: 1 }) poolMinCount!: number;
   @ApiProperty({ type: [AnalysisDatasetResponse] }) datasets!: AnalysisDatasetResponse[];
   @ApiProperty({ type: [AnalysisColumnResponse] }) columns!: AnalysisColumnResponse[];
   @ApiPropertyOptional({ type: [AnalysisSiteResponse], description: 'Only with breakdown' }) sites?: AnalysisSiteResponse[];
+  @ApiPropertyOptional({ type: AnalysisStrataResponse, description: 'Only with a stratum: each level\'s columns, pooled under the pool\'s threshold' }) strata?: AnalysisStrataResponse;
   @ApiPropertyOptional({
     type: 'object',
     properties: { mode: { type: 'string', enum: ['dp'] }, rho: { type: 'number' }, reservationTxId: { type: 'string' } },
@@ -181,4 +201,6 @@ const _documentedExactly: [
   DocumentsExactly<AnalysisResponse, AnalysisResult>,
   DocumentsExactly<AnalysisSummaryResponse, AnalysisSummary>,
   DocumentsExactly<AnalysisListResponse, AggregationListAnalyses.Result>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true];
+  DocumentsExactly<AnalysisStratumLevelResponse, AnalysisStratumLevel>,
+  DocumentsExactly<AnalysisStrataResponse, NonNullable<AnalysisResult['strata']>>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true];

@@ -5,6 +5,8 @@ import {
   isSafeText as contractsSafeText,
   LEDGER_ID_PATTERN,
   LEDGER_STATISTICS,
+  LEDGER_MODEL_KINDS,
+  LEDGER_SUMMARY_STATISTICS,
   LEDGER_DP_QUANTITIES,
   LEDGER_PRIVACY_MODES,
   grantCoversVersion as siteCoversVersion,
@@ -30,6 +32,7 @@ import {
   Limits,
   PEM_PATTERN,
   STATISTICS,
+  MODEL_KINDS,
   DP_QUANTITIES,
   PRIVACY_MODES,
   contracts,
@@ -92,6 +95,8 @@ describe('contracts mirror the chaincode', () => {
 
   it('validates with the same vocabulary, identifier pattern and limits', () => {
     expect([...LEDGER_STATISTICS]).toEqual([...STATISTICS]);
+    expect([...LEDGER_MODEL_KINDS]).toEqual([...MODEL_KINDS]);
+    expect([...LEDGER_SUMMARY_STATISTICS, ...LEDGER_MODEL_KINDS]).toEqual([...STATISTICS]);
     expect([...LEDGER_PRIVACY_MODES]).toEqual([...PRIVACY_MODES]);
     expect([...LEDGER_DP_QUANTITIES]).toEqual([...DP_QUANTITIES]);
     expect(LEDGER_ID_PATTERN.source).toBe(ID_PATTERN.source);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { AggregationErrorCode, AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis } from '../index';
+import { AggregationErrorCode, AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis, AggregationRunModel } from '../index';
 
 // Validation as the receiving edge does it: unknown fields refused.
 async function problems(payloadClass: new () => object, data: object): Promise<string[]> {
@@ -13,12 +13,25 @@ const valid = { datasets: ['ds-1', 'ds-2'], columns: ['age'], statistics: ['coun
 
 describe('aggregation contracts', () => {
   it('puts every message on a versioned subject of the aggregation service', () => {
-    const all = [AggregationRunAnalysis, AggregationGetAnalysis, AggregationListAnalyses, AggregationGetAnalysisChart];
+    const all = [AggregationRunAnalysis, AggregationRunModel, AggregationGetAnalysis, AggregationListAnalyses, AggregationGetAnalysisChart];
     for (const m of all) expect(m.SUBJECT).toMatch(/^phdmf\.aggregation\.(cmd|qry)\.[a-z-]+\.v1$/);
     expect(new Set(all.map((m) => m.SUBJECT)).size).toBe(all.length);
     expect(AggregationRunAnalysis.CONTRACT.kind).toBe('command');
     expect(AggregationGetAnalysisChart.CONTRACT.kind).toBe('query');
     expect(Object.values(AggregationErrorCode).every((c) => /^[A-Z_]+\.[A-Z_]+$/.test(c))).toBe(true);
+  });
+
+  it('takes a well-formed model request of each kind, and refuses malformed ones', async () => {
+    const ds = { datasets: ['ds-1', 'ds-2'] };
+    expect(await problems(AggregationRunModel.Payload, { ...ds, kind: 'table', table: { rows: { column: 'sex' }, columns: { column: 'smoker' } }, filter: { column: 'age', op: '>', value: 60 } })).toEqual([]);
+    expect(await problems(AggregationRunModel.Payload, { ...ds, kind: 'correlation', correlation: { columns: ['age', 'bmi', 'sbp'] } })).toEqual([]);
+    expect(await problems(AggregationRunModel.Payload, { ...ds, kind: 'glm', glm: { family: 'binomial', outcome: 'diabetes', covariates: ['age', 'sex'], levels: { sex: ['F', 'M'] } } })).toEqual([]);
+    expect(await problems(AggregationRunModel.Payload, { ...ds, kind: 'regression' })).toEqual(['kind']);
+    expect(await problems(AggregationRunModel.Payload, { ...ds, kind: 'glm', glm: { family: 'gamma', outcome: 'y', covariates: [] } })).toEqual(['glm']);
+    expect(await problems(AggregationRunModel.Payload, { ...ds, kind: 'correlation', correlation: { columns: ['age'] } })).toEqual(['correlation']);
+    expect(await problems(AggregationRunModel.Payload, { ...ds, kind: 'table', filter: 'age > 60' })).toEqual(['filter']);
+    // A summary analysis asks for summary statistics, never a model.
+    expect(await problems(AggregationRunAnalysis.Payload, { ...valid, statistics: ['count', 'glm'] })).toEqual(['statistics']);
   });
 
   it('takes a well-formed analysis request, with histograms, probabilities, breakdown and partial results', async () => {

@@ -33,5 +33,7 @@ export function checkAnalysisRequest(p: AggregationRunAnalysis.Payload, limits: 
     ...(p.histograms ? { histograms: p.histograms.map((h) => ({ column: h.column, edges: [...h.edges] })) } : {}),
     breakdown: p.breakdown === true,
     allowPartial: p.allowPartial === true,
+    ...(p.filter ? { filter: { ...p.filter } } : {}),
+    ...(p.stratum ? { stratum: { column: p.stratum.column } } : {}),
   };
 }

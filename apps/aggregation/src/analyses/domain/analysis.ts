@@ -1,6 +1,6 @@
-import type { AnalysisResult, AnalysisSummary } from '@phdmf/contracts';
+import { isModelResult, type AnalysisSummary, type AnyAnalysisResult } from '@phdmf/contracts';
 
-/** A recorded analysis and its released result (stored as JSON: it is only ever read whole). */
+/** A recorded analysis (a summary or a model) and its released result (stored as JSON: it is only ever read whole). */
 export class Analysis {
   analysisId!: string;
   requester!: string;
@@ -11,7 +11,7 @@ export class Analysis {
   blockNumber!: number;
   resultJson!: string;
 
-  static of(result: AnalysisResult): Analysis {
+  static of(result: AnyAnalysisResult): Analysis {
     const a = new Analysis();
     a.analysisId = result.analysisId;
     a.requester = result.requester;
@@ -24,8 +24,8 @@ export class Analysis {
     return a;
   }
 
-  toResult(): AnalysisResult {
-    return JSON.parse(this.resultJson) as AnalysisResult;
+  toResult(): AnyAnalysisResult {
+    return JSON.parse(this.resultJson) as AnyAnalysisResult;
   }
 
   toSummary(): AnalysisSummary {
@@ -35,8 +35,9 @@ export class Analysis {
       status: r.status,
       requester: r.requester,
       datasets: r.request.datasets,
-      columns: r.request.columns,
-      statistics: r.request.statistics,
+      // A model lists the columns it read and its kind, as the chain records them.
+      columns: isModelResult(r) ? r.columns : r.request.columns,
+      statistics: isModelResult(r) ? [r.kind] : r.request.statistics,
       createdAt: r.createdAt,
       resultHash: r.resultHash,
       txId: r.txId,

@@ -5,7 +5,7 @@ import { AggregationErrorCode, PhdmfError, type AnalysisColumn, type AnalysisRes
 
 export interface ChartBar {
   variable: string;
-  /** With `by: 'site'`: the site the bar is of. */
+  /** With `by: 'site'`: the site the bar is of; with `by: 'stratum'`: the level. */
   site?: string;
   value: number;
 }
@@ -56,7 +56,11 @@ export function chartData(result: AnalysisResult, statistic: ChartStatistic, by:
       notes.push(`${column.name}${site !== undefined ? ` at ${site}` : ''}: withheld (${why(column, statistic)})`);
     }
   };
-  if (by === 'site') {
+  if (by === 'stratum') {
+    const strata = result.strata;
+    if (strata === undefined) throw unavailable(`analysis ${result.analysisId} has no stratum (it was not asked for)`);
+    for (const level of strata.levels) for (const column of level.columns) take(column, `${strata.column} ${level.level}`);
+  } else if (by === 'site') {
     const sites = result.sites;
     if (sites === undefined) throw unavailable(`analysis ${result.analysisId} has no per-site breakdown (it was not asked for)`);
     const labelCounts = new Map<string, number>();
@@ -77,7 +81,7 @@ export function chartData(result: AnalysisResult, statistic: ChartStatistic, by:
   subtitle.push(...notes.slice(0, MAX_NOTES));
   if (notes.length > MAX_NOTES) subtitle.push(`… and ${notes.length - MAX_NOTES} more withheld`);
   return {
-    title: `${LABEL[statistic]} by ${by === 'site' ? 'site and variable' : 'variable'} — analysis ${result.analysisId}`,
+    title: `${LABEL[statistic]} by ${by === 'site' ? 'site and variable' : by === 'stratum' ? `${result.strata?.column ?? 'stratum'} and variable` : 'variable'} — analysis ${result.analysisId}`,
     subtitle,
     statistic,
     axisTitle: LABEL[statistic],

@@ -2,7 +2,7 @@
 // the pool's disclosure threshold (libs/statistics), the per-site breakdown when asked, and the
 // hash that the ledger records.
 import { createHash } from 'node:crypto';
-import { canonicalJson, type AnalysisColumn, type AnalysisDataset, type AnalysisRequestView, type AnalysisResult, type AnalysisSite, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
+import { canonicalJson, type AnalysisColumn, type AnalysisStratumLevel, type AnalysisDataset, type AnalysisRequestView, type AnalysisResult, type AnalysisSite, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
 import { poolColumn, type PoolRequest, type SitePart } from '@phdmf/statistics';
 import { poolDpAnalysisColumn } from './dp-result';
 
@@ -55,6 +55,7 @@ export function buildResult(input: ResultInput): ReleasedResult {
         columns: input.request.columns.map((name, i) => poolOne(name, siteParts([s], i))),
       }))
     : undefined;
+  const strata = input.request.stratum === undefined ? undefined : poolStrata(input.request.stratum.column, input.summaries, poolOne, input.request.columns);
   const failed = input.datasets.some((d) => d.status === 'failed');
   return {
     analysisId: input.analysisId,
@@ -66,12 +67,39 @@ export function buildResult(input: ResultInput): ReleasedResult {
     datasets: input.datasets,
     columns,
     ...(sites ? { sites } : {}),
+    ...(strata ? { strata } : {}),
     ...(input.dp ? { privacy: { mode: 'dp' as const, rho: input.dp.rho, reservationTxId: input.dp.reservationTxId } } : {}),
     createdAt: input.createdAt.toISOString(),
   };
 }
 
-/** Hex SHA-256 of the canonical JSON of the released result: what the ledger records. */
-export function resultHashOf(released: ReleasedResult): string {
+/**
+ * Each level of a stratum pooled over the sites that released it, under the pool's threshold, in
+ * code-point order. A site leaves out a level it would isolate below its own threshold, so a level's
+ * `sites` say whose records it holds.
+ */
+function poolStrata(
+  column: string,
+  summaries: readonly VerifiedSummary[],
+  poolOne: (name: string, parts: SitePart[]) => AnalysisColumn,
+  columns: readonly string[],
+): { column: string; levels: AnalysisStratumLevel[] } {
+  const names = [...new Set(summaries.flatMap((s) => s.body.strata?.levels.map((l) => l.level) ?? []))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const levels = names.map((level): AnalysisStratumLevel => {
+    const at = summaries.flatMap((s) => {
+      const found = s.body.strata?.levels.find((l) => l.level === level);
+      return found === undefined ? [] : [{ site: s.nodeId, columns: found.columns }];
+    });
+    return {
+      level,
+      sites: at.map((a) => a.site),
+      columns: columns.map((name, i) => poolOne(name, at.flatMap((a) => (a.columns[i] === undefined ? [] : [{ site: a.site, column: a.columns[i] }])))),
+    };
+  });
+  return { column, levels };
+}
+
+/** Hex SHA-256 of the canonical JSON of a released result (a summary's or a model's): what the ledger records. */
+export function resultHashOf(released: ReleasedResult | object): string {
   return createHash('sha256').update(canonicalJson(released), 'utf8').digest('hex');
 }

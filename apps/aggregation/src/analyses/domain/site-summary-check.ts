@@ -1,32 +1,23 @@
-// What makes a storage node's answer acceptable: a signature that verifies with the node key
-// registered on-chain, over a body that is the summary asked for — this analysis, this dataset,
-// this requester, the grant the ledger found, the on-chain hash and version, the columns asked in
-// the order asked — and numbers of the right shape. Anything else fails the analysis: an answer
-// that does not verify is not evidence of anything, whoever sent it.
-import { AggregationErrorCode, StorageSummarize, verifyNodeSignature, type NodeSignature } from '@phdmf/contracts';
+// What makes a storage node's summary acceptable: the signed head every answer needs
+// (signed-answer.ts: the signature, this analysis, dataset, requester, grant, hash and version, the
+// policy floor), then the columns asked in the order asked, with numbers of the right shape.
+// Anything else fails the analysis.
+import type { StorageSummarize } from '@phdmf/contracts';
+import { checkSignedHead, isObject, mismatch as refuse, policyRefusal, type ExpectedHead } from './signed-answer';
 
 /** What the answer of one node must say. */
-export interface ExpectedSummary {
-  analysisId: string;
-  datasetId: string;
-  requester: string;
-  grantRequestId: string;
-  sha256: string;
-  datasetVersion: number;
-  nodeId: string;
-  ownerMemberId: string;
+export interface ExpectedSummary extends ExpectedHead {
   columns: readonly string[];
   /** Bin edges asked per column (histograms must come back over exactly these). */
   histograms: ReadonlyMap<string, readonly number[]>;
-  /** The node public key registered on-chain for the owner (SPKI PEM). */
-  publicKeyPem: string;
   /** dp mode: the reservation the signed summary must name (and every column must be noisy). */
   reservationTxId?: string;
+  /** The stratum asked: the summary's `strata` must be of it, each level with exactly the columns asked. */
+  stratum?: string;
 }
 
 export type SiteCheck = { ok: true; body: StorageSummarize.SummaryBody } | { ok: false; code: string; reason: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const optionalNumber = (v: unknown) => v === undefined || isNumber(v);
 const cell = (v: unknown) => v === null || (isNumber(v) && v >= 0);
@@ -72,47 +63,39 @@ function noisyProblem(n: unknown): string | undefined {
   return undefined;
 }
 
+/** Why a summary's strata are not those asked (the stratum's column, each level's columns as asked), or undefined. */
+function stratumProblem(strata: unknown, expected: ExpectedSummary): string | undefined {
+  if (expected.stratum === undefined) return strata === undefined ? undefined : 'the summary holds strata that were not asked';
+  if (!isObject(strata) || strata.column !== expected.stratum || !Array.isArray(strata.levels)) return `the summary holds no strata of "${expected.stratum}"`;
+  const seen = new Set<string>();
+  for (const level of strata.levels as unknown[]) {
+    if (!isObject(level) || typeof level.level !== 'string' || seen.has(level.level) || !isNumber(level.rowCount) || !Array.isArray(level.columns)) return 'a malformed stratum level';
+    seen.add(level.level);
+    if (level.columns.length !== expected.columns.length) return `level "${level.level}" does not hold exactly the columns asked`;
+    for (let i = 0; i < expected.columns.length; i++) {
+      const name = expected.columns[i] ?? '';
+      const problem = columnProblem(level.columns[i], name, expected.histograms.get(name));
+      if (problem !== undefined) return `level "${level.level}": ${problem}`;
+    }
+  }
+  return undefined;
+}
+
 /** Checks one node's answer; the reason names the node and the dataset. */
 export function checkSiteSummary(answer: unknown, expected: ExpectedSummary): SiteCheck {
-  const at = `node "${expected.nodeId}" (dataset "${expected.datasetId}")`;
-  const mismatch = (what: string): SiteCheck => ({ ok: false, code: AggregationErrorCode.SITE_RESPONSE_MISMATCH, reason: `${at}: ${what}` });
-  if (!isObject(answer) || !isObject(answer.body) || !isObject(answer.signature)) {
-    return { ok: false, code: AggregationErrorCode.SITE_SIGNATURE_INVALID, reason: `${at}: the answer is not a signed summary` };
-  }
-  const signature = answer.signature;
-  if (typeof signature.algorithm !== 'string' || typeof signature.keyId !== 'string' || typeof signature.value !== 'string') {
-    return { ok: false, code: AggregationErrorCode.SITE_SIGNATURE_INVALID, reason: `${at}: the answer carries a malformed signature` };
-  }
-  let verified = false;
-  try {
-    verified = verifyNodeSignature(answer.body, signature as unknown as NodeSignature, expected.publicKeyPem);
-  } catch {
-    // A body canonical JSON cannot represent (a non-finite number) was not signed by anyone.
-    verified = false;
-  }
-  if (!verified) {
-    return { ok: false, code: AggregationErrorCode.SITE_SIGNATURE_INVALID, reason: `${at}: the summary's signature does not verify with the node key registered on-chain` };
-  }
-  const body = answer.body;
-  const fields: [string, unknown, unknown][] = [
-    ['nodeId', body.nodeId, expected.nodeId],
-    ['ownerMemberId', body.organisationId, expected.ownerMemberId],
-    ['analysisId', body.analysisId, expected.analysisId],
-    ['datasetId', body.datasetId, expected.datasetId],
-    ['requester', body.requester, expected.requester],
-    ['grantRequestId', body.grantRequestId, expected.grantRequestId],
-    ['sha256', body.sha256, expected.sha256],
-    ['datasetVersion', body.datasetVersion, expected.datasetVersion],
-  ];
-  for (const [name, got, want] of fields) {
-    if (got !== want) return mismatch(`the signed summary names ${name} ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
-  }
+  const head = checkSignedHead(answer, expected);
+  if (!head.ok) return head;
+  const body = head.body;
+  const mismatch = (what: string): SiteCheck => refuse(expected, what);
   if (!Array.isArray(body.columns) || body.columns.length !== expected.columns.length) return mismatch('the signed summary does not hold exactly the columns asked');
   for (let i = 0; i < expected.columns.length; i++) {
     const name = expected.columns[i] ?? '';
     const problem = columnProblem(body.columns[i], name, expected.histograms.get(name));
     if (problem !== undefined) return mismatch(problem);
   }
+  const strataProblem = stratumProblem(body.strata, expected);
+  if (strataProblem !== undefined) return mismatch(strataProblem);
+  if (body.subsetCount !== undefined && !(isNumber(body.subsetCount) && body.subsetCount >= 0)) return mismatch('subsetCount is not a count');
   const privacy = isObject(body.privacy) ? body.privacy : undefined;
   if (privacy?.reservationTxId !== expected.reservationTxId || (privacy !== undefined && privacy.mode !== 'dp')) {
     return mismatch(`the signed summary names reservation ${JSON.stringify(privacy?.reservationTxId)}, expected ${JSON.stringify(expected.reservationTxId)}`);
@@ -121,13 +104,7 @@ export function checkSiteSummary(answer: unknown, expected: ExpectedSummary): Si
     return mismatch('a column of the dp summary carries no well-formed noisy quantities');
   }
   if (!optionalNumber(body.computeMillis)) return mismatch('computeMillis is not a number');
-  // A site that loosened its policy (exact min/max, a lower threshold, …) releases what the
-  // consortium promised would not be released: its numbers are not used.
-  const policy = body.policy;
-  if (!isObject(policy) || !Array.isArray(policy.quantileBand)) return mismatch('the signed summary carries no disclosure policy');
-  const looser = StorageSummarize.policyBelowFloor(policy as unknown as StorageSummarize.DisclosurePolicyView);
-  if (looser !== undefined) {
-    return { ok: false, code: AggregationErrorCode.SITE_POLICY_BELOW_FLOOR, reason: `${at}: the summary was made under a disclosure policy looser than the consortium's floor (${looser})` };
-  }
+  const looser = policyRefusal(body, expected);
+  if (looser !== undefined) return looser;
   return { ok: true, body: body as unknown as StorageSummarize.SummaryBody };
 }

@@ -1,9 +1,12 @@
 import { Controller } from '@nestjs/common';
-import { AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis, type ActingUser } from '@phdmf/contracts';
+import { AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAnalyses, AggregationRunAnalysis, AggregationRunModel, type ActingUser } from '@phdmf/contracts';
 import { countAnalysis } from '@phdmf/observability';
 import { Correlation } from '@phdmf/logging';
 import { HandleRequest } from '@phdmf/messaging';
 import { RunAnalysisHandler } from '../commands/run-analysis/run-analysis.handler';
+import { RunCorrelationHandler } from '../commands/run-correlation/run-correlation.handler';
+import { RunGlmHandler } from '../commands/run-glm/run-glm.handler';
+import { RunTableHandler } from '../commands/run-table/run-table.handler';
 import { GetAnalysisChartHandler } from '../queries/get-analysis-chart/get-analysis-chart.handler';
 import { GetAnalysisHandler } from '../queries/get-analysis/get-analysis.handler';
 import { ListAnalysesHandler } from '../queries/list-analyses/list-analyses.handler';
@@ -17,6 +20,9 @@ function actor(): ActingUser | undefined {
 export class AggregationMessageController {
   constructor(
     private readonly run: RunAnalysisHandler,
+    private readonly table: RunTableHandler,
+    private readonly correlation: RunCorrelationHandler,
+    private readonly glm: RunGlmHandler,
     private readonly get: GetAnalysisHandler,
     private readonly list: ListAnalysesHandler,
     private readonly chart: GetAnalysisChartHandler,
@@ -25,6 +31,14 @@ export class AggregationMessageController {
   @HandleRequest(AggregationRunAnalysis.CONTRACT)
   onRun(p: AggregationRunAnalysis.Payload) {
     return countAnalysis(p.datasets.length > 1 ? 'multi-dataset' : 'single-dataset', () => this.run.execute(p, actor()));
+  }
+
+  /** One contract for the models, one use case per kind. */
+  @HandleRequest(AggregationRunModel.CONTRACT)
+  onRunModel(p: AggregationRunModel.Payload) {
+    const handler = p.kind === 'table' ? this.table : p.kind === 'correlation' ? this.correlation : this.glm;
+    // Counted with the summaries: one metric of analyses run, by datasets and outcome.
+    return countAnalysis(p.datasets.length > 1 ? 'multi-dataset' : 'single-dataset', () => handler.execute(p, actor()));
   }
 
   @HandleRequest(AggregationGetAnalysis.CONTRACT)

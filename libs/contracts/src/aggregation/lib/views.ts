@@ -85,6 +85,17 @@ export interface AnalysisRequestView {
   histograms?: { column: string; edges: number[] }[];
   breakdown: boolean;
   allowPartial: boolean;
+  /** The subset asked (libs/modelling's filter tree). */
+  filter?: Record<string, unknown>;
+  stratum?: { column: string };
+}
+
+/** One level of a stratum, pooled over the sites that released it. */
+export interface AnalysisStratumLevel {
+  level: string;
+  /** The nodes whose records of this level are in it: a site leaves out a level it would isolate below its threshold. */
+  sites: string[];
+  columns: AnalysisColumn[];
 }
 
 /**
@@ -105,6 +116,8 @@ export interface AnalysisResult {
   datasets: AnalysisDataset[];
   columns: AnalysisColumn[];
   sites?: AnalysisSite[];
+  /** With a stratum: each level's columns, pooled under the pool's threshold. */
+  strata?: { column: string; levels: AnalysisStratumLevel[] };
   /** dp mode: the ρ spent per grant and the on-chain reservation that paid it (its id is `analysisId`). */
   privacy?: { mode: 'dp'; rho: number; reservationTxId: string };
   createdAt: string;
@@ -132,5 +145,5 @@ export const CHART_STATISTICS = ['count', 'mean', 'min', 'max', 'sd'] as const;
 export type ChartStatistic = (typeof CHART_STATISTICS)[number];
 
 /** A chart's categories: the variables (pooled), or the sites per variable (breakdown). */
-export const CHART_GROUPINGS = ['variable', 'site'] as const;
+export const CHART_GROUPINGS = ['variable', 'site', 'stratum'] as const;
 export type ChartGrouping = (typeof CHART_GROUPINGS)[number];

@@ -201,6 +201,8 @@ export interface LedgerAnalysisRecord {
   resultHash: string;
   /** The reserving transaction of a dp analysis' budget reservation. */
   reservationTxId?: string;
+  /** A GLM's IRLS iterations (every site answered each of them). */
+  iterations?: number;
   recordedByMspId: string;
   recordedAt: string;
   txId: string;

@@ -6,7 +6,7 @@ import type { ApiPropertyOptions } from '@nestjs/swagger';
 import { isISO8601, ValidateBy } from 'class-validator';
 import { documented, type FieldDecorator as Decorator } from '../../lib/documented';
 import { ENDPOINT_URL_PATTERN, isEndpointUrl, isSafeText, PUBLIC_KEY_PEM_PATTERN, safeTextProblem } from '../../lib/text';
-import { LEDGER_COLUMN_TYPES, LEDGER_DP_QUANTITIES, LEDGER_PRIVACY_MODES, LEDGER_STATISTICS } from './records';
+import { LEDGER_COLUMN_TYPES, LEDGER_DP_QUANTITIES, LEDGER_PRIVACY_MODES, LEDGER_STATISTICS, LEDGER_SUMMARY_STATISTICS } from './records';
 
 /** Identifiers (member, MSP, dataset, request, operator, …), as the chaincode accepts them. */
 export const LEDGER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+=/-]{0,127}$/;
@@ -142,15 +142,23 @@ export function IsColumnTypeList(): Decorator {
   }), schema);
 }
 
-/** A list of distinct statistics from {@link LEDGER_STATISTICS}. */
-export function IsStatisticList(min = 1): Decorator {
-  const known: readonly unknown[] = LEDGER_STATISTICS;
+function statisticList(name: string, vocabulary: readonly string[], min: number): Decorator {
   return check(
-    'isStatisticList',
-    (v) => isDistinctList(v, min, LEDGER_STATISTICS.length, (x) => known.includes(x)),
-    `must be a list of ${min}-${LEDGER_STATISTICS.length} distinct statistics among ${LEDGER_STATISTICS.join(', ')}`,
-    { type: 'array', items: { type: 'string', enum: [...LEDGER_STATISTICS] }, minItems: min, maxItems: LEDGER_STATISTICS.length, uniqueItems: true },
+    name,
+    (v) => isDistinctList(v, min, vocabulary.length, (x) => vocabulary.includes(x as string)),
+    `must be a list of ${min}-${vocabulary.length} distinct statistics among ${vocabulary.join(', ')}`,
+    { type: 'array', items: { type: 'string', enum: [...vocabulary] }, minItems: min, maxItems: vocabulary.length, uniqueItems: true },
   );
+}
+
+/** A list of distinct statistics from {@link LEDGER_STATISTICS} (what a grant covers, what the chain records). */
+export function IsStatisticList(min = 1): Decorator {
+  return statisticList('isStatisticList', LEDGER_STATISTICS, min);
+}
+
+/** A list of distinct per-column summary statistics ({@link LEDGER_SUMMARY_STATISTICS}): a summary analysis asks for no model. */
+export function IsSummaryStatisticList(min = 1): Decorator {
+  return statisticList('isSummaryStatisticList', LEDGER_SUMMARY_STATISTICS, min);
 }
 
 /**

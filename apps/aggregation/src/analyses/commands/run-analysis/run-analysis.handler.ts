@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
 import {
   AggregationErrorCode,
   CommonErrorCode,
-  enforceQuota,
-  isAmbiguous,
-  ledgerUnavailable,
+  ModellingErrorCode,
   PhdmfError,
   requireActor,
-  settle,
   type ActingUser,
   type AggregationRunAnalysis,
   type AnalysisDataset,
+  type AnalysisRequestView,
   type AnalysisResult,
-  type LedgerRecordAnalysis,
   type LedgerStatistic,
   type StorageSummarize,
 } from '@phdmf/contracts';
@@ -24,15 +20,15 @@ import { edgesOnGrid, statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../../aggregation.tokens';
 import { AggregationConfig } from '../../../config';
 import { AccessGate, type ClearedDataset } from '../../application/access-gate';
+import { AnalysisRecords } from '../../application/analysis-records';
 import { BudgetReservations } from '../../application/budget-reservation';
-import { Analysis } from '../../domain/analysis';
 import { checkAnalysisRequest } from '../../domain/analysis-request';
+import { subsetColumns } from '../../domain/model-request';
+import { modellingRefusal } from '../../application/site-refusal';
 import { buildResult, resultHashOf, type VerifiedSummary } from '../../domain/result';
 import { checkSiteSummary } from '../../domain/site-summary-check';
 import { LedgerClient } from '../../infrastructure/ledger-client';
 import { StorageSites } from '../../infrastructure/storage-sites';
-
-const RUN_AGAIN = 'the analysis was not recorded; run it again';
 
 type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dataset: ClearedDataset; failure: PhdmfError };
 
@@ -55,7 +51,7 @@ type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dat
 @Injectable()
 export class RunAnalysisHandler {
   constructor(
-    private readonly orm: MikroORM,
+    private readonly records: AnalysisRecords,
     private readonly gate: AccessGate,
     private readonly budget: BudgetReservations,
     private readonly sites: StorageSites,
@@ -68,15 +64,21 @@ export class RunAnalysisHandler {
     const who = requireActor(actor);
     const request = checkAnalysisRequest(p, { maxColumns: this.config.MAX_COLUMNS_PER_ANALYSIS, maxQuantiles: this.config.MAX_QUANTILES_PER_ANALYSIS });
     const requester = who.userId;
-    await this.enforceQuota(requester);
+    await this.records.enforceQuota(requester);
     const siteStatistics = statisticsNeededFromSites(request.statistics);
     const analysisId = `an-${randomUUID()}`;
     const log = this.logger.child({ analysisId, requester });
 
     const size = { 'phdmf.datasets': request.datasets.length };
+    // A subset or stratum reads columns too: checked against the on-chain schemas, and the grants must cover them.
+    const subset = request.filter !== undefined || request.stratum !== undefined ? await this.subsetColumns(request) : [];
+    const read = [...request.columns, ...subset.filter((c) => !request.columns.includes(c))];
     const cleared = await inSpan(UseCaseSpan.AnalysisGrantCheck, SpanKind.INTERNAL, size, () =>
-      Promise.all(request.datasets.map((datasetId) => this.gate.clear(datasetId, requester, request.columns, siteStatistics))),
+      Promise.all(request.datasets.map((datasetId) => this.gate.clear(datasetId, requester, read, siteStatistics))),
     );
+    if (subset.length > 0 && cleared.some((d) => d.privacyMode === 'dp')) {
+      throw new PhdmfError(ModellingErrorCode.DP_UNSUPPORTED, 'a subset or stratum releases exact numbers about the records it selects: not under a dp grant');
+    }
     // dp grants: the cost is reserved on-chain before any site is asked (BUDGET.EXHAUSTED stops here).
     const dp = await inSpan(UseCaseSpan.AnalysisBudgetReservation, SpanKind.INTERNAL, size, () => this.budget.reserve(analysisId, requester, cleared, request, siteStatistics, p.rho));
 
@@ -121,53 +123,28 @@ export class RunAnalysisHandler {
     const resultHash = resultHashOf(released);
 
     const used = outcomes.flatMap((o) => ('summary' in o ? [o.dataset] : []));
-    const committed = await inSpan(UseCaseSpan.AnalysisRecord, SpanKind.INTERNAL, {}, () => this.record(
+    const committed = await inSpan(UseCaseSpan.AnalysisRecord, SpanKind.INTERNAL, {}, () => this.records.record(
       {
         analysisId,
         requester,
         grants: used.map((d) => ({ requestId: d.grantRequestId, datasetId: d.datasetId, sha256: d.sha256 })),
         statistics: siteStatistics,
-        columns: request.columns,
+        columns: read,
         resultHash,
         ...(dp ? { reservationTxId: dp.reservationTxId } : {}),
       },
       log,
     ));
     const result: AnalysisResult = { ...released, resultHash, txId: committed.txId, blockNumber: committed.blockNumber };
-    await this.orm.em.fork().persist(Analysis.of(result)).flush();
+    await this.records.store(result);
     log.info({ status: result.status, txId: result.txId, blockNumber: result.blockNumber }, 'analysis recorded');
     return result;
   }
 
-  /**
-   * Records the analysis on the ledger. When the ledger's answer does not come (a timeout, a ledger
-   * restarting), the record may still have committed: the ledger is asked for it by id for a while,
-   * so a committed record completes the analysis instead of leaving it on-chain with its result lost.
-   * Only when it is not found does the researcher get LEDGER.UNAVAILABLE (retryable).
-   */
-  private async record(p: LedgerRecordAnalysis.Payload, log: Logger): Promise<{ txId: string; blockNumber: number }> {
-    try {
-      return await this.ledger.recordAnalysis(p);
-    } catch (error) {
-      // A record never delivered (no responders) cannot have committed: answered at once; a refusal as it is.
-      if (!isAmbiguous(error)) throw ledgerUnavailable(error, RUN_AGAIN);
-      log.warn({ code: error.code }, 'no answer to the analysis record; asking the ledger whether it committed');
-      const found = await settle(() => this.ledger.getAnalysis(p.analysisId), this.config.RECORD_SETTLE_MS);
-      if (found?.resultHash !== p.resultHash) throw ledgerUnavailable(error, RUN_AGAIN);
-      return { txId: found.txId, blockNumber: (await this.ledger.getTransaction(found.txId)).blockNumber };
-    }
-  }
-
-  /** Counted from the service's own analyses table, so the quota survives restarts and replicas. */
-  private async enforceQuota(requester: string): Promise<void> {
-    const now = new Date();
-    const quota = { what: 'analyses', limit: this.config.ANALYSES_PER_HOUR, windowSeconds: 3_600 };
-    const recent = await this.orm.em.fork().find(
-      Analysis,
-      { requester, createdAt: { $gt: new Date(now.getTime() - quota.windowSeconds * 1000) } },
-      { orderBy: { createdAt: 'desc' }, limit: quota.limit, fields: ['createdAt'] },
-    );
-    enforceQuota(quota, recent.map((a) => a.createdAt), now);
+  /** The columns a subset and stratum read, checked against every dataset's on-chain schema. */
+  private async subsetColumns(request: AnalysisRequestView): Promise<string[]> {
+    const onChain = await Promise.all(request.datasets.map((datasetId) => this.ledger.getDataset(datasetId)));
+    return subsetColumns(request, onChain.map((d) => ({ datasetId: d.datasetId, schema: { columns: d.columns ?? [], columnTypes: d.columnTypes ?? [] }, grids: d.columnGrids ?? [] })));
   }
 
   private async ask(
@@ -187,6 +164,8 @@ export class RunAnalysisHandler {
       statistics,
       ...(request.probabilities ? { probabilities: request.probabilities } : {}),
       ...(request.histograms ? { histograms: request.histograms } : {}),
+      ...(request.filter ? { filter: request.filter } : {}),
+      ...(request.stratum ? { stratum: request.stratum } : {}),
       ...(reservationTxId !== undefined ? { reservationTxId } : {}),
     };
     let answer: unknown;
@@ -213,6 +192,7 @@ export class RunAnalysisHandler {
         }),
       ),
       publicKeyPem: dataset.publicKeyPem,
+      ...(request.stratum ? { stratum: request.stratum.column } : {}),
       ...(reservationTxId !== undefined ? { reservationTxId } : {}),
     }));
     if (!verdict.ok) {
@@ -243,6 +223,8 @@ function isVerificationFailure(e: PhdmfError): boolean {
  * path or an engine's words. The code and line are all a researcher needs; the site's log has the rest.
  */
 function siteFailure(dataset: ClearedDataset, error: unknown): PhdmfError {
+  const refusal = modellingRefusal(dataset, 'summary', error);
+  if (refusal !== undefined) return refusal;
   const at = `node "${dataset.nodeId}" (dataset "${dataset.datasetId}")`;
   const code = error instanceof PhdmfError ? error.code : CommonErrorCode.INTERNAL;
   const line = error instanceof PhdmfError ? error.details?.line : undefined;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { AggregationErrorCode, PhdmfError, requireActor, type ActingUser, type AggregationGetAnalysis, type AnalysisResult } from '@phdmf/contracts';
+import { AggregationErrorCode, PhdmfError, requireActor, type ActingUser, type AggregationGetAnalysis, type AnyAnalysisResult } from '@phdmf/contracts';
 import { AnalysisPolicy } from '../../domain/actor';
 import { Analysis } from '../../domain/analysis';
 
@@ -14,7 +14,7 @@ export class GetAnalysisHandler {
   }
 
   /** The result, if the actor may read it (shared with the chart query). */
-  async readable(analysisId: string, actor: ActingUser | undefined): Promise<AnalysisResult> {
+  async readable(analysisId: string, actor: ActingUser | undefined): Promise<AnyAnalysisResult> {
     const who = requireActor(actor);
     const analysis = await this.orm.em.fork().findOne(Analysis, { analysisId });
     if (!analysis || !AnalysisPolicy.mayRead(who, analysis.requester)) {

@@ -1,9 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, ValidateNested } from 'class-validator';
 import { defineCommand } from '../../../lib/contract';
 import { OptionalField } from '../../../lib/optional';
 import type { LedgerStatistic } from '../../../ledger/lib/records';
-import { IsBudgetRho, IsColumnList, IsStatisticList } from '../../../ledger/lib/validation';
+import { IsBudgetRho, IsColumnList, IsSummaryStatisticList } from '../../../ledger/lib/validation';
+import { IsModelTree, StratumRequest, type FilterTree } from '../../../storage/queries/model/model.query';
 import { SummaryOptions } from '../../../storage/queries/summarize/summarize.query';
 import type { AnalysisResult } from '../../lib/views';
 import { IsDatasetIdList } from '../../lib/validation';
@@ -26,7 +28,7 @@ export class Payload extends SummaryOptions {
   columns!: string[];
 
   @ApiProperty({ description: 'Statistics to release; the sites are also asked for the count (and the mean with variance/SD), so grants must cover those too' })
-  @IsStatisticList(1)
+  @IsSummaryStatisticList(1)
   statistics!: LedgerStatistic[];
 
   /** Also release each site's columns (under the pool's threshold). */
@@ -52,6 +54,23 @@ export class Payload extends SummaryOptions {
   @OptionalField()
   @IsBudgetRho()
   rho?: number;
+
+  /** A subset: every statistic is over the records it selects (issue 16); each site refuses a subset, or its complement, below its threshold. */
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'A subset, as for models: leaves { "column", "op", "value" }, nodes { "and" | "or": [...] }, { "not": ... }. Each grant must cover the columns it reads. Not with dp grants',
+  })
+  @OptionalField()
+  @IsModelTree('parseFilter')
+  filter?: FilterTree;
+
+  /** A stratum: each of its levels (within the subset) gets the statistics too, in `strata`. */
+  @ApiPropertyOptional({ type: StratumRequest, description: 'A categorical column, or a numeric column with a declared grid: each level gets the statistics too (`strata`); a level a site would isolate below its threshold is left out there. Not with dp grants' })
+  @OptionalField()
+  @ValidateNested()
+  @Type(() => StratumRequest)
+  stratum?: StratumRequest;
 }
 
 /**

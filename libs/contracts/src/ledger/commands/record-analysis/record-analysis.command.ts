@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Min, ValidateNested } from 'class-validator';
 import { defineCommand } from '../../../lib/contract';
 import type { LedgerCommitted } from '../../lib/chain';
 import type { LedgerAnalysisRecord, LedgerStatistic } from '../../lib/records';
@@ -49,6 +49,12 @@ export class Payload {
   @IsOptional()
   @IsLedgerId()
   reservationTxId?: string;
+
+  /** A GLM's IRLS iterations (only with `statistics: ['glm']`, and always with it). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  iterations?: number;
 }
 
 /** Answered after commit. */
