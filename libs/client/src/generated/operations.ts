@@ -7,6 +7,7 @@ export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
   'POST /api/v1/access-requests/{requestId}/grant',
   'POST /api/v1/access-requests/{requestId}/revoke',
   'POST /api/v1/analyses',
+  'POST /api/v1/analyses/models',
   'POST /api/v1/membership-applications/{applicationId}/admit',
   'POST /api/v1/membership-applications/{applicationId}/reject',
   'PUT /api/v1/institutions/{memberId}/node',

@@ -355,9 +355,29 @@ export interface paths {
         put?: never;
         /**
          * Run an analysis: pooled statistics over datasets you hold committed grants for
-         * @description Refused (403 ACCESS.*) before any site is asked unless every dataset has your committed grant in force covering the columns and statistics. On dp grants the analysis first reserves its ρ on-chain (409 BUDGET.EXHAUSTED when a budget has less left; 400 ANALYSIS.DP_STATISTIC_UNAVAILABLE for min/max), and every number comes back noisy with its noise sd and 95 % interval (`columns[].noise`). Answered after the analysis is recorded on-chain (txId, blockNumber).
+         * @description Refused (403 ACCESS.*) before any site is asked unless every dataset has your committed grant in force covering the columns and statistics. On dp grants the analysis first reserves its ρ on-chain (409 BUDGET.EXHAUSTED when a budget has less left; 400 ANALYSIS.DP_STATISTIC_UNAVAILABLE for min/max), and every number comes back noisy with its noise sd and 95 % interval (`columns[].noise`). With `filter` every statistic is over the subset (each site refuses a subset, or its complement, below its threshold: 422 DISCLOSURE.*); with `stratum` each level gets the statistics too (`strata`); the grants must cover the columns they read. Answered after the analysis is recorded on-chain (txId, blockNumber).
          */
         post: operations["AnalysesController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analyses/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a federated model: a contingency table, a correlation matrix or a GLM (`kind`) over datasets you hold committed grants for
+         * @description The field named by `kind` holds the model (`table`: one or two strata; `correlation`: numeric columns; `glm`: family, outcome, covariates with categorical levels, offset); `filter` is an optional subset. Checked against each dataset's on-chain schema (400 MODEL.*), then refused (403 ACCESS.*) before any site is asked unless every grant covers the kind (statistic `table`, `correlation` or `glm`) and every column read, the subset's included. A site refuses what would disclose (422 DISCLOSURE.* naming the site and the rule: a subset or its complement below the threshold, too many parameters for its records, a rare level). Each site's answers are signed; a GLM opens one session per site and iterates until |dev − dev₀| / (|dev| + 0.1) < 1e-8. Answered after the model is recorded on-chain as one analysis.
+         */
+        post: operations["AnalysesController_runModel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -371,7 +391,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One analysis (its requester, or a consortium admin) */
+        /** One analysis (its requester, or a consortium admin): a summary, or a model (with `kind`) */
         get: operations["AnalysesController_get"];
         put?: never;
         post?: never;
@@ -388,7 +408,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A bar chart of one statistic: per variable (pooled), or per site within each variable (with a breakdown) */
+        /**
+         * A chart: of a summary, bars of one statistic per variable (pooled) or per site within each variable (with a breakdown); of a model, its own chart (`statistic` and `by` unused)
+         * @description A table: bars per row level grouped by column level; a correlation matrix: a heat map of r; a GLM: a forest plot of the coefficients with their intervals.
+         */
         get: operations["AnalysesController_chart"];
         put?: never;
         post?: never;
@@ -890,45 +913,26 @@ export interface components {
             code: string;
             reason: string;
         };
-        HistogramRequest: {
-            /** @description A column among `columns` */
-            column: string;
-            /** @description Bin edges, strictly increasing: bins [e0,e1), …, [e(n-1),en] */
-            edges: number[];
-        };
-        RunAnalysisDto: {
-            /** @description Quantile probabilities (with `quantiles`); sites release only published ones inside their band (default 5%–95%) */
-            probabilities?: number[];
-            /** @description Bin edges per column (with `histogram`) */
-            histograms?: components["schemas"]["HistogramRequest"][];
-            /** @description Dataset ids (from the data market); each needs your committed grant in force */
-            datasets: string[];
-            /** @description Columns to summarize; every grant must cover them */
-            columns: string[];
-            /** @description Statistics to release; the sites are also asked for the count (and the mean with variance/SD), so grants must cover those too */
-            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram" | "table" | "correlation" | "glm")[];
-            /** @description Also release each site's columns (under the pool's threshold) */
-            breakdown?: boolean;
-            /** @description A node that fails or times out is left out (status `partial`, named in `datasets`) instead of failing the analysis */
-            allowPartial?: boolean;
-            /**
-             * @description dp grants: the zCDP ρ this analysis spends on each grant, reserved on-chain before any site is asked (409 BUDGET.EXHAUSTED when a budget has less left). Ignored for controlled grants
-             * @default 0.1
-             */
-            rho?: number;
-        };
         AnalysisHistogramRequestResponse: {
             column: string;
             edges: number[];
         };
+        AnalysisStratumRequestResponse: {
+            column: string;
+        };
         AnalysisRequestResponse: {
             datasets: string[];
             columns: string[];
-            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram" | "table" | "correlation" | "glm")[];
+            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram")[];
             probabilities?: number[];
             histograms?: components["schemas"]["AnalysisHistogramRequestResponse"][];
             breakdown: boolean;
             allowPartial: boolean;
+            /** @description The subset asked */
+            filter?: {
+                [key: string]: unknown;
+            };
+            stratum?: components["schemas"]["AnalysisStratumRequestResponse"];
         };
         DatasetFailureResponse: {
             code: string;
@@ -1020,6 +1024,17 @@ export interface components {
             datasetId: string;
             columns: components["schemas"]["AnalysisColumnResponse"][];
         };
+        AnalysisStratumLevelResponse: {
+            /** @description The level: a category, or a grid band "[lo,hi)", "<lo", ">=hi" */
+            level: string;
+            /** @description The nodes whose records of this level it holds (a site leaves out a level it would isolate below its threshold) */
+            sites: string[];
+            columns: components["schemas"]["AnalysisColumnResponse"][];
+        };
+        AnalysisStrataResponse: {
+            column: string;
+            levels: components["schemas"]["AnalysisStratumLevelResponse"][];
+        };
         AnalysisResponse: {
             analysisId: string;
             /** @enum {string} */
@@ -1028,12 +1043,14 @@ export interface components {
             /** @description The request as asked (defaults filled in) */
             request: components["schemas"]["AnalysisRequestResponse"];
             /** @description Asked of the sites and recorded on-chain */
-            siteStatistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram" | "table" | "correlation" | "glm")[];
+            siteStatistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram")[];
             poolMinCount: number;
             datasets: components["schemas"]["AnalysisDatasetResponse"][];
             columns: components["schemas"]["AnalysisColumnResponse"][];
             /** @description Only with breakdown */
             sites?: components["schemas"]["AnalysisSiteResponse"][];
+            /** @description Only with a stratum: each level's columns, pooled under the pool's threshold */
+            strata?: components["schemas"]["AnalysisStrataResponse"];
             /** @description dp mode: the ρ spent on each grant and the on-chain budget reservation that paid it */
             privacy?: {
                 /** @enum {string} */
@@ -1047,6 +1064,213 @@ export interface components {
             resultHash: string;
             txId: string;
             blockNumber: number;
+        };
+        StratumViewResponse: {
+            column: string;
+        };
+        TableRequestResponse: {
+            rows: components["schemas"]["StratumViewResponse"];
+            columns?: components["schemas"]["StratumViewResponse"];
+        };
+        CorrelationRequestResponse: {
+            columns: string[];
+        };
+        GlmRequestResponse: {
+            /** @enum {string} */
+            family: "gaussian" | "binomial" | "poisson";
+            outcome: string;
+            covariates: string[];
+            levels?: {
+                [key: string]: string[];
+            };
+            offset?: string;
+        };
+        ModelRequestResponse: {
+            /** @enum {string} */
+            kind: "table" | "correlation" | "glm";
+            datasets: string[];
+            /** @description The subset as asked */
+            filter?: {
+                [key: string]: unknown;
+            };
+            table?: components["schemas"]["TableRequestResponse"];
+            correlation?: components["schemas"]["CorrelationRequestResponse"];
+            glm?: components["schemas"]["GlmRequestResponse"];
+        };
+        ChiSquareResponse: {
+            statistic: number;
+            df: number;
+            pValue: number;
+        };
+        PooledTableResponse: {
+            /** @description Row levels (code-point order); a numeric stratum's bands are labelled "[lo,hi)", "<lo", ">=hi" */
+            rows: string[];
+            /** @description Column levels; a one-way table has one column, "" */
+            columns: string[];
+            /** @description counts[row][column]; null: withheld by a site (a small cell), so withheld in the pool */
+            counts: (number | null)[][];
+            rowTotals: (number | null)[];
+            columnTotals: (number | null)[];
+            total: number | null;
+            /** @description Pearson's test of independence (R's chisq.test(correct = FALSE)); absent when a cell is withheld */
+            chiSquare?: components["schemas"]["ChiSquareResponse"];
+        };
+        CorrelationPairResponse: {
+            columns: string[];
+            n: number;
+            covariance: number | null;
+            r: number | null;
+            /** @description R's cor.test: t on n − 2 df, two-sided */
+            pValue: number | null;
+            /** @description Fisher-z interval of r (needs n > 3) */
+            interval: number[] | null;
+        };
+        CorrelationMatrixResponse: {
+            columns: string[];
+            /** @description Records with both values, per pair (pairwise complete) */
+            n: number[][];
+            covariance: (number | null)[][];
+            correlation: (number | null)[][];
+            pairs: components["schemas"]["CorrelationPairResponse"][];
+            level: number;
+        };
+        GlmCoefficientResponse: {
+            /** @description (Intercept), a numeric covariate, or column+level for an indicator (as R names them) */
+            name: string;
+            estimate: number;
+            standardError: number;
+            /** @description t (gaussian) or z */
+            statistic: number;
+            pValue: number;
+            /** @description Wald interval (R's confint.default) */
+            interval: number[];
+        };
+        GlmFitResponse: {
+            /** @enum {string} */
+            family: "gaussian" | "binomial" | "poisson";
+            coefficients: components["schemas"]["GlmCoefficientResponse"][];
+            /** @description The coefficients' covariance, row-major */
+            covariance: number[];
+            /** @enum {string} */
+            statistic: "t" | "z";
+            dispersion: number;
+            deviance: number;
+            nullDeviance: number;
+            dfResidual: number;
+            dfNull: number;
+            aic: number;
+            n: number;
+            /** @description IRLS iterations (each a step at every site); recorded on-chain */
+            iterations: number;
+            converged: boolean;
+            level: number;
+        };
+        ModelAnalysisResponse: {
+            analysisId: string;
+            /** @enum {string} */
+            kind: "table" | "correlation" | "glm";
+            /** @enum {string} */
+            status: "complete";
+            requester: string;
+            request: components["schemas"]["ModelRequestResponse"];
+            /** @description Every column the request read (the subset's included): what each grant covers, as recorded on-chain */
+            columns: string[];
+            datasets: components["schemas"]["AnalysisDatasetResponse"][];
+            /** @description kind "table" */
+            table?: components["schemas"]["PooledTableResponse"];
+            /** @description kind "correlation" */
+            correlation?: components["schemas"]["CorrelationMatrixResponse"];
+            /** @description kind "glm" */
+            glm?: components["schemas"]["GlmFitResponse"];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Hex SHA-256 of the canonical JSON of this object without resultHash, txId and blockNumber; recorded on-chain */
+            resultHash: string;
+            txId: string;
+            blockNumber: number;
+        };
+        HistogramRequest: {
+            /** @description A column among `columns` */
+            column: string;
+            /** @description Bin edges, strictly increasing: bins [e0,e1), …, [e(n-1),en] */
+            edges: number[];
+        };
+        StratumRequest: {
+            column: string;
+        };
+        RunAnalysisDto: {
+            /** @description Quantile probabilities (with `quantiles`); sites release only published ones inside their band (default 5%–95%) */
+            probabilities?: number[];
+            /** @description Bin edges per column (with `histogram`) */
+            histograms?: components["schemas"]["HistogramRequest"][];
+            /** @description Dataset ids (from the data market); each needs your committed grant in force */
+            datasets: string[];
+            /** @description Columns to summarize; every grant must cover them */
+            columns: string[];
+            /** @description Statistics to release; the sites are also asked for the count (and the mean with variance/SD), so grants must cover those too */
+            statistics: ("count" | "missing" | "sum" | "min" | "max" | "mean" | "variance" | "sd" | "quantiles" | "histogram")[];
+            /** @description Also release each site's columns (under the pool's threshold) */
+            breakdown?: boolean;
+            /** @description A node that fails or times out is left out (status `partial`, named in `datasets`) instead of failing the analysis */
+            allowPartial?: boolean;
+            /**
+             * @description dp grants: the zCDP ρ this analysis spends on each grant, reserved on-chain before any site is asked (409 BUDGET.EXHAUSTED when a budget has less left). Ignored for controlled grants
+             * @default 0.1
+             */
+            rho?: number;
+            /** @description A subset, as for models: leaves { "column", "op", "value" }, nodes { "and" | "or": [...] }, { "not": ... }. Each grant must cover the columns it reads. Not with dp grants */
+            filter?: {
+                [key: string]: unknown;
+            };
+            /** @description A categorical column, or a numeric column with a declared grid: each level gets the statistics too (`strata`); a level a site would isolate below its threshold is left out there. Not with dp grants */
+            stratum?: components["schemas"]["StratumRequest"];
+        };
+        StratumSpec: {
+            /** @description A categorical column, or a numeric column with a grid declared by the owner (its bands) */
+            column: string;
+        };
+        TableSpec: {
+            /** @description The rows' stratum */
+            rows: components["schemas"]["StratumSpec"];
+            /** @description The columns' stratum; absent: a one-way table (one column labelled "") */
+            columns?: components["schemas"]["StratumSpec"];
+        };
+        CorrelationSpec: {
+            /** @description Numeric columns (2 to 50) */
+            columns: string[];
+        };
+        GlmSpec: {
+            /** @enum {string} */
+            family: "gaussian" | "binomial" | "poisson";
+            /** @description A numeric column (binomial: 0/1; poisson: a count) */
+            outcome: string;
+            /** @description Numeric or categorical columns; an intercept is always fitted */
+            covariates: string[];
+            /** @description Each categorical covariate's levels, the reference first (an indicator per other level, named column+level as R does) */
+            levels?: {
+                [key: string]: string[];
+            };
+            /** @description A numeric column added to the linear predictor with coefficient 1 */
+            offset?: string;
+        };
+        RunModelDto: {
+            /**
+             * @description Which model; the grant must cover this statistic
+             * @enum {string}
+             */
+            kind: "table" | "correlation" | "glm";
+            /** @description Dataset ids (from the data market); each needs your committed grant in force */
+            datasets: string[];
+            /** @description A subset: leaves { "column", "op", "value" } (op = != < <= > >= in, or "is missing" without a value), nodes { "and": [...] }, { "or": [...] }, { "not": ... }. A comparison with a missing value is false. Each site refuses a subset, or its complement, with fewer records than its threshold */
+            filter?: {
+                [key: string]: unknown;
+            };
+            /** @description With kind "table" */
+            table?: components["schemas"]["TableSpec"];
+            /** @description With kind "correlation" */
+            correlation?: components["schemas"]["CorrelationSpec"];
+            /** @description With kind "glm" */
+            glm?: components["schemas"]["GlmSpec"];
         };
         AnalysisSummaryResponse: {
             analysisId: string;
@@ -8742,7 +8966,7 @@ export interface operations {
                     "application/json": components["schemas"]["AnalysisListResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, PAGINATION.CURSOR_INVALID, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, MODEL.DP_UNSUPPORTED, MODEL.REQUEST_INVALID, MODEL.TOO_LARGE, MODEL.TYPE_MISMATCH, MODEL.UNKNOWN_COLUMN, PAGINATION.CURSOR_INVALID, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
             400: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -8763,7 +8987,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.SCOPE_WIDENED" | "ANALYSIS.CHART_UNAVAILABLE" | "ANALYSIS.DP_STATISTIC_UNAVAILABLE" | "ANALYSIS.MIXED_PRIVACY_MODES" | "ANALYSIS.REQUEST_INVALID" | "BUDGET.INVALID" | "DISCLOSURE.DP_STATISTIC_UNAVAILABLE" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "PAGINATION.CURSOR_INVALID" | "STORAGE.COLUMN_UNKNOWN" | "STORAGE.REQUEST_INVALID" | "STORAGE.UPLOAD_ABORTED" | "VALIDATION.FAILED";
+                            code?: "ACCESS.SCOPE_WIDENED" | "ANALYSIS.CHART_UNAVAILABLE" | "ANALYSIS.DP_STATISTIC_UNAVAILABLE" | "ANALYSIS.MIXED_PRIVACY_MODES" | "ANALYSIS.REQUEST_INVALID" | "BUDGET.INVALID" | "DISCLOSURE.DP_STATISTIC_UNAVAILABLE" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "MODEL.DP_UNSUPPORTED" | "MODEL.REQUEST_INVALID" | "MODEL.TOO_LARGE" | "MODEL.TYPE_MISMATCH" | "MODEL.UNKNOWN_COLUMN" | "PAGINATION.CURSOR_INVALID" | "STORAGE.COLUMN_UNKNOWN" | "STORAGE.REQUEST_INVALID" | "STORAGE.UPLOAD_ABORTED" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -8846,7 +9070,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
+            /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, MODEL.SESSION_UNKNOWN */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -8867,7 +9091,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.INVALID_STATE" | "ACCESS.REQUEST_ALREADY_EXISTS" | "ANALYSIS.NODE_UNKNOWN" | "AUDIT.ANALYSIS_ALREADY_EXISTS" | "AUDIT.FINDING_ALREADY_EXISTS" | "BUDGET.EXHAUSTED" | "BUDGET.NOT_DP" | "BUDGET.RESERVATION_ALREADY_EXISTS" | "BUDGET.RESERVATION_CLOSED" | "BUDGET.RESERVATION_MISMATCH" | "DATASET.ALREADY_EXISTS" | "DATASET.DELETED" | "DATASET.HASH_MISMATCH" | "DATASET.NOT_RELEASED" | "DATASET.TAMPERED" | "DATASET.VERSION_CONFLICT" | "DATASET.VERSION_MISMATCH" | "DISCLOSURE.DP_NO_GRID" | "LEDGER.MVCC_CONFLICT" | "MEMBER.ALREADY_EXISTS" | "MEMBER.NODE_ID_TAKEN" | "MEMBER.NOT_ACTIVE";
+                            code?: "ACCESS.INVALID_STATE" | "ACCESS.REQUEST_ALREADY_EXISTS" | "ANALYSIS.NODE_UNKNOWN" | "AUDIT.ANALYSIS_ALREADY_EXISTS" | "AUDIT.FINDING_ALREADY_EXISTS" | "BUDGET.EXHAUSTED" | "BUDGET.NOT_DP" | "BUDGET.RESERVATION_ALREADY_EXISTS" | "BUDGET.RESERVATION_CLOSED" | "BUDGET.RESERVATION_MISMATCH" | "DATASET.ALREADY_EXISTS" | "DATASET.DELETED" | "DATASET.HASH_MISMATCH" | "DATASET.NOT_RELEASED" | "DATASET.TAMPERED" | "DATASET.VERSION_CONFLICT" | "DATASET.VERSION_MISMATCH" | "DISCLOSURE.DP_NO_GRID" | "LEDGER.MVCC_CONFLICT" | "MEMBER.ALREADY_EXISTS" | "MEMBER.NODE_ID_TAKEN" | "MEMBER.NOT_ACTIVE" | "MODEL.SESSION_UNKNOWN";
                         };
                     };
                 };
@@ -8924,7 +9148,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
+            /** @description Refused or failed: DISCLOSURE.COMPLEMENT_TOO_SMALL, DISCLOSURE.RARE_LEVEL, DISCLOSURE.SUBSET_TOO_SMALL, DISCLOSURE.TOO_MANY_PARAMETERS, MODEL.SINGULAR, STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -8936,7 +9160,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "STORAGE.CSV_INVALID",
+                     *         "code": "DISCLOSURE.COMPLEMENT_TOO_SMALL",
                      *         "message": "What went wrong, in a sentence",
                      *         "requestId": "req-5f0c2a9e"
                      *       }
@@ -8945,7 +9169,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "STORAGE.CSV_INVALID" | "STORAGE.PARQUET_INVALID";
+                            code?: "DISCLOSURE.COMPLEMENT_TOO_SMALL" | "DISCLOSURE.RARE_LEVEL" | "DISCLOSURE.SUBSET_TOO_SMALL" | "DISCLOSURE.TOO_MANY_PARAMETERS" | "MODEL.SINGULAR" | "STORAGE.CSV_INVALID" | "STORAGE.PARQUET_INVALID";
                         };
                     };
                 };
@@ -9029,7 +9253,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, STORAGE.BUSY */
+            /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, MODEL.SESSIONS_FULL, STORAGE.BUSY */
             503: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -9050,7 +9274,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ANALYSIS.SITE_UNREACHABLE" | "LEDGER.UNAVAILABLE" | "MESSAGING.NO_RESPONDERS" | "MESSAGING.UNAVAILABLE" | "STORAGE.BUSY";
+                            code?: "ANALYSIS.SITE_UNREACHABLE" | "LEDGER.UNAVAILABLE" | "MESSAGING.NO_RESPONDERS" | "MESSAGING.UNAVAILABLE" | "MODEL.SESSIONS_FULL" | "STORAGE.BUSY";
                         };
                     };
                 };
@@ -9148,7 +9372,7 @@ export interface operations {
                     "application/json": components["schemas"]["AnalysisResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, MODEL.DP_UNSUPPORTED, MODEL.REQUEST_INVALID, MODEL.TOO_LARGE, MODEL.TYPE_MISMATCH, MODEL.UNKNOWN_COLUMN, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
             400: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -9169,7 +9393,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.SCOPE_WIDENED" | "ANALYSIS.CHART_UNAVAILABLE" | "ANALYSIS.DP_STATISTIC_UNAVAILABLE" | "ANALYSIS.MIXED_PRIVACY_MODES" | "ANALYSIS.REQUEST_INVALID" | "BUDGET.INVALID" | "DISCLOSURE.DP_STATISTIC_UNAVAILABLE" | "HTTP.BAD_REQUEST" | "IDEMPOTENCY.KEY_INVALID" | "LEDGER.INVALID_INPUT" | "STORAGE.COLUMN_UNKNOWN" | "STORAGE.REQUEST_INVALID" | "STORAGE.UPLOAD_ABORTED" | "VALIDATION.FAILED";
+                            code?: "ACCESS.SCOPE_WIDENED" | "ANALYSIS.CHART_UNAVAILABLE" | "ANALYSIS.DP_STATISTIC_UNAVAILABLE" | "ANALYSIS.MIXED_PRIVACY_MODES" | "ANALYSIS.REQUEST_INVALID" | "BUDGET.INVALID" | "DISCLOSURE.DP_STATISTIC_UNAVAILABLE" | "HTTP.BAD_REQUEST" | "IDEMPOTENCY.KEY_INVALID" | "LEDGER.INVALID_INPUT" | "MODEL.DP_UNSUPPORTED" | "MODEL.REQUEST_INVALID" | "MODEL.TOO_LARGE" | "MODEL.TYPE_MISMATCH" | "MODEL.UNKNOWN_COLUMN" | "STORAGE.COLUMN_UNKNOWN" | "STORAGE.REQUEST_INVALID" | "STORAGE.UPLOAD_ABORTED" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -9252,7 +9476,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
+            /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, MODEL.SESSION_UNKNOWN */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -9273,7 +9497,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.INVALID_STATE" | "ACCESS.REQUEST_ALREADY_EXISTS" | "ANALYSIS.NODE_UNKNOWN" | "AUDIT.ANALYSIS_ALREADY_EXISTS" | "AUDIT.FINDING_ALREADY_EXISTS" | "BUDGET.EXHAUSTED" | "BUDGET.NOT_DP" | "BUDGET.RESERVATION_ALREADY_EXISTS" | "BUDGET.RESERVATION_CLOSED" | "BUDGET.RESERVATION_MISMATCH" | "DATASET.ALREADY_EXISTS" | "DATASET.DELETED" | "DATASET.HASH_MISMATCH" | "DATASET.NOT_RELEASED" | "DATASET.TAMPERED" | "DATASET.VERSION_CONFLICT" | "DATASET.VERSION_MISMATCH" | "DISCLOSURE.DP_NO_GRID" | "IDEMPOTENCY.IN_FLIGHT" | "LEDGER.MVCC_CONFLICT" | "MEMBER.ALREADY_EXISTS" | "MEMBER.NODE_ID_TAKEN" | "MEMBER.NOT_ACTIVE";
+                            code?: "ACCESS.INVALID_STATE" | "ACCESS.REQUEST_ALREADY_EXISTS" | "ANALYSIS.NODE_UNKNOWN" | "AUDIT.ANALYSIS_ALREADY_EXISTS" | "AUDIT.FINDING_ALREADY_EXISTS" | "BUDGET.EXHAUSTED" | "BUDGET.NOT_DP" | "BUDGET.RESERVATION_ALREADY_EXISTS" | "BUDGET.RESERVATION_CLOSED" | "BUDGET.RESERVATION_MISMATCH" | "DATASET.ALREADY_EXISTS" | "DATASET.DELETED" | "DATASET.HASH_MISMATCH" | "DATASET.NOT_RELEASED" | "DATASET.TAMPERED" | "DATASET.VERSION_CONFLICT" | "DATASET.VERSION_MISMATCH" | "DISCLOSURE.DP_NO_GRID" | "IDEMPOTENCY.IN_FLIGHT" | "LEDGER.MVCC_CONFLICT" | "MEMBER.ALREADY_EXISTS" | "MEMBER.NODE_ID_TAKEN" | "MEMBER.NOT_ACTIVE" | "MODEL.SESSION_UNKNOWN";
                         };
                     };
                 };
@@ -9330,7 +9554,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: IDEMPOTENCY.KEY_REUSED, STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
+            /** @description Refused or failed: DISCLOSURE.COMPLEMENT_TOO_SMALL, DISCLOSURE.RARE_LEVEL, DISCLOSURE.SUBSET_TOO_SMALL, DISCLOSURE.TOO_MANY_PARAMETERS, IDEMPOTENCY.KEY_REUSED, MODEL.SINGULAR, STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -9342,7 +9566,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "IDEMPOTENCY.KEY_REUSED",
+                     *         "code": "DISCLOSURE.COMPLEMENT_TOO_SMALL",
                      *         "message": "What went wrong, in a sentence",
                      *         "requestId": "req-5f0c2a9e"
                      *       }
@@ -9351,7 +9575,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "IDEMPOTENCY.KEY_REUSED" | "STORAGE.CSV_INVALID" | "STORAGE.PARQUET_INVALID";
+                            code?: "DISCLOSURE.COMPLEMENT_TOO_SMALL" | "DISCLOSURE.RARE_LEVEL" | "DISCLOSURE.SUBSET_TOO_SMALL" | "DISCLOSURE.TOO_MANY_PARAMETERS" | "IDEMPOTENCY.KEY_REUSED" | "MODEL.SINGULAR" | "STORAGE.CSV_INVALID" | "STORAGE.PARQUET_INVALID";
                         };
                     };
                 };
@@ -9435,7 +9659,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, STORAGE.BUSY */
+            /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, MODEL.SESSIONS_FULL, STORAGE.BUSY */
             503: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -9456,7 +9680,413 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ANALYSIS.SITE_UNREACHABLE" | "LEDGER.UNAVAILABLE" | "MESSAGING.NO_RESPONDERS" | "MESSAGING.UNAVAILABLE" | "STORAGE.BUSY";
+                            code?: "ANALYSIS.SITE_UNREACHABLE" | "LEDGER.UNAVAILABLE" | "MESSAGING.NO_RESPONDERS" | "MESSAGING.UNAVAILABLE" | "MODEL.SESSIONS_FULL" | "STORAGE.BUSY";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: ANALYSIS.SITE_TIMEOUT, MESSAGING.DEADLINE_EXCEEDED, MESSAGING.TIMEOUT */
+            504: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ANALYSIS.SITE_TIMEOUT",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ANALYSIS.SITE_TIMEOUT" | "MESSAGING.DEADLINE_EXCEEDED" | "MESSAGING.TIMEOUT";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: STORAGE.IO_FAILED */
+            507: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "STORAGE.IO_FAILED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "STORAGE.IO_FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description Error (4xx/5xx) with a stable code */
+            default: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    AnalysesController_runModel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunModelDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelAnalysisResponse"];
+                };
+            };
+            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, IDEMPOTENCY.KEY_INVALID, LEDGER.INVALID_INPUT, MODEL.DP_UNSUPPORTED, MODEL.REQUEST_INVALID, MODEL.TOO_LARGE, MODEL.TYPE_MISMATCH, MODEL.UNKNOWN_COLUMN, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCESS.SCOPE_WIDENED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ACCESS.SCOPE_WIDENED" | "ANALYSIS.CHART_UNAVAILABLE" | "ANALYSIS.DP_STATISTIC_UNAVAILABLE" | "ANALYSIS.MIXED_PRIVACY_MODES" | "ANALYSIS.REQUEST_INVALID" | "BUDGET.INVALID" | "DISCLOSURE.DP_STATISTIC_UNAVAILABLE" | "HTTP.BAD_REQUEST" | "IDEMPOTENCY.KEY_INVALID" | "LEDGER.INVALID_INPUT" | "MODEL.DP_UNSUPPORTED" | "MODEL.REQUEST_INVALID" | "MODEL.TOO_LARGE" | "MODEL.TYPE_MISMATCH" | "MODEL.UNKNOWN_COLUMN" | "STORAGE.COLUMN_UNKNOWN" | "STORAGE.REQUEST_INVALID" | "STORAGE.UPLOAD_ABORTED" | "VALIDATION.FAILED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID, AUTH.UNAUTHENTICATED, LEDGER.ACTOR_REQUIRED */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "AUTH.TOKEN_EXPIRED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.UNAUTHENTICATED" | "LEDGER.ACTOR_REQUIRED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: ACCESS.DATASET_CLOSED, ACCESS.EXPIRED, ACCESS.FORBIDDEN, ACCESS.NOT_GRANTED, ACCESS.NOT_OWNER, ACCESS.OUT_OF_SCOPE, ACCESS.REQUESTER_MISMATCH, ACCESS.REVOKED, ACCESS.VERSION_NOT_COVERED, CONSORTIUM.NOT_GOVERNOR, DATASET.NOT_OWNER, EDGE.FORBIDDEN, LEDGER.NODE_MISMATCH, LEDGER.ORGANISATION_NOT_MEMBER, LEDGER.ORGANISATION_REQUIRED, MEMBER.MSP_MISMATCH */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCESS.DATASET_CLOSED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ACCESS.DATASET_CLOSED" | "ACCESS.EXPIRED" | "ACCESS.FORBIDDEN" | "ACCESS.NOT_GRANTED" | "ACCESS.NOT_OWNER" | "ACCESS.OUT_OF_SCOPE" | "ACCESS.REQUESTER_MISMATCH" | "ACCESS.REVOKED" | "ACCESS.VERSION_NOT_COVERED" | "CONSORTIUM.NOT_GOVERNOR" | "DATASET.NOT_OWNER" | "EDGE.FORBIDDEN" | "LEDGER.NODE_MISMATCH" | "LEDGER.ORGANISATION_NOT_MEMBER" | "LEDGER.ORGANISATION_REQUIRED" | "MEMBER.MSP_MISMATCH";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: ACCESS.REQUEST_NOT_FOUND, ANALYSIS.NOT_FOUND, AUDIT.ANALYSIS_NOT_FOUND, BUDGET.RESERVATION_NOT_FOUND, DATASET.NOT_FOUND, LEDGER.NOT_FOUND, MEMBER.NOT_FOUND */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCESS.REQUEST_NOT_FOUND",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ACCESS.REQUEST_NOT_FOUND" | "ANALYSIS.NOT_FOUND" | "AUDIT.ANALYSIS_NOT_FOUND" | "BUDGET.RESERVATION_NOT_FOUND" | "DATASET.NOT_FOUND" | "LEDGER.NOT_FOUND" | "MEMBER.NOT_FOUND";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, IDEMPOTENCY.IN_FLIGHT, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, MODEL.SESSION_UNKNOWN */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ACCESS.INVALID_STATE",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ACCESS.INVALID_STATE" | "ACCESS.REQUEST_ALREADY_EXISTS" | "ANALYSIS.NODE_UNKNOWN" | "AUDIT.ANALYSIS_ALREADY_EXISTS" | "AUDIT.FINDING_ALREADY_EXISTS" | "BUDGET.EXHAUSTED" | "BUDGET.NOT_DP" | "BUDGET.RESERVATION_ALREADY_EXISTS" | "BUDGET.RESERVATION_CLOSED" | "BUDGET.RESERVATION_MISMATCH" | "DATASET.ALREADY_EXISTS" | "DATASET.DELETED" | "DATASET.HASH_MISMATCH" | "DATASET.NOT_RELEASED" | "DATASET.TAMPERED" | "DATASET.VERSION_CONFLICT" | "DATASET.VERSION_MISMATCH" | "DISCLOSURE.DP_NO_GRID" | "IDEMPOTENCY.IN_FLIGHT" | "LEDGER.MVCC_CONFLICT" | "MEMBER.ALREADY_EXISTS" | "MEMBER.NODE_ID_TAKEN" | "MEMBER.NOT_ACTIVE" | "MODEL.SESSION_UNKNOWN";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: HTTP.PAYLOAD_TOO_LARGE, STORAGE.TOO_LARGE */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "HTTP.PAYLOAD_TOO_LARGE",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "HTTP.PAYLOAD_TOO_LARGE" | "STORAGE.TOO_LARGE";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: HTTP.UNSUPPORTED_MEDIA_TYPE, STORAGE.UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "HTTP.UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "HTTP.UNSUPPORTED_MEDIA_TYPE" | "STORAGE.UNSUPPORTED_MEDIA_TYPE";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: DISCLOSURE.COMPLEMENT_TOO_SMALL, DISCLOSURE.RARE_LEVEL, DISCLOSURE.SUBSET_TOO_SMALL, DISCLOSURE.TOO_MANY_PARAMETERS, IDEMPOTENCY.KEY_REUSED, MODEL.SINGULAR, STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DISCLOSURE.COMPLEMENT_TOO_SMALL",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "DISCLOSURE.COMPLEMENT_TOO_SMALL" | "DISCLOSURE.RARE_LEVEL" | "DISCLOSURE.SUBSET_TOO_SMALL" | "DISCLOSURE.TOO_MANY_PARAMETERS" | "IDEMPOTENCY.KEY_REUSED" | "MODEL.SINGULAR" | "STORAGE.CSV_INVALID" | "STORAGE.PARQUET_INVALID";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: HTTP.RATE_LIMITED, QUOTA.EXCEEDED */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "HTTP.RATE_LIMITED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "HTTP.RATE_LIMITED" | "QUOTA.EXCEEDED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: CONSORTIUM.ALREADY_INITIALIZED, CONSORTIUM.NOT_INITIALIZED, INTERNAL.UNEXPECTED, LEDGER.CHAINCODE_FAILED, STORAGE.FILE_UNREADABLE */
+            500: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONSORTIUM.ALREADY_INITIALIZED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "CONSORTIUM.ALREADY_INITIALIZED" | "CONSORTIUM.NOT_INITIALIZED" | "INTERNAL.UNEXPECTED" | "LEDGER.CHAINCODE_FAILED" | "STORAGE.FILE_UNREADABLE";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: ANALYSIS.SITE_FAILED, ANALYSIS.SITE_POLICY_BELOW_FLOOR, ANALYSIS.SITE_RESPONSE_MISMATCH, ANALYSIS.SITE_SIGNATURE_INVALID, MESSAGING.MALFORMED */
+            502: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ANALYSIS.SITE_FAILED",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ANALYSIS.SITE_FAILED" | "ANALYSIS.SITE_POLICY_BELOW_FLOOR" | "ANALYSIS.SITE_RESPONSE_MISMATCH" | "ANALYSIS.SITE_SIGNATURE_INVALID" | "MESSAGING.MALFORMED";
+                        };
+                    };
+                };
+            };
+            /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, MODEL.SESSIONS_FULL, STORAGE.BUSY */
+            503: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ANALYSIS.SITE_UNREACHABLE",
+                     *         "message": "What went wrong, in a sentence",
+                     *         "requestId": "req-5f0c2a9e"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "ANALYSIS.SITE_UNREACHABLE" | "LEDGER.UNAVAILABLE" | "MESSAGING.NO_RESPONDERS" | "MESSAGING.UNAVAILABLE" | "MODEL.SESSIONS_FULL" | "STORAGE.BUSY";
                         };
                     };
                 };
@@ -9546,10 +10176,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AnalysisResponse"];
+                    "application/json": components["schemas"]["AnalysisResponse"] | components["schemas"]["ModelAnalysisResponse"];
                 };
             };
-            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, MODEL.DP_UNSUPPORTED, MODEL.REQUEST_INVALID, MODEL.TOO_LARGE, MODEL.TYPE_MISMATCH, MODEL.UNKNOWN_COLUMN, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
             400: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -9570,7 +10200,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.SCOPE_WIDENED" | "ANALYSIS.CHART_UNAVAILABLE" | "ANALYSIS.DP_STATISTIC_UNAVAILABLE" | "ANALYSIS.MIXED_PRIVACY_MODES" | "ANALYSIS.REQUEST_INVALID" | "BUDGET.INVALID" | "DISCLOSURE.DP_STATISTIC_UNAVAILABLE" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "STORAGE.COLUMN_UNKNOWN" | "STORAGE.REQUEST_INVALID" | "STORAGE.UPLOAD_ABORTED" | "VALIDATION.FAILED";
+                            code?: "ACCESS.SCOPE_WIDENED" | "ANALYSIS.CHART_UNAVAILABLE" | "ANALYSIS.DP_STATISTIC_UNAVAILABLE" | "ANALYSIS.MIXED_PRIVACY_MODES" | "ANALYSIS.REQUEST_INVALID" | "BUDGET.INVALID" | "DISCLOSURE.DP_STATISTIC_UNAVAILABLE" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "MODEL.DP_UNSUPPORTED" | "MODEL.REQUEST_INVALID" | "MODEL.TOO_LARGE" | "MODEL.TYPE_MISMATCH" | "MODEL.UNKNOWN_COLUMN" | "STORAGE.COLUMN_UNKNOWN" | "STORAGE.REQUEST_INVALID" | "STORAGE.UPLOAD_ABORTED" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -9653,7 +10283,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
+            /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, MODEL.SESSION_UNKNOWN */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -9674,7 +10304,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.INVALID_STATE" | "ACCESS.REQUEST_ALREADY_EXISTS" | "ANALYSIS.NODE_UNKNOWN" | "AUDIT.ANALYSIS_ALREADY_EXISTS" | "AUDIT.FINDING_ALREADY_EXISTS" | "BUDGET.EXHAUSTED" | "BUDGET.NOT_DP" | "BUDGET.RESERVATION_ALREADY_EXISTS" | "BUDGET.RESERVATION_CLOSED" | "BUDGET.RESERVATION_MISMATCH" | "DATASET.ALREADY_EXISTS" | "DATASET.DELETED" | "DATASET.HASH_MISMATCH" | "DATASET.NOT_RELEASED" | "DATASET.TAMPERED" | "DATASET.VERSION_CONFLICT" | "DATASET.VERSION_MISMATCH" | "DISCLOSURE.DP_NO_GRID" | "LEDGER.MVCC_CONFLICT" | "MEMBER.ALREADY_EXISTS" | "MEMBER.NODE_ID_TAKEN" | "MEMBER.NOT_ACTIVE";
+                            code?: "ACCESS.INVALID_STATE" | "ACCESS.REQUEST_ALREADY_EXISTS" | "ANALYSIS.NODE_UNKNOWN" | "AUDIT.ANALYSIS_ALREADY_EXISTS" | "AUDIT.FINDING_ALREADY_EXISTS" | "BUDGET.EXHAUSTED" | "BUDGET.NOT_DP" | "BUDGET.RESERVATION_ALREADY_EXISTS" | "BUDGET.RESERVATION_CLOSED" | "BUDGET.RESERVATION_MISMATCH" | "DATASET.ALREADY_EXISTS" | "DATASET.DELETED" | "DATASET.HASH_MISMATCH" | "DATASET.NOT_RELEASED" | "DATASET.TAMPERED" | "DATASET.VERSION_CONFLICT" | "DATASET.VERSION_MISMATCH" | "DISCLOSURE.DP_NO_GRID" | "LEDGER.MVCC_CONFLICT" | "MEMBER.ALREADY_EXISTS" | "MEMBER.NODE_ID_TAKEN" | "MEMBER.NOT_ACTIVE" | "MODEL.SESSION_UNKNOWN";
                         };
                     };
                 };
@@ -9731,7 +10361,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
+            /** @description Refused or failed: DISCLOSURE.COMPLEMENT_TOO_SMALL, DISCLOSURE.RARE_LEVEL, DISCLOSURE.SUBSET_TOO_SMALL, DISCLOSURE.TOO_MANY_PARAMETERS, MODEL.SINGULAR, STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -9743,7 +10373,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "STORAGE.CSV_INVALID",
+                     *         "code": "DISCLOSURE.COMPLEMENT_TOO_SMALL",
                      *         "message": "What went wrong, in a sentence",
                      *         "requestId": "req-5f0c2a9e"
                      *       }
@@ -9752,7 +10382,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "STORAGE.CSV_INVALID" | "STORAGE.PARQUET_INVALID";
+                            code?: "DISCLOSURE.COMPLEMENT_TOO_SMALL" | "DISCLOSURE.RARE_LEVEL" | "DISCLOSURE.SUBSET_TOO_SMALL" | "DISCLOSURE.TOO_MANY_PARAMETERS" | "MODEL.SINGULAR" | "STORAGE.CSV_INVALID" | "STORAGE.PARQUET_INVALID";
                         };
                     };
                 };
@@ -9836,7 +10466,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, STORAGE.BUSY */
+            /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, MODEL.SESSIONS_FULL, STORAGE.BUSY */
             503: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -9857,7 +10487,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ANALYSIS.SITE_UNREACHABLE" | "LEDGER.UNAVAILABLE" | "MESSAGING.NO_RESPONDERS" | "MESSAGING.UNAVAILABLE" | "STORAGE.BUSY";
+                            code?: "ANALYSIS.SITE_UNREACHABLE" | "LEDGER.UNAVAILABLE" | "MESSAGING.NO_RESPONDERS" | "MESSAGING.UNAVAILABLE" | "MODEL.SESSIONS_FULL" | "STORAGE.BUSY";
                         };
                     };
                 };
@@ -9930,10 +10560,11 @@ export interface operations {
     };
     AnalysesController_chart: {
         parameters: {
-            query: {
-                statistic: "count" | "mean" | "min" | "max" | "sd";
-                /** @description `variable` (default): pooled, one bar per variable; `site`: one bar per site within each variable (needs a breakdown) */
-                by?: "variable" | "site";
+            query?: {
+                /** @description The statistic of a summary analysis's bars (required for a summary: 400 ANALYSIS.CHART_UNAVAILABLE without it); unused for a model */
+                statistic?: "count" | "mean" | "min" | "max" | "sd";
+                /** @description `variable` (default): pooled, one bar per variable; `site`: one bar per site within each variable (needs a breakdown); `stratum`: one bar per level within each variable (needs a stratum) */
+                by?: "variable" | "site" | "stratum";
             };
             header?: never;
             path: {
@@ -9955,7 +10586,7 @@ export interface operations {
                     "image/svg+xml": string;
                 };
             };
-            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
+            /** @description Refused or failed: ACCESS.SCOPE_WIDENED, ANALYSIS.CHART_UNAVAILABLE, ANALYSIS.DP_STATISTIC_UNAVAILABLE, ANALYSIS.MIXED_PRIVACY_MODES, ANALYSIS.REQUEST_INVALID, BUDGET.INVALID, DISCLOSURE.DP_STATISTIC_UNAVAILABLE, HTTP.BAD_REQUEST, LEDGER.INVALID_INPUT, MODEL.DP_UNSUPPORTED, MODEL.REQUEST_INVALID, MODEL.TOO_LARGE, MODEL.TYPE_MISMATCH, MODEL.UNKNOWN_COLUMN, STORAGE.COLUMN_UNKNOWN, STORAGE.REQUEST_INVALID, STORAGE.UPLOAD_ABORTED, VALIDATION.FAILED */
             400: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -9976,7 +10607,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.SCOPE_WIDENED" | "ANALYSIS.CHART_UNAVAILABLE" | "ANALYSIS.DP_STATISTIC_UNAVAILABLE" | "ANALYSIS.MIXED_PRIVACY_MODES" | "ANALYSIS.REQUEST_INVALID" | "BUDGET.INVALID" | "DISCLOSURE.DP_STATISTIC_UNAVAILABLE" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "STORAGE.COLUMN_UNKNOWN" | "STORAGE.REQUEST_INVALID" | "STORAGE.UPLOAD_ABORTED" | "VALIDATION.FAILED";
+                            code?: "ACCESS.SCOPE_WIDENED" | "ANALYSIS.CHART_UNAVAILABLE" | "ANALYSIS.DP_STATISTIC_UNAVAILABLE" | "ANALYSIS.MIXED_PRIVACY_MODES" | "ANALYSIS.REQUEST_INVALID" | "BUDGET.INVALID" | "DISCLOSURE.DP_STATISTIC_UNAVAILABLE" | "HTTP.BAD_REQUEST" | "LEDGER.INVALID_INPUT" | "MODEL.DP_UNSUPPORTED" | "MODEL.REQUEST_INVALID" | "MODEL.TOO_LARGE" | "MODEL.TYPE_MISMATCH" | "MODEL.UNKNOWN_COLUMN" | "STORAGE.COLUMN_UNKNOWN" | "STORAGE.REQUEST_INVALID" | "STORAGE.UPLOAD_ABORTED" | "VALIDATION.FAILED";
                         };
                     };
                 };
@@ -10059,7 +10690,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE */
+            /** @description Refused or failed: ACCESS.INVALID_STATE, ACCESS.REQUEST_ALREADY_EXISTS, ANALYSIS.NODE_UNKNOWN, AUDIT.ANALYSIS_ALREADY_EXISTS, AUDIT.FINDING_ALREADY_EXISTS, BUDGET.EXHAUSTED, BUDGET.NOT_DP, BUDGET.RESERVATION_ALREADY_EXISTS, BUDGET.RESERVATION_CLOSED, BUDGET.RESERVATION_MISMATCH, DATASET.ALREADY_EXISTS, DATASET.DELETED, DATASET.HASH_MISMATCH, DATASET.NOT_RELEASED, DATASET.TAMPERED, DATASET.VERSION_CONFLICT, DATASET.VERSION_MISMATCH, DISCLOSURE.DP_NO_GRID, LEDGER.MVCC_CONFLICT, MEMBER.ALREADY_EXISTS, MEMBER.NODE_ID_TAKEN, MEMBER.NOT_ACTIVE, MODEL.SESSION_UNKNOWN */
             409: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -10080,7 +10711,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ACCESS.INVALID_STATE" | "ACCESS.REQUEST_ALREADY_EXISTS" | "ANALYSIS.NODE_UNKNOWN" | "AUDIT.ANALYSIS_ALREADY_EXISTS" | "AUDIT.FINDING_ALREADY_EXISTS" | "BUDGET.EXHAUSTED" | "BUDGET.NOT_DP" | "BUDGET.RESERVATION_ALREADY_EXISTS" | "BUDGET.RESERVATION_CLOSED" | "BUDGET.RESERVATION_MISMATCH" | "DATASET.ALREADY_EXISTS" | "DATASET.DELETED" | "DATASET.HASH_MISMATCH" | "DATASET.NOT_RELEASED" | "DATASET.TAMPERED" | "DATASET.VERSION_CONFLICT" | "DATASET.VERSION_MISMATCH" | "DISCLOSURE.DP_NO_GRID" | "LEDGER.MVCC_CONFLICT" | "MEMBER.ALREADY_EXISTS" | "MEMBER.NODE_ID_TAKEN" | "MEMBER.NOT_ACTIVE";
+                            code?: "ACCESS.INVALID_STATE" | "ACCESS.REQUEST_ALREADY_EXISTS" | "ANALYSIS.NODE_UNKNOWN" | "AUDIT.ANALYSIS_ALREADY_EXISTS" | "AUDIT.FINDING_ALREADY_EXISTS" | "BUDGET.EXHAUSTED" | "BUDGET.NOT_DP" | "BUDGET.RESERVATION_ALREADY_EXISTS" | "BUDGET.RESERVATION_CLOSED" | "BUDGET.RESERVATION_MISMATCH" | "DATASET.ALREADY_EXISTS" | "DATASET.DELETED" | "DATASET.HASH_MISMATCH" | "DATASET.NOT_RELEASED" | "DATASET.TAMPERED" | "DATASET.VERSION_CONFLICT" | "DATASET.VERSION_MISMATCH" | "DISCLOSURE.DP_NO_GRID" | "LEDGER.MVCC_CONFLICT" | "MEMBER.ALREADY_EXISTS" | "MEMBER.NODE_ID_TAKEN" | "MEMBER.NOT_ACTIVE" | "MODEL.SESSION_UNKNOWN";
                         };
                     };
                 };
@@ -10137,7 +10768,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
+            /** @description Refused or failed: DISCLOSURE.COMPLEMENT_TOO_SMALL, DISCLOSURE.RARE_LEVEL, DISCLOSURE.SUBSET_TOO_SMALL, DISCLOSURE.TOO_MANY_PARAMETERS, MODEL.SINGULAR, STORAGE.CSV_INVALID, STORAGE.PARQUET_INVALID */
             422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -10149,7 +10780,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "STORAGE.CSV_INVALID",
+                     *         "code": "DISCLOSURE.COMPLEMENT_TOO_SMALL",
                      *         "message": "What went wrong, in a sentence",
                      *         "requestId": "req-5f0c2a9e"
                      *       }
@@ -10158,7 +10789,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "STORAGE.CSV_INVALID" | "STORAGE.PARQUET_INVALID";
+                            code?: "DISCLOSURE.COMPLEMENT_TOO_SMALL" | "DISCLOSURE.RARE_LEVEL" | "DISCLOSURE.SUBSET_TOO_SMALL" | "DISCLOSURE.TOO_MANY_PARAMETERS" | "MODEL.SINGULAR" | "STORAGE.CSV_INVALID" | "STORAGE.PARQUET_INVALID";
                         };
                     };
                 };
@@ -10242,7 +10873,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, STORAGE.BUSY */
+            /** @description Refused or failed: ANALYSIS.SITE_UNREACHABLE, LEDGER.UNAVAILABLE, MESSAGING.NO_RESPONDERS, MESSAGING.UNAVAILABLE, MODEL.SESSIONS_FULL, STORAGE.BUSY */
             503: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -10263,7 +10894,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         error?: {
                             /** @enum {string} */
-                            code?: "ANALYSIS.SITE_UNREACHABLE" | "LEDGER.UNAVAILABLE" | "MESSAGING.NO_RESPONDERS" | "MESSAGING.UNAVAILABLE" | "STORAGE.BUSY";
+                            code?: "ANALYSIS.SITE_UNREACHABLE" | "LEDGER.UNAVAILABLE" | "MESSAGING.NO_RESPONDERS" | "MESSAGING.UNAVAILABLE" | "MODEL.SESSIONS_FULL" | "STORAGE.BUSY";
                         };
                     };
                 };
