@@ -8,6 +8,11 @@ import type { Statistic } from '../market/apply';
 export type Analysis = components['schemas']['AnalysisResponse'];
 export type AnalysisColumn = components['schemas']['AnalysisColumnResponse'];
 export type AnalysisSummary = components['schemas']['AnalysisSummaryResponse'];
+export type ModelAnalysis = components['schemas']['ModelAnalysisResponse'];
+/** What a summary analysis may ask: a grant also names the models (table, correlation, glm), which this page does not run. */
+export type SummaryStatistic = Analysis['request']['statistics'][number];
+const SUMMARY_STATISTICS: ReadonlySet<string> = new Set<SummaryStatistic>(['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd', 'quantiles', 'histogram']);
+const isSummaryStatistic = (s: Statistic): s is SummaryStatistic => SUMMARY_STATISTICS.has(s);
 
 /** A dataset the caller may analyse: one of its granted requests, with the grant's scope. */
 export interface Analysable {
@@ -28,19 +33,19 @@ export async function analysableDatasets(): Promise<Analysable[]> {
 }
 
 /** The columns and statistics every chosen grant allows (an analysis pools them all). */
-export function common(chosen: Analysable[]): { columns: string[]; statistics: Statistic[] } {
+export function common(chosen: Analysable[]): { columns: string[]; statistics: SummaryStatistic[] } {
   const [first, ...rest] = chosen;
   if (!first) return { columns: [], statistics: [] };
   return {
     columns: first.columns.filter((c) => rest.every((a) => a.columns.includes(c))),
-    statistics: first.statistics.filter((s) => rest.every((a) => a.statistics.includes(s))),
+    statistics: first.statistics.filter((s) => rest.every((a) => a.statistics.includes(s))).filter(isSummaryStatistic),
   };
 }
 
 export interface AnalysisInput {
   datasets: string[];
   columns: string[];
-  statistics: Statistic[];
+  statistics: SummaryStatistic[];
   breakdown: boolean;
 }
 
@@ -53,8 +58,11 @@ export function listAnalyses(cursor: string | undefined) {
   return call(api.GET('/api/v1/analyses', { params: { query: cursor ? { cursor } : {} } }));
 }
 
-export function getAnalysis(analysisId: string) {
-  return call(api.GET('/api/v1/analyses/{analysisId}', { params: { path: { analysisId } } }));
+/** A summary analysis; a model (table, correlation matrix, GLM: `kind`) is not shown by the console yet. */
+export async function getAnalysis(analysisId: string): Promise<Analysis> {
+  const found: Analysis | ModelAnalysis = await call(api.GET('/api/v1/analyses/{analysisId}', { params: { path: { analysisId } } }));
+  if ('kind' in found) throw new Error(`analysis ${analysisId} is a ${found.kind} model, which the console does not show yet (GET /api/v1/analyses/${analysisId})`);
+  return found;
 }
 
 /** The four numbers of the paper's bar charts. */
