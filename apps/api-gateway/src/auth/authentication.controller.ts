@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Patch, Post, Query, Req, Res }
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AccessTokenClaims } from '@phdmf/auth';
-import { AccountsChangePassword, AccountsErrorCode, AccountsGetCurrentUser, AccountsGetJwks, AccountsGetLoginHistory, AccountsLogin, AccountsLogout, AccountsRefreshToken, AccountsRegisterResearcher, AccountsUpdateProfile, PaginationErrorCode, PhdmfError, type AccountsLogin as LoginNs } from '@phdmf/contracts';
+import { AccountsChangePassword, AccountsErrorCode, AccountsGetCurrentUser, AccountsGetJwks, AccountsGetLoginHistory, AccountsLogin, AccountsLogout, AccountsRefreshToken, AccountsRegisterResearcher, AccountsUpdateProfile, PaginationErrorCode, PhdmfError, validationFailed, type AccountsLogin as LoginNs } from '@phdmf/contracts';
 import type { TokenPair } from '@phdmf/contracts';
 import { ApiGatewayConfig } from '../config';
 import { CookieTokenResponse, LoginHistoryResponse, PasswordChangedResponse, TokenResponse, UserResponse } from '../edge/openapi-schemas';
@@ -73,9 +73,7 @@ export class AuthenticationController {
   @ApiOkResponse(TOKENS_OR_COOKIE)
   async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: RefreshOrCookieDto) {
     if (body.refreshToken !== undefined) return this.bus.request(req, AccountsRefreshToken.CONTRACT, { refreshToken: body.refreshToken, ...clientInfo(req) });
-    assertCookieOrigin(req, this.config.corsOrigins);
-    const refreshToken = refreshCookieOf(req);
-    if (refreshToken === undefined) throw new PhdmfError(AccountsErrorCode.REFRESH_INVALID, 'No refresh token: sign in again');
+    const refreshToken = cookieToken(req, this.config.corsOrigins);
     try {
       return this.inCookie(res, await this.bus.request(req, AccountsRefreshToken.CONTRACT, { refreshToken, ...clientInfo(req) }));
     } catch (error) {
@@ -96,10 +94,8 @@ export class AuthenticationController {
       await this.bus.request(req, AccountsLogout.CONTRACT, { refreshToken: body.refreshToken });
       return;
     }
-    assertCookieOrigin(req, this.config.corsOrigins);
-    const refreshToken = refreshCookieOf(req);
+    const refreshToken = cookieToken(req, this.config.corsOrigins);
     clearRefreshCookie(res);
-    if (refreshToken === undefined) return; // no session in this browser: signed out already
     await this.bus.request(req, AccountsLogout.CONTRACT, { refreshToken });
   }
 
@@ -145,4 +141,18 @@ export class AuthenticationController {
   loginHistory(@Req() req: Request, @Query() query: HistoryQueryDto, @CurrentUser() user: AccessTokenClaims) {
     return this.bus.request(req, AccountsGetLoginHistory.CONTRACT, queryPayload(query), user);
   }
+}
+
+/**
+ * The refresh token from the console's cookie, when the body names none. Neither in the body nor in a
+ * cookie: the JSON flow's 400 (the field is required there). The Origin is checked only when the cookie
+ * is there to be used: a cross-site page must not spend it (SameSite=Strict is the first guard).
+ */
+function cookieToken(req: Request, allowedOrigins: readonly string[]): string {
+  const refreshToken = refreshCookieOf(req);
+  if (refreshToken === undefined) {
+    throw validationFailed('Invalid request body', [{ field: 'refreshToken', problems: ['refreshToken is required (in the body, or the refresh cookie of a console sign-in)'] }]);
+  }
+  assertCookieOrigin(req, allowedOrigins);
+  return refreshToken;
 }

@@ -47,6 +47,7 @@ describe('REST edge', () => {
         'POST /api/v1/access-requests/{requestId}/deny',
         'POST /api/v1/access-requests/{requestId}/revoke',
         'POST /api/v1/analyses',
+        'POST /api/v1/analyses/models',
         'POST /api/v1/membership-applications/{applicationId}/admit',
         'POST /api/v1/membership-applications/{applicationId}/reject',
         'PUT /api/v1/institutions/{memberId}/node',

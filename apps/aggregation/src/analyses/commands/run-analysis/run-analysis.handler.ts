@@ -172,7 +172,7 @@ export class RunAnalysisHandler {
     try {
       answer = await this.sites.summarize(dataset.nodeId, payload, { userId: researcher.userId, roles: [...researcher.roles], ...(researcher.organisationId ? { organisationId: researcher.organisationId } : {}) }, this.config.SITE_TIMEOUT_MS);
     } catch (error) {
-      return { dataset, failure: siteFailure(dataset, error) };
+      return { dataset, failure: siteFailure(dataset, error, request.filter !== undefined || request.stratum !== undefined) };
     }
     const verdict = inSpanSync(UseCaseSpan.AnalysisVerification, {}, () => checkSiteSummary(answer, {
       analysisId,
@@ -221,9 +221,11 @@ function isVerificationFailure(e: PhdmfError): boolean {
  * the line the node reported, if any. Never the node's own message: it is relayed to the researcher
  * (and kept in `datasets[].error`), and a site's text may quote a row of the file (DuckDB does), a
  * path or an engine's words. The code and line are all a researcher needs; the site's log has the rest.
+ * A summary within a subset or stratum is refused as the models are (site-refusal.ts): the rule's own
+ * code, the site named; any other summary's refusal keeps the code `ANALYSIS.SITE_FAILED`, its `cause`.
  */
-function siteFailure(dataset: ClearedDataset, error: unknown): PhdmfError {
-  const refusal = modellingRefusal(dataset, 'summary', error);
+function siteFailure(dataset: ClearedDataset, error: unknown, subsetted: boolean): PhdmfError {
+  const refusal = subsetted ? modellingRefusal(dataset, 'summary', error) : undefined;
   if (refusal !== undefined) return refusal;
   const at = `node "${dataset.nodeId}" (dataset "${dataset.datasetId}")`;
   const code = error instanceof PhdmfError ? error.code : CommonErrorCode.INTERNAL;
