@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { StorageModel, type LedgerStatistic } from '@phdmf/contracts';
 import { Correlation } from '@phdmf/logging';
-import { inSpanSync, UseCaseSpan } from '@phdmf/observability';
 import { refuseIfLate, type ActorHeader } from '@phdmf/messaging';
 import type { DatasetSchema, SqlCondition } from '@phdmf/modelling';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../storage.settings';
@@ -102,6 +101,6 @@ export class ModelSite {
   /** The answer signed with the node key, `computeMillis` measured last (everything but the signature). */
   sign<B extends StorageModel.ModelBody>(body: B, started: number): StorageModel.Result<B> {
     body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
-    return { body, signature: inSpanSync(UseCaseSpan.SiteSignature, {}, () => this.signer.sign(body)) };
+    return { body, signature: this.signer.sign(body) };
   }
 }

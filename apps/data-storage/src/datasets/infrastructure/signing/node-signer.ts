@@ -1,6 +1,7 @@
 import { createHmac, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { canonicalJson, CommonErrorCode, nodeKeyId, PhdmfError, type NodeSignature } from '@phdmf/contracts';
+import { inSpanSync, UseCaseSpan } from '@phdmf/observability';
 
 /**
  * The node's Ed25519 key. Summaries are signed with it so that the aggregation service (and anyone
@@ -43,8 +44,11 @@ export class NodeSigner {
     return createHmac('sha256', this.privateKey.export({ type: 'pkcs8', format: 'der' })).update(label, 'utf8').digest();
   }
 
+  /** An answer's signature, the last step of every summary and model answer (its own span in a traced request). */
   sign(body: unknown): NodeSignature {
-    const value = sign(null, Buffer.from(canonicalJson(body), 'utf8'), this.privateKey).toString('base64');
-    return { algorithm: 'Ed25519', keyId: this.keyId, value };
+    return inSpanSync(UseCaseSpan.SiteSignature, {}, () => {
+      const value = sign(null, Buffer.from(canonicalJson(body), 'utf8'), this.privateKey).toString('base64');
+      return { algorithm: 'Ed25519' as const, keyId: this.keyId, value };
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { canonicalJson, PhdmfError, StorageErrorCode, type LedgerStatistic, type NodeSignature, StorageSummarize } from '@phdmf/contracts';
+import { canonicalJson, PhdmfError, StorageErrorCode, type LedgerStatistic, StorageSummarize } from '@phdmf/contracts';
 import { countWithheld, inSpanSync, UseCaseSpan } from '@phdmf/observability';
 import { Correlation, type Logger } from '@phdmf/logging';
 import { refuseIfLate } from '@phdmf/messaging';
@@ -150,7 +150,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
     countWithheld([...body.columns, ...(body.strata?.levels.flatMap((l) => l.columns) ?? [])]);
     this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length, subset: subset !== undefined, levels: body.strata?.levels.length }, 'summary released');
-    return { body, signature: this.sign(body) };
+    return { body, signature: this.signer.sign(body) };
   }
 
   /**
@@ -187,12 +187,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     };
     body.computeMillis = Math.round((performance.now() - started) * 1000) / 1000;
     this.log.info({ datasetId: dataset.id, analysisId: request.analysisId, requester: request.requester, columns: request.columns.length, reservationTxId: request.reservationTxId }, 'dp summary released');
-    return { body, signature: this.sign(body) };
-  }
-
-  /** Signs the body with the node key (Ed25519), the last step of every summary. */
-  private sign(body: StorageSummarize.SummaryBody): NodeSignature {
-    return inSpanSync(UseCaseSpan.SiteSignature, {}, () => this.signer.sign(body));
+    return { body, signature: this.signer.sign(body) };
   }
 }
 
