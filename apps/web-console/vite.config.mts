@@ -15,6 +15,9 @@ export default defineConfig({
     // which imports nothing, recomputes a result hash in the browser exactly as the services do.
     alias: {
       '@phdmf/chaincode/canonical-json': fileURLToPath(new URL('../../chaincode/src/canonical-json.ts', import.meta.url)),
+      // The ledger's vocabularies (statistics, model kinds): one file of constants that imports nothing,
+      // taken alone so that the rest of @phdmf/contracts (validators, Node code) stays out of the bundle.
+      '@phdmf/contracts/ledger-records': fileURLToPath(new URL('../../libs/contracts/src/ledger/lib/records.ts', import.meta.url)),
       '@phdmf/client': fileURLToPath(new URL('../../libs/client/src/index.ts', import.meta.url)),
     },
   },

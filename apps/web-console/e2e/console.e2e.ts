@@ -51,7 +51,9 @@ suite('the web console in Chromium (e2e)', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     work = tempDir('phdmf-console-files-');
-    [target, browser] = await Promise.all([startTarget(), launch()]);
+    // One after the other: a system that fails to start leaves no browser behind to keep Jest alive.
+    target = await startTarget();
+    browser = await launch();
   }, 240_000);
 
   afterAll(async () => {
@@ -185,19 +187,23 @@ suite('the web console in Chromium (e2e)', () => {
     await context.close();
   });
 
-  async function applyFor(datasetName: string, purpose: string): Promise<void> {
+  async function applyFor(datasetName: string, purpose: string, alsoAsk: string[] = []): Promise<void> {
     await researcher.goto('/market');
     await researcher.getByRole('link', { name: datasetName }).click();
     await researcher.getByRole('heading', { name: datasetName }).waitFor();
-    // The on-chain hash beside the schema.
+    // The on-chain hash beside the schema; the stance switch is the owner's admins' only.
     expect(await researcher.getByTestId('onchain-hash').textContent()).toMatch(/^[0-9a-f]{64}$/);
+    expect(await researcher.getByRole('button', { name: 'Close to new requests' }).count()).toBe(0);
     await researcher.getByLabel('Purpose').fill(purpose);
+    const statistics = researcher.getByRole('group', { name: 'Statistics' });
+    for (const name of alsoAsk) await statistics.getByRole('checkbox', { name, exact: true }).check();
     await researcher.getByRole('button', { name: 'Send application' }).click();
     await shows(researcher.getByRole('status'), /Application sent\. Its transaction: [0-9a-f]+ \(block \d+\)/);
   }
 
   it('applies for two datasets of two institutions from their detail pages; each application is committed with its transaction and block', async () => {
-    await applyFor('General medicine admissions 2023', BP_PURPOSE);
+    // Quantiles, a histogram and the three models besides the defaults: the analyses below run them.
+    await applyFor('General medicine admissions 2023', BP_PURPOSE, ['Quantiles', 'Histogram', 'Contingency table', 'Correlation', 'Regression (GLM)']);
     await accessible(researcher, 'dataset');
     await shot(researcher, 'dataset');
     await applyFor('Cardiology outpatients 2023', FOLLOW_UP_PURPOSE);
@@ -252,11 +258,16 @@ suite('the web console in Chromium (e2e)', () => {
     await north.getByRole('dialog').getByRole('button', { name: /Confirm/ }).click();
     await shows(north.getByRole('status'), /Recorded on-chain/);
 
-    await researcher.goto('/applications');
+    // The researcher's page has stayed open since the applications: the event feed brings both
+    // decisions (a toast each) and the list refreshes, without a reload and without polling.
+    expect(new URL(researcher.url()).pathname).toBe('/applications');
+    const live = researcher.getByRole('complementary', { name: 'Live updates' });
+    await shows(live.getByRole('status'), /Your request for \S+ was granted \(block \d+\)/);
+    await shows(live.getByRole('status'), /Your request for \S+ was denied \(block \d+\)/);
     const mine = researcher.getByRole('tabpanel');
     await shows(mine, 'Granted');
     await shows(mine, 'The cohort is reserved for an internal study');
-    await accessible(researcher, 'applications (mine)');
+    await accessible(researcher, 'applications (mine, with live updates)');
   });
 
   it('runs an analysis on the granted dataset with progress, shows the result table and the bar charts, and verifies the result hash on-chain in the browser', async () => {
@@ -266,12 +277,24 @@ suite('the web console in Chromium (e2e)', () => {
     const form = researcher.getByRole('form', { name: 'New analysis' });
     const datasets = form.getByRole('group', { name: /Datasets/ }).getByRole('checkbox');
     await datasets.first().check();
+    // Quantiles at the default probabilities (one of them not published: withheld, with the reason); a histogram of age.
+    await form.getByLabel(/Quantile probabilities/).fill('0.25, 0.5, 0.75, 0.3');
+    await form.getByRole('group', { name: 'Statistics' }).getByRole('checkbox', { name: 'Histogram' }).check();
+    await form.getByRole('button', { name: 'Run analysis' }).click();
+    await shows(form.getByRole('alert'), 'A histogram needs bin edges for at least one column.');
+    await form.getByLabel('Histogram bin edges for age').fill('20, 40, 60, 80, 100');
     await form.getByRole('button', { name: 'Run analysis' }).click();
     await researcher.getByRole('heading', { name: /^Result/ }).first().waitFor({ timeout: 120_000 });
     const pooled = researcher.getByRole('table').first();
     await shows(pooled, /\d/);
+    await shows(pooled, /Quantiles: probabilities 0\.3 not released/);
+    await researcher.getByRole('heading', { name: 'Quantiles' }).waitFor();
+    await shows(researcher.getByRole('table').filter({ hasText: 'Probability' }).getByRole('row'), /age\s*0\.5\s*\d/);
+    await researcher.getByRole('heading', { name: 'Histogram of age' }).waitFor();
+    await shows(researcher.getByRole('table').filter({ hasText: 'Records' }).getByRole('row'), /\[40, 60\)\s*(\d+|withheld)/);
     await researcher.locator('canvas[role="img"]').first().waitFor();
     expect(await researcher.getByRole('img', { name: 'n per column, per site and pooled', exact: true }).count()).toBe(1);
+    expect(await researcher.getByRole('img', { name: 'Histogram of age', exact: true }).count()).toBe(1);
     await accessible(researcher, 'analysis');
     await shot(researcher, 'analysis');
     await researcher.getByRole('button', { name: 'Verify on-chain' }).click();
@@ -279,6 +302,43 @@ suite('the web console in Chromium (e2e)', () => {
     await researcher.goto('/analyses');
     await researcher.getByRole('link', { name: /Open analysis/ }).first().waitFor();
     await shot(researcher, 'analyses');
+  });
+
+  /** Runs one model from the analyses page's model form, and verifies its result hash on-chain in the browser. */
+  async function runModel(kind: string, fill: (form: Locator) => Promise<void>, heading: string): Promise<void> {
+    await researcher.goto('/analyses');
+    const form = researcher.getByRole('form', { name: 'New model' });
+    await form.getByRole('group', { name: /Datasets/ }).getByRole('checkbox').first().check();
+    await form.getByRole('radio', { name: kind }).check();
+    await fill(form);
+    await form.getByRole('button', { name: 'Run model' }).click();
+    await researcher.getByRole('heading', { name: heading }).waitFor({ timeout: 120_000 });
+    await researcher.getByRole('button', { name: 'Verify on-chain' }).click();
+    await shows(researcher.getByRole('status'), /Verified: the hash recomputed in this browser, [0-9a-f]{64}, equals the one in transaction [0-9a-f]+ \(block \d+, VALID\)/);
+  }
+
+  it('runs the three models — a contingency table with its χ² test, a correlation matrix, a GLM — and verifies each on-chain', async () => {
+    await runModel('Contingency table', async (form) => {
+      await form.getByLabel('Rows').selectOption('sex');
+      await form.getByLabel(/^Columns \(optional/).selectOption('smoker');
+    }, 'Contingency table');
+    await shows(researcher.getByRole('paragraph'), /Pearson’s χ² = [\d.]+, df = 1, p = /);
+    await accessible(researcher, 'model: table');
+
+    await runModel('Correlation', async (form) => {
+      for (const c of ['age', 'bmi', 'systolic_bp']) await form.getByRole('group', { name: /Columns to correlate/ }).getByRole('checkbox', { name: c, exact: true }).check();
+    }, 'Correlation matrix');
+    await shows(researcher.getByRole('table').filter({ hasText: 'Pair' }).getByRole('row'), /age × bmi\s*\d+\s*-?[\d.]+\s*\[/);
+
+    await runModel('Regression (GLM)', async (form) => {
+      await form.getByLabel('Outcome').selectOption('systolic_bp');
+      for (const c of ['age', 'bmi']) await form.getByRole('group', { name: 'Covariates' }).getByRole('checkbox', { name: c, exact: true }).check();
+    }, 'Coefficients');
+    const coefficients = researcher.getByRole('table').filter({ hasText: 'Std. error' });
+    for (const name of ['(Intercept)', 'age', 'bmi']) await shows(coefficients.getByRole('row'), name);
+    expect(Number(await researcher.getByTestId('glm-iterations').textContent())).toBeGreaterThan(0);
+    await accessible(researcher, 'model: glm');
+    await shot(researcher, 'analysis-model');
   });
 
   it('reads the dataset\'s provenance: add, request, grant and analysis, each linked to its block and transaction', async () => {
@@ -371,6 +431,19 @@ suite('the web console in Chromium (e2e)', () => {
     await shot(aldric, 'account');
   });
 
+  it('lets the St. Aldric admin close its dataset to new requests and open it again, each on-chain', async () => {
+    await aldric.goto('/market');
+    await aldric.getByRole('link', { name: 'General medicine admissions 2023' }).click();
+    await aldric.getByRole('heading', { name: 'Access requests' }).waitFor();
+    await aldric.getByRole('button', { name: 'Close to new requests' }).click();
+    await shows(aldric.getByRole('status'), /The dataset is now closed\. Recorded on-chain: transaction [0-9a-f]+, block \d+\./);
+    await shows(aldric.getByRole('definition'), 'Closed');
+    await accessible(aldric, 'dataset (owner admin)');
+    await aldric.getByRole('button', { name: 'Open to requests' }).click();
+    await shows(aldric.getByRole('status'), /The dataset is now open\./);
+    await shows(aldric.getByRole('definition'), 'Released');
+  });
+
   it('uploads a new dataset from the browser straight to St. Aldric\'s site: the browser\'s SHA-256 equals the site\'s and the on-chain hash', async () => {
     const csv = path.join(work.dir, `ward-${RUN}.csv`);
     writeFileSync(csv, execFileSync(process.execPath, [path.join(ROOT, 'infra/local/synthetic-data.mjs'), '--profile', 'cardiology', '--rows', '600', '--seed', RUN]));
@@ -387,6 +460,11 @@ suite('the web console in Chromium (e2e)', () => {
     expect(await aldric.getByTestId('browser-hash').textContent()).toBe(expected);
     expect(await aldric.getByTestId('chain-hash').textContent()).toBe(expected);
     await shot(aldric, 'upload');
+    // Download it back from the site: the same bytes, checked in the browser against the on-chain hash.
+    const [download] = await Promise.all([aldric.waitForEvent('download'), aldric.getByRole('button', { name: `Download Ward 7 follow-up ${RUN}` }).click()]);
+    expect(download.suggestedFilename()).toBe(`ward-${RUN}.csv`);
+    expect(createHash('sha256').update(readFileSync(await download.path())).digest('hex')).toBe(expected);
+    await shows(aldric.getByRole('status'), `Its SHA-256 computed in this browser, ${expected}, equals the on-chain hash.`);
     // The site lets the console's origin call it from a browser, and no other.
     const preflight = async (origin: string) =>
       (await fetch(`${target.siteUrl('site-aldric')}/datasets`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } })).headers.get('access-control-allow-origin');

@@ -45,7 +45,11 @@ function adopt(tokens: TokenAnswer): void {
   setAccessToken(tokens.accessToken);
   if (timer) clearTimeout(timer);
   const inMs = Math.max(5, tokens.expiresIn - REFRESH_MARGIN_SECONDS) * 1000;
-  timer = setTimeout(() => void refresh().catch(() => expire()), inMs);
+  timer = setTimeout(() => {
+    refresh().catch(() => {
+      expire();
+    });
+  }, inMs);
 }
 
 function forget(): void {

@@ -2,12 +2,13 @@
 // whether the dataset takes requests) are the authorization service's; its coded refusal is shown.
 import { api, call } from '../../api/client';
 import type { components } from '@phdmf/client';
+import { LEDGER_STATISTICS } from '@phdmf/contracts/ledger-records';
 
 export type AccessRequest = components['schemas']['AccessRequestResponse'];
 export type Statistic = components['schemas']['AccessRequestResponse']['statistics'][number];
 
-/** The statistics a request can name, in the order the form lists them. */
-export const STATISTICS: readonly Statistic[] = ['count', 'missing', 'sum', 'min', 'max', 'mean', 'variance', 'sd', 'quantiles', 'histogram'];
+/** The statistics a request can name (the summaries, then the models), in the order the form lists them: the ledger's list. */
+export const STATISTICS: readonly Statistic[] = LEDGER_STATISTICS;
 
 /** What a new application asks for unless the person changes it. */
 export const DEFAULT_STATISTICS: readonly Statistic[] = ['count', 'min', 'max', 'mean', 'variance'];

@@ -41,6 +41,17 @@ export function getEntry(datasetId: string) {
   return call(api.GET('/api/v1/market/datasets/{datasetId}', { params: { path: { datasetId } } }));
 }
 
+/** Whether the caller may open or close the entry to requests: an admin of the owner institution (the authorization service checks it again). */
+export function maySetStance(entry: Pick<MarketEntry, 'ownerMemberId'>, user: { roles: readonly string[]; organisationId?: string } | undefined): boolean {
+  return user !== undefined && user.roles.includes('institution-admin') && user.organisationId === entry.ownerMemberId;
+}
+
+/** Opens or closes the dataset to new access requests (an on-chain change); the updated entry. */
+export function setStance(datasetId: string, stance: MarketEntry['stance']) {
+  // @phdmf/client adds the Idempotency-Key to this committing call.
+  return call(api.PUT('/api/v1/market/datasets/{datasetId}/stance', { params: { path: { datasetId } }, body: { stance } }));
+}
+
 export function listInstitutions() {
   return call(api.GET('/api/v1/institutions'));
 }

@@ -60,6 +60,36 @@ export function deleteDataset(site: string, datasetId: string, reason: string): 
   return siteCall<SiteDataset>(`${site}/datasets/${encodeURIComponent(datasetId)}?${new URLSearchParams({ description: reason }).toString()}`, { method: 'DELETE' });
 }
 
+/**
+ * The dataset's current file, from the site itself (like the upload, it never passes a central service).
+ * Held as a Blob, which the browser keeps on disk when it is large; its name is the one it was uploaded as.
+ */
+export async function downloadFile(site: string, datasetId: string): Promise<{ blob: Blob; fileName: string }> {
+  const url = `${site}/datasets/${encodeURIComponent(datasetId)}`;
+  // The file's name is its version's (the site's CORS exposes no Content-Disposition): the dataset with its versions, asked alongside.
+  const [response, dataset] = await Promise.all([
+    fetch(`${url}/download`, { headers: { authorization: `Bearer ${currentAccessToken() ?? ''}` }, credentials: 'omit' }).catch(() => {
+      throw new ApiError('NETWORK.UNREACHABLE', 'The site did not answer', 0);
+    }),
+    siteCall<SiteDataset>(url),
+  ]);
+  if (!response.ok) throw siteError(response.status, await response.json().catch(() => undefined));
+  const fileName = dataset.versions?.find((v) => v.version === dataset.latestVersion)?.fileName ?? `${datasetId}.csv`;
+  return { blob: await response.blob(), fileName };
+}
+
+/** Hands a Blob to the browser's own download (an object URL on a link with `download`, revoked after). */
+export function saveAs(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 0);
+}
+
 /** The file's SHA-256, read a slice at a time (a file of gigabytes never sits in memory whole). */
 export async function sha256OfFile(file: Blob, progress: (bytes: number) => void, sliceBytes = 4 * 1024 * 1024): Promise<string> {
   const hasher = await createSHA256();
@@ -97,9 +127,16 @@ export function upload(target: UploadTarget, file: File, progress: (bytes: numbe
     xhr.setRequestHeader('authorization', `Bearer ${currentAccessToken() ?? ''}`);
     xhr.setRequestHeader('content-type', contentTypeOf(file));
     xhr.responseType = 'json';
-    xhr.upload.onprogress = (e) => progress(e.loaded);
-    xhr.onerror = () => reject(new ApiError('NETWORK.UNREACHABLE', 'The site did not answer', 0));
-    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve(xhr.response as SiteDataset) : reject(siteError(xhr.status, xhr.response)));
+    xhr.upload.onprogress = (e) => {
+      progress(e.loaded);
+    };
+    xhr.onerror = () => {
+      reject(new ApiError('NETWORK.UNREACHABLE', 'The site did not answer', 0));
+    };
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) resolve(xhr.response as SiteDataset);
+      else reject(siteError(xhr.status, xhr.response));
+    };
     xhr.send(file);
   });
 }
