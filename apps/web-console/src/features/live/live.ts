@@ -33,7 +33,9 @@ export interface Notice {
 /** What the feed brought: the latest notices (newest first) and a count per kind that pages watch to reload. */
 export const live = reactive<{ notices: Notice[]; counts: Partial<Record<LiveKind, number>> }>({ notices: [], counts: {} });
 
-const KEEP_NOTICES = 5;
+const KEEP_NOTICES = 3;
+/** A toast goes by itself after this long: what it says stays on its page (the lists have refreshed). */
+const NOTICE_MS = 20_000;
 let running: AbortController | undefined;
 let lastEventId: string | undefined;
 
@@ -71,6 +73,9 @@ async function follow(signal: AbortSignal): Promise<void> {
       const notice = noticeOf(event.data as FeedEvent, event.id);
       live.counts[notice.kind] = (live.counts[notice.kind] ?? 0) + 1;
       live.notices = [notice, ...live.notices].slice(0, KEEP_NOTICES);
+      setTimeout(() => {
+        dismiss(notice.id);
+      }, NOTICE_MS);
     }
   } catch {
     // Refused (4xx: the session ended): the feed stops; a new sign-in starts it again.
