@@ -128,6 +128,8 @@ export interface AnalysisResult {
 
 /** An analysis in a list. */
 export interface AnalysisSummary {
+  // SCRATCH: a field the edge does not document.
+  extra?: string;
   analysisId: string;
   status: 'complete' | 'partial';
   requester: string;
