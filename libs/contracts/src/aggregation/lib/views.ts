@@ -128,8 +128,6 @@ export interface AnalysisResult {
 
 /** An analysis in a list. */
 export interface AnalysisSummary {
-  // SCRATCH: a field the edge does not document.
-  extra?: string;
   analysisId: string;
   status: 'complete' | 'partial';
   requester: string;

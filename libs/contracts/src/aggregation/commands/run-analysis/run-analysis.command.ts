@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsString, ValidateNested } from 'class-validator';
+import { IsBoolean, ValidateNested } from 'class-validator';
 import { defineCommand } from '../../../lib/contract';
 import { OptionalField } from '../../../lib/optional';
 import type { LedgerStatistic } from '../../../ledger/lib/records';
@@ -19,10 +19,6 @@ export const SUBJECT = 'phdmf.aggregation.cmd.run-analysis.v1';
  * recorded on-chain. Quantile probabilities and histogram edges come from {@link SummaryOptions}.
  */
 export class Payload extends SummaryOptions {
-  // SCRATCH: a validated field the edge does not document.
-  @IsString()
-  comment!: string;
-
   @ApiProperty({ description: 'Dataset ids (from the data market); each needs your committed grant in force' })
   @IsDatasetIdList()
   datasets!: string[];
