@@ -184,6 +184,8 @@ describe('storage node', () => {
     it('lists its datasets a page at a time, newest first, in the edge\'s envelope ({ items, nextCursor, total })', async () => {
       await release(patientsCsv(10, 301));
       await release(patientsCsv(10, 302));
+      const withdrawn = await release(patientsCsv(10, 303));
+      expect((await admin.call('DELETE', `/datasets/${withdrawn.datasetId}?description=withdrawn`)).status).toBe(200);
       const page = async (query: string): Promise<Page<DatasetView>> => {
         const res = await staff.call('GET', `/datasets${query}`);
         expect(res.status).toBe(200);
@@ -206,9 +208,11 @@ describe('storage node', () => {
         cursor = next.nextCursor;
       } while (cursor !== null);
       expect(walked).toEqual(whole.items.map((d) => d.datasetId));
-      // Deleted ones only on request (the delete test above left one), counted as such.
+      // Deleted ones only on request, counted as such.
       const withDeleted = await page('?includeDeleted=true&limit=200');
       expect(withDeleted.total).toBeGreaterThan(whole.total);
+      expect(walked).not.toContain(withdrawn.datasetId);
+      expect(withDeleted.items.map((d) => d.datasetId)).toContain(withdrawn.datasetId);
       expect(withDeleted.items.filter((d) => d.state !== 'deleted').map((d) => d.datasetId)).toEqual(walked);
       // A cursor is bound to its filters, and a forged one is refused, as at the edge.
       const first = await page('?limit=1');
