@@ -256,6 +256,30 @@ describe('issue 6 acceptance: the data market, access decisions and trusted anal
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/analyses', '/api/v1/analyses/{analysisId}', '/api/v1/analyses/{analysisId}/chart.svg']));
   });
 
+  it('lists a researcher only their own analyses and the consortium admin every requester\'s, narrowed by requester, with totals', async () => {
+    type AnalysisPage = { items: { analysisId: string; requester: string }[]; nextCursor: string | null; total: number };
+    const list = async (token: string, query = '') => {
+      const res = await api.get<AnalysisPage>(`/api/v1/analyses${query}`, token);
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    const own = await list(researcher, '?limit=200');
+    expect(own.items.every((i) => i.requester === analysis.requester)).toBe(true);
+    // Another researcher sees none of it, not even by naming its requester.
+    const other = await list(latecomer);
+    expect(other.items.map((i) => i.analysisId)).not.toContain(analysis.analysisId);
+    expect(await list(latecomer, `?requester=${analysis.requester}`)).toEqual({ items: [], nextCursor: null, total: 0 });
+    // The admin audits: every requester's analyses, the researcher's among them, and one user's with `requester`.
+    const all = await list(consortiumAdmin, '?limit=200');
+    expect(all.items.map((i) => i.analysisId)).toContain(analysis.analysisId);
+    expect(all.total).toBeGreaterThanOrEqual(own.total);
+    const theirs = await list(consortiumAdmin, `?requester=${analysis.requester}&limit=200`);
+    expect(theirs.total).toBe(own.total);
+    expect(theirs.items.map((i) => i.analysisId)).toEqual(own.items.map((i) => i.analysisId));
+    expect(await list(consortiumAdmin, '?requester=00000000-0000-4000-8000-000000000000')).toEqual({ items: [], nextCursor: null, total: 0 });
+    expect((await api.get<ErrorBody>('/api/v1/analyses?requester=someone', consortiumAdmin)).status).toBe(400);
+  });
+
   it('runs each kind of model over REST (table, correlation, GLM), answered and documented as the OpenAPI document says', async () => {
     // A researcher of their own: their grants must not cover the summaries the later tests expect refused.
     const email = `modeller-${unique()}@uni.test`;

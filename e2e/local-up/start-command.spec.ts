@@ -135,10 +135,11 @@ describe('npm start (infra/local/up.mjs)', () => {
       // Its demo datasets, uploaded by its staff member through its local API and released on-chain
       // with the hash of the generated file.
       const member = await s.login(`member@${site.domain}`);
-      const listed = await s.http<SiteDatasetView[]>('GET', `${s.siteUrl(site.nodeId)}/datasets`, member);
+      const listed = await s.http<{ items: SiteDatasetView[]; nextCursor: string | null }>('GET', `${s.siteUrl(site.nodeId)}/datasets`, member);
       expect(listed.status).toBe(200);
-      expect(Object.fromEntries(listed.body.map((d) => [d.name, d.versions[0]?.rowCount]))).toEqual(DEMO_DATASETS[site.nodeId]);
-      for (const dataset of listed.body) {
+      expect(listed.body.nextCursor).toBeNull();
+      expect(Object.fromEntries(listed.body.items.map((d) => [d.name, d.versions[0]?.rowCount]))).toEqual(DEMO_DATASETS[site.nodeId]);
+      for (const dataset of listed.body.items) {
         expect(dataset).toMatchObject({ state: 'released', organisationId: memberId, releasedVersion: 1 });
         const version = dataset.versions[0]!;
         const file = readFileSync(path.join(data.dir, 'sites', site.nodeId, 'incoming', version.fileName));
@@ -146,7 +147,7 @@ describe('npm start (infra/local/up.mjs)', () => {
         expect(await s.bus(LedgerGetDataset.CONTRACT, { datasetId: dataset.datasetId })).toMatchObject({ sha256: version.sha256, ownerMemberId: memberId, status: 'active', rowCount: version.rowCount });
       }
       // The site keeps its files under its own directory, content-addressed.
-      for (const dataset of listed.body) expect(existsSync(path.join(data.dir, 'sites', site.nodeId, 'storage/objects', dataset.versions[0]!.sha256.slice(0, 2), dataset.versions[0]!.sha256))).toBe(true);
+      for (const dataset of listed.body.items) expect(existsSync(path.join(data.dir, 'sites', site.nodeId, 'storage/objects', dataset.versions[0]!.sha256.slice(0, 2), dataset.versions[0]!.sha256))).toBe(true);
 
       // One user per role, with the generated password: the head is the institution admin.
       const head = await s.login(`admin@${site.domain}`);

@@ -165,8 +165,9 @@ describe('an outage of the ledger, the authorization service and a site, SIGKILL
       throw new Error(`${missing.length} of ${acknowledged.length} acknowledged uploads (${unanswered} unanswered) not in the market ${Math.round((Date.now() - restarted) / 1000)} s after the last restart: ${missing.join(', ')}`, { cause: error });
     }
     // The site shows each of them committed.
-    const views = await s.http<{ datasetId: string; state: string }[]>('GET', `${site}/datasets`, member);
-    for (const { datasetId } of acknowledged) expect(views.body.find((v) => v.datasetId === datasetId)?.state).toBe('released');
+    const views = await s.http<{ items: { datasetId: string; state: string }[]; nextCursor: string | null }>('GET', `${site}/datasets?limit=200`, member);
+    expect(views.body.nextCursor).toBeNull();
+    for (const { datasetId } of acknowledged) expect(views.body.items.find((v) => v.datasetId === datasetId)?.state).toBe('released');
 
     // Every acknowledged request is listed once; no request was filed twice by a retry.
     const mine = await s.http<{ items: { requestId: string; purpose: string }[] }>('GET', `${s.api}/access-requests?scope=mine`, researcher);

@@ -23,6 +23,18 @@ export class CallError extends Error {
   }
 }
 
+/** Every dataset at a site: its local list, page after page (the edge's envelope and cursors). */
+async function siteDatasets(siteUrl, token) {
+  const all = [];
+  let cursor;
+  do {
+    const page = (await call('GET', `${siteUrl}/datasets?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token })).body;
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
+
 /** A JSON-over-HTTP call with a deadline; `expect` lists the statuses that count as success. */
 export async function call(method, url, { token, json, body, contentType, expect = [200, 201], timeoutMs = 60_000 } = {}) {
   const headers = {};
@@ -166,7 +178,7 @@ export class Seeder {
    * directory (`incoming/`), as the files an institution would upload.
    */
   async ensureDatasets(institution, { siteUrl, siteDir, memberToken }) {
-    const existing = (await call('GET', `${siteUrl}/datasets`, { token: memberToken })).body;
+    const existing = await siteDatasets(siteUrl, memberToken);
     const results = [];
     for (const spec of institution.datasets) {
       let view = existing.find((d) => d.name === spec.name && d.state !== 'deleted');

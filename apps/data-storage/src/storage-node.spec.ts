@@ -16,6 +16,7 @@ import {
   LedgerGetChainInfo,
   LedgerGetProvenance,
   nodeKeyId,
+  type Page,
   StorageGetNodeInfo,
   StorageRunAudit,
   StorageSummarize,
@@ -138,7 +139,7 @@ describe('storage node', () => {
       expect(readFileSync(stored, 'utf8')).toBe(csv);
       expect(filesUnder(tmpDir())).toEqual([]);
       // The list shows it with its state.
-      const list = (await staff.call('GET', '/datasets')).json as DatasetView[];
+      const list = ((await staff.call('GET', '/datasets')).json as Page<DatasetView>).items;
       expect(list.find((d) => d.datasetId === view.datasetId)?.state).toBe('released');
     });
 
@@ -180,6 +181,51 @@ describe('storage node', () => {
       expect((await staff.call('GET', `/datasets/${view.datasetId}/download`)).status).toBe(404);
     });
 
+    it('lists its datasets a page at a time, newest first, in the edge\'s envelope ({ items, nextCursor, total })', async () => {
+      await release(patientsCsv(10, 301));
+      await release(patientsCsv(10, 302));
+      const withdrawn = await release(patientsCsv(10, 303));
+      expect((await admin.call('DELETE', `/datasets/${withdrawn.datasetId}?description=withdrawn`)).status).toBe(200);
+      const page = async (query: string): Promise<Page<DatasetView>> => {
+        const res = await staff.call('GET', `/datasets${query}`);
+        expect(res.status).toBe(200);
+        return res.json as Page<DatasetView>;
+      };
+      const whole = await page('?limit=200');
+      expect(whole.nextCursor).toBeNull();
+      expect(whole.total).toBe(whole.items.length);
+      expect(whole.total).toBeGreaterThanOrEqual(2);
+      const created = whole.items.map((d) => Date.parse(d.createdAt));
+      expect(created).toEqual([...created].sort((a, b) => b - a));
+      // Page by page, one at a time: every dataset once, in the same order, each page counting them all.
+      const walked: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const next: Page<DatasetView> = await page(`?limit=1${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+        expect(next.items).toHaveLength(1);
+        expect(next.total).toBe(whole.total);
+        walked.push(...next.items.map((d) => d.datasetId));
+        cursor = next.nextCursor;
+      } while (cursor !== null);
+      expect(walked).toEqual(whole.items.map((d) => d.datasetId));
+      // Deleted ones only on request, counted as such.
+      const withDeleted = await page('?includeDeleted=true&limit=200');
+      expect(withDeleted.total).toBeGreaterThan(whole.total);
+      expect(walked).not.toContain(withdrawn.datasetId);
+      expect(withDeleted.items.map((d) => d.datasetId)).toContain(withdrawn.datasetId);
+      expect(withDeleted.items.filter((d) => d.state !== 'deleted').map((d) => d.datasetId)).toEqual(walked);
+      // A cursor is bound to its filters, and a forged one is refused, as at the edge.
+      const first = await page('?limit=1');
+      const other = await staff.call('GET', `/datasets?includeDeleted=true&cursor=${encodeURIComponent(first.nextCursor ?? '')}`);
+      expect(other.status).toBe(400);
+      expect(other.json).toMatchObject({ error: { code: 'PAGINATION.CURSOR_INVALID' } });
+      expect((await staff.call('GET', '/datasets?cursor=bm90LWEtY3Vyc29y')).json).toMatchObject({ error: { code: 'PAGINATION.CURSOR_INVALID' } });
+      for (const bad of ['limit=0', 'limit=201', 'limit=1e1', 'limit=abc', 'includeDeleted=yes', 'sort=name']) {
+        const res = await staff.call('GET', `/datasets?${bad}`);
+        expect([bad, res.status, (res.json as { error: { code: string } }).error.code]).toEqual([bad, 400, 'VALIDATION.FAILED']);
+      }
+    });
+
     it('two datasets with the same bytes share one file; deleting one keeps it for the other', async () => {
       const csv = patientsCsv(15, 61);
       const first = await release(csv);
@@ -203,7 +249,7 @@ describe('storage node', () => {
       // The node is nobody's yet (its institution is not admitted): the ledger signs nothing on its subject.
       expect(view.lastError?.code).toBe('LEDGER.NODE_MISMATCH');
       expect(view.versions?.[0]?.release).toMatchObject({ state: 'failed', errorCode: 'LEDGER.NODE_MISMATCH' });
-      const listed = ((await apiC.call('GET', '/datasets')).json as DatasetView[])[0];
+      const listed = ((await apiC.call('GET', '/datasets')).json as Page<DatasetView>).items[0];
       expect(listed?.lastError?.message).toMatch(/not released/);
       await expect(world.bus.request(LedgerGetDataset.CONTRACT, { datasetId: view.datasetId })).rejects.toMatchObject({ code: 'DATASET.NOT_FOUND' });
 
@@ -264,19 +310,19 @@ describe('storage node', () => {
     ];
 
     it.each(cases)('%s', async (_name, body, message) => {
-      const before = (await admin.call('GET', '/datasets?includeDeleted=true')).json as DatasetView[];
+      const before = ((await admin.call('GET', '/datasets?includeDeleted=true')).json as Page<DatasetView>).total;
       const objectsBefore = filesUnder(objectsDir()).length;
       const res = await staff.upload(body);
       expect(res.status).toBe(422);
       expect(res.json).toMatchObject({ error: { code: 'STORAGE.CSV_INVALID', message: expect.stringMatching(message) } });
       expect(filesUnder(tmpDir())).toEqual([]);
       expect(filesUnder(objectsDir()).length).toBe(objectsBefore);
-      expect(((await admin.call('GET', '/datasets?includeDeleted=true')).json as DatasetView[]).length).toBe(before.length);
+      expect(((await admin.call('GET', '/datasets?includeDeleted=true')).json as Page<DatasetView>).total).toBe(before);
     });
 
     it('over the size limit, whether declared or streamed without a length', async () => {
       const api = new LocalApi(siteB, await world.token({ userId: 'bob-b01', organisationId: 'hospital-b', roles: ['member'] }));
-      const countBefore = ((await api.call('GET', '/datasets')).json as DatasetView[]).length;
+      const countBefore = ((await api.call('GET', '/datasets')).json as Page<DatasetView>).total;
       const objectsBeforeB = filesUnder(path.join(siteB.config.storageDir, 'objects')).length;
       const big = patientsCsv(400);
       expect(Buffer.byteLength(big)).toBeGreaterThan(4096);
@@ -301,11 +347,11 @@ describe('storage node', () => {
       expect(await streamed.json()).toMatchObject({ error: { code: 'STORAGE.TOO_LARGE' } });
       expect(filesUnder(path.join(siteB.config.storageDir, 'tmp'))).toEqual([]);
       expect(filesUnder(path.join(siteB.config.storageDir, 'objects')).length).toBe(objectsBeforeB);
-      expect(((await api.call('GET', '/datasets')).json as DatasetView[]).length).toBe(countBefore);
+      expect(((await api.call('GET', '/datasets')).json as Page<DatasetView>).total).toBe(countBefore);
     });
 
     it('a client that goes away mid-upload leaves nothing behind', async () => {
-      const before = ((await admin.call('GET', '/datasets?includeDeleted=true')).json as DatasetView[]).length;
+      const before = ((await admin.call('GET', '/datasets?includeDeleted=true')).json as Page<DatasetView>).total;
       const objectsBefore = filesUnder(objectsDir()).length;
       const req = http.request(`${site.baseUrl}/datasets?name=cut`, {
         method: 'POST',
@@ -317,7 +363,7 @@ describe('storage node', () => {
       req.destroy();
       await eventually(() => filesUnder(tmpDir()).length === 0, 'the partial file is removed');
       expect(filesUnder(objectsDir()).length).toBe(objectsBefore);
-      expect(((await admin.call('GET', '/datasets?includeDeleted=true')).json as DatasetView[]).length).toBe(before);
+      expect(((await admin.call('GET', '/datasets?includeDeleted=true')).json as Page<DatasetView>).total).toBe(before);
     });
 
     it('refuses a body that is not declared as CSV', async () => {

@@ -35,9 +35,10 @@ export async function ledgerSnapshot(system: LocalSystem): Promise<Snapshot> {
   const sites = {} as Record<SiteId, SiteDataset[]>;
   for (const site of SITES) {
     const token = await system.login(`member@${site.domain}`);
-    const res = await system.http<SiteDataset[]>('GET', `${system.siteUrl(site.nodeId)}/datasets`, token);
+    // The demo's few datasets fit one page of the site's list.
+    const res = await system.http<{ items: SiteDataset[] }>('GET', `${system.siteUrl(site.nodeId)}/datasets?limit=200`, token);
     if (res.status !== 200) throw new Error(`${site.nodeId} GET /datasets answered ${res.status}`);
-    sites[site.nodeId] = res.body.map(({ datasetId, name, state, tampered, releasedVersion }) => ({ datasetId, name, state, tampered, releasedVersion })).sort((a, b) => a.datasetId.localeCompare(b.datasetId));
+    sites[site.nodeId] = res.body.items.map(({ datasetId, name, state, tampered, releasedVersion }) => ({ datasetId, name, state, tampered, releasedVersion })).sort((a, b) => a.datasetId.localeCompare(b.datasetId));
   }
   return {
     height,

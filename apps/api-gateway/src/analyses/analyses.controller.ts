@@ -76,7 +76,10 @@ export class AnalysesController {
 
   @Get()
   @ApiErrors(PaginationErrorCode)
-  @ApiOperation({ summary: 'Your own analyses, newest first (by creation time, then id), a page at a time; filters: status, from/to (creation time)' })
+  @ApiOperation({
+    summary: 'Analyses, newest first (by creation time, then id), a page at a time; filters: status, from/to (creation time), requester',
+    description: 'A researcher (or any other user) sees only their own analyses; a consortium admin, who audits, sees every requester\'s, or one user\'s with `requester`. `total` counts what the caller may see under the filters.',
+  })
   @ApiOkResponse({ type: AnalysisListResponse })
   list(@Req() req: Request, @Query() query: AnalysesQueryDto, @CurrentUser() user: AccessTokenClaims) {
     return this.bus.request(req, AggregationListAnalyses.CONTRACT, queryPayload(query), user);

@@ -5,7 +5,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import {
   ERROR_CODE_PATTERN,
-  PageLimits,
+  PageOf,
   MEMBER_ID_PATTERN,
   ROLES,
   UUID_PATTERN,
@@ -33,21 +33,8 @@ export const INTEGER = { type: 'integer' } as const;
 /** A transaction's block. */
 export const BLOCK_NUMBER = { type: 'integer', minimum: 0 } as const;
 
-/**
- * The documented class of one page of a list (`Page<T>` of @phdmf/contracts): `items` of `item`,
- * `nextCursor`, `total`. @nestjs/swagger documents classes, not generic types, so each list gets a
- * class of its own, named `name` in the document.
- */
-export function PageOf<T>(item: abstract new () => T, name: string, total = 'Every item matching the filters (not only this page)') {
-  class PageResponse {
-    @ApiProperty({ type: [item] }) items!: T[];
-    @ApiProperty({ type: 'string', nullable: true, maxLength: PageLimits.cursorLength, description: 'Pass as `cursor` for the next page, with the same filters; null on the last page' })
-    nextCursor!: string | null;
-    @ApiProperty({ ...INTEGER, minimum: 0, description: total }) total!: number;
-  }
-  Object.defineProperty(PageResponse, 'name', { value: name });
-  return PageResponse;
-}
+// One page of a list, documented: the class maker lives beside `Page<T>` in @phdmf/contracts.
+export { PageOf };
 
 export class ErrorDetail {
   @ApiProperty({ example: 'VALIDATION.FAILED', pattern: ERROR_CODE_PATTERN.source, description: 'Stable, machine-readable code (each operation lists those it can answer).' })

@@ -16,7 +16,7 @@ import { FileStore } from './infrastructure/files/file-store';
 import { HttpErrorFilter } from './infrastructure/http/http-error.filter';
 import { LocalApiController, LocalAuditController } from './infrastructure/http/local-api.controller';
 import { LocalUserGuard } from './infrastructure/http/local-user.guard';
-import { LedgerGateway } from './infrastructure/ledger/ledger-gateway';
+import { LedgerClient } from './infrastructure/ledger/ledger-client';
 import { storageNodeControllerFor } from './infrastructure/messaging/storage-node.controller';
 import { DatasetRepository } from './infrastructure/persistence/dataset.repository';
 import { LedgerIntentRepository } from './infrastructure/persistence/ledger-intent.repository';
@@ -125,7 +125,7 @@ export class DatasetsModule {
         { provide: SUMMARY_ENGINE, useFactory: () => SummaryEngine.open(o.settings.duckdb) },
         EngineCloser,
         DatasetRepository,
-        LedgerGateway,
+        LedgerClient,
         DatasetGate,
         ModelSite,
         LedgerIntentRepository,

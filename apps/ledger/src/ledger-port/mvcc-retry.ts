@@ -1,6 +1,7 @@
-import { LedgerErrorCode, PhdmfError, type LedgerBlock, type LedgerChainInfo, type LedgerChainVerification, type LedgerTransaction } from '@phdmf/contracts';
+import { LedgerErrorCode, PhdmfError } from '@phdmf/contracts';
+import { DelegatingLedgerPort } from './delegating-ledger-port';
 import { hasCode } from './ledger-errors';
-import type { EventCheckpoint, LedgerChaincodeEvent, LedgerPort, SigningIdentity, SubmitResult } from './ledger-port';
+import type { LedgerPort, SigningIdentity, SubmitResult } from './ledger-port';
 
 /**
  * Transactions built to contend on one key, with their own attempt bound: every budget reservation
@@ -23,20 +24,17 @@ const MAX_JITTER_MS = 64;
  * retried: both adapters (embedded and Fabric) report them as LEDGER.MVCC_CONFLICT to it, and a
  * retry here re-simulates next to the ledger instead of crossing the bus again per attempt.
  */
-export class MvccRetryingLedgerPort implements LedgerPort {
+export class MvccRetryingLedgerPort extends DelegatingLedgerPort {
   constructor(
-    private readonly inner: LedgerPort,
+    inner: LedgerPort,
     private readonly maxAttempts: number,
     private readonly contendedAttempts = maxAttempts,
   ) {
+    super(inner);
     for (const n of [maxAttempts, contendedAttempts]) if (!Number.isInteger(n) || n < 1) throw new RangeError('attempts must be positive integers');
   }
 
-  get adapter(): string {
-    return this.inner.adapter;
-  }
-
-  async submit(identity: SigningIdentity, contract: string, fn: string, args: readonly string[]): Promise<SubmitResult> {
+  override async submit(identity: SigningIdentity, contract: string, fn: string, args: readonly string[]): Promise<SubmitResult> {
     const maxAttempts = CONTENDED_FUNCTIONS.includes(`${contract}:${fn}`) ? this.contendedAttempts : this.maxAttempts;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -54,33 +52,5 @@ export class MvccRetryingLedgerPort implements LedgerPort {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, MAX_JITTER_MS)));
       }
     }
-  }
-
-  evaluate(identity: SigningIdentity, contract: string, fn: string, args: readonly string[]): Promise<string> {
-    return this.inner.evaluate(identity, contract, fn, args);
-  }
-
-  chaincodeEvents(from: EventCheckpoint): AsyncIterable<LedgerChaincodeEvent> {
-    return this.inner.chaincodeEvents(from);
-  }
-
-  getBlock(blockNumber: number): Promise<LedgerBlock> {
-    return this.inner.getBlock(blockNumber);
-  }
-
-  getTransaction(txId: string): Promise<LedgerTransaction> {
-    return this.inner.getTransaction(txId);
-  }
-
-  chainInfo(): Promise<LedgerChainInfo> {
-    return this.inner.chainInfo();
-  }
-
-  verifyChain(): Promise<LedgerChainVerification> {
-    return this.inner.verifyChain();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

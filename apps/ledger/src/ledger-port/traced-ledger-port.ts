@@ -1,6 +1,6 @@
-import type { LedgerBlock, LedgerChainInfo, LedgerChainVerification, LedgerTransaction } from '@phdmf/contracts';
 import { inSpan, SpanKind, traceInProgress, UseCaseSpan } from '@phdmf/observability';
-import type { EventCheckpoint, LedgerChaincodeEvent, LedgerPort, SigningIdentity, SubmitResult } from './ledger-port';
+import { DelegatingLedgerPort } from './delegating-ledger-port';
+import type { SigningIdentity, SubmitResult } from './ledger-port';
 
 /**
  * Every chaincode call as a span of the trace in progress (a grant check, an analysis' record…),
@@ -8,46 +8,16 @@ import type { EventCheckpoint, LedgerChaincodeEvent, LedgerPort, SigningIdentity
  * shows what the request cost on the ledger, retries included. Attributes: the adapter and the
  * function, never an argument. Outside a sampled trace it adds nothing (inSpan).
  */
-export class TracedLedgerPort implements LedgerPort {
-  constructor(private readonly inner: LedgerPort) {}
-
-  get adapter(): string {
-    return this.inner.adapter;
-  }
-
-  submit(identity: SigningIdentity, contract: string, fn: string, args: readonly string[]): Promise<SubmitResult> {
+export class TracedLedgerPort extends DelegatingLedgerPort {
+  override submit(identity: SigningIdentity, contract: string, fn: string, args: readonly string[]): Promise<SubmitResult> {
     // Not even the span's name is built outside a sampled trace: this is every transaction's path.
     if (!traceInProgress()) return this.inner.submit(identity, contract, fn, args);
     return inSpan(`${UseCaseSpan.LedgerSubmit} ${contract}:${fn}`, SpanKind.INTERNAL, this.attributes(contract, fn), () => this.inner.submit(identity, contract, fn, args));
   }
 
-  evaluate(identity: SigningIdentity, contract: string, fn: string, args: readonly string[]): Promise<string> {
+  override evaluate(identity: SigningIdentity, contract: string, fn: string, args: readonly string[]): Promise<string> {
     if (!traceInProgress()) return this.inner.evaluate(identity, contract, fn, args);
     return inSpan(`${UseCaseSpan.LedgerEvaluate} ${contract}:${fn}`, SpanKind.INTERNAL, this.attributes(contract, fn), () => this.inner.evaluate(identity, contract, fn, args));
-  }
-
-  chaincodeEvents(from: EventCheckpoint): AsyncIterable<LedgerChaincodeEvent> {
-    return this.inner.chaincodeEvents(from);
-  }
-
-  getBlock(blockNumber: number): Promise<LedgerBlock> {
-    return this.inner.getBlock(blockNumber);
-  }
-
-  getTransaction(txId: string): Promise<LedgerTransaction> {
-    return this.inner.getTransaction(txId);
-  }
-
-  chainInfo(): Promise<LedgerChainInfo> {
-    return this.inner.chainInfo();
-  }
-
-  verifyChain(): Promise<LedgerChainVerification> {
-    return this.inner.verifyChain();
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   private attributes(contract: string, fn: string): Record<string, string> {

@@ -350,7 +350,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your own analyses, newest first (by creation time, then id), a page at a time; filters: status, from/to (creation time) */
+        /**
+         * Analyses, newest first (by creation time, then id), a page at a time; filters: status, from/to (creation time), requester
+         * @description A researcher (or any other user) sees only their own analyses; a consortium admin, who audits, sees every requester's, or one user's with `requester`. `total` counts what the caller may see under the filters.
+         */
         get: operations["AnalysesController_list"];
         put?: never;
         /**
@@ -8947,6 +8950,8 @@ export interface operations {
                 from?: string;
                 /** @description Only items before this time (ISO-8601 with offset) */
                 to?: string;
+                /** @description Only this user's analyses (a consortium admin; anyone else sees only their own, so another user's id matches none) */
+                requester?: string;
                 status?: "complete" | "partial";
             };
             header?: never;

@@ -76,6 +76,22 @@ export interface Page<T> {
   total: number;
 }
 
+/**
+ * The documented class of one page of a list (`Page<T>`): `items` of `item`, `nextCursor`, `total`.
+ * @nestjs/swagger documents classes, not generic types, so each list gets a class of its own, named
+ * `name` in the document (the edge's lists and a site's local list alike).
+ */
+export function PageOf<T>(item: abstract new () => T, name: string, total = 'Every item matching the filters (not only this page)') {
+  class PageResponse {
+    @ApiProperty({ type: [item] }) items!: T[];
+    @ApiProperty({ type: 'string', nullable: true, maxLength: PageLimits.cursorLength, description: 'Pass as `cursor` for the next page, with the same filters; null on the last page' })
+    nextCursor!: string | null;
+    @ApiProperty({ type: 'integer', minimum: 0, description: total }) total!: number;
+  }
+  Object.defineProperty(PageResponse, 'name', { value: name });
+  return PageResponse;
+}
+
 /** Where a page ended: the sort time (ISO-8601) and id of its last item. */
 export interface KeysetPosition {
   at: string;

@@ -9,7 +9,7 @@ import { RunAuditCommand } from '../commands/run-audit/run-audit.command';
 import type { ColumnSchema } from '../domain/csv-schema';
 import { datasetNotFound, EngineReadError } from '../domain/storage-errors';
 import type { FileStore } from '../infrastructure/files/file-store';
-import { LedgerGateway } from '../infrastructure/ledger/ledger-gateway';
+import { LedgerClient } from '../infrastructure/ledger/ledger-client';
 import type { FileFormat } from '../infrastructure/persistence/dataset.entity';
 import { DatasetRepository, schemaOf } from '../infrastructure/persistence/dataset.repository';
 import { FILE_STORE, STORAGE_LOGGER } from '../storage.tokens';
@@ -53,7 +53,7 @@ export class DatasetGate {
 
   constructor(
     private readonly datasets: DatasetRepository,
-    private readonly ledger: LedgerGateway,
+    private readonly ledger: LedgerClient,
     private readonly commands: CommandBus,
     @Inject(FILE_STORE) private readonly files: FileStore,
     @Inject(STORAGE_SETTINGS) settings: StorageSettings,

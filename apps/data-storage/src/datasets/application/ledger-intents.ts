@@ -6,7 +6,7 @@ import type { ActorHeader } from '@phdmf/messaging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../storage.settings';
 import type { ColumnSchema } from '../domain/csv-schema';
 import type { FileStore } from '../infrastructure/files/file-store';
-import { LedgerGateway } from '../infrastructure/ledger/ledger-gateway';
+import { LedgerClient } from '../infrastructure/ledger/ledger-client';
 import type { DatasetRow, DatasetVersionRow } from '../infrastructure/persistence/dataset.entity';
 import { DatasetRepository, schemaOf } from '../infrastructure/persistence/dataset.repository';
 import type { LedgerIntentRow } from '../infrastructure/persistence/ledger-intent.entity';
@@ -51,7 +51,7 @@ export class LedgerIntents {
   constructor(
     private readonly datasets: DatasetRepository,
     private readonly intents: LedgerIntentRepository,
-    private readonly ledger: LedgerGateway,
+    private readonly ledger: LedgerClient,
     @Inject(FILE_STORE) private readonly files: FileStore,
     @Inject(OBJECT_LOCKS) private readonly objectLocks: KeyedLock,
     @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,

@@ -3,7 +3,7 @@ import { nodeKeyId } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../storage.settings';
 import { NODE_SIGNER, STORAGE_LOGGER } from '../storage.tokens';
-import { LedgerGateway } from './ledger/ledger-gateway';
+import { LedgerClient } from './ledger/ledger-client';
 import type { NodeSigner } from './signing/node-signer';
 
 /**
@@ -15,7 +15,7 @@ import type { NodeSigner } from './signing/node-signer';
 @Injectable()
 export class NodeStartup implements OnApplicationBootstrap {
   constructor(
-    private readonly ledger: LedgerGateway,
+    private readonly ledger: LedgerClient,
     @Inject(NODE_SIGNER) private readonly signer: NodeSigner,
     @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,
     @Inject(STORAGE_LOGGER) private readonly log: Logger,

@@ -5,6 +5,7 @@
 import { createSHA256 } from 'hash-wasm';
 import { api, call, currentAccessToken } from '../../api/client';
 import { ApiError } from '../../api/errors';
+import type { Page } from '../../ui/paged-list';
 
 /** One version of a dataset at the site (the site's DatasetVersionResponse, the fields shown here). */
 export interface SiteVersion {
@@ -52,8 +53,9 @@ function siteError(status: number, body: unknown): ApiError {
   return typeof error?.code === 'string' && typeof error.message === 'string' ? new ApiError(error.code, error.message, status) : new ApiError(`HTTP.${status}`, `The site answered ${status}`, status);
 }
 
-export function siteDatasets(site: string): Promise<SiteDataset[]> {
-  return siteCall<SiteDataset[]>(`${site}/datasets`);
+/** A page of the site's datasets, newest first: the site's list has the edge's envelope and cursor. */
+export function siteDatasets(site: string, cursor: string | undefined): Promise<Page<SiteDataset>> {
+  return siteCall<Page<SiteDataset>>(`${site}/datasets${cursor === undefined ? '' : `?${new URLSearchParams({ cursor }).toString()}`}`);
 }
 
 export function deleteDataset(site: string, datasetId: string, reason: string): Promise<SiteDataset> {

@@ -3,17 +3,20 @@ import { MikroORM } from '@mikro-orm/core';
 import { PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
 import type { AggregationListAnalyses } from '@phdmf/contracts';
 import { findPage, withinTime } from '@phdmf/persistence';
+import { AnalysisPolicy } from '../../domain/actor';
 import { Analysis } from '../../domain/analysis';
 
-/** The acting user's own analyses, newest first, a page at a time (a keyset query on (createdAt, analysisId)). */
+/** Analyses the actor may list (AnalysisPolicy.listedRequester), newest first, a page at a time (a keyset query on (createdAt, analysisId)). */
 @Injectable()
 export class ListAnalysesHandler {
   constructor(private readonly orm: MikroORM) {}
 
   async execute(p: AggregationListAnalyses.Payload, actor: ActingUser | undefined): Promise<AggregationListAnalyses.Result> {
     const who = requireActor(actor);
-    const page = PageRequest.of('analyses', p, { status: p.status, from: p.from, to: p.to });
-    const where = { requester: who.userId, ...(p.status !== undefined ? { status: p.status } : {}), ...withinTime<Analysis>('createdAt', p) };
+    const page = PageRequest.of('analyses', p, { status: p.status, from: p.from, to: p.to, requester: p.requester });
+    const requester = AnalysisPolicy.listedRequester(who, p.requester);
+    if (requester === null) return { items: [], nextCursor: null, total: 0 };
+    const where = { ...(requester !== undefined ? { requester } : {}), ...(p.status !== undefined ? { status: p.status } : {}), ...withinTime<Analysis>('createdAt', p) };
     const { rows, nextCursor, total } = await findPage(this.orm.em.fork(), Analysis, where, { at: 'createdAt', id: 'analysisId' }, page);
     return { items: rows.map((a) => a.toSummary()), nextCursor, total };
   }

@@ -6,7 +6,7 @@ import { Metrics } from '@phdmf/observability';
 import type { Logger } from '@phdmf/logging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
 import type { FileStore } from '../../infrastructure/files/file-store';
-import { LedgerGateway } from '../../infrastructure/ledger/ledger-gateway';
+import { LedgerClient } from '../../infrastructure/ledger/ledger-client';
 import { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
 import type { LedgerIntentRow } from '../../infrastructure/persistence/ledger-intent.entity';
 import { LedgerIntentRepository } from '../../infrastructure/persistence/ledger-intent.repository';
@@ -27,7 +27,7 @@ export class RunAuditHandler implements ICommandHandler<RunAuditCommand, Storage
 
   constructor(
     private readonly datasets: DatasetRepository,
-    private readonly ledger: LedgerGateway,
+    private readonly ledger: LedgerClient,
     private readonly intents: LedgerIntents,
     private readonly owed: LedgerIntentRepository,
     @Inject(FILE_STORE) private readonly files: FileStore,

@@ -2,7 +2,8 @@ import { applyDecorators, Controller, Delete, Get, HttpCode, Param, Post, Query,
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { isSafeText, LedgerLimits, PhdmfError, safeTextProblem, StorageErrorCode, type StorageRunAudit } from '@phdmf/contracts';
+import { isSafeText, LedgerLimits, PhdmfError, safeTextProblem, StorageErrorCode, type Page, type StorageRunAudit } from '@phdmf/contracts';
+import { validatePayload } from '@phdmf/messaging';
 import type { ColumnGrid } from '@phdmf/statistics';
 import { DeleteDatasetCommand } from '../../commands/delete-dataset/delete-dataset.command';
 import { ReleaseDatasetCommand } from '../../commands/release-dataset/release-dataset.command';
@@ -15,7 +16,8 @@ import { DownloadDatasetQuery } from '../../queries/download-dataset/download-da
 import { GetDatasetQuery } from '../../queries/get-dataset/get-dataset.query';
 import { ListDatasetsQuery } from '../../queries/list-datasets/list-datasets.query';
 import { LocalUserGuard, requireAdmin, type RequestWithUser } from './local-user.guard';
-import { AuditResponse, DatasetResponse } from './openapi';
+import { DatasetListParams } from './dataset-list-params';
+import { AuditResponse, DatasetListResponse, DatasetResponse } from './openapi';
 
 const DATASET_ID = /^ds-[0-9a-f-]{36}$/;
 
@@ -52,11 +54,13 @@ export class LocalApiController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The site\'s datasets' })
-  @ApiQuery({ name: 'includeDeleted', required: false, enum: ['true', 'false'] })
-  @ApiOkResponse({ type: [DatasetResponse] })
-  list(@Query('includeDeleted') includeDeleted?: string): Promise<DatasetView[]> {
-    return this.queries.execute(new ListDatasetsQuery(includeDeleted === 'true'));
+  @ApiOperation({ summary: 'The site\'s datasets, newest first (by creation time, then id), a page at a time (`limit`, `cursor`: the edge\'s lists\' envelope)' })
+  @ApiOkResponse({ type: DatasetListResponse })
+  list(@Query() query: DatasetListParams): Promise<Page<DatasetView>> {
+    // The type documents the parameters; the site has no global pipe, so the raw query is checked here as a bus
+    // payload is (`limit` canonical decimal, unknown parameters refused: VALIDATION.FAILED naming each).
+    const { includeDeleted, limit, cursor } = validatePayload(DatasetListParams, query);
+    return this.queries.execute(new ListDatasetsQuery(includeDeleted === 'true', { limit, cursor }));
   }
 
   @Post()

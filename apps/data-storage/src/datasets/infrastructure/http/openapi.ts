@@ -4,7 +4,7 @@
 // added to a view fails the type check until it is documented.
 import type { INestApplication } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { DATASET_ID_PATTERN, ERROR_CODE_PATTERN, type DocumentsExactly, type StorageRunAudit } from '@phdmf/contracts';
+import { DATASET_ID_PATTERN, ERROR_CODE_PATTERN, PageOf, type DocumentsExactly, type Page, type StorageRunAudit } from '@phdmf/contracts';
 import { SOFTWARE_VERSION } from '@phdmf/messaging';
 import type { ColumnGrid } from '@phdmf/statistics';
 import type { ColumnSchema } from '../../domain/csv-schema';
@@ -109,6 +109,9 @@ export class AuditResponse implements StorageRunAudit.Result {
   @ApiProperty({ type: [AuditUnreadableResponse] }) unreadable!: AuditUnreadableResponse[];
 }
 
+/** `GET /datasets`: a page, in the envelope of every PHDMF list. */
+export class DatasetListResponse extends PageOf(DatasetResponse, 'DatasetListResponse') implements Page<DatasetView> {}
+
 const _documentedExactly: [
   DocumentsExactly<ColumnGridResponse, ColumnGrid>,
   DocumentsExactly<ColumnSchemaResponse, ColumnSchema>,
@@ -116,10 +119,11 @@ const _documentedExactly: [
   DocumentsExactly<DatasetVersionResponse, DatasetVersionView>,
   DocumentsExactly<LedgerErrorResponse, NonNullable<DatasetView['lastError']>>,
   DocumentsExactly<DatasetResponse, DatasetView>,
+  DocumentsExactly<DatasetListResponse, Page<DatasetView>>,
   DocumentsExactly<AuditMismatchResponse, StorageRunAudit.Mismatch>,
   DocumentsExactly<AuditUnreadableResponse, StorageRunAudit.Result['unreadable'][number]>,
   DocumentsExactly<AuditResponse, StorageRunAudit.Result>,
-] = [true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];
 
 /** The site's document, served at `/openapi.json` and browsable at `/docs`; every operation falls back to the error shape. */
 export function setUpSiteOpenApi(app: INestApplication): void {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/core';
+import type { PageRequest } from '@phdmf/contracts';
+import { findPage, type RowPage } from '@phdmf/persistence';
 import type { ColumnSchema } from '../../domain/csv-schema';
 import type { DatasetVersionView, DatasetView } from '../../domain/dataset-view';
 import { DatasetRow, DatasetVersionRow } from './dataset.entity';
@@ -26,8 +28,9 @@ export class DatasetRepository {
     return this.fork().findOne(DatasetVersionRow, { datasetId, version });
   }
 
-  async list(includeDeleted: boolean): Promise<DatasetRow[]> {
-    return this.fork().find(DatasetRow, includeDeleted ? {} : { state: { $ne: 'deleted' } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  /** A page of the datasets, newest first by (createdAt, id): a keyset query with the count of all that match. */
+  async page(includeDeleted: boolean, request: PageRequest): Promise<RowPage<DatasetRow>> {
+    return findPage(this.fork(), DatasetRow, includeDeleted ? {} : { state: { $ne: 'deleted' } }, { at: 'createdAt', id: 'id' }, request);
   }
 
   /** Every version whose file is still on disk (for the audit). */

@@ -1,7 +1,7 @@
 import { CommonErrorCode, PhdmfError } from '@phdmf/contracts';
 import type { HealthIndicator } from '@phdmf/messaging';
 import type { StorageSettings } from '../../../storage.settings';
-import type { LedgerGateway } from '../../infrastructure/ledger/ledger-gateway';
+import type { LedgerClient } from '../../infrastructure/ledger/ledger-client';
 import type { NodeSigner } from '../../infrastructure/signing/node-signer';
 import { GetNodeInfoHandler, NODE_INFO_LEDGER_TIMEOUT_MS } from './get-node-info.handler';
 
@@ -9,8 +9,8 @@ const up = (name: string): HealthIndicator => ({ name, isUp: () => Promise.resol
 const settings = { nodeId: 'node-a', organisationId: 'hospital-a' } as StorageSettings;
 const signer = { keyId: 'ab'.repeat(32) } as NodeSigner;
 
-function handler(getChainInfo: LedgerGateway['getChainInfo']): GetNodeInfoHandler {
-  return new GetNodeInfoHandler({ getChainInfo } as LedgerGateway, [up('nats'), up('database')], signer, settings);
+function handler(getChainInfo: LedgerClient['getChainInfo']): GetNodeInfoHandler {
+  return new GetNodeInfoHandler({ getChainInfo } as LedgerClient, [up('nats'), up('database')], signer, settings);
 }
 
 describe('GetNodeInfoHandler', () => {

@@ -3,7 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { StorageGetNodeInfo } from '@phdmf/contracts';
 import { assessHealth, HEALTH_INDICATORS, SOFTWARE_VERSION, type HealthIndicator } from '@phdmf/messaging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
-import { LedgerGateway } from '../../infrastructure/ledger/ledger-gateway';
+import { LedgerClient } from '../../infrastructure/ledger/ledger-client';
 import type { NodeSigner } from '../../infrastructure/signing/node-signer';
 import { NODE_SIGNER } from '../../storage.tokens';
 import { GetNodeInfoQuery } from './get-node-info.query';
@@ -23,7 +23,7 @@ export const NODE_INFO_LEDGER_TIMEOUT_MS = 1_000;
 @QueryHandler(GetNodeInfoQuery)
 export class GetNodeInfoHandler implements IQueryHandler<GetNodeInfoQuery, StorageGetNodeInfo.Result> {
   constructor(
-    private readonly ledger: LedgerGateway,
+    private readonly ledger: LedgerClient,
     @Inject(HEALTH_INDICATORS) private readonly indicators: HealthIndicator[],
     @Inject(NODE_SIGNER) private readonly signer: NodeSigner,
     @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,

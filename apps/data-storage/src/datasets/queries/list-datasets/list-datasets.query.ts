@@ -1,4 +1,9 @@
-/** The node's datasets with their release state and last ledger error. */
+import type { PageQuery } from '@phdmf/contracts';
+
+/** A page of the node's datasets (newest first) with their release state and last ledger error. */
 export class ListDatasetsQuery {
-  constructor(readonly includeDeleted: boolean) {}
+  constructor(
+    readonly includeDeleted: boolean,
+    readonly page: PageQuery,
+  ) {}
 }

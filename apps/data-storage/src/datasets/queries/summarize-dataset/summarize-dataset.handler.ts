@@ -13,7 +13,7 @@ import { applyDisclosure, type RawColumnStats } from '../../domain/disclosure-po
 import { plansFromReservation, refuseDpRequest, type DpColumnPlan } from '../../domain/dp-reservation';
 import type { KeyedNoise } from '../../domain/keyed-noise';
 import { SummaryEngine, type SummarySpec } from '../../infrastructure/engine/summary-engine';
-import { LedgerGateway } from '../../infrastructure/ledger/ledger-gateway';
+import { LedgerClient } from '../../infrastructure/ledger/ledger-client';
 import type { NodeSigner } from '../../infrastructure/signing/node-signer';
 import { NODE_SIGNER, DISCLOSURE_NOISE, STORAGE_LOGGER, SUMMARY_ENGINE } from '../../storage.tokens';
 import { SummarizeDatasetQuery } from './summarize-dataset.query';
@@ -34,7 +34,7 @@ const MOMENTS: readonly LedgerStatistic[] = ['sum', 'mean', 'variance', 'sd'];
 export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQuery, StorageSummarize.Result> {
   constructor(
     private readonly gate: DatasetGate,
-    private readonly ledger: LedgerGateway,
+    private readonly ledger: LedgerClient,
     @Inject(SUMMARY_ENGINE) private readonly engine: SummaryEngine,
     @Inject(NODE_SIGNER) private readonly signer: NodeSigner,
     @Inject(DISCLOSURE_NOISE) private readonly noise: KeyedNoise,

@@ -22,7 +22,7 @@ import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.setting
  * NATS user may publish, and the ledger signs them only for the member that registered this node.
  */
 @Injectable()
-export class LedgerGateway {
+export class LedgerClient {
   constructor(
     private readonly bus: MessageBus,
     @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,
