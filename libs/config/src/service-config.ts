@@ -78,6 +78,15 @@ export class ServiceConfig {
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 
   /**
+   * `true` lets a request entering over HTTP (the edge, a site's local API) continue its caller's
+   * `traceparent`, sampled flag included. Off by default: anyone on the internet could otherwise have
+   * every one of their requests traced; untrusted, a caller's sampled trace is only linked from a new root.
+   * Turn it on only behind a proxy that strips or sets the header itself.
+   */
+  @IsIn(['true', 'false'])
+  OTEL_TRUST_INCOMING_TRACEPARENT: 'true' | 'false' = 'false';
+
+  /**
    * `production` (the container image sets it) makes a service refuse settings that are fit only for
    * a developer's machine, such as token-signing keys stored in plain; anything else is not production.
    */

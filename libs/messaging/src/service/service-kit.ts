@@ -79,7 +79,12 @@ export async function runService<C extends ServiceConfig>(o: RunOptions<C>): Pro
   exitOnUnexpectedErrors(logger);
   collectProcessMetrics(o.service);
   // Before Nest starts, so the first request is traced like every other.
-  const tracing = initTracing({ service: o.service, version: SOFTWARE_VERSION, ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}) });
+  const tracing = initTracing({
+    service: o.service,
+    version: SOFTWARE_VERSION,
+    trustIncoming: config.OTEL_TRUST_INCOMING_TRACEPARENT === 'true',
+    ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+  });
   // Spans still batched when the service is stopped go out while Nest's own shutdown hooks run (best
   // effort: Nest ends the process once they are done). `once`, so Nest's re-raised signal still ends it.
   // The last export fails when the collector is gone (ECONNREFUSED): that must not turn a clean stop
