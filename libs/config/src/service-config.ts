@@ -43,6 +43,17 @@ export class ServiceConfig {
   @Max(600_000)
   NATS_REQUEST_TIMEOUT_MS = 5_000;
 
+  /**
+   * How long a service may take to start: its first NATS connection is tried again (with a growing
+   * wait, each attempt logged) until then, and then it exits 69 (EX_UNAVAILABLE) saying so. `npm start`
+   * (infra/local/up.mjs) waits as long for every process to be healthy.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
+  SERVICE_START_TIMEOUT_MS = 90_000;
+
   /** Where SQLite files and other local state live; defaults inside the repository (git-ignored). */
   @IsString()
   @MinLength(1)
