@@ -201,6 +201,29 @@ describe('npm start (infra/local/up.mjs)', () => {
     system = undefined;
   });
 
+  it('waits for the services as long as their start deadline (SERVICE_START_TIMEOUT_MS), then gives up and stops everything', async () => {
+    // One second: no service gets from spawn to answering its health query that fast, so the wait
+    // runs out, and the message names the deadline it followed (it was a fixed 90 s).
+    const dir = tempDir('phdmf-up-deadline-');
+    try {
+      const ports = await freePorts();
+      const run = spawnSync(process.execPath, [path.join(ROOT, 'infra/local/up.mjs'), '--no-install'], {
+        cwd: ROOT,
+        env: childEnv({ PHDMF_DATA_DIR: dir.dir, PHDMF_NATS_PORT: String(ports.nats), HTTP_PORT: String(ports.http), STORAGE_HTTP_PORTS: Object.values(ports.sites).join(','), PHDMF_METRICS_PORT: String(ports.metrics), SERVICE_START_TIMEOUT_MS: '1000' }),
+        encoding: 'utf8',
+        timeout: 200_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/timed out after 1 s waiting for [a-z-]+ to answer its health query/);
+      expect(run.stdout).not.toContain('PHDMF_READY');
+      // Everything it had started was stopped (the supervisor removes pids.json once all are gone).
+      expect(run.stdout).toContain('stopped');
+      expect(existsSync(path.join(dir.dir, 'pids.json'))).toBe(false);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('refuses a port in use, naming the variable to change, and starts nothing', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -38,6 +38,10 @@ const httpPort = Number(env.HTTP_PORT ?? 3000);
 // serve /metrics on their own local API's port).
 const metricsPort = Number(env.PHDMF_METRICS_PORT ?? 9464);
 const logLevel = env.LOG_LEVEL ?? 'info';
+// How long a process may take to become healthy: the services' own start deadline (their first NATS
+// connection is retried until then; libs/config's SERVICE_START_TIMEOUT_MS, the same default), so this
+// script waits for a service exactly as long as the service itself keeps trying.
+const startTimeoutMs = Number(env.SERVICE_START_TIMEOUT_MS ?? 90_000);
 const CENTRAL = ['ledger', 'accounts', 'node-registry', 'authorization', 'aggregation', 'api-gateway'];
 const WITHOUT_DATABASE = new Set(['api-gateway']);
 /** Shutdown order: the edge and the sites stop taking work first, the ledger after the services that call it, NATS last. */
@@ -235,7 +239,7 @@ function adminPassword() {
 }
 
 function sharedEnv() {
-  const shared = { ...env, NATS_URL: `nats://127.0.0.1:${natsPort}`, PHDMF_DATA_DIR: dataDir, LOG_LEVEL: logLevel };
+  const shared = { ...env, NATS_URL: `nats://127.0.0.1:${natsPort}`, PHDMF_DATA_DIR: dataDir, LOG_LEVEL: logLevel, SERVICE_START_TIMEOUT_MS: String(startTimeoutMs) };
   // Everything of the one-machine system lives in the data directory (SQLite), so that a restart
   // finds it and --reset removes it; a DATABASE_URL meant for something else is not picked up.
   for (const name of ['HTTP_PORT', 'METRICS_PORT', 'STORAGE_HTTP_PORT', 'STORAGE_HTTP_PORTS', 'DATABASE_URL', 'NODE_ID', 'ORGANISATION_ID', 'NODE_PRIVATE_KEY_FILE']) delete shared[name];
@@ -334,6 +338,8 @@ async function main() {
   for (const [value, name] of [[natsPort, 'PHDMF_NATS_PORT'], [httpPort, 'HTTP_PORT']]) {
     if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`${name} must be a port number`);
   }
+  // The services' own bounds (libs/config): a value they would refuse is refused here first.
+  if (!Number.isInteger(startTimeoutMs) || startTimeoutMs < 1_000 || startTimeoutMs > 3_600_000) throw new Error('SERVICE_START_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 3600000');
   const sites = demoSites();
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(0));
 
@@ -438,7 +444,7 @@ async function main() {
 
   await Promise.all(
     CENTRAL.map(async (service) => {
-      await waitFor(healthy(GetHealth.SUBJECTS[service]), `${service} to answer its health query`, 90_000);
+      await waitFor(healthy(GetHealth.SUBJECTS[service]), `${service} to answer its health query`, startTimeoutMs);
       done(`${service} up (pid ${supervisor.pid(service)})`);
     }),
   );
@@ -475,7 +481,7 @@ async function main() {
           writeFileSync(site.stateFile, JSON.stringify({ nodeId: site.nodeId, name: site.institution.name, memberId }, null, 2));
           await startSite(site);
         }
-        await waitFor(siteReady(site), `${site.nodeId} to answer on its subject and its port`, 90_000);
+        await waitFor(siteReady(site), `${site.nodeId} to answer on its subject and its port`, startTimeoutMs);
         site.datasets = await seeder.ensureDatasets(site.institution, { siteUrl: site.url, siteDir: site.dir, memberToken });
         done(`${site.institution.name}: ${site.nodeId} up (pid ${supervisor.pid(site.nodeId)}), ${site.datasets.length} dataset(s) released on-chain`);
       }),

@@ -43,6 +43,17 @@ export class ServiceConfig {
   @Max(600_000)
   NATS_REQUEST_TIMEOUT_MS = 5_000;
 
+  /**
+   * How long a service may take to start: its first NATS connection is tried again (with a growing
+   * wait, each attempt logged) until then, and then it exits 69 (EX_UNAVAILABLE) saying so. `npm start`
+   * (infra/local/up.mjs) waits as long for every process to be healthy.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
+  SERVICE_START_TIMEOUT_MS = 90_000;
+
   /** Where SQLite files and other local state live; defaults inside the repository (git-ignored). */
   @IsString()
   @MinLength(1)
@@ -76,6 +87,15 @@ export class ServiceConfig {
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /**
+   * `true` lets a request entering over HTTP (the edge, a site's local API) continue its caller's
+   * `traceparent`, sampled flag included. Off by default: anyone on the internet could otherwise have
+   * every one of their requests traced; untrusted, a caller's sampled trace is only linked from a new root.
+   * Turn it on only behind a proxy that strips or sets the header itself.
+   */
+  @IsIn(['true', 'false'])
+  OTEL_TRUST_INCOMING_TRACEPARENT: 'true' | 'false' = 'false';
 
   /**
    * `production` (the container image sets it) makes a service refuse settings that are fit only for

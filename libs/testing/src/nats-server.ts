@@ -54,7 +54,7 @@ export class TestNatsServer {
   }
 
   static async start(options: TestNatsServerOptions = {}): Promise<TestNatsServer> {
-    const server = new TestNatsServer(await freePort(), mkdtempSync(path.join(os.tmpdir(), 'phdmf-nats-')), options);
+    const server = await TestNatsServer.reserve(options);
     await server.launch();
     if (options.provision) {
       const nc = await server.connectAdmin();
@@ -65,6 +65,14 @@ export class TestNatsServer {
       }
     }
     return server;
+  }
+
+  /**
+   * A server with its port and store chosen but not started: `launch()` starts it (a test of what
+   * happens to a service that starts before NATS does). `provision` is not run.
+   */
+  static async reserve(options: TestNatsServerOptions = {}): Promise<TestNatsServer> {
+    return new TestNatsServer(await freePort(), mkdtempSync(path.join(os.tmpdir(), 'phdmf-nats-')), options);
   }
 
   /** A connection allowed everything (the options' `admin`, else anonymous). */

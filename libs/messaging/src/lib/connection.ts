@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { connect, credsAuthenticator, nkeyAuthenticator, type ConnectionOptions, type NatsConnection } from 'nats';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connect, credsAuthenticator, ErrorCode, NatsError, nkeyAuthenticator, type ConnectionOptions, type NatsConnection } from 'nats';
 import type { MessagingOptions } from './options';
 
 export type NatsIdentity = Pick<MessagingOptions, 'credsFile' | 'nkeySeedFile' | 'inboxPrefix'>;
@@ -17,11 +18,57 @@ export function identityOptions(identity: NatsIdentity): Partial<ConnectionOptio
   };
 }
 
+/** How long a service waits for its first NATS connection when its config does not say (SERVICE_START_TIMEOUT_MS). */
+export const DEFAULT_START_TIMEOUT_MS = 90_000;
+/** The first retry's wait; each one after waits twice as long, up to FIRST_CONNECT_MAX_WAIT_MS. */
+const FIRST_CONNECT_FIRST_WAIT_MS = 250;
+const FIRST_CONNECT_MAX_WAIT_MS = 5_000;
+
+/** The service's first connection to NATS did not succeed within its start deadline. */
+export class NatsUnreachableError extends Error {
+  constructor(
+    readonly servers: string[],
+    readonly attempts: number,
+    readonly startTimeoutMs: number,
+    readonly lastError: unknown,
+  ) {
+    super(`NATS (${servers.join(', ')}) not reachable within ${startTimeoutMs} ms (SERVICE_START_TIMEOUT_MS), ${attempts} attempts; last: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+    this.name = 'NatsUnreachableError';
+  }
+}
+
+/** Errors that retrying cannot cure: this process' identity is refused. */
+const REFUSED_IDENTITY: ReadonlySet<string> = new Set([ErrorCode.AuthorizationViolation, ErrorCode.AuthenticationExpired, ErrorCode.PermissionsViolation]);
+
 /**
- * One NATS connection per process. It reconnects forever: a NATS restart is an outage to wait
- * out, not a reason for a service to die and lose its in-flight work.
+ * One NATS connection per process. The first connection is tried again, with a growing wait, until
+ * `startTimeoutMs` (SERVICE_START_TIMEOUT_MS) has passed: services, NATS and the machine start
+ * together, and a nats-server still starting, or slow to answer under the load of everything else
+ * starting, must not stop a service (it used to: the first connect's timeout was an unhandled
+ * rejection, exit 70). An identity NATS refuses is not retried. Once connected it reconnects
+ * forever: a NATS restart is an outage to wait out, not a reason for a service to die and lose its
+ * in-flight work.
  */
-export async function connectNats(options: Pick<MessagingOptions, 'service' | 'servers' | 'logger'> & NatsIdentity): Promise<NatsConnection> {
+export async function connectNats(options: Pick<MessagingOptions, 'service' | 'servers' | 'logger' | 'startTimeoutMs'> & NatsIdentity): Promise<NatsConnection> {
+  const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const deadline = Date.now() + startTimeoutMs;
+  let wait = FIRST_CONNECT_FIRST_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectOnce(options);
+    } catch (error) {
+      const left = deadline - Date.now();
+      if (error instanceof NatsError && REFUSED_IDENTITY.has(error.code)) throw error;
+      if (left <= 0) throw new NatsUnreachableError(options.servers, attempt, startTimeoutMs, error);
+      const retryInMs = Math.min(wait, left);
+      options.logger.warn({ err: error, attempt, retryInMs, leftMs: left }, 'NATS not reachable yet; trying again');
+      await sleep(retryInMs);
+      wait = Math.min(wait * 2, FIRST_CONNECT_MAX_WAIT_MS);
+    }
+  }
+}
+
+async function connectOnce(options: Pick<MessagingOptions, 'service' | 'servers' | 'logger'> & NatsIdentity): Promise<NatsConnection> {
   const nc = await connect({
     servers: options.servers,
     name: `phdmf-${options.service}`,

@@ -12,6 +12,8 @@ export interface MessagingOptions {
   nkeySeedFile?: string;
   inboxPrefix?: string;
   requestTimeoutMs: number;
+  /** How long the first connection to NATS is tried again before the service gives up (SERVICE_START_TIMEOUT_MS; lib/connection.ts). */
+  startTimeoutMs?: number;
   logger: Logger;
   events?: {
     /**

@@ -1,5 +1,5 @@
 import { type CustomTransportStrategy, NatsContext, Server, type MessageHandler } from '@nestjs/microservices';
-import { lastValueFrom } from 'rxjs';
+import { isObservable, lastValueFrom } from 'rxjs';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { CommonErrorCode, type AnyRequestContract } from '@phdmf/contracts';
 import { Correlation, type Logger } from '@phdmf/logging';
@@ -73,8 +73,12 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     let reply: RpcReply<unknown>;
     try {
       const payload = validatePayload(contract.payload, decodeJson(msg.data));
-      const result$ = this.transformToObservable(await handler(payload, new NatsContext([msg.subject, msg.headers])));
-      reply = { ok: true, data: (await lastValueFrom(result$, { defaultValue: null })) ?? null };
+      const result: unknown = await handler(payload, new NatsContext([msg.subject, msg.headers]));
+      // Only an Observable (a handler's own, or one an interceptor made) goes through rxjs; a plain
+      // result, by far the common case, is answered as it is (Nest's transformToObservable would wrap
+      // it in one just for lastValueFrom to unwrap it: two promises and a subscription per request).
+      const data: unknown = isObservable(result) ? await lastValueFrom(result, { defaultValue: null }) : result;
+      reply = { ok: true, data: data ?? null };
     } catch (error) {
       const wire = toWireError(error);
       // Expected, coded failures are answered quietly; anything unexpected is logged with its stack,

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '@phdmf/logging';
 import { collectProcessMetrics, initTracing, shutdownTracing, startMetricsListenerRetrying } from '@phdmf/observability';
 import { createOrmOptions, DatabaseHealthIndicator, migrate, type PersistenceSettings } from '@phdmf/persistence';
 import { startService, type StartOptions } from '../bootstrap';
+import { NatsUnreachableError } from '../lib/connection';
 import { MessagingModule, type MessagingModuleOptions } from '../messaging.module';
 
 export const SOFTWARE_VERSION = process.env.npm_package_version ?? '0.1.0';
@@ -38,6 +39,7 @@ export function coreModules(o: CoreModulesOptions): DynamicModule['imports'] {
       ...(o.config.NATS_NKEY_SEED_FILE ? { nkeySeedFile: o.config.NATS_NKEY_SEED_FILE } : {}),
       inboxPrefix: o.config.NATS_INBOX_PREFIX,
       requestTimeoutMs: o.config.NATS_REQUEST_TIMEOUT_MS,
+      startTimeoutMs: o.config.SERVICE_START_TIMEOUT_MS,
       logger: o.logger,
       ...(hasDatabase ? { events: o.events ?? { consume: true }, outbox: { relay: true } } : {}),
       healthIndicators: hasDatabase ? [DatabaseHealthIndicator] : [],
@@ -79,17 +81,31 @@ export async function runService<C extends ServiceConfig>(o: RunOptions<C>): Pro
   exitOnUnexpectedErrors(logger);
   collectProcessMetrics(o.service);
   // Before Nest starts, so the first request is traced like every other.
-  const tracing = initTracing({ service: o.service, version: SOFTWARE_VERSION, ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}) });
+  const tracing = initTracing({
+    service: o.service,
+    version: SOFTWARE_VERSION,
+    trustIncoming: config.OTEL_TRUST_INCOMING_TRACEPARENT === 'true',
+    ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+  });
   // Spans still batched when the service is stopped go out while Nest's own shutdown hooks run (best
   // effort: Nest ends the process once they are done). `once`, so Nest's re-raised signal still ends it.
   // The last export fails when the collector is gone (ECONNREFUSED): that must not turn a clean stop
   // into an unhandled rejection (exit 70).
   if (tracing) for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdownTracing().catch(() => undefined));
-  const app = await startService(o.module(config, logger), {
-    logger,
-    ...(o.http ? { http: o.http(config) } : {}),
-    ...(o.configure ? { configure: o.configure } : {}),
-  });
+  let app: INestApplication;
+  try {
+    app = await startService(o.module(config, logger), {
+      logger,
+      ...(o.http ? { http: o.http(config) } : {}),
+      ...(o.configure ? { configure: o.configure } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof NatsUnreachableError)) throw error;
+    // Not a bug (exit 70): the bus was not there in time. The orchestrator restarts the service.
+    logger.fatal({ servers: error.servers, attempts: error.attempts, startTimeoutMs: error.startTimeoutMs, err: error.lastError }, `${error.message}; exiting`);
+    logger.flush();
+    process.exit(EXIT_UNAVAILABLE);
+  }
   logger.info({ version: SOFTWARE_VERSION, tracing }, `${o.service} started`);
   // A port that is taken costs the metrics, not the service, and is tried again for a minute in the
   // background (it is often held only a moment); after that the scrape's `up == 0` alert says so.
@@ -109,6 +125,8 @@ export async function runService<C extends ServiceConfig>(o: RunOptions<C>): Pro
   return app;
 }
 
+/** EX_UNAVAILABLE (sysexits.h): a service it needs (NATS) was not reachable within SERVICE_START_TIMEOUT_MS. */
+export const EXIT_UNAVAILABLE = 69;
 const METRICS_RETRY_MS = 2_000;
 const METRICS_ATTEMPTS = 30;
 

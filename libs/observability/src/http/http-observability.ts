@@ -1,7 +1,7 @@
-import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import { Metrics, secondsSince } from '../metrics/metrics';
-import { extractTraceContext, startSpanIn, tracingEnabled } from '../tracing/tracing';
+import { startEntrySpan, tracingEnabled } from '../tracing/tracing';
 
 const TRACE_CONTEXT = Symbol('phdmf.traceContext');
 
@@ -21,17 +21,16 @@ export function routeTemplateOf(req: Request): string {
  */
 export function httpObservability(req: Request, res: Response, next: NextFunction): void {
   const start = process.hrtime.bigint();
-  // A trace starts here (or continues a caller's traceparent); the sampler decides, once per request.
-  const parent = tracingEnabled() ? extractTraceContext(req.headers, HEADERS) : undefined;
-  const span = parent && startSpanIn(`HTTP ${req.method}`, SpanKind.SERVER, { 'http.request.method': req.method }, parent);
-  if (!parent || !span) {
+  // A trace starts here (or continues a trusted caller's traceparent); the sampler decides, once per request.
+  const entry = tracingEnabled() ? startEntrySpan(`HTTP ${req.method}`, SpanKind.SERVER, { 'http.request.method': req.method }, req.headers, HEADERS) : undefined;
+  if (!entry) {
     res.once('finish', () => {
       Metrics.httpRequestDuration.observe({ method: req.method, route: routeTemplateOf(req), status: String(res.statusCode) }, secondsSince(start));
     });
     next();
     return;
   }
-  const ctx = trace.setSpan(parent, span);
+  const { span, ctx } = entry;
   (req as unknown as Record<symbol, Context>)[TRACE_CONTEXT] = ctx;
   res.once('finish', () => {
     const route = routeTemplateOf(req);

@@ -31,6 +31,14 @@ export interface TracingOptions {
   exporter?: SpanExporter;
   /** The sampler (tests: always on); otherwise OTEL_TRACES_SAMPLER's, or DEFAULT_TRACE_RATIO's parent-based one. */
   sampler?: Sampler;
+  /**
+   * Whether a request entering over HTTP may continue its caller's `traceparent` (and so its sampling
+   * decision); OTEL_TRUST_INCOMING_TRACEPARENT. Off by default: the edge and a site's local API are
+   * reached by callers we do not control, and one sending `-01` on every request would have every
+   * request traced (the cost bench/messaging measures, and a flood of spans). Untrusted, an entry is
+   * a new root the sampler decides on, and the caller's trace, when it is sampled, is only linked.
+   */
+  trustIncoming?: boolean;
 }
 
 let provider: NodeTracerProvider | undefined;
@@ -42,6 +50,8 @@ let tracer: Tracer | undefined;
  * OTEL_TRACES_SAMPLER names one: that sampler then decides alone.
  */
 let entryRatio = 1;
+/** TracingOptions.trustIncoming of the process. */
+let trustIncoming = false;
 
 /**
  * Turns tracing on for this process: W3C trace context, the AsyncLocalStorage context manager, and
@@ -62,6 +72,7 @@ export function initTracing(o: TracingOptions): boolean {
   // OTEL_TRACES_SAMPLER set: the SDK builds that one (with OTEL_TRACES_SAMPLER_ARG) itself.
   const byDefault = o.sampler === undefined && !process.env.OTEL_TRACES_SAMPLER;
   entryRatio = byDefault ? DEFAULT_TRACE_RATIO : 1;
+  trustIncoming = o.trustIncoming === true;
   const sampler = o.sampler ?? (byDefault ? new ParentBasedSampler({ root: new AlwaysOnSampler() }) : undefined);
   provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: o.service, [ATTR_SERVICE_VERSION]: o.version }),
@@ -84,6 +95,7 @@ export async function shutdownTracing(): Promise<void> {
   provider = undefined;
   tracer = undefined;
   entryRatio = 1;
+  trustIncoming = false;
   if (!p) return;
   await p.shutdown();
   trace.disable();
@@ -183,11 +195,22 @@ function failed(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: code });
 }
 
-/** A new span in `ctx`'s trace if it may have one (HTTP's server span, kept open across callbacks); undefined when untraced. */
-export function startSpanIn(name: string, kind: SpanKind, attributes: Attributes, ctx: Context): Span | undefined {
-  if (!tracer || entryDeclined(ctx)) return undefined;
-  const span = tracer.startSpan(name, { kind, attributes }, ctx);
-  return span.isRecording() ? span : undefined;
+/**
+ * The server span of a request entering from outside (HTTP at the edge or a site), with the context
+ * it is active in; undefined when the request is not traced. The caller's `traceparent` (read from
+ * `carrier`) is its parent only when this process trusts incoming trace context (trustIncoming);
+ * otherwise the span is a new root, sampled as any entry without a parent, and — only once it is
+ * sampled, so an unsampled request does not even parse the header — a link to the caller's span when
+ * that one was sampled, so the two traces can still be joined.
+ */
+export function startEntrySpan<C>(name: string, kind: SpanKind, attributes: Attributes, carrier: C, getter: TextMapGetter<C>): { span: Span; ctx: Context } | undefined {
+  if (!tracer) return undefined;
+  const incoming = trustIncoming ? extractTraceContext(carrier, getter) : ROOT_CONTEXT;
+  if (entryDeclined(incoming)) return undefined;
+  const caller = trustIncoming ? undefined : trace.getSpanContext(extractTraceContext(carrier, getter));
+  const links = caller && (caller.traceFlags & TraceFlags.SAMPLED) !== 0 ? [{ context: caller, attributes: { 'phdmf.link': 'untrusted caller' } }] : undefined;
+  const span = tracer.startSpan(name, { kind, attributes, ...(links ? { links } : {}) }, incoming);
+  return span.isRecording() ? { span, ctx: trace.setSpan(incoming, span) } : undefined;
 }
 
 /** Writes the active context's `traceparent` (and `tracestate`) into a carrier through `set`. */
