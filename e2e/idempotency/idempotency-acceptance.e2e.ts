@@ -30,7 +30,7 @@ describe('Idempotency-Key acceptance: concurrent duplicates and a crash between 
   const height = async () => (await c.api.get<{ height: number }>('/api/v1/ledger/chain', c.tokens.researcher)).body.height;
 
   beforeAll(async () => {
-    stack = await Stack.start({ gatewayProcess: true, gatewayEnv: { RATE_LIMIT_PER_MINUTE: '100000', AUTH_RATE_LIMIT_PER_MINUTE: '100000', NATS_REQUEST_TIMEOUT_MS: '20000', IDEMPOTENCY_LEASE_MS: String(LEASE_MS) } });
+    stack = await Stack.start({ aggregation: { env: { SITE_TIMEOUT_MS: '30000' } }, gatewayProcess: true, gatewayEnv: { RATE_LIMIT_PER_MINUTE: '100000', AUTH_RATE_LIMIT_PER_MINUTE: '100000', NATS_REQUEST_TIMEOUT_MS: '20000', IDEMPOTENCY_LEASE_MS: String(LEASE_MS) } });
     c = await buildConsortium(stack);
     node = await stack.startStorageNode(c.a.nodeId, c.a.memberId, c.a.nodePrivateKeyPem);
     dataset = await releaseDataset(node, c.tokens.memberA, `Retry cohort ${unique()}`);
@@ -77,13 +77,17 @@ describe('Idempotency-Key acceptance: concurrent duplicates and a crash between 
     // Hold the ledger back, send the request, and wait until the edge has claimed the key.
     stack.signalLedger('SIGSTOP');
     let lost: Promise<unknown>;
+    let answered: string | undefined;
     try {
       lost = fetch(`${stack.baseUrl}${call.path}`, {
         method: call.method,
         headers: { authorization: `Bearer ${call.token}`, 'content-type': 'application/json', 'idempotency-key': key },
         body: JSON.stringify(call.body),
       }).then(
-        (r) => r.status,
+        async (r) => {
+          answered = `${r.status} ${await r.text()}`;
+          return r.status;
+        },
         (error: unknown) => error,
       );
       // The edge's record of the key: its name is the SHA-256 of the user and the key (idempotency.ts).
@@ -91,7 +95,11 @@ describe('Idempotency-Key acceptance: concurrent duplicates and a crash between 
       const admin = await stack.nats.connectAdmin();
       try {
         const kv = await admin.jetstream().views.kv(IDEMPOTENCY_BUCKET.name, { bindOnly: true });
-        await eventually(async () => (await kv.get(claimName))?.json<{ state: string }>().state === 'in-flight', 'the edge claims the key');
+        await eventually(async () => {
+          if (answered !== undefined) throw new Error(`answered before the crash: ${answered}`);
+          const entry = await kv.get(claimName);
+          return entry?.operation === 'PUT' && entry.json<{ state: string }>().state === 'in-flight';
+        }, 'the edge claims the key');
       } finally {
         await admin.close();
       }

@@ -40,7 +40,7 @@ export const Idempotent = () =>
         'Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. ' +
         'A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; ' +
         'still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; ' +
-        'a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed.',
+        'a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again, and the ledger, which recorded the key with the commit, answers it with the first commit (same transaction id and block), never a second transaction.',
       schema: { type: 'string', pattern: KEY_PATTERN.source, maxLength: 257 },
     }),
     ApiErrors(IdempotencyErrorCode),
