@@ -30,7 +30,8 @@ describe('Idempotency-Key acceptance: concurrent duplicates and a crash between 
   const height = async () => (await c.api.get<{ height: number }>('/api/v1/ledger/chain', c.tokens.researcher)).body.height;
 
   beforeAll(async () => {
-    stack = await Stack.start({ aggregation: { env: { SITE_TIMEOUT_MS: '30000' } }, gatewayProcess: true, gatewayEnv: { RATE_LIMIT_PER_MINUTE: '100000', AUTH_RATE_LIMIT_PER_MINUTE: '100000', NATS_REQUEST_TIMEOUT_MS: '20000', IDEMPOTENCY_LEASE_MS: String(LEASE_MS) } });
+    // Tokens for the whole run (each crash restarts the edge: minutes under load).
+    stack = await Stack.start({ aggregation: { env: { SITE_TIMEOUT_MS: '30000' } }, accountsEnv: { ACCESS_TOKEN_TTL_SECONDS: '3600' }, gatewayProcess: true, gatewayEnv: { RATE_LIMIT_PER_MINUTE: '100000', AUTH_RATE_LIMIT_PER_MINUTE: '100000', NATS_REQUEST_TIMEOUT_MS: '20000', IDEMPOTENCY_LEASE_MS: String(LEASE_MS) } });
     c = await buildConsortium(stack);
     node = await stack.startStorageNode(c.a.nodeId, c.a.memberId, c.a.nodePrivateKeyPem);
     dataset = await releaseDataset(node, c.tokens.memberA, `Retry cohort ${unique()}`);
