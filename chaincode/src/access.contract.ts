@@ -1,5 +1,6 @@
-import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Returns, Transaction } from 'fabric-contract-api';
 import { ChaincodeError, ChaincodeErrorCode } from './errors';
+import { KeyedContract } from './keyed-commits';
 import { ChaincodeEvent, emitResult } from './events';
 import { privacyOf } from './budget';
 import { datasetRefusal, grantRefusal, mostRelevant, type Refusal } from './grants';
@@ -102,7 +103,7 @@ async function readRequests(ctx: Context, objectType: ObjectType, attributes: st
 }
 
 /** Access requests, grants, denials and revocations, and the check whether a grant is in force. */
-export class AccessContract extends Contract {
+export class AccessContract extends KeyedContract {
   constructor() {
     super(ContractName.Access);
   }

@@ -1,6 +1,7 @@
-import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Returns, Transaction } from 'fabric-contract-api';
 import { loadReservation } from './budget.contract';
 import { ChaincodeError, ChaincodeErrorCode } from './errors';
+import { KeyedContract } from './keyed-commits';
 import { ChaincodeEvent, emitResult } from './events';
 import { datasetRefusal, grantRefusal } from './grants';
 import { key, ObjectType } from './keys';
@@ -71,7 +72,7 @@ function modelShapeProblem(statistics: readonly Statistic[], iterations: number 
 }
 
 /** Analyses (who used which grants over which dataset hashes) and tamper findings. */
-export class AuditContract extends Contract {
+export class AuditContract extends KeyedContract {
   constructor() {
     super(ContractName.Audit);
   }

@@ -1,6 +1,7 @@
-import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Returns, Transaction } from 'fabric-contract-api';
 import { fitsBudget, leftOf } from './budget';
 import { ChaincodeError, ChaincodeErrorCode } from './errors';
+import { KeyedContract } from './keyed-commits';
 import { ChaincodeEvent, emitResult } from './events';
 import { datasetRefusal, grantRefusal } from './grants';
 import { key, ObjectType } from './keys';
@@ -44,7 +45,7 @@ function sumRho(values: readonly { rho: number }[]): number {
  * so two reservations racing for the last of a budget conflict under MVCC and only one commits (the
  * ledger service re-simulates the other, which then meets the spent budget).
  */
-export class BudgetContract extends Contract {
+export class BudgetContract extends KeyedContract {
   constructor() {
     super(ContractName.Budget);
   }

@@ -1,5 +1,6 @@
-import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Returns, Transaction } from 'fabric-contract-api';
 import { ChaincodeError, ChaincodeErrorCode } from './errors';
+import { findKeyedCommit, KeyedContract } from './keyed-commits';
 import { ChaincodeEvent, emitResult } from './events';
 import { key, ObjectType } from './keys';
 import { findMember, findMemberByMsp, loadConsortium, loadMember, requireGovernor } from './lookups';
@@ -27,7 +28,7 @@ async function claimNodeId(ctx: Context, memberId: string, nodeId: string, previ
 }
 
 /** Membership: the governing MSP, member institutions and their storage nodes. */
-export class ConsortiumContract extends Contract {
+export class ConsortiumContract extends KeyedContract {
   constructor() {
     super(ContractName.Consortium);
   }
@@ -195,6 +196,20 @@ export class ConsortiumContract extends Contract {
     const member = await findMemberByMsp(ctx, mspId);
     if (member === undefined) throw new ChaincodeError(ChaincodeErrorCode.MemberNotFound, `no member is bound to MSP "${mspId}"`);
     return marshal(member);
+  }
+
+  /**
+   * `{ commitKey }` → KeyedCommitRecord: the transaction that committed under that key and the JSON
+   * it returned (keyed-commits.ts), or COMMIT.KEY_NOT_FOUND. Here because a key is no one contract's.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async getKeyedCommit(ctx: Context, request: string): Promise<string> {
+    const f = Fields.parse(request, ['commitKey']);
+    const commitKey = f.id('commitKey');
+    const record = await findKeyedCommit(ctx, commitKey);
+    if (record === undefined) throw new ChaincodeError(ChaincodeErrorCode.CommitKeyNotFound, `no transaction committed under key "${commitKey}"`);
+    return marshal(record);
   }
 
   /** `{}` → ConsortiumRecord, or CONSORTIUM.NOT_INITIALIZED. */

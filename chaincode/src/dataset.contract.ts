@@ -1,5 +1,6 @@
-import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Returns, Transaction } from 'fabric-contract-api';
 import { ChaincodeError, ChaincodeErrorCode } from './errors';
+import { KeyedContract } from './keyed-commits';
 import { ChaincodeEvent, emitResult } from './events';
 import { key, ObjectType } from './keys';
 import { loadDataset, recordProvenance, requireActiveCaller } from './lookups';
@@ -109,7 +110,7 @@ async function loadOwnDataset(ctx: Context, datasetId: string, version: number):
 }
 
 /** Dataset records: versions with their hashes, history and provenance. */
-export class DatasetContract extends Contract {
+export class DatasetContract extends KeyedContract {
   constructor() {
     super(ContractName.Dataset);
   }

@@ -80,6 +80,11 @@ export const ChaincodeErrorCode = {
   AuditAnalysisAlreadyExists: 'AUDIT.ANALYSIS_ALREADY_EXISTS',
   /** A tamper finding with that id was already recorded for the dataset. */
   AuditFindingAlreadyExists: 'AUDIT.FINDING_ALREADY_EXISTS',
+
+  /** A transaction named a commit key (`idempotencyKey`) that an earlier transaction committed: nothing is written again. */
+  CommitKeyUsed: 'COMMIT.KEY_USED',
+  /** No transaction committed under that commit key. */
+  CommitKeyNotFound: 'COMMIT.KEY_NOT_FOUND',
 } as const;
 
 /** One of the values of {@link ChaincodeErrorCode}. */

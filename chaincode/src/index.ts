@@ -14,6 +14,7 @@ export { DatasetContract } from './dataset.contract';
 export { ChaincodeError, ChaincodeErrorCode, parseChaincodeError, type ChaincodeErrorBody } from './errors';
 export { ChaincodeEvent } from './events';
 export { ObjectType } from './keys';
+export { KEYED_FIELD } from './keyed-commits';
 export { marshal, unmarshal } from './marshal';
 export { ContractName } from './names';
 export { grantCoversVersion } from './grants';

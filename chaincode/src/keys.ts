@@ -33,6 +33,8 @@ export const ObjectType = {
   ReservationByGrant: 'reservation~grant',
   /** [datasetId, findingId] → TamperFindingRecord */
   Finding: 'finding',
+  /** [commitKey] → KeyedCommitRecord: the one transaction committed under a commit key (keyed-commits.ts) */
+  KeyedCommit: 'keyed-commit',
 } as const;
 
 /** One of {@link ObjectType}. */

@@ -389,3 +389,15 @@ export interface BudgetView {
   leftRho: number;
   spends: BudgetSpend[];
 }
+
+/**
+ * What a write committed under a commit key (`keyed-commit[commitKey]`, keyed-commits.ts): its
+ * transaction, which transaction function it was, and the JSON string it returned.
+ */
+export interface KeyedCommitRecord {
+  commitKey: string;
+  txId: string;
+  /** `contract:function`, e.g. `access:grantAccess`. */
+  transaction: string;
+  result: string;
+}

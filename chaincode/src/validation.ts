@@ -118,7 +118,10 @@ export class Fields {
     private readonly prefix: string,
   ) {}
 
-  /** Parses the transaction argument: a JSON object with no fields other than `allowed`. */
+  /**
+   * Parses the transaction argument: a JSON object with no fields other than `allowed` and the commit
+   * key every write may carry (`idempotencyKey`, checked and recorded by keyed-commits.ts).
+   */
   static parse(json: string, allowed: readonly string[]): Fields {
     let parsed: unknown;
     try {
@@ -126,7 +129,7 @@ export class Fields {
     } catch {
       throw new ChaincodeError(ChaincodeErrorCode.InputInvalid, 'the request is not valid JSON');
     }
-    return Fields.of(parsed, allowed, 'request');
+    return Fields.of(parsed, [...allowed, 'idempotencyKey'], 'request');
   }
 
   private static of(value: unknown, allowed: readonly string[], path: string): Fields {

@@ -3,6 +3,7 @@
 // creator certificate, and errors reaching the client as `{ code, message }` JSON.
 import './support/quiet';
 import { ChaincodeErrorCode, contracts, parseChaincodeError } from '../src';
+import { publicKeyPem } from './support/builders';
 import { FakeLedger, FakeStub } from './support/fake-ledger';
 
 // Test-only: fabric-shim's dispatcher is not part of its public typings.
@@ -50,6 +51,11 @@ class PeerStub extends FakeStub {
 
   getChannelID(): string {
     return 'phdmf';
+  }
+
+  getFunctionAndParameters(): { fcn: string; params: string[] } {
+    const [fcn = '', ...params] = this.args;
+    return { fcn, params };
   }
 
   getCreator(): { mspid: string; idBytes: Uint8Array } {
@@ -115,5 +121,32 @@ describe('fabric-shim dispatch', () => {
     });
     expect(parseChaincodeError(`chaincode response 500, ${response.message ?? ''}`)?.code).toBe(ChaincodeErrorCode.ConsortiumAlreadyInitialized);
     log.mockRestore();
+  });
+
+  it('commits a keyed write once: the key is recorded with the transaction, a second use is refused unwritten, and the first commit is read back', async () => {
+    const commitKey = 'a'.repeat(64);
+    const member = { memberId: 'm-keyed', name: 'Keyed Hospital', mspId: 'KeyedMSP', nodeId: 'node-keyed', nodePublicKey: publicKeyPem(), endpoint: 'https://keyed.test' };
+    const first = await invoke('ConsortiumMSP', 'consortium:admitMember', JSON.stringify({ ...member, idempotencyKey: commitKey }));
+    expect(first.status).toBe(200);
+    const committedTx = ledger.transactions.at(-1)?.txId;
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const states = ledger.dump().length;
+    const again = await invoke('ConsortiumMSP', 'consortium:rejectMember', JSON.stringify({ memberId: 'm-keyed', name: 'Keyed Hospital', mspId: 'KeyedMSP', reason: 'retry', idempotencyKey: commitKey }));
+    log.mockRestore();
+    expect(again.status).toBe(500);
+    expect(JSON.parse(again.message ?? '')).toMatchObject({ code: ChaincodeErrorCode.CommitKeyUsed });
+    expect(ledger.transactions.at(-1)?.txId).toBe(committedTx);
+    expect(ledger.dump()).toHaveLength(states);
+    const found = await invoke('ConsortiumMSP', 'consortium:getKeyedCommit', JSON.stringify({ commitKey }));
+    expect(JSON.parse(found.payload ?? '')).toEqual({ commitKey, txId: committedTx, transaction: 'consortium:admitMember', result: first.payload });
+    const missing = await invoke('ConsortiumMSP', 'consortium:getKeyedCommit', JSON.stringify({ commitKey: 'b'.repeat(64) }));
+    expect(JSON.parse(missing.message ?? '')).toMatchObject({ code: ChaincodeErrorCode.CommitKeyNotFound });
+  });
+
+  it('refuses a malformed commit key before the transaction runs', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const response = await invoke('ConsortiumMSP', 'consortium:getConsortium', JSON.stringify({ idempotencyKey: 'not-a-digest' }));
+    log.mockRestore();
+    expect(JSON.parse(response.message ?? '')).toMatchObject({ code: ChaincodeErrorCode.InputInvalid });
   });
 });

@@ -9,6 +9,12 @@ export interface CorrelationScope {
   causationId?: string;
   /** When the caller stops waiting for this unit of work (epoch ms); work begun after it is wasted. */
   deadline?: number;
+  /**
+   * The edge's Idempotency-Key for this unit of work, scoped to the user and the request (a SHA-256):
+   * the ledger service commits each transaction of the unit under a key derived from it, so a retry
+   * is answered with the first commit (apps/ledger keyed-commits.ts). Requests carry it, events never.
+   */
+  idempotencyKey?: string;
 }
 
 const storage = new AsyncLocalStorage<CorrelationScope>();

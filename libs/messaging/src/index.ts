@@ -6,6 +6,7 @@ export * from './lib/validation';
 export * from './lib/connection';
 export * from './rpc/handle-request.decorator';
 export * from './rpc/message-bus';
+export * from './rpc/keyed-commit';
 export * from './rpc/nats-rpc.server';
 export * from './rpc/pass-through.filter';
 export * from './events/event-stream';

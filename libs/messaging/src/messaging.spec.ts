@@ -9,7 +9,8 @@ import { EventPublisher } from './events/event-publisher';
 import { EVENT_STREAM, eventConsumerConfig, eventConsumerSpec, EventProvisioningCode, provisionEventStream, RETIRED_DURABLES } from './events/event-stream';
 import { MessageBus } from './rpc/message-bus';
 import { DEADLINE_MARGIN_MS } from './lib/deadline';
-import { Header } from './lib/headers';
+import { Header, scopeFromHeaders } from './lib/headers';
+import { withoutIdempotencyKey } from './rpc/keyed-commit';
 import { RemoteError } from './lib/remote-error';
 
 describe('messaging over a real nats-server', () => {
@@ -125,6 +126,28 @@ describe('messaging over a real nats-server', () => {
         await nc.flush();
         expect(seen).toEqual([]);
       });
+    });
+
+    it("passes the unit of work's Idempotency-Key on with its requests (to the ledger, which commits under it), except where a step is sent without it", async () => {
+      const keys: (string | undefined)[] = [];
+      const nc = await connect({ servers: nats.url });
+      nc.subscribe(Silent.subject, { callback: (_e, msg) => keys.push(msg.headers?.get(Header.IdempotencyKey) || undefined) });
+      await nc.flush();
+      const idempotencyKey = 'ab'.repeat(32);
+      const bus = app!.get(MessageBus);
+      await Correlation.run({ correlationId: 'corr-key', idempotencyKey }, async () => {
+        await bus.request(Silent, { text: 'keyed' }, { timeoutMs: 200 }).catch(() => undefined);
+        await withoutIdempotencyKey(() => bus.request(Silent, { text: 'a step' }, { timeoutMs: 200 })).catch(() => undefined);
+      });
+      await nc.flush();
+      await nc.close();
+      expect(keys).toEqual([idempotencyKey, undefined]);
+      // A served request's scope takes a well-formed key only (a SHA-256 in hex).
+      const h = headers();
+      h.set(Header.IdempotencyKey, idempotencyKey);
+      expect(scopeFromHeaders(h).idempotencyKey).toBe(idempotencyKey);
+      h.set(Header.IdempotencyKey, 'not-a-digest');
+      expect(scopeFromHeaders(h).idempotencyKey).toBeUndefined();
     });
 
     it('reports a subject nobody serves as MESSAGING.NO_RESPONDERS', async () => {

@@ -5,6 +5,7 @@ import type { PayloadOf, RequestContract, ResultOf } from '@phdmf/contracts';
 import { Correlation, type CorrelationScope } from '@phdmf/logging';
 import { MessageBus, type RequestOptions } from '@phdmf/messaging';
 import { ApiGatewayConfig } from '../config';
+import { idempotencyKeyOf } from '../edge/idempotency';
 import { requestIdOf } from '../edge/request-id';
 import { context } from '@opentelemetry/api';
 import { traceContextOf } from '@phdmf/observability';
@@ -46,7 +47,8 @@ export class EdgeBus {
     options: Pick<RequestOptions, 'timeoutMs'> = {},
   ): Promise<ResultOf<C>> {
     const actor = user ? { userId: user.userId, roles: [...user.roles], ...(user.organisationId ? { organisationId: user.organisationId } : {}) } : undefined;
-    const scope: CorrelationScope = { correlationId: requestIdOf(req) ?? 'edge', ...(actor ? { actor } : {}) };
+    const idempotencyKey = idempotencyKeyOf(req);
+    const scope: CorrelationScope = { correlationId: requestIdOf(req) ?? 'edge', ...(actor ? { actor } : {}), ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) };
     return new Promise<ResultOf<C>>((resolve, reject) => {
       this.pending.push(() => {
         // In the HTTP request's trace (libs/observability): the NATS request becomes its child span.

@@ -19,6 +19,8 @@ import { describeError } from './edge-exception.filter';
 import { ApiErrors } from './openapi-errors';
 
 const IDEMPOTENT_KEY = 'phdmf:idempotent';
+/** Where the interceptor leaves the request's scoped key for EdgeBus (see {@link idempotencyKeyOf}). */
+const SCOPED_KEY = Symbol('phdmf:idempotency-key');
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 /**
@@ -38,7 +40,7 @@ export const Idempotent = () =>
         'Makes a retry safe: a retry with the same key and body (same user, within 24 h) gets the first answer (status and body) and commits nothing again. ' +
         'A retry sent while the first is still being answered waits for that answer and gets it too; the same key with another body: 422 IDEMPOTENCY.KEY_REUSED; ' +
         'still unanswered after COMMIT_REQUEST_TIMEOUT_MS: 409 IDEMPOTENCY.IN_FLIGHT; ' +
-        'a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again and finds what was committed.',
+        'a malformed key: 400 IDEMPOTENCY.KEY_INVALID. 5xx answers are not kept: their retry runs again, and the ledger, which recorded the key with the commit, answers it with the first commit (same transaction id and block), never a second transaction.',
       schema: { type: 'string', pattern: KEY_PATTERN.source, maxLength: 257 },
     }),
     ApiErrors(IdempotencyErrorCode),
@@ -76,6 +78,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // Scoped per user: the same key from two users names two requests.
     const kvKey = sha256(`${user?.userId ?? ''}\u0000${key}`);
     const fingerprint = sha256(`${req.method} ${req.path}\u0000${JSON.stringify(req.body ?? null)}`);
+    // What travels to the services and the ledger (the Phdmf-Idempotency-Key header): the user, the key
+    // and the request in one SHA-256, so that the ledger answers a retry with the first commit and
+    // never mistakes another request (a reused key) for a retry, even once this record has expired.
+    (req as Request & { [SCOPED_KEY]?: string })[SCOPED_KEY] = sha256(`${kvKey}\u0000${fingerprint}`);
     return from(this.claimOrUnavailable(kvKey, fingerprint)).pipe(
       mergeMap((claim) => {
         if (claim.replay) return replay(claim.replay, context.switchToHttp().getResponse<{ status(code: number): unknown }>());
@@ -201,6 +207,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     this.bucket ??= this.nc.jetstream().views.kv(IDEMPOTENCY_BUCKET.name, { bindOnly: true });
     return this.bucket;
   }
+}
+
+/** The request's Idempotency-Key scoped to its user and body (a SHA-256), when it sent one to an `@Idempotent()` operation. */
+export function idempotencyKeyOf(req: Request): string | undefined {
+  return (req as Request & { [SCOPED_KEY]?: string })[SCOPED_KEY];
 }
 
 /** The first answer again: a refusal through the one error filter (with this request's id), a success with its status and body. */

@@ -25,6 +25,9 @@ import {
   LedgerGetMember,
   LedgerGetProvenance,
   LedgerListProvenance,
+  LedgerErrorCode,
+  LedgerGetKeyedCommit,
+  PhdmfError,
   LedgerGetTransaction,
   LedgerListDatasets,
   LedgerListMembers,
@@ -35,6 +38,8 @@ import {
 import { Correlation } from '@phdmf/logging';
 import { HandleRequest } from '@phdmf/messaging';
 import { ChaincodeClient } from '../chaincode/chaincode-client';
+import { currentCommitKey } from '../chaincode/keyed-commits';
+import { TRANSACTION_OF_COMMAND } from '../transactions/command-transactions';
 import { LEDGER_PORT, type LedgerPort } from '../ledger-port/ledger-port';
 import { ProvenanceReader } from './provenance';
 
@@ -104,6 +109,16 @@ export class LedgerQueriesController {
   @HandleRequest(LedgerGetBudget.CONTRACT)
   getBudget(p: LedgerGetBudget.Payload): Promise<LedgerGetBudget.Result> {
     return this.chaincode.budget.evaluate<BudgetView>('getBudget', p);
+  }
+
+  /** What the command committed under this query's Idempotency-Key (its header); `{}` when nothing did or there is no key. */
+  @HandleRequest(LedgerGetKeyedCommit.CONTRACT)
+  async getKeyedCommit(p: LedgerGetKeyedCommit.Payload): Promise<LedgerGetKeyedCommit.Result> {
+    const transaction = TRANSACTION_OF_COMMAND.get(p.command);
+    if (transaction === undefined) throw new PhdmfError(LedgerErrorCode.INVALID_INPUT, `${p.command} is not a ledger command`, { command: p.command });
+    const commitKey = currentCommitKey(transaction.contract, transaction.fn);
+    const commit = commitKey === undefined ? undefined : await this.chaincode.keyed.find(commitKey);
+    return commit === undefined ? {} : { commit };
   }
 
   @HandleRequest(LedgerGetBlock.CONTRACT)

@@ -38,6 +38,7 @@ export * as LedgerGetChainInfo from './queries/get-chain-info';
 export * as LedgerGetDataset from './queries/get-dataset';
 export * as LedgerGetDatasetHistory from './queries/get-dataset-history';
 export * as LedgerGetMember from './queries/get-member';
+export * as LedgerGetKeyedCommit from './queries/get-keyed-commit';
 export * as LedgerGetProvenance from './queries/get-provenance';
 export * as LedgerListProvenance from './queries/list-provenance';
 export * as LedgerGetTransaction from './queries/get-transaction';

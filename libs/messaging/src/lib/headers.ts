@@ -13,7 +13,11 @@ export const Header = {
   OccurredAt: 'Phdmf-Occurred-At',
   /** The caller's absolute deadline (epoch milliseconds): when it stops waiting for the reply. */
   Deadline: 'Phdmf-Deadline',
+  /** The edge's Idempotency-Key, scoped to the user and the request (64 hex digits): see CorrelationScope. */
+  IdempotencyKey: 'Phdmf-Idempotency-Key',
 } as const;
+
+const IDEMPOTENCY_KEY_PATTERN = /^[0-9a-f]{64}$/;
 
 export type ActorHeader = NonNullable<CorrelationScope['actor']>;
 
@@ -31,6 +35,8 @@ export function outgoingHeaders(actor?: ActorHeader, deadline?: number): MsgHdrs
   if (scope?.causationId) h.set(Header.CausationId, scope.causationId);
   // Events carry none: they are durable and handled whenever their consumer gets to them.
   if (deadline !== undefined) h.set(Header.Deadline, String(Math.min(deadline, scope?.deadline ?? deadline)));
+  // Requests only: an event is handled on its own, and a retry of the request is not a retry of its consumers' work.
+  if (deadline !== undefined && scope?.idempotencyKey !== undefined) h.set(Header.IdempotencyKey, scope.idempotencyKey);
   injectTraceContext(h, natsHeaderSetter);
   return h;
 }
@@ -40,11 +46,13 @@ export function scopeFromHeaders(h: MsgHdrs | undefined, causationId?: string): 
   const correlationId = h?.get(Header.CorrelationId) || randomUUID();
   const actor = parseActor(h?.get(Header.Actor));
   const deadline = Number(h?.get(Header.Deadline) || Number.NaN);
+  const idempotencyKey = h?.get(Header.IdempotencyKey);
   return {
     correlationId,
     ...(actor ? { actor } : {}),
     ...(causationId ? { causationId } : {}),
     ...(Number.isSafeInteger(deadline) && deadline > 0 ? { deadline } : {}),
+    ...(idempotencyKey && IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey) ? { idempotencyKey } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
 // answer was lost) and the stored result. Shared by the summary analysis and the models.
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { enforceQuota, isAmbiguous, ledgerUnavailable, settle, type AnyAnalysisResult, type LedgerRecordAnalysis } from '@phdmf/contracts';
+import { AggregationErrorCode, enforceQuota, isAmbiguous, ledgerUnavailable, PhdmfError, settle, type AnyAnalysisResult, type LedgerRecordAnalysis } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { LOGGER } from '../../aggregation.tokens';
 import { AggregationConfig } from '../../config';
@@ -50,6 +50,25 @@ export class AnalysisRecords {
       if (found?.resultHash !== p.resultHash) throw ledgerUnavailable(error, RUN_AGAIN);
       return { txId: found.txId, blockNumber: (await this.ledger.getTransaction(found.txId)).blockNumber };
     }
+  }
+
+  /**
+   * A retry (same Idempotency-Key) of an analysis whose record committed: the stored result of that
+   * analysis, so that it is neither computed nor recorded again. Undefined when it is no retry of a
+   * recorded analysis. Recorded but not stored (this service stopped in between): refused, since the
+   * released numbers cannot be computed again alike (noise, data changed); a new key runs a new analysis.
+   */
+  async replayed(): Promise<AnyAnalysisResult | undefined> {
+    const first = await this.ledger.firstRecord();
+    if (first === undefined) return undefined;
+    const stored = await this.orm.em.fork().findOne(Analysis, { analysisId: first.record.analysisId });
+    if (stored === null) {
+      throw new PhdmfError(AggregationErrorCode.NOT_FOUND, `Analysis ${first.record.analysisId} was recorded on-chain (${first.txId}) but its result was not kept; run it again with a new Idempotency-Key`, {
+        analysisId: first.record.analysisId,
+        txId: first.txId,
+      });
+    }
+    return stored.toResult();
   }
 
   /** Stores the recorded result (read back whole by get-analysis). */

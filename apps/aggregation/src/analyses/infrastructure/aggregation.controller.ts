@@ -3,6 +3,7 @@ import { AggregationGetAnalysis, AggregationGetAnalysisChart, AggregationListAna
 import { countAnalysis } from '@phdmf/observability';
 import { Correlation } from '@phdmf/logging';
 import { HandleRequest } from '@phdmf/messaging';
+import { AnalysisRecords } from '../application/analysis-records';
 import { RunAnalysisHandler } from '../commands/run-analysis/run-analysis.handler';
 import { RunCorrelationHandler } from '../commands/run-correlation/run-correlation.handler';
 import { RunGlmHandler } from '../commands/run-glm/run-glm.handler';
@@ -19,6 +20,7 @@ function actor(): ActingUser | undefined {
 @Controller()
 export class AggregationMessageController {
   constructor(
+    private readonly records: AnalysisRecords,
     private readonly run: RunAnalysisHandler,
     private readonly table: RunTableHandler,
     private readonly correlation: RunCorrelationHandler,
@@ -28,14 +30,21 @@ export class AggregationMessageController {
     private readonly chart: GetAnalysisChartHandler,
   ) {}
 
+  // A retry (same Idempotency-Key) of an analysis already recorded gets its stored result
+  // (AnalysisRecords.replayed). The key binds the edge's path and body, so a summary's key names a
+  // summary and a model's a model of that kind: the casts below hold.
+
   @HandleRequest(AggregationRunAnalysis.CONTRACT)
-  onRun(p: AggregationRunAnalysis.Payload) {
-    return countAnalysis(p.datasets.length > 1 ? 'multi-dataset' : 'single-dataset', () => this.run.execute(p, actor()));
+  async onRun(p: AggregationRunAnalysis.Payload): Promise<AggregationRunAnalysis.Result> {
+    const replayed = (await this.records.replayed()) as AggregationRunAnalysis.Result | undefined;
+    return replayed ?? countAnalysis(p.datasets.length > 1 ? 'multi-dataset' : 'single-dataset', () => this.run.execute(p, actor()));
   }
 
   /** One contract for the models, one use case per kind. */
   @HandleRequest(AggregationRunModel.CONTRACT)
-  onRunModel(p: AggregationRunModel.Payload) {
+  async onRunModel(p: AggregationRunModel.Payload): Promise<AggregationRunModel.Result> {
+    const replayed = (await this.records.replayed()) as AggregationRunModel.Result | undefined;
+    if (replayed !== undefined) return replayed;
     const handler = p.kind === 'table' ? this.table : p.kind === 'correlation' ? this.correlation : this.glm;
     // Counted with the summaries: one metric of analyses run, by datasets and outcome.
     return countAnalysis(p.datasets.length > 1 ? 'multi-dataset' : 'single-dataset', () => handler.execute(p, actor()));

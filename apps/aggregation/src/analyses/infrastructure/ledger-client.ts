@@ -11,7 +11,7 @@ import {
   LedgerReserveBudget,
   serviceActor,
 } from '@phdmf/contracts';
-import { MessageBus, type ActorHeader } from '@phdmf/messaging';
+import { firstKeyedCommit, MessageBus, withoutIdempotencyKey, type ActorHeader } from '@phdmf/messaging';
 import { AggregationConfig } from '../../config';
 
 /**
@@ -57,15 +57,20 @@ export class LedgerClient {
   /**
    * Reserves a dp analysis' privacy cost on its grants; answered after commit. The ledger service
    * re-simulates a reservation that lost an MVCC race itself, so this sees the chaincode's verdict
-   * (committed, or BUDGET.EXHAUSTED), never a conflict.
+   * (committed, or BUDGET.EXHAUSTED), never a conflict. Not keyed: a step, which a retry takes anew.
    */
   reserveBudget(p: LedgerReserveBudget.Payload): Promise<LedgerReserveBudget.Result> {
-    return this.bus.request(LedgerReserveBudget.CONTRACT, p, { actor: LedgerClient.ACTOR, timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS });
+    return withoutIdempotencyKey(() => this.bus.request(LedgerReserveBudget.CONTRACT, p, { actor: LedgerClient.ACTOR, timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS }));
   }
 
-  /** Gives back a reservation no site computed for. */
+  /** Gives back a reservation no site computed for (not keyed, as the reservation). */
   releaseReservation(p: LedgerReleaseReservation.Payload): Promise<LedgerReleaseReservation.Result> {
-    return this.bus.request(LedgerReleaseReservation.CONTRACT, p, { actor: LedgerClient.ACTOR, timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS });
+    return withoutIdempotencyKey(() => this.bus.request(LedgerReleaseReservation.CONTRACT, p, { actor: LedgerClient.ACTOR, timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS }));
+  }
+
+  /** What this analysis request (its Idempotency-Key) already recorded on-chain, if it is a retry of one that did. */
+  firstRecord(): Promise<LedgerRecordAnalysis.Result | undefined> {
+    return firstKeyedCommit(this.bus, LedgerRecordAnalysis.CONTRACT);
   }
 
   /** A reservation by analysis id (BUDGET.RESERVATION_NOT_FOUND otherwise). */

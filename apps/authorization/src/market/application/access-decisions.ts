@@ -19,7 +19,7 @@ import {
   type LedgerStatistic,
 } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
-import { MessageBus, type ActorHeader } from '@phdmf/messaging';
+import { firstKeyedCommit, MessageBus, type ActorHeader } from '@phdmf/messaging';
 import { statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../authorization.tokens';
 import { AuthorizationConfig } from '../../config';
@@ -93,23 +93,28 @@ export class AccessDecisions {
     if (!MarketPolicy.mayDecide(who, request.ownerMemberId)) {
       throw forbidden('Only the admins and members of the institution that owns the dataset decide on its access requests', { requestId });
     }
+    // A retry (same Idempotency-Key) of a decision that committed: the first commit, not a conflict.
+    const committed = (await firstKeyedCommit(this.bus, decision.command)) ?? (await this.submit(request, who, decision, payload));
+    const row = await this.projection.commit((em) => this.projection.applyRequest(em, committed.record, committed.blockNumber));
+    return row.toView();
+  }
+
+  /** Checks the request's state and commits the decision (read back from the ledger if its answer is lost). */
+  private async submit<C extends DecisionCommand>(request: AccessRequest, who: ActingUser, decision: Decision<C>, payload: DecisionPayload<C>): Promise<LedgerCommitted<LedgerAccessRequestRecord>> {
+    const { requestId } = request;
     if (request.status !== decision.from) {
       throw new PhdmfError(AuthorizationErrorCode.INVALID_STATE, `Request ${requestId} is ${request.status}; to ${decision.kind} it, it must be ${decision.from}`, {
         requestId,
         status: request.status,
       });
     }
-    const signer = signerOf(who);
-    let committed: LedgerCommitted<LedgerAccessRequestRecord>;
     try {
-      committed = await this.bus.request(decision.command, payload(who.userId, request), { actor: signer, timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS });
+      return await this.bus.request(decision.command, payload(who.userId, request), { actor: signerOf(who), timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS });
     } catch (error) {
       const recovered = isAmbiguous(error) ? await this.recover(requestId, decision, who.userId) : undefined;
       if (!recovered) throw error;
-      committed = recovered;
+      return recovered;
     }
-    const row = await this.projection.commit((em) => this.projection.applyRequest(em, committed.record, committed.blockNumber));
-    return row.toView();
   }
 
   /**

@@ -4,6 +4,7 @@
 // Fabric network. It drives the real PHDMF chaincode through the port only. It never assumes a
 // fresh ledger: the consortium and members are set up idempotently and every dataset and request
 // id is unique, so it can run against a long-lived network.
+import { createHash } from 'node:crypto';
 import { ContractName } from '../../chaincode/phdmf-chaincode';
 import {
   LedgerChaincodeErrorCode,
@@ -158,6 +159,29 @@ export function describeLedgerPortConformance(target: LedgerPortConformanceTarge
         });
         await expect(submit(governor, ContractName.Dataset, 'addDataset', datasetVersion())).rejects.toMatchObject({
           code: expect.stringMatching(/^MEMBER\.(NOT_FOUND|NOT_ACTIVE)$/) as unknown,
+        });
+      });
+    });
+
+    describe('keyed commits (a retry recognised by the chaincode)', () => {
+      it('commits one of five submissions with one commit key; the others are refused COMMIT.KEY_USED without writing; the commit is read back', async () => {
+        const commitKey = createHash('sha256').update(uniqueId('key')).digest('hex');
+        const versions = Array.from({ length: 5 }, () => datasetVersion());
+        // At once: they read the key in one block, MVCC lets one commit, the re-simulated others meet the key.
+        const outcomes = await Promise.allSettled(versions.map((v) => submit(a, ContractName.Dataset, 'addDataset', { ...v, idempotencyKey: commitKey })));
+        const committed = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+        expect(committed).toHaveLength(1);
+        for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: LedgerChaincodeErrorCode.CommitKeyUsed });
+        await expect(evaluate(ContractName.Consortium, 'getKeyedCommit', { commitKey })).resolves.toEqual({
+          commitKey,
+          txId: committed[0]?.txId,
+          transaction: `${ContractName.Dataset}:addDataset`,
+          result: committed[0]?.result,
+        });
+        const present = await Promise.all(versions.map((v) => evaluate(ContractName.Dataset, 'getDataset', { datasetId: v.datasetId }).then(() => true, () => false)));
+        expect(present.filter(Boolean)).toHaveLength(1);
+        await expect(evaluate(ContractName.Consortium, 'getKeyedCommit', { commitKey: createHash('sha256').update(uniqueId('other')).digest('hex') })).rejects.toMatchObject({
+          code: LedgerChaincodeErrorCode.CommitKeyNotFound,
         });
       });
     });

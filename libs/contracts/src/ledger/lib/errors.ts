@@ -111,6 +111,8 @@ export const LedgerChaincodeErrorCode = {
   AuditAnalysisNotFound: 'AUDIT.ANALYSIS_NOT_FOUND',
   AuditAnalysisAlreadyExists: 'AUDIT.ANALYSIS_ALREADY_EXISTS',
   AuditFindingAlreadyExists: 'AUDIT.FINDING_ALREADY_EXISTS',
+  CommitKeyUsed: 'COMMIT.KEY_USED',
+  CommitKeyNotFound: 'COMMIT.KEY_NOT_FOUND',
 } as const;
 
 /** One of {@link LedgerChaincodeErrorCode}. */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { LedgerAdmitMember, LedgerChaincodeErrorCode, LedgerGetMember, LedgerGetTransaction, NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryAdmitApplication } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
-import { MessageBus } from '@phdmf/messaging';
+import { firstKeyedCommit, MessageBus } from '@phdmf/messaging';
 import { NodeRegistryConfig } from '../../../config';
 import { LOGGER } from '../../../registry.tokens';
 import { forbidden, RegistryPolicy } from '../../domain/actor';
@@ -33,14 +33,19 @@ export class AdmitApplicationHandler {
     const em = this.orm.em.fork();
     const application = await em.findOne(MembershipApplication, { id: p.applicationId });
     if (!application) throw new PhdmfError(NodeRegistryErrorCode.APPLICATION_NOT_FOUND, 'No such application', { applicationId: p.applicationId });
-    application.assertPending();
-    // Checked again here, not only when applying: two applications may have raced for one node id,
-    // and once the admission is committed the registry must be able to record it.
-    if ((await em.count(Institution, { nodeId: application.nodeId })) > 0) {
-      throw new PhdmfError(NodeRegistryErrorCode.NODE_ID_TAKEN, `Node id ${application.nodeId} is already in use by a member`, { nodeId: application.nodeId });
+    // A retry (same Idempotency-Key) of an admission that committed: the first commit, not a conflict.
+    const replayed = await firstKeyedCommit(this.bus, LedgerAdmitMember.CONTRACT);
+    if (replayed !== undefined && application.status === 'admitted') return application.toView();
+    if (replayed === undefined) {
+      application.assertPending();
+      // Checked again here, not only when applying: two applications may have raced for one node id,
+      // and once the admission is committed the registry must be able to record it.
+      if ((await em.count(Institution, { nodeId: application.nodeId })) > 0) {
+        throw new PhdmfError(NodeRegistryErrorCode.NODE_ID_TAKEN, `Node id ${application.nodeId} is already in use by a member`, { nodeId: application.nodeId });
+      }
     }
 
-    const committed = await this.submit(application);
+    const committed = replayed ?? (await this.submit(application));
     try {
       await this.admissions.apply(em, application, committed.record, committed.txId, committed.blockNumber, who.userId);
     } catch (error) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { LedgerRejectMember, NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryRejectApplication } from '@phdmf/contracts';
-import { MessageBus } from '@phdmf/messaging';
+import { firstKeyedCommit, MessageBus } from '@phdmf/messaging';
 import { NodeRegistryConfig } from '../../../config';
 import { forbidden, RegistryPolicy } from '../../domain/actor';
 import { MembershipApplication } from '../../domain/application';
@@ -21,8 +21,11 @@ export class RejectApplicationHandler {
     const em = this.orm.em.fork();
     const application = await em.findOne(MembershipApplication, { id: p.applicationId });
     if (!application) throw new PhdmfError(NodeRegistryErrorCode.APPLICATION_NOT_FOUND, 'No such application', { applicationId: p.applicationId });
-    application.assertPending();
-    const committed = await this.bus.request(
+    // A retry (same Idempotency-Key) of a rejection that committed: the first answer, not a conflict.
+    const replayed = await firstKeyedCommit(this.bus, LedgerRejectMember.CONTRACT);
+    if (replayed !== undefined && application.status === 'rejected') return application.toView();
+    if (replayed === undefined) application.assertPending();
+    const committed = replayed ?? await this.bus.request(
       LedgerRejectMember.CONTRACT,
       { memberId: application.memberId, name: application.name, mspId: application.mspId, reason: p.reason },
       { timeoutMs: this.config.LEDGER_COMMAND_TIMEOUT_MS },
