@@ -31,7 +31,9 @@ import { provisionEventStream } from '@phdmf/messaging';
 import { driveClosedLoop, type LoadRun } from '../support/closed-loop';
 import { addDataset, addOneDataset, admitBenchMember, waitUntilAnswering } from '../support/ledger-requests';
 import { ledgerServiceEnv, migrateLedgerService, runLedgerService } from '../support/ledger-service';
-import { stopChild, type NodeChild } from '../support/node-process';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { cpuSeconds, natsServerPid, stopChild, type NodeChild } from '../support/node-process';
 import { connect, type NatsConnection } from 'nats';
 import { loadConnectionProfile } from '../../apps/ledger/src/ledger-port/fabric/connection-profile';
 import { fabricMajorVersion, findFabricBinaries, startLocalFabricNetwork, type LocalFabricNetwork } from './local-network';
@@ -44,18 +46,52 @@ const GOVERNOR_MSP = 'Org1MSP';
 const MEMBER = { memberId: 'bench-org2', mspId: 'Org2MSP' };
 const STAFF_ACTOR = { userId: 'bench-staff', organisationId: MEMBER.memberId, roles: ['institution-admin'] };
 
+/** The processes whose CPU a run is charged with, grouped as printed. */
+const CPU_GROUPS = ['bench', 'service', 'nats', 'peers', 'orderers', 'chaincode'] as const;
+type CpuGroup = (typeof CPU_GROUPS)[number];
+type CpuSample = Record<CpuGroup, number>;
+
 interface Result extends LoadRun {
   name: string;
+  /** CPU milliseconds per committed transaction, per group of processes, over the run. */
+  cpuMsPerTx: CpuSample;
 }
 
-/** `inFlight` callers of `once` for `seconds`, as `name`. */
-async function drive(name: string, once: () => Promise<void>, inFlight: number, seconds: number): Promise<Result> {
-  return { name, ...(await driveClosedLoop(once, inFlight, seconds)) };
+/**
+ * CPU seconds used so far by this process (the bare loop's client and the NATS requester), the ledger
+ * service, nats-server and the network's processes (network.sh's PID files: peers, orderers, the
+ * chaincode server). On two shared cores throughput follows CPU per transaction, which, unlike tx/s,
+ * hardly moves with what else loads the machine: the service's overhead is where its sum exceeds the
+ * bare loop's.
+ */
+function sampleCpu(pids: { service: number | undefined; nats: number | undefined; fabricPidDir: string }): CpuSample {
+  const own = process.cpuUsage();
+  const sample: CpuSample = { bench: (own.user + own.system) / 1e6, service: cpuSeconds(pids.service), nats: cpuSeconds(pids.nats), peers: 0, orderers: 0, chaincode: 0 };
+  for (const file of readdirSync(pids.fabricPidDir)) {
+    const name = file.replace(/\.pid$/, '');
+    const group: CpuGroup = name.startsWith('peer') ? 'peers' : name.startsWith('orderer') ? 'orderers' : 'chaincode';
+    const seconds = cpuSeconds(Number(readFileSync(path.join(pids.fabricPidDir, file), 'utf8').split('\n')[0]));
+    if (Number.isFinite(seconds)) sample[group] += seconds;
+  }
+  return sample;
 }
+
+/** `inFlight` callers of `once` for `seconds`, as `name`, with the CPU each group of processes spent per transaction. */
+async function drive(name: string, once: () => Promise<void>, inFlight: number, seconds: number, cpu: () => CpuSample): Promise<Result> {
+  const before = cpu();
+  const run = await driveClosedLoop(once, inFlight, seconds);
+  const after = cpu();
+  const cpuMsPerTx = Object.fromEntries(CPU_GROUPS.map((g) => [g, ((after[g] - before[g]) * 1000) / Math.max(1, run.committed)])) as CpuSample;
+  return { name, ...run, cpuMsPerTx };
+}
+
+const cpuTotal = (c: CpuSample): number => CPU_GROUPS.reduce((sum, g) => sum + c[g], 0);
 
 function print(r: Result): void {
+  const cpu = CPU_GROUPS.map((g) => `${g} ${r.cpuMsPerTx[g].toFixed(1)}`).join(', ');
   process.stdout.write(
-    `  ${r.name.padEnd(8)} ${r.tps.toFixed(1).padStart(7)} tx/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p95 ${r.p95.toFixed(0).padStart(5)} ms  committed ${r.committed}${r.failed > 0 ? `  FAILED ${r.failed} (${r.firstError ?? ''})` : ''}\n`,
+    `  ${r.name.padEnd(8)} ${r.tps.toFixed(1).padStart(7)} tx/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p95 ${r.p95.toFixed(0).padStart(5)} ms  committed ${r.committed}${r.failed > 0 ? `  FAILED ${r.failed} (${r.firstError ?? ''})` : ''}\n` +
+      `           CPU ms/tx ${cpuTotal(r.cpuMsPerTx).toFixed(1)} (${cpu})\n`,
   );
 }
 
@@ -141,15 +177,17 @@ async function measure(binDir: string, consensus: 'raft' | 'bft'): Promise<numbe
         `node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(2) ?? '?'}; ${IN_FLIGHT} in flight, ${SECONDS} s per run, ${ROUNDS} round(s)\n`,
     );
     process.stdout.write('transaction: dataset:addDataset as Org2MSP, answered after commit\n');
-    await drive('warm-up', viaService, 16, 2);
-    await drive('warm-up', viaGateway, 16, 2);
+    const pids = { service: service.process.pid, nats: natsServerPid(nats.port), fabricPidDir: path.join(network.dataDir, 'pids') };
+    const cpu = (): CpuSample => sampleCpu(pids);
+    await drive('warm-up', viaService, 16, 2, cpu);
+    await drive('warm-up', viaGateway, 16, 2, cpu);
     const service_: Result[] = [];
     const bare_: Result[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate the order so that neither path always runs on a longer chain.
       const order = round % 2 === 0 ? (['bare', 'service'] as const) : (['service', 'bare'] as const);
       for (const which of order) {
-        const r = which === 'bare' ? await drive('bare', viaGateway, IN_FLIGHT, SECONDS) : await drive('service', viaService, IN_FLIGHT, SECONDS);
+        const r = which === 'bare' ? await drive('bare', viaGateway, IN_FLIGHT, SECONDS, cpu) : await drive('service', viaService, IN_FLIGHT, SECONDS, cpu);
         (which === 'bare' ? bare_ : service_).push(r);
         print(r);
       }
@@ -159,6 +197,19 @@ async function measure(binDir: string, consensus: 'raft' | 'bft'): Promise<numbe
     const bareTps = total(bare_);
     process.stdout.write(`service (NATS → ledger service → Fabric adapter): ${serviceTps.toFixed(1)} tx/s\n`);
     process.stdout.write(`bare fabric-gateway loop:                        ${bareTps.toFixed(1)} tx/s\n`);
+    // A closed loop's tx/s counts whole waves of IN_FLIGHT transactions: with runs shorter than a few
+    // latencies (a loaded machine, SmartBFT) each run is one or two waves and its rate mostly says
+    // where the run's end fell in a wave. Then only the CPU per transaction compares the paths.
+    const slowest = Math.max(...[...service_, ...bare_].map((r) => r.p50));
+    if (slowest * 3 > SECONDS * 1000) {
+      process.stdout.write(`fabric bench: p50 up to ${slowest.toFixed(0)} ms against ${SECONDS} s runs: fewer than 3 latencies per run, the tx/s ratio is noise; raise BENCH_SECONDS\n`);
+    }
+    const meanCpu = (rs: Result[]): CpuSample => Object.fromEntries(CPU_GROUPS.map((g) => [g, rs.reduce((sum, r) => sum + r.cpuMsPerTx[g], 0) / rs.length])) as CpuSample;
+    const serviceCpu = meanCpu(service_);
+    const bareCpu = meanCpu(bare_);
+    process.stdout.write(
+      `CPU ms/tx, service path ${cpuTotal(serviceCpu).toFixed(1)} against bare ${cpuTotal(bareCpu).toFixed(1)}; the difference by process: ${CPU_GROUPS.map((g) => `${g} ${(serviceCpu[g] - bareCpu[g]).toFixed(1)}`).join(', ')}\n`,
+    );
     return serviceTps / bareTps;
   } finally {
     bare?.close();

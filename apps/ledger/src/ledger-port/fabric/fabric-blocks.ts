@@ -36,6 +36,24 @@ export function decodeBlock(bytes: Uint8Array): DecodedBlock {
   return { header: { number, previousHash: header.getPreviousHash_asU8(), dataHash: header.getDataHash_asU8() }, data, transactions };
 }
 
+/**
+ * Only the transaction ids of a block, by position (txId → txIndex; a repeated id keeps its first
+ * position, the one Fabric validated). The chain event relay needs nothing else of a block to place
+ * its events, and it asks for every block: this reads each envelope's channel header and nothing of
+ * the transaction (actions, endorsements, read-write sets, responses, events), which decodeBlock
+ * decodes for every one of them.
+ */
+export function decodeTxIndexes(bytes: Uint8Array): Map<string, number> {
+  const envelopes = common.Block.deserializeBinary(bytes).getData()?.getDataList_asU8() ?? [];
+  const indexes = new Map<string, number>();
+  envelopes.forEach((envelope, txIndex) => {
+    const header = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelope).getPayload_asU8()).getHeader();
+    const txId = common.ChannelHeader.deserializeBinary(header?.getChannelHeader_asU8() ?? new Uint8Array()).getTxId();
+    if (!indexes.has(txId)) indexes.set(txId, txIndex);
+  });
+  return indexes;
+}
+
 function decodeTransaction(envelopeBytes: Uint8Array, blockNumber: number, txIndex: number, validation: number | undefined): DecodedTransaction {
   const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8());
   const payloadHeader = payload.getHeader();

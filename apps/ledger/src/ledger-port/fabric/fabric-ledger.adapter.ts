@@ -16,7 +16,7 @@ import { parseChaincodeError } from '../../chaincode/phdmf-chaincode';
 import { chaincodeFailure, ledgerError } from '../ledger-errors';
 import type { EventCheckpoint, LedgerChaincodeEvent, LedgerPort, SigningIdentity, SubmitResult } from '../ledger-port';
 import type { FabricConnectionProfile, FabricOrganisation } from './connection-profile';
-import { blockDataHash, blockHeaderHash, decodeBlock, hex, toLedgerBlock, toLedgerTransaction, validationCodeName, type DecodedBlock, type DecodedTransaction } from './fabric-blocks';
+import { blockDataHash, blockHeaderHash, decodeBlock, decodeTxIndexes, hex, toLedgerBlock, toLedgerTransaction, validationCodeName, type DecodedBlock, type DecodedTransaction } from './fabric-blocks';
 import { acquirePeerConnection, type PeerConnection } from './peer-connections';
 
 /** gRPC deadlines per call kind, in milliseconds. */
@@ -313,7 +313,8 @@ export class FabricLedgerAdapter implements LedgerPort {
   private txIndexes(blockNumber: number): Promise<Map<string, number>> {
     let cached = this.txIndexCache.get(blockNumber);
     if (cached === undefined) {
-      cached = this.readBlock(blockNumber).then((block) => new Map(block.transactions.map((t) => [t.txId, t.txIndex] as const).reverse()));
+      // Only the ids: this runs for every block the relay sees (decodeTxIndexes, not decodeBlock).
+      cached = this.qscc('GetBlockByNumber', String(blockNumber)).then(decodeTxIndexes);
       cached.catch(() => this.txIndexCache.delete(blockNumber));
       this.txIndexCache.set(blockNumber, cached);
       if (this.txIndexCache.size > TX_INDEX_CACHE_BLOCKS) {
