@@ -7,32 +7,30 @@
 import { extname, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { IdleThread, spawnWorker } from '@phdmf/threads';
-import { CsvProblem, TableInference, type CsvLimits, type CsvSchema } from '../../domain/csv-schema';
+import { CsvProblem, type CsvLimits, type CsvSchema } from '../../domain/csv-schema';
 import { CsvInvalidError } from '../../domain/storage-errors';
-import { CsvTokenizer } from './csv-tokenizer';
+import { createCsvReader, type CsvReader, type CsvReaderKind } from './csv-reader';
 import type { InspectionReply, InspectionRequest } from './csv-inspection.protocol';
 
-/** On this thread: push() the chunks, then finish(); either throws CsvInvalidError naming the line. */
+/**
+ * On this thread: push() the chunks, then finish(); either throws CsvInvalidError naming the line.
+ * The back end is the native reader when it loaded (see `csv-reader.ts`), unless one is named.
+ */
 export class CsvInspector {
-  private readonly inference: TableInference;
-  private readonly tokenizer: CsvTokenizer;
+  private readonly reader: CsvReader;
 
-  constructor(limits: CsvLimits = {}) {
-    this.inference = new TableInference(limits);
-    this.tokenizer = new CsvTokenizer(this.inference);
+  constructor(limits: CsvLimits = {}, kind?: CsvReaderKind) {
+    this.reader = createCsvReader(limits, kind);
   }
 
   push(chunk: Uint8Array): void {
     refuseOn(() => {
-      this.tokenizer.push(chunk);
+      this.reader.push(chunk);
     });
   }
 
   finish(): CsvSchema {
-    return refuseOn(() => {
-      this.tokenizer.finish();
-      return this.inference.finish();
-    });
+    return refuseOn(() => this.reader.finish());
   }
 }
 
