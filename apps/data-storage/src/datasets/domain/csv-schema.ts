@@ -1,7 +1,10 @@
 // What a CSV dataset is, as this node accepts it: a header of unique column names, rows of the
 // header's width, at least one of them, and a type per column decided from every value. This is
 // the domain half of the upload's inspection; the bytes → fields half (RFC 4180 structure, UTF-8,
-// line numbers) is `infrastructure/csv/csv-tokenizer.ts`, which feeds a `CsvRecordSink`.
+// line numbers) is a reader: the native one (`@phdmf/csv-native`), which gathers each column's
+// `ColumnEvidence` itself with the same per-value rules as `TableInference` below, or the JavaScript
+// `infrastructure/csv/csv-tokenizer.ts`, which feeds a `CsvRecordSink` (`TableInference`). Either way
+// the header's rules (`checkHeader`) and the types (`schemaOf`) are decided here.
 //
 // Summaries later read the file with these types fixed (DuckDB `read_csv` with `auto_detect = false`),
 // so DuckDB never guesses; the rules below are the ones its casts accept (a number is what it casts

@@ -1,8 +1,8 @@
-// A CSV upload's inspection (tokenizer + the domain's type inference), in two forms with the same
-// answers: `CsvInspector` on the calling thread, and `CsvInspection`, which runs it in a worker
-// thread while the upload streams in. The upload uses the thread: the inspection (~1 byte-step per
-// byte in JavaScript) then overlaps the socket reads, the SHA-256 and the disk writes of the event
-// loop instead of adding to them. The chunks are shared with the thread (SharedArrayBuffer), not
+// A CSV upload's inspection (a reader, native or JavaScript, see `csv-reader.ts`, + the domain's
+// header rules and types), in two forms with the same answers: `CsvInspector` on the calling thread,
+// and `CsvInspection`, which runs it in a worker thread while the upload streams in. The upload uses
+// the thread: the inspection then overlaps the socket reads, the SHA-256 and the disk writes of the
+// event loop instead of adding to them. The chunks are shared with the thread (SharedArrayBuffer), not
 // copied; the upload reuses a chunk's memory only once the thread answered for it.
 import { extname, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
