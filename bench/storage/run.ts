@@ -120,6 +120,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'phdmf-bench-storage-'));
   const nats = await TestNatsServer.start({ provision: provisionEventStream });
   const procs: ChildProcess[] = [];
+  // The storage node's output, shown if the run fails (a request that fails says nothing of why).
+  let storage: { child: ChildProcess; log: () => string } | undefined;
   try {
     const small = path.join(dir, 'half.csv');
     const large = path.join(dir, 'full.csv');
@@ -175,6 +177,7 @@ async function main(): Promise<void> {
     await runToEnd('apps/data-storage/src/migrate.js', storageEnv);
     const node = start('apps/data-storage/src/main.js', storageEnv);
     procs.push(node.child);
+    storage = node;
     const base = `http://127.0.0.1:${port}`;
     const token = await issueAccessToken(tokenKey, { issuer: 'bench', audience: 'phdmf', userId: 'bench-admin-1', organisationId: 'bench-hospital', roles: ['institution-admin'], ttlSeconds: 3600 });
     for (let i = 0; ; i++) {
@@ -267,6 +270,13 @@ async function main(): Promise<void> {
     await nc.drain();
     out(`storage_hash_vs_openssl=${hashRatio.toFixed(3)}`);
     out(`storage_upload_vs_hash=${(uploadMiBs / auditMiBs).toFixed(3)}`);
+  } catch (error) {
+    if (storage) {
+      const { exitCode, signalCode } = storage.child;
+      process.stderr.write(`storage node (exit code ${String(exitCode)}, signal ${String(signalCode)}), its output's tail:\n${storage.log()}\n`);
+    }
+    if (error instanceof Error && error.cause !== undefined) process.stderr.write(`cause: ${error.cause instanceof Error ? error.cause.message : JSON.stringify(error.cause)}\n`);
+    throw error;
   } finally {
     for (const p of procs) p.kill('SIGTERM');
     await nats.dispose();

@@ -1,7 +1,10 @@
 // What a CSV dataset is, as this node accepts it: a header of unique column names, rows of the
 // header's width, at least one of them, and a type per column decided from every value. This is
 // the domain half of the upload's inspection; the bytes → fields half (RFC 4180 structure, UTF-8,
-// line numbers) is `infrastructure/csv/csv-tokenizer.ts`, which feeds a `CsvRecordSink`.
+// line numbers) is a reader: the native one (`@phdmf/csv-native`), which gathers each column's
+// `ColumnEvidence` itself with the same per-value rules as `TableInference` below, or the JavaScript
+// `infrastructure/csv/csv-tokenizer.ts`, which feeds a `CsvRecordSink` (`TableInference`). Either way
+// the header's rules (`checkHeader`) and the types (`schemaOf`) are decided here.
 //
 // Summaries later read the file with these types fixed (DuckDB `read_csv` with `auto_detect = false`),
 // so DuckDB never guesses; the rules below are the ones its casts accept (a number is what it casts
@@ -70,10 +73,98 @@ export interface CsvLimits {
   maxColumnNameLength?: number;
 }
 
-// Fields longer than this cannot be numbers or dates.
-const MAX_VALUE_BYTES = 48;
+export const DEFAULT_MAX_COLUMNS = 1000;
+export const DEFAULT_MAX_COLUMN_NAME_LENGTH = 256;
 
-/** The header, then type inference over every value, in constant memory. */
+// Fields longer than this cannot be numbers or dates.
+export const MAX_VALUE_BYTES = 48;
+
+/**
+ * Per column, what its values allowed so far (1 or 0): gathered value by value by `TableInference`
+ * below or by the native reader (`@phdmf/csv-native`, which applies the same value rules in C++),
+ * then turned into the schema by `schemaOf`.
+ */
+export interface ColumnEvidence {
+  /** Data rows, the header excluded. */
+  rows: number;
+  /** A value that is not missing was seen. */
+  seen: Uint8Array;
+  /** Every non-missing value is a number (`numberAt`). */
+  numeric: Uint8Array;
+  /** … and an integer of at most 18 digits. */
+  integer: Uint8Array;
+  /** Every non-missing value is a date (`isIsoDate`). */
+  date: Uint8Array;
+  /** The numbers' smallest and largest value (±Infinity before the first). */
+  min: Float64Array;
+  max: Float64Array;
+}
+
+/**
+ * The header's rules, once its line ended: names non-empty, at most `maxNameLength` characters,
+ * unique, not all of them numbers or dates. Errors name columns by position, never by content.
+ */
+export function checkHeader(names: readonly string[], maxNameLength: number): string[] {
+  const seen = new Set<string>();
+  let dataLike = 0;
+  names.forEach((name, i) => {
+    if (name.trim().length === 0) fail(1, `column ${i + 1} has no name`);
+    if (name.length > maxNameLength) fail(1, `column name ${i + 1} is longer than ${maxNameLength} characters`);
+    if (seen.has(name)) fail(1, `column ${i + 1} has the same name as an earlier column`);
+    seen.add(name);
+    const bytes = Buffer.from(name, 'utf8');
+    if (!Number.isNaN(numberAt(bytes, 0, bytes.length)) || (bytes.length === 10 && isIsoDate(bytes, 0))) dataLike++;
+  });
+  if (dataLike === names.length) fail(1, 'no header: the first line holds values, not column names');
+  return [...names];
+}
+
+/**
+ * The schema from a checked header and its columns' evidence, at the end of the file: `numeric` if
+ * every non-missing value is a number (`integer` too if each is an int64), else `date` if every one
+ * is a date, else `categorical` (also a column with no value at all).
+ */
+export function schemaOf(header: readonly string[] | undefined, evidence: ColumnEvidence): CsvSchema {
+  if (header === undefined) fail(0, 'the file is empty');
+  if (evidence.rows === 0) fail(2, 'the file has a header but no data rows');
+  const typeOf = (i: number): ColumnType => {
+    if (evidence.seen[i] === 0) return 'categorical';
+    if (evidence.numeric[i] === 1) return 'numeric';
+    if (evidence.date[i] === 1) return 'date';
+    return 'categorical';
+  };
+  const columns = header.map((name, i): ColumnSchema => {
+    const type = typeOf(i);
+    return type === 'numeric' && evidence.integer[i] === 1 ? { name, type, integer: true } : { name, type };
+  });
+  const ranges = new Map(
+    columns.flatMap((c, i) => {
+      const min = evidence.min[i] as number;
+      const max = evidence.max[i] as number;
+      return c.type === 'numeric' && min <= max ? [[c.name, { min, max }] as const] : [];
+    }),
+  );
+  return { columns, rowCount: evidence.rows, ranges };
+}
+
+/** Evidence for `width` columns before their first value. */
+function freshEvidence(width: number): ColumnEvidence {
+  return {
+    rows: 0,
+    seen: new Uint8Array(width),
+    numeric: new Uint8Array(width).fill(1),
+    integer: new Uint8Array(width).fill(1),
+    date: new Uint8Array(width).fill(1),
+    min: new Float64Array(width).fill(Infinity),
+    max: new Float64Array(width).fill(-Infinity),
+  };
+}
+
+/**
+ * The header, then the evidence of every value, in constant memory. The per-value rules here
+ * (missing, `numberAt`, `isIsoDate`, MAX_VALUE_BYTES) are also those of the native reader
+ * (`libs/csv-native/src/csv_reader.cc`); `csv-inspection.spec.ts` holds the two to the same answers.
+ */
 export class TableInference implements CsvRecordSink {
   private readonly maxColumns: number;
   private readonly maxNameLength: number;
@@ -82,19 +173,11 @@ export class TableInference implements CsvRecordSink {
   private width = 0;
   private index = 0;
   private recordLine = 1;
-  private rows = 0;
-  // Per column: can every non-missing value so far be read as a number / an int64 / a date?
-  private numeric = new Uint8Array(0);
-  private integer = new Uint8Array(0);
-  private date = new Uint8Array(0);
-  /** Per column: 1 once a value that is not missing was seen. */
-  private seen = new Uint8Array(0);
-  private min = new Float64Array(0);
-  private max = new Float64Array(0);
+  private evidence = freshEvidence(0);
 
   constructor(limits: CsvLimits = {}) {
-    this.maxColumns = limits.maxColumns ?? 1000;
-    this.maxNameLength = limits.maxColumnNameLength ?? 256;
+    this.maxColumns = limits.maxColumns ?? DEFAULT_MAX_COLUMNS;
+    this.maxNameLength = limits.maxColumnNameLength ?? DEFAULT_MAX_COLUMN_NAME_LENGTH;
   }
 
   field(b: Uint8Array, start: number, end: number, length: number): void {
@@ -103,93 +186,53 @@ export class TableInference implements CsvRecordSink {
       this.headerField(b, start, end, length);
       return;
     }
-    if (i >= this.width) this.fail(this.recordLine, `expected ${this.width} fields (as in the header), found more`);
+    if (i >= this.width) fail(this.recordLine, `expected ${this.width} fields (as in the header), found more`);
     if (length === 0 || (length === 2 && b[start] === 0x4e && b[start + 1] === 0x41)) return; // '' or 'NA': missing
-    this.seen[i] = 1;
-    if (this.numeric[i] === 1) {
+    const e = this.evidence;
+    e.seen[i] = 1;
+    if (e.numeric[i] === 1) {
       const value = length > MAX_VALUE_BYTES ? NaN : numberAt(b, start, end);
       if (value !== value) {
         // NaN: not a number.
-        this.numeric[i] = 0;
-        this.integer[i] = 0;
+        e.numeric[i] = 0;
+        e.integer[i] = 0;
       } else {
-        if (value < (this.min[i] as number)) this.min[i] = value;
-        if (value > (this.max[i] as number)) this.max[i] = value;
-        if (!lastWasInt64) this.integer[i] = 0;
+        if (value < (e.min[i] as number)) e.min[i] = value;
+        if (value > (e.max[i] as number)) e.max[i] = value;
+        if (!lastWasInt64) e.integer[i] = 0;
       }
     }
-    if (this.date[i] === 1 && (length !== 10 || !isIsoDate(b, start))) this.date[i] = 0;
+    if (e.date[i] === 1 && (length !== 10 || !isIsoDate(b, start))) e.date[i] = 0;
   }
 
   endRecord(nextLine: number): void {
     const fields = this.index;
     this.index = 0;
     if (this.header === undefined) {
-      this.header = this.checkHeader(this.names);
-      const n = (this.width = this.header.length);
-      this.numeric = new Uint8Array(n).fill(1);
-      this.integer = new Uint8Array(n).fill(1);
-      this.date = new Uint8Array(n).fill(1);
-      this.seen = new Uint8Array(n);
-      this.min = new Float64Array(n).fill(Infinity);
-      this.max = new Float64Array(n).fill(-Infinity);
+      this.header = checkHeader(this.names, this.maxNameLength);
+      this.width = this.header.length;
+      this.evidence = freshEvidence(this.width);
     } else {
-      if (fields !== this.width) this.fail(this.recordLine, `expected ${this.width} fields (as in the header), found ${fields}`);
-      this.rows++;
+      if (fields !== this.width) fail(this.recordLine, `expected ${this.width} fields (as in the header), found ${fields}`);
+      this.evidence.rows++;
     }
     this.recordLine = nextLine;
   }
 
   /** The schema, once every record was handed on. */
   finish(): CsvSchema {
-    if (this.header === undefined) this.fail(0, 'the file is empty');
-    if (this.rows === 0) this.fail(2, 'the file has a header but no data rows');
-    const columns = this.header.map((name, i): ColumnSchema => {
-      const type = this.typeOf(i);
-      return type === 'numeric' && this.integer[i] === 1 ? { name, type, integer: true } : { name, type };
-    });
-    const ranges = new Map(
-      columns.flatMap((c, i) => {
-        const min = this.min[i] as number;
-        const max = this.max[i] as number;
-        return c.type === 'numeric' && min <= max ? [[c.name, { min, max }] as const] : [];
-      }),
-    );
-    return { columns, rowCount: this.rows, ranges };
+    return schemaOf(this.header, this.evidence);
   }
 
   private headerField(b: Uint8Array, start: number, end: number, length: number): void {
-    if (length > this.maxNameLength * 4) this.fail(this.recordLine, `column name ${this.index} is longer than ${this.maxNameLength} characters`);
+    if (length > this.maxNameLength * 4) fail(this.recordLine, `column name ${this.index} is longer than ${this.maxNameLength} characters`);
     this.names.push(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8'));
-    if (this.names.length > this.maxColumns) this.fail(this.recordLine, `more than ${this.maxColumns} columns`);
+    if (this.names.length > this.maxColumns) fail(this.recordLine, `more than ${this.maxColumns} columns`);
   }
+}
 
-  private typeOf(i: number): ColumnType {
-    if (this.seen[i] === 0) return 'categorical';
-    if (this.numeric[i] === 1) return 'numeric';
-    if (this.date[i] === 1) return 'date';
-    return 'categorical';
-  }
-
-  private checkHeader(names: string[]): string[] {
-    const seen = new Set<string>();
-    let dataLike = 0;
-    names.forEach((name, i) => {
-      if (name.trim().length === 0) this.fail(1, `column ${i + 1} has no name`);
-      if (name.length > this.maxNameLength) this.fail(1, `column name ${i + 1} is longer than ${this.maxNameLength} characters`);
-      // By position, not by name: no error quotes the file's content.
-      if (seen.has(name)) this.fail(1, `column ${i + 1} has the same name as an earlier column`);
-      seen.add(name);
-      const bytes = Buffer.from(name, 'utf8');
-      if (!Number.isNaN(numberAt(bytes, 0, bytes.length)) || (bytes.length === 10 && isIsoDate(bytes, 0))) dataLike++;
-    });
-    if (dataLike === names.length) this.fail(1, 'no header: the first line holds values, not column names');
-    return [...names];
-  }
-
-  private fail(line: number, problem: string): never {
-    throw new CsvProblem(line, problem);
-  }
+function fail(line: number, problem: string): never {
+  throw new CsvProblem(line, problem);
 }
 
 function isDigit(b: number): boolean {

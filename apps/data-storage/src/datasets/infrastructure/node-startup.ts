@@ -3,6 +3,7 @@ import { nodeKeyId } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../storage.settings';
 import { NODE_SIGNER, STORAGE_LOGGER } from '../storage.tokens';
+import { csvReaderBackEnd } from './csv/csv-reader';
 import { LedgerClient } from './ledger/ledger-client';
 import type { NodeSigner } from './signing/node-signer';
 
@@ -11,6 +12,7 @@ import type { NodeSigner } from './signing/node-signer';
  * start; the node must still serve its own staff): check that the node id and key match the ledger's
  * registration — a node signing with another key than the registered one produces summaries that
  * every verifier will reject. (Writes a previous process left owed are the LedgerIntentWorker's.)
+ * And say so if CSV uploads are read by the slow JavaScript reader (the native addon did not load).
  */
 @Injectable()
 export class NodeStartup implements OnApplicationBootstrap {
@@ -22,6 +24,13 @@ export class NodeStartup implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
+    const csvReader = csvReaderBackEnd();
+    if (csvReader.kind === 'javascript') {
+      this.log.warn(
+        { err: csvReader.reason },
+        'the native CSV reader (libs/csv-native) did not load: CSV uploads are read in JavaScript, with the same answers but several times slower; run npm install (it builds the addon with node-gyp)',
+      );
+    }
     void this.run().catch((error: unknown) => {
       this.log.warn({ err: error }, 'start-up checks against the ledger did not complete; they run again at the next start');
     });

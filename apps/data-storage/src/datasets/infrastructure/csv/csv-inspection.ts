@@ -1,38 +1,36 @@
-// A CSV upload's inspection (tokenizer + the domain's type inference), in two forms with the same
-// answers: `CsvInspector` on the calling thread, and `CsvInspection`, which runs it in a worker
-// thread while the upload streams in. The upload uses the thread: the inspection (~1 byte-step per
-// byte in JavaScript) then overlaps the socket reads, the SHA-256 and the disk writes of the event
-// loop instead of adding to them. The chunks are shared with the thread (SharedArrayBuffer), not
+// A CSV upload's inspection (a reader, native or JavaScript, see `csv-reader.ts`, + the domain's
+// header rules and types), in two forms with the same answers: `CsvInspector` on the calling thread,
+// and `CsvInspection`, which runs it in a worker thread while the upload streams in. The upload uses
+// the thread: the inspection then overlaps the socket reads, the SHA-256 and the disk writes of the
+// event loop instead of adding to them. The chunks are shared with the thread (SharedArrayBuffer), not
 // copied; the upload reuses a chunk's memory only once the thread answered for it.
 import { extname, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { IdleThread, spawnWorker } from '@phdmf/threads';
-import { CsvProblem, TableInference, type CsvLimits, type CsvSchema } from '../../domain/csv-schema';
+import { CsvProblem, type CsvLimits, type CsvSchema } from '../../domain/csv-schema';
 import { CsvInvalidError } from '../../domain/storage-errors';
-import { CsvTokenizer } from './csv-tokenizer';
+import { createCsvReader, type CsvReader, type CsvReaderKind } from './csv-reader';
 import type { InspectionReply, InspectionRequest } from './csv-inspection.protocol';
 
-/** On this thread: push() the chunks, then finish(); either throws CsvInvalidError naming the line. */
+/**
+ * On this thread: push() the chunks, then finish(); either throws CsvInvalidError naming the line.
+ * The back end is the native reader when it loaded (see `csv-reader.ts`), unless one is named.
+ */
 export class CsvInspector {
-  private readonly inference: TableInference;
-  private readonly tokenizer: CsvTokenizer;
+  private readonly reader: CsvReader;
 
-  constructor(limits: CsvLimits = {}) {
-    this.inference = new TableInference(limits);
-    this.tokenizer = new CsvTokenizer(this.inference);
+  constructor(limits: CsvLimits = {}, kind?: CsvReaderKind) {
+    this.reader = createCsvReader(limits, kind);
   }
 
   push(chunk: Uint8Array): void {
     refuseOn(() => {
-      this.tokenizer.push(chunk);
+      this.reader.push(chunk);
     });
   }
 
   finish(): CsvSchema {
-    return refuseOn(() => {
-      this.tokenizer.finish();
-      return this.inference.finish();
-    });
+    return refuseOn(() => this.reader.finish());
   }
 }
 

@@ -2,22 +2,20 @@
 // (shared memory, not copied), one answer per message, in order; after a file's `finish` it starts
 // afresh, ready for the next file. See `csv-inspection.ts`.
 import { parentPort } from 'node:worker_threads';
-import { CsvProblem, TableInference } from '../../domain/csv-schema';
-import { CsvTokenizer } from './csv-tokenizer';
+import { CsvProblem } from '../../domain/csv-schema';
+import { createCsvReader } from './csv-reader';
 import type { InspectionReply, InspectionRequest } from './csv-inspection.protocol';
 
 const port = parentPort;
 if (port === null) throw new Error('csv-inspection.worker runs as a worker thread');
 
-let inference = new TableInference();
-let tokenizer = new CsvTokenizer(inference);
+let reader = createCsvReader();
 let refused: InspectionReply | undefined;
 
 port.on('message', (request: InspectionRequest) => {
   port.postMessage(refused ?? answer(request));
   if (request.kind === 'finish') {
-    inference = new TableInference();
-    tokenizer = new CsvTokenizer(inference);
+    reader = createCsvReader();
     refused = undefined;
   }
 });
@@ -25,11 +23,10 @@ port.on('message', (request: InspectionRequest) => {
 function answer(request: InspectionRequest): InspectionReply {
   try {
     if (request.kind === 'chunk') {
-      tokenizer.push(new Uint8Array(request.memory, 0, request.length));
+      reader.push(new Uint8Array(request.memory, 0, request.length));
       return { kind: 'taken' };
     }
-    tokenizer.finish();
-    return { kind: 'schema', schema: inference.finish() };
+    return { kind: 'schema', schema: reader.finish() };
   } catch (error) {
     if (!(error instanceof CsvProblem)) throw error;
     // Every later message gets the same answer: the first problem is the one reported.
