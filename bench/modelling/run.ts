@@ -8,10 +8,14 @@
 //      grants the researcher `glm` over its columns;
 //   3. fits the model through the aggregation service (AggregationRunModel, kind glm): the sites'
 //      sessions (grant check, re-hash, disclosure checks), an IRLS step at every site per iteration
-//      in parallel (DuckDB, glmStepSql), signatures verified, the null model, the on-chain record;
+//      in parallel (DuckDB, glmStepSql), signatures verified, the null deviance in closed form from
+//      the sites' null terms (as R without an offset), the on-chain record;
 //   4. fits the same model in this process with the same engine: libs/modelling's fitGlm over one
 //      DuckDB table of the three files (the rows loaded once, as a site loads its own), every step
-//      glmStepSql, DUCKDB threads as at a site.
+//      glmStepSql, the null deviance from the same closed form, BENCH_DUCKDB_THREADS threads
+//      (BENCH_SITE_DUCKDB_THREADS at each site, the same unless set).
+// Before the last line: where the federated wall went (per site: the open's phases, the steps' compute
+// and their round trips) and both sides' CPU time (robust to the load other sessions put on the machine).
 // The coefficients must agree to 1e-8 relative. Last line: glm_vs_central=<federated / central wall> (goal ≤ 1.5).
 import 'reflect-metadata';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -125,6 +129,11 @@ async function main(): Promise<void> {
     };
     // Warm-up (each process's first model), then the measured fit.
     await waitFor('aggregation service', async () => (await federated()).result.glm !== undefined, stack.aggregationLog);
+    // The stack's CPU while idle (timers, pollers, heartbeats): under load the fit's wall stretches and
+    // this background with it, so the fit's CPU is also given without it.
+    const idle0 = stack.cpuMillis();
+    await new Promise((r) => setTimeout(r, 5_000));
+    const idlePerSecond = (Object.values(stack.cpuMillis()).reduce((a, b) => a + b, 0) - Object.values(idle0).reduce((a, b) => a + b, 0)) / 5;
     const cpu0 = stack.cpuMillis();
     const { result, wallMs } = await federated();
     const cpu1 = stack.cpuMillis();
@@ -141,12 +150,14 @@ async function main(): Promise<void> {
     if (fit === undefined) throw new Error('no fit');
     const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
     const worst = Math.max(rel(fit.nullDeviance, one.nullDeviance), ...fit.coefficients.map((c, j) => rel(c.estimate, one.coefficients[j] ?? NaN)));
-    out(`federated ${result.analysisId} (block ${result.blockNumber}): ${fit.iterations} iterations (+ the null model), wall ${wallMs.toFixed(0)} ms`);
+    out(`federated ${result.analysisId} (block ${result.blockNumber}): ${fit.iterations} iterations (null deviance in closed form), wall ${wallMs.toFixed(0)} ms`);
     out(`central (one process, one DuckDB table of ${fit.n} records, load included): ${one.iterations} iterations, wall ${one.wallMs.toFixed(0)} ms`);
     out(`coefficients: ${fit.coefficients.map((c) => `${c.name}=${c.estimate.toPrecision(6)}`).join(' ')}; null deviance ${fit.nullDeviance.toPrecision(10)}; worst relative difference ${worst.toExponential(2)}`);
     for (const line of breakdown) out(line);
     // CPU time does not depend on how loaded the machine is the way walls do (other sessions share it).
     out(`CPU time: federated ${federatedCpu.toFixed(0)} ms (${Object.entries(cpuOf).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(', ')}), central ${centralCpu.toFixed(0)} ms; cpu_ratio=${(federatedCpu / centralCpu).toFixed(3)}`);
+    const background = (idlePerSecond * wallMs) / 1000;
+    out(`  the stack idles at ${idlePerSecond.toFixed(0)} ms CPU a second: without that background over the fit's wall, federated ${(federatedCpu - background).toFixed(0)} ms, cpu_ratio_busy=${((federatedCpu - background) / centralCpu).toFixed(3)}`);
     out(`central: ${SITE_THREADS === THREADS ? '' : `${THREADS} DuckDB threads (each site ${SITE_THREADS}); `}load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     if (!(worst <= 1e-8)) throw new Error(`the federated fit differs from the central one by ${worst}`);
     out(`glm_vs_central=${(wallMs / one.wallMs).toFixed(3)}`);
