@@ -3,7 +3,7 @@
 // each its own process from dist/; releasing a cohort at a site and granting a researcher access.
 import type { ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { generateSigningKey, issueAccessToken } from '@phdmf/auth';
@@ -33,6 +33,8 @@ export interface SiteStack {
   bus: MessageBus;
   sites: BenchSite[];
   aggregationLog: () => string;
+  /** The CPU time (user + system, ms) each process of the stack has used so far, by name (ledger, site-<name>, aggregation; /proc, NaN elsewhere). */
+  cpuMillis: () => Record<string, number>;
   /** Stops every process and nats-server. */
   stop: () => Promise<void>;
 }
@@ -46,6 +48,17 @@ function runToEnd(entry: string, env: Record<string, string>): Promise<void> {
   return runNodeToEnd(path.join(DIST, entry), { ...process.env, ...env }, 'capture', entry, ROOT);
 }
 
+/** A process's CPU time (utime + stime) in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuMillisOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Polls `probe` every 100 ms for up to a minute. */
 export async function waitFor(what: string, probe: () => Promise<boolean>, log: () => string): Promise<void> {
   for (let i = 0; ; i++) {
@@ -56,7 +69,7 @@ export async function waitFor(what: string, probe: () => Promise<boolean>, log: 
 }
 
 /** Starts the stack in `dir` with one site per name (`bench-hospital-<name>`, `bench-node-<name>`). */
-export async function startSiteStack(dir: string, names: readonly string[], options: { duckdbThreads: number; aggregationEnv?: Record<string, string> }): Promise<SiteStack> {
+export async function startSiteStack(dir: string, names: readonly string[], options: { duckdbThreads: number; aggregationEnv?: Record<string, string>; siteEnv?: Record<string, string> }): Promise<SiteStack> {
   const nats = await TestNatsServer.start({ provision: provisionEventStream });
   const procs: ChildProcess[] = [];
   let nc: NatsConnection | undefined;
@@ -104,6 +117,7 @@ export async function startSiteStack(dir: string, names: readonly string[], opti
         AUDIT_INTERVAL_MINUTES: '0',
         DUCKDB_THREADS: String(options.duckdbThreads),
         NATS_REQUEST_TIMEOUT_MS: '120000',
+        ...(options.siteEnv ?? {}),
       };
       await runToEnd('apps/data-storage/src/migrate.js', env);
       const node = start('apps/data-storage/src/main.js', env);
@@ -115,7 +129,7 @@ export async function startSiteStack(dir: string, names: readonly string[], opti
     await runToEnd('apps/aggregation/src/migrate.js', aggregationEnv);
     const aggregation = start('apps/aggregation/src/main.js', aggregationEnv);
     procs.push(aggregation.child);
-    return { bus, sites, aggregationLog: aggregation.log, stop };
+    return { bus, sites, aggregationLog: aggregation.log, cpuMillis: () => Object.fromEntries(procs.map((p, i) => [['ledger', ...names.map((n) => `site-${n}`), 'aggregation'][i] ?? `process-${i}`, cpuMillisOf(p.pid)])), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -7,6 +7,7 @@ import { normalQuantileOf, normalTwoSided, tQuantileOf, tTwoSided } from '../dis
 import { FAMILIES } from './family';
 import { choleskyInverse, cholesky, choleskySolve } from './linalg';
 import { parameterNames, type GlmModel } from './model';
+import { pooledNullDeviance, type GlmNullTerms } from './null-model';
 import type { GlmSiteStep } from './site';
 
 /** A site's model session as the coordinator sees it (over NATS later: the site's signed answer). */
@@ -79,18 +80,32 @@ async function irls(model: GlmModel, sites: readonly GlmSite[]): Promise<Irls> {
   }
 }
 
+/** What fitGlm may be given besides the sites. */
+export interface GlmFitOptions {
+  /** The Wald intervals' level (0.95). */
+  level?: number;
+  /**
+   * Every site's null terms (null-model.ts), for a model without an offset: the null deviance is
+   * then R's closed form at the pooled mean, and the null model is not fitted by IRLS.
+   */
+  nullTerms?: readonly GlmNullTerms[];
+}
+
 /**
  * Fits the model across the sites, then its null model (intercept and offset only) for the null
- * deviance, as R's glm.fit does when there is an offset (without one it is the same number).
+ * deviance, as R's glm.fit does when there is an offset; without one, given the sites' null terms,
+ * the null deviance is R's closed form (Σ devResid(y, ȳ)) instead — the same number, no iterations.
  * Standard errors come from the XᵀWX the final coefficients were solved from, as R's summary.glm
  * takes them from the last iteration's QR (weights at the coefficients one iteration before; at
  * convergence the two differ by about 1e-4 relative, so this choice is what makes them agree).
  */
-export async function fitGlm(model: GlmModel, sites: readonly GlmSite[], level = 0.95): Promise<GlmResult> {
+export async function fitGlm(model: GlmModel, sites: readonly GlmSite[], options: GlmFitOptions = {}): Promise<GlmResult> {
+  const { level = 0.95, nullTerms } = options;
   const names = parameterNames(model);
   const p = names.length;
   const fit = await irls(model, sites);
-  const nullFit = model.covariates.length === 0 ? fit : await irls({ ...model, interceptOnly: true }, sites);
+  const closedForm = model.offset === undefined && nullTerms !== undefined;
+  const nullDeviance = model.covariates.length === 0 ? fit.pooled.deviance : closedForm ? pooledNullDeviance(model.family, nullTerms) : (await irls({ ...model, interceptOnly: true }, sites)).pooled.deviance;
   const family = FAMILIES[model.family];
   const { n, deviance } = fit.pooled;
   const dfResidual = n - p;
@@ -120,7 +135,7 @@ export async function fitGlm(model: GlmModel, sites: readonly GlmSite[], level =
     statistic: family.estimatesDispersion ? 't' : 'z',
     dispersion,
     deviance,
-    nullDeviance: nullFit.pooled.deviance,
+    nullDeviance,
     dfResidual,
     dfNull: n - 1,
     aic: aicFamily + 2 * p,

@@ -5,3 +5,4 @@ export * from './linalg';
 export * from './fit';
 export * from './site-sql';
 export * from './release';
+export * from './null-model';

@@ -68,24 +68,36 @@ export function glmDesignCounts(model: GlmModel, d: GlmDesign): GlmReleaseCounts
   };
 }
 
-/** The counts as one DuckDB query over the design's rows (designCte), read by glmCountsFromRow. */
+/**
+ * The counts as one DuckDB query over the design's rows (designCte), read by glmCountsFromRow. A
+ * numeric covariate's range is found first (CTE r, one row) and its values counted against it in one
+ * pass: whether it has exactly two values, without hashing every distinct value of a continuous
+ * covariate (COUNT(DISTINCT) and per-row scalar subqueries cost a site more than an IRLS step).
+ */
 export function glmCountsSql(model: GlmModel, schema: DatasetSchema, from: string, subset?: SqlCondition): SqlCondition {
   const design = designCte(model, schema, from, subset);
   const range = model.family === 'binomial' ? 'y <> 0 AND y <> 1' : model.family === 'poisson' ? 'y < 0' : 'FALSE';
   const select = ['COUNT(*)', `COUNT(*) FILTER (WHERE ${range})`, 'COUNT(*) FILTER (WHERE y = 0)', 'COUNT(*) FILTER (WHERE y = 1)'];
+  const ranges: string[] = [];
   let col = 1;
   for (const c of model.interceptOnly === true ? [] : model.covariates) {
     const levels = model.levels[c];
     if (levels === undefined) {
-      const x = `x${col}`;
-      select.push(`COUNT(DISTINCT ${x})`, `MIN(${x})`, `MAX(${x})`, `COUNT(*) FILTER (WHERE ${x} = (SELECT MIN(${x}) FROM d))`, `COUNT(*) FILTER (WHERE ${x} = (SELECT MAX(${x}) FROM d))`);
+      const [x, lo, hi] = [`x${col}`, `lo${col}`, `hi${col}`];
+      ranges.push(`MIN(${x}) AS ${lo}`, `MAX(${x}) AS ${hi}`);
+      // Its number of values, capped at 3 (glmCountsFromRow asks only whether it is 2).
+      // Two values exactly when min < max and every record is at one of them.
+      const [atLo, atHi] = [`COUNT(*) FILTER (WHERE ${x} = ${lo})`, `COUNT(*) FILTER (WHERE ${x} = ${hi})`];
+      const values = `CASE WHEN COUNT(*) = 0 THEN 0 WHEN ANY_VALUE(${lo}) = ANY_VALUE(${hi}) THEN 1 WHEN ${atLo} + ${atHi} = COUNT(*) THEN 2 ELSE 3 END`;
+      select.push(values, `ANY_VALUE(${lo})`, `ANY_VALUE(${hi})`, atLo, atHi);
       col += 1;
     } else {
       for (let j = 0; j < levels.length - 1; j++) select.push(`SUM(x${col + j})`);
       col += levels.length - 1;
     }
   }
-  return { sql: `${design.sql} SELECT ${select.join(', ')} FROM d`, params: design.params };
+  const sql = ranges.length === 0 ? `${design.sql} SELECT ${select.join(', ')} FROM d` : `${design.sql}, r AS (SELECT ${ranges.join(', ')} FROM d) SELECT ${select.join(', ')} FROM d CROSS JOIN r`;
+  return { sql, params: design.params };
 }
 
 export function glmCountsFromRow(model: GlmModel, row: readonly unknown[]): GlmReleaseCounts {

@@ -3,7 +3,9 @@ import { withTable } from '../testing/duckdb';
 import { relativeError } from '../testing/r';
 import { filterSql, matchesFilter } from '../subset/filter-sql';
 import { parseFilter } from '../subset/filter';
-import { parameterNames, parseGlmModel } from './model';
+import { fitGlm } from './fit';
+import { parameterNames, parseGlmModel, type GlmModel } from './model';
+import { glmNullFromRow, glmNullSql } from './null-model';
 import { glmCountsFromRow, glmCountsSql, glmDesignCounts } from './release';
 import { glmDesign, glmSiteStep } from './site';
 import { glmStepFromRow, glmStepSql } from './site-sql';
@@ -49,5 +51,29 @@ describe("a site's IRLS step in DuckDB SQL", () => {
     expect(got).toEqual(expected);
     expect(got.covariateLevels.find((c) => c.column === 'flag')?.levels?.size).toBe(2);
     expect(got.outcomeOutOfRange).toBe(model.family === 'gaussian' ? 0 : 1);
+  });
+});
+
+describe("the null deviance in closed form from the sites' null terms", () => {
+  it.each(models.map((m) => [m.family, m]))("%s (without its offset): equals the null model's IRLS over three sites", async (_, input) => {
+    const model = parseGlmModel({ ...input, offset: undefined }, healthSchema);
+    const sites = [records.slice(0, 70), records.slice(70, 160), records.slice(160)];
+    const terms = await Promise.all(sites.map((rows) => withTable(healthSchema, rows, async (query) => {
+      const { sql, params } = glmNullSql(model, healthSchema, 't');
+      return glmNullFromRow((await query(sql, params))[0] ?? []);
+    })));
+    const federation = sites.map((rows) => (m: GlmModel, beta: readonly number[] | null) => Promise.resolve(glmSiteStep(m, glmDesign(m, rows), beta)));
+    const [closed, iterated] = [await fitGlm(model, federation, { nullTerms: terms }), await fitGlm(model, federation)];
+    expect(terms.reduce((n, t) => n + t.n, 0)).toBe(closed.n);
+    expect(relativeError(closed.nullDeviance, iterated.nullDeviance)).toBeLessThan(1e-9);
+    expect(closed.coefficients).toEqual(iterated.coefficients);
+  });
+
+  it('is not used for a model with an offset (R fits its null model by IRLS)', async () => {
+    const input = models[2];
+    const model = parseGlmModel(input, healthSchema);
+    const site = (m: GlmModel, beta: readonly number[] | null) => Promise.resolve(glmSiteStep(m, glmDesign(m, records), beta));
+    const wrong = [{ n: 1, sumY: 1, own: 0 }];
+    expect((await fitGlm(model, [site], { nullTerms: wrong })).nullDeviance).toBe((await fitGlm(model, [site])).nullDeviance);
   });
 });

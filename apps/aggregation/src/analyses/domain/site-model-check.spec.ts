@@ -43,8 +43,12 @@ describe("a storage node's model answers", () => {
 
   it('checks an open session\'s parameters against the model, a table\'s cells and a correlation\'s pairs', () => {
     const open = { ...head, operation: 'glm.open', sessionId: 's-1', parameters: ['(Intercept)', 'age'], n: 90, idleSeconds: 60 };
-    expect(checkGlmOpenAnswer(signed(open), expected, ['(Intercept)', 'age'])).toMatchObject({ ok: true });
-    expect(checkGlmOpenAnswer(signed(open), expected, ['(Intercept)', 'age', 'sexM'])).toMatchObject({ ok: false });
+    expect(checkGlmOpenAnswer(signed(open), expected, ['(Intercept)', 'age'], false)).toMatchObject({ ok: true });
+    expect(checkGlmOpenAnswer(signed(open), expected, ['(Intercept)', 'age', 'sexM'], false)).toMatchObject({ ok: false });
+    // A model without an offset pools its null deviance from every site's null terms: an answer without them, or with them malformed, fails it.
+    expect(checkGlmOpenAnswer(signed(open), expected, ['(Intercept)', 'age'], true)).toMatchObject({ ok: false, code: 'ANALYSIS.SITE_RESPONSE_MISMATCH' });
+    expect(checkGlmOpenAnswer(signed({ ...open, nullTerms: { sumY: 40, own: 'NaN' } }), expected, ['(Intercept)', 'age'], true)).toMatchObject({ ok: false });
+    expect(checkGlmOpenAnswer(signed({ ...open, nullTerms: { sumY: 40, own: 0 } }), expected, ['(Intercept)', 'age'], true)).toMatchObject({ ok: true });
     const table = { ...head, operation: 'table', table: { rows: ['F', 'M'], columns: [''], counts: [[40], [null]], rowTotals: [40, null], columnTotals: [null] } };
     expect(checkTableAnswer(signed(table), expected)).toMatchObject({ ok: true });
     expect(checkTableAnswer(signed({ ...table, table: { ...table.table, counts: [[40], [-2]] } }), expected)).toMatchObject({ ok: false });

@@ -59,12 +59,17 @@ export function checkCorrelationAnswer(answer: unknown, expected: ExpectedHead, 
   });
 }
 
-/** A site's open session, over the design the model names (its parameters in order). */
-export function checkGlmOpenAnswer(answer: unknown, expected: ExpectedHead, parameters: readonly string[]): ModelCheck<StorageModel.GlmOpenBody> {
+/**
+ * A site's open session, over the design the model names (its parameters in order); for a model
+ * without an offset, with the null terms its null deviance is pooled from (`withNullTerms`).
+ */
+export function checkGlmOpenAnswer(answer: unknown, expected: ExpectedHead, parameters: readonly string[], withNullTerms: boolean): ModelCheck<StorageModel.GlmOpenBody> {
   return checkModelAnswer(answer, expected, 'glm.open', (b) => {
     if (typeof b.sessionId !== 'string' || b.sessionId.length === 0) return 'no session id';
     if (!sameList(b.parameters, parameters)) return `the session's parameters are ${JSON.stringify(b.parameters)}, the model's ${JSON.stringify(parameters)}`;
-    return isCount(b.n) ? undefined : 'n is not a count';
+    if (!isCount(b.n)) return 'n is not a count';
+    if (withNullTerms && (!isObject(b.nullTerms) || !isNumber(b.nullTerms.sumY) || !isNumber(b.nullTerms.own))) return 'the null terms are missing or malformed';
+    return undefined;
   });
 }
 

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { StorageModel } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
-import { checkGlmCounts, designCte, FAMILIES, glmCountsFromRow, glmCountsSql, modelColumns, parameterNames, parseGlmModel, quotedColumn, type DatasetSchema, type GlmModel, type SqlCondition } from '@phdmf/modelling';
+import { checkGlmCounts, designCte, FAMILIES, glmCountsFromRow, glmCountsSql, glmNullFromRow, glmNullSql, modelColumns, parameterNames, parseGlmModel, quotedColumn, type DatasetSchema, type GlmModel, type GlmNullTerms, type SqlCondition } from '@phdmf/modelling';
 import type { GlmSessions } from '../../application/glm-sessions';
 import { ModelSite, type AdmittedDataset } from '../../application/model-site';
 import { countSubset, parseSubset } from '../../application/subsets';
@@ -33,18 +33,29 @@ export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionComm
 
     // A place first (MODEL.SESSIONS_FULL before any record is read); its id names the snapshot table.
     const id = this.sessions.reserve();
+    let phases: Record<string, number> = {};
     const table = `glm_${id.replace(/-/g, '')}`;
-    let opened: { counts: { rowCount: number; subsetCount?: number }; n: number; aicOffset: number; from: string };
+    let opened: { counts: { rowCount: number; subsetCount?: number }; n: number; aicOffset: number; from: string; nullTerms: GlmNullTerms | undefined };
     try {
       opened = await this.site.gate.computeChecked(admitted, async () => {
-        const counts = await countSubset((q) => this.site.run(q), admitted.from, subset, this.site.threshold, this.site.settings.nodeId);
+        const t0 = performance.now();
+        // A subset is counted and checked (nfilter.subset) before anything is read within it; without
+        // one the records are counted from the snapshot, not by parsing the file a second time.
+        const checkedSubset = subset === undefined ? undefined : await countSubset((q) => this.site.run(q), admitted.from, subset, this.site.threshold, this.site.settings.nodeId);
         // The session's records, once: the model's columns within the subset. Every step reads this
         // snapshot, which the re-hash running alongside verifies, instead of parsing the file again.
         const kept = await this.site.keep(table, snapshotSql(model, admitted, subset?.condition));
+        const counts = checkedSubset ?? (await countSubset((q) => this.site.run(q), kept, undefined, this.site.threshold, this.site.settings.nodeId));
+        const t1 = performance.now();
         const [row] = await this.site.run(glmCountsSql(model, named, kept));
         const design = glmCountsFromRow(model, row ?? []);
         checkGlmCounts(model, design, this.site.threshold, this.site.refusalDetails);
-        return { counts, n: design.n, aicOffset: await this.aicOffset(model, named, kept), from: kept };
+        const t2 = performance.now();
+        // A model without an offset: the sums for its null deviance in closed form (libs/modelling's null-model.ts).
+        const nullTerms = model.offset === undefined ? glmNullFromRow((await this.site.run(glmNullSql(model, named, kept)))[0] ?? []) : undefined;
+        const aicOffset = await this.aicOffset(model, named, kept);
+        phases = { snapshotMillis: t1 - t0, releaseChecksMillis: t2 - t1, nullTermsMillis: performance.now() - t2 };
+        return { counts, n: design.n, aicOffset, from: kept, nullTerms };
       }, inTime);
     } catch (error) {
       // Refused (a rule, the hash, the engine): no session, no snapshot left behind.
@@ -70,13 +81,16 @@ export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionComm
       subsetCount: opened.counts.subsetCount,
       aicOffset: opened.aicOffset,
     });
-    this.log.info({ datasetId: head.datasetId, analysisId: head.analysisId, requester: head.requester, sessionId: session.id, parameters: session.parameters.length }, 'model session opened');
+    // The open's phases (the re-hash runs alongside them), for finding where a model's time goes.
+    const millis = Object.fromEntries(Object.entries({ ...phases, openMillis: performance.now() - started }).map(([k, v]) => [k, Math.round(v)]));
+    this.log.info({ datasetId: head.datasetId, analysisId: head.analysisId, requester: head.requester, sessionId: session.id, parameters: session.parameters.length, ...millis }, 'model session opened');
     const body: StorageModel.GlmOpenBody = {
       ...this.site.head('glm.open', head, session.dataset, session.grantRequestId, opened.counts),
       sessionId: session.id,
       parameters: session.parameters,
       n: session.n,
       idleSeconds: this.site.settings.modelSessions.idleSeconds,
+      ...(opened.nullTerms === undefined ? {} : { nullTerms: { sumY: opened.nullTerms.sumY, own: opened.nullTerms.own } }),
     };
     return this.site.sign(body, started);
   }

@@ -257,6 +257,12 @@ export interface GlmOpenBody extends ModelBodyHead {
   n: number;
   /** The session ends after this long without a step. */
   idleSeconds: number;
+  /**
+   * A model without an offset: the sums its null deviance is pooled from in closed form (libs/modelling's
+   * null-model.ts) — Σy over the n records and the family's term free of μ. Implied by the null model's
+   * IRLS steps, which it replaces.
+   */
+  nullTerms?: { sumY: number; own: number };
 }
 
 export interface GlmStepBody extends ModelBodyHead {
