@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '@phdmf/testing';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the browser suite drives the start command's system through the e2e project's harness (a test project, not a library with a package name)
 import { freePorts, LocalSystem, SITES, type SiteId } from '../../../../e2e/local-up/support/local-system';
 
 export interface ConsoleTarget {
