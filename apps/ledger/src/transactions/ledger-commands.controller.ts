@@ -19,85 +19,96 @@ import {
   LedgerUpdateDataset,
   LedgerUpdateNode,
 } from '@phdmf/contracts';
+import type { LedgerCommitted } from '@phdmf/contracts';
 import { HandleRequest } from '@phdmf/messaging';
 import { ChaincodeClient } from '../chaincode/chaincode-client';
+import { TRANSACTION_OF_COMMAND } from './command-transactions';
 
 @Controller()
 export class LedgerCommandsController {
   constructor(private readonly chaincode: ChaincodeClient) {}
 
+  /** Submits the chaincode write TRANSACTION_OF_COMMAND names for the command (its entries are type-checked there). */
+  private submit<R>(command: { readonly SUBJECT: string }, p: object): Promise<LedgerCommitted<R>> {
+    const transaction = TRANSACTION_OF_COMMAND.get(command.SUBJECT);
+    if (transaction === undefined) throw new Error(`no chaincode transaction is listed for ${command.SUBJECT}`);
+    // The table pairs each contract with its own functions; TypeScript cannot correlate the union here.
+    const client = this.chaincode[transaction.contract] as unknown as { submit<T>(fn: string, request: object): Promise<LedgerCommitted<T>> };
+    return client.submit<R>(transaction.fn, p);
+  }
+
   @HandleRequest(LedgerAdmitMember.CONTRACT)
   admitMember(p: LedgerAdmitMember.Payload): Promise<LedgerAdmitMember.Result> {
-    return this.chaincode.consortium.submit('admitMember', p);
+    return this.submit(LedgerAdmitMember, p);
   }
 
   @HandleRequest(LedgerRejectMember.CONTRACT)
   rejectMember(p: LedgerRejectMember.Payload): Promise<LedgerRejectMember.Result> {
-    return this.chaincode.consortium.submit('rejectMember', p);
+    return this.submit(LedgerRejectMember, p);
   }
 
   @HandleRequest(LedgerUpdateNode.CONTRACT)
   updateNode(p: LedgerUpdateNode.Payload): Promise<LedgerUpdateNode.Result> {
-    return this.chaincode.consortium.submit('updateNode', p);
+    return this.submit(LedgerUpdateNode, p);
   }
 
   @HandleRequest(LedgerAddDataset.CONTRACT)
   addDataset(p: LedgerAddDataset.Payload): Promise<LedgerAddDataset.Result> {
-    return this.chaincode.dataset.submit('addDataset', p);
+    return this.submit(LedgerAddDataset, p);
   }
 
   @HandleRequest(LedgerUpdateDataset.CONTRACT)
   updateDataset(p: LedgerUpdateDataset.Payload): Promise<LedgerUpdateDataset.Result> {
-    return this.chaincode.dataset.submit('updateDataset', p);
+    return this.submit(LedgerUpdateDataset, p);
   }
 
   @HandleRequest(LedgerDeleteDataset.CONTRACT)
   deleteDataset(p: LedgerDeleteDataset.Payload): Promise<LedgerDeleteDataset.Result> {
-    return this.chaincode.dataset.submit('deleteDataset', p);
+    return this.submit(LedgerDeleteDataset, p);
   }
 
   @HandleRequest(LedgerSetDatasetStance.CONTRACT)
   setDatasetStance(p: LedgerSetDatasetStance.Payload): Promise<LedgerSetDatasetStance.Result> {
-    return this.chaincode.dataset.submit('setStance', p);
+    return this.submit(LedgerSetDatasetStance, p);
   }
 
   @HandleRequest(LedgerRequestAccess.CONTRACT)
   requestAccess(p: LedgerRequestAccess.Payload): Promise<LedgerRequestAccess.Result> {
-    return this.chaincode.access.submit('requestAccess', p);
+    return this.submit(LedgerRequestAccess, p);
   }
 
   @HandleRequest(LedgerGrantAccess.CONTRACT)
   grantAccess(p: LedgerGrantAccess.Payload): Promise<LedgerGrantAccess.Result> {
-    return this.chaincode.access.submit('grantAccess', p);
+    return this.submit(LedgerGrantAccess, p);
   }
 
   @HandleRequest(LedgerDenyAccess.CONTRACT)
   denyAccess(p: LedgerDenyAccess.Payload): Promise<LedgerDenyAccess.Result> {
-    return this.chaincode.access.submit('denyAccess', p);
+    return this.submit(LedgerDenyAccess, p);
   }
 
   @HandleRequest(LedgerRevokeAccess.CONTRACT)
   revokeAccess(p: LedgerRevokeAccess.Payload): Promise<LedgerRevokeAccess.Result> {
-    return this.chaincode.access.submit('revokeAccess', p);
+    return this.submit(LedgerRevokeAccess, p);
   }
 
   @HandleRequest(LedgerRecordAnalysis.CONTRACT)
   recordAnalysis(p: LedgerRecordAnalysis.Payload): Promise<LedgerRecordAnalysis.Result> {
-    return this.chaincode.audit.submit('recordAnalysis', p);
+    return this.submit(LedgerRecordAnalysis, p);
   }
 
   @HandleRequest(LedgerReserveBudget.CONTRACT)
   reserveBudget(p: LedgerReserveBudget.Payload): Promise<LedgerReserveBudget.Result> {
-    return this.chaincode.budget.submit('reserveBudget', p);
+    return this.submit(LedgerReserveBudget, p);
   }
 
   @HandleRequest(LedgerReleaseReservation.CONTRACT)
   releaseReservation(p: LedgerReleaseReservation.Payload): Promise<LedgerReleaseReservation.Result> {
-    return this.chaincode.budget.submit('releaseReservation', p);
+    return this.submit(LedgerReleaseReservation, p);
   }
 
   @HandleRequest(LedgerRecordTamperFinding.CONTRACT)
   recordTamperFinding(p: LedgerRecordTamperFinding.Payload): Promise<LedgerRecordTamperFinding.Result> {
-    return this.chaincode.audit.submit('recordTamperFinding', p);
+    return this.submit(LedgerRecordTamperFinding, p);
   }
 }
