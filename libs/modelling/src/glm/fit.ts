@@ -3,6 +3,7 @@
 // terms, checks convergence as R does — |dev − dev_old| / (|dev| + 0.1) < 1e-8, at most 25
 // iterations — and otherwise solves the pooled normal equations for the next coefficients. The
 // first round sends no coefficients: the sites start from the family's μ, as R's glm.fit does.
+import type { GlmCoefficientView, GlmFitView } from '@phdmf/contracts';
 import { normalQuantileOf, normalTwoSided, tQuantileOf, tTwoSided } from '../distributions';
 import { FAMILIES } from './family';
 import { choleskyInverse, cholesky, choleskySolve } from './linalg';
@@ -16,34 +17,12 @@ export type GlmSite = (model: GlmModel, beta: readonly number[] | null) => Promi
 export const GLM_EPSILON = 1e-8;
 export const GLM_MAX_ITERATIONS = 25;
 
-export interface GlmCoefficient {
-  name: string;
-  estimate: number;
-  standardError: number;
-  /** t (gaussian, dispersion estimated) or z. */
-  statistic: number;
-  pValue: number;
-  /** Wald interval: estimate ± t or z quantile × standard error. */
-  interval: [number, number];
-}
-
-export interface GlmResult {
-  family: GlmModel['family'];
-  coefficients: GlmCoefficient[];
-  /** The coefficients' covariance matrix (dispersion × (XᵀWX)⁻¹), row-major. */
-  covariance: number[];
-  statistic: 't' | 'z';
-  dispersion: number;
-  deviance: number;
-  nullDeviance: number;
-  dfResidual: number;
-  dfNull: number;
-  aic: number;
-  n: number;
-  iterations: number;
-  converged: boolean;
-  level: number;
-}
+/**
+ * A fitted model is released as it is fitted: the coordinator's result is the contracts' view of it
+ * (ModelAnalysisResult.glm), one shape for both.
+ */
+export type GlmCoefficient = GlmCoefficientView;
+export type GlmResult = GlmFitView;
 
 interface Irls {
   beta: number[];

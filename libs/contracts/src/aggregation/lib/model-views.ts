@@ -62,8 +62,10 @@ export interface GlmCoefficientView {
   name: string;
   estimate: number;
   standardError: number;
+  /** t (gaussian, dispersion estimated) or z. */
   statistic: number;
   pValue: number;
+  /** Wald interval: estimate ± t or z quantile × standard error. */
   interval: [number, number];
 }
 
