@@ -47,19 +47,20 @@ export class KeyedCommits {
   }
 
   /**
-   * Submits under the key, unless it committed already: then, or when a submission racing with this
-   * one committed first (the chaincode's COMMIT.KEY_USED, nothing written), the first commit.
+   * Submits under the key. When something committed under it already — an earlier attempt, or a
+   * submission racing with this one — the chaincode refuses before writing anything (COMMIT.KEY_USED;
+   * on Fabric the proposal is never ordered) and the answer is that first commit. No read before the
+   * submit: the chaincode's check is the one that counts, and a first attempt (the usual case) would
+   * pay a query for nothing.
    */
   async submitOnce<R>(commitKey: string, submit: (keyed: { idempotencyKey: string }) => Promise<LedgerCommitted<R>>): Promise<LedgerCommitted<R>> {
-    const first = await this.find<R>(commitKey);
-    if (first !== undefined) return first;
     try {
       return await submit({ idempotencyKey: commitKey });
     } catch (error) {
       if (!hasCode(error, ChaincodeErrorCode.CommitKeyUsed)) throw error;
-      const raced = await this.find<R>(commitKey);
-      if (raced === undefined) throw error;
-      return raced;
+      const first = await this.find<R>(commitKey);
+      if (first === undefined) throw error;
+      return first;
     }
   }
 }
