@@ -21,6 +21,7 @@ export function storageSettingsOf(config: DataStorageConfig): StorageSettings {
     organisationId: config.ORGANISATION_ID,
     storageDir: config.storageDir,
     uploadMaxBytes: config.UPLOAD_MAX_BYTES,
+    uploadDirectIo: config.UPLOAD_DIRECT_IO === 'true',
     ledgerCommandTimeoutMs: config.LEDGER_COMMAND_TIMEOUT_MS,
     ledgerRetry: { minMs: config.LEDGER_RETRY_MIN_MS, maxMs: Math.max(config.LEDGER_RETRY_MIN_MS, config.LEDGER_RETRY_MAX_MS) },
     auditIntervalMinutes: config.AUDIT_INTERVAL_MINUTES,

@@ -62,6 +62,13 @@ export class DataStorageConfig extends ServiceConfig {
   @Min(1)
   UPLOAD_MAX_BYTES = 2 * 1024 ** 3;
 
+  /**
+   * Write uploads with O_DIRECT where the file system takes it (see upload-file.ts); `false` writes
+   * through the page cache, e.g. on a file system whose direct I/O is slower than its cache.
+   */
+  @IsIn(['true', 'false'])
+  UPLOAD_DIRECT_IO: 'true' | 'false' = 'true';
+
   /** Issuer and audience of access tokens (accounts service). */
   @IsString()
   @MinLength(1)

@@ -6,6 +6,8 @@ export interface StorageSettings {
   organisationId: string;
   storageDir: string;
   uploadMaxBytes: number;
+  /** Uploads written with O_DIRECT where the file system takes it (UPLOAD_DIRECT_IO). */
+  uploadDirectIo: boolean;
   ledgerCommandTimeoutMs: number;
   /** Backoff of owed ledger writes: first delay and cap. */
   ledgerRetry: { minMs: number; maxMs: number };

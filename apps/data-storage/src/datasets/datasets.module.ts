@@ -116,7 +116,7 @@ export class DatasetsModule {
         {
           provide: FILE_STORE,
           useFactory: async () => {
-            const store = new FileStore(o.settings.storageDir);
+            const store = new FileStore(o.settings.storageDir, { directIo: o.settings.uploadDirectIo });
             const swept = await store.open();
             if (swept.length > 0) o.logger.warn({ files: swept.length }, 'removed partial uploads left by an earlier process');
             return store;

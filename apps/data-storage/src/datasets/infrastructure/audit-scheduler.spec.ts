@@ -11,6 +11,7 @@ describe('AuditScheduler', () => {
     organisationId: 'hospital-a',
     storageDir: '',
     uploadMaxBytes: 1,
+    uploadDirectIo: true,
     ledgerCommandTimeoutMs: 1_000,
     ledgerRetry: { minMs: 500, maxMs: 5_000 },
     auditIntervalMinutes,

@@ -27,6 +27,7 @@ describe('UploadDatasetHandler', () => {
     organisationId: 'hospital-a',
     storageDir: '',
     uploadMaxBytes: 1_000_000,
+    uploadDirectIo: true,
     ledgerCommandTimeoutMs: 1_000,
     ledgerRetry: { minMs: 500, maxMs: 5_000 },
     auditIntervalMinutes: 0,

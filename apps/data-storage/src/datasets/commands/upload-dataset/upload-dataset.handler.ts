@@ -88,7 +88,7 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
     const datasetId = existing?.id ?? `ds-${randomUUID()}`;
     // From "file under its hash" to "row that points at it", no deletion of the same hash may run.
     const { version } = await this.locks.run(staged.sha256, () => this.record(staged, schema, format, datasetId, existing !== undefined, user, meta));
-    this.log.info({ datasetId, version: version.version, sha256: version.sha256, bytes: version.sizeBytes, rows: version.rowCount }, 'dataset version stored');
+    this.log.info({ datasetId, version: version.version, sha256: version.sha256, bytes: version.sizeBytes, rows: version.rowCount, directIo: staged.directIo }, 'dataset version stored');
     // The release is owed from here on (its intent committed with the row); try it now, so that a
     // ledger that answers gives a 201. One that does not leaves it to the worker: a 202, "waiting".
     await this.intents.drain(datasetId);

@@ -72,12 +72,13 @@ export class CsvInspection {
 
   /** Hands the thread the next bytes. A chunk outside shared memory is copied into it first. */
   async inspect(chunk: Buffer): Promise<void> {
-    let memory = chunk.buffer;
-    if (!(memory instanceof SharedArrayBuffer) || chunk.byteOffset !== 0) {
-      memory = new SharedArrayBuffer(chunk.length);
-      chunk.copy(Buffer.from(memory));
+    if (chunk.buffer instanceof SharedArrayBuffer) {
+      this.answer(await this.request({ kind: 'chunk', memory: chunk.buffer, offset: chunk.byteOffset, length: chunk.length }));
+      return;
     }
-    this.answer(await this.request({ kind: 'chunk', memory, length: chunk.length }));
+    const memory = new SharedArrayBuffer(chunk.length);
+    chunk.copy(Buffer.from(memory));
+    this.answer(await this.request({ kind: 'chunk', memory, offset: 0, length: chunk.length }));
   }
 
   /** The thread's id (the same for consecutive inspections that reuse an idle thread). */

@@ -23,7 +23,7 @@ port.on('message', (request: InspectionRequest) => {
 function answer(request: InspectionRequest): InspectionReply {
   try {
     if (request.kind === 'chunk') {
-      reader.push(new Uint8Array(request.memory, 0, request.length));
+      reader.push(new Uint8Array(request.memory, request.offset, request.length));
       return { kind: 'taken' };
     }
     return { kind: 'schema', schema: reader.finish() };

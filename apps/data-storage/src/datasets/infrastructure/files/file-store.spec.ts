@@ -1,17 +1,33 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { tempDir } from '@phdmf/testing';
 import { FileStore, hashFile, IO_CHUNK_BYTES } from './file-store';
 
-describe('FileStore', () => {
+/** Whether the file system under `dir` takes O_DIRECT (where it does, the store must use it). */
+function takesDirectIo(dir: string): boolean {
+  const probe = path.join(dir, 'o-direct-probe');
+  try {
+    closeSync(openSync(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_DIRECT));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
+describe.each([
+  ['direct I/O where the file system takes it', true],
+  ['through the page cache', false],
+])('FileStore, writing %s', (_, directIo) => {
   let tmp: ReturnType<typeof tempDir>;
   let store: FileStore;
 
   beforeEach(async () => {
     tmp = tempDir('phdmf-file-store-');
-    store = new FileStore(tmp.dir);
+    store = new FileStore(tmp.dir, { directIo });
     await store.open();
   });
 
@@ -53,6 +69,21 @@ describe('FileStore', () => {
     expect(statSync(target).mode & 0o777).toBe(0o400);
     expect(await hashFile(target)).toEqual({ sha256: staged.sha256, bytes: total });
     expect(readdirSync(store.tmpDir)).toEqual([]);
+  });
+
+  it('stores every byte and nothing more, whatever the size against the disk blocks and the chunks', async () => {
+    const expectDirect = directIo && takesDirectIo(store.tmpDir);
+    for (const total of [1, 511, 4095, 4096, 4097, IO_CHUNK_BYTES - 1, IO_CHUNK_BYTES, IO_CHUNK_BYTES + 1, 2 * IO_CHUNK_BYTES + 12_345]) {
+      const bytes = createHash('sha512').update(String(total)).digest();
+      const content = Buffer.alloc(total, 0);
+      for (let i = 0; i < total; i++) content[i] = (bytes[i % 64] as number) ^ (i >>> 8);
+      const staged = await store.stage(Readable.from([content.subarray(0, 3), content.subarray(3)]), { limitBytes: total });
+      expect(staged.directIo).toBe(expectDirect);
+      expect(staged.sizeBytes).toBe(total);
+      expect(readFileSync(staged.tempPath).equals(content)).toBe(true);
+      expect(staged.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+      await store.discard(staged);
+    }
   });
 
   it('leaves no temporary file when the upload is too large or refused by the inspector', async () => {

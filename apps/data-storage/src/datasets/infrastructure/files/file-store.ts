@@ -1,6 +1,7 @@
 // Content-addressed file storage that loses nothing.
 //
-//   upload ──> tmp/<uuid>.part (O_EXCL, 0600) ── hash + inspect while writing, in ≥1 MiB writes (double-buffered)
+//   upload ──> tmp/<uuid>.part (O_EXCL, 0600) ── hash + inspect while writing, in ≥1 MiB writes (double-buffered,
+//              O_DIRECT where the file system takes it: upload-file.ts)
 //          ──> fsync(file) ──> rename to objects/<aa>/<sha256> ──> fsync(directory)
 //
 // A failed upload deletes its temporary file before the error is answered. A process killed
@@ -8,12 +9,13 @@
 // and which the next start sweeps away. A file is visible under its hash only once its bytes are on
 // disk, so a database row never points at a partial file.
 import { createHash, randomUUID } from 'node:crypto';
-import { constants, createReadStream, type ReadStream } from 'node:fs';
-import { chmod, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { chmod, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { PhdmfError, StorageErrorCode } from '@phdmf/contracts';
 import { UploadTooLargeError } from '../../domain/storage-errors';
+import { UploadFile } from './upload-file';
 
 /** Bytes handed to the hash, the inspector and the disk at once (the issue asks for ≥ 1 MiB). */
 export const IO_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -32,13 +34,26 @@ export interface StagedFile {
   tempPath: string;
   sha256: string;
   sizeBytes: number;
+  /** Whether it was written with O_DIRECT (false: through the page cache). */
+  directIo: boolean;
+}
+
+export interface FileStoreOptions {
+  /** Write uploads with O_DIRECT where the file system takes it (default true; see upload-file.ts). */
+  directIo?: boolean;
 }
 
 export class FileStore {
   readonly objectsDir: string;
   readonly tmpDir: string;
 
-  constructor(readonly rootDir: string) {
+  private readonly directIo: boolean;
+
+  constructor(
+    readonly rootDir: string,
+    options: FileStoreOptions = {},
+  ) {
+    this.directIo = options.directIo ?? true;
     this.objectsDir = path.join(rootDir, 'objects');
     this.tmpDir = path.join(rootDir, 'tmp');
   }
@@ -63,31 +78,33 @@ export class FileStore {
    */
   async stage(source: AsyncIterable<Buffer | string> | Readable, options: IngestOptions): Promise<StagedFile> {
     const tempPath = path.join(this.tmpDir, `${randomUUID()}.part`);
-    const fh = await open(tempPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    const file = await UploadFile.create(tempPath, this.directIo);
     const hash = createHash('sha256');
     let size = 0;
+    let written = 0;
     let closed = false;
-    // Socket chunks are small (16-64 KiB); they are gathered into large buffers so that the hash,
-    // the inspector and write(2) each work on ≥ 1 MiB at a time. Two of them, in shared memory: while
-    // one is written and inspected (in the inspector's thread), the next fills from the socket.
-    const buffers = [Buffer.from(new SharedArrayBuffer(IO_CHUNK_BYTES)), Buffer.from(new SharedArrayBuffer(IO_CHUNK_BYTES))];
-    let pending = buffers[0] as Buffer;
-    let filled = 0;
     let inFlight: Promise<unknown> = Promise.resolve();
-    const flush = async () => {
-      if (filled === 0) return;
-      const chunk = pending.subarray(0, filled);
-      hash.update(chunk);
-      const inspected = Promise.resolve(options.inspect?.(chunk));
-      // Observed now, awaited below: a refusal that comes while the previous write runs is not "unhandled".
-      inspected.catch(() => undefined);
-      // One write at a time, in order; the other buffer is free again once its write and inspection are done.
-      await inFlight;
-      inFlight = Promise.all([writeAll(fh, chunk), inspected]);
-      pending = pending === buffers[0] ? (buffers[1] as Buffer) : (buffers[0] as Buffer);
-      filled = 0;
-    };
     try {
+      // Socket chunks are small (16-64 KiB); they are gathered into large buffers so that the hash,
+      // the inspector and write(2) each work on ≥ 1 MiB at a time. Two of them, in shared memory: while
+      // one is written and inspected (in the inspector's thread), the next fills from the socket.
+      const buffers = [await file.allocate(IO_CHUNK_BYTES), await file.allocate(IO_CHUNK_BYTES)];
+      let pending = buffers[0] as Buffer;
+      let filled = 0;
+      const flush = async () => {
+        if (filled === 0) return;
+        const chunk = pending.subarray(0, filled);
+        hash.update(chunk);
+        const inspected = Promise.resolve(options.inspect?.(chunk));
+        // Observed now, awaited below: a refusal that comes while the previous write runs is not "unhandled".
+        inspected.catch(() => undefined);
+        // One write at a time, in order; the other buffer is free again once its write and inspection are done.
+        await inFlight;
+        inFlight = Promise.all([file.write(chunk, written), inspected]);
+        written += chunk.length;
+        pending = pending === buffers[0] ? (buffers[1] as Buffer) : (buffers[0] as Buffer);
+        filled = 0;
+      };
       for await (const piece of source as AsyncIterable<Buffer | string>) {
         const buf = typeof piece === 'string' ? Buffer.from(piece) : piece;
         size += buf.length;
@@ -103,14 +120,14 @@ export class FileStore {
       }
       await flush();
       await inFlight;
-      await fh.sync();
-      await fh.close();
+      await file.finish(size);
+      await file.close();
       closed = true;
-      return { tempPath, sha256: hash.digest('hex'), sizeBytes: size };
+      return { tempPath, sha256: hash.digest('hex'), sizeBytes: size, directIo: file.directIo };
     } catch (error) {
       // No write may still be running on the handle when it is closed and the file removed.
       await inFlight.catch(() => undefined);
-      if (!closed) await fh.close().catch(() => undefined);
+      if (!closed) await file.close().catch(() => undefined);
       await rm(tempPath, { force: true });
       throw error;
     }
@@ -187,14 +204,6 @@ export async function hashFile(file: string): Promise<{ sha256: string; bytes: n
     return { sha256: hash.digest('hex'), bytes };
   } finally {
     await fh.close();
-  }
-}
-
-async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {
-  let offset = 0;
-  while (offset < chunk.length) {
-    const { bytesWritten } = await fh.write(chunk, offset, chunk.length - offset);
-    offset += bytesWritten;
   }
 }
 
