@@ -3,8 +3,8 @@ import type { ConsumerInfo, ConsumerMessages, JsMsg, NatsConnection } from 'nats
 import { Correlation } from '@phdmf/logging';
 import { Metrics, SpanKind, extractTraceContext, inSpan, subjectLabel } from '@phdmf/observability';
 import { decodeJson } from '../lib/codec';
-import { natsHeaderGetter } from '../lib/trace-headers';
-import { Header, scopeFromHeaders } from '../lib/headers';
+import { headerValuesGetter } from '../lib/trace-headers';
+import { Header, readHeaders, scopeFromHeaders } from '../lib/headers';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from '../lib/options';
 import { toWireError } from '../lib/remote-error';
 import { validatePayload } from '../lib/validation';
@@ -137,8 +137,9 @@ export class EventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       msg.ack(); // not an event this service listens to
       return;
     }
-    const eventId = msg.headers?.get(Header.EventId) || msg.headers?.get('Nats-Msg-Id') || `${EVENT_STREAM.name}:${msg.seq}`;
-    const scope = scopeFromHeaders(msg.headers, eventId);
+    const headers = readHeaders(msg.headers);
+    const eventId = headers.get(Header.EventId) || headers.get('Nats-Msg-Id') || `${EVENT_STREAM.name}:${msg.seq}`;
+    const scope = scopeFromHeaders(headers, eventId);
     const durable = this.durableName;
     Metrics.consumerPending.set({ durable }, msg.info.pending);
     if (msg.info.redelivered) Metrics.consumerRedeliveries.inc({ durable });
@@ -180,6 +181,6 @@ export class EventConsumer implements OnApplicationBootstrap, OnModuleDestroy {
         // The effect is committed; a redelivery will meet the idempotency record and be acked then.
         log.warn({ err: error }, 'ack not confirmed; a redelivery will be recognised as a duplicate');
       }
-    }), extractTraceContext(msg.headers, natsHeaderGetter));
+    }), extractTraceContext(headers, headerValuesGetter));
   }
 }

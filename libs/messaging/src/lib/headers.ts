@@ -29,24 +29,44 @@ export type ActorHeader = NonNullable<CorrelationScope['actor']>;
 export function outgoingHeaders(actor?: ActorHeader, deadline?: number): MsgHdrs {
   const scope = Correlation.current();
   const h = natsHeaders();
-  h.set(Header.CorrelationId, scope?.correlationId ?? randomUUID());
+  // append, not set: the headers are new, and set() first deletes, scanning the names each time.
+  h.append(Header.CorrelationId, scope?.correlationId ?? randomUUID());
   const who = actor ?? scope?.actor;
-  if (who) h.set(Header.Actor, JSON.stringify(who));
-  if (scope?.causationId) h.set(Header.CausationId, scope.causationId);
+  if (who) h.append(Header.Actor, JSON.stringify(who));
+  if (scope?.causationId) h.append(Header.CausationId, scope.causationId);
   // Events carry none: they are durable and handled whenever their consumer gets to them.
-  if (deadline !== undefined) h.set(Header.Deadline, String(Math.min(deadline, scope?.deadline ?? deadline)));
+  if (deadline !== undefined) h.append(Header.Deadline, String(Math.min(deadline, scope?.deadline ?? deadline)));
   // Requests only: an event is handled on its own, and a retry of the request is not a retry of its consumers' work.
-  if (deadline !== undefined && scope?.idempotencyKey !== undefined) h.set(Header.IdempotencyKey, scope.idempotencyKey);
+  if (deadline !== undefined && scope?.idempotencyKey !== undefined) h.append(Header.IdempotencyKey, scope.idempotencyKey);
   injectTraceContext(h, natsHeaderSetter);
   return h;
 }
 
+/** A message's headers, read once: the first value under each name, names exactly as sent. */
+export type HeaderValues = ReadonlyMap<string, string>;
+
+/**
+ * Reads a message's headers in one pass. nats' `MsgHdrs.get()` copies and filters the list of
+ * names on every call, and a request is asked for four to six (its scope, then its trace context).
+ */
+export function readHeaders(h: MsgHdrs | undefined): HeaderValues {
+  const values = new Map<string, string>();
+  if (h) {
+    for (const [name, all] of h) {
+      const first = all[0];
+      if (first !== undefined) values.set(name, first);
+    }
+  }
+  return values;
+}
+
 /** Reads the correlation scope a message carries; a message without one starts a new conversation. */
-export function scopeFromHeaders(h: MsgHdrs | undefined, causationId?: string): CorrelationScope {
-  const correlationId = h?.get(Header.CorrelationId) || randomUUID();
-  const actor = parseActor(h?.get(Header.Actor));
-  const deadline = Number(h?.get(Header.Deadline) || Number.NaN);
-  const idempotencyKey = h?.get(Header.IdempotencyKey);
+export function scopeFromHeaders(headers: MsgHdrs | HeaderValues | undefined, causationId?: string): CorrelationScope {
+  const h = headers instanceof Map ? (headers as HeaderValues) : readHeaders(headers as MsgHdrs | undefined);
+  const correlationId = h.get(Header.CorrelationId) || randomUUID();
+  const actor = parseActor(h.get(Header.Actor));
+  const deadline = Number(h.get(Header.Deadline) || Number.NaN);
+  const idempotencyKey = h.get(Header.IdempotencyKey);
   return {
     correlationId,
     ...(actor ? { actor } : {}),

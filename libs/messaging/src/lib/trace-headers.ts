@@ -1,5 +1,6 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 import type { MsgHdrs } from 'nats';
+import type { HeaderValues } from './headers';
 
 /** W3C trace context (`traceparent`, `tracestate`) written into NATS headers, as HTTP carries it. */
 export const natsHeaderSetter: TextMapSetter<MsgHdrs> = {
@@ -8,8 +9,8 @@ export const natsHeaderSetter: TextMapSetter<MsgHdrs> = {
   },
 };
 
-/** Reads W3C trace context from a message's NATS headers (absent headers name no parent). */
-export const natsHeaderGetter: TextMapGetter<MsgHdrs | undefined> = {
-  keys: (h) => h?.keys() ?? [],
-  get: (h, key) => h?.get(key) || undefined,
+/** Reads W3C trace context from headers already read (readHeaders). */
+export const headerValuesGetter: TextMapGetter<HeaderValues> = {
+  keys: (h) => [...h.keys()],
+  get: (h, key) => h.get(key),
 };

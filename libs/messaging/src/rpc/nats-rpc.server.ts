@@ -5,8 +5,8 @@ import { CommonErrorCode, type AnyRequestContract } from '@phdmf/contracts';
 import { Correlation, type Logger } from '@phdmf/logging';
 import { NOT_TRACED, SpanKind, extractTraceContext, inSpan, natsLatency, natsSpanAttributes, secondsSince, subjectLabel, traceInProgress, tracingEnabled, type Span } from '@phdmf/observability';
 import { decodeJson, encodeJson } from '../lib/codec';
-import { natsHeaderGetter } from '../lib/trace-headers';
-import { scopeFromHeaders } from '../lib/headers';
+import { headerValuesGetter } from '../lib/trace-headers';
+import { readHeaders, scopeFromHeaders } from '../lib/headers';
 import { toWireError } from '../lib/remote-error';
 import { validatePayload } from '../lib/validation';
 import { CONTRACT_EXTRA } from './handle-request.decorator';
@@ -57,10 +57,11 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
 
   private dispatch(contract: AnyRequestContract, handler: MessageHandler, msg: Msg, subject: string): void {
     const start = process.hrtime.bigint();
-    const scope = scopeFromHeaders(msg.headers);
+    const headers = readHeaders(msg.headers);
+    const scope = scopeFromHeaders(headers);
     // A server span only inside a sampled trace the caller sent (its traceparent); otherwise none,
     // and no context switch: this is every request's path.
-    const parent = tracingEnabled() ? extractTraceContext(msg.headers, natsHeaderGetter) : undefined;
+    const parent = tracingEnabled() ? extractTraceContext(headers, headerValuesGetter) : undefined;
     if (parent === undefined || !traceInProgress(parent)) {
       void Correlation.run(scope, () => this.answer(contract, handler, msg, subject, start, NOT_TRACED));
       return;
