@@ -8,6 +8,7 @@ import { outgoingHeaders, type ActorHeader } from '../lib/headers';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from '../lib/options';
 import { RemoteError, isWireError } from '../lib/remote-error';
 import type { RpcReply } from './nats-rpc.server';
+import { ReplyInbox } from './reply-inbox';
 
 export interface RequestOptions {
   /**
@@ -25,10 +26,15 @@ export interface RequestOptions {
  */
 @Injectable()
 export class MessageBus {
+  /** Requests go through a reply inbox of the bus's own, not nats.js's request() (see reply-inbox.ts). */
+  private readonly inbox: ReplyInbox;
+
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
-  ) {}
+  ) {
+    this.inbox = new ReplyInbox(nc);
+  }
 
   request<C extends RequestContract<object, unknown>>(contract: C, payload: PayloadOf<C>, opts: RequestOptions = {}): Promise<ResultOf<C>> {
     const subject = subjectLabel(contract.subject);
@@ -46,7 +52,7 @@ export class MessageBus {
       const timeout = downstreamTimeout(opts.timeoutMs ?? this.options.requestTimeoutMs, contract.subject);
       let reply;
       try {
-        reply = await this.nc.request(contract.subject, encodeJson(payload), { timeout, headers: outgoingHeaders(opts.actor, Date.now() + timeout) });
+        reply = await this.inbox.request(contract.subject, encodeJson(payload), { timeout, headers: outgoingHeaders(opts.actor, Date.now() + timeout) });
       } catch (error) {
         throw transportError(error, contract.subject, timeout);
       }
