@@ -96,7 +96,7 @@ describe('ReplyInbox: request/reply as nats.js request() answers it, over a real
   });
 
   it('fails what waits when the connection closes, and refuses requests after', async () => {
-    serve('allowed.never', async () => undefined);
+    serve('allowed.never', () => Promise.resolve(undefined));
     await nc.flush();
     const inbox = new ReplyInbox(nc);
     const waiting = inbox.request('allowed.never', encoder.encode('x'), { timeout: 10_000 });
