@@ -411,6 +411,8 @@ suite('the web console in Chromium (e2e)', () => {
     await admin.getByRole('link', { name: 'Membership' }).click();
     await admin.getByRole('button', { name: `Admit ${name}` }).click();
     await shows(admin.getByRole('status'), new RegExp(`${name} admitted on-chain: transaction [0-9a-f]+, block \\d+\\.`));
+    // The applicant's page, open on Membership, is told by the event feed: its own application was admitted.
+    await shows(page.getByRole('complementary', { name: 'Live updates' }).getByRole('status'), new RegExp(`${name} was admitted to the consortium \\(block \\d+\\)`));
     await accessible(admin, 'membership (admin)');
     await shot(admin, 'membership');
   });
@@ -481,6 +483,11 @@ suite('the web console in Chromium (e2e)', () => {
     appendFileSync(file, '47,F,162.0,70.1,26.7,74,131,84,99,201,no,2023-06-01\n');
     const audit = await fetch(`${target.siteUrl('site-aldric')}/audit`, { method: 'POST', headers: { authorization: `Bearer ${await tokenOf(ALDRIC_ADMIN)}` } });
     expect(audit.status).toBe(200);
+    // The owner's admin (St. Aldric's page, open since the grant) and the researcher, who holds a grant on it,
+    // are told by the event feed.
+    const finding = /Tamper finding: dataset \S+ no longer matches its on-chain hash \(block \d+\)/;
+    await shows(aldric.getByRole('complementary', { name: 'Live updates' }).getByRole('status'), finding);
+    await shows(researcher.getByRole('complementary', { name: 'Live updates' }).getByRole('status'), finding);
 
     const { page } = await contextFor();
     await signIn(page, RESEARCHER);
