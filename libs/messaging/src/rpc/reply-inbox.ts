@@ -38,7 +38,8 @@ export class ReplyInbox {
     // nats.js keeps the options a connection was opened with on the connection; its own request() reads
     // the prefix from there too (the NatsConnection interface does not declare the field).
     this.inboxPrefix = (nc as { options?: ConnectionOptions }).options?.inboxPrefix ?? '_INBOX';
-    void this.watchRefusals();
+    // Best effort: without it a refused publish is answered at its timeout, as it would be anyway.
+    this.watchRefusals().catch(() => undefined);
   }
 
   /** Publishes `data` to `subject` with a reply subject of this inbox; resolves with the reply. */

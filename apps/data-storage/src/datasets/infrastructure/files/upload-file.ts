@@ -1,10 +1,10 @@
 // An upload's temporary file, written with O_DIRECT where the file system takes it.
 //
 // Why: a buffered write goes through the page cache, and the fsync that makes the upload durable
-// then writes it all out. On ext4 on a virtual disk (this project's machines) 200 MiB cost 0.45–0.8 s
-// that way and 0.12–0.19 s written directly from the upload's buffers (`dd oflag=direct`), which
-// decides the upload rate (bench/storage: the event loop idles while the kernel fills the cache).
-// The bytes are read back rarely (summaries, audits), so the page cache loses little.
+// then writes it all out. On ext4 on a virtual disk (this project's machines) 200 MiB cost 0.42–0.68 s
+// that way (`dd conv=fsync`) and 0.12–0.19 s written directly from the buffers (`dd oflag=direct`);
+// uploads went from 184–197 to 300–306 MiB/s (bench/README.md, bench/storage). The bytes are read
+// back rarely (summaries, audits), so the page cache loses little.
 //
 // Direct I/O asks that the memory, the length and the file offset be multiples of the device's
 // block size. Chunks are IO_CHUNK_BYTES long at multiples of it; the last, shorter one is written
