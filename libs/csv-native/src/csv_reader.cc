@@ -72,6 +72,61 @@ inline size_t NextSpecial(const uint8_t* buf, size_t i, size_t end) {
   return i;
 }
 
+/**
+ * The special bytes of 64 bytes at a time, as a bit mask, kept while a scan finds one field's end
+ * after another in them: most fields are a few bytes long, so one 16-byte search per field (above)
+ * reloads and recompares the same bytes several times. Valid for one Scan() call (the chunk's memory
+ * is reused between pushes).
+ */
+class SpecialBits {
+ public:
+  void Reset() { limit_ = 0; base_ = 0; }
+
+  /** NextSpecial(buf, i, end), from the mask of the 64 bytes around i. */
+  inline size_t Next(const uint8_t* buf, size_t i, size_t end) {
+    for (;;) {
+      if (i >= base_ && i < limit_) {
+        const uint64_t rest = mask_ >> (i - base_);
+        if (rest != 0) return i + static_cast<size_t>(__builtin_ctzll(rest));
+        i = limit_;
+      }
+      if (i >= end) return end;
+      Load(buf, i, end);
+    }
+  }
+
+ private:
+  void Load(const uint8_t* buf, size_t i, size_t end) {
+    base_ = i;
+#if defined(__SSE2__) && !defined(CSV_SCALAR)
+    if (i + 64 <= end) {
+      mask_ = Mask16(buf + i) | (Mask16(buf + i + 16) << 16) | (Mask16(buf + i + 32) << 32) | (Mask16(buf + i + 48) << 48);
+      limit_ = i + 64;
+      return;
+    }
+#endif
+    const size_t n = end - i < 64 ? end - i : 64;
+    uint64_t mask = 0;
+    for (size_t k = 0; k < n; k++)
+      if (SPECIAL.t[buf[i + k]] != 0) mask |= uint64_t{1} << k;
+    mask_ = mask;
+    limit_ = i + n;
+  }
+
+#if defined(__SSE2__) && !defined(CSV_SCALAR)
+  static inline uint64_t Mask16(const uint8_t* p) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i control = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(TAB)), _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x));
+    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(COMMA)), _mm_cmpeq_epi8(x, _mm_set1_epi8(QUOTE))), control);
+    return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(special)));
+  }
+#endif
+
+  size_t base_ = 0;
+  size_t limit_ = 0;
+  uint64_t mask_ = 0;
+};
+
 enum class State { FieldStart, Unquoted, Quoted, QuoteInQuoted, AfterCr };
 
 /** Thrown after the problem is recorded: unwinds the scan to push()/finish(). */
@@ -351,11 +406,12 @@ class Reader {
 
   void Scan(const uint8_t* buf, size_t end) {
     size_t i = 0;
+    bits_.Reset();
     while (i < end) {
       switch (state_) {
         case State::FieldStart:
           for (;;) {
-            const size_t j = NextSpecial(buf, i, end);
+            const size_t j = bits_.Next(buf, i, end);
             if (j == end) {
               if (j > i) {
                 keepLength_ = 0;
@@ -397,7 +453,7 @@ class Reader {
           }
           break;
         case State::Unquoted: {
-          const size_t j = NextSpecial(buf, i, end);
+          const size_t j = bits_.Next(buf, i, end);
           Append(buf, i, j);
           if (j == end) return;
           const uint8_t b = buf[j];
@@ -515,20 +571,27 @@ class Reader {
     }
     if (i >= width_) Fail(recordLine_, "expected " + std::to_string(width_) + " fields (as in the header), found more");
     if (length == 0 || (length == 2 && p[0] == 'N' && p[1] == 'A')) return;  // missing
-    seen_[i] = 1;
-    if (numeric_[i]) {
+    // The columns' arrays in locals: a store through a uint8_t pointer may alias anything, so members
+    // would be read again after each one.
+    uint8_t* const numeric = numeric_.data();
+    uint8_t* const integer = integer_.data();
+    uint8_t* const date = date_.data();
+    seen_.data()[i] = 1;
+    if (numeric[i]) {
       double value;
       bool int64;
       if (length > MAX_VALUE_BYTES || !NumberAt(p, length, value, int64)) {
-        numeric_[i] = 0;
-        integer_[i] = 0;
+        numeric[i] = 0;
+        integer[i] = 0;
       } else {
-        if (value < min_[i]) min_[i] = value;
-        if (value > max_[i]) max_[i] = value;
-        if (!int64) integer_[i] = 0;
+        double* const min = min_.data();
+        double* const max = max_.data();
+        if (value < min[i]) min[i] = value;
+        if (value > max[i]) max[i] = value;
+        if (!int64) integer[i] = 0;
       }
     }
-    if (date_[i] && (length != 10 || !IsIsoDate(p))) date_[i] = 0;
+    if (date[i] && (length != 10 || !IsIsoDate(p))) date[i] = 0;
   }
 
   void HeaderField(const uint8_t* p, size_t avail, size_t length) {
@@ -581,6 +644,7 @@ class Reader {
   bool bomChecked_ = false;
   std::string prefix_;
   std::string utf8Carry_;
+  SpecialBits bits_;
   uint8_t keep_[FIELD_KEEP_BYTES];
   size_t keepLength_ = 0;
   // records and values
