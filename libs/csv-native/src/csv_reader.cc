@@ -50,39 +50,17 @@ struct SpecialTable {
 const SpecialTable SPECIAL;
 
 /**
- * The first byte at or after i that SPECIAL marks, or end. Sixteen bytes per step where SSE2 is
- * there: most fields are a few bytes long, and a byte-by-byte loop mispredicts its exit at every one.
- */
-inline size_t NextSpecial(const uint8_t* buf, size_t i, size_t end) {
-#if defined(__SSE2__) && !defined(CSV_SCALAR)
-  const __m128i comma = _mm_set1_epi8(COMMA);
-  const __m128i quote = _mm_set1_epi8(QUOTE);
-  const __m128i tab = _mm_set1_epi8(TAB);
-  const __m128i below = _mm_set1_epi8(0x1f);
-  while (i + 16 <= end) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + i));
-    const __m128i control = _mm_andnot_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(_mm_min_epu8(x, below), x));
-    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, comma), _mm_cmpeq_epi8(x, quote)), control);
-    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special));
-    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
-    i += 16;
-  }
-#endif
-  while (i < end && SPECIAL.t[buf[i]] == 0) i++;
-  return i;
-}
-
-/**
- * The special bytes of 64 bytes at a time, as a bit mask, kept while a scan finds one field's end
- * after another in them: most fields are a few bytes long, so one 16-byte search per field (above)
- * reloads and recompares the same bytes several times. Valid for one Scan() call (the chunk's memory
- * is reused between pushes).
+ * Where the next byte that SPECIAL marks is: the special bytes of 64 bytes at a time, as a bit mask
+ * (SSE2, sixteen bytes per compare), kept while a scan finds one field's end after another in them.
+ * Most fields are a few bytes long: a search per field would load and compare the same bytes several
+ * times, and a byte-by-byte loop mispredicts its exit at every field. Valid for one Scan() call (the
+ * chunk's memory is reused between pushes).
  */
 class SpecialBits {
  public:
   void Reset() { limit_ = 0; base_ = 0; }
 
-  /** NextSpecial(buf, i, end), from the mask of the 64 bytes around i. */
+  /** The first special byte at or after i, or end. */
   inline size_t Next(const uint8_t* buf, size_t i, size_t end) {
     for (;;) {
       if (i >= base_ && i < limit_) {
