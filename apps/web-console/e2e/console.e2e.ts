@@ -202,8 +202,12 @@ suite('the web console in Chromium (e2e)', () => {
   }
 
   it('applies for two datasets of two institutions from their detail pages; each application is committed with its transaction and block', async () => {
+    // St. Aldric's admin is signed in already: the event feed tells that page of the new request.
+    ({ page: aldric } = await contextFor());
+    await signIn(aldric, ALDRIC_ADMIN);
     // Quantiles, a histogram and the three models besides the defaults: the analyses below run them.
     await applyFor('General medicine admissions 2023', BP_PURPOSE, ['Quantiles', 'Histogram', 'Contingency table', 'Correlation', 'Regression (GLM)']);
+    await shows(aldric.getByRole('complementary', { name: 'Live updates' }).getByRole('status'), new RegExp(`New access request for \\S+: “${BP_PURPOSE}” \\(block \\d+\\)`));
     await accessible(researcher, 'dataset');
     await shot(researcher, 'dataset');
     await applyFor('Cardiology outpatients 2023', FOLLOW_UP_PURPOSE);
@@ -227,8 +231,6 @@ suite('the web console in Chromium (e2e)', () => {
   }
 
   it('lets the St. Aldric admin grant (narrowing the columns) by keyboard; the decision shows its transaction and block', async () => {
-    ({ page: aldric } = await contextFor());
-    await signIn(aldric, ALDRIC_ADMIN);
     await aldric.getByRole('link', { name: 'Applications' }).click();
     const incoming = aldric.getByRole('tabpanel');
     await shows(incoming, BP_PURPOSE);
