@@ -60,9 +60,8 @@ export function readHeaders(h: MsgHdrs | undefined): HeaderValues {
   return values;
 }
 
-/** Reads the correlation scope a message carries; a message without one starts a new conversation. */
-export function scopeFromHeaders(headers: MsgHdrs | HeaderValues | undefined, causationId?: string): CorrelationScope {
-  const h = headers instanceof Map ? (headers as HeaderValues) : readHeaders(headers as MsgHdrs | undefined);
+/** Reads the correlation scope a message carries (its headers as readHeaders read them); a message without one starts a new conversation. */
+export function scopeFromHeaders(h: HeaderValues, causationId?: string): CorrelationScope {
   const correlationId = h.get(Header.CorrelationId) || randomUUID();
   const actor = parseActor(h.get(Header.Actor));
   const deadline = Number(h.get(Header.Deadline) || Number.NaN);
