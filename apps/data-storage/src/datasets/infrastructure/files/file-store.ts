@@ -88,7 +88,7 @@ export class FileStore {
       // Socket chunks are small (16-64 KiB); they are gathered into large buffers so that the hash,
       // the inspector and write(2) each work on ≥ 1 MiB at a time. Two of them, in shared memory: while
       // one is written and inspected (in the inspector's thread), the next fills from the socket.
-      const buffers = [await file.allocate(IO_CHUNK_BYTES), await file.allocate(IO_CHUNK_BYTES)];
+      const buffers = [UploadFile.allocate(IO_CHUNK_BYTES), UploadFile.allocate(IO_CHUNK_BYTES)];
       let pending = buffers[0] as Buffer;
       let filled = 0;
       const flush = async () => {
