@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { grantCoversVersion, LedgerChaincodeErrorCode, PhdmfError, StorageErrorCode, type LedgerAccessRequestRecord, type LedgerGetDataset, type LedgerStatistic, type StorageSummarize } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { inSpan, SpanKind, UseCaseSpan } from '@phdmf/observability';
 import type { ActorHeader } from '@phdmf/messaging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../storage.settings';
-import { RunAuditCommand } from '../commands/run-audit/run-audit.command';
+import { RunAuditHandler } from '../commands/run-audit/run-audit.handler';
 import type { ColumnSchema } from '../domain/csv-schema';
 import { datasetNotFound, EngineReadError } from '../domain/storage-errors';
 import type { FileStore } from '../infrastructure/files/file-store';
@@ -54,7 +53,7 @@ export class DatasetGate {
   constructor(
     private readonly datasets: DatasetRepository,
     private readonly ledger: LedgerClient,
-    private readonly commands: CommandBus,
+    private readonly runAudit: RunAuditHandler,
     @Inject(FILE_STORE) private readonly files: FileStore,
     @Inject(STORAGE_SETTINGS) settings: StorageSettings,
     @Inject(STORAGE_LOGGER) private readonly log: Logger,
@@ -154,7 +153,7 @@ export class DatasetGate {
       d.tampered = true;
     });
     this.log.error({ datasetId, version }, 'stored file differs from its on-chain hash; answer refused, audit started');
-    void this.commands.execute(new RunAuditCommand('nats')).catch((error: unknown) => {
+    void this.runAudit.execute('nats').catch((error: unknown) => {
       this.log.error({ err: error }, 'audit after a hash mismatch failed');
     });
   }

@@ -1,7 +1,6 @@
-import type { CommandBus } from '@nestjs/cqrs';
 import { createLogger } from '@phdmf/logging';
 import type { StorageSettings } from '../../storage.settings';
-import { RunAuditCommand } from '../commands/run-audit/run-audit.command';
+import type { RunAuditHandler } from '../commands/run-audit/run-audit.handler';
 import { DEFAULT_DISCLOSURE_POLICY } from '../domain/disclosure-policy';
 import { AuditScheduler } from './audit-scheduler';
 
@@ -32,13 +31,13 @@ describe('AuditScheduler', () => {
 
   it('runs the audit every AUDIT_INTERVAL_MINUTES, keeps going after a failed run, and stops at shutdown', async () => {
     const execute = jest.fn().mockRejectedValueOnce(new Error('disk gone')).mockResolvedValue({});
-    const scheduler = new AuditScheduler({ execute } as unknown as CommandBus, settings(15), createLogger({ service: 'test', level: 'silent' }));
+    const scheduler = new AuditScheduler({ execute } as unknown as RunAuditHandler, settings(15), createLogger({ service: 'test', level: 'silent' }));
     scheduler.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(14 * 60_000);
     expect(execute).not.toHaveBeenCalled();
     await jest.advanceTimersByTimeAsync(60_000);
     expect(execute).toHaveBeenCalledTimes(1);
-    expect(execute.mock.calls[0]?.[0]).toEqual(new RunAuditCommand('schedule'));
+    expect(execute.mock.calls[0]?.[0]).toEqual('schedule');
     await jest.advanceTimersByTimeAsync(15 * 60_000);
     expect(execute).toHaveBeenCalledTimes(2);
     scheduler.onApplicationShutdown();
@@ -48,7 +47,7 @@ describe('AuditScheduler', () => {
 
   it('does nothing on a schedule of 0 (audits on demand only)', async () => {
     const execute = jest.fn();
-    const scheduler = new AuditScheduler({ execute } as unknown as CommandBus, settings(0), createLogger({ service: 'test', level: 'silent' }));
+    const scheduler = new AuditScheduler({ execute } as unknown as RunAuditHandler, settings(0), createLogger({ service: 'test', level: 'silent' }));
     scheduler.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(24 * 60 * 60_000);
     expect(execute).not.toHaveBeenCalled();

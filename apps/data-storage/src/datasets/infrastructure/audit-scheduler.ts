@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from '@phdmf/logging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../storage.settings';
-import { RunAuditCommand } from '../commands/run-audit/run-audit.command';
+import { RunAuditHandler } from '../commands/run-audit/run-audit.handler';
 import { STORAGE_LOGGER } from '../storage.tokens';
 
 /** Runs the integrity audit every AUDIT_INTERVAL_MINUTES (never two at once; 0 = on demand only). */
@@ -11,7 +10,7 @@ export class AuditScheduler implements OnApplicationBootstrap, OnApplicationShut
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly commands: CommandBus,
+    private readonly runAudit: RunAuditHandler,
     @Inject(STORAGE_SETTINGS) private readonly settings: StorageSettings,
     @Inject(STORAGE_LOGGER) private readonly log: Logger,
   ) {}
@@ -20,7 +19,7 @@ export class AuditScheduler implements OnApplicationBootstrap, OnApplicationShut
     const minutes = this.settings.auditIntervalMinutes;
     if (minutes <= 0) return;
     this.timer = setInterval(() => {
-      this.commands.execute(new RunAuditCommand('schedule')).catch((error: unknown) => {
+      this.runAudit.execute('schedule').catch((error: unknown) => {
         this.log.error({ err: error }, 'scheduled integrity audit failed');
       });
     }, minutes * 60_000);

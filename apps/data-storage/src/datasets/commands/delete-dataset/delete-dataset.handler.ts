@@ -1,29 +1,31 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Injectable } from '@nestjs/common';
 import { CommonErrorCode, PhdmfError } from '@phdmf/contracts';
 import { LedgerIntents, type DeleteIntentPayload } from '../../application/ledger-intents';
 import { actorOf } from '../../application/local-access';
 import type { DatasetView } from '../../domain/dataset-view';
+import type { LocalUser } from '../../domain/local-user';
 import { datasetNotFound } from '../../domain/storage-errors';
 import { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
 import type { LedgerIntentRow } from '../../infrastructure/persistence/ledger-intent.entity';
 import { LedgerIntentRepository } from '../../infrastructure/persistence/ledger-intent.repository';
-import { DeleteDatasetCommand } from './delete-dataset.command';
 
 /**
+ * Deletes a dataset: recorded on the ledger first (if it was released), then its files are removed.
+ *
  * A deletion is an operation on-chain like any other: it is owed to the ledger (after any write owed
  * before it), and the dataset and its files go only once it is committed — or at once when nothing of
  * the dataset ever reached the ledger. A ledger that does not answer leaves the dataset as it was,
  * its deletion "waiting for the ledger" (202); a refusal leaves it as it was, with the reason.
  */
-@CommandHandler(DeleteDatasetCommand)
-export class DeleteDatasetHandler implements ICommandHandler<DeleteDatasetCommand, DatasetView> {
+@Injectable()
+export class DeleteDatasetHandler {
   constructor(
     private readonly datasets: DatasetRepository,
     private readonly intents: LedgerIntents,
     private readonly owed: LedgerIntentRepository,
   ) {}
 
-  async execute({ user, datasetId, description }: DeleteDatasetCommand): Promise<DatasetView> {
+  async execute(user: LocalUser, datasetId: string, description: string): Promise<DatasetView> {
     const dataset = await this.datasets.find(datasetId);
     if (!dataset || dataset.state === 'deleted') throw datasetNotFound(datasetId);
     let intent: LedgerIntentRow | undefined;

@@ -1,29 +1,29 @@
-import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import type { StorageModel } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
+import type { ActorHeader } from '@phdmf/messaging';
 import { checkGlmCounts, designCte, FAMILIES, glmCountsFromRow, glmCountsSql, glmNullFromRow, glmNullSql, modelColumns, parameterNames, parseGlmModel, quotedColumn, type DatasetSchema, type GlmModel, type GlmNullTerms, type SqlCondition } from '@phdmf/modelling';
 import type { GlmSessions } from '../../application/glm-sessions';
 import { ModelSite, type AdmittedDataset } from '../../application/model-site';
 import { countSubset, parseSubset } from '../../application/subsets';
 import { GLM_SESSIONS, STORAGE_LOGGER } from '../../storage.tokens';
-import { OpenGlmSessionCommand } from './open-glm-session.command';
 
 /**
- * Opens a model session: the model and the subset checked against the schema, the grant over every
- * column they read (statistic `glm`), the file re-hashed against the chain, the subset's rules and
- * the GLM's (libs/modelling's checkGlmCounts: nfilter.glm, rare levels) on this site's records —
- * all once, here. The steps then only run the IRLS query. Answers the design's parameters and n.
+ * Opens a GLM model session at this site (issue 16), as asked on the node's model subject: the model
+ * and the subset checked against the schema, the grant over every column they read (statistic `glm`),
+ * the file re-hashed against the chain, the subset's rules and the GLM's (libs/modelling's
+ * checkGlmCounts: nfilter.glm, rare levels) on this site's records — all once, here. The steps then
+ * only run the IRLS query. Answers the design's parameters and n.
  */
-@CommandHandler(OpenGlmSessionCommand)
-export class OpenGlmSessionHandler implements ICommandHandler<OpenGlmSessionCommand, StorageModel.Result<StorageModel.GlmOpenBody>> {
+@Injectable()
+export class OpenGlmSessionHandler {
   constructor(
     private readonly site: ModelSite,
     @Inject(GLM_SESSIONS) private readonly sessions: GlmSessions,
     @Inject(STORAGE_LOGGER) private readonly log: Logger,
   ) {}
 
-  async execute({ head, operation, actor }: OpenGlmSessionCommand): Promise<StorageModel.Result<StorageModel.GlmOpenBody>> {
+  async execute(head: StorageModel.ModelRequestHead, operation: StorageModel.GlmOpenOperation, actor: ActorHeader | undefined): Promise<StorageModel.Result<StorageModel.GlmOpenBody>> {
     const started = performance.now();
     const inTime = this.site.notLate('the model session was opened');
     const { dataset, named } = await this.site.dataset(head, actor);

@@ -1,26 +1,28 @@
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Injectable } from '@nestjs/common';
 import { LedgerIntents } from '../../application/ledger-intents';
 import { actorOf } from '../../application/local-access';
 import type { DatasetView } from '../../domain/dataset-view';
+import type { LocalUser } from '../../domain/local-user';
 import { datasetNotFound } from '../../domain/storage-errors';
 import { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
 import { LedgerIntentRepository } from '../../infrastructure/persistence/ledger-intent.repository';
-import { ReleaseDatasetCommand } from './release-dataset.command';
 
 /**
+ * Retries the ledger release of a dataset's newest version after a failed commit.
+ *
  * "Release now": tries the dataset's owed writes at once instead of at the worker's next round, and
  * owes the ledger the newest version again if the ledger refused it before (after the cause was fixed).
  * Idempotent: a committed version stays as it is.
  */
-@CommandHandler(ReleaseDatasetCommand)
-export class ReleaseDatasetHandler implements ICommandHandler<ReleaseDatasetCommand, DatasetView> {
+@Injectable()
+export class ReleaseDatasetHandler {
   constructor(
     private readonly datasets: DatasetRepository,
     private readonly intents: LedgerIntents,
     private readonly owed: LedgerIntentRepository,
   ) {}
 
-  async execute({ user, datasetId }: ReleaseDatasetCommand): Promise<DatasetView> {
+  async execute(user: LocalUser, datasetId: string): Promise<DatasetView> {
     const dataset = await this.datasets.find(datasetId);
     if (!dataset || dataset.state === 'deleted') throw datasetNotFound(datasetId);
     const latest = await this.datasets.version(datasetId, dataset.latestVersion);

@@ -1,5 +1,4 @@
-import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { StorageRunAudit } from '@phdmf/contracts';
 import { Metrics } from '@phdmf/observability';
@@ -12,17 +11,20 @@ import type { LedgerIntentRow } from '../../infrastructure/persistence/ledger-in
 import { LedgerIntentRepository } from '../../infrastructure/persistence/ledger-intent.repository';
 import { LedgerIntents, type TamperIntentPayload } from '../../application/ledger-intents';
 import { FILE_STORE, STORAGE_LOGGER } from '../../storage.tokens';
-import { RunAuditCommand } from './run-audit.command';
+
+/** What started an audit: the site's schedule, its local API, or a request on its NATS subject. */
+export type AuditTrigger = 'schedule' | 'local-api' | 'nats';
 
 /**
- * The integrity audit. A released version whose file no longer has its on-chain hash is marked
- * tampered here at once (summaries refuse it from that moment) and reported on-chain as a tamper
- * finding, which refuses it to every analysis consortium-wide until the owner uploads a good
- * version. The finding is owed to the ledger like every other write of the site (LedgerIntents): if
- * the ledger cannot take it now, the local mark stays and the site retries until it does.
+ * The integrity audit: re-hashes every stored file and records any mismatch of a released version
+ * on-chain. A released version whose file no longer has its on-chain hash is marked tampered here at
+ * once (summaries refuse it from that moment) and reported on-chain as a tamper finding, which
+ * refuses it to every analysis consortium-wide until the owner uploads a good version. The finding
+ * is owed to the ledger like every other write of the site (LedgerIntents): if the ledger cannot take
+ * it now, the local mark stays and the site retries until it does.
  */
-@CommandHandler(RunAuditCommand)
-export class RunAuditHandler implements ICommandHandler<RunAuditCommand, StorageRunAudit.Result> {
+@Injectable()
+export class RunAuditHandler {
   private running: Promise<StorageRunAudit.Result> | undefined;
 
   constructor(
@@ -35,15 +37,15 @@ export class RunAuditHandler implements ICommandHandler<RunAuditCommand, Storage
     @Inject(STORAGE_LOGGER) private readonly log: Logger,
   ) {}
 
-  execute(command: RunAuditCommand): Promise<StorageRunAudit.Result> {
+  execute(trigger: AuditTrigger): Promise<StorageRunAudit.Result> {
     // One audit at a time: a second request joins the one running instead of doubling the I/O.
-    this.running ??= this.audit(command.trigger).finally(() => {
+    this.running ??= this.audit(trigger).finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
-  private async audit(trigger: RunAuditCommand['trigger']): Promise<StorageRunAudit.Result> {
+  private async audit(trigger: AuditTrigger): Promise<StorageRunAudit.Result> {
     const startedAt = new Date();
     const result: StorageRunAudit.Result = {
       nodeId: this.settings.nodeId,

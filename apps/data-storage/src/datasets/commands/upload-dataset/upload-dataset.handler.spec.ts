@@ -11,7 +11,6 @@ import { SummaryEngine } from '../../infrastructure/engine/summary-engine';
 import { FileStore } from '../../infrastructure/files/file-store';
 import type { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
 import type { LedgerIntentRepository } from '../../infrastructure/persistence/ledger-intent.repository';
-import { UploadDatasetCommand } from './upload-dataset.command';
 import { UploadDatasetHandler } from './upload-dataset.handler';
 
 /** Every file under a directory. */
@@ -70,7 +69,7 @@ describe('UploadDatasetHandler', () => {
       hashInUse: () => Promise.resolve(false),
       versions: () => Promise.resolve([]),
     };
-    await expect(handler(datasets).execute(new UploadDatasetCommand(user, Readable.from([Buffer.from('a,b\n1,2\n')]), { description: '', fileName: 'x.csv' }))).rejects.toThrow('disk I/O error');
+    await expect(handler(datasets).execute(user, Readable.from([Buffer.from('a,b\n1,2\n')]), { description: '', fileName: 'x.csv' })).rejects.toThrow('disk I/O error');
     expect(filesUnder(files.objectsDir)).toEqual([]);
     expect(filesUnder(files.tmpDir)).toEqual([]);
   });
@@ -80,13 +79,13 @@ describe('UploadDatasetHandler', () => {
       fork: () => ({ transactional: () => Promise.reject(new Error('disk I/O error')) }) as never,
       hashInUse: () => Promise.resolve(true),
     };
-    await expect(handler(datasets).execute(new UploadDatasetCommand(user, Readable.from([Buffer.from('a,b\n1,2\n')]), { description: '', fileName: 'x.csv' }))).rejects.toThrow();
+    await expect(handler(datasets).execute(user, Readable.from([Buffer.from('a,b\n1,2\n')]), { description: '', fileName: 'x.csv' })).rejects.toThrow();
     expect(filesUnder(files.objectsDir)).toHaveLength(1);
   });
 
   it('refuses an invalid CSV before touching the database, leaving no file', async () => {
     const fork = jest.fn();
-    await expect(handler({ fork }).execute(new UploadDatasetCommand(user, Readable.from([Buffer.from('a,b\n1\n')]), { description: '', fileName: 'x.csv' }))).rejects.toMatchObject({
+    await expect(handler({ fork }).execute(user, Readable.from([Buffer.from('a,b\n1\n')]), { description: '', fileName: 'x.csv' })).rejects.toMatchObject({
       code: 'STORAGE.CSV_INVALID',
       message: 'line 2: expected 2 fields (as in the header), found 1',
     });
@@ -101,6 +100,6 @@ describe('UploadDatasetHandler', () => {
         throw new Error('must not be read');
       },
     });
-    await expect(handler({}).execute(new UploadDatasetCommand(user, body, { description: '', fileName: 'x.csv', declaredLength: 2_000_000 }))).rejects.toMatchObject({ code: 'STORAGE.TOO_LARGE' });
+    await expect(handler({}).execute(user, body, { description: '', fileName: 'x.csv', declaredLength: 2_000_000 })).rejects.toMatchObject({ code: 'STORAGE.TOO_LARGE' });
   });
 });

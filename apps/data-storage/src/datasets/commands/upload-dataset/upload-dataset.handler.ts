@@ -1,6 +1,6 @@
-import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { LEDGER_ID_PATTERN, PhdmfError, StorageErrorCode } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
@@ -10,6 +10,7 @@ import { defaultGrid, gridProblem, type ColumnGrid } from '@phdmf/statistics';
 import type { ColumnSchema, CsvSchema } from '../../domain/csv-schema';
 import { CsvInspection } from '../../infrastructure/csv/csv-inspection';
 import type { DatasetView } from '../../domain/dataset-view';
+import type { LocalUser } from '../../domain/local-user';
 import { datasetNotFound, EngineReadError, UploadTooLargeError } from '../../domain/storage-errors';
 import { FileStore, ioFailure, type StagedFile } from '../../infrastructure/files/file-store';
 import { DatasetRow, DatasetVersionRow, type FileFormat } from '../../infrastructure/persistence/dataset.entity';
@@ -18,10 +19,29 @@ import { LedgerIntentRepository } from '../../infrastructure/persistence/ledger-
 import type { SummaryEngine } from '../../infrastructure/engine/summary-engine';
 import type { KeyedLock } from '../../application/keyed-lock';
 import { FILE_STORE, OBJECT_LOCKS, STORAGE_LOGGER, SUMMARY_ENGINE } from '../../storage.tokens';
-import { UploadDatasetCommand } from './upload-dataset.command';
 
-@CommandHandler(UploadDatasetCommand)
-export class UploadDatasetHandler implements ICommandHandler<UploadDatasetCommand, DatasetView> {
+/** The encodings a node accepts: CSV (validated while streaming) and Parquet (read by DuckDB). */
+export type UploadFormat = 'csv' | 'parquet';
+
+/** What an upload says about its file besides the bytes. */
+export interface UploadMeta {
+  datasetId?: string;
+  name?: string;
+  description: string;
+  fileName: string;
+  declaredLength?: number;
+  format?: UploadFormat;
+  /** The owner's own histogram grids per numeric column, replacing the defaults from inspection. */
+  grids?: ReadonlyMap<string, ColumnGrid>;
+}
+
+/**
+ * Stores an uploaded file (CSV or Parquet) and releases it on the ledger: a new dataset when
+ * `meta.datasetId` is absent, otherwise a new version of that dataset. The body is read as a stream,
+ * never buffered whole.
+ */
+@Injectable()
+export class UploadDatasetHandler {
   constructor(
     private readonly datasets: DatasetRepository,
     private readonly intents: LedgerIntents,
@@ -33,7 +53,7 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
     @Inject(STORAGE_LOGGER) private readonly log: Logger,
   ) {}
 
-  async execute({ user, body, meta }: UploadDatasetCommand): Promise<DatasetView> {
+  async execute(user: LocalUser, body: Readable, meta: UploadMeta): Promise<DatasetView> {
     if (!LEDGER_ID_PATTERN.test(user.userId)) {
       throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, 'the user id cannot be recorded on the ledger as an operator');
     }
@@ -138,8 +158,8 @@ export class UploadDatasetHandler implements ICommandHandler<UploadDatasetComman
     format: 'csv' | 'parquet',
     datasetId: string,
     isUpdate: boolean,
-    user: UploadDatasetCommand['user'],
-    meta: UploadDatasetCommand['meta'],
+    user: LocalUser,
+    meta: UploadMeta,
   ): Promise<{ dataset: DatasetRow; version: DatasetVersionRow }> {
     try {
       await this.files.commit(staged);

@@ -1,20 +1,18 @@
 import { applyDecorators, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { isSafeText, LedgerLimits, PhdmfError, safeTextProblem, StorageErrorCode, type Page, type StorageRunAudit } from '@phdmf/contracts';
 import { validatePayload } from '@phdmf/messaging';
 import type { ColumnGrid } from '@phdmf/statistics';
-import { DeleteDatasetCommand } from '../../commands/delete-dataset/delete-dataset.command';
-import { ReleaseDatasetCommand } from '../../commands/release-dataset/release-dataset.command';
-import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
-import { UploadDatasetCommand, type UploadFormat } from '../../commands/upload-dataset/upload-dataset.command';
+import { DeleteDatasetHandler } from '../../commands/delete-dataset/delete-dataset.handler';
+import { ReleaseDatasetHandler } from '../../commands/release-dataset/release-dataset.handler';
+import { RunAuditHandler } from '../../commands/run-audit/run-audit.handler';
+import { UploadDatasetHandler, type UploadFormat } from '../../commands/upload-dataset/upload-dataset.handler';
 import type { DatasetView } from '../../domain/dataset-view';
 import type { LocalUser } from '../../domain/local-user';
-import type { Download } from '../../queries/download-dataset/download-dataset.handler';
-import { DownloadDatasetQuery } from '../../queries/download-dataset/download-dataset.query';
-import { GetDatasetQuery } from '../../queries/get-dataset/get-dataset.query';
-import { ListDatasetsQuery } from '../../queries/list-datasets/list-datasets.query';
+import { DownloadDatasetHandler } from '../../queries/download-dataset/download-dataset.handler';
+import { GetDatasetHandler } from '../../queries/get-dataset/get-dataset.handler';
+import { ListDatasetsHandler } from '../../queries/list-datasets/list-datasets.handler';
 import { LocalUserGuard, requireAdmin, type RequestWithUser } from './local-user.guard';
 import { DatasetListParams } from './dataset-list-params';
 import { AuditResponse, DatasetListResponse, DatasetResponse } from './openapi';
@@ -49,8 +47,12 @@ function ApiUpload(): MethodDecorator {
 @UseGuards(LocalUserGuard)
 export class LocalApiController {
   constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
+    private readonly listDatasets: ListDatasetsHandler,
+    private readonly getDataset: GetDatasetHandler,
+    private readonly downloadDataset: DownloadDatasetHandler,
+    private readonly uploadDataset: UploadDatasetHandler,
+    private readonly releaseDataset: ReleaseDatasetHandler,
+    private readonly deleteDataset: DeleteDatasetHandler,
   ) {}
 
   @Get()
@@ -60,14 +62,14 @@ export class LocalApiController {
     // The type documents the parameters; the site has no global pipe, so the raw query is checked here as a bus
     // payload is (`limit` canonical decimal, unknown parameters refused: VALIDATION.FAILED naming each).
     const { includeDeleted, limit, cursor } = validatePayload(DatasetListParams, query);
-    return this.queries.execute(new ListDatasetsQuery(includeDeleted === 'true', { limit, cursor }));
+    return this.listDatasets.execute(includeDeleted === 'true', { limit, cursor });
   }
 
   @Post()
   @ApiOperation({ summary: 'Upload a new dataset (CSV or Parquet as the request body) and release it on the ledger' })
   @ApiUpload()
   async upload(@Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response, @Query() q: Record<string, unknown>): Promise<DatasetView> {
-    const view = await this.commands.execute<UploadDatasetCommand, DatasetView>(new UploadDatasetCommand(user(req), req, { ...uploadMeta(req, q), format: uploadFormat(req) }));
+    const view = await this.uploadDataset.execute(user(req), req, { ...uploadMeta(req, q), format: uploadFormat(req) });
     res.status(statusOf(view));
     return view;
   }
@@ -76,7 +78,7 @@ export class LocalApiController {
   @ApiParam({ name: 'id', description: 'Dataset id', schema: { type: 'string', pattern: DATASET_ID.source } })
   @ApiOkResponse({ type: DatasetResponse })
   get(@Param('id') id: string): Promise<DatasetView> {
-    return this.queries.execute(new GetDatasetQuery(datasetId(id)));
+    return this.getDataset.execute(datasetId(id));
   }
 
   @Post(':id/versions')
@@ -84,9 +86,7 @@ export class LocalApiController {
   @ApiParam({ name: 'id', description: 'Dataset id', schema: { type: 'string', pattern: DATASET_ID.source } })
   @ApiUpload()
   async uploadVersion(@Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response, @Param('id') id: string, @Query() q: Record<string, unknown>): Promise<DatasetView> {
-    const view = await this.commands.execute<UploadDatasetCommand, DatasetView>(
-      new UploadDatasetCommand(user(req), req, { ...uploadMeta(req, q), format: uploadFormat(req), datasetId: datasetId(id) }),
-    );
+    const view = await this.uploadDataset.execute(user(req), req, { ...uploadMeta(req, q), format: uploadFormat(req), datasetId: datasetId(id) });
     res.status(statusOf(view));
     return view;
   }
@@ -97,7 +97,7 @@ export class LocalApiController {
   @ApiParam({ name: 'id', description: 'Dataset id', schema: { type: 'string', pattern: DATASET_ID.source } })
   @ApiOkResponse({ type: DatasetResponse })
   release(@Req() req: RequestWithUser, @Param('id') id: string): Promise<DatasetView> {
-    return this.commands.execute(new ReleaseDatasetCommand(user(req), datasetId(id)));
+    return this.releaseDataset.execute(user(req), datasetId(id));
   }
 
   @Delete(':id')
@@ -109,9 +109,7 @@ export class LocalApiController {
   async remove(@Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response, @Param('id') id: string, @Query('description') description?: string): Promise<DatasetView> {
     const u = user(req);
     requireAdmin(u);
-    const view = await this.commands.execute<DeleteDatasetCommand, DatasetView>(
-      new DeleteDatasetCommand(u, datasetId(id), text('description', description ?? 'deleted by the owner', LedgerLimits.description, { allowEmpty: true, multiline: true })),
-    );
+    const view = await this.deleteDataset.execute(u, datasetId(id), text('description', description ?? 'deleted by the owner', LedgerLimits.description, { allowEmpty: true, multiline: true }));
     // 200: deleted; 202: the deletion waits for the ledger (ledgerStatus "pending"), the dataset stays until then.
     res.status(view.state === 'deleted' ? 200 : 202);
     return view;
@@ -126,7 +124,7 @@ export class LocalApiController {
   async download(@Param('id') id: string, @Query('version') version: string | undefined, @Res() res: Response): Promise<void> {
     const v = version === undefined ? undefined : Number(version);
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new PhdmfError(StorageErrorCode.REQUEST_INVALID, 'version must be a positive integer');
-    const file = await this.queries.execute<DownloadDatasetQuery, Download>(new DownloadDatasetQuery(datasetId(id), v));
+    const file = await this.downloadDataset.execute(datasetId(id), v);
     res.status(200);
     res.setHeader('Content-Type', file.format === 'parquet' ? PARQUET_TYPE : 'text/csv; charset=utf-8');
     res.setHeader('Content-Length', String(file.sizeBytes));
@@ -145,7 +143,7 @@ export class LocalApiController {
 @Controller('audit')
 @UseGuards(LocalUserGuard)
 export class LocalAuditController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(private readonly runAudit: RunAuditHandler) {}
 
   @Post()
   @HttpCode(200)
@@ -153,7 +151,7 @@ export class LocalAuditController {
   @ApiOkResponse({ type: AuditResponse })
   run(@Req() req: RequestWithUser): Promise<StorageRunAudit.Result> {
     requireAdmin(user(req));
-    return this.commands.execute(new RunAuditCommand('local-api'));
+    return this.runAudit.execute('local-api');
   }
 }
 

@@ -1,16 +1,15 @@
 import { Controller, type Type } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { StorageGetNodeInfo, StorageModel, StorageRunAudit, StorageSummarize } from '@phdmf/contracts';
 import { Correlation } from '@phdmf/logging';
 import { HandleRequest } from '@phdmf/messaging';
-import { CloseGlmSessionCommand } from '../../commands/close-glm-session/close-glm-session.command';
-import { OpenGlmSessionCommand } from '../../commands/open-glm-session/open-glm-session.command';
-import { RunAuditCommand } from '../../commands/run-audit/run-audit.command';
-import { CorrelateQuery } from '../../queries/correlate/correlate.query';
-import { CrossTableQuery } from '../../queries/cross-table/cross-table.query';
-import { StepGlmSessionQuery } from '../../queries/step-glm-session/step-glm-session.query';
-import { GetNodeInfoQuery } from '../../queries/get-node-info/get-node-info.query';
-import { SummarizeDatasetQuery } from '../../queries/summarize-dataset/summarize-dataset.query';
+import { CloseGlmSessionHandler } from '../../commands/close-glm-session/close-glm-session.handler';
+import { OpenGlmSessionHandler } from '../../commands/open-glm-session/open-glm-session.handler';
+import { RunAuditHandler } from '../../commands/run-audit/run-audit.handler';
+import { CorrelateHandler } from '../../queries/correlate/correlate.handler';
+import { CrossTableHandler } from '../../queries/cross-table/cross-table.handler';
+import { GetNodeInfoHandler } from '../../queries/get-node-info/get-node-info.handler';
+import { StepGlmSessionHandler } from '../../queries/step-glm-session/step-glm-session.handler';
+import { SummarizeDatasetHandler } from '../../queries/summarize-dataset/summarize-dataset.handler';
 
 /**
  * The node's NATS handlers. Built per node because the subjects carry the node id
@@ -21,13 +20,19 @@ export function storageNodeControllerFor(nodeId: string): Type {
   @Controller()
   class StorageNodeController {
     constructor(
-      private readonly queries: QueryBus,
-      private readonly commands: CommandBus,
+      private readonly summarizeDataset: SummarizeDatasetHandler,
+      private readonly crossTable: CrossTableHandler,
+      private readonly correlate: CorrelateHandler,
+      private readonly openGlmSession: OpenGlmSessionHandler,
+      private readonly stepGlmSession: StepGlmSessionHandler,
+      private readonly closeGlmSession: CloseGlmSessionHandler,
+      private readonly getNodeInfo: GetNodeInfoHandler,
+      private readonly runAudit: RunAuditHandler,
     ) {}
 
     @HandleRequest(StorageSummarize.contractFor(nodeId))
     summarize(p: StorageSummarize.Payload): Promise<StorageSummarize.Result> {
-      return this.queries.execute(new SummarizeDatasetQuery(p, Correlation.current()?.actor));
+      return this.summarizeDataset.execute(p, Correlation.current()?.actor);
     }
 
     /** The modelling operations (issue 16): one subject, the operation's kind picks its use case. */
@@ -38,26 +43,26 @@ export function storageNodeControllerFor(nodeId: string): Type {
       const op = p.operation;
       switch (op.kind) {
         case 'table':
-          return this.queries.execute(new CrossTableQuery(head, op, actor));
+          return this.crossTable.execute(head, op, actor);
         case 'correlation':
-          return this.queries.execute(new CorrelateQuery(head, op, actor));
+          return this.correlate.execute(head, op, actor);
         case 'glm.open':
-          return this.commands.execute(new OpenGlmSessionCommand(head, op, actor));
+          return this.openGlmSession.execute(head, op, actor);
         case 'glm.step':
-          return this.queries.execute(new StepGlmSessionQuery(head, op, actor));
+          return this.stepGlmSession.execute(head, op, actor);
         case 'glm.close':
-          return this.commands.execute(new CloseGlmSessionCommand(head, op, actor));
+          return this.closeGlmSession.execute(head, op, actor);
       }
     }
 
     @HandleRequest(StorageGetNodeInfo.contractFor(nodeId))
     nodeInfo(_p: StorageGetNodeInfo.Payload): Promise<StorageGetNodeInfo.Result> {
-      return this.queries.execute(new GetNodeInfoQuery());
+      return this.getNodeInfo.execute();
     }
 
     @HandleRequest(StorageRunAudit.contractFor(nodeId))
     audit(_p: StorageRunAudit.Payload): Promise<StorageRunAudit.Result> {
-      return this.commands.execute(new RunAuditCommand('nats'));
+      return this.runAudit.execute('nats');
     }
   }
   return StorageNodeController;

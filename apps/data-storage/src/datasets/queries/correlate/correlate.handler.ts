@@ -1,20 +1,22 @@
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Injectable } from '@nestjs/common';
 import { ModellingErrorCode, PhdmfError, type StorageModel } from '@phdmf/contracts';
+import type { ActorHeader } from '@phdmf/messaging';
 import { checkPairCounts, columnType, correlationFromRow, correlationSql } from '@phdmf/modelling';
 import { ModelSite } from '../../application/model-site';
 import { countSubset, parseSubset } from '../../application/subsets';
-import { CorrelateQuery } from './correlate.query';
 
 /**
+ * Pairwise moments of numeric columns (issue 16), as they were asked on the node's model subject.
+ *
  * A site's correlation moments: per pair of the numeric columns (pairwise complete) n, the means and
  * the centred sums, from DuckDB's regr_* aggregates within the subset; refused when the subset or a
  * pair covers 1..threshold−1 records (libs/modelling's checkSubset, checkPairCounts). Signed.
  */
-@QueryHandler(CorrelateQuery)
-export class CorrelateHandler implements IQueryHandler<CorrelateQuery, StorageModel.Result<StorageModel.CorrelationBody>> {
+@Injectable()
+export class CorrelateHandler {
   constructor(private readonly site: ModelSite) {}
 
-  async execute({ head, operation, actor }: CorrelateQuery): Promise<StorageModel.Result<StorageModel.CorrelationBody>> {
+  async execute(head: StorageModel.ModelRequestHead, operation: StorageModel.CorrelationOperation, actor: ActorHeader | undefined): Promise<StorageModel.Result<StorageModel.CorrelationBody>> {
     const started = performance.now();
     const inTime = this.site.notLate('the moments were computed');
     const { dataset, named } = await this.site.dataset(head, actor);

@@ -1,21 +1,23 @@
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Injectable } from '@nestjs/common';
 import type { StorageModel } from '@phdmf/contracts';
+import type { ActorHeader } from '@phdmf/messaging';
 import { columnType, crossTableFromRows, crossTableSql, parseStratum, suppressCrossTable } from '@phdmf/modelling';
 import { ModelSite } from '../../application/model-site';
 import { countSubset, gridsOf, parseSubset } from '../../application/subsets';
-import { CrossTableQuery } from './cross-table.query';
 
 /**
+ * A contingency table of one or two strata (issue 16), as it arrived on the node's model subject.
+ *
  * A site's contingency table: the strata and the subset checked against the schema, the grant over
  * every column they read (statistic `table`), the subset's rules, then the counts per cell from
  * DuckDB with small cells suppressed by libs/modelling's suppressCrossTable (every row, column and
  * the whole table protected against subtraction), signed.
  */
-@QueryHandler(CrossTableQuery)
-export class CrossTableHandler implements IQueryHandler<CrossTableQuery, StorageModel.Result<StorageModel.TableBody>> {
+@Injectable()
+export class CrossTableHandler {
   constructor(private readonly site: ModelSite) {}
 
-  async execute({ head, operation, actor }: CrossTableQuery): Promise<StorageModel.Result<StorageModel.TableBody>> {
+  async execute(head: StorageModel.ModelRequestHead, operation: StorageModel.TableOperation, actor: ActorHeader | undefined): Promise<StorageModel.Result<StorageModel.TableBody>> {
     const started = performance.now();
     const inTime = this.site.notLate('the table was computed');
     const { dataset, named } = await this.site.dataset(head, actor);

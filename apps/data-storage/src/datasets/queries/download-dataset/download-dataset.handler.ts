@@ -1,12 +1,10 @@
-import { Inject } from '@nestjs/common';
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ReadStream } from 'node:fs';
 import { PhdmfError, StorageErrorCode } from '@phdmf/contracts';
 import { datasetNotFound } from '../../domain/storage-errors';
 import type { FileStore } from '../../infrastructure/files/file-store';
 import { DatasetRepository } from '../../infrastructure/persistence/dataset.repository';
 import { FILE_STORE } from '../../storage.tokens';
-import { DownloadDatasetQuery } from './download-dataset.query';
 
 export interface Download {
   stream: ReadStream;
@@ -17,14 +15,15 @@ export interface Download {
   format: 'csv' | 'parquet';
 }
 
-@QueryHandler(DownloadDatasetQuery)
-export class DownloadDatasetHandler implements IQueryHandler<DownloadDatasetQuery, Download> {
+/** Opens a version's file for download (the newest when `version` is absent). */
+@Injectable()
+export class DownloadDatasetHandler {
   constructor(
     private readonly datasets: DatasetRepository,
     @Inject(FILE_STORE) private readonly files: FileStore,
   ) {}
 
-  async execute({ datasetId, version }: DownloadDatasetQuery): Promise<Download> {
+  async execute(datasetId: string, version?: number): Promise<Download> {
     const dataset = await this.datasets.find(datasetId);
     if (!dataset || dataset.state === 'deleted') throw datasetNotFound(datasetId);
     const row = await this.datasets.version(datasetId, version ?? dataset.latestVersion);

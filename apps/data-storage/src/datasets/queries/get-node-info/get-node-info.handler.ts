@@ -1,12 +1,10 @@
-import { Inject } from '@nestjs/common';
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import type { StorageGetNodeInfo } from '@phdmf/contracts';
 import { assessHealth, HEALTH_INDICATORS, SOFTWARE_VERSION, type HealthIndicator } from '@phdmf/messaging';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
 import { LedgerClient } from '../../infrastructure/ledger/ledger-client';
 import type { NodeSigner } from '../../infrastructure/signing/node-signer';
 import { NODE_SIGNER } from '../../storage.tokens';
-import { GetNodeInfoQuery } from './get-node-info.query';
 
 /**
  * How long the node waits for the ledger's chain height before answering without it. Short, so
@@ -16,12 +14,13 @@ import { GetNodeInfoQuery } from './get-node-info.query';
 export const NODE_INFO_LEDGER_TIMEOUT_MS = 1_000;
 
 /**
- * The node's identity, version, its own checks (NATS, database) and the ledger height it sees.
+ * What this node reports about itself to whoever addresses it (the registry's connection test):
+ * the node's identity, version, its own checks (NATS, database) and the ledger height it sees.
  * The ledger is read in parallel with the checks, with a short deadline; if it does not answer,
  * `ledgerHeight` is null and `checks.ledger` is down — the node itself is still reachable.
  */
-@QueryHandler(GetNodeInfoQuery)
-export class GetNodeInfoHandler implements IQueryHandler<GetNodeInfoQuery, StorageGetNodeInfo.Result> {
+@Injectable()
+export class GetNodeInfoHandler {
   constructor(
     private readonly ledger: LedgerClient,
     @Inject(HEALTH_INDICATORS) private readonly indicators: HealthIndicator[],

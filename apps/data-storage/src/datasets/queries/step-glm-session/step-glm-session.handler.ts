@@ -1,28 +1,27 @@
-import { Inject } from '@nestjs/common';
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import { ModellingErrorCode, PhdmfError, type StorageModel } from '@phdmf/contracts';
+import type { ActorHeader } from '@phdmf/messaging';
 import { glmStepFromRow, glmStepSql } from '@phdmf/modelling';
 import { checkRequester } from '../../application/dataset-gate';
 import type { GlmSessions } from '../../application/glm-sessions';
 import { ModelSite } from '../../application/model-site';
 import { GLM_SESSIONS } from '../../storage.tokens';
-import { StepGlmSessionQuery } from './step-glm-session.query';
 
 /**
- * One IRLS iteration of an open session: Σ XᵀWX, Σ XᵀWz, the deviance and AIC terms at β over the
+ * One IRLS iteration of an open model session (issue 16): Σ XᵀWX, Σ XᵀWz, the deviance and AIC terms at β over the
  * session's records (its snapshot, taken and verified at open), as one DuckDB query (libs/modelling's
  * glmStepSql), signed with β echoed. No grant check, re-hash or release check here: the session did
  * them when it opened (issue 16: once per model per site). MODEL.SESSION_UNKNOWN for a session this
  * site does not hold.
  */
-@QueryHandler(StepGlmSessionQuery)
-export class StepGlmSessionHandler implements IQueryHandler<StepGlmSessionQuery, StorageModel.Result<StorageModel.GlmStepBody>> {
+@Injectable()
+export class StepGlmSessionHandler {
   constructor(
     private readonly site: ModelSite,
     @Inject(GLM_SESSIONS) private readonly sessions: GlmSessions,
   ) {}
 
-  async execute({ head, operation, actor }: StepGlmSessionQuery): Promise<StorageModel.Result<StorageModel.GlmStepBody>> {
+  async execute(head: StorageModel.ModelRequestHead, operation: StorageModel.GlmStepOperation, actor: ActorHeader | undefined): Promise<StorageModel.Result<StorageModel.GlmStepBody>> {
     const started = performance.now();
     const inTime = this.site.notLate('the step was computed');
     checkRequester(head.requester, actor);

@@ -1,9 +1,8 @@
-import { Inject } from '@nestjs/common';
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import { canonicalJson, PhdmfError, StorageErrorCode, type LedgerStatistic, StorageSummarize } from '@phdmf/contracts';
 import { countWithheld, inSpanSync, UseCaseSpan } from '@phdmf/observability';
 import { Correlation, type Logger } from '@phdmf/logging';
-import { refuseIfLate } from '@phdmf/messaging';
+import { refuseIfLate, type ActorHeader } from '@phdmf/messaging';
 import { columnType, parseStratum, type SqlCondition } from '@phdmf/modelling';
 import { edgesOnGrid, noisyColumnSummary } from '@phdmf/statistics';
 import { STORAGE_SETTINGS, type StorageSettings } from '../../../storage.settings';
@@ -16,13 +15,13 @@ import { SummaryEngine, type SummarySpec } from '../../infrastructure/engine/sum
 import { LedgerClient } from '../../infrastructure/ledger/ledger-client';
 import type { NodeSigner } from '../../infrastructure/signing/node-signer';
 import { NODE_SIGNER, DISCLOSURE_NOISE, STORAGE_LOGGER, SUMMARY_ENGINE } from '../../storage.tokens';
-import { SummarizeDatasetQuery } from './summarize-dataset.query';
 
 const MOMENTS: readonly LedgerStatistic[] = ['sum', 'mean', 'variance', 'sd'];
 
 /**
- * Answers a summary request — the node's own gate, whoever sent it. In order: the request is
- * consistent; the dataset is here, released and not marked tampered; the ledger says a grant of
+ * Answers a summary request as it arrived on the node's subject, with the acting user of its
+ * headers — the node's own gate, whoever sent it. In order: the request is consistent; the
+ * dataset is here, released and not marked tampered; the ledger says a grant of
  * this requester covering these columns and statistics is in force, and gives the on-chain hash;
  * the file is re-hashed against that hash (while DuckDB computes, so the check costs no extra
  * wall time; the numbers are thrown away if the hash differs); disclosure control; signature.
@@ -30,8 +29,8 @@ const MOMENTS: readonly LedgerStatistic[] = ['sum', 'mean', 'variance', 'sd'];
  * operations.) With a subset (issue 16), nothing is computed over it before it and its complement
  * reach the minimum count; with a stratum, each releasable level gets the statistics too.
  */
-@QueryHandler(SummarizeDatasetQuery)
-export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQuery, StorageSummarize.Result> {
+@Injectable()
+export class SummarizeDatasetHandler {
   constructor(
     private readonly gate: DatasetGate,
     private readonly ledger: LedgerClient,
@@ -42,7 +41,7 @@ export class SummarizeDatasetHandler implements IQueryHandler<SummarizeDatasetQu
     @Inject(STORAGE_LOGGER) private readonly log: Logger,
   ) {}
 
-  async execute({ request, actor }: SummarizeDatasetQuery): Promise<StorageSummarize.Result> {
+  async execute(request: StorageSummarize.Payload, actor: ActorHeader | undefined): Promise<StorageSummarize.Result> {
     const started = performance.now();
     checkRequest(request, actor);
     const deadline = Correlation.current()?.deadline;
@@ -198,7 +197,7 @@ function invalid(message: string): PhdmfError {
   return new PhdmfError(StorageErrorCode.REQUEST_INVALID, message);
 }
 
-function checkRequest(request: StorageSummarize.Payload, actor: SummarizeDatasetQuery['actor']): void {
+function checkRequest(request: StorageSummarize.Payload, actor: ActorHeader | undefined): void {
   checkRequester(request.requester, actor);
   const problem = StorageSummarize.summaryRequestProblem(request);
   if (problem !== undefined) throw invalid(problem);

@@ -1,4 +1,0 @@
-/** One dataset with every version. */
-export class GetDatasetQuery {
-  constructor(readonly datasetId: string) {}
-}

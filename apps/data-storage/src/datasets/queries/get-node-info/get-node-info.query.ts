@@ -1,2 +1,0 @@
-/** What this node reports about itself to whoever addresses it (the registry's connection test). */
-export class GetNodeInfoQuery {}
