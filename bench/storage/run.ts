@@ -9,12 +9,13 @@
 //   5. summary throughput (rows/s): an authorized summary request on NATS (grant check on the ledger,
 //      re-hash, DuckDB, disclosure control, signature) against the same aggregates computed by DuckDB
 //      directly on the same file with the same number of threads.
-//   6. upload vs hash: the best of three uploads of the full file against the node's own hash rate (the audit).
+//   6. upload vs hash: the best of three uploads of the full file against the node's own hash rate (the audit);
+//      the last two each print where the CPU went (the node's threads, the bench's client, the cores).
 // Last lines: storage_hash_vs_openssl=<ratio> (goal ≥ 0.9), then storage_upload_vs_hash=<ratio> (goal ≥ 0.33).
 import 'reflect-metadata';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -24,7 +25,7 @@ import { LedgerAdmitMember, LedgerGrantAccess, LedgerListMembers, LedgerRequestA
 import { createLogger } from '@phdmf/logging';
 import { MessageBus, provisionEventStream } from '@phdmf/messaging';
 import { freePort, TestNatsServer } from '@phdmf/testing';
-import { runNode, runNodeToEnd } from '../support/node-process';
+import { cpuSeconds, runNode, runNodeToEnd } from '../support/node-process';
 import { uploadCsv } from '../support/site-upload';
 
 const MB = 1024 * 1024;
@@ -102,6 +103,28 @@ function rssSampler(pid: number): { reset: () => void; peak: () => number; stop:
       clearInterval(timer);
     },
   };
+}
+
+/** CPU seconds of each thread of a process, by thread id (Linux). */
+function threadSeconds(pid: number | undefined): Map<number, number> {
+  const threads = new Map<number, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${String(pid)}/task`)) threads.set(Number(tid), cpuSeconds(pid, Number(tid)));
+  } catch {
+    // not Linux, or the process went away
+  }
+  return threads;
+}
+
+/** Seconds all cores were busy and seconds in all, since boot (/proc/stat's first line without its guest columns, which user already counts; Linux). */
+function machineSeconds(): { busy: number; total: number } {
+  try {
+    const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = ticks.reduce((sum, t) => sum + t, 0);
+    return { busy: (total - (ticks[3] ?? 0) - (ticks[4] ?? 0)) / 100, total: total / 100 };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
+  }
 }
 
 async function post(url: string, token: string): Promise<unknown> {
@@ -256,11 +279,21 @@ async function main(): Promise<void> {
     out(`node RSS: idle ${(idleRss / MB).toFixed(0)} MiB; peak during upload ${(smallPeak / MB).toFixed(0)} MiB (${(statSync(small).size / MB).toFixed(0)} MiB file) vs ${(largePeak / MB).toFixed(0)} MiB (${(statSync(large).size / MB).toFixed(0)} MiB file); audit ${(auditPeak / MB).toFixed(0)} MiB; summary ${(summaryPeak / MB).toFixed(0)} MiB`);
     // Two more uploads of the full file (new datasets, same bytes; after the audit, which hashes every
     // version): the best of three is the upload rate.
+    // Each with where the CPU went: the node's threads, this process (the client, and on loopback the
+    // kernel's TCP work for both ends), and how busy the machine's cores were.
     let bestUpload = largeSecs;
     for (let i = 0; i < 2; i++) {
+      const before = { threads: threadSeconds(node.child.pid), client: process.cpuUsage(), machine: machineSeconds() };
       const [again, secs] = await timed(() => uploadCsv(`${base}/datasets?name=full-${i}&fileName=full.csv`, token, large));
       if (again.status !== 201) throw new Error(`upload failed: ${again.status} ${again.body.slice(0, 300)}`);
       bestUpload = Math.min(bestUpload, secs);
+      const threads = [...threadSeconds(node.child.pid)].map(([tid, cpu]) => cpu - (before.threads.get(tid) ?? 0)).filter((cpu) => cpu >= 0.02).sort((a, b) => b - a);
+      const client = process.cpuUsage(before.client);
+      const machine = machineSeconds();
+      out(
+        `upload ${(secs * 1000).toFixed(0)} ms, CPU: node threads ${threads.map((cpu) => (cpu * 1000).toFixed(0)).join(' + ')} ms, ` +
+          `bench client ${((client.user + client.system) / 1000).toFixed(0)} ms; cores busy ${((machine.busy - before.machine.busy) * 1000).toFixed(0)} of ${((machine.total - before.machine.total) * 1000).toFixed(0)} ms`,
+      );
     }
     const uploadMiBs = statSync(large).size / MB / bestUpload;
     out(`upload, best of 3 of the full file: ${uploadMiBs.toFixed(0)} MiB/s (node audit hash ${auditMiBs.toFixed(0)} MiB/s)`);

@@ -112,7 +112,11 @@ export class FileStore {
         let offset = 0;
         while (offset < buf.length) {
           const n = Math.min(buf.length - offset, IO_CHUNK_BYTES - filled);
-          buf.copy(pending, filled, offset, offset + n);
+          // Not `buf.copy`: into shared memory that is V8's relaxed memmove, byte by byte where the two
+          // sides are not aligned alike — and a request body's bytes, which start after the headers,
+          // never are (78 ms per 256 MiB). `fill` with a value exactly as long as the range is one
+          // memcpy in Node's C++ (12–16 ms).
+          pending.fill(buf.subarray(offset, offset + n), filled, filled + n);
           filled += n;
           offset += n;
           if (filled === IO_CHUNK_BYTES) await flush();
