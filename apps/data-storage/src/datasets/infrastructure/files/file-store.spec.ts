@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, constants, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { tempDir } from '@phdmf/testing';
@@ -85,6 +86,23 @@ describe.each([
       expect(staged.sha256).toBe(createHash('sha256').update(content).digest('hex'));
       await store.discard(staged);
     }
+  });
+
+  it('fails the upload when a background flush failed, although the final fsync would succeed', async () => {
+    // Linux reports a write-back error to one fsync only: the one that failed in the background must be
+    // remembered, or the final fsync answers success for bytes that may not be on the disk.
+    const probe = await open(path.join(tmp.dir, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const eio = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    const datasync = jest.spyOn(fileHandle, 'datasync').mockRejectedValueOnce(eio);
+    try {
+      await expect(store.stage(source(9 * IO_CHUNK_BYTES), { limitBytes: 9 * IO_CHUNK_BYTES })).rejects.toBe(eio);
+      expect(datasync).toHaveBeenCalled();
+    } finally {
+      datasync.mockRestore();
+    }
+    expect(readdirSync(store.tmpDir)).toEqual([]);
   });
 
   it('leaves no temporary file when the upload is too large or refused by the inspector', async () => {

@@ -39,8 +39,13 @@ const O_DIRECT = (constants as { O_DIRECT?: number }).O_DIRECT;
 export class UploadFile {
   /** Bytes written since the last background flush started. */
   private unflushed = 0;
-  /** The background flush under way, if any (one at a time). */
+  /** The background flush under way, if any (one at a time); it never rejects. */
   private flushing: Promise<void> | undefined;
+  /**
+   * The first background flush that failed. Kept, not only logged: once a flush has reported a
+   * write-back error, Linux does not report it again to the final fsync, which would then succeed.
+   */
+  private flushFailure: Error | undefined;
 
   private constructor(
     readonly path: string,
@@ -84,25 +89,32 @@ export class UploadFile {
     this.unflushed += chunk.length;
     if (this.unflushed >= FLUSH_EVERY_BYTES && this.flushing === undefined) {
       this.unflushed = 0;
-      const flush = this.fh.datasync().finally(() => {
-        if (this.flushing === flush) this.flushing = undefined;
-      });
-      // Observed now, its failure answered by `finish` (or by nobody, after a failed upload).
-      flush.catch(() => undefined);
+      const flush = this.fh
+        .datasync()
+        .catch((error: unknown) => {
+          this.flushFailure ??= error instanceof Error ? error : new Error(String(error));
+        })
+        .finally(() => {
+          if (this.flushing === flush) this.flushing = undefined;
+        });
       this.flushing = flush;
     }
   }
 
-  /** Cuts the file to `size` bytes (a direct write's last block is whole) and makes it durable. */
+  /**
+   * Cuts the file to `size` bytes (a direct write's last block is whole) and makes it durable; fails
+   * if a background flush failed.
+   */
   async finish(size: number): Promise<void> {
     await this.flushing;
+    if (this.flushFailure !== undefined) throw this.flushFailure;
     await this.fh.truncate(size);
     await this.fh.sync();
   }
 
-  /** Closes the file once a background flush is over (a failed upload does not wait on its result). */
+  /** Closes the file once a background flush is over. */
   async close(): Promise<void> {
-    await this.flushing?.catch(() => undefined);
+    await this.flushing;
     await this.fh.close();
   }
 
@@ -131,7 +143,7 @@ export class UploadFile {
   /** From here on through the page cache (the file keeps what was written; later writes overwrite). */
   private async useBuffered(): Promise<void> {
     const buffered = await open(this.path, constants.O_WRONLY);
-    await this.flushing?.catch(() => undefined);
+    await this.flushing;
     await this.fh.close();
     this.fh = buffered;
     this.direct = false;
