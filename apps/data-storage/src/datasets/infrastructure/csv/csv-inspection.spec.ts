@@ -174,7 +174,8 @@ describe.each(['native', 'javascript'] as const)('CsvInspector (tokenizer + type
     it('marks integers of at most 18 digits, and ranges every numeric column exactly as Number() reads it', () => {
       const types = inspect('a,b,c,d,e\n123456789012345678,1234567890123456789,-0,1e3,1.0\n1,1,+0,2,2\n').columns.map((c) => c.integer ?? false);
       expect(types).toEqual([true, false, true, false, false]);
-      const values = ['0.1', '0.30000000000000004', '123456789.123456789', '9007199254740993', '-1.5e-7', '4.9e-324', '1.7976931348623157e308', '12345678901234567890123', '.000001', '5e-1'];
+      const values = ['0.1', '0.30000000000000004', '123456789.123456789', '9007199254740993', '-1.5e-7', '4.9e-324', '1.7976931348623157e308', '12345678901234567890123', '.000001', '5e-1',
+        '12345678', '99999999', '1234567.', '.1234567', '1234.567', '0.000001', '00000001', '7', '1.5'];
       const { ranges } = inspect(`x\n${values.join('\n')}\n`);
       const numbers = values.map(Number);
       expect(ranges?.get('x')).toEqual({ min: Math.min(...numbers), max: Math.max(...numbers) });
@@ -241,13 +242,14 @@ describe('the JavaScript reader\'s UTF-8 search', () => {
 
 describe('native and JavaScript readers on random files', () => {
   // Files assembled from the pieces both readers have rules for (numbers at the edges of the fast
-  // path, dates, missing values, quotes, CR/LF, a BOM, multi-byte and invalid UTF-8, control
+  // paths — the native reader's loop-free one takes up to 8 bytes of digits with one '.' —, dates, missing values, quotes, CR/LF, a BOM, multi-byte and invalid UTF-8, control
   // characters, long fields), mostly well formed, cut into random chunks: the two must agree on
   // every schema (types, ranges to the bit, row count) and every refusal (line and problem).
   const values = ['1', '-2', '+3', '0', '-0', '1.', '.5', '-.5', '1e5', '1E+05', '2.5e-3', '1e308', '1e309', '1e-400', '-1e-400', '4.9e-324',
     '0.1', '0.30000000000000004', '123456789012345678', '1234567890123456789', '9007199254740993', '12345678901234567890123', '1e1000',
     '2024-02-29', '2023-02-29', '2000-02-29', '1900-02-29', '2024-13-01', '2024-1-01', 'NA', '', 'x', 'Zoë', '€', '😀', 'a b', ' 1', 'inf',
-    '"q"', '"a,b"', '"a ""b"""', '"line\nbreak"', '"cr\r\nlf"', '"12"', '"NA"', '""', '1'.repeat(48), '1'.repeat(49), '9'.repeat(16), 'n'.repeat(1030)];
+    '"q"', '"a,b"', '"a ""b"""', '"line\nbreak"', '"cr\r\nlf"', '"12"', '"NA"', '""', '1'.repeat(48), '1'.repeat(49), '9'.repeat(16), 'n'.repeat(1030),
+    '12345678', '1234567.', '.1234567', '1234.567', '23.45', '123456789', '1.2.3', '12.5x', '1.-5'];
   const noise = [Buffer.from('"'), Buffer.from('\r'), Buffer.from('\n'), Buffer.from(','), Buffer.from([0x01]), Buffer.from([0xff]), Buffer.from([0xc3]),
     Buffer.from([0xe2, 0x82]), Buffer.from('\uFEFF'), Buffer.from('x"y'), Buffer.from('"x"y')];
 
