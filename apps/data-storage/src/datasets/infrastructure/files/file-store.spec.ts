@@ -88,6 +88,26 @@ describe.each([
     }
   });
 
+  it('stores the upload when the process has no address space for a WebAssembly memory (ulimit -v)', async () => {
+    // The WebAssembly global, which the project's `lib` setting does not declare.
+    const wasm = (globalThis as unknown as { WebAssembly: { Memory: (descriptor: object) => unknown } }).WebAssembly;
+    const memory = jest.spyOn(wasm, 'Memory').mockImplementation(() => {
+      throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+    });
+    try {
+      const total = 3 * IO_CHUNK_BYTES + 4097;
+      const content = Buffer.alloc(total);
+      for (let i = 0; i < total; i++) content[i] = (i * 31) >>> 3;
+      const staged = await store.stage(Readable.from([content.subarray(0, 5), content.subarray(5)]), { limitBytes: total });
+      expect(memory).toHaveBeenCalled();
+      expect(readFileSync(staged.tempPath).equals(content)).toBe(true);
+      expect(staged.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+      await store.discard(staged);
+    } finally {
+      memory.mockRestore();
+    }
+  });
+
   it('fails the upload when a background flush failed, although the final fsync would succeed', async () => {
     // Linux reports a write-back error to one fsync only: the one that failed in the background must be
     // remembered, or the final fsync answers success for bytes that may not be on the disk.

@@ -80,7 +80,14 @@ export class UploadFile {
   static allocate(size: number): Buffer {
     if (size % WASM_PAGE !== 0) throw new RangeError(`an upload buffer is a multiple of ${WASM_PAGE} bytes, not ${size}`);
     const pages = size / WASM_PAGE;
-    return Buffer.from(new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }).buffer);
+    try {
+      return Buffer.from(new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }).buffer);
+    } catch {
+      // V8 reserves ~10 GiB of address space per WebAssembly memory (for its guard pages), which a
+      // process under `ulimit -v` may not have: plain shared memory then, written directly where its
+      // start happens to suit the disk, else through the page cache (`write`).
+      return Buffer.from(new SharedArrayBuffer(size));
+    }
   }
 
   /** Writes all of `chunk` at `position` (a multiple of DIRECT_IO_BLOCK unless it is the last chunk). */
