@@ -52,7 +52,10 @@ describe('the event stream is the platform’s: the generated NATS permissions',
     return encoder.encode(readFileSync(path.join(keys, `${identity}.nk`), 'utf8').trim());
   }
   async function connectAs(identity: string): Promise<NatsConnection> {
-    const nc = await connect({ servers: nats.url, authenticator: nkeyAuthenticator(seedOf(identity)), inboxPrefix: `_INBOX_${identity}` });
+    // A dial waits up to 45 s, not the client's 20: in full CI runs, beside messaging.spec's kill -9 of its
+    // own server and the JetStream recovery after it, a connection here has taken 24 s (and failed at 20 s
+    // twice on 2026-12-07); alone it takes milliseconds. Jest's 60 s per test still bounds it.
+    const nc = await connect({ servers: nats.url, authenticator: nkeyAuthenticator(seedOf(identity)), inboxPrefix: `_INBOX_${identity}`, timeout: 45_000 });
     connections.push(nc);
     return nc;
   }
