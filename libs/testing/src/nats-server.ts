@@ -48,6 +48,14 @@ export class TestNatsServer {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  /** The server process: its pid, or how it ended (for a test's diagnosis of a failed dial). */
+  get processState(): string {
+    const proc = this.proc;
+    if (!proc) return 'not running (stopped by the test)';
+    if (proc.exitCode !== null || proc.signalCode !== null) return `exited (code ${String(proc.exitCode)}, signal ${String(proc.signalCode)})`;
+    return `running (pid ${String(proc.pid)})`;
+  }
+
   /** Where the server logs (violations included) when started with a `configFile`. */
   get logFile(): string {
     return path.join(this.storeDir, 'nats.log');
