@@ -21,12 +21,14 @@ import {
   StorageRunAudit,
   StorageSummarize,
   verifyNodeSignature,
-  type PhdmfError,
+  LedgerChaincodeErrorCode,
+  PhdmfError,
 } from '@phdmf/contracts';
 import { poolMoments, sampleVariance } from '@phdmf/statistics';
 import { ADMIN, AUTHZ, LocalApi, staffActor, World, type Member, type Site } from '../test-support/world';
 import type { DatasetView } from './datasets/domain/dataset-view';
 import { SummaryEngine } from './datasets/infrastructure/engine/summary-engine';
+import { LedgerClient } from './datasets/infrastructure/ledger/ledger-client';
 import { LedgerIntentWorker } from './datasets/infrastructure/ledger-intent-worker';
 import { DatasetRepository } from './datasets/infrastructure/persistence/dataset.repository';
 import { LedgerIntentRepository } from './datasets/infrastructure/persistence/ledger-intent.repository';
@@ -278,6 +280,32 @@ describe('storage node', () => {
       const settled = (await staff.call('GET', `/datasets/${committed.datasetId}`)).json as DatasetView;
       expect(settled.ledgerStatus).toBe('committed');
       expect(settled.versions?.[0]?.release).toMatchObject({ state: 'committed', txId: committed.versions?.[0]?.release.txId });
+      const history = await world.bus.request(LedgerGetDatasetHistory.CONTRACT, { datasetId: committed.datasetId });
+      expect(history.entries.map((e) => e.record.version)).toEqual([1]);
+    });
+
+    it('a release refused as "already exists" because its own earlier attempt committed after the check is settled as committed, not failed', async () => {
+      const committed = await release(patientsCsv(8, 22));
+      await site.app.get(DatasetRepository).update(committed.datasetId, (_d, versions, em) => {
+        const v = versions[0];
+        if (v) {
+          v.releaseState = 'pending';
+          v.txId = null;
+        }
+        site.app.get(LedgerIntentRepository).add(em, { kind: 'release', datasetId: committed.datasetId, version: 1, actor: staffActor('hospital-a') });
+      });
+      // The site's check reads the chain before the earlier attempt's commit lands (the site had stopped
+      // waiting for that attempt's answer): it sends the add again, and the ledger refuses it.
+      const ledger = site.app.get(LedgerClient);
+      const readBeforeTheCommit = jest.spyOn(ledger, 'getDataset').mockRejectedValueOnce(new PhdmfError(LedgerChaincodeErrorCode.DatasetNotFound, 'not yet'));
+      try {
+        await site.app.get(LedgerIntentWorker).round();
+      } finally {
+        readBeforeTheCommit.mockRestore();
+      }
+      const settled = (await staff.call('GET', `/datasets/${committed.datasetId}`)).json as DatasetView;
+      expect(settled.versions?.[0]?.release).toMatchObject({ state: 'committed', txId: committed.versions?.[0]?.release.txId });
+      expect(settled.lastError).toBeUndefined();
       const history = await world.bus.request(LedgerGetDatasetHistory.CONTRACT, { datasetId: committed.datasetId });
       expect(history.entries.map((e) => e.record.version)).toEqual([1]);
     });

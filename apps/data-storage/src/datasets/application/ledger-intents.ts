@@ -109,16 +109,28 @@ export class LedgerIntents {
       await this.datasets.fork().transactional((em) => this.intents.finish(em, intent.id, 'refused', { code: StorageErrorCode.DATASET_NOT_FOUND, message: 'nothing left to release' }));
       return;
     }
+    const isThisVersion = (record: LedgerDatasetRecord): boolean =>
+      record.version === version.version && record.sha256 === version.sha256 && record.ownerMemberId === dataset.ownerOrganisationId;
     const onChain = await this.onChain(dataset.id);
     let committed: { txId: string; blockNumber: number | null };
-    if (onChain?.version === version.version && onChain.sha256 === version.sha256 && onChain.ownerMemberId === dataset.ownerOrganisationId) {
+    if (onChain !== undefined && isThisVersion(onChain)) {
       // Committed by an earlier attempt whose answer never arrived: the ledger is the authority.
       committed = { txId: onChain.txId, blockNumber: null };
     } else {
       const payload = releasePayload(dataset, version);
       const actor = JSON.parse(intent.actorJson) as ActorHeader;
-      // The first version on-chain is an add; any later one an update (which also clears a tamper finding).
-      committed = onChain === undefined ? await this.ledger.addDataset(payload, actor) : await this.ledger.updateDataset(payload, actor);
+      try {
+        // The first version on-chain is an add; any later one an update (which also clears a tamper finding).
+        committed = onChain === undefined ? await this.ledger.addDataset(payload, actor) : await this.ledger.updateDataset(payload, actor);
+      } catch (error) {
+        // A refusal ("already exists", "not newer") may be this very write: an earlier attempt that the
+        // site stopped waiting for (the ledger restarted, or answered after the deadline) and that
+        // committed after the check above. Asked again, the ledger settles it either way.
+        if (!(error instanceof PhdmfError) || isLedgerRetryable(error)) throw error;
+        const now = await this.onChain(dataset.id);
+        if (now === undefined || !isThisVersion(now)) throw error;
+        committed = { txId: now.txId, blockNumber: null };
+      }
     }
     this.log.info({ datasetId: dataset.id, version: version.version, txId: committed.txId, blockNumber: committed.blockNumber, attempts: intent.attempts + 1 }, 'dataset version committed on the ledger');
     await this.datasets.update(dataset.id, async (d, versions, em) => {
