@@ -578,8 +578,12 @@ class Reader {
 
   // ---- per field and per record (TableInference.field / endRecord in csv-schema.ts) ----
 
-  /** One field: `avail` bytes at p (its first FIELD_KEEP_BYTES at most), `length` in all; `readable` bytes may be read at p. */
-  void Field(const uint8_t* p, size_t avail, size_t length, size_t readable) {
+  /**
+   * One field: `avail` bytes at p (its first FIELD_KEEP_BYTES at most), `length` in all; `readable` bytes
+   * may be read at p. Always inlined: as a call, its prologue, epilogue and arguments were ~30 of the
+   * ~140 instructions a field cost (callgrind), and the reader took 295 ms per 200 MiB instead of 248.
+   */
+  __attribute__((always_inline)) inline void Field(const uint8_t* p, size_t avail, size_t length, size_t readable) {
     const uint32_t i = index_++;
     if (!haveHeader_) {
       HeaderField(p, avail, length);
