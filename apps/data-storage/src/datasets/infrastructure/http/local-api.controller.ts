@@ -7,7 +7,7 @@ import type { ColumnGrid } from '@phdmf/statistics';
 import { DeleteDatasetHandler } from '../../commands/delete-dataset/delete-dataset.handler';
 import { ReleaseDatasetHandler } from '../../commands/release-dataset/release-dataset.handler';
 import { RunAuditHandler } from '../../commands/run-audit/run-audit.handler';
-import { UploadDatasetHandler, type UploadFormat } from '../../commands/upload-dataset/upload-dataset.handler';
+import { UploadDatasetHandler, type UploadFormat, type UploadMeta } from '../../commands/upload-dataset/upload-dataset.handler';
 import type { DatasetView } from '../../domain/dataset-view';
 import type { LocalUser } from '../../domain/local-user';
 import { DownloadDatasetHandler } from '../../queries/download-dataset/download-dataset.handler';
@@ -174,7 +174,7 @@ function uploadFormat(req: RequestWithUser): UploadFormat {
   throw new PhdmfError(StorageErrorCode.UNSUPPORTED_MEDIA_TYPE, `upload the file as the request body with Content-Type text/csv or ${PARQUET_TYPE}`);
 }
 
-function uploadMeta(req: RequestWithUser, q: Record<string, unknown>): { name?: string; description: string; fileName: string; declaredLength?: number; grids?: Map<string, ColumnGrid> } {
+function uploadMeta(req: RequestWithUser, q: Record<string, unknown>): Omit<UploadMeta, 'datasetId' | 'format'> {
   const fileName = text('fileName', q.fileName ?? 'dataset.csv', LedgerLimits.fileName, { allowEmpty: false, multiline: false });
   const length = req.headers['content-length'];
   return {
