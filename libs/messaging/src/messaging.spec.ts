@@ -45,12 +45,14 @@ describe('messaging over a real nats-server', () => {
       app = await startFixture(options());
     });
 
-    it('answers a request and carries correlation id and actor in headers', async () => {
+    it('answers a request and carries correlation id and actor in headers, the actor to an @Actor() parameter', async () => {
       const bus = app!.get(MessageBus);
       const result = await Correlation.run({ correlationId: 'corr-123' }, () =>
         bus.request(Echo, { text: 'hello' }, { actor: { userId: 'u-1', roles: ['researcher'] } }),
       );
       expect(result).toEqual({ text: 'hello', correlationId: 'corr-123', actorUserId: 'u-1' });
+      const anonymous = await Correlation.run({ correlationId: 'corr-124' }, () => bus.request(Echo, { text: 'hi' }));
+      expect(anonymous).toEqual({ text: 'hi', correlationId: 'corr-124' });
     });
 
     it('re-throws a coded error on the caller with its code and details', async () => {

@@ -1,14 +1,15 @@
 // A small service used only by the messaging tests: real NestJS, real NATS, real SQLite.
 import { Controller, Inject, Injectable, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { CqrsModule, EventsHandler, type IEventHandler } from '@nestjs/cqrs';
+import { Payload } from '@nestjs/microservices';
 import { EntityManager, EntitySchema, MikroORM } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
-import { defineCommand, defineEvent, PhdmfError } from '@phdmf/contracts';
+import { defineCommand, defineEvent, PhdmfError, type ActingUser } from '@phdmf/contracts';
 import { Correlation, type Logger } from '@phdmf/logging';
 import { createOrmOptions, migrate, SchemaMigration, type PersistenceSettings } from '@phdmf/persistence';
 import type { NatsConnection } from 'nats';
-import { eventConsumerSpec, HandleRequest, MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, MessagingModule, Outbox, provisionEventStream, startService, type ProvisionReport } from '../src';
+import { Actor, eventConsumerSpec, HandleRequest, MESSAGING_ENTITIES, MESSAGING_MIGRATIONS, MessagingModule, Outbox, provisionEventStream, startService, type ProvisionReport } from '../src';
 
 // ---- contracts (test-only subjects) ----
 export class EchoPayload {
@@ -127,11 +128,11 @@ class ThingService {
 class FixtureController {
   constructor(@Inject(ThingService) private readonly things: ThingService) {}
 
+  // The actor by its parameter decorator (the payload then by its own): what the services' handlers use.
   @HandleRequest(Echo)
-  async echo(p: EchoPayload): Promise<EchoResult> {
+  async echo(@Payload() p: EchoPayload, @Actor() actor: ActingUser | undefined): Promise<EchoResult> {
     if (p.delayMs) await new Promise((r) => setTimeout(r, p.delayMs));
-    const scope = Correlation.current();
-    return { text: p.text, correlationId: scope?.correlationId, actorUserId: scope?.actor?.userId };
+    return { text: p.text, correlationId: Correlation.current()?.correlationId, actorUserId: actor?.userId };
   }
 
   @HandleRequest(Refuse)
