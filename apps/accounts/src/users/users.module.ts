@@ -1,4 +1,4 @@
-import { Module, type Provider } from '@nestjs/common';
+import { Module, type Provider, type Type } from '@nestjs/common';
 import { BootstrapAdmin } from './bootstrap/bootstrap-admin';
 import { AppointInstitutionAdminHandler } from './commands/appoint-institution-admin/appoint-institution-admin.handler';
 import { ChangePasswordHandler } from './commands/change-password/change-password.handler';
@@ -8,7 +8,6 @@ import { LogoutHandler } from './commands/logout/logout.handler';
 import { RefreshTokenHandler } from './commands/refresh-token/refresh-token.handler';
 import { RegisterResearcherHandler } from './commands/register-researcher/register-researcher.handler';
 import { UpdateProfileHandler } from './commands/update-profile/update-profile.handler';
-import { AccountsMessageController } from './infrastructure/accounts.controller';
 import { PasswordAttempts } from './infrastructure/password-attempts';
 import { PasswordHasher } from './infrastructure/password-hasher';
 import { SigningKeys } from './infrastructure/signing-keys';
@@ -20,7 +19,7 @@ import { GetJwksHandler } from './queries/get-jwks/get-jwks.handler';
 import { GetLoginHistoryHandler } from './queries/get-login-history/get-login-history.handler';
 import { ListUsersHandler } from './queries/list-users/list-users.handler';
 
-const commandHandlers: Provider[] = [
+const commandHandlers: Type[] = [
   RegisterResearcherHandler,
   LoginHandler,
   RefreshTokenHandler,
@@ -30,12 +29,12 @@ const commandHandlers: Provider[] = [
   CreateMemberHandler,
   AppointInstitutionAdminHandler,
 ];
-const queryHandlers: Provider[] = [GetCurrentUserHandler, GetLoginHistoryHandler, ListUsersHandler, GetJwksHandler];
+const queryHandlers: Type[] = [GetCurrentUserHandler, GetLoginHistoryHandler, ListUsersHandler, GetJwksHandler];
 const infrastructure: Provider[] = [PasswordAttempts, PasswordHasher, SigningKeys, TokenService, UserFactory, UserReader, BootstrapAdmin];
 
 /** Users, sessions, login history and token signing. Config and logger come from the app module. */
 @Module({
-  controllers: [AccountsMessageController],
-  providers: [...commandHandlers, ...queryHandlers, ...infrastructure],
+  controllers: [...commandHandlers, ...queryHandlers],
+  providers: infrastructure,
 })
 export class UsersModule {}

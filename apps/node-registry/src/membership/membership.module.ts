@@ -1,4 +1,4 @@
-import { Module, type Provider } from '@nestjs/common';
+import { Module, type Provider, type Type } from '@nestjs/common';
 import { AdmitApplicationHandler } from './commands/admit-application/admit-application.handler';
 import { ApplyForMembershipHandler } from './commands/apply-for-membership/apply-for-membership.handler';
 import { RejectApplicationHandler } from './commands/reject-application/reject-application.handler';
@@ -11,21 +11,20 @@ import { InstitutionAdminAppointer } from './infrastructure/accounts-client';
 import { Admissions } from './infrastructure/admissions';
 import { HeartbeatMonitor } from './infrastructure/heartbeat-monitor';
 import { LedgerClient } from './infrastructure/ledger-client';
-import { NodeRegistryMessageController } from './infrastructure/node-registry.controller';
 import { StorageNodeProbe } from './infrastructure/storage-node-probe';
 import { GetApplicationHandler } from './queries/get-application/get-application.handler';
 import { GetInstitutionHandler } from './queries/get-institution/get-institution.handler';
 import { ListApplicationsHandler } from './queries/list-applications/list-applications.handler';
 import { ListInstitutionsHandler } from './queries/list-institutions/list-institutions.handler';
 
-const commandHandlers: Provider[] = [ApplyForMembershipHandler, AdmitApplicationHandler, RejectApplicationHandler, UpdateNodeHandler, TestNodeConnectionHandler];
-const queryHandlers: Provider[] = [ListApplicationsHandler, GetApplicationHandler, ListInstitutionsHandler, GetInstitutionHandler];
+const commandHandlers: Type[] = [ApplyForMembershipHandler, AdmitApplicationHandler, RejectApplicationHandler, UpdateNodeHandler, TestNodeConnectionHandler];
+const queryHandlers: Type[] = [ListApplicationsHandler, GetApplicationHandler, ListInstitutionsHandler, GetInstitutionHandler];
 const eventHandlers: Provider[] = [MemberAdmittedHandler, MemberRejectedHandler, NodeUpdatedHandler];
 const infrastructure: Provider[] = [StorageNodeProbe, InstitutionAdminAppointer, Admissions, LedgerClient, HeartbeatMonitor];
 
 /** Membership applications, admission on-chain, node configuration and connection tests. */
 @Module({
-  controllers: [NodeRegistryMessageController],
-  providers: [...commandHandlers, ...queryHandlers, ...eventHandlers, ...infrastructure],
+  controllers: [...commandHandlers, ...queryHandlers],
+  providers: [...eventHandlers, ...infrastructure],
 })
 export class MembershipModule {}

@@ -1,12 +1,15 @@
-// What every analysis does around its computation, whatever its kind: the per-user quota before it
-// starts, and after it the on-chain record (answered after commit, or found on the chain when the
-// answer was lost) and the stored result. Shared by the summary analysis and the models.
+// What every analysis does around its computation, whatever its kind: a retry answered from the
+// stored result, the per-user quota before it starts, and after it the on-chain record (answered
+// after commit, or found on the chain when the answer was lost) and the stored result, read back for
+// whoever may. Shared by the summary analysis, the models and the queries of a result.
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { AggregationErrorCode, enforceQuota, isAmbiguous, ledgerUnavailable, PhdmfError, settle, type AnyAnalysisResult, type LedgerRecordAnalysis } from '@phdmf/contracts';
+import { AggregationErrorCode, enforceQuota, isAmbiguous, ledgerUnavailable, PhdmfError, requireActor, settle, type ActingUser, type AnyAnalysisResult, type LedgerRecordAnalysis } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
+import { countAnalysis } from '@phdmf/observability';
 import { LOGGER } from '../../aggregation.tokens';
 import { AggregationConfig } from '../../config';
+import { AnalysisPolicy } from '../domain/actor';
 import { Analysis } from '../domain/analysis';
 import { LedgerClient } from '../infrastructure/ledger-client';
 
@@ -53,6 +56,16 @@ export class AnalysisRecords {
   }
 
   /**
+   * A retry's stored result (replayed), else the analysis run and counted: one metric of analyses
+   * run, summaries and models alike, by datasets and outcome. The Idempotency-Key binds the edge's
+   * path and body, so a summary's key names a summary and a model's a model of that kind: the cast holds.
+   */
+  async replayOrRun<R extends AnyAnalysisResult>(datasets: readonly string[], run: () => Promise<R>): Promise<R> {
+    const replayed = (await this.replayed()) as R | undefined;
+    return replayed ?? countAnalysis(datasets.length > 1 ? 'multi-dataset' : 'single-dataset', run);
+  }
+
+  /**
    * A retry (same Idempotency-Key) of an analysis whose record committed: the stored result of that
    * analysis, so that it is neither computed nor recorded again. Undefined when it is no retry of a
    * recorded analysis. Recorded but not stored (this service stopped in between): refused, since the
@@ -71,8 +84,18 @@ export class AnalysisRecords {
     return stored.toResult();
   }
 
-  /** Stores the recorded result (read back whole by get-analysis). */
+  /** Stores the recorded result (read back whole by `readable`). */
   async store(result: AnyAnalysisResult): Promise<void> {
     await this.orm.em.fork().persist(Analysis.of(result)).flush();
+  }
+
+  /** A stored result, if the actor may read it; otherwise NOT_FOUND, as for an id never used (ids cannot be probed). */
+  async readable(analysisId: string, actor: ActingUser | undefined): Promise<AnyAnalysisResult> {
+    const who = requireActor(actor);
+    const analysis = await this.orm.em.fork().findOne(Analysis, { analysisId });
+    if (!analysis || !AnalysisPolicy.mayRead(who, analysis.requester)) {
+      throw new PhdmfError(AggregationErrorCode.NOT_FOUND, 'No such analysis', { analysisId });
+    }
+    return analysis.toResult();
   }
 }

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { AccountsErrorCode, PhdmfError, requireActor, type AccountsAppointInstitutionAdmin, type ActingUser } from '@phdmf/contracts';
+import { AccountsAppointInstitutionAdmin, AccountsErrorCode, PhdmfError, requireActor, type ActingUser } from '@phdmf/contracts';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { AccessPolicy } from '../../domain/access-policy';
 import { forbidden } from '../../domain/actor';
 import { User } from '../../domain/user';
@@ -9,11 +11,12 @@ import { User } from '../../domain/user';
  * Makes the applicant of an admitted institution its admin. The account exists already (the
  * applicant registered and applied with it), so no password travels between services.
  */
-@Injectable()
+@Controller()
 export class AppointInstitutionAdminHandler {
   constructor(private readonly orm: MikroORM) {}
 
-  async execute(p: AccountsAppointInstitutionAdmin.Payload, actor: ActingUser | undefined): Promise<AccountsAppointInstitutionAdmin.Result> {
+  @HandleRequest(AccountsAppointInstitutionAdmin.CONTRACT)
+  async execute(@Payload() p: AccountsAppointInstitutionAdmin.Payload, @Actor() actor: ActingUser | undefined): Promise<AccountsAppointInstitutionAdmin.Result> {
     if (!AccessPolicy.mayAppointInstitutionAdmin(requireActor(actor))) throw forbidden('Only the consortium admin appoints institution admins');
     const em = this.orm.em.fork();
     const user = await em.findOne(User, { id: p.userId });

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { AccountsErrorCode, PhdmfError, type AccountsChangePassword, type ActingUser } from '@phdmf/contracts';
+import { AccountsChangePassword, AccountsErrorCode, PhdmfError, type ActingUser } from '@phdmf/contracts';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { RefreshToken } from '../../domain/refresh-token';
 import { loadActingUser } from '../../infrastructure/current-user';
 import { PasswordAttempts } from '../../infrastructure/password-attempts';
@@ -11,7 +13,7 @@ import { PasswordHasher } from '../../infrastructure/password-hasher';
  * every session: all refresh tokens are revoked; access tokens lapse within their short TTL. The
  * current password is checked under the login throttle, so a stolen token is no password oracle.
  */
-@Injectable()
+@Controller()
 export class ChangePasswordHandler {
   constructor(
     private readonly orm: MikroORM,
@@ -19,7 +21,8 @@ export class ChangePasswordHandler {
     private readonly attempts: PasswordAttempts,
   ) {}
 
-  async execute(p: AccountsChangePassword.Payload, actor: ActingUser | undefined): Promise<AccountsChangePassword.Result> {
+  @HandleRequest(AccountsChangePassword.CONTRACT)
+  async execute(@Payload() p: AccountsChangePassword.Payload, @Actor() actor: ActingUser | undefined): Promise<AccountsChangePassword.Result> {
     const em = this.orm.em.fork();
     const user = await loadActingUser(em, actor);
     const attempt = { email: user.email, user, address: p.address, userAgent: p.userAgent };

@@ -1,13 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { AccountsErrorCode, PhdmfError, type AccountsLogin } from '@phdmf/contracts';
+import { AccountsErrorCode, AccountsLogin, PhdmfError } from '@phdmf/contracts';
+import { HandleRequest } from '@phdmf/messaging';
 import { normaliseEmail, User } from '../../domain/user';
 import { PasswordAttempts } from '../../infrastructure/password-attempts';
 import { PasswordHasher } from '../../infrastructure/password-hasher';
 import { TokenService } from '../../infrastructure/token-service';
 
 /** Password login, throttled and recorded by {@link PasswordAttempts}. */
-@Injectable()
+@Controller()
 export class LoginHandler {
   constructor(
     private readonly orm: MikroORM,
@@ -16,6 +17,7 @@ export class LoginHandler {
     private readonly attempts: PasswordAttempts,
   ) {}
 
+  @HandleRequest(AccountsLogin.CONTRACT)
   async execute(p: AccountsLogin.Payload): Promise<AccountsLogin.Result> {
     const em = this.orm.em.fork();
     const email = normaliseEmail(p.email);

@@ -1,13 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import type { AccountsLogout } from '@phdmf/contracts';
+import { AccountsLogout } from '@phdmf/contracts';
+import { HandleRequest } from '@phdmf/messaging';
 import { parseRefreshToken, RefreshToken, secretMatches } from '../../domain/refresh-token';
 
 /** Ends the session the refresh token belongs to (its whole family). Idempotent and silent about unknown tokens. */
-@Injectable()
+@Controller()
 export class LogoutHandler {
   constructor(private readonly orm: MikroORM) {}
 
+  @HandleRequest(AccountsLogout.CONTRACT)
   async execute(p: AccountsLogout.Payload): Promise<AccountsLogout.Result> {
     const parsed = parseRefreshToken(p.refreshToken);
     if (!parsed) return { revoked: false };

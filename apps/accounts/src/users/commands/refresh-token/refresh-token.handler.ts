@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { AccountsErrorCode, PhdmfError, type AccountsRefreshToken } from '@phdmf/contracts';
+import { AccountsErrorCode, AccountsRefreshToken, PhdmfError } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
+import { HandleRequest } from '@phdmf/messaging';
 import { LOGGER } from '../../../accounts.tokens';
 import { parseRefreshToken, RefreshToken, secretMatches } from '../../domain/refresh-token';
 import { User } from '../../domain/user';
@@ -12,7 +13,7 @@ import { TokenService } from '../../infrastructure/token-service';
  * a conditional update, so of two concurrent refreshes with one token exactly one wins; the other
  * is treated as reuse, and the family (the session) is revoked for both.
  */
-@Injectable()
+@Controller()
 export class RefreshTokenHandler {
   constructor(
     private readonly orm: MikroORM,
@@ -20,6 +21,7 @@ export class RefreshTokenHandler {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  @HandleRequest(AccountsRefreshToken.CONTRACT)
   async execute(p: AccountsRefreshToken.Payload): Promise<AccountsRefreshToken.Result> {
     const parsed = parseRefreshToken(p.refreshToken);
     if (!parsed) throw invalid();

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { AccountsErrorCode, PhdmfError, type AccountsRegisterResearcher } from '@phdmf/contracts';
+import { AccountsErrorCode, AccountsRegisterResearcher, PhdmfError } from '@phdmf/contracts';
+import { HandleRequest } from '@phdmf/messaging';
 import { UserFactory } from '../../infrastructure/user-factory';
 
 /**
@@ -8,13 +9,14 @@ import { UserFactory } from '../../infrastructure/user-factory';
  * reveal whether an email has an account: a taken email is answered like a new one (same shape,
  * same hashing cost) and nothing is stored; the existing account is untouched.
  */
-@Injectable()
+@Controller()
 export class RegisterResearcherHandler {
   constructor(
     private readonly orm: MikroORM,
     private readonly users: UserFactory,
   ) {}
 
+  @HandleRequest(AccountsRegisterResearcher.CONTRACT)
   async execute(p: AccountsRegisterResearcher.Payload): Promise<AccountsRegisterResearcher.Result> {
     const n = { email: p.email, password: p.password, displayName: p.displayName, role: 'researcher' as const };
     try {

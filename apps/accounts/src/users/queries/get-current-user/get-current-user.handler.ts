@@ -1,13 +1,14 @@
-import { Injectable } from '@nestjs/common';
-import { requireActor, type ActingUser } from '@phdmf/contracts';
-import type { AccountsGetCurrentUser } from '@phdmf/contracts';
+import { Controller } from '@nestjs/common';
+import { AccountsGetCurrentUser, requireActor, type ActingUser } from '@phdmf/contracts';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { UserReader } from '../../infrastructure/user-reader';
 
-@Injectable()
+@Controller()
 export class GetCurrentUserHandler {
   constructor(private readonly users: UserReader) {}
 
-  async execute(actor: ActingUser | undefined): Promise<AccountsGetCurrentUser.Result> {
+  @HandleRequest(AccountsGetCurrentUser.CONTRACT)
+  async execute(@Actor() actor: ActingUser | undefined): Promise<AccountsGetCurrentUser.Result> {
     return this.users.activeUserView(requireActor(actor).userId);
   }
 }

@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
-import type { AccountsGetJwks } from '@phdmf/contracts';
+import { Controller } from '@nestjs/common';
+import { AccountsGetJwks } from '@phdmf/contracts';
+import { HandleRequest } from '@phdmf/messaging';
 import { SigningKeys } from '../../infrastructure/signing-keys';
 
-@Injectable()
+@Controller()
 export class GetJwksHandler {
   constructor(private readonly keys: SigningKeys) {}
 
+  @HandleRequest(AccountsGetJwks.CONTRACT)
   execute(): AccountsGetJwks.Result {
     return { keys: this.keys.publicKeys().map((k) => ({ ...k })) };
   }

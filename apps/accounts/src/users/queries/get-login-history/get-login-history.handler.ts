@@ -1,18 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { AccountsErrorCode, PageRequest, PhdmfError, requireActor, type AccountsGetLoginHistory, type ActingUser } from '@phdmf/contracts';
+import { AccountsErrorCode, AccountsGetLoginHistory, PageRequest, PhdmfError, requireActor, type ActingUser } from '@phdmf/contracts';
 import { findPage, withinTime } from '@phdmf/persistence';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { AccessPolicy } from '../../domain/access-policy';
 import { forbidden } from '../../domain/actor';
 import { LoginEvent } from '../../domain/login-event';
 import { User } from '../../domain/user';
 
 /** A user's login attempts, newest first, a page at a time (keyset on (at, id)). */
-@Injectable()
+@Controller()
 export class GetLoginHistoryHandler {
   constructor(private readonly orm: MikroORM) {}
 
-  async execute(p: AccountsGetLoginHistory.Payload, actor: ActingUser | undefined): Promise<AccountsGetLoginHistory.Result> {
+  @HandleRequest(AccountsGetLoginHistory.CONTRACT)
+  async execute(@Payload() p: AccountsGetLoginHistory.Payload, @Actor() actor: ActingUser | undefined): Promise<AccountsGetLoginHistory.Result> {
     const who = requireActor(actor);
     const em = this.orm.em.fork();
     const userId = p.userId ?? who.userId;

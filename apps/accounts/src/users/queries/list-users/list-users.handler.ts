@@ -1,18 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
-import type { AccountsListUsers } from '@phdmf/contracts';
+import { AccountsListUsers, PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
 import { findPage } from '@phdmf/persistence';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { AccessPolicy } from '../../domain/access-policy';
 import { forbidden } from '../../domain/actor';
 import { User } from '../../domain/user';
 
 /** An institution's users, newest account first, a page at a time (keyset on (createdAt, id)). */
-@Injectable()
+@Controller()
 export class ListUsersHandler {
   constructor(private readonly orm: MikroORM) {}
 
-  async execute(p: AccountsListUsers.Payload, actor: ActingUser | undefined): Promise<AccountsListUsers.Result> {
+  @HandleRequest(AccountsListUsers.CONTRACT)
+  async execute(@Payload() p: AccountsListUsers.Payload, @Actor() actor: ActingUser | undefined): Promise<AccountsListUsers.Result> {
     if (!AccessPolicy.mayListUsersOf(requireActor(actor), p.organisationId)) throw forbidden('You may not list this institution\'s users');
     const page = PageRequest.of('users', p, { organisationId: p.organisationId, status: p.status });
     const where = { organisationId: p.organisationId, ...(p.status !== undefined ? { status: p.status } : {}) };

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import {
   AggregationErrorCode,
+  AggregationRunAnalysis,
   CommonErrorCode,
   ModellingErrorCode,
   PhdmfError,
   requireActor,
   type ActingUser,
-  type AggregationRunAnalysis,
   type AnalysisDataset,
   type AnalysisRequestView,
   type AnalysisResult,
@@ -15,6 +16,7 @@ import {
   type StorageSummarize,
 } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { inSpan, inSpanSync, SpanKind, UseCaseSpan } from '@phdmf/observability';
 import { edgesOnGrid, statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../../aggregation.tokens';
@@ -48,7 +50,7 @@ type SiteOutcome = { dataset: ClearedDataset; summary: VerifiedSummary } | { dat
  * 4. pooled under the pool's disclosure threshold, hashed, recorded on the ledger (answered after
  *    commit), stored, returned. Nothing is released unless the record is committed.
  */
-@Injectable()
+@Controller()
 export class RunAnalysisHandler {
   constructor(
     private readonly records: AnalysisRecords,
@@ -60,7 +62,13 @@ export class RunAnalysisHandler {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async execute(p: AggregationRunAnalysis.Payload, actor: ActingUser | undefined): Promise<AggregationRunAnalysis.Result> {
+  /** A retry (same Idempotency-Key) of an analysis already recorded gets its stored result. */
+  @HandleRequest(AggregationRunAnalysis.CONTRACT)
+  execute(@Payload() p: AggregationRunAnalysis.Payload, @Actor() actor: ActingUser | undefined): Promise<AggregationRunAnalysis.Result> {
+    return this.records.replayOrRun(p.datasets, () => this.run(p, actor));
+  }
+
+  private async run(p: AggregationRunAnalysis.Payload, actor: ActingUser | undefined): Promise<AggregationRunAnalysis.Result> {
     const who = requireActor(actor);
     const request = checkAnalysisRequest(p, { maxColumns: this.config.MAX_COLUMNS_PER_ANALYSIS, maxQuantiles: this.config.MAX_QUANTILES_PER_ANALYSIS });
     const requester = who.userId;

@@ -1,17 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
-import type { AggregationListAnalyses } from '@phdmf/contracts';
+import { AggregationListAnalyses, PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { findPage, withinTime } from '@phdmf/persistence';
 import { AnalysisPolicy } from '../../domain/actor';
 import { Analysis } from '../../domain/analysis';
 
 /** Analyses the actor may list (AnalysisPolicy.listedRequester), newest first, a page at a time (a keyset query on (createdAt, analysisId)). */
-@Injectable()
+@Controller()
 export class ListAnalysesHandler {
   constructor(private readonly orm: MikroORM) {}
 
-  async execute(p: AggregationListAnalyses.Payload, actor: ActingUser | undefined): Promise<AggregationListAnalyses.Result> {
+  @HandleRequest(AggregationListAnalyses.CONTRACT)
+  async execute(@Payload() p: AggregationListAnalyses.Payload, @Actor() actor: ActingUser | undefined): Promise<AggregationListAnalyses.Result> {
     const who = requireActor(actor);
     const page = PageRequest.of('analyses', p, { status: p.status, from: p.from, to: p.to, requester: p.requester });
     const requester = AnalysisPolicy.listedRequester(who, p.requester);

@@ -1,13 +1,16 @@
-import { Injectable } from '@nestjs/common';
-import type { ActingUser, AuthorizationGrantAccess } from '@phdmf/contracts';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { AuthorizationGrantAccess, type ActingUser } from '@phdmf/contracts';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { AccessDecisions, assertComplete, assertNarrowing, Decisions } from '../../application/access-decisions';
 
 /** The owner's staff grant a pending request, possibly narrowed; shown granted once committed. */
-@Injectable()
+@Controller()
 export class GrantAccessHandler {
   constructor(private readonly decisions: AccessDecisions) {}
 
-  execute(p: AuthorizationGrantAccess.Payload, actor: ActingUser | undefined): Promise<AuthorizationGrantAccess.Result> {
+  @HandleRequest(AuthorizationGrantAccess.CONTRACT)
+  execute(@Payload() p: AuthorizationGrantAccess.Payload, @Actor() actor: ActingUser | undefined): Promise<AuthorizationGrantAccess.Result> {
     return this.decisions.decide(p.requestId, actor, Decisions.grant, (operator, request) => {
       assertNarrowing(request.record(), p);
       assertComplete(p);

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
 import {
   AuthorizationErrorCode,
+  AuthorizationRequestAccess,
   canonicalJson,
   enforceQuota,
   isAmbiguous,
@@ -13,12 +15,11 @@ import {
   requireActor,
   serviceActor,
   type ActingUser,
-  type AuthorizationRequestAccess,
   type LedgerAccessRequestRecord,
   type LedgerCommitted,
 } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
-import { MessageBus, type ActorHeader } from '@phdmf/messaging';
+import { Actor, HandleRequest, MessageBus, type ActorHeader } from '@phdmf/messaging';
 import { statisticsNeededFromSites } from '@phdmf/statistics';
 import { LOGGER } from '../../../authorization.tokens';
 import { AuthorizationConfig } from '../../../config';
@@ -53,7 +54,7 @@ export function requestIdOf(requester: string, p: AuthorizationRequestAccess.Pay
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-@Injectable()
+@Controller()
 export class RequestAccessHandler {
   constructor(
     private readonly bus: MessageBus,
@@ -65,7 +66,8 @@ export class RequestAccessHandler {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async execute(p: AuthorizationRequestAccess.Payload, actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationRequestAccess.Result> {
+  @HandleRequest(AuthorizationRequestAccess.CONTRACT)
+  async execute(@Payload() p: AuthorizationRequestAccess.Payload, @Actor() actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationRequestAccess.Result> {
     const who = requireActor(actor);
     const dataset = await this.catalogue.requireDataset(p.datasetId);
     if (!MarketPolicy.mayApply(who, dataset.ownerMemberId)) {

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { isAmbiguous, LedgerSetDatasetStance, requireActor, type ActingUser, type AuthorizationSetStance, type LedgerCommitted, type LedgerDatasetRecord } from '@phdmf/contracts';
+import { AuthorizationSetStance, isAmbiguous, LedgerSetDatasetStance, requireActor, type ActingUser, type LedgerCommitted, type LedgerDatasetRecord } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
-import { MessageBus } from '@phdmf/messaging';
+import { Actor, HandleRequest, MessageBus } from '@phdmf/messaging';
 import { LOGGER } from '../../../authorization.tokens';
 import { AuthorizationConfig } from '../../../config';
 import { signerOf } from '../../application/access-decisions';
@@ -17,7 +18,7 @@ import { Projection } from '../../infrastructure/projection';
  * projection, and the chaincode itself refuses requests for a closed dataset. Requests already
  * made and grants already given stay as they are. Shown changed only once committed.
  */
-@Injectable()
+@Controller()
 export class SetStanceHandler {
   constructor(
     private readonly orm: MikroORM,
@@ -29,7 +30,8 @@ export class SetStanceHandler {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async execute(p: AuthorizationSetStance.Payload, actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationSetStance.Result> {
+  @HandleRequest(AuthorizationSetStance.CONTRACT)
+  async execute(@Payload() p: AuthorizationSetStance.Payload, @Actor() actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationSetStance.Result> {
     const who = requireActor(actor);
     const known = await this.catalogue.requireDataset(p.datasetId);
     if (!MarketPolicy.maySetStance(who, known.ownerMemberId)) {

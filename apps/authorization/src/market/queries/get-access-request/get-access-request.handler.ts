@@ -1,14 +1,17 @@
-import { Injectable } from '@nestjs/common';
-import { AuthorizationErrorCode, PhdmfError, requireActor, type ActingUser, type AuthorizationGetAccessRequest } from '@phdmf/contracts';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { AuthorizationErrorCode, AuthorizationGetAccessRequest, PhdmfError, requireActor, type ActingUser } from '@phdmf/contracts';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { forbidden, MarketPolicy } from '../../domain/actor';
 import { Catalogue } from '../../infrastructure/catalogue';
 
 /** One access request, for its requester, the owner institution's staff, or a consortium admin. */
-@Injectable()
+@Controller()
 export class GetAccessRequestHandler {
   constructor(private readonly catalogue: Catalogue) {}
 
-  async execute(p: AuthorizationGetAccessRequest.Payload, actor: ActingUser | undefined): Promise<AuthorizationGetAccessRequest.Result> {
+  @HandleRequest(AuthorizationGetAccessRequest.CONTRACT)
+  async execute(@Payload() p: AuthorizationGetAccessRequest.Payload, @Actor() actor: ActingUser | undefined): Promise<AuthorizationGetAccessRequest.Result> {
     const who = requireActor(actor);
     const request = await this.catalogue.request(p.requestId);
     if (!request) throw new PhdmfError(AuthorizationErrorCode.REQUEST_NOT_FOUND, `No access request ${p.requestId}`, { requestId: p.requestId });

@@ -1,12 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { requireActor, type ActingUser } from '@phdmf/contracts';
-import type { AuthorizationGetMarketEntry } from '@phdmf/contracts';
+import { AuthorizationGetMarketEntry, requireActor, type ActingUser } from '@phdmf/contracts';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { Catalogue } from '../../infrastructure/catalogue';
 import { LedgerClient } from '../../infrastructure/ledger-client';
 
 /** One dataset of the market, any status (a deleted one stays readable), with the caller's permission. */
-@Injectable()
+@Controller()
 export class GetMarketEntryHandler {
   constructor(
     private readonly orm: MikroORM,
@@ -14,7 +15,8 @@ export class GetMarketEntryHandler {
     private readonly ledger: LedgerClient,
   ) {}
 
-  async execute(p: AuthorizationGetMarketEntry.Payload, actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationGetMarketEntry.Result> {
+  @HandleRequest(AuthorizationGetMarketEntry.CONTRACT)
+  async execute(@Payload() p: AuthorizationGetMarketEntry.Payload, @Actor() actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationGetMarketEntry.Result> {
     const who = requireActor(actor);
     const dataset = await this.catalogue.requireDataset(p.datasetId);
     const [entry] = await this.catalogue.entries(this.orm.em.fork(), [dataset], who, now);

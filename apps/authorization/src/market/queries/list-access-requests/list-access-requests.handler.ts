@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM, type FilterObject } from '@mikro-orm/core';
-import { PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
-import type { AuthorizationListAccessRequests } from '@phdmf/contracts';
+import { AuthorizationListAccessRequests, PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { findPage, withinTime } from '@phdmf/persistence';
 import { AccessRequest } from '../../domain/access-request';
 import { forbidden, MarketPolicy } from '../../domain/actor';
@@ -12,11 +13,12 @@ import { forbidden, MarketPolicy } from '../../domain/actor';
  * never a parameter, so nobody lists another institution's requests. Newest first, a page at a time
  * (a keyset query on (requestedAt, requestId)).
  */
-@Injectable()
+@Controller()
 export class ListAccessRequestsHandler {
   constructor(private readonly orm: MikroORM) {}
 
-  async execute(p: AuthorizationListAccessRequests.Payload, actor: ActingUser | undefined): Promise<AuthorizationListAccessRequests.Result> {
+  @HandleRequest(AuthorizationListAccessRequests.CONTRACT)
+  async execute(@Payload() p: AuthorizationListAccessRequests.Payload, @Actor() actor: ActingUser | undefined): Promise<AuthorizationListAccessRequests.Result> {
     const who = requireActor(actor);
     const scope = p.scope ?? 'mine';
     const page = PageRequest.of('access-requests', p, { scope, status: p.status, datasetId: p.datasetId, from: p.from, to: p.to });

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM, raw, type FilterQuery } from '@mikro-orm/core';
-import { PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
+import { AuthorizationSearchMarket, PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
 import { findPage } from '@phdmf/persistence';
-import type { AuthorizationSearchMarket } from '@phdmf/contracts';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { MarketDataset, MarketDatasetColumn } from '../../domain/market-dataset';
 import { Catalogue } from '../../infrastructure/catalogue';
 
@@ -16,14 +17,15 @@ export function containsPattern(text: string): string {
  * at a time (a keyset query on (releasedAt, datasetId)), each with the caller's own permission. Any
  * authenticated user may browse it (metadata and schema only).
  */
-@Injectable()
+@Controller()
 export class SearchMarketHandler {
   constructor(
     private readonly orm: MikroORM,
     private readonly catalogue: Catalogue,
   ) {}
 
-  async execute(p: AuthorizationSearchMarket.Payload, actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationSearchMarket.Result> {
+  @HandleRequest(AuthorizationSearchMarket.CONTRACT)
+  async execute(@Payload() p: AuthorizationSearchMarket.Payload, @Actor() actor: ActingUser | undefined, now = new Date()): Promise<AuthorizationSearchMarket.Result> {
     const who = requireActor(actor);
     const page = PageRequest.of('market', p, { q: p.q, institution: p.institution, column: p.column });
     const em = this.orm.em.fork();

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { LedgerAdmitMember, LedgerChaincodeErrorCode, LedgerGetMember, LedgerGetTransaction, NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryAdmitApplication } from '@phdmf/contracts';
+import { LedgerAdmitMember, LedgerChaincodeErrorCode, LedgerGetMember, LedgerGetTransaction, NodeRegistryAdmitApplication, NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
-import { firstKeyedCommit, MessageBus } from '@phdmf/messaging';
+import { Actor, firstKeyedCommit, HandleRequest, MessageBus } from '@phdmf/messaging';
 import { NodeRegistryConfig } from '../../../config';
 import { LOGGER } from '../../../registry.tokens';
 import { forbidden, RegistryPolicy } from '../../domain/actor';
@@ -16,7 +17,7 @@ import { Institution } from '../../domain/institution';
  * commit, with the transaction id and block. Only then does the registry record the member, and
  * only then is the applicant made the institution's admin.
  */
-@Injectable()
+@Controller()
 export class AdmitApplicationHandler {
   constructor(
     private readonly orm: MikroORM,
@@ -27,7 +28,8 @@ export class AdmitApplicationHandler {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async execute(p: NodeRegistryAdmitApplication.Payload, actor: ActingUser | undefined): Promise<NodeRegistryAdmitApplication.Result> {
+  @HandleRequest(NodeRegistryAdmitApplication.CONTRACT)
+  async execute(@Payload() p: NodeRegistryAdmitApplication.Payload, @Actor() actor: ActingUser | undefined): Promise<NodeRegistryAdmitApplication.Result> {
     const who = requireActor(actor);
     if (!RegistryPolicy.mayDecide(who)) throw forbidden('Only the consortium admin admits institutions');
     const em = this.orm.em.fork();

@@ -1,17 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryApplyForMembership } from '@phdmf/contracts';
+import { NodeRegistryApplyForMembership, NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser } from '@phdmf/contracts';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { forbidden, RegistryPolicy } from '../../domain/actor';
 import { MembershipApplication } from '../../domain/application';
 import { Institution } from '../../domain/institution';
 
 /** An institution applies to join; its applicant is the acting (researcher) user. */
-@Injectable()
+@Controller()
 export class ApplyForMembershipHandler {
   constructor(private readonly orm: MikroORM) {}
 
-  async execute(p: NodeRegistryApplyForMembership.Payload, actor: ActingUser | undefined): Promise<NodeRegistryApplyForMembership.Result> {
+  @HandleRequest(NodeRegistryApplyForMembership.CONTRACT)
+  async execute(@Payload() p: NodeRegistryApplyForMembership.Payload, @Actor() actor: ActingUser | undefined): Promise<NodeRegistryApplyForMembership.Result> {
     const who = requireActor(actor);
     if (!RegistryPolicy.mayApply(who)) throw forbidden('Only a user who belongs to no institution (a registered researcher) may apply for membership');
     const em = this.orm.em.fork();

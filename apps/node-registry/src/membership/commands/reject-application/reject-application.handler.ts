@@ -1,13 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { LedgerRejectMember, NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryRejectApplication } from '@phdmf/contracts';
-import { firstKeyedCommit, MessageBus } from '@phdmf/messaging';
+import { LedgerRejectMember, NodeRegistryErrorCode, NodeRegistryRejectApplication, PhdmfError, requireActor, type ActingUser } from '@phdmf/contracts';
+import { Actor, firstKeyedCommit, HandleRequest, MessageBus } from '@phdmf/messaging';
 import { NodeRegistryConfig } from '../../../config';
 import { forbidden, RegistryPolicy } from '../../domain/actor';
 import { MembershipApplication } from '../../domain/application';
 
 /** A rejection is recorded on-chain too, so the decision is as auditable as an admission. */
-@Injectable()
+@Controller()
 export class RejectApplicationHandler {
   constructor(
     private readonly orm: MikroORM,
@@ -15,7 +16,8 @@ export class RejectApplicationHandler {
     private readonly config: NodeRegistryConfig,
   ) {}
 
-  async execute(p: NodeRegistryRejectApplication.Payload, actor: ActingUser | undefined): Promise<NodeRegistryRejectApplication.Result> {
+  @HandleRequest(NodeRegistryRejectApplication.CONTRACT)
+  async execute(@Payload() p: NodeRegistryRejectApplication.Payload, @Actor() actor: ActingUser | undefined): Promise<NodeRegistryRejectApplication.Result> {
     const who = requireActor(actor);
     if (!RegistryPolicy.mayDecide(who)) throw forbidden('Only the consortium admin rejects applications');
     const em = this.orm.em.fork();

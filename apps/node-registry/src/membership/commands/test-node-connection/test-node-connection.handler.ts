@@ -1,19 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryTestNodeConnection } from '@phdmf/contracts';
+import { NodeRegistryErrorCode, NodeRegistryTestNodeConnection, PhdmfError, requireActor, type ActingUser } from '@phdmf/contracts';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { forbidden, RegistryPolicy } from '../../domain/actor';
 import { Institution } from '../../domain/institution';
 import { StorageNodeProbe } from '../../infrastructure/storage-node-probe';
 
 /** Probes the node now, records the outcome (and the heartbeat when it answered), and returns it. */
-@Injectable()
+@Controller()
 export class TestNodeConnectionHandler {
   constructor(
     private readonly orm: MikroORM,
     private readonly probe: StorageNodeProbe,
   ) {}
 
-  async execute(p: NodeRegistryTestNodeConnection.Payload, actor: ActingUser | undefined): Promise<NodeRegistryTestNodeConnection.Result> {
+  @HandleRequest(NodeRegistryTestNodeConnection.CONTRACT)
+  async execute(@Payload() p: NodeRegistryTestNodeConnection.Payload, @Actor() actor: ActingUser | undefined): Promise<NodeRegistryTestNodeConnection.Result> {
     const who = requireActor(actor);
     if (!RegistryPolicy.mayTestNode(who, p.memberId)) throw forbidden('Only the institution\'s admin or the consortium admin may test its node');
     const em = this.orm.em.fork();

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { LedgerUpdateNode, NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryUpdateNode } from '@phdmf/contracts';
+import { LedgerUpdateNode, NodeRegistryErrorCode, NodeRegistryUpdateNode, PhdmfError, requireActor, type ActingUser } from '@phdmf/contracts';
 import type { Logger } from '@phdmf/logging';
-import { MessageBus } from '@phdmf/messaging';
+import { Actor, HandleRequest, MessageBus } from '@phdmf/messaging';
 import { NodeRegistryConfig } from '../../../config';
 import { LOGGER } from '../../../registry.tokens';
 import { forbidden, RegistryPolicy } from '../../domain/actor';
@@ -15,7 +16,7 @@ import { Institution } from '../../domain/institution';
  * answered as done even if the registry's own copy cannot be written now: the chain is the truth,
  * and the NodeUpdated event brings the copy up to date (it is redelivered until it is applied).
  */
-@Injectable()
+@Controller()
 export class UpdateNodeHandler {
   constructor(
     private readonly orm: MikroORM,
@@ -24,7 +25,8 @@ export class UpdateNodeHandler {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async execute(p: NodeRegistryUpdateNode.Payload, actor: ActingUser | undefined): Promise<NodeRegistryUpdateNode.Result> {
+  @HandleRequest(NodeRegistryUpdateNode.CONTRACT)
+  async execute(@Payload() p: NodeRegistryUpdateNode.Payload, @Actor() actor: ActingUser | undefined): Promise<NodeRegistryUpdateNode.Result> {
     const who = requireActor(actor);
     if (!RegistryPolicy.mayConfigureNode(who, p.memberId)) throw forbidden('Only the institution\'s own admin may change its node');
     const em = this.orm.em.fork();

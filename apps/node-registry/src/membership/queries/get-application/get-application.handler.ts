@@ -1,14 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryGetApplication } from '@phdmf/contracts';
+import { NodeRegistryErrorCode, NodeRegistryGetApplication, PhdmfError, requireActor, type ActingUser } from '@phdmf/contracts';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { RegistryPolicy } from '../../domain/actor';
 import { MembershipApplication } from '../../domain/application';
 
-@Injectable()
+@Controller()
 export class GetApplicationHandler {
   constructor(private readonly orm: MikroORM) {}
 
-  async execute(p: NodeRegistryGetApplication.Payload, actor: ActingUser | undefined): Promise<NodeRegistryGetApplication.Result> {
+  @HandleRequest(NodeRegistryGetApplication.CONTRACT)
+  async execute(@Payload() p: NodeRegistryGetApplication.Payload, @Actor() actor: ActingUser | undefined): Promise<NodeRegistryGetApplication.Result> {
     const who = requireActor(actor);
     const a = await this.orm.em.fork().findOne(MembershipApplication, { id: p.applicationId });
     // Someone else's application answers like a missing one: ids cannot be probed.

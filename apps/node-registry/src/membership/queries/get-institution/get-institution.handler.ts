@@ -1,17 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { LedgerGetMember, NodeRegistryErrorCode, PhdmfError, requireActor, type ActingUser, type NodeRegistryGetInstitution } from '@phdmf/contracts';
-import { MessageBus } from '@phdmf/messaging';
+import { LedgerGetMember, NodeRegistryErrorCode, NodeRegistryGetInstitution, PhdmfError, requireActor, type ActingUser } from '@phdmf/contracts';
+import { Actor, HandleRequest, MessageBus } from '@phdmf/messaging';
 import { Institution } from '../../domain/institution';
 
-@Injectable()
+@Controller()
 export class GetInstitutionHandler {
   constructor(
     private readonly orm: MikroORM,
     private readonly bus: MessageBus,
   ) {}
 
-  async execute(p: NodeRegistryGetInstitution.Payload, actor: ActingUser | undefined): Promise<NodeRegistryGetInstitution.Result> {
+  @HandleRequest(NodeRegistryGetInstitution.CONTRACT)
+  async execute(@Payload() p: NodeRegistryGetInstitution.Payload, @Actor() actor: ActingUser | undefined): Promise<NodeRegistryGetInstitution.Result> {
     requireActor(actor);
     const i = await this.orm.em.fork().findOne(Institution, { memberId: p.memberId });
     if (!i) throw new PhdmfError(NodeRegistryErrorCode.INSTITUTION_NOT_FOUND, 'No such institution', { memberId: p.memberId });

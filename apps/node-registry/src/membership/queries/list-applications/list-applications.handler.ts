@@ -1,17 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
-import type { NodeRegistryListApplications } from '@phdmf/contracts';
+import { NodeRegistryListApplications, PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
 import { findPage, withinTime } from '@phdmf/persistence';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { RegistryPolicy } from '../../domain/actor';
 import { MembershipApplication } from '../../domain/application';
 
 /** The consortium admin sees every application; anyone else only their own. Newest first, a page at a time (keyset on (submittedAt, id)). */
-@Injectable()
+@Controller()
 export class ListApplicationsHandler {
   constructor(private readonly orm: MikroORM) {}
 
-  async execute(p: NodeRegistryListApplications.Payload, actor: ActingUser | undefined): Promise<NodeRegistryListApplications.Result> {
+  @HandleRequest(NodeRegistryListApplications.CONTRACT)
+  async execute(@Payload() p: NodeRegistryListApplications.Payload, @Actor() actor: ActingUser | undefined): Promise<NodeRegistryListApplications.Result> {
     const who = requireActor(actor);
     const page = PageRequest.of('membership-applications', p, { status: p.status, from: p.from, to: p.to });
     const where = {

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { MikroORM } from '@mikro-orm/core';
-import { PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
-import type { NodeRegistryListInstitutions } from '@phdmf/contracts';
+import { NodeRegistryListInstitutions, PageRequest, requireActor, type ActingUser } from '@phdmf/contracts';
 import { findPage } from '@phdmf/persistence';
+import { Actor, HandleRequest } from '@phdmf/messaging';
 import { Institution } from '../../domain/institution';
 import { LedgerClient } from '../../infrastructure/ledger-client';
 
@@ -10,14 +11,15 @@ import { LedgerClient } from '../../infrastructure/ledger-client';
  * Node information: every member, its node, last heartbeat, and its record as on-chain now; the
  * latest admitted first, a page at a time (keyset on (admittedAt, memberId)).
  */
-@Injectable()
+@Controller()
 export class ListInstitutionsHandler {
   constructor(
     private readonly orm: MikroORM,
     private readonly ledger: LedgerClient,
   ) {}
 
-  async execute(p: NodeRegistryListInstitutions.Payload, actor: ActingUser | undefined): Promise<NodeRegistryListInstitutions.Result> {
+  @HandleRequest(NodeRegistryListInstitutions.CONTRACT)
+  async execute(@Payload() p: NodeRegistryListInstitutions.Payload, @Actor() actor: ActingUser | undefined): Promise<NodeRegistryListInstitutions.Result> {
     requireActor(actor);
     // includeOnChain changes what an item holds, not which items match: it is not bound to the cursor.
     const page = PageRequest.of('institutions', p, {});
