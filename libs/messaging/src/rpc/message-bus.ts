@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode as NatsErrorCode, NatsError, type NatsConnection } from 'nats';
 import { CommonErrorCode, PhdmfError, type PayloadOf, type RequestContract, type ResultOf } from '@phdmf/contracts';
 import { SpanKind, inSpan, natsLatency, natsSpanAttributes, outcomeOf, secondsSince, subjectLabel, traceInProgress } from '@phdmf/observability';
+import { Correlation } from '@phdmf/logging';
 import { decodeJson, encodeJson } from '../lib/codec';
 import { downstreamTimeout } from '../lib/deadline';
 import { outgoingHeaders, type ActorHeader } from '../lib/headers';
@@ -49,10 +50,13 @@ export class MessageBus {
     const start = process.hrtime.bigint();
     let code: string | undefined;
     try {
-      const timeout = downstreamTimeout(opts.timeoutMs ?? this.options.requestTimeoutMs, contract.subject);
+      // One reading of the clock for both: read twice, a tick between them passed on a deadline 1 ms
+      // past the caller's own, less the margin (seen in CI).
+      const now = Date.now();
+      const timeout = downstreamTimeout(opts.timeoutMs ?? this.options.requestTimeoutMs, contract.subject, Correlation.current()?.deadline, now);
       let reply;
       try {
-        reply = await this.inbox.request(contract.subject, encodeJson(payload), { timeout, headers: outgoingHeaders(opts.actor, Date.now() + timeout) });
+        reply = await this.inbox.request(contract.subject, encodeJson(payload), { timeout, headers: outgoingHeaders(opts.actor, now + timeout) });
       } catch (error) {
         throw transportError(error, contract.subject, timeout);
       }
