@@ -10,8 +10,11 @@
 //      re-hash, DuckDB, disclosure control, signature) against the same aggregates computed by DuckDB
 //      directly on the same file with the same number of threads.
 //   6. upload vs hash: the best of three uploads of the full file against the node's own hash rate (the audit);
-//      the last two each print where the CPU went (the node's threads, the bench's client, the cores).
-// Last lines: storage_hash_vs_openssl=<ratio> (goal ≥ 0.9), then storage_upload_vs_hash=<ratio> (goal ≥ 0.33).
+//      the last two each print where the CPU went (the node's threads, the bench's client, the cores);
+//   7. the yardstick: the same client sending the same file to a Node HTTP server that only receives it
+//      (receive-only.ts), the most an upload through Node's HTTP server can reach on this machine.
+// Last lines: storage_hash_vs_openssl=<ratio> (goal ≥ 0.9), storage_receive_only_vs_hash=<ratio> (no goal:
+// the yardstick), then storage_upload_vs_hash=<ratio> (goal ≥ 0.33).
 import 'reflect-metadata';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -25,7 +28,7 @@ import { LedgerAdmitMember, LedgerGrantAccess, LedgerListMembers, LedgerRequestA
 import { createLogger } from '@phdmf/logging';
 import { MessageBus, provisionEventStream } from '@phdmf/messaging';
 import { freePort, TestNatsServer } from '@phdmf/testing';
-import { cpuSeconds, runNode, runNodeToEnd } from '../support/node-process';
+import { cpuSeconds, runNode, runNodeToEnd, stopChild } from '../support/node-process';
 import { uploadCsv } from '../support/site-upload';
 
 const MB = 1024 * 1024;
@@ -137,6 +140,29 @@ async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
   const t0 = process.hrtime.bigint();
   const value = await work();
   return [value, Number(process.hrtime.bigint() - t0) / 1e9];
+}
+
+/** The best of three uploads of `file` to receive-only.ts (in its own process, as the node is): seconds, and the CPU of its server and of this client. */
+async function receiveOnly(file: string, token: string): Promise<{ secs: number; serverMs: number; clientMs: number }> {
+  const port = await freePort();
+  const server = runNode(path.join(__dirname, 'receive-only.js'), { ...process.env, PORT: String(port) });
+  try {
+    for (let i = 0; !server.output().includes('listening'); i++) {
+      if (i > 300 || server.process.exitCode !== null) throw new Error(`receive-only server did not start\n${server.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    let best = { secs: Infinity, serverMs: 0, clientMs: 0 };
+    for (let i = 0; i < 3; i++) {
+      const before = { server: cpuSeconds(server.process.pid), client: process.cpuUsage() };
+      const [answer, secs] = await timed(() => uploadCsv(`http://127.0.0.1:${String(port)}/datasets`, token, file));
+      if (answer.status !== 201 || (JSON.parse(answer.body) as { bytes: number }).bytes !== statSync(file).size) throw new Error(`receive-only: ${answer.status} ${answer.body}`);
+      const client = process.cpuUsage(before.client);
+      if (secs < best.secs) best = { secs, serverMs: (cpuSeconds(server.process.pid) - before.server) * 1000, clientMs: (client.user + client.system) / 1000 };
+    }
+    return best;
+  } finally {
+    await stopChild(server.process);
+  }
 }
 
 async function main(): Promise<void> {
@@ -297,11 +323,19 @@ async function main(): Promise<void> {
     }
     const uploadMiBs = statSync(large).size / MB / bestUpload;
     out(`upload, best of 3 of the full file: ${uploadMiBs.toFixed(0)} MiB/s (node audit hash ${auditMiBs.toFixed(0)} MiB/s)`);
+    // The yardstick: the same client, the same file, to a Node HTTP server that only receives it.
+    const received = await receiveOnly(large, token);
+    const receiveMiBs = statSync(large).size / MB / received.secs;
+    out(
+      `receiving alone (receive-only.ts: the body read and dropped), best of 3: ${receiveMiBs.toFixed(0)} MiB/s, CPU: server ${received.serverMs.toFixed(0)} ms, ` +
+        `bench client ${received.clientMs.toFixed(0)} ms; the upload is ${(uploadMiBs / receiveMiBs).toFixed(2)} of it`,
+    );
     out(`storage_peak_rss_growth_full_vs_half=${(largePeak / smallPeak).toFixed(3)}`);
     out(`storage_summary_vs_duckdb=${summaryRatio.toFixed(3)}`);
     rss.stop();
     await nc.drain();
     out(`storage_hash_vs_openssl=${hashRatio.toFixed(3)}`);
+    out(`storage_receive_only_vs_hash=${(receiveMiBs / auditMiBs).toFixed(3)}`);
     out(`storage_upload_vs_hash=${(uploadMiBs / auditMiBs).toFixed(3)}`);
   } catch (error) {
     if (storage) {
