@@ -21,6 +21,7 @@ import {
   StorageRunAudit,
   StorageSummarize,
   verifyNodeSignature,
+  CommonErrorCode,
   LedgerChaincodeErrorCode,
   PhdmfError,
 } from '@phdmf/contracts';
@@ -282,6 +283,42 @@ describe('storage node', () => {
       expect(settled.versions?.[0]?.release).toMatchObject({ state: 'committed', txId: committed.versions?.[0]?.release.txId });
       const history = await world.bus.request(LedgerGetDatasetHistory.CONTRACT, { datasetId: committed.datasetId });
       expect(history.entries.map((e) => e.record.version)).toEqual([1]);
+    });
+
+    it('a write whose answer is lost holds up only its own dataset: the round settles the other owed releases meanwhile', async () => {
+      const [stuck, other] = [await release(patientsCsv(8, 23)), await release(patientsCsv(8, 24))];
+      const repo = site.app.get(DatasetRepository);
+      // Both owed again, the stuck one first (a round takes the longest waiting first).
+      for (const view of [stuck, other]) {
+        await repo.update(view.datasetId, (_d, versions, em) => {
+          const v = versions[0];
+          if (v) {
+            v.releaseState = 'pending';
+            v.txId = null;
+          }
+          site.app.get(LedgerIntentRepository).add(em, { kind: 'release', datasetId: view.datasetId, version: 1, actor: staffActor('hospital-a') });
+        });
+      }
+      // The stuck dataset's request goes unanswered until its timeout, as one the ledger took and then
+      // died on does; what the other shows by then is recorded.
+      const ledger = site.app.get(LedgerClient);
+      const ask = ledger.getDataset.bind(ledger);
+      let otherWhenStuckTimedOut: string | undefined;
+      const lost = jest.spyOn(ledger, 'getDataset').mockImplementation(async (datasetId: string) => {
+        if (datasetId !== stuck.datasetId) return ask(datasetId);
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        otherWhenStuckTimedOut = ((await staff.call('GET', `/datasets/${other.datasetId}`)).json as DatasetView).ledgerStatus;
+        throw new PhdmfError(CommonErrorCode.TIMEOUT, 'no answer (lost)');
+      });
+      try {
+        expect(await site.app.get(LedgerIntentWorker).round()).toBe('waiting');
+      } finally {
+        lost.mockRestore();
+      }
+      expect(otherWhenStuckTimedOut).toBe('committed');
+      // The next round (or the worker's own, in the background) settles the stuck one too.
+      expect(['settled', 'idle']).toContain(await site.app.get(LedgerIntentWorker).round());
+      expect(((await staff.call('GET', `/datasets/${stuck.datasetId}`)).json as DatasetView).ledgerStatus).toBe('committed');
     });
 
     it('a release refused as "already exists" because its own earlier attempt committed after the check is settled as committed, not failed', async () => {

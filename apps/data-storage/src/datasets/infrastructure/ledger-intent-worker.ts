@@ -8,12 +8,20 @@ import { LedgerIntentRepository } from './persistence/ledger-intent.repository';
 /**
  * Drains the site's owed ledger writes from start to stop, in the background (a site must serve its
  * staff while the ledger is away). A round tries each dataset with owed writes, the longest waiting
- * first, and ends at the first the ledger cannot take: an outage is the ledger's, not one dataset's,
- * so one probe per round is enough. While the ledger does not answer the rounds back off
+ * first, DRAINS_AT_ONCE at a time, and starts no more once the ledger cannot take one: an outage is
+ * the ledger's, not one dataset's, so a few probes per round are enough. While the ledger does not answer the rounds back off
  * exponentially with jitter (LEDGER_RETRY_MIN_MS up to LEDGER_RETRY_MAX_MS); once it answers, the
  * next round follows at once. With nothing owed the worker looks again every LEDGER_RETRY_MAX_MS,
  * which also picks up a write an upload could not complete itself.
  */
+/**
+ * Datasets drained at once. More than one, so that a write whose answer is lost (the ledger
+ * restarted after taking it) holds only its own dataset for LEDGER_COMMAND_TIMEOUT_MS, not every
+ * owed write behind it; a few, so that a ledger coming back is not met with a site's whole backlog.
+ * A dataset's own writes stay in order (LedgerIntents drains one dataset at a time).
+ */
+const DRAINS_AT_ONCE = 4;
+
 @Injectable()
 export class LedgerIntentWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private running = false;
@@ -44,11 +52,19 @@ export class LedgerIntentWorker implements OnApplicationBootstrap, OnModuleDestr
   async round(retryInMs = this.settings.ledgerRetry.minMs): Promise<'settled' | 'waiting' | 'idle'> {
     const datasets = await this.owed.datasetsOwed();
     if (datasets.length === 0) return 'idle';
-    for (const datasetId of datasets) {
-      if (!this.isRunning()) break;
-      if ((await this.intents.drain(datasetId, retryInMs)) === 'waiting') return 'waiting';
-    }
-    return 'settled';
+    // An object, not two `let`s: the lanes change them while this function awaits.
+    const round = { next: 0, waiting: false };
+    const lane = async (): Promise<void> => {
+      while (!round.waiting && this.isRunning() && round.next < datasets.length) {
+        const datasetId = datasets[round.next++] as string;
+        if ((await this.intents.drain(datasetId, retryInMs)) === 'waiting') round.waiting = true;
+      }
+    };
+    // Every lane finished before the round ends, also when one failed: no drain outlives its round.
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(DRAINS_AT_ONCE, datasets.length) }, lane));
+    const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed) throw failed.reason;
+    return round.waiting ? 'waiting' : 'settled';
   }
 
   // A method rather than the flag inline: the flag changes while the loop awaits.
