@@ -86,6 +86,21 @@ describe('storage node', () => {
     return res.json as DatasetView;
   }
 
+  /**
+   * A committed release owed again, as if the node had stopped after sending the transaction and before
+   * storing the answer: the version is pending and its release still owed (the intent and the row commit together).
+   */
+  async function oweReleaseAgain(datasetId: string): Promise<void> {
+    await site.app.get(DatasetRepository).update(datasetId, (_d, versions, em) => {
+      const v = versions[0];
+      if (v) {
+        v.releaseState = 'pending';
+        v.txId = null;
+      }
+      site.app.get(LedgerIntentRepository).add(em, { kind: 'release', datasetId, version: 1, actor: staffActor('hospital-a') });
+    });
+  }
+
   describe('release on the ledger', () => {
     it('takes the owner\'s own histogram grid for a column instead of the default, and refuses one that is not a grid', async () => {
       const csv = patientsCsv(40, 11);
@@ -264,17 +279,7 @@ describe('storage node', () => {
     });
     it('a release whose answer was lost is settled by asking the ledger first: committed once, never written twice', async () => {
       const committed = await release(patientsCsv(8, 21));
-      const repo = site.app.get(DatasetRepository);
-      // As if the node had stopped after sending the transaction and before storing the answer: the
-      // version is pending and its release still owed (the intent and the row commit together).
-      await repo.update(committed.datasetId, (_d, versions, em) => {
-        const v = versions[0];
-        if (v) {
-          v.releaseState = 'pending';
-          v.txId = null;
-        }
-        site.app.get(LedgerIntentRepository).add(em, { kind: 'release', datasetId: committed.datasetId, version: 1, actor: staffActor('hospital-a') });
-      });
+      await oweReleaseAgain(committed.datasetId);
       expect(((await staff.call('GET', `/datasets/${committed.datasetId}`)).json as DatasetView).ledgerStatus).toBe('pending');
       // The worker's round (it also runs by itself in the background: either settles it).
       await site.app.get(LedgerIntentWorker).round();
@@ -287,18 +292,9 @@ describe('storage node', () => {
 
     it('a write whose answer is lost holds up only its own dataset: the round settles the other owed releases meanwhile', async () => {
       const [stuck, other] = [await release(patientsCsv(8, 23)), await release(patientsCsv(8, 24))];
-      const repo = site.app.get(DatasetRepository);
       // Both owed again, the stuck one first (a round takes the longest waiting first).
-      for (const view of [stuck, other]) {
-        await repo.update(view.datasetId, (_d, versions, em) => {
-          const v = versions[0];
-          if (v) {
-            v.releaseState = 'pending';
-            v.txId = null;
-          }
-          site.app.get(LedgerIntentRepository).add(em, { kind: 'release', datasetId: view.datasetId, version: 1, actor: staffActor('hospital-a') });
-        });
-      }
+      await oweReleaseAgain(stuck.datasetId);
+      await oweReleaseAgain(other.datasetId);
       // The stuck dataset's request goes unanswered until its timeout, as one the ledger took and then
       // died on does; what the other shows by then is recorded.
       const ledger = site.app.get(LedgerClient);
@@ -323,14 +319,7 @@ describe('storage node', () => {
 
     it('a release refused as "already exists" because its own earlier attempt committed after the check is settled as committed, not failed', async () => {
       const committed = await release(patientsCsv(8, 22));
-      await site.app.get(DatasetRepository).update(committed.datasetId, (_d, versions, em) => {
-        const v = versions[0];
-        if (v) {
-          v.releaseState = 'pending';
-          v.txId = null;
-        }
-        site.app.get(LedgerIntentRepository).add(em, { kind: 'release', datasetId: committed.datasetId, version: 1, actor: staffActor('hospital-a') });
-      });
+      await oweReleaseAgain(committed.datasetId);
       // The site's check reads the chain before the earlier attempt's commit lands (the site had stopped
       // waiting for that attempt's answer): it sends the add again, and the ledger refuses it.
       const ledger = site.app.get(LedgerClient);
