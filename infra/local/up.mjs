@@ -309,9 +309,8 @@ function siteEnv(site) {
     // The web console (served by the edge) uploads straight to the site from the browser.
     CORS_ORIGINS: edge,
     // The embedded ledger commits in milliseconds. A commit whose answer is lost (the ledger restarted
-    // after taking it) is waited for this long before the owed write is tried again, and the worker's
-    // round waits with it: 30 s (the default, sized for Fabric's ordering) would hold every owed release
-    // of the site that long after a ledger restart.
+    // after taking it) is waited for this long before the owed write is tried again: 30 s (the default,
+    // sized for Fabric's ordering) would keep that release waiting half a minute after a ledger restart.
     LEDGER_COMMAND_TIMEOUT_MS: env.LEDGER_COMMAND_TIMEOUT_MS ?? '5000',
   };
 }

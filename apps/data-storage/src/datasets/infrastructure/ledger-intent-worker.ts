@@ -6,15 +6,6 @@ import { STORAGE_LOGGER } from '../storage.tokens';
 import { LedgerIntentRepository } from './persistence/ledger-intent.repository';
 
 /**
- * Drains the site's owed ledger writes from start to stop, in the background (a site must serve its
- * staff while the ledger is away). A round tries each dataset with owed writes, the longest waiting
- * first, DRAINS_AT_ONCE at a time, and starts no more once the ledger cannot take one: an outage is
- * the ledger's, not one dataset's, so a few probes per round are enough. While the ledger does not answer the rounds back off
- * exponentially with jitter (LEDGER_RETRY_MIN_MS up to LEDGER_RETRY_MAX_MS); once it answers, the
- * next round follows at once. With nothing owed the worker looks again every LEDGER_RETRY_MAX_MS,
- * which also picks up a write an upload could not complete itself.
- */
-/**
  * Datasets drained at once. More than one, so that a write whose answer is lost (the ledger
  * restarted after taking it) holds only its own dataset for LEDGER_COMMAND_TIMEOUT_MS, not every
  * owed write behind it; a few, so that a ledger coming back is not met with a site's whole backlog.
@@ -22,6 +13,15 @@ import { LedgerIntentRepository } from './persistence/ledger-intent.repository';
  */
 const DRAINS_AT_ONCE = 4;
 
+/**
+ * Drains the site's owed ledger writes from start to stop, in the background (a site must serve its
+ * staff while the ledger is away). A round tries each dataset with owed writes, the longest waiting
+ * first, DRAINS_AT_ONCE at a time, and starts no more once the ledger cannot take one: an outage is
+ * the ledger's, not one dataset's, so a few probes per round are enough. While the ledger does not
+ * answer the rounds back off exponentially with jitter (LEDGER_RETRY_MIN_MS up to
+ * LEDGER_RETRY_MAX_MS); once it answers, the next round follows at once. With nothing owed the worker
+ * looks again every LEDGER_RETRY_MAX_MS, which also picks up a write an upload could not complete itself.
+ */
 @Injectable()
 export class LedgerIntentWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private running = false;
