@@ -4,7 +4,8 @@
 // no field crosses into JavaScript. It is a line-for-line port of
 // apps/data-storage/src/datasets/infrastructure/csv/csv-tokenizer.ts and of the per-value rules of
 // apps/data-storage/src/datasets/domain/csv-schema.ts (`TableInference.field`, `numberAt`,
-// `isIsoDate`; `SmallNumber` is a loop-free path of `NumberAt` for short plain numbers); the header's
+// `isIsoDate`; `SmallNumber` is a loop-free path of `NumberAt` for short plain numbers, and `Reader::Fast`
+// a path of the tokenizer for runs of plain fields, 64 bytes at a time); the header's
 // rules and the column types stay in that domain module, which reads the header and the evidence
 // gathered here. `csv-inspection.spec.ts` runs the same cases against both
 // back ends and compares them on random files: a change to a rule is made in both, or that test fails.
@@ -102,6 +103,44 @@ class SpecialBits {
   size_t base_ = 0;
   size_t limit_ = 0;
   uint64_t mask_ = 0;
+};
+
+/** 64 bytes classified for Reader::Fast(): where fields end (',' or LF), where lines end, and the bytes only the state machine reads. */
+struct Blocks {
+  struct Block {
+    uint64_t ends;
+    uint64_t lf;
+    /** A quote, or a control character other than a tab or a line feed (a carriage return among them). */
+    uint64_t odd;
+  };
+
+  /** p holds 64 readable bytes. */
+  static inline Block Classify(const uint8_t* p) {
+#if defined(__SSE2__) && !defined(CSV_SCALAR)
+    Block block{0, 0, 0};
+    for (int k = 0; k < 4; k++) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      const __m128i lf = _mm_cmpeq_epi8(x, _mm_set1_epi8(LF));
+      const __m128i control = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(TAB)), lf), _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x));
+      const __m128i odd = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(QUOTE)), control);
+      const __m128i ends = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(COMMA)), lf);
+      block.ends |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(ends))) << (16 * k);
+      block.lf |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(lf))) << (16 * k);
+      block.odd |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(odd))) << (16 * k);
+    }
+    return block;
+#else
+    Block block{0, 0, 0};
+    for (int k = 0; k < 64; k++) {
+      const uint8_t b = p[k];
+      const uint64_t bit = uint64_t{1} << k;
+      if (b == COMMA || b == LF) block.ends |= bit;
+      if (b == LF) block.lf |= bit;
+      if (b == QUOTE || (b < 0x20 && b != TAB && b != LF)) block.odd |= bit;
+    }
+    return block;
+#endif
+  }
 };
 
 enum class State { FieldStart, Unquoted, Quoted, QuoteInQuoted, AfterCr };
@@ -212,7 +251,7 @@ inline bool SmallNumber(const uint8_t* p, size_t len, double& out, bool& int64) 
   constexpr uint64_t HIGH_NIBBLES = 0xf0f0f0f0f0f0f0f0ULL;
   uint64_t word;
   std::memcpy(&word, p, 8);
-  const uint64_t field = len == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1;
+  const uint64_t field = ~uint64_t{0} >> (64 - 8 * len);  // len is 1-8
   // Each byte minus '0': a digit leaves 0-9, i.e. an empty high nibble, and no carry past 9 when 6 is
   // added (a byte that carries is not a digit itself, and is found first).
   uint64_t x = (word ^ 0x3030303030303030ULL) & field;
@@ -242,20 +281,24 @@ inline bool SmallNumber(const uint8_t* p, size_t len, double& out, bool& int64) 
 
 const int DAYS[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
-inline int DigitAt(const uint8_t* p, size_t i) {
-  int d = p[i] - '0';
-  return d >= 0 && d <= 9 ? d : -1;
-}
-
-/** isIsoDate of csv-schema.ts: `YYYY-MM-DD` with a real calendar day (p holds 10 bytes). */
-bool IsIsoDate(const uint8_t* p) {
-  if (p[4] != '-' || p[7] != '-') return false;
-  int y0 = DigitAt(p, 0), y1 = DigitAt(p, 1), y2 = DigitAt(p, 2), y3 = DigitAt(p, 3);
-  int m0 = DigitAt(p, 5), m1 = DigitAt(p, 6), d0 = DigitAt(p, 8), d1 = DigitAt(p, 9);
-  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return false;
-  int year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-  int month = m0 * 10 + m1;
-  int day = d0 * 10 + d1;
+/**
+ * isIsoDate of csv-schema.ts: `YYYY-MM-DD` with a real calendar day (p holds 10 bytes). The eight bytes
+ * `YYYY-MM-` are checked as one 64-bit word (digits as SmallNumber finds them, the dashes in place),
+ * the day's two as a 16-bit one: a date column checks every row's value.
+ */
+inline bool IsIsoDate(const uint8_t* p) {
+  constexpr uint64_t DASHES = 0xff0000ff00000000ULL;  // bytes 4 and 7
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  if ((word & DASHES) != 0x2d00002d00000000ULL) return false;
+  const uint64_t x = (word ^ 0x3030303030303030ULL) & ~DASHES;
+  if ((((x & 0xf0f0f0f0f0f0f0f0ULL) | ((x + 0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL)) & ~DASHES) != 0) return false;
+  const unsigned d0 = p[8] - '0', d1 = p[9] - '0';
+  if (d0 > 9 || d1 > 9) return false;
+  const auto at = [x](int k) { return static_cast<int>((x >> (8 * k)) & 0xff); };
+  const int year = at(0) * 1000 + at(1) * 100 + at(2) * 10 + at(3);
+  const int month = at(5) * 10 + at(6);
+  const int day = static_cast<int>(d0 * 10 + d1);
   if (month < 1 || month > 12 || day < 1) return false;
   if (month == 2 && day == 29) return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   return day <= DAYS[month - 1];
@@ -281,6 +324,17 @@ size_t FirstInvalidUtf8(const uint8_t* buf, size_t n, bool& valid) {
   valid = false;
   size_t i = 0;
   while (i < n) {
+#if defined(__SSE2__) && !defined(CSV_SCALAR)
+    // ASCII 64 bytes at a time: most CSV files are all ASCII, and this pass reads every byte.
+    if (i + 64 <= n) {
+      const __m128i* q = reinterpret_cast<const __m128i*>(buf + i);
+      const __m128i any = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)), _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3)));
+      if (_mm_movemask_epi8(any) == 0) {
+        i += 64;
+        continue;
+      }
+    }
+#endif
     if (i + 8 <= n) {
       uint64_t word;
       std::memcpy(&word, buf + i, 8);
@@ -370,10 +424,15 @@ class Reader {
   bool haveHeader() const { return haveHeader_; }
   const std::vector<std::string>& names() const { return names_; }
   double rows() const { return rows_; }
-  const std::vector<uint8_t>& seen() const { return seen_; }
-  const std::vector<uint8_t>& numeric() const { return numeric_; }
-  const std::vector<uint8_t>& integer() const { return integer_; }
-  const std::vector<uint8_t>& date() const { return date_; }
+  // Per column, what its values allow so far (what the domain's ColumnEvidence says in four arrays).
+  static constexpr uint8_t SEEN = 1, NUMERIC = 2, INTEGER = 4, DATE = 8;
+
+  /** Per column, 1 where `flag` (SEEN, NUMERIC, INTEGER, DATE) holds. */
+  std::vector<uint8_t> columnsWith(uint8_t flag) const {
+    std::vector<uint8_t> out(flags_.size());
+    for (size_t i = 0; i < flags_.size(); i++) out[i] = (flags_[i] & flag) != 0 ? 1 : 0;
+    return out;
+  }
   const std::vector<double>& min() const { return min_; }
   const std::vector<double>& max() const { return max_; }
 
@@ -423,9 +482,16 @@ class Reader {
     size_t i = 0;
     // A local, not a member: kept in registers across the calls for each field.
     SpecialBits bits;
+    // Fast() is not asked again before the state machine below has read past this byte (one Fast()
+    // stopped at: its field is the state machine's).
+    size_t slowUntil = 0;
     while (i < end) {
       switch (state_) {
         case State::FieldStart:
+          if (haveHeader_ && i >= slowUntil) {
+            i = Fast(buf, i, end, slowUntil);
+            if (i >= end) return;
+          }
           for (;;) {
             const size_t j = bits.Next(buf, i, end);
             if (j == end) {
@@ -441,6 +507,7 @@ class Reader {
               Field(buf + i, j - i, j - i, end - i);
               fieldIndex_++;
               i = j + 1;
+              if (haveHeader_ && i >= slowUntil) break;
               continue;
             }
             if (b == LF) {
@@ -449,6 +516,7 @@ class Reader {
               line_++;
               EndRecord();
               i = j + 1;
+              if (haveHeader_ && i >= slowUntil) break;
               continue;
             }
             if (b == CR) {
@@ -518,6 +586,67 @@ class Reader {
         }
       }
     }
+  }
+
+  /**
+   * The common case without the state machine: data rows of plain fields, read 64 bytes at a time
+   * (Blocks), each field handed to Value() where a ',' or a line feed ends it. It stops at the first
+   * field it cannot take whole: one with a quote, a carriage return or a control character in it, a
+   * field or a line ending that the state machine refuses (too many or too few fields, an empty line),
+   * or the chunk's last bytes (less than a block). It returns where that field starts, in FieldStart,
+   * and sets `slowUntil` to a byte the state machine must read before Fast() is asked again; the
+   * state machine then reads that field with every rule and the same answers. The counters are
+   * locals here and stored once it stops.
+   */
+  size_t Fast(const uint8_t* buf, size_t i, size_t end, size_t& slowUntil) {
+    const uint32_t last = width_ - 1;
+    const Columns columns{flags_.data(), min_.data(), max_.data()};
+    uint32_t column = index_;
+    // Lines (= records = data rows) ended here.
+    uint64_t lines = 0;
+    size_t start = i;
+    size_t base = i;
+    for (;;) {
+      if (end - base < 64) {
+        slowUntil = end;
+        break;
+      }
+      const Blocks::Block block = Blocks::Classify(buf + base);
+      // Field ends before the first byte only the state machine reads.
+      uint64_t ends = block.odd == 0 ? block.ends : block.ends & ((block.odd & (0 - block.odd)) - 1);
+      while (ends != 0) {
+        const size_t at = static_cast<size_t>(__builtin_ctzll(ends));
+        ends &= ends - 1;
+        const size_t pos = base + at;
+        const size_t length = pos - start;
+        const bool lineEnd = ((block.lf >> at) & 1) != 0;
+        // A line must end after the last column, and only there (so `column` stays below the width);
+        // an empty line (one column, nothing in it) is refused.
+        if (lineEnd != (column == last) || (lineEnd & (length == 0) & (last == 0))) {
+          slowUntil = pos;
+          goto stopped;
+        }
+        Value(buf + start, length, column, end - start, columns);
+        lines += lineEnd;
+        column = lineEnd ? 0 : column + 1;
+        start = pos + 1;
+      }
+      if (block.odd != 0) {
+        slowUntil = base + static_cast<size_t>(__builtin_ctzll(block.odd));
+        break;
+      }
+      base += 64;
+    }
+  stopped:
+    index_ = column;
+    fieldIndex_ = column;
+    if (lines != 0) {
+      line_ += lines;
+      recordLine_ = line_;
+      records_ += lines;
+      rows_ += static_cast<double>(lines);
+    }
+    return start;
   }
 
   void Append(const uint8_t* buf, size_t from, size_t to) {
@@ -590,14 +719,29 @@ class Reader {
       return;
     }
     if (i >= width_) Fail(recordLine_, "expected " + std::to_string(width_) + " fields (as in the header), found more");
+    Value(p, length, i, readable);
+  }
+
+  /**
+   * A data row's field in column i (< width_): its evidence. One byte of flags per column, so a field
+   * reads and writes one byte of state besides its range.
+   */
+  __attribute__((always_inline)) inline void Value(const uint8_t* p, size_t length, uint32_t i, size_t readable) {
+    Value(p, length, i, readable, Columns{flags_.data(), min_.data(), max_.data()});
+  }
+
+  /** The column state's arrays, held in registers across a run of fields (a store through a uint8_t pointer may alias the vectors). */
+  struct Columns {
+    uint8_t* flags;
+    double* min;
+    double* max;
+  };
+
+  __attribute__((always_inline)) inline void Value(const uint8_t* p, size_t length, uint32_t i, size_t readable, const Columns columns) {
     if (length == 0 || (length == 2 && p[0] == 'N' && p[1] == 'A')) return;  // missing
-    // The columns' arrays in locals: a store through a uint8_t pointer may alias anything, so members
-    // would be read again after each one.
-    uint8_t* const numeric = numeric_.data();
-    uint8_t* const integer = integer_.data();
-    uint8_t* const date = date_.data();
-    seen_.data()[i] = 1;
-    if (numeric[i]) {
+    uint8_t* const flags = columns.flags;
+    uint8_t f = flags[i] | SEEN;
+    if ((f & NUMERIC) != 0) {
       double value;
       bool int64;
       bool number;
@@ -607,17 +751,17 @@ class Reader {
         number = length <= MAX_VALUE_BYTES && NumberAt(p, length, value, int64);
       }
       if (!number) {
-        numeric[i] = 0;
-        integer[i] = 0;
+        f &= ~(NUMERIC | INTEGER);
       } else {
-        double* const min = min_.data();
-        double* const max = max_.data();
+        double* const min = columns.min;
+        double* const max = columns.max;
         if (value < min[i]) min[i] = value;
         if (value > max[i]) max[i] = value;
-        if (!int64) integer[i] = 0;
+        if (!int64) f &= ~INTEGER;
       }
     }
-    if (date[i] && (length != 10 || !IsIsoDate(p))) date[i] = 0;
+    if ((f & DATE) != 0 && (length != 10 || !IsIsoDate(p))) f &= ~DATE;
+    flags[i] = f;
   }
 
   void HeaderField(const uint8_t* p, size_t avail, size_t length) {
@@ -635,10 +779,7 @@ class Reader {
       // The header's own rules (names, duplicates, not data) are checked by the domain, in JavaScript.
       haveHeader_ = true;
       width_ = static_cast<uint32_t>(names_.size());
-      seen_.assign(width_, 0);
-      numeric_.assign(width_, 1);
-      integer_.assign(width_, 1);
-      date_.assign(width_, 1);
+      flags_.assign(width_, NUMERIC | INTEGER | DATE);
       min_.assign(width_, std::numeric_limits<double>::infinity());
       max_.assign(width_, -std::numeric_limits<double>::infinity());
     } else {
@@ -679,7 +820,7 @@ class Reader {
   uint32_t index_ = 0;
   uint64_t recordLine_ = 1;
   double rows_ = 0;
-  std::vector<uint8_t> seen_, numeric_, integer_, date_;
+  std::vector<uint8_t> flags_;
   std::vector<double> min_, max_;
   // the first problem
   bool refused_ = false;
@@ -741,10 +882,10 @@ class CsvReaderWrap : public Napi::ObjectWrap<CsvReaderWrap> {
     Napi::Env env = info.Env();
     auto out = Napi::Object::New(env);
     out.Set("rows", Napi::Number::New(env, reader_.rows()));
-    out.Set("seen", Bytes(env, reader_.seen()));
-    out.Set("numeric", Bytes(env, reader_.numeric()));
-    out.Set("integer", Bytes(env, reader_.integer()));
-    out.Set("date", Bytes(env, reader_.date()));
+    out.Set("seen", Bytes(env, reader_.columnsWith(Reader::SEEN)));
+    out.Set("numeric", Bytes(env, reader_.columnsWith(Reader::NUMERIC)));
+    out.Set("integer", Bytes(env, reader_.columnsWith(Reader::INTEGER)));
+    out.Set("date", Bytes(env, reader_.columnsWith(Reader::DATE)));
     out.Set("min", Doubles(env, reader_.min()));
     out.Set("max", Doubles(env, reader_.max()));
     return out;
