@@ -94,10 +94,12 @@ export class FileStore {
       const flush = async () => {
         if (filled === 0) return;
         const chunk = pending.subarray(0, filled);
-        hash.update(chunk);
+        // To the inspection's thread first, then hashed here: the thread starts on the chunk while this one
+        // hashes it (~2.7 ms per 4 MiB) instead of after.
         const inspected = Promise.resolve(options.inspect?.(chunk));
         // Observed now, awaited below: a refusal that comes while the previous write runs is not "unhandled".
         inspected.catch(() => undefined);
+        hash.update(chunk);
         // One write at a time, in order; the other buffer is free again once its write and inspection are done.
         await inFlight;
         inFlight = Promise.all([file.write(chunk, written), inspected]);
