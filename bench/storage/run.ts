@@ -10,7 +10,8 @@
 //      re-hash, DuckDB, disclosure control, signature) against the same aggregates computed by DuckDB
 //      directly on the same file with the same number of threads.
 //   6. upload vs hash: the best of three uploads of the full file against the node's own hash rate (the audit);
-//      the last two each print where the CPU went (the node's threads, the bench's client, the cores);
+//      the last two each print where the CPU went (the node's threads, the client's process, the cores);
+//      every upload is sent by a client process of its own (bench/support/upload-client.ts) and timed by it;
 //   7. the yardstick: the same client sending the same file to a Node HTTP server that only receives it
 //      (receive-only.ts), the most an upload through Node's HTTP server can reach on this machine.
 // Last lines: storage_hash_vs_openssl=<ratio> (goal ≥ 0.9), storage_receive_only_vs_hash=<ratio> (no goal:
@@ -153,11 +154,10 @@ async function receiveOnly(file: string, token: string): Promise<{ secs: number;
     }
     let best = { secs: Infinity, serverMs: 0, clientMs: 0 };
     for (let i = 0; i < 3; i++) {
-      const before = { server: cpuSeconds(server.process.pid), client: process.cpuUsage() };
-      const [answer, secs] = await timed(() => uploadCsv(`http://127.0.0.1:${String(port)}/datasets`, token, file));
+      const before = cpuSeconds(server.process.pid);
+      const answer = await uploadCsv(`http://127.0.0.1:${String(port)}/datasets`, token, file);
       if (answer.status !== 201 || (JSON.parse(answer.body) as { bytes: number }).bytes !== statSync(file).size) throw new Error(`receive-only: ${answer.status} ${answer.body}`);
-      const client = process.cpuUsage(before.client);
-      if (secs < best.secs) best = { secs, serverMs: (cpuSeconds(server.process.pid) - before.server) * 1000, clientMs: (client.user + client.system) / 1000 };
+      if (answer.secs < best.secs) best = { secs: answer.secs, serverMs: (cpuSeconds(server.process.pid) - before) * 1000, clientMs: answer.cpuMs };
     }
     return best;
   } finally {
@@ -240,14 +240,14 @@ async function main(): Promise<void> {
 
     // Uploads: memory must not grow with the file.
     rss.reset();
-    const [smallUp, smallSecs] = await timed(() => uploadCsv(`${base}/datasets?name=half&fileName=half.csv`, token, small));
+    const smallUp = await uploadCsv(`${base}/datasets?name=half&fileName=half.csv`, token, small);
     const smallPeak = rss.peak();
     rss.reset();
-    const [largeUp, largeSecs] = await timed(() => uploadCsv(`${base}/datasets?name=full&fileName=full.csv`, token, large));
+    const largeUp = await uploadCsv(`${base}/datasets?name=full&fileName=full.csv`, token, large);
     const largePeak = rss.peak();
     if (smallUp.status !== 201 || largeUp.status !== 201) throw new Error(`upload failed: ${smallUp.status} ${smallUp.body.slice(0, 300)} / ${largeUp.status} ${largeUp.body.slice(0, 300)}`);
     const largeId = (JSON.parse(largeUp.body) as { datasetId: string }).datasetId;
-    out(`upload (stream, hash, validate, infer types, fsync, ledger commit): ${(statSync(small).size / MB / smallSecs).toFixed(0)} MiB/s half, ${(statSync(large).size / MB / largeSecs).toFixed(0)} MiB/s full`);
+    out(`upload (stream, hash, validate, infer types, fsync, ledger commit): ${(statSync(small).size / MB / smallUp.secs).toFixed(0)} MiB/s half, ${(statSync(large).size / MB / largeUp.secs).toFixed(0)} MiB/s full`);
 
     // Hashing: the node's audit re-hashes both files; openssl hashes the same two files.
     const files = [small, large];
@@ -305,20 +305,20 @@ async function main(): Promise<void> {
     out(`node RSS: idle ${(idleRss / MB).toFixed(0)} MiB; peak during upload ${(smallPeak / MB).toFixed(0)} MiB (${(statSync(small).size / MB).toFixed(0)} MiB file) vs ${(largePeak / MB).toFixed(0)} MiB (${(statSync(large).size / MB).toFixed(0)} MiB file); audit ${(auditPeak / MB).toFixed(0)} MiB; summary ${(summaryPeak / MB).toFixed(0)} MiB`);
     // Two more uploads of the full file (new datasets, same bytes; after the audit, which hashes every
     // version): the best of three is the upload rate.
-    // Each with where the CPU went: the node's threads, this process (the client, and on loopback the
-    // kernel's TCP work for both ends), and how busy the machine's cores were.
-    let bestUpload = largeSecs;
+    // Each with where the CPU went: the node's threads, the client's process (its work and, on loopback,
+    // the kernel's TCP work for both ends), and how busy the machine's cores were (the client process's
+    // start included).
+    let bestUpload = largeUp.secs;
     for (let i = 0; i < 2; i++) {
-      const before = { threads: threadSeconds(node.child.pid), client: process.cpuUsage(), machine: machineSeconds() };
-      const [again, secs] = await timed(() => uploadCsv(`${base}/datasets?name=full-${i}&fileName=full.csv`, token, large));
+      const before = { threads: threadSeconds(node.child.pid), machine: machineSeconds() };
+      const again = await uploadCsv(`${base}/datasets?name=full-${i}&fileName=full.csv`, token, large);
       if (again.status !== 201) throw new Error(`upload failed: ${again.status} ${again.body.slice(0, 300)}`);
-      bestUpload = Math.min(bestUpload, secs);
+      bestUpload = Math.min(bestUpload, again.secs);
       const threads = [...threadSeconds(node.child.pid)].map(([tid, cpu]) => cpu - (before.threads.get(tid) ?? 0)).filter((cpu) => cpu >= 0.02).sort((a, b) => b - a);
-      const client = process.cpuUsage(before.client);
       const machine = machineSeconds();
       out(
-        `upload ${(secs * 1000).toFixed(0)} ms, CPU: node threads ${threads.map((cpu) => (cpu * 1000).toFixed(0)).join(' + ')} ms, ` +
-          `bench client ${((client.user + client.system) / 1000).toFixed(0)} ms; cores busy ${((machine.busy - before.machine.busy) * 1000).toFixed(0)} of ${((machine.total - before.machine.total) * 1000).toFixed(0)} ms`,
+        `upload ${(again.secs * 1000).toFixed(0)} ms, CPU: node threads ${threads.map((cpu) => (cpu * 1000).toFixed(0)).join(' + ')} ms, ` +
+          `client ${again.cpuMs.toFixed(0)} ms; cores busy ${((machine.busy - before.machine.busy) * 1000).toFixed(0)} of ${((machine.total - before.machine.total) * 1000).toFixed(0)} ms`,
       );
     }
     const uploadMiBs = statSync(large).size / MB / bestUpload;
@@ -328,7 +328,7 @@ async function main(): Promise<void> {
     const receiveMiBs = statSync(large).size / MB / received.secs;
     out(
       `receiving alone (receive-only.ts: the body read and dropped), best of 3: ${receiveMiBs.toFixed(0)} MiB/s, CPU: server ${received.serverMs.toFixed(0)} ms, ` +
-        `bench client ${received.clientMs.toFixed(0)} ms; the upload is ${(uploadMiBs / receiveMiBs).toFixed(2)} of it`,
+        `client ${received.clientMs.toFixed(0)} ms; the upload is ${(uploadMiBs / receiveMiBs).toFixed(2)} of it`,
     );
     out(`storage_peak_rss_growth_full_vs_half=${(largePeak / smallPeak).toFixed(3)}`);
     out(`storage_summary_vs_duckdb=${summaryRatio.toFixed(3)}`);
