@@ -52,60 +52,9 @@ struct SpecialTable {
 const SpecialTable SPECIAL;
 
 /**
- * Where the next byte that SPECIAL marks is: the special bytes of 64 bytes at a time, as a bit mask
- * (SSE2, sixteen bytes per compare), kept while a scan finds one field's end after another in them.
- * Most fields are a few bytes long: a search per field would load and compare the same bytes several
- * times, and a byte-by-byte loop mispredicts its exit at every field. Valid for one Scan() call (the
- * chunk's memory is reused between pushes).
+ * 64 bytes classified: where fields end (',' or LF), where lines end, and the bytes only the state
+ * machine reads. Together, ends and odd are the bytes SPECIAL marks (SpecialBits' mask).
  */
-class SpecialBits {
- public:
-  /** The first special byte at or after i, or end. */
-  inline size_t Next(const uint8_t* buf, size_t i, size_t end) {
-    for (;;) {
-      if (i >= base_ && i < limit_) {
-        const uint64_t rest = mask_ >> (i - base_);
-        if (rest != 0) return i + static_cast<size_t>(__builtin_ctzll(rest));
-        i = limit_;
-      }
-      if (i >= end) return end;
-      Load(buf, i, end);
-    }
-  }
-
- private:
-  void Load(const uint8_t* buf, size_t i, size_t end) {
-    base_ = i;
-#if defined(__SSE2__) && !defined(CSV_SCALAR)
-    if (i + 64 <= end) {
-      mask_ = Mask16(buf + i) | (Mask16(buf + i + 16) << 16) | (Mask16(buf + i + 32) << 32) | (Mask16(buf + i + 48) << 48);
-      limit_ = i + 64;
-      return;
-    }
-#endif
-    const size_t n = end - i < 64 ? end - i : 64;
-    uint64_t mask = 0;
-    for (size_t k = 0; k < n; k++)
-      if (SPECIAL.t[buf[i + k]] != 0) mask |= uint64_t{1} << k;
-    mask_ = mask;
-    limit_ = i + n;
-  }
-
-#if defined(__SSE2__) && !defined(CSV_SCALAR)
-  static inline uint64_t Mask16(const uint8_t* p) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i control = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(TAB)), _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1f)), x));
-    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(COMMA)), _mm_cmpeq_epi8(x, _mm_set1_epi8(QUOTE))), control);
-    return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(special)));
-  }
-#endif
-
-  size_t base_ = 0;
-  size_t limit_ = 0;
-  uint64_t mask_ = 0;
-};
-
-/** 64 bytes classified for Reader::Fast(): where fields end (',' or LF), where lines end, and the bytes only the state machine reads. */
 struct Blocks {
   struct Block {
     uint64_t ends;
@@ -134,13 +83,60 @@ struct Blocks {
     for (int k = 0; k < 64; k++) {
       const uint8_t b = p[k];
       const uint64_t bit = uint64_t{1} << k;
-      if (b == COMMA || b == LF) block.ends |= bit;
+      if (SPECIAL.t[b] != 0) {
+        if (b == COMMA || b == LF) block.ends |= bit;
+        else block.odd |= bit;
+      }
       if (b == LF) block.lf |= bit;
-      if (b == QUOTE || (b < 0x20 && b != TAB && b != LF)) block.odd |= bit;
     }
     return block;
 #endif
   }
+};
+
+/**
+ * Where the next byte that SPECIAL marks is: the special bytes of 64 bytes at a time, as a bit mask
+ * (Blocks), kept while a scan finds one field's end after another in them.
+ * Most fields are a few bytes long: a search per field would load and compare the same bytes several
+ * times, and a byte-by-byte loop mispredicts its exit at every field. Valid for one Scan() call (the
+ * chunk's memory is reused between pushes).
+ */
+class SpecialBits {
+ public:
+  /** The first special byte at or after i, or end. */
+  inline size_t Next(const uint8_t* buf, size_t i, size_t end) {
+    for (;;) {
+      if (i >= base_ && i < limit_) {
+        const uint64_t rest = mask_ >> (i - base_);
+        if (rest != 0) return i + static_cast<size_t>(__builtin_ctzll(rest));
+        i = limit_;
+      }
+      if (i >= end) return end;
+      Load(buf, i, end);
+    }
+  }
+
+ private:
+  void Load(const uint8_t* buf, size_t i, size_t end) {
+    base_ = i;
+    if (i + 64 <= end) {
+      const Blocks::Block block = Blocks::Classify(buf + i);
+      mask_ = block.ends | block.odd;
+      limit_ = i + 64;
+      return;
+    }
+    const size_t n = end - i < 64 ? end - i : 64;
+    uint64_t mask = 0;
+    for (size_t k = 0; k < n; k++)
+      if (SPECIAL.t[buf[i + k]] != 0) mask |= uint64_t{1} << k;
+    mask_ = mask;
+    limit_ = i + n;
+  }
+
+
+  size_t base_ = 0;
+  size_t limit_ = 0;
+  uint64_t mask_ = 0;
 };
 
 enum class State { FieldStart, Unquoted, Quoted, QuoteInQuoted, AfterCr };
