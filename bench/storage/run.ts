@@ -143,7 +143,7 @@ async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
   return [value, Number(process.hrtime.bigint() - t0) / 1e9];
 }
 
-/** The best of three uploads of `file` to receive-only.ts (in its own process, as the node is): seconds, and the CPU of its server and of this client. */
+/** The best of three uploads of `file` to receive-only.ts (in its own process, as the node is): seconds, and the CPU of its server and of the client process. */
 async function receiveOnly(file: string, token: string): Promise<{ secs: number; serverMs: number; clientMs: number }> {
   const port = await freePort();
   const server = runNode(path.join(__dirname, 'receive-only.js'), { ...process.env, PORT: String(port) });
