@@ -4,6 +4,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
+import pluginVue from 'eslint-plugin-vue';
 
 const SERVICES = ['api-gateway', 'accounts', 'node-registry', 'data-storage', 'authorization', 'ledger', 'aggregation'];
 
@@ -112,6 +113,26 @@ export default tseslint.config(
     ignores: ['**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'stream', 'buffer', 'url', 'util'], message: 'The client runs in browsers: no Node built-ins.' }] }],
+    },
+  },
+  // The web console's single-file components: Vue's recommended rules, the script blocks parsed as
+  // TypeScript. Type-aware rules stay with the .ts files (vue-tsc type-checks the components,
+  // `npm run typecheck:console`): the project service that gives them types reads no .vue files.
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], projectService: false, project: null },
+    },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      // Names are TypeScript's to check (vue-tsc), as in the .ts files: the DOM's globals are not ESLint's.
+      'no-undef': 'off',
+      // Layout, not correctness: the templates keep the workspace's one-line elements (no formatter is wired in).
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
     },
   },
   {
