@@ -12,10 +12,11 @@
 //   6. upload vs hash: the best of three uploads of the full file against the node's own hash rate (the audit);
 //      the last two each print where the CPU went (the node's threads, the client's process, the cores);
 //      every upload is sent by a client process of its own (bench/support/upload-client.ts) and timed by it;
-//   7. the yardstick: the same client sending the same file to a Node HTTP server that only receives it
-//      (receive-only.ts), the most an upload through Node's HTTP server can reach on this machine.
-// Last lines: storage_hash_vs_openssl=<ratio> (goal ≥ 0.9), storage_receive_only_vs_hash=<ratio> (no goal:
-// the yardstick), then storage_upload_vs_hash=<ratio> (goal ≥ 0.33).
+//   7. the yardsticks: the same client sending the same file to a Node HTTP server that only receives it
+//      (receive-only.ts), the most an upload through Node's HTTP server can reach on this machine; and the
+//      same file written durably by `dd` (direct, fsynced) into the node's data directory, the most its disk allows.
+// Last lines: storage_hash_vs_openssl=<ratio> (goal ≥ 0.9), storage_receive_only_vs_hash=<ratio> and
+// storage_direct_write_vs_hash=<ratio> (no goal: the yardsticks), then storage_upload_vs_hash=<ratio> (goal ≥ 0.33).
 import 'reflect-metadata';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -162,6 +163,26 @@ async function receiveOnly(file: string, token: string): Promise<{ secs: number;
     return best;
   } finally {
     await stopChild(server.process);
+  }
+}
+
+/**
+ * The other yardstick: the best of three durable writes of `file` into `dir` (the node's data directory) by
+ * `dd` in 4 MiB blocks, direct, fsynced at the end — what this disk allows an upload, whatever the node does.
+ * Seconds. Each write goes to a file of its own, removed at the end: freeing 200 MiB costs the next fsync.
+ */
+function directWrite(file: string, dir: string): number {
+  const targets = [0, 1, 2].map((i) => path.join(dir, `direct-write-${i}.tmp`));
+  try {
+    return Math.min(
+      ...targets.map((target) => {
+        const t0 = process.hrtime.bigint();
+        execFileSync('dd', [`if=${file}`, `of=${target}`, 'bs=4M', 'oflag=direct', 'conv=fsync'], { stdio: 'ignore' });
+        return Number(process.hrtime.bigint() - t0) / 1e9;
+      }),
+    );
+  } finally {
+    for (const target of targets) rmSync(target, { force: true });
   }
 }
 
@@ -341,12 +362,15 @@ async function main(): Promise<void> {
       `receiving alone (receive-only.ts: the body read and dropped), best of 3: ${receiveMiBs.toFixed(0)} MiB/s, CPU: server ${received.serverMs.toFixed(0)} ms, ` +
         `client ${received.clientMs.toFixed(0)} ms; the upload is ${(uploadMiBs / receiveMiBs).toFixed(2)} of it`,
     );
+    const written = statSync(large).size / MB / directWrite(large, storageEnv.PHDMF_DATA_DIR);
+    out(`direct write (dd bs=4M oflag=direct conv=fsync into the node's data directory), best of 3: ${written.toFixed(0)} MiB/s; the upload is ${(uploadMiBs / written).toFixed(2)} of it`);
     out(`storage_peak_rss_growth_full_vs_half=${(largePeak / smallPeak).toFixed(3)}`);
     out(`storage_summary_vs_duckdb=${summaryRatio.toFixed(3)}`);
     rss.stop();
     await nc.drain();
     out(`storage_hash_vs_openssl=${hashRatio.toFixed(3)}`);
     out(`storage_receive_only_vs_hash=${(receiveMiBs / auditMiBs).toFixed(3)}`);
+    out(`storage_direct_write_vs_hash=${(written / auditMiBs).toFixed(3)}`);
     out(`storage_upload_vs_hash=${(uploadMiBs / auditMiBs).toFixed(3)}`);
   } catch (error) {
     if (storage) {
