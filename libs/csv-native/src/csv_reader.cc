@@ -238,20 +238,27 @@ bool NumberAt(const uint8_t* p, size_t len, double& out, bool& int64) {
 }
 
 /**
+ * Eight bytes less '0' each (`word ^ 0x30…`): a nonzero high nibble in each byte that was not a digit
+ * ('0'-'9'). A digit leaves 0-9, i.e. an empty high nibble, and no carry past 9 when 6 is added (a byte
+ * that carries is not a digit itself, and is found first). SmallNumber and IsIsoDate read their digits so.
+ */
+inline uint64_t NonDigits(uint64_t x) {
+  constexpr uint64_t HIGH_NIBBLES = 0xf0f0f0f0f0f0f0f0ULL;
+  return (x & HIGH_NIBBLES) | ((x + 0x0606060606060606ULL) & HIGH_NIBBLES);
+}
+
+/**
  * The common cases of numberAt without a loop: 1-8 bytes of decimal digits with at most one '.'
  * among them (no sign, no exponent), read as one 64-bit word — 8 bytes must be readable at p; those
  * after the field are ignored. The same double as NumberAt (its fast path: the digits as an integer,
  * divided by the power of ten of the fraction). False for anything else, which NumberAt then reads.
  */
 inline bool SmallNumber(const uint8_t* p, size_t len, double& out, bool& int64) {
-  constexpr uint64_t HIGH_NIBBLES = 0xf0f0f0f0f0f0f0f0ULL;
   uint64_t word;
   std::memcpy(&word, p, 8);
   const uint64_t field = ~uint64_t{0} >> (64 - 8 * len);  // len is 1-8
-  // Each byte minus '0': a digit leaves 0-9, i.e. an empty high nibble, and no carry past 9 when 6 is
-  // added (a byte that carries is not a digit itself, and is found first).
   uint64_t x = (word ^ 0x3030303030303030ULL) & field;
-  const uint64_t other = ((x & HIGH_NIBBLES) | ((x + 0x0606060606060606ULL) & HIGH_NIBBLES)) & field;
+  const uint64_t other = NonDigits(x) & field;
   size_t digits = len;
   size_t fraction = 0;
   if (other != 0) {
@@ -279,8 +286,8 @@ const int DAYS[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 /**
  * isIsoDate of csv-schema.ts: `YYYY-MM-DD` with a real calendar day (p holds 10 bytes). The eight bytes
- * `YYYY-MM-` are checked as one 64-bit word (digits as SmallNumber finds them, the dashes in place),
- * the day's two as a 16-bit one: a date column checks every row's value.
+ * `YYYY-MM-` are checked as one 64-bit word (the digits by NonDigits, the dashes in place), the day's
+ * two one by one: a date column checks every row's value.
  */
 inline bool IsIsoDate(const uint8_t* p) {
   constexpr uint64_t DASHES = 0xff0000ff00000000ULL;  // bytes 4 and 7
@@ -288,7 +295,7 @@ inline bool IsIsoDate(const uint8_t* p) {
   std::memcpy(&word, p, 8);
   if ((word & DASHES) != 0x2d00002d00000000ULL) return false;
   const uint64_t x = (word ^ 0x3030303030303030ULL) & ~DASHES;
-  if ((((x & 0xf0f0f0f0f0f0f0f0ULL) | ((x + 0x0606060606060606ULL) & 0xf0f0f0f0f0f0f0f0ULL)) & ~DASHES) != 0) return false;
+  if ((NonDigits(x) & ~DASHES) != 0) return false;
   const unsigned d0 = p[8] - '0', d1 = p[9] - '0';
   if (d0 > 9 || d1 > 9) return false;
   const auto at = [x](int k) { return static_cast<int>((x >> (8 * k)) & 0xff); };
