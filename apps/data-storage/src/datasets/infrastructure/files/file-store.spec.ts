@@ -179,6 +179,44 @@ describe.each([
     expect(readdirSync(store.objectsDir)).toEqual([]);
   });
 
+  it('reuses a finished upload\'s buffers (zeroed past the last chunk\'s end up to its disk block), never a failed one\'s', async () => {
+    // Bytes that are never 0, so that zeros past a chunk's end are the store's.
+    const ones = (total: number) => Readable.from([Buffer.alloc(total, 0xa5)]);
+    const memories = async (total: number, refuse = false): Promise<{ memory: SharedArrayBuffer[]; last: Buffer | undefined; failed: boolean }> => {
+      const memory: SharedArrayBuffer[] = [];
+      let last: Buffer | undefined;
+      let failed = false;
+      await store
+        .stage(ones(total), {
+          limitBytes: total,
+          inspect: (chunk) => {
+            memory.push(chunk.buffer as SharedArrayBuffer);
+            last = chunk;
+            if (refuse && memory.length === 2) throw new Error('refused');
+          },
+        })
+        .then(
+          (staged) => store.discard(staged),
+          () => {
+            failed = true;
+          },
+        );
+      return { memory, last, failed };
+    };
+    const first = await memories(2 * IO_CHUNK_BYTES);
+    const second = await memories(IO_CHUNK_BYTES + 5000);
+    // The same memory (identity, not equal contents).
+    expect(second.memory.length).toBe(2);
+    expect(second.memory.every((m) => first.memory.includes(m))).toBe(true);
+    // The short last chunk was written up to its 4 KiB block: zeros there, not the first upload's bytes.
+    const last = second.last as Buffer;
+    if (directIo && takesDirectIo(store.tmpDir)) expect(Buffer.from(last.buffer, last.byteOffset + 5000, 8192 - 5000).every((b) => b === 0)).toBe(true);
+    const refused = await memories(3 * IO_CHUNK_BYTES, true);
+    expect(refused.failed).toBe(true);
+    const after = await memories(2 * IO_CHUNK_BYTES);
+    expect(after.memory.some((m) => refused.memory.includes(m))).toBe(false);
+  });
+
   it('sweeps partial uploads left by a killed process, and heals a tampered object on re-upload', async () => {
     writeFileSync(path.join(store.tmpDir, 'dead.part'), 'partial');
     expect(await new FileStore(tmp.dir).open()).toEqual(['dead.part']);

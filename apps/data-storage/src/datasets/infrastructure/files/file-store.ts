@@ -19,6 +19,8 @@ import { UploadFile } from './upload-file';
 
 /** Bytes handed to the hash, the inspector and the disk at once (the issue asks for ≥ 1 MiB). */
 export const IO_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Upload buffers kept for the next upload: one upload's two (8 MiB). */
+const SPARE_BUFFERS = 2;
 
 export interface IngestOptions {
   limitBytes: number;
@@ -48,6 +50,12 @@ export class FileStore {
   readonly tmpDir: string;
 
   private readonly directIo: boolean;
+  /**
+   * Upload buffers a finished upload gave back. A fresh one is new memory that the first copy into it
+   * faults in page by page: ~2,000 faults per upload, 20-30 ms of the event loop's time on this
+   * project's virtual machines (bench/README.md, bench/storage).
+   */
+  private readonly spareBuffers: Buffer[] = [];
 
   constructor(
     readonly rootDir: string,
@@ -88,7 +96,7 @@ export class FileStore {
       // Socket chunks are small (16-64 KiB); they are gathered into large buffers so that the hash,
       // the inspector and write(2) each work on ≥ 1 MiB at a time. Two of them, in shared memory: while
       // one is written and inspected (in the inspector's thread), the next fills from the socket.
-      const buffers = [UploadFile.allocate(IO_CHUNK_BYTES), UploadFile.allocate(IO_CHUNK_BYTES)];
+      const buffers = [this.takeBuffer(), this.takeBuffer()];
       let pending = buffers[0] as Buffer;
       let filled = 0;
       const flush = async () => {
@@ -129,6 +137,9 @@ export class FileStore {
       await file.finish(size);
       await file.close();
       closed = true;
+      // Every write and inspection of them has succeeded (each awaited in turn). A failed upload's
+      // buffers are left to the garbage collector instead: a write or an inspection of them may still run.
+      for (const buffer of buffers) this.giveBackBuffer(buffer);
       return { tempPath, sha256: hash.digest('hex'), sizeBytes: size, directIo: file.directIo };
     } catch (error) {
       // No write may still be running on the handle when it is closed and the file removed.
@@ -137,6 +148,14 @@ export class FileStore {
       await rm(tempPath, { force: true });
       throw error;
     }
+  }
+
+  private takeBuffer(): Buffer {
+    return this.spareBuffers.pop() ?? UploadFile.allocate(IO_CHUNK_BYTES);
+  }
+
+  private giveBackBuffer(buffer: Buffer): void {
+    if (this.spareBuffers.length < SPARE_BUFFERS) this.spareBuffers.push(buffer);
   }
 
   /**

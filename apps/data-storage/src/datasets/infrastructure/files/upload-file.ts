@@ -129,8 +129,12 @@ export class UploadFile {
     if (this.direct) {
       // The last chunk is rounded up to a whole block (the bytes after it are cut off in `finish`).
       const rounded = Math.ceil(chunk.length / DIRECT_IO_BLOCK) * DIRECT_IO_BLOCK;
-      const whole = Buffer.from(chunk.buffer, chunk.byteOffset, rounded);
-      if (rounded <= chunk.buffer.byteLength - chunk.byteOffset && (await this.tryDirect(whole, position))) return;
+      if (rounded <= chunk.buffer.byteLength - chunk.byteOffset) {
+        const whole = Buffer.from(chunk.buffer, chunk.byteOffset, rounded);
+        // Zeros, not what a reused buffer held before (another upload's bytes), up to the block's end.
+        whole.fill(0, chunk.length);
+        if (await this.tryDirect(whole, position)) return;
+      }
       await this.useBuffered();
     }
     await writeAll(this.fh, chunk, position);
