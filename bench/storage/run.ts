@@ -31,7 +31,7 @@ import { LedgerAdmitMember, LedgerGrantAccess, LedgerListMembers, LedgerRequestA
 import { createLogger } from '@phdmf/logging';
 import { MessageBus, provisionEventStream } from '@phdmf/messaging';
 import { freePort, TestNatsServer } from '@phdmf/testing';
-import { cpuSeconds, runNode, runNodeToEnd, stopChild } from '../support/node-process';
+import { cpuSeconds, minorFaults, runNode, runNodeToEnd, stopChild } from '../support/node-process';
 import { uploadCsv } from '../support/site-upload';
 
 const MB = 1024 * 1024;
@@ -120,16 +120,6 @@ function threadSeconds(pid: number | undefined): Map<number, number> {
     // not Linux, or the process went away
   }
   return threads;
-}
-
-/** Minor page faults of a process so far (all its threads; Linux): memory it touched for the first time, or again after it was given back. */
-function minorFaults(pid: number | undefined): number {
-  try {
-    // The fields after the command's closing parenthesis: the 8th is minflt (proc_pid_stat(5)).
-    return Number(readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]?.split(' ')[7]);
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** Seconds all cores were busy and seconds in all, since boot (/proc/stat's first line without its guest columns, which user already counts; Linux). */

@@ -63,15 +63,29 @@ export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<
   clearTimeout(timer);
 }
 
+/**
+ * The fields of /proc/<pid>/stat (or of one thread's) after the command's closing parenthesis, so that
+ * fields[0] is the state and fields[k] is proc_pid_stat(5)'s field k + 3; undefined where there is no /proc.
+ */
+function statFields(pid: number | undefined, thread?: number): string[] | undefined {
+  try {
+    const stat = readFileSync(thread === undefined ? `/proc/${String(pid)}/stat` : `/proc/${String(pid)}/task/${String(thread)}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU seconds (user + system) used by a process, or by one of its threads, from /proc (Linux); NaN elsewhere. */
 export function cpuSeconds(pid: number | undefined, thread?: number): number {
-  try {
-    const file = thread === undefined ? `/proc/${String(pid)}/stat` : `/proc/${String(pid)}/task/${String(thread)}/stat`;
-    const fields = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
-  } catch {
-    return Number.NaN;
-  }
+  const fields = statFields(pid, thread);
+  return fields === undefined ? Number.NaN : (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+}
+
+/** Minor page faults of a process so far (all its threads; Linux; NaN elsewhere): memory it touched for the first time, or again after it was given back. */
+export function minorFaults(pid: number | undefined): number {
+  const fields = statFields(pid);
+  return fields === undefined ? Number.NaN : Number(fields[7]); // minflt
 }
 
 /** The pid of the nats-server listening on `port` (found in /proc, Linux); undefined elsewhere. */

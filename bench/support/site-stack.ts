@@ -3,7 +3,7 @@
 // each its own process from dist/; releasing a cohort at a site and granting a researcher access.
 import type { ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { generateSigningKey, issueAccessToken } from '@phdmf/auth';
@@ -12,7 +12,7 @@ import { createLogger } from '@phdmf/logging';
 import { MessageBus, provisionEventStream } from '@phdmf/messaging';
 import { freePort, TestNatsServer } from '@phdmf/testing';
 import { ADMIN_ACTOR, waitUntilAnswering } from './ledger-requests';
-import { runNode, runNodeToEnd } from './node-process';
+import { cpuSeconds, runNode, runNodeToEnd } from './node-process';
 import { uploadCsv } from './site-upload';
 
 // dist/bench/support/site-stack.js → dist/
@@ -48,15 +48,9 @@ function runToEnd(entry: string, env: Record<string, string>): Promise<void> {
   return runNodeToEnd(path.join(DIST, entry), { ...process.env, ...env }, 'capture', entry, ROOT);
 }
 
-/** A process's CPU time (utime + stime) in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+/** A process's CPU time (utime + stime) in ms (Linux; NaN elsewhere). */
 function cpuMillisOf(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
+  return cpuSeconds(pid) * 1000;
 }
 
 /** Polls `probe` every 100 ms for up to a minute. */

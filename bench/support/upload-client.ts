@@ -4,7 +4,6 @@
 // process used in that time (its own work and, on loopback, the kernel's TCP work it does for both ends).
 //
 //   node dist/bench/support/upload-client.js <url> <bearer token> <file>
-import { statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import * as http from 'node:http';
 
@@ -12,12 +11,18 @@ const MB = 1024 * 1024;
 const [url, token, file] = process.argv.slice(2);
 if (url === undefined || token === undefined || file === undefined) throw new Error('usage: upload-client <url> <token> <file>');
 
-// The file is opened and its first block read before the clock starts: that is the client's own
+/** Says why on stderr and ends with 1 (the caller, site-upload.ts, shows stderr). */
+function fail(error: unknown): void {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}
+
+// The file is opened, sized and its first block read before the clock starts: that is the client's own
 // preparation (20 ms of a fresh process's first file read, measured), not the upload's.
-void prepare(file).then(({ fh, buffer, bytesRead }) => {
+void prepare(file).then(({ fh, size, buffer, bytesRead }) => {
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const req = http.request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': String(statSync(file).size) } }, (res) => {
+  const req = http.request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', 'content-length': String(size) } }, (res) => {
     let body = '';
     res.on('data', (d: Buffer) => (body += d.toString()));
     res.on('end', () => {
@@ -26,25 +31,19 @@ void prepare(file).then(({ fh, buffer, bytesRead }) => {
       process.stdout.write(`${JSON.stringify({ status: res.statusCode ?? 0, body, secs, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
     });
   });
-  req.on('error', (error) => {
-    process.stderr.write(`${error.message}\n`);
-    process.exitCode = 1;
-  });
+  req.on('error', fail);
   send(req, fh, buffer, bytesRead).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    fail(error);
     req.destroy();
   });
-}, (error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+}, fail);
 
-async function prepare(path: string): Promise<{ fh: FileHandle; buffer: Buffer; bytesRead: number }> {
+async function prepare(path: string): Promise<{ fh: FileHandle; size: number; buffer: Buffer; bytesRead: number }> {
   const fh = await open(path, 'r');
+  const { size } = await fh.stat();
   const buffer = Buffer.allocUnsafeSlow(4 * MB);
   const { bytesRead } = await fh.read(buffer, 0, buffer.length, null);
-  return { fh, buffer, bytesRead };
+  return { fh, size, buffer, bytesRead };
 }
 
 /**
