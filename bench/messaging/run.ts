@@ -3,12 +3,12 @@
 // sequentially and with 256 requests in flight. Last line: messaging_vs_raw_nats_256=<ratio>.
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createLogger } from '@phdmf/logging';
 import { connectNats, MessageBus, type MessagingOptions } from '@phdmf/messaging';
 import { initTracing, shutdownTracing, SpanKind, startTrace } from '@phdmf/observability';
 import { TestNatsServer } from '@phdmf/testing';
+import { cpuSeconds } from '../support/node-process';
 import { benchTracing } from '../support/otlp-sink';
 import { BenchEcho, RAW_SUBJECT } from './contracts';
 
@@ -16,7 +16,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 // The two loops take turns in rounds of a second, so a change in the machine's load (other work on
 // the two cores) falls on both alike instead of on whichever ran in the loaded seconds.
 const ROUND_MS = 1_000;
-const CLOCK_TICKS_PER_SECOND = 100;
 
 interface Tally {
   done: number;
@@ -27,14 +26,9 @@ interface Tally {
 
 const tally = (): Tally => ({ done: 0, seconds: 0, clientCpuMicros: 0, serverCpuMicros: 0 });
 
-/** CPU time (user + system) a process has used, in microseconds, from /proc (Linux; 0 elsewhere). */
+/** CPU time (user + system) a process has used, in microseconds (bench/support/node-process.ts; NaN off Linux). */
 function cpuMicrosOf(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
+  return cpuSeconds(pid) * 1e6;
 }
 
 function ownCpuMicros(): number {

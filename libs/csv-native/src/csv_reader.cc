@@ -488,10 +488,12 @@ class Reader {
     // Fast() is not asked again before the state machine below has read past this byte (one Fast()
     // stopped at: its field is the state machine's).
     size_t slowUntil = 0;
+    // Fast() may read from i on: the header is read, and so is the field the last Fast() stopped at.
+    const auto fastMayRead = [&] { return haveHeader_ && i >= slowUntil; };
     while (i < end) {
       switch (state_) {
         case State::FieldStart:
-          if (haveHeader_ && i >= slowUntil) {
+          if (fastMayRead()) {
             i = Fast(buf, i, end, slowUntil);
             if (i >= end) return;
           }
@@ -510,7 +512,7 @@ class Reader {
               Field(buf + i, j - i, j - i, end - i);
               fieldIndex_++;
               i = j + 1;
-              if (haveHeader_ && i >= slowUntil) break;
+              if (fastMayRead()) break;
               continue;
             }
             if (b == LF) {
@@ -519,7 +521,7 @@ class Reader {
               line_++;
               EndRecord();
               i = j + 1;
-              if (haveHeader_ && i >= slowUntil) break;
+              if (fastMayRead()) break;
               continue;
             }
             if (b == CR) {
