@@ -1,5 +1,5 @@
 import { defineCommand } from '../../../lib/contract';
-import { GrantDecisionFields } from '../../../ledger/lib/grant-decision';
+import { GrantDecisionFields } from '../../../ledger/lib/access-decisions';
 import type { AccessRequestView } from '../../lib/views';
 
 export const SUBJECT = 'phdmf.authorization.cmd.grant-access.v1';

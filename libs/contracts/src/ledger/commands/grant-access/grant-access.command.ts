@@ -1,6 +1,6 @@
 import { defineCommand } from '../../../lib/contract';
 import type { LedgerCommitted } from '../../lib/chain';
-import { GrantDecisionFields } from '../../lib/grant-decision';
+import { GrantDecisionFields } from '../../lib/access-decisions';
 import type { LedgerAccessRequestRecord } from '../../lib/records';
 import { IsLedgerId } from '../../lib/validation';
 

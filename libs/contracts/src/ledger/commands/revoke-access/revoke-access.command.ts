@@ -1,20 +1,16 @@
 import { defineCommand } from '../../../lib/contract';
 import type { LedgerCommitted } from '../../lib/chain';
+import { RefusalDecisionFields } from '../../lib/access-decisions';
 import type { LedgerAccessRequestRecord } from '../../lib/records';
-import { IsLedgerId, IsLedgerText, LedgerLimits } from '../../lib/validation';
+import { IsLedgerId } from '../../lib/validation';
 
 export const SUBJECT = 'phdmf.ledger.cmd.revoke-access.v1';
 
 /** Revokes a granted access request (`access:revokeAccess`). Dataset owner's organisation only. */
-export class Payload {
-  @IsLedgerId()
-  requestId!: string;
-
+export class Payload extends RefusalDecisionFields {
+  /** Pseudonymous id of the reviewer. */
   @IsLedgerId()
   operator!: string;
-
-  @IsLedgerText(LedgerLimits.reason, { multiline: true })
-  reason!: string;
 }
 
 /** Answered after commit. */

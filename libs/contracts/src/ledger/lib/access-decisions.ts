@@ -62,3 +62,17 @@ export abstract class GrantDecisionFields {
   @IsBudgetRho()
   budgetRho?: number;
 }
+
+/**
+ * What an owner's refusal says, as `access:denyAccess` (a pending request) and `access:revokeAccess`
+ * (a granted one) take it: the request and why. Shared like GrantDecisionFields: the authorization
+ * service's two commands and the ledger's; the ledger's add the reviewer (`operator`).
+ */
+export abstract class RefusalDecisionFields {
+  @IsLedgerId()
+  requestId!: string;
+
+  @ApiProperty({ description: 'Recorded on-chain and shown to the requester' })
+  @IsLedgerText(LedgerLimits.reason, { multiline: true })
+  reason!: string;
+}
