@@ -1,6 +1,7 @@
 // The ledger port's conformance suite on Fabric 3.0 with SmartBFT ordering — four orderers, each of its own
 // organisation (one per institution), tolerating one faulty — and one orderer stopped while a stream of
-// transactions commits: none is lost, none is repeated, the chain keeps growing. Needs Fabric >= 3.0
+// transactions commits: none is lost, none is repeated, the chain keeps growing; then a second one stopped, and a
+// transaction handed to the orderers again until the restarted one makes a quorum. Needs Fabric >= 3.0
 // binaries in FABRIC3_BIN (the Raft suites use FABRIC_BIN, usually 2.5); skipped with one line without.
 //
 // As in fabric-conformance.spec.ts the network's members are Org1MSP and Org2MSP and the suite's
@@ -8,6 +9,7 @@
 import '../../apps/ledger/src/chaincode/chaincode-logging'; // before anything loads fabric-contract-api
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { LedgerErrorCode } from '@phdmf/contracts';
 import { eventually } from '@phdmf/testing';
 import { ContractName } from '../../apps/ledger/src/chaincode/phdmf-chaincode';
 import { organisationIdentity } from '../../apps/ledger/src/identity/signing-identity.resolver';
@@ -125,11 +127,64 @@ describeWithFabric3('Fabric 3.0 with SmartBFT ordering (four orderers)', () => {
       }
     });
   });
+
+  describe('two of the four orderers stopped (the rest are short of a quorum)', () => {
+    it('hands a transaction to the orderers again until a quorum takes it; it commits once', async () => {
+      // Once a quorum is back, SmartBFT may first change its view (20 s timeouts here) before it orders again.
+      const open = (resubmitMs: number) => FabricLedgerAdapter.open({ profile: loadConnectionProfile(connectionFile), deadlines: { resubmitMs, commitStatusMs: 150_000 } });
+      const once = open(0);
+      const resending = open(120_000);
+      const member = organisationIdentity('Org2MSP');
+      const addDataset = (port: FabricLedgerAdapter, request: ReturnType<typeof datasetVersion>) => port.submit(member, ContractName.Dataset, 'addDataset', [JSON.stringify(request)]);
+      try {
+        await setUpConsortium(resending, target);
+        await stopOrdererAndWait(network!, 'orderer2');
+        await stopOrdererAndWait(network!, 'orderer3');
+        // Handed over once, the gateway's answer is the answer: two of four orderers cannot take it.
+        await expect(addDataset(once, datasetVersion())).rejects.toMatchObject({ code: LedgerErrorCode.UNAVAILABLE, message: expect.stringContaining('quorum') });
+
+        const request = datasetVersion();
+        let settled = false;
+        const submitted = addDataset(resending, request).finally(() => {
+          settled = true;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        expect(settled).toBe(false);
+        await network!.script('start', 'orderer3');
+        await network!.script('start', 'orderer2');
+        const result = await submitted;
+
+        const record = JSON.parse(await resending.evaluate(member, ContractName.Dataset, 'getDataset', [JSON.stringify({ datasetId: request.datasetId })])) as { txId: string };
+        expect(record.txId).toBe(result.txId);
+        expect((await resending.getTransaction(result.txId)).validationCode).toBe('VALID');
+      } finally {
+        await once.close();
+        await resending.close();
+      }
+    });
+  });
 });
 
-/** SIGTERM to one orderer this test's network started, by the PID network.sh recorded for it. */
-function stopOrderer(network: LocalFabricNetwork, name: string): void {
+/** SIGTERM to one orderer this test's network started, by the PID network.sh recorded for it; its PID, or undefined if it was not running. */
+function stopOrderer(network: LocalFabricNetwork, name: string): number | undefined {
   const pid = Number(readFileSync(path.join(network.dataDir, 'pids', `${name}.pid`), 'utf8').split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no PID for ${name}`);
+  if (!running(pid)) return undefined;
   process.kill(pid, 'SIGTERM');
+  return pid;
+}
+
+/** Stops the orderer and waits until its process is gone (its ports closed). */
+async function stopOrdererAndWait(network: LocalFabricNetwork, name: string): Promise<void> {
+  const pid = stopOrderer(network, name);
+  if (pid !== undefined) await eventually(() => !running(pid), `${name} (pid ${pid}) to exit`, 20_000);
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

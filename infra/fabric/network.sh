@@ -4,6 +4,7 @@
 #   infra/fabric/network.sh up [--fresh]   start the network (first time: create it and deploy the chaincode)
 #   infra/fabric/network.sh down [--purge] stop the processes this script started (--purge: delete the state)
 #   infra/fabric/network.sh status         what runs, what answers, chain height, committed chaincode
+#   infra/fabric/network.sh start NAME     one process of the network that stopped (orderer2, peer0.org1…), as up starts it
 #   infra/fabric/network.sh env ORG [ROLE] print `export` lines for the peer CLI as orgN, admin|user
 #   infra/fabric/network.sh org ...        a member organisation joins or leaves the channel (below)
 #   infra/fabric/network.sh channel ...    channel configuration updates: sign, submit
@@ -762,16 +763,21 @@ create_network() {
 # Starting the processes (create and resume)
 # ---------------------------------------------------------------------------------------------------
 start_orderers() {
-  local i name
-  for i in $(orderer_ids); do
-    name="$(orderer_name "$i")"
-    start_process "$name" "$BIN_ORDERER" env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
-      FABRIC_CFG_PATH="$CONFIG_DIR/$name" FABRIC_LOGGING_SPEC="$FABRIC_LOGGING_SPEC" "$BIN_ORDERER"
-  done
-  for i in $(orderer_ids); do
-    wait_for "$(orderer_name "$i") /healthz (127.0.0.1:$(orderer_port "$i" OPS_PORT))" "$(orderer_name "$i")" \
-      http_ok "http://127.0.0.1:$(orderer_port "$i" OPS_PORT)/healthz"
-  done
+  local i
+  for i in $(orderer_ids); do start_orderer "$i"; done
+  for i in $(orderer_ids); do wait_orderer_healthy "$i"; done
+}
+
+start_orderer() { # start_orderer I
+  local name
+  name="$(orderer_name "$1")"
+  start_process "$name" "$BIN_ORDERER" env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
+    FABRIC_CFG_PATH="$CONFIG_DIR/$name" FABRIC_LOGGING_SPEC="$FABRIC_LOGGING_SPEC" "$BIN_ORDERER"
+}
+
+wait_orderer_healthy() { # wait_orderer_healthy I
+  wait_for "$(orderer_name "$1") /healthz (127.0.0.1:$(orderer_port "$1" OPS_PORT))" "$(orderer_name "$1")" \
+    http_ok "http://127.0.0.1:$(orderer_port "$1" OPS_PORT)/healthz"
 }
 
 # Every orderer has the channel active; Raft: its leader is elected. (SmartBFT orders from the start:
@@ -1138,14 +1144,46 @@ cmd_channel() {
   esac
 }
 
+# start NAME: one process of a deployed network that is not running (it crashed, or was stopped), started as
+# `up` starts it, on its existing ledger; the others are left as they are.
+cmd_start() {
+  local name="${1:-}" i n
+  load_settings
+  derive_paths
+  [[ -f "$DEPLOYED_MARK" ]] || die "no network deployed in $DATA_DIR ('network.sh up' first)"
+  [[ -n "$name" ]] || die "usage: network.sh start NAME (one of: $(process_names))"
+  find_binaries
+  mkdir -p "$LOG_DIR" "$PID_DIR"
+  for i in $(orderer_ids); do
+    if [[ "$name" == "$(orderer_name "$i")" ]]; then
+      start_orderer "$i"
+      wait_orderer_healthy "$i"
+      return
+    fi
+  done
+  for n in $(joined_orgs); do
+    if [[ "$name" == "peer0.org$n" ]]; then
+      start_peers "$n"
+      return
+    fi
+  done
+  if [[ "$name" == chaincode ]]; then
+    check_node_runtime
+    start_chaincode
+    return
+  fi
+  die "no process $name in this network (its processes: $(process_names))"
+}
+
 usage() {
-  sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in
 up) shift; cmd_up "$@" ;;
 down) shift; cmd_down "$@" ;;
 status) shift; cmd_status "$@" ;;
+start) shift; cmd_start "$@" ;;
 env) shift; cmd_env "$@" ;;
 org) shift; cmd_org "$@" ;;
 channel) shift; cmd_channel "$@" ;;

@@ -117,6 +117,16 @@ export class LedgerConfig extends ServiceConfig {
   @Max(600_000)
   FABRIC_COMMIT_STATUS_TIMEOUT_MS = 60_000;
 
+  /**
+   * Fabric: how long a transaction the ordering service did not confirm (unreachable, or a SmartBFT
+   * broadcast short of its quorum) is handed to it again, the same signed envelope each time.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  FABRIC_RESUBMIT_WINDOW_MS = 10_000;
+
   /** Re-verify the whole chain in the background at start and log the outcome. */
   @IsIn(['true', 'false'])
   LEDGER_VERIFY_ON_START: 'true' | 'false' = 'true';

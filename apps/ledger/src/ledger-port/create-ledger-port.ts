@@ -57,6 +57,7 @@ function openFabric(config: LedgerConfig, logger: Logger): FabricLedgerAdapter {
       endorseMs: config.FABRIC_ENDORSE_TIMEOUT_MS,
       submitMs: config.FABRIC_SUBMIT_TIMEOUT_MS,
       commitStatusMs: config.FABRIC_COMMIT_STATUS_TIMEOUT_MS,
+      resubmitMs: config.FABRIC_RESUBMIT_WINDOW_MS,
     },
   });
 }

@@ -8,7 +8,7 @@
 // (parseChaincodeError via chaincodeFailure), never from the prose around it.
 import { createPrivateKey } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { CommitStatusError, connect, EndorseError, GatewayError, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { CommitStatusError, connect, EndorseError, GatewayError, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Contract, type Gateway, type Network, type SubmittedTransaction, type Transaction } from '@hyperledger/fabric-gateway';
 import { peer as peerProtos, common } from '@hyperledger/fabric-protos';
 import { LedgerErrorCode, PhdmfError, type LedgerBlock, type LedgerChainInfo, type LedgerChainVerification, type LedgerTransaction } from '@phdmf/contracts';
 import { timeFabricPhase } from '@phdmf/observability';
@@ -19,15 +19,17 @@ import type { FabricConnectionProfile, FabricOrganisation } from './connection-p
 import { blockDataHash, blockHeaderHash, decodeBlock, decodeTxIndexes, hex, toLedgerBlock, toLedgerTransaction, validationCodeName, type DecodedBlock, type DecodedTransaction } from './fabric-blocks';
 import { acquirePeerConnection, type PeerConnection } from './peer-connections';
 
-/** gRPC deadlines per call kind, in milliseconds. */
+/** gRPC deadlines per call kind, and how long a transaction the orderers did not take is re-sent, in milliseconds. */
 export interface FabricDeadlines {
   evaluateMs: number;
   endorseMs: number;
   submitMs: number;
   commitStatusMs: number;
+  /** From the first submission: after this no new attempt starts (submitEndorsed). */
+  resubmitMs: number;
 }
 
-export const DEFAULT_FABRIC_DEADLINES: FabricDeadlines = { evaluateMs: 5_000, endorseMs: 15_000, submitMs: 5_000, commitStatusMs: 60_000 };
+export const DEFAULT_FABRIC_DEADLINES: FabricDeadlines = { evaluateMs: 5_000, endorseMs: 15_000, submitMs: 5_000, commitStatusMs: 60_000, resubmitMs: 10_000 };
 
 export interface FabricAdapterOptions {
   profile: FabricConnectionProfile;
@@ -47,6 +49,11 @@ const TRANSPORT_CODES = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.DE
 const GRPC_UNKNOWN: number = grpc.status.UNKNOWN;
 /** The gateway's detail when endorsers' proposal responses differ (Fabric internal/pkg/gateway/endorsement.go). */
 const PAYLOAD_MISMATCH = 'ProposalResponsePayloads do not match';
+/** A submit's gRPC codes when the ordering service did not confirm the transaction (Fabric's internal/pkg/gateway/submit.go). */
+const NOT_TAKEN_CODES = new Set<number>([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED]);
+/** The pause before re-sending a transaction the orderers did not take; it doubles after each attempt, up to the last. */
+const RESUBMIT_FIRST_PAUSE_MS = 250;
+const RESUBMIT_LAST_PAUSE_MS = 2_000;
 const TX_INDEX_CACHE_BLOCKS = 256;
 const VERIFY_CONCURRENCY = 8;
 
@@ -65,6 +72,7 @@ export class FabricLedgerAdapter implements LedgerPort {
     private readonly gateways: ReadonlyMap<string, OrgGateway>,
     /** Reads (qscc, events) go through the first organisation's peer. */
     private readonly reader: OrgGateway,
+    private readonly resubmitMs: number,
   ) {}
 
   /** Connects one gateway per organisation of the profile (no network call until the first request). */
@@ -98,7 +106,7 @@ export class FabricLedgerAdapter implements LedgerPort {
     }
     const reader = gateways.values().next().value;
     if (reader === undefined) throw new Error('connection profile without organisations');
-    return new FabricLedgerAdapter(profile, gateways, reader);
+    return new FabricLedgerAdapter(profile, gateways, reader, deadlines.resubmitMs);
   }
 
   /** The MSPs this adapter can sign for. */
@@ -116,7 +124,7 @@ export class FabricLedgerAdapter implements LedgerPort {
     try {
       // submitAsync's two steps, apart so each is timed (phdmf_fabric_duration_seconds).
       const endorsed = await timeFabricPhase('endorse', () => org.contract.newProposal(`${contract}:${fn}`, { arguments: [...args] }).endorse());
-      submitted = await timeFabricPhase('submit', () => endorsed.submit());
+      submitted = await this.submitEndorsed(endorsed);
     } catch (error) {
       throw this.mapError(error);
     }
@@ -136,6 +144,27 @@ export class FabricLedgerAdapter implements LedgerPort {
     }
     // Any other invalidation (endorsement policy, duplicate id, …) is not the caller's to retry.
     throw ledgerError(LedgerErrorCode.UNAVAILABLE, `transaction ${txId} was committed as invalid (${validationCode})`, { txId, blockNumber, validationCode });
+  }
+
+  /**
+   * Hands an endorsed transaction to the ordering service, and hands it again while the service does not
+   * confirm it: UNAVAILABLE (a SmartBFT broadcast that reached fewer orderers than its quorum, or no orderer
+   * at all) or DEADLINE_EXCEEDED, for up to `resubmitMs`. Such a failure does not say the transaction was
+   * not ordered (an orderer that took it may still propose it), so answering it at once could report a
+   * change that then commits as failed. It is the same signed envelope every time, so the same transaction
+   * id: an orderer that holds it already counts it as taken, and a second copy in a block is invalidated
+   * as a duplicate — it commits once at most.
+   */
+  private async submitEndorsed(endorsed: Transaction): Promise<SubmittedTransaction> {
+    const giveUpAt = Date.now() + this.resubmitMs;
+    for (let pause = RESUBMIT_FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, RESUBMIT_LAST_PAUSE_MS)) {
+      try {
+        return await timeFabricPhase('submit', () => endorsed.submit());
+      } catch (error) {
+        if (!notTakenByOrderers(error) || this.closed || Date.now() + pause > giveUpAt) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
 
   evaluate(identity: SigningIdentity, contract: string, fn: string, args: readonly string[]): Promise<string> {
@@ -343,12 +372,16 @@ export class FabricLedgerAdapter implements LedgerPort {
       if (error instanceof EndorseError && error.details.some((d) => d.message === PAYLOAD_MISMATCH)) {
         return ledgerError(LedgerErrorCode.MVCC_CONFLICT, `the endorsing peers read different versions of the transaction's keys (${PAYLOAD_MISMATCH})`, context);
       }
+      // The orderers did not confirm it, however often submitEndorsed handed it over: not ordered, or not yet.
+      if (error.name === 'SubmitError') {
+        return ledgerError(LedgerErrorCode.UNAVAILABLE, `the ordering service did not confirm the transaction (it may still be ordered): ${error.message}`, { ...context, grpcCode: error.code });
+      }
       if (TRANSPORT_CODES.has(error.code)) {
         return ledgerError(LedgerErrorCode.UNAVAILABLE, `the Fabric peer did not answer: ${error.message}`, { ...context, grpcCode: error.code });
       }
-      // Ordering or commit status failures are the network's, never the chaincode's.
-      if (error instanceof CommitStatusError || error.name === 'SubmitError') {
-        return ledgerError(LedgerErrorCode.UNAVAILABLE, `Fabric did not take the transaction: ${error.message}`, { ...context, grpcCode: error.code });
+      // Commit status failures are the network's, never the chaincode's.
+      if (error instanceof CommitStatusError) {
+        return ledgerError(LedgerErrorCode.UNAVAILABLE, `Fabric did not report the transaction's commit: ${error.message}`, { ...context, grpcCode: error.code });
       }
       // An endorsement or evaluation the chaincode (or a system chaincode such as qscc) failed without a code.
       if (error instanceof EndorseError || error.details.length > 0 || error.code === GRPC_UNKNOWN) {
@@ -361,4 +394,9 @@ export class FabricLedgerAdapter implements LedgerPort {
     }
     return error instanceof Error ? error : new Error(String(error));
   }
+}
+
+/** A submission the ordering service did not confirm: worth handing it the same envelope again. */
+function notTakenByOrderers(error: unknown): boolean {
+  return error instanceof GatewayError && error.name === 'SubmitError' && NOT_TAKEN_CODES.has(error.code);
 }
