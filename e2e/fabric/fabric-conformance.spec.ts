@@ -38,6 +38,7 @@ import { organisationIdentity } from '../../apps/ledger/src/identity/signing-ide
 import type { LedgerPort } from '../../apps/ledger/src/ledger-port/ledger-port';
 import { MvccRetryingLedgerPort } from '../../apps/ledger/src/ledger-port/mvcc-retry';
 import { findFabricBinaries, startLocalFabricNetwork, type LocalFabricNetwork } from '../../bench/fabric/local-network';
+import { stopNetworkProcessAndWait } from './support/network-processes';
 import { ORG3_MSP, addThirdOrganisation } from './support/third-organisation';
 
 jest.setTimeout(300_000);
@@ -159,6 +160,28 @@ describeWithFabric('Fabric ledger adapter on a local Fabric network', () => {
       for (const r of results) expect(r.blockNumber).toBeLessThan(height);
       // Several transactions per block: they were in flight together.
       expect(new Set(results.map((r) => r.blockNumber)).size).toBeLessThan(40);
+    });
+
+    it('hands a transaction to the orderer again while it is down; it commits once the orderer is back', async () => {
+      // Raft elects its leader again after the restart (ElectionTick 10 of 500 ms) before it orders.
+      const resending = FabricLedgerAdapter.open({ profile: loadConnectionProfile(connectionFile), deadlines: { resubmitMs: 90_000 } });
+      try {
+        const request = datasetVersion();
+        await stopNetworkProcessAndWait(network!, 'orderer');
+        let settled = false;
+        const submitted = resending.submit(orgB, ContractName.Dataset, 'addDataset', [JSON.stringify(request)]).finally(() => {
+          settled = true;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        expect(settled).toBe(false);
+        await network!.script('start', 'orderer');
+        const result = await submitted;
+        const record = JSON.parse(await resending.evaluate(orgB, ContractName.Dataset, 'getDataset', [JSON.stringify({ datasetId: request.datasetId })])) as { txId: string };
+        expect(record.txId).toBe(result.txId);
+        expect((await resending.getTransaction(result.txId)).validationCode).toBe('VALID');
+      } finally {
+        await resending.close();
+      }
     });
 
     it('is opened by createLedgerPort from LEDGER_ADAPTER=fabric and FABRIC_CONNECTION_FILE', async () => {

@@ -8,7 +8,6 @@
 // governing MSP, Org3MSP, is added to the channel as clients only (support/third-organisation.ts).
 import '../../apps/ledger/src/chaincode/chaincode-logging'; // before anything loads fabric-contract-api
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { LedgerErrorCode } from '@phdmf/contracts';
 import { eventually } from '@phdmf/testing';
 import { ContractName } from '../../apps/ledger/src/chaincode/phdmf-chaincode';
@@ -20,6 +19,7 @@ import { FabricLedgerAdapter } from '../../apps/ledger/src/ledger-port/fabric/fa
 import type { SubmitResult } from '../../apps/ledger/src/ledger-port/ledger-port';
 import { MvccRetryingLedgerPort } from '../../apps/ledger/src/ledger-port/mvcc-retry';
 import { fabricMajorVersion, findFabricBinaries, startLocalFabricNetwork, type LocalFabricNetwork } from '../../bench/fabric/local-network';
+import { stopNetworkProcess, stopNetworkProcessAndWait } from './support/network-processes';
 import { ORG3_MSP, addThirdOrganisation } from './support/third-organisation';
 
 jest.setTimeout(300_000);
@@ -94,7 +94,7 @@ describeWithFabric3('Fabric 3.0 with SmartBFT ordering (four orderers)', () => {
             results.push(await port.submit(member, ContractName.Dataset, 'addDataset', [JSON.stringify(requests[i])]));
             if (results.length === 20 && heightAtStop === 0) {
               heightAtStop = (await port.chainInfo()).height;
-              stopOrderer(network!, 'orderer2');
+              stopNetworkProcess(network!, 'orderer2');
             }
           }
         };
@@ -138,8 +138,8 @@ describeWithFabric3('Fabric 3.0 with SmartBFT ordering (four orderers)', () => {
       const addDataset = (port: FabricLedgerAdapter, request: ReturnType<typeof datasetVersion>) => port.submit(member, ContractName.Dataset, 'addDataset', [JSON.stringify(request)]);
       try {
         await setUpConsortium(resending, target);
-        await stopOrdererAndWait(network!, 'orderer2');
-        await stopOrdererAndWait(network!, 'orderer3');
+        await stopNetworkProcessAndWait(network!, 'orderer2');
+        await stopNetworkProcessAndWait(network!, 'orderer3');
         // Handed over once, the gateway's answer is the answer: two of four orderers cannot take it.
         await expect(addDataset(once, datasetVersion())).rejects.toMatchObject({ code: LedgerErrorCode.UNAVAILABLE, message: expect.stringContaining('quorum') });
 
@@ -164,27 +164,3 @@ describeWithFabric3('Fabric 3.0 with SmartBFT ordering (four orderers)', () => {
     });
   });
 });
-
-/** SIGTERM to one orderer this test's network started, by the PID network.sh recorded for it; its PID, or undefined if it was not running. */
-function stopOrderer(network: LocalFabricNetwork, name: string): number | undefined {
-  const pid = Number(readFileSync(path.join(network.dataDir, 'pids', `${name}.pid`), 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no PID for ${name}`);
-  if (!running(pid)) return undefined;
-  process.kill(pid, 'SIGTERM');
-  return pid;
-}
-
-/** Stops the orderer and waits until its process is gone (its ports closed). */
-async function stopOrdererAndWait(network: LocalFabricNetwork, name: string): Promise<void> {
-  const pid = stopOrderer(network, name);
-  if (pid !== undefined) await eventually(() => !running(pid), `${name} (pid ${pid}) to exit`, 20_000);
-}
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
