@@ -21,7 +21,7 @@ import {
   LedgerRequestAccess,
   LedgerVerifyChain,
 } from '@phdmf/contracts';
-import { createLogger } from '@phdmf/logging';
+import { Correlation, createLogger } from '@phdmf/logging';
 import { TestNatsServer, eventually, tempDir } from '@phdmf/testing';
 import { provisionEventStream } from '@phdmf/messaging';
 import { Actors, LedgerClient, chainEventIds, ledgerEnv, produceDatasets, spawnLedgerService, startLedgerService } from '../../apps/ledger/test-support/ledger-service';
@@ -168,6 +168,12 @@ describeWithFabric('Fabric ledger adapter on a local Fabric network', () => {
       try {
         const request = datasetVersion();
         await stopNetworkProcessAndWait(network!, 'orderer');
+        // Not past the caller's deadline: a request that has 2 s left is answered within them.
+        const started = Date.now();
+        const late = Correlation.run({ correlationId: 'fabric-resubmit-deadline', deadline: started + 2_000 }, () => resending.submit(orgB, ContractName.Dataset, 'addDataset', [JSON.stringify(datasetVersion())]));
+        await expect(late).rejects.toMatchObject({ code: LedgerErrorCode.UNAVAILABLE, message: expect.stringContaining('did not confirm') });
+        expect(Date.now() - started).toBeLessThan(2_000);
+
         let settled = false;
         const submitted = resending.submit(orgB, ContractName.Dataset, 'addDataset', [JSON.stringify(request)]).finally(() => {
           settled = true;

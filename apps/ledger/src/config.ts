@@ -119,7 +119,8 @@ export class LedgerConfig extends ServiceConfig {
 
   /**
    * Fabric: how long a transaction the ordering service did not confirm (unreachable, or a SmartBFT
-   * broadcast short of its quorum) is handed to it again, the same signed envelope each time.
+   * broadcast short of its quorum) is handed to it again, the same signed envelope each time; never past the
+   * deadline of the request being served.
    */
   @Type(() => Number)
   @IsInt()

@@ -11,6 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import { CommitStatusError, connect, EndorseError, GatewayError, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Contract, type Gateway, type Network, type SubmittedTransaction, type Transaction } from '@hyperledger/fabric-gateway';
 import { peer as peerProtos, common } from '@hyperledger/fabric-protos';
 import { LedgerErrorCode, PhdmfError, type LedgerBlock, type LedgerChainInfo, type LedgerChainVerification, type LedgerTransaction } from '@phdmf/contracts';
+import { DEADLINE_MARGIN_MS, timeLeft } from '@phdmf/messaging';
 import { timeFabricPhase } from '@phdmf/observability';
 import { parseChaincodeError } from '../../chaincode/phdmf-chaincode';
 import { chaincodeFailure, ledgerError } from '../ledger-errors';
@@ -149,14 +150,16 @@ export class FabricLedgerAdapter implements LedgerPort {
   /**
    * Hands an endorsed transaction to the ordering service, and hands it again while the service does not
    * confirm it: UNAVAILABLE (a SmartBFT broadcast that reached fewer orderers than its quorum, or no orderer
-   * at all) or DEADLINE_EXCEEDED, for up to `resubmitMs`. Such a failure does not say the transaction was
+   * at all) or DEADLINE_EXCEEDED, for up to `resubmitMs` and not past the deadline of the request being
+   * served (a retry of the command finds the transaction by its key if it was ordered after all). Such a failure does not say the transaction was
    * not ordered (an orderer that took it may still propose it), so answering it at once could report a
    * change that then commits as failed. It is the same signed envelope every time, so the same transaction
    * id: an orderer that holds it already counts it as taken, and a second copy in a block is invalidated
    * as a duplicate — it commits once at most.
    */
   private async submitEndorsed(endorsed: Transaction): Promise<SubmittedTransaction> {
-    const giveUpAt = Date.now() + this.resubmitMs;
+    const left = timeLeft();
+    const giveUpAt = Date.now() + (left === undefined ? this.resubmitMs : Math.min(this.resubmitMs, left - DEADLINE_MARGIN_MS));
     for (let pause = RESUBMIT_FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, RESUBMIT_LAST_PAUSE_MS)) {
       try {
         return await timeFabricPhase('submit', () => endorsed.submit());
