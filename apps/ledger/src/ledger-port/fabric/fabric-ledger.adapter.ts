@@ -150,12 +150,12 @@ export class FabricLedgerAdapter implements LedgerPort {
   /**
    * Hands an endorsed transaction to the ordering service, and hands it again while the service does not
    * confirm it: UNAVAILABLE (a SmartBFT broadcast that reached fewer orderers than its quorum, or no orderer
-   * at all) or DEADLINE_EXCEEDED, for up to `resubmitMs` and not past the deadline of the request being
-   * served (a retry of the command finds the transaction by its key if it was ordered after all). Such a failure does not say the transaction was
-   * not ordered (an orderer that took it may still propose it), so answering it at once could report a
-   * change that then commits as failed. It is the same signed envelope every time, so the same transaction
-   * id: an orderer that holds it already counts it as taken, and a second copy in a block is invalidated
-   * as a duplicate — it commits once at most.
+   * at all) or DEADLINE_EXCEEDED. Such a failure does not say the transaction was not ordered (an orderer
+   * that took it may still propose it), so answering it at once could report as failed a change that then
+   * commits. It is the same signed envelope every time, so the same transaction id: an orderer that holds
+   * it already counts it as taken, and a second copy in a block is invalidated as a duplicate — it commits
+   * once at most. For up to `resubmitMs`, and not past the deadline of the request being served: a retry
+   * of the command finds the transaction by its key if it was ordered after all.
    */
   private async submitEndorsed(endorsed: Transaction): Promise<SubmittedTransaction> {
     const left = timeLeft();
