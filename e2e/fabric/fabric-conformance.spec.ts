@@ -39,6 +39,7 @@ import type { LedgerPort } from '../../apps/ledger/src/ledger-port/ledger-port';
 import { MvccRetryingLedgerPort } from '../../apps/ledger/src/ledger-port/mvcc-retry';
 import { findFabricBinaries, startLocalFabricNetwork, type LocalFabricNetwork } from '../../bench/fabric/local-network';
 import { stopNetworkProcessAndWait } from './support/network-processes';
+import { expectResentUntilOrderersAreBack } from './support/resent-submission';
 import { ORG3_MSP, addThirdOrganisation } from './support/third-organisation';
 
 jest.setTimeout(300_000);
@@ -166,7 +167,6 @@ describeWithFabric('Fabric ledger adapter on a local Fabric network', () => {
       // Raft elects its leader again after the restart (ElectionTick 10 of 500 ms) before it orders.
       const resending = FabricLedgerAdapter.open({ profile: loadConnectionProfile(connectionFile), deadlines: { resubmitMs: 90_000 } });
       try {
-        const request = datasetVersion();
         await stopNetworkProcessAndWait(network!, 'orderer');
         // Not past the caller's deadline: a request that has 2 s left is answered within them.
         const started = Date.now();
@@ -174,17 +174,9 @@ describeWithFabric('Fabric ledger adapter on a local Fabric network', () => {
         await expect(late).rejects.toMatchObject({ code: LedgerErrorCode.UNAVAILABLE, message: expect.stringContaining('did not confirm') });
         expect(Date.now() - started).toBeLessThan(2_000);
 
-        let settled = false;
-        const submitted = resending.submit(orgB, ContractName.Dataset, 'addDataset', [JSON.stringify(request)]).finally(() => {
-          settled = true;
+        await expectResentUntilOrderersAreBack(resending, orgB, async () => {
+          await network!.script('start', 'orderer');
         });
-        await new Promise((resolve) => setTimeout(resolve, 3_000));
-        expect(settled).toBe(false);
-        await network!.script('start', 'orderer');
-        const result = await submitted;
-        const record = JSON.parse(await resending.evaluate(orgB, ContractName.Dataset, 'getDataset', [JSON.stringify({ datasetId: request.datasetId })])) as { txId: string };
-        expect(record.txId).toBe(result.txId);
-        expect((await resending.getTransaction(result.txId)).validationCode).toBe('VALID');
       } finally {
         await resending.close();
       }
