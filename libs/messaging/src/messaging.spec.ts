@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AccountsLogin, CommonErrorCode, GetHealth, type PhdmfError } from '@phdmf/contracts';
 import { Correlation } from '@phdmf/logging';
-import { TestNatsServer, eventually, memoryLogger, tempDir } from '@phdmf/testing';
+import { SlowLink, TestNatsServer, eventually, memoryLogger, tempDir } from '@phdmf/testing';
 import { connect, headers } from 'nats';
 import { countEffects, CreateThing, Echo, knobs, provisionFixture, Refuse, Silent, startFixture, ThingHappened, type FixtureOptions } from '../test-support/fixture';
 import { EventPublisher } from './events/event-publisher';
@@ -150,6 +150,28 @@ describe('messaging over a real nats-server', () => {
       expect(scopeFromHeaders(readHeaders(h)).idempotencyKey).toBe(idempotencyKey);
       h.set(Header.IdempotencyKey, 'not-a-digest');
       expect(scopeFromHeaders(readHeaders(h)).idempotencyKey).toBeUndefined();
+    });
+
+    it('serves its subjects once started: a request from another connection right after the start is answered, never NO_RESPONDERS', async () => {
+      // Another process may send the moment startService has returned. The service here reaches NATS
+      // through a link that delivers its bytes 300 ms late, as an overloaded host's connection can:
+      // its subscriptions must be in the server before the start is reported, not on their way.
+      const link = await SlowLink.open({ host: '127.0.0.1', port: nats.port }, 300);
+      const caller = await connect({ servers: nats.url });
+      try {
+        await app!.close();
+        app = await startFixture(options({ natsUrl: link.url }));
+        const reply = await caller.request(Echo.subject, JSON.stringify({ text: 'right after the start' }), { timeout: 5_000 }).then(
+          (msg) => msg.json<unknown>(),
+          (e: unknown) => e,
+        );
+        expect(reply).toMatchObject({ ok: true, data: { text: 'right after the start' } });
+      } finally {
+        await app?.close();
+        app = undefined;
+        await caller.close();
+        await link.close();
+      }
     });
 
     it('reports a subject nobody serves as MESSAGING.NO_RESPONDERS', async () => {

@@ -5,3 +5,4 @@ export * from './silent-logger';
 export * from './postgres';
 export * from './child-env';
 export * from './openapi-conformance';
+export * from './slow-link';

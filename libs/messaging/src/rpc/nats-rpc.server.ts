@@ -52,7 +52,17 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
       });
       this.subscriptions.push(sub);
     }
-    callback();
+    // Started means served: a caller on another connection may send the moment the start returns, and
+    // its request must not reach the NATS server before these subscriptions do (it would be answered
+    // "no responders"). The flush's round trip lands after every SUB sent on this connection.
+    this.nc.flush().then(
+      () => {
+        callback();
+      },
+      (error: unknown) => {
+        callback(error);
+      },
+    );
   }
 
   private dispatch(contract: AnyRequestContract, handler: MessageHandler, msg: Msg, subject: string): void {
